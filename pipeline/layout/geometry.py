@@ -1,0 +1,99 @@
+"""The shapes every backend draws: boxes, connectors and free labels, in points.
+
+In:  nothing (plain data types). Out: frozen dataclasses that layout modules
+build and renderers draw. Origin top-left, y down, units points. A renderer
+maps the diagram's (0, 0)–(width, height) onto its own frame, scaling
+uniformly, and never re-wraps text: ``TextLine`` already holds each line and
+its size.
+
+Style roles (``Box.role``) name what a box is, not how it looks; the theme
+(``pipeline.theme``) maps a role and an arm index to colours and weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Side = Literal["top", "bottom", "left", "right"]
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str
+    size: float
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Box:
+    id: str
+    x: float
+    y: float
+    w: float
+    h: float
+    lines: tuple[TextLine, ...]
+    role: str = "step"          # e.g. population, randomization, arm, followup, outcome, flow, exclusion
+    arm: int | None = None      # index into study.arms, for arm colours
+    align: Align = "center"
+    padding: float = 4.0
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def anchor(self, side: Side) -> tuple[float, float]:
+        """Midpoint of one edge."""
+        return {
+            "top": (self.x + self.w / 2, self.y),
+            "bottom": (self.x + self.w / 2, self.bottom),
+            "left": (self.x, self.y + self.h / 2),
+            "right": (self.right, self.y + self.h / 2),
+        }[side]
+
+
+@dataclass(frozen=True)
+class Connector:
+    """A line from one box edge to another, drawn through ``points`` (first and last on the edges)."""
+
+    id: str
+    source: str
+    target: str
+    source_side: Side
+    target_side: Side
+    points: tuple[tuple[float, float], ...]
+    arrow: bool = True
+
+
+@dataclass(frozen=True)
+class Label:
+    """Free text not in a box (e.g. a phase name beside the diagram)."""
+
+    id: str
+    x: float
+    y: float
+    w: float
+    lines: tuple[TextLine, ...]
+    align: Align = "left"
+    role: str = "label"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    kind: str                     # design, flow
+    width: float
+    height: float
+    boxes: tuple[Box, ...]
+    connectors: tuple[Connector, ...] = ()
+    labels: tuple[Label, ...] = ()
+    alt_text: str = ""
+    title: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def box(self, box_id: str) -> Box:
+        return next(b for b in self.boxes if b.id == box_id)

@@ -1,0 +1,253 @@
+"""Read a study record file into plain data, remembering where every value stands.
+
+In:  a path (or bytes and a display name).
+Out: ``Source``: the plain data (dicts, lists, str, int, float, bool, None) as
+     ``yaml.safe_load`` would give, plus the line and column of every key and
+     value, and the original text of every scalar (to explain YAML 1.1 traps).
+
+Stricter than ``yaml.safe_load``:
+- at most 1 MiB, strict UTF-8 (a byte-order mark is accepted), exactly one
+  document, a mapping at the top, at most ``MAX_DEPTH`` levels of nesting and
+  ``MAX_VALUES`` values after aliases are expanded (no alias bombs);
+- no tags beyond YAML's plain ones (``!!python/object`` never constructs);
+- duplicate keys are an error naming both lines;
+- keys are taken as written (``no:`` is the key "no", not False);
+- numbers that YAML 1.1 reads surprisingly (``010`` as octal 8, ``12:30`` as
+  750) are an error with a hint to quote them.
+
+Problems the file cannot be read past raise ``RecordError`` at once; the rest
+are returned in ``Source.problems`` so validation can report everything together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Problem, RecordError
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+MAX_VALUES = 50_000
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+_SURPRISING_NUMBER = re.compile(r"^[-+]?(0[0-9_]+|0o[0-7]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
+
+
+@dataclass
+class Source:
+    """A record file read into plain data with positions (1-based line, column)."""
+
+    file: str
+    data: dict[str, Any]
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    scalars: dict[Path_, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path``, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while True:
+            if prefer_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if path in self.keys:
+                return self.keys[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def problem(self, path: Path_, message: str, *, prefer_key: bool = False) -> Problem:
+        line, column = self.position(path, prefer_key=prefer_key)
+        return Problem(self.file, line, column, format_path(path), message)
+
+
+def format_path(path: Path_) -> str:
+    """``('arms', 0, 'label')`` -> ``arms[0].label``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_file(path: str | Path) -> Source:
+    """Read and parse the record at ``path``. Raises ``RecordError`` if unreadable."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RecordError([_too_big(name, size)])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RecordError([Problem(name, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str) -> Source:
+    """Parse record bytes; ``name`` is used in messages. Raises ``RecordError``."""
+    if len(raw) > MAX_BYTES:
+        raise RecordError([_too_big(name, len(raw))])
+    text = _decode(raw, name)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise RecordError([Problem(name, 1, 1, "", "the file is empty; a record is a YAML mapping (see schema/study-record.schema.json)")])
+    _check_events(text, name)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise RecordError([_yaml_problem(name, exc)]) from None
+    if not isinstance(node, MappingNode):
+        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+        raise RecordError([Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, "",
+                                   f"the top level is {kind}; a record must be a mapping of fields (id: ..., title: ...)")])
+    source = Source(file=name, data={})
+    walker = _Walker(source)
+    source.data = walker.build(node, ())
+    return source
+
+
+def _too_big(name: str, size: int) -> Problem:
+    return Problem(name, 0, 0, "", f"the file is {size:,} bytes; a record may be at most {MAX_BYTES:,} bytes (1 MiB)")
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise RecordError([Problem(name, line, column, "",
+                                   f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save it as UTF-8")]) from None
+
+
+def _check_events(text: str, name: str) -> None:
+    """One pass over the event stream (no recursion, no construction) to bound the input."""
+    depth = 0
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, "",
+                                               "a second YAML document starts here; a record file holds exactly one document (remove the extra '---')")])
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, "",
+                                               f"values are nested more than {MAX_DEPTH} levels deep; a record needs far fewer")])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise RecordError([_yaml_problem(name, exc)]) from None
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    what = exc.problem or "invalid YAML"
+    if "\t" in what or "'\\t'" in what:
+        what += " (YAML does not allow tabs for indentation; use spaces)"
+    context = f" ({exc.context})" if exc.context and exc.context not in what else ""
+    return Problem(name, line, column, "", f"YAML syntax: {what}{context}")
+
+
+class _Walker:
+    """Turns composed nodes into plain data, recording positions and raw scalars."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.constructor = SafeConstructor()
+        self.count = 0
+
+    def build(self, node: Any, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            mark = node.start_mark
+            raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, "",
+                                       f"the record expands to more than {MAX_VALUES:,} values (YAML aliases?); a record needs far fewer")])
+        self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self.source.problems.append(self.source.problem(
+                path, f"the YAML tag {node.tag!r} is not allowed; write plain values"))
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.source.problems.append(self.source.problem(path, "a key must be a plain word, not a list or mapping"))
+                continue
+            key = key_node.value
+            key_path = path + (key,)
+            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                first = self.source.keys[key_path]
+                self.source.problems.append(Problem(
+                    self.source.file, position[0], position[1], format_path(key_path),
+                    f"duplicate key {key!r}: first given at line {first[0]}, again at line {position[0]}; keep one"))
+                continue
+            self.source.keys[key_path] = position
+            out[key] = self.build(value_node, key_path)
+        return out
+
+    def _scalar(self, node: ScalarNode, path: Path_) -> Any:
+        self.source.scalars[path] = node.value
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text; fields that want dates say so
+        try:
+            value = self.constructor.construct_object(node)
+        except yaml.MarkedYAMLError as exc:
+            self.source.problems.append(_yaml_problem(self.source.file, exc))
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None:
+            if _SURPRISING_NUMBER.match(node.value.strip()):
+                self.source.problems.append(self.source.problem(
+                    path, f"YAML 1.1 reads {node.value!r} as the number {value!r}; "
+                          f"put it in quotes if it is text, or write the number plainly"))
+        return value
+
+
+def scalar_hint(source: Source, path: Path_, value: Any) -> str:
+    """Why a non-string value was read where text was expected, with the fix."""
+    raw = source.scalars.get(tuple(path))
+    if raw is None:
+        return ""
+    if isinstance(value, bool):
+        return f" (YAML 1.1 reads {raw!r} as {str(value).lower()}; put it in quotes: \"{raw}\")"
+    if value is None:
+        return " (the value is empty; write the text, or remove the key)" if raw == "" else f" (YAML reads {raw!r} as empty; put it in quotes)"
+    if isinstance(value, (int, float)):
+        return f" (YAML reads {raw!r} as the number {value!r}; put it in quotes: \"{raw}\")"
+    return ""
