@@ -84,13 +84,40 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A plain line (axes, ticks, confidence intervals, the line of no effect)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    role: str = "axis"          # axis, tick, ci, null, grid
+    width: float = 0.8
+    dash: tuple[float, ...] = ()
+    arm: int | None = None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A filled square (point estimate) centred on (x, y), ``size`` points wide."""
+
+    x: float
+    y: float
+    size: float
+    role: str = "estimate"
+    arm: int | None = None
+
+
+@dataclass(frozen=True)
 class Diagram:
-    kind: str                     # design, flow
+    kind: str                     # design, flow, forest
     width: float
     height: float
     boxes: tuple[Box, ...]
     connectors: tuple[Connector, ...] = ()
     labels: tuple[Label, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    markers: tuple[Marker, ...] = ()
     alt_text: str = ""
     title: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
