@@ -52,6 +52,7 @@ def check_source(source: Source) -> Checked:
         problems.extend(_translate(source, exc))
     if study is not None:
         problems.extend(_cross_checks(source, study))
+        problems.extend(_glyph_checks(source))
     else:
         # A field error at the same spot as a loader note says it better; keep one.
         spots = {(p.line, p.column, p.field) for p in problems[len(source.problems):]}
@@ -348,6 +349,21 @@ def _check_reasons(add, path: Path_, reasons, total: int | None, what: str) -> N
     counts = [known(r.n) for r in reasons]
     if total is not None and counts and all(c is not None for c in counts) and sum(counts) > total:
         add(path, f"the reasons add up to {sum(counts)}, more than the {total} {what}")
+
+
+def _glyph_checks(source: Source) -> list[Problem]:
+    """Text the embedded font cannot draw would print as boxes: refuse it, naming the field."""
+    from .layout.text import missing_glyphs
+
+    out = []
+    for path, value in _walk(source.data, ()):
+        if isinstance(value, str):
+            missing = missing_glyphs(value)
+            if missing:
+                shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:5])
+                out.append(source.problem(path, f"the font (DejaVu Sans) cannot draw {shown}; "
+                                                f"replace these characters or transliterate them"))
+    return out
 
 
 def _warnings(source: Source, study: Study) -> list[Problem]:

@@ -1,0 +1,65 @@
+"""Build one record's outputs: validate, prepare, render, write atomically.
+
+In:  a record path, an output root, ``BuildOptions``.
+Out: files under ``<out>/<id>/``: ``brief.pdf``, ``deck.pptx`` and
+     ``figures/{design,flow,forest}.{svg,png}``; a ``BuildResult`` listing them
+     with the warnings. Every output is rendered in memory first and written
+     only when all succeeded, so a failure leaves the previous files untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import sweep_temporaries, write_files
+from .errors import Problem
+from .report import Report, prepare
+from .validate import load_study
+
+KINDS = ("brief", "deck", "figures")
+PAPERS = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """``only``: a subset of KINDS (default all); ``paper``: a4 or letter; ``template``: a .pptx."""
+
+    only: tuple[str, ...] = KINDS
+    paper: str = "a4"
+    template: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    study_id: str
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+
+def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, bytes]:
+    """All outputs of one report as {relative path: bytes}; writes nothing."""
+    files: dict[str, bytes] = {}
+    if "brief" in options.only:
+        from .render.pdf import render_brief
+        files["brief.pdf"] = render_brief(report, paper=options.paper)
+    if "deck" in options.only:
+        from .render.deck import render_deck
+        files["deck.pptx"] = render_deck(report, template=options.template)
+    if "figures" in options.only:
+        from .render.figures import render_figures
+        files.update({f"figures/{name}": data for name, data in render_figures(report.study).items()})
+    return files
+
+
+def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Validate ``path`` and write its outputs under ``out_root/<id>/``."""
+    checked = load_study(path)
+    report = prepare(checked)
+    files = render(report, options)
+    folder = Path(out_root) / checked.study.id
+    sweep_temporaries(folder)
+    targets = {folder / name: data for name, data in files.items()}
+    write_files(targets)
+    return BuildResult(checked.study.id, sorted(targets), list(checked.warnings), list(report.findings))
