@@ -19,7 +19,10 @@ LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size
 
 class _Metrics:
     def __init__(self, style: str):
-        font = TTFont(font_path(style), lazy=True)
+        with TTFont(font_path(style), lazy=True) as font:
+            self._read(font)
+
+    def _read(self, font: TTFont) -> None:
         self.units = font["head"].unitsPerEm
         self.cmap = font.getBestCmap()
         hmtx = font["hmtx"].metrics

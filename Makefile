@@ -1,0 +1,84 @@
+# evidence-brief: `make report` builds every record in sources/, `make test` runs the tests.
+# Run `make` (or `make help`) to list the targets.
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PAPER  ?= a4
+TEMPLATE ?=
+
+RECORDS := $(sort $(wildcard sources/*.yaml))
+IDS     := $(patsubst sources/%.yaml,%,$(RECORDS))
+BRIEFS  := $(IDS:%=outputs/%/brief.pdf)
+PACKAGE := $(shell find pipeline -name '*.py' 2>/dev/null)
+
+# A change of PAPER or TEMPLATE must rebuild: the options stamp changes only when they do.
+OPTIONS_STAMP := outputs/.options
+OPTIONS := paper=$(PAPER) template=$(TEMPLATE)
+$(shell mkdir -p outputs; [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" = "$(OPTIONS)" ] || echo "$(OPTIONS)" > $(OPTIONS_STAMP))
+TEMPLATE_DEP := $(if $(TEMPLATE),$(TEMPLATE))
+BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(TEMPLATE))
+
+.PHONY: help
+help: ## List the targets
+	@echo "evidence-brief — one-page PDF briefs and journal-club decks from study records"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx"
+
+.PHONY: report
+report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
+
+# One grouped rule per study: -j never runs a study's recipe twice, and a
+# study rebuilds only when its record, the package or the options change.
+define STUDY_RULE
+outputs/$(1)/brief.pdf outputs/$(1)/deck.pptx &: sources/$(1).yaml $(PACKAGE) $(OPTIONS_STAMP) $(TEMPLATE_DEP) | $(VENV)/.installed
+	@$(PY) -m pipeline build $$< --out outputs $(BUILD_FLAGS)
+endef
+$(foreach id,$(IDS),$(eval $(call STUDY_RULE,$(id))))
+
+.PHONY: validate
+validate: | $(VENV)/.installed ## Check every record and print each problem as file:line:column: field: message
+	@$(PY) -m pipeline validate $(RECORDS)
+
+.PHONY: audit
+audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not add up, for every record
+	@$(PY) -m pipeline audit $(RECORDS)
+
+.PHONY: schema
+schema: schema/study-record.schema.json ## Write the JSON Schema of a study record (schema/study-record.schema.json)
+
+schema/study-record.schema.json: pipeline/model.py | $(VENV)/.installed
+	@$(PY) -m pipeline schema -o $@
+
+.PHONY: test
+test: $(VENV)/.installed-test ## Run the test suite
+	$(PY) -m pytest
+
+.PHONY: bench
+bench: $(VENV)/.installed ## Measure build times, memory and output sizes
+	$(PY) bench/run.py
+
+.PHONY: clean
+clean: ## Remove generated outputs (keeps the virtual environment)
+	rm -rf outputs/*/ outputs/.options
+
+.PHONY: distclean
+distclean: clean ## Remove outputs and the virtual environment
+	rm -rf $(VENV)
+
+# The virtual environment: created on first use, re-installed when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@

@@ -1,0 +1,35 @@
+"""The committed JSON Schema matches the model, and records point editors at it."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.cli import main
+from pipeline.model import study_schema
+
+from conftest import ROOT
+
+
+def test_committed_schema_is_current():
+    committed = json.loads((ROOT / "schema" / "study-record.schema.json").read_text(encoding="utf-8"))
+    assert committed == study_schema(), "schema is stale: run `make schema` and commit it"
+
+
+def test_schema_forbids_unknown_keys_and_lists_fields():
+    schema = study_schema()
+    assert schema["additionalProperties"] is False
+    for name in ("id", "title", "question", "design", "arms", "conclusions"):
+        assert name in schema["required"]
+    assert "Outcome" in schema["$defs"] and schema["$defs"]["Outcome"]["additionalProperties"] is False
+
+
+def test_every_shipped_record_names_the_schema_on_its_first_line():
+    for record in sorted((ROOT / "sources").glob("*.yaml")):
+        first = record.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/study-record.schema.json", record
+
+
+def test_schema_command_writes_json(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    assert main(["schema", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["title"] == "evidence-brief study record"
