@@ -82,3 +82,8 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
+
+.PHONY: docs
+docs: | $(VENV)/.installed ## Refresh the README field reference and the pictures in docs/
+	@$(PY) -m pipeline.fieldref README.md
+	@$(PY) docs/render_pictures.py

@@ -65,14 +65,14 @@ class Part(BaseModel):
 class Citation(Part):
     """The published report."""
 
-    authors: list[RequiredText] = Field(min_length=1, max_length=60)
+    authors: list[RequiredText] = Field(min_length=1, max_length=60, description="As cited, e.g. Møller-Bisgaard S.")
     et_al: Flag = Field(False, description="True when the author list is shortened (et al.).")
     title: RequiredText | None = Field(None, description="Title of the article.")
     journal: RequiredText
     year: Annotated[int, Field(strict=True, ge=1800, le=2100)]
     volume: Text | None = None
     issue: Text | None = None
-    pages: Text | None = None
+    pages: Text | None = Field(None, description="e.g. 461–472")
     doi: Annotated[str, StringConstraints(strict=True, pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     pmcid: Annotated[str, StringConstraints(strict=True, pattern=r"^PMC\d+$")] | None = None
     url: Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")] | None = None
@@ -87,22 +87,22 @@ class Registration(Part):
 class Question(Part):
     """The clinical question as PICO, and the setting."""
 
-    population: RequiredText
+    population: RequiredText = Field(description="P: who the question is about.")
     eligibility: list[RequiredText] = Field(default_factory=list, max_length=20)
     baseline: Text | None = Field(None, description="Who took part, e.g. mean age and sex.")
-    intervention: RequiredText
+    intervention: RequiredText = Field(description="I: what was tested.")
     comparator: Text | None = Field(None, description="Absent for a single-group study.")
-    outcomes: list[RequiredText] = Field(default_factory=list, max_length=20)
-    setting: Text | None = None
+    outcomes: list[RequiredText] = Field(default_factory=list, max_length=20, description="O: the outcomes, in words.")
+    setting: Text | None = Field(None, description="Where, e.g. 9 hospitals in Denmark.")
     rationale: Text | None = Field(None, description="Why the question matters.")
 
 
 class Design(Part):
     type: Literal["parallel", "crossover", "cluster", "factorial", "non-inferiority", "single-group"]
-    randomized: Flag = True
-    allocation_ratio: Annotated[str, StringConstraints(strict=True, pattern=r"^\d+(:\d+)+$")] | None = None
-    masking: Text | None = None
-    centres: Annotated[int, Field(strict=True, ge=1)] | None = None
+    randomized: Flag = Field(True, description="False for a single-group or other non-randomized study.")
+    allocation_ratio: Annotated[str, StringConstraints(strict=True, pattern=r"^\d+(:\d+)+$")] | None = Field(None, description="e.g. \"1:1\" (quoted).")
+    masking: Text | None = Field(None, description="Who was blinded.")
+    centres: Annotated[int, Field(strict=True, ge=1)] | None = Field(None, description="Number of centres.")
     countries: list[RequiredText] = Field(default_factory=list, max_length=100)
     enrolment_period: Text | None = None
     follow_up: Text | None = Field(None, description="Follow-up duration, e.g. 24 months.")
@@ -110,13 +110,13 @@ class Design(Part):
 
 
 class Arm(Part):
-    id: Slug
-    label: RequiredText
+    id: Slug = Field(description="Short id used to refer to the arm elsewhere, e.g. mri.")
+    label: RequiredText = Field(description="Full arm name.")
     short_label: RequiredText | None = Field(None, description="For tables and figures; defaults to label.")
     role: Literal["intervention", "control", "other"] | None = None
-    description: Text | None = None
+    description: Text | None = Field(None, description="What the arm received.")
     target: Text | None = Field(None, description="Treatment target of a strategy arm.")
-    randomized: Count = None
+    randomized: Count = Field(None, description="Number randomized to this arm.")
 
     @property
     def short(self) -> str:
@@ -129,7 +129,7 @@ class Reason(Part):
 
 
 class ArmFlow(Part):
-    arm: Slug
+    arm: Slug = Field(description="An arm id.")
     allocated: Count = None
     received: Count = None
     discontinued: Count = None
@@ -143,8 +143,8 @@ class ArmFlow(Part):
 class Flow(Part):
     """Participant flow (CONSORT)."""
 
-    assessed: Count = None
-    excluded: Count = None
+    assessed: Count = Field(None, description="Assessed for eligibility.")
+    excluded: Count = Field(None, description="Excluded before randomization.")
     excluded_reasons: list[Reason] = Field(default_factory=list, max_length=30)
     randomized: Count = None
     arms: list[ArmFlow] = Field(default_factory=list, max_length=6)
@@ -154,7 +154,7 @@ class ArmResult(Part):
     """One arm's result for an outcome or harm, as reported."""
 
     arm: Slug
-    events: Count = None
+    events: Count = Field(None, description="Participants with the event (binary outcomes).")
     total: Count = Field(None, description="Denominator (participants analysed).")
     percent: Percent | None = Field(None, description="Percentage as reported.")
     mean: Number | None = None
@@ -193,25 +193,25 @@ class Effect(Part):
 class Outcome(Part):
     id: Slug
     label: RequiredText
-    primary: Flag = False
-    timepoint: Text | None = None
+    primary: Flag = Field(False, description="True for a primary outcome.")
+    timepoint: Text | None = Field(None, description="e.g. 24 months")
     kind: Literal["binary", "continuous", "time-to-event"]
     higher_is_better: Flag | None = Field(None, description="Direction of benefit, e.g. true for remission.")
     unit: Text | None = None
-    results: list[ArmResult] = Field(default_factory=list, max_length=6)
-    effect: Effect | None = None
+    results: list[ArmResult] = Field(default_factory=list, max_length=6, description="One entry per arm.")
+    effect: Effect | None = Field(None, description="The between-arm effect as reported.")
     note: Text | None = None
 
 
 class Harm(Part):
-    label: RequiredText
-    serious: Flag = False
+    label: RequiredText = Field(description="e.g. Serious adverse events")
+    serious: Flag = Field(False, description="True for serious adverse events.")
     results: list[ArmResult] = Field(default_factory=list, max_length=6)
 
 
 class RobDomain(Part):
     judgement: Literal["low", "some concerns", "high"]
-    support: RequiredText
+    support: RequiredText = Field(description="One line: why this judgement.")
 
 
 ROB2_DOMAINS = {
@@ -257,30 +257,30 @@ class Conclusions(Part):
     bottom_line: RequiredText = Field(description="One plain-language sentence.")
     key_messages: list[RequiredText] = Field(min_length=1, max_length=5)
     authors: Text | None = Field(None, description="The authors' conclusion.")
-    open_questions: list[RequiredText] = Field(default_factory=list, max_length=10)
+    open_questions: list[RequiredText] = Field(default_factory=list, max_length=10, description="What the study leaves open.")
 
 
 class Study(Part):
     """One clinical study record."""
 
     id: Slug = Field(description="Lower-case letters, digits and hyphens; names the output folder.")
-    acronym: Text | None = None
-    title: RequiredText
+    acronym: Text | None = Field(None, description="Short name, e.g. IMAGINE-RA.")
+    title: RequiredText = Field(description="What the study compared, in plain words.")
     citation: Citation | None = None
     registration: Registration | None = None
-    protocol: Text | None = None
-    funding: Text | None = None
-    interests: Text | None = None
+    protocol: Text | None = Field(None, description="Citation of the published protocol.")
+    funding: Text | None = Field(None, description="Who funded the study.")
+    interests: Text | None = Field(None, description="Authors' declared interests.")
     question: Question
     design: Design
     arms: list[Arm] = Field(min_length=1, max_length=6)
-    flow: Flow | None = None
+    flow: Flow | None = Field(None, description="Participant flow (CONSORT).")
     outcomes: list[Outcome] = Field(default_factory=list, max_length=40)
     outcomes_note: Text | None = Field(None, description="Outcomes summarised rather than itemised.")
-    harms: list[Harm] = Field(default_factory=list, max_length=20)
-    appraisal: Appraisal | None = None
+    harms: list[Harm] = Field(default_factory=list, max_length=20, description="Adverse events per arm.")
+    appraisal: Appraisal | None = Field(None, description="Risk of bias, strengths, limitations, GRADE.")
     conclusions: Conclusions
-    discussion_questions: list[RequiredText] = Field(default_factory=list, max_length=12)
+    discussion_questions: list[RequiredText] = Field(default_factory=list, max_length=12, description="Questions for the journal club.")
 
     # Lookups used by every later stage.
     def arm(self, arm_id: str) -> Arm:

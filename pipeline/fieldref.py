@@ -1,0 +1,83 @@
+"""The field reference of a study record, as Markdown, generated from the model.
+
+In:  the ``Study`` model. Out: a Markdown table (one row per field path) that
+README.md carries between the markers below; ``make docs`` refreshes it and a
+test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .model import Study
+
+START = "<!-- field-reference:start -->"
+END = "<!-- field-reference:end -->"
+
+
+def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        names, model = [], None
+        for arg in args:
+            if arg is type(None):
+                continue
+            name, inner = _type_name(arg)
+            names.append(name)
+            model = model or inner
+        return " or ".join(dict.fromkeys(names)), model
+    if origin is typing.Literal:
+        return " / ".join(f"`{a}`" for a in args), None
+    if origin is list:
+        name, model = _type_name(args[0])
+        return f"list of {name}", model
+    if origin is tuple:
+        name, model = _type_name(args[0])
+        return f"[{name}, {name}]", model
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "mapping", annotation
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, str(annotation)), None
+
+
+def rows(model: type[BaseModel] = Study, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    out = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        kind, inner = _type_name(info.annotation)
+        kind = kind.replace("whole number or `not reported`", "count (or `not reported`)")
+        required = "yes" if info.is_required() else ""
+        out.append((path, kind, required, (info.description or "").replace("|", "\\|")))
+        if inner is not None:
+            sub = f"{path}[]." if kind.startswith("list") else f"{path}."
+            out.extend(rows(inner, sub))
+    return out
+
+
+def markdown() -> str:
+    lines = ["| field | type | required | meaning |", "|---|---|---|---|"]
+    lines += [f"| `{p}` | {k} | {r} | {d} |" for p, k, r, d in rows()]
+    return "\n".join(lines) + "\n"
+
+
+def refresh_readme(readme: Path) -> bool:
+    """Rewrite the reference section of ``readme``; True when it changed."""
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    new = pattern.sub(lambda _: f"{START}\n{markdown()}{END}", text)
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+    changed = refresh_readme(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    print("README.md field reference " + ("updated" if changed else "already current"))

@@ -1,0 +1,25 @@
+"""The README's field reference is generated from the model and must be current."""
+
+from __future__ import annotations
+
+import shutil
+
+from pipeline.fieldref import END, START, markdown, refresh_readme
+
+from conftest import ROOT
+
+
+def test_readme_field_reference_is_current(tmp_path):
+    copy = tmp_path / "README.md"
+    shutil.copy(ROOT / "README.md", copy)
+    assert not refresh_readme(copy), "README field reference is stale: run `make docs`"
+    text = copy.read_text(encoding="utf-8")
+    section = text.split(START)[1].split(END)[0]
+    assert section.strip() == markdown().strip()
+    assert "| `outcomes[].effect.ci` |" in section
+
+
+def test_readme_puts_the_two_commands_first():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = text.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make report" in first_block and "make test" in first_block
