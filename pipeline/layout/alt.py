@@ -1,0 +1,145 @@
+"""Alt text for each figure, written from the record's data.
+
+In:  a ``Study``. Out: one plain sentence or a few per figure. Only values the
+record gives appear; a count it does not give reads "not reported". The
+layout modules put these strings into ``Diagram.alt_text``.
+
+* ``design_alt``: population, how many were randomized (and the ratio) to
+  which arms, follow-up, primary outcomes.
+* ``flow_alt``: assessed, excluded, randomized per arm, completed and
+  analysed per arm (when the record has a flow).
+* ``forest_alt``: per axis group, the measure, the comparison, each outcome's
+  estimate and interval (or "CI not reported"), and which side favours whom.
+"""
+
+from __future__ import annotations
+
+from ..model import NOT_REPORTED, Study, known
+
+
+def fmt_count(count: int | str | None) -> str:
+    n = known(count)
+    return str(n) if n is not None else NOT_REPORTED
+
+
+def fmt_number(value: float) -> str:
+    """A reported number as text: no spurious digits, a true minus sign."""
+    if value == 0:
+        return "0"
+    text = f"{value:.6g}"
+    if "e" in text:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace("-", "\u2212")
+
+
+def join_and(items: list[str], word: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} {word} {items[1]}"
+    return ", ".join(items[:-1]) + f" {word} {items[-1]}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def design_alt(study: Study) -> str:
+    from .design import total_randomized
+
+    d = study.design
+    q = study.question
+    parts: list[str] = []
+    n = total_randomized(study)
+    single = len(study.arms) == 1 or d.type == "single-group"
+    if single:
+        arm = study.arms[0]
+        count = known(arm.randomized)
+        who = f"{count} participants" if count is not None else "Participants (number not reported)"
+        parts.append(f"Single-group study. Population: {q.population}. {who} received {arm.label}.")
+    else:
+        arms = [f"{a.label} (n = {fmt_count(a.randomized)})" for a in study.arms]
+        how = "randomized" if d.randomized else "allocated (not randomized)"
+        ratio = f" {d.allocation_ratio}" if d.allocation_ratio and d.randomized else ""
+        who = f"{n} participants" if n is not None else "Participants (total not reported)"
+        parts.append(f"Trial design. Population: {q.population}. {who} {how}{ratio} to {join_and(arms, 'or')}.")
+    if d.follow_up:
+        parts.append(_sentence(f"Follow-up: {d.follow_up}"))
+    if d.visit_schedule:
+        parts.append(_sentence(f"Visits: {d.visit_schedule}"))
+    primary = study.primary_outcomes
+    if primary:
+        labels = [o.label + (f" at {o.timepoint}" if o.timepoint else "") for o in primary]
+        word = "Primary outcomes" if len(primary) > 1 else "Primary outcome"
+        parts.append(_sentence(f"{word}: " + "; ".join(labels)))
+    return " ".join(parts)
+
+
+def flow_alt(study: Study) -> str:
+    from .design import total_randomized
+
+    flow = study.flow
+    single = len(study.arms) == 1 or study.design.type == "single-group"
+    verb = "enrolled" if single or not study.design.randomized else "randomized"
+    n = total_randomized(study)
+    parts = ["Participant flow."]
+    if flow is None:
+        arms = [f"{fmt_count(a.randomized)} to {a.label}" for a in study.arms]
+        total = f"{n} participants" if n is not None else "Participants (total not reported)"
+        parts.append(f"{total} {verb}: " + "; ".join(arms) + ".")
+        parts.append("Follow-up and analysis numbers: not reported.")
+        return " ".join(parts)
+    parts.append(f"Assessed for eligibility: {fmt_count(flow.assessed)}; excluded: {fmt_count(flow.excluded)}.")
+    ratio = f" {study.design.allocation_ratio}" if study.design.allocation_ratio and verb == "randomized" else ""
+    arms = []
+    for a in study.arms:
+        af = study.arm_flow(a.id)
+        allocated = af.allocated if af is not None and known(af.allocated) is not None else a.randomized
+        arms.append(f"{fmt_count(allocated)} to {a.label}")
+    total = f"{n} participants" if n is not None else "Participants (total not reported)"
+    parts.append(f"{total} {verb}{ratio}: " + ", ".join(arms) + ".")
+    for field, word in (("discontinued", "Discontinued"), ("lost", "Lost to follow-up"),
+                        ("completed", "Completed"), ("analysed", "Analysed")):
+        values = []
+        for a in study.arms:
+            af = study.arm_flow(a.id)
+            values.append((a.short, fmt_count(getattr(af, field) if af is not None else None)))
+        if all(v == NOT_REPORTED for _, v in values):
+            if field in ("completed", "analysed"):
+                parts.append(f"{word}: not reported.")
+            continue
+        if len(values) == 1:
+            parts.append(f"{word}: {values[0][1]}.")
+        else:
+            parts.append(f"{word}: " + ", ".join(f"{v} ({name})" for name, v in values) + ".")
+    return " ".join(parts)
+
+
+def forest_alt(study: Study) -> str:
+    from .forest import forest_groups
+
+    groups = forest_groups(study)
+    if not groups:
+        return ""
+    parts = []
+    for g in groups:
+        unit = f" ({g.unit})" if g.unit else ""
+        rows = []
+        for o in g.outcomes:
+            e = o.effect
+            label = o.label + (f" at {o.timepoint}" if o.timepoint else "")
+            rows.append(f"{label}: {estimate_text(e)}")
+        parts.append(f"Forest plot, {g.measure}{unit}, {g.arm.short} vs {g.reference.short}: " + "; ".join(rows) + ".")
+        left, right = g.side_words()
+        parts.append(f"Values below {fmt_number(g.null)} {left}; values above {fmt_number(g.null)} {right}.")
+    return " ".join(parts)
+
+
+def estimate_text(effect) -> str:
+    """"−4.8 (CI not reported)" or "0.82 (95% CI 0.70 to 0.96)"."""
+    est = fmt_number(effect.estimate)
+    if effect.ci is None:
+        return f"{est} (CI not reported)"
+    level = fmt_number(effect.ci_level)
+    return f"{est} ({level}% CI {fmt_number(effect.ci[0])} to {fmt_number(effect.ci[1])})"

@@ -1,0 +1,206 @@
+"""The participant flow (CONSORT) as geometry.
+
+In:  a ``Study``, the area ``width`` × ``height`` in points, ``base_size`` and
+     ``min_size`` (font sizes, points).
+Out: a ``Diagram`` (kind ``flow``) whose ``height`` is the height used, or
+     ``LayoutError`` naming the fields too long to fit even at ``min_size``.
+
+Layout, top to bottom (CONSORT 2010):
+
+* ``assessed`` "Assessed for eligibility (n = …)", centred;
+* ``excluded`` "Excluded (n = …)" with its reasons as bullets (left-aligned),
+  in a box to the right (role ``exclusion``), reached by a branch off the vertical trunk;
+* ``randomized`` "Randomized 1:1 (n = …)" ("Enrolled" for a single-group or
+  non-randomized study), centred;
+* one column per arm, side by side, each reached from ``randomized`` through
+  a horizontal bus: ``allocated-<id>`` (role ``arm``, ``arm`` = index: the arm
+  label, "Allocated (n = …)", "Received allocated intervention (n = …)"),
+  ``followup-<id>`` (discontinued and lost to follow-up, each with reasons),
+  ``completed-<id>``, ``analysed-<id>`` (role ``flow``); boxes of one row have
+  one height, so the columns line up.
+
+A count the record does not give reads "n not reported" — never 0 and never
+derived (e.g. allocated − completed is not shown as "discontinued").
+
+Without ``study.flow`` the diagram shows what the record does give: the
+``randomized`` box (the arms' sizes summed when all are given) and each arm's
+``allocated-<id>`` box with ``arm.randomized``, then a note (``Label`` role
+``note``): "Follow-up and analysis numbers not reported."
+
+Text conventions are those of ``design`` (one size, block centred in its box).
+"""
+
+from __future__ import annotations
+
+from ..errors import LayoutError
+from ..model import Reason, Study, known
+from .alt import flow_alt
+from .design import (Para, branch, padding_for, para, row_gap, sizes, straight, text_height, too_long_message,
+                     total_randomized, wrap_paragraphs)
+from .geometry import Box, Connector, Diagram, Label
+from .text import text_width
+
+
+def flow_diagram(study: Study, width: float, height: float, base_size: float = 8.0,
+                 min_size: float = 6.0) -> Diagram:
+    """The CONSORT flow of ``study`` laid out in ``width`` × ``height`` points."""
+    if width <= 0 or height <= 0:
+        raise LayoutError(f"flow diagram: the area {width:g} × {height:g} pt is empty")
+    fallback = None
+    last = None
+    for size in sizes(base_size, min_size):
+        diagram, broken, fields = _layout(study, width, size)
+        last = (diagram, fields)
+        if diagram.height <= height:
+            if not broken:
+                return diagram
+            fallback = fallback or diagram
+    if fallback is not None:
+        return fallback
+    assert last is not None
+    raise LayoutError(too_long_message("flow diagram", width, height, min_size, last[0], last[1]))
+
+
+def n_text(count) -> str:
+    """"n = 12", or "n not reported" for a count the record does not give."""
+    n = known(count)
+    return f"n = {n}" if n is not None else "n not reported"
+
+
+def _reasons(reasons: list[Reason]) -> list[Para]:
+    return [para(f"• {r.reason} ({n_text(r.n)})") for r in reasons]
+
+
+def _layout(study: Study, width: float, size: float):
+    pad = padding_for(size)
+    gap = row_gap(size)
+    col_gap = max(6.0, 1.2 * size)
+    boxes: list[Box] = []
+    connectors: list[Connector] = []
+    labels: list[Label] = []
+    fields: dict[str, list[str]] = {}
+    broken = False
+    flow = study.flow
+    cx = width / 2
+    main_w = min(width, max(0.42 * width, 120.0))
+
+    def make(box_id, paragraphs, x, w, top, role, arm=None, h=None, source_fields=(), align="center"):
+        nonlocal broken
+        lines, b = wrap_paragraphs(paragraphs, size, w - 2 * pad)
+        broken = broken or b
+        fields[box_id] = list(source_fields)
+        return Box(box_id, x, top, w, h if h is not None else text_height(lines) + 2 * pad, tuple(lines),
+                   role=role, arm=arm, align=align, padding=pad)
+
+    y = 0.0
+    single = len(study.arms) == 1 or study.design.type == "single-group"
+    randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
+    if flow is not None:
+        assessed = make("assessed", [para(f"Assessed for eligibility ({n_text(flow.assessed)})")],
+                        cx - main_w / 2, main_w, y, "flow", source_fields=["flow.assessed"])
+        boxes.append(assessed)
+        ex_x = cx + max(18.0, 2.0 * size)
+        ex_paras = [para(f"Excluded ({n_text(flow.excluded)})")] + _reasons(flow.excluded_reasons)
+        natural = max(text_width(p.text, size, p.bold) for p in ex_paras) + 2 * pad + 1
+        ex_w = min(width - ex_x, max(natural, 0.3 * width))
+        ex_top = assessed.bottom + 0.5 * gap
+        excluded = make("excluded", ex_paras, ex_x, ex_w, ex_top, "exclusion",
+                        source_fields=["flow.excluded", "flow.excluded_reasons"],
+                        align="left" if flow.excluded_reasons else "center")
+        boxes.append(excluded)
+        _, ey = excluded.anchor("left")
+        connectors.append(Connector("assessed->excluded", "assessed", "excluded", "bottom", "left",
+                                    ((cx, assessed.bottom), (cx, ey), (excluded.x, ey))))
+        y = max(excluded.bottom + 0.5 * gap, ey + gap)
+        top_box = assessed
+    else:
+        top_box = None
+
+    ratio = study.design.allocation_ratio if randomized_word == "Randomized" else None
+    n_total = flow.randomized if flow is not None and known(flow.randomized) is not None else total_randomized(study)
+    rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_text(n_total)})"
+    rand = make("randomized", [para(rand_text, bold=True)], cx - main_w / 2, main_w, y, "randomization",
+                source_fields=["flow.randomized"])
+    boxes.append(rand)
+    if top_box is not None:
+        connectors.append(straight(top_box, rand))
+    y = rand.bottom + 1.25 * gap
+
+    # Arm columns.
+    n = len(study.arms)
+    if n == 1:
+        col_w = min(width, max(main_w, 0.5 * width))
+        col_x = [cx - col_w / 2]
+    else:
+        col_w = (width - (n - 1) * col_gap) / n
+        col_x = [i * (col_w + col_gap) for i in range(n)]
+
+    rows: list[tuple[str, list[list[Para]], str, list[list[str]]]] = []
+    alloc_rows: list[list[Para]] = []
+    alloc_fields: list[list[str]] = []
+    for i, arm in enumerate(study.arms):
+        af = study.arm_flow(arm.id)
+        paras = [para(arm.label, bold=True)]
+        if af is not None or flow is not None:
+            allocated = af.allocated if af is not None and known(af.allocated) is not None else \
+                (arm.randomized if af is None else af.allocated)
+            paras.append(para(f"Allocated ({n_text(allocated)})"))
+            paras.append(para(f"Received allocated intervention ({n_text(af.received if af else None)})"))
+        else:
+            paras.append(para(f"Allocated ({n_text(arm.randomized)})"))
+        alloc_rows.append(paras)
+        alloc_fields.append([f"arms[{i}].label"])
+    rows.append(("allocated", alloc_rows, "arm", alloc_fields))
+
+    if flow is not None:
+        fu_rows, done_rows, an_rows, fu_fields = [], [], [], []
+        for i, arm in enumerate(study.arms):
+            af = study.arm_flow(arm.id)
+            fu = [para(f"Discontinued intervention ({n_text(af.discontinued if af else None)})")]
+            fu += _reasons(af.discontinued_reasons if af else [])
+            fu.append(para(f"Lost to follow-up ({n_text(af.lost if af else None)})"))
+            fu += _reasons(af.lost_reasons if af else [])
+            fu_rows.append(fu)
+            j = study.flow.arms.index(af) if af else None
+            fu_fields.append([f"flow.arms[{j}].discontinued_reasons", f"flow.arms[{j}].lost_reasons"] if af else [])
+            done_rows.append([para(f"Completed ({n_text(af.completed if af else None)})")])
+            an_rows.append([para(f"Analysed ({n_text(af.analysed if af else None)})")])
+        rows.append(("followup", fu_rows, "flow", fu_fields))
+        rows.append(("completed", done_rows, "flow", [[] for _ in study.arms]))
+        rows.append(("analysed", an_rows, "flow", [[] for _ in study.arms]))
+
+    previous: list[Box] | None = None
+    for r, (name, per_arm, role, row_fields) in enumerate(rows):
+        wrapped = []
+        for paras in per_arm:
+            lines, b = wrap_paragraphs(paras, size, col_w - 2 * pad)
+            broken = broken or b
+            wrapped.append(lines)
+        row_h = max(text_height(lines) for lines in wrapped) + 2 * pad
+        current = []
+        for i, (arm, lines) in enumerate(zip(study.arms, wrapped)):
+            has_bullets = any(line.text.startswith("• ") for line in lines)
+            box = Box(f"{name}-{arm.id}", col_x[i], y, col_w, row_h, tuple(lines), role=role,
+                      arm=i if role == "arm" else None, align="left" if has_bullets else "center", padding=pad)
+            fields[box.id] = row_fields[i]
+            boxes.append(box)
+            current.append(box)
+            if previous is None:
+                connectors.append(branch(rand, box) if n > 1 else straight(rand, box))
+            else:
+                connectors.append(straight(previous[i], box))
+        previous = current
+        y += row_h + gap
+    y -= gap
+
+    if flow is None:
+        note_lines, b = wrap_paragraphs([para("Follow-up and analysis numbers not reported.")], size, width)
+        broken = broken or b
+        y += 0.6 * size
+        labels.append(Label("note", 0.0, y, width, tuple(note_lines), "center", "note"))
+        y += text_height(note_lines)
+
+    diagram = Diagram(kind="flow", width=width, height=y, boxes=tuple(boxes), connectors=tuple(connectors),
+                      labels=tuple(labels), alt_text=flow_alt(study), title=f"{study.name}: participant flow",
+                      extra={"font_size": size, "complete": flow is not None})
+    return diagram, broken, fields

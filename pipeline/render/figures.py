@@ -1,0 +1,201 @@
+"""The design, flow and forest figures as SVG and PNG, drawn with matplotlib from layout geometry.
+
+In:  a ``Study`` (``render_figures``) or any ``layout.geometry.Diagram``
+     (``draw_diagram_to_matplotlib``).
+Out: file bytes. ``render_figures`` gives ``design.svg``, ``design.png``,
+     ``flow.svg``, ``flow.png`` and, when an outcome reports an effect
+     estimate, ``forest.svg`` and ``forest.png``.
+
+This is the only module that imports matplotlib, and it uses the object API
+(``Figure`` + the Agg/SVG canvases), never pyplot, so no GUI backend and no
+global figure state. The geometry is laid out at the figure's own size in
+points (7.5 in wide, as tall as the content), so one diagram point is one
+figure point and text sizes are true. Text is DejaVu Sans — the font the
+layout measured — kept as text in SVG (``svg.fonttype: none``). Output is
+reproducible byte for byte: fixed SVG hash salt, no dates or software names in
+the metadata. PNGs are 300 dpi (pHYs).
+
+Drawing conventions (shared with the other renderers): a box's lines form one
+block centred vertically in the box, each line's glyph box centred in its
+line pitch (``text.line_height``); horizontal alignment is ``Box.align`` inside
+``Box.padding``; a ``Label``'s first line starts at ``Label.y``. Connectors are
+drawn through their points with a filled arrowhead whose tip is the last point.
+"""
+
+from __future__ import annotations
+
+import io
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
+
+from .. import theme
+from ..errors import RenderError
+from ..fonts import FAMILY
+from ..layout.design import design_diagram
+from ..layout.flow import flow_diagram
+from ..layout.forest import forest_plot
+from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Segment, TextLine
+from ..layout.text import _metrics, line_height
+from ..model import Study
+
+FIGURE_WIDTH_IN = 7.5
+MAX_HEIGHT_IN = 9.0
+MARGIN = 4.0            # points of white around the geometry, so edge strokes are not clipped
+BASE_SIZE = 9.0
+MIN_SIZE = 7.0
+DPI = 300
+ARROW_LENGTH = 5.0
+ARROW_HALF_WIDTH = 2.2
+SVG_SALT = "evidence-brief"
+
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FAMILY],
+    "svg.fonttype": "none",
+    "svg.hashsalt": SVG_SALT,
+    "path.simplify": False,
+    "text.antialiased": True,
+    "lines.scale_dashes": False,
+    "figure.dpi": 72,
+    "savefig.dpi": DPI,
+}
+
+TEXT_COLOURS = {"tick": theme.MUTED, "favours": theme.INK, "note": theme.MUTED}
+
+
+def render_figures(study: Study) -> dict[str, bytes]:
+    """Every figure of ``study`` as {"design.svg": …, "design.png": …, "flow.svg": …, …}."""
+    diagrams = figure_diagrams(study)
+    out: dict[str, bytes] = {}
+    for name, diagram in diagrams.items():
+        out[f"{name}.svg"] = draw_diagram_to_matplotlib(diagram, "svg")
+        out[f"{name}.png"] = draw_diagram_to_matplotlib(diagram, "png")
+    return out
+
+
+def figure_diagrams(study: Study) -> dict[str, Diagram]:
+    """The geometry of each figure, laid out at the figure size (7.5 in wide, at most 9 in tall)."""
+    width = FIGURE_WIDTH_IN * 72 - 2 * MARGIN
+    height = MAX_HEIGHT_IN * 72 - 2 * MARGIN
+    out = {"design": design_diagram(study, width, height, BASE_SIZE, MIN_SIZE),
+           "flow": flow_diagram(study, width, height, BASE_SIZE, MIN_SIZE)}
+    forest = forest_plot(study, width, height, BASE_SIZE, MIN_SIZE)
+    if forest is not None:
+        out["forest"] = forest
+    return out
+
+
+def draw_diagram_to_matplotlib(diagram: Diagram, fmt: str = "png", dpi: int = DPI) -> bytes:
+    """``diagram`` drawn at its own size (1 unit = 1 pt) as SVG or PNG bytes."""
+    if fmt not in ("png", "svg"):
+        raise RenderError(f"figures: unknown format {fmt!r} (png or svg)")
+    with matplotlib.rc_context(RC):
+        fig = _figure(diagram)
+        buffer = io.BytesIO()
+        try:
+            if fmt == "svg":
+                FigureCanvasSVG(fig)
+                fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+            else:
+                FigureCanvasAgg(fig)
+                fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise RenderError(f"figures: drawing the {diagram.kind} figure failed: {exc}") from exc
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------
+
+def _figure(diagram: Diagram) -> Figure:
+    w, h = diagram.width + 2 * MARGIN, diagram.height + 2 * MARGIN
+    fig = Figure(figsize=(w / 72, h / 72), dpi=72, facecolor=theme.PAPER)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-MARGIN, diagram.width + MARGIN)
+    ax.set_ylim(diagram.height + MARGIN, -MARGIN)   # y down, like the geometry
+    ax.set_axis_off()
+    ax.set_facecolor(theme.PAPER)
+    for seg in diagram.segments:
+        _segment(ax, seg)
+    for box in diagram.boxes:
+        _box(ax, box)
+    for conn in diagram.connectors:
+        _connector(ax, conn)
+    for marker in diagram.markers:
+        _marker(ax, marker)
+    for label in diagram.labels:
+        _text_block(ax, label.lines, label.x, label.y, label.w, label.align, TEXT_COLOURS.get(label.role, theme.INK))
+    return fig
+
+
+def _box(ax, box: Box) -> None:
+    fill = theme.role_fill(box.role, box.arm)
+    edge = theme.arm_colour(box.arm) if box.arm is not None else theme.RULE
+    width = 1.2 if box.arm is not None else theme.LINE_WIDTH
+    radius = min(theme.CORNER_RADIUS, box.w / 2, box.h / 2)
+    ax.add_patch(FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle=f"round,pad=0,rounding_size={radius}",
+                                facecolor=fill, edgecolor=edge, linewidth=width, joinstyle="round"))
+    colour = theme.PAPER if box.role == "phase" else theme.INK
+    text_h = sum(line_height(line.size) for line in box.lines)
+    top = box.y + (box.h - text_h) / 2
+    _text_block(ax, box.lines, box.x + box.padding, top, box.w - 2 * box.padding, box.align, colour)
+
+
+def baseline_offset(size: float) -> float:
+    """From the top of a line's pitch to its baseline, the glyph box (ascent + descent) centred."""
+    m = _metrics(False)
+    return (line_height(size) - (m.ascent + m.descent) * size) / 2 + m.ascent * size
+
+
+def _text_block(ax, lines: tuple[TextLine, ...], x: float, top: float, w: float, align: str, colour: str) -> None:
+    y = top
+    for line in lines:
+        if line.text:
+            tx = {"left": x, "center": x + w / 2, "right": x + w}[align]
+            ax.text(tx, y + baseline_offset(line.size), line.text, fontsize=line.size,
+                    fontweight="bold" if line.bold else "normal", color=colour, ha=align, va="baseline",
+                    fontfamily=FAMILY)
+        y += line_height(line.size)
+
+
+def _connector(ax, conn: Connector) -> None:
+    points = list(conn.points)
+    if len(points) < 2:
+        return
+    if conn.arrow:
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        if length > 0:
+            ux, uy = (x1 - x0) / length, (y1 - y0) / length
+            head = min(ARROW_LENGTH, length * 0.8)
+            bx, by = x1 - ux * head * 0.9, y1 - uy * head * 0.9
+            points[-1] = (bx, by)
+            hw = ARROW_HALF_WIDTH * head / ARROW_LENGTH
+            tail_x, tail_y = x1 - ux * head, y1 - uy * head
+            ax.add_patch(Polygon([(x1, y1), (tail_x - uy * hw, tail_y + ux * hw), (tail_x + uy * hw, tail_y - ux * hw)],
+                                 closed=True, facecolor=theme.LINE, edgecolor="none", zorder=3))
+    xs, ys = zip(*points)
+    ax.add_line(Line2D(xs, ys, color=theme.LINE, linewidth=theme.CONNECTOR_WIDTH, solid_joinstyle="miter",
+                       solid_capstyle="butt", zorder=2))
+
+
+SEGMENT_COLOURS = {"ci": theme.INK, "null": theme.MUTED, "axis": theme.LINE, "tick": theme.LINE, "grid": "#D0D0D0"}
+
+
+def _segment(ax, seg: Segment) -> None:
+    colour = theme.arm_colour(seg.arm) if seg.arm is not None else SEGMENT_COLOURS.get(seg.role, theme.LINE)
+    line = Line2D((seg.x1, seg.x2), (seg.y1, seg.y2), color=colour, linewidth=seg.width, solid_capstyle="butt",
+                  zorder=1)
+    if seg.dash:
+        line.set_dashes(seg.dash)
+    ax.add_line(line)
+
+
+def _marker(ax, marker: Marker) -> None:
+    colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
+    half = marker.size / 2
+    ax.add_patch(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size, facecolor=colour,
+                           edgecolor="none", zorder=4))
