@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import Reader
 
 from .errors import Problem, RecordError
 
@@ -48,6 +49,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
+_NON_PRINTABLE = Reader.NON_PRINTABLE
 _SURPRISING_NUMBER = re.compile(r"^[-+]?(0[0-9_]+|0o[0-7]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
 
 
@@ -61,6 +63,7 @@ class Source:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     scalars: dict[Path_, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    refused: set[Path_] = field(default_factory=set)  # values the loader replaced by None (with a problem)
 
     def position(self, path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
         """Line and column of ``path``, or of its nearest ancestor that exists."""
@@ -113,11 +116,14 @@ def load_bytes(raw: bytes, name: str) -> Source:
     text = _decode(raw, name)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise RecordError([Problem(name, 1, 1, "", "the file is empty; a record is a YAML mapping (see schema/study-record.schema.json)")])
+    _check_printable(text, name)
     _check_events(text, name)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        raise RecordError([_yaml_problem(name, exc)]) from None
+        raise RecordError([_yaml_problem(name, exc, text)]) from None
+    if node is None:
+        raise RecordError([Problem(name, 1, 1, "", "the file holds no values; a record is a YAML mapping (see schema/study-record.schema.json)")])
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise RecordError([Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, "",
@@ -138,8 +144,68 @@ def _decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise RecordError([Problem(name, line, column, "",
+        lenient = raw.decode("utf-8-sig", errors="replace")
+        index = len(raw[: exc.start].decode("utf-8-sig", errors="replace"))
+        raise RecordError([Problem(name, line, column, _field_at(lenient, index),
                                    f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save it as UTF-8")]) from None
+
+
+def _check_printable(text: str, name: str) -> None:
+    """Raw control characters (the YAML reader refuses them) as a located problem, not a crash."""
+    match = _NON_PRINTABLE.search(text)
+    if match is None:
+        return
+    index = match.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = ord(match.group())
+    what = "non-character" if code >= 0x80 else "control character"
+    raise RecordError([Problem(name, line, column, _field_at(text, index),
+                               f"the file contains the invisible {what} U+{code:04X}, which YAML does not allow; remove it")])
+
+
+def _located_events(text: str):
+    """Parse events with the path of every node they start (a key scalar gets its key's path)."""
+    stack: list[list] = []   # [path, is_mapping, expecting_key, key_or_index]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if not stack:
+                path: Path_ = ()
+            else:
+                frame = stack[-1]
+                if not frame[1]:
+                    path = frame[0] + (frame[3],)
+                    frame[3] += 1
+                elif frame[2]:
+                    frame[3] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                    path = frame[0] + (frame[3],)
+                    frame[2] = False
+                else:
+                    path = frame[0] + (frame[3],)
+                    frame[2] = True
+            yield event, path
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append([path, True, True, None])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append([path, False, False, 0])
+        else:
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and stack:
+                stack.pop()
+            yield event, None
+
+
+def _field_at(text: str, index: int) -> str:
+    """The field (dotted path) of the last value or key that starts at or before ``index``."""
+    found: Path_ = ()
+    try:
+        for event, path in _located_events(_NON_PRINTABLE.sub(" ", text)):
+            if event.start_mark.index > index:
+                break
+            if path is not None:
+                found = path
+    except yaml.YAMLError:
+        pass
+    return format_path(found)
 
 
 def _check_events(text: str, name: str) -> None:
@@ -147,7 +213,7 @@ def _check_events(text: str, name: str) -> None:
     depth = 0
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event, path in _located_events(text):
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -158,22 +224,33 @@ def _check_events(text: str, name: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, "",
+                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, _short_path(path),
                                                f"values are nested more than {MAX_DEPTH} levels deep; a record needs far fewer")])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise RecordError([_yaml_problem(name, exc)]) from None
+        raise RecordError([_yaml_problem(name, exc, text)]) from None
 
 
-def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _short_path(path: Path_) -> str:
+    """A field path, with a long run of list indices elided (deep nesting)."""
+    text = format_path(path)
+    return text if len(text) <= 60 else text[:40] + "…" + text[-12:]
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, text: str | None = None) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     what = exc.problem or "invalid YAML"
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark and "end of stream" in what:
+        # An unclosed quote runs to the end of the file: point at where it opened.
+        mark = exc.context_mark
+        what = "a quoted value starts here but its closing quote is missing"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     if "\t" in what or "'\\t'" in what:
         what += " (YAML does not allow tabs for indentation; use spaces)"
-    context = f" ({exc.context})" if exc.context and exc.context not in what else ""
-    return Problem(name, line, column, "", f"YAML syntax: {what}{context}")
+    context = f" ({exc.context})" if exc.context and exc.context not in what and "closing quote" not in what else ""
+    field_ = _field_at(text, mark.index) if text is not None and mark is not None else ""
+    return Problem(name, line, column, field_, f"YAML syntax: {what}{context}")
 
 
 class _Walker:
@@ -188,12 +265,18 @@ class _Walker:
         self.count += 1
         if self.count > MAX_VALUES:
             mark = node.start_mark
-            raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, "",
+            raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, _short_path(path),
                                        f"the record expands to more than {MAX_VALUES:,} values (YAML aliases?); a record needs far fewer")])
+        if len(path) > MAX_DEPTH:  # only reachable through aliases (the event pass bounds written nesting)
+            mark = node.start_mark
+            raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, _short_path(path[:MAX_DEPTH]),
+                                       f"values nest more than {MAX_DEPTH} levels deep once YAML aliases are expanded "
+                                       f"(an alias refers to itself?); write the values out")])
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
             self.source.problems.append(self.source.problem(
                 path, f"the YAML tag {node.tag!r} is not allowed; write plain values"))
+            self.source.refused.add(path)
             return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path)

@@ -54,10 +54,14 @@ def check_source(source: Source) -> Checked:
         problems.extend(_cross_checks(source, study))
         problems.extend(_glyph_checks(source))
     else:
-        # A field error at the same spot as a loader note says it better; keep one.
-        spots = {(p.line, p.column, p.field) for p in problems[len(source.problems):]}
+        # A field error at the same spot as a loader note says it better; keep one. Except where
+        # the loader refused the value (a tag): "got nothing" would hide why.
+        from .loader import format_path
+        refused = {format_path(path) for path in source.refused}
+        field_problems = [p for p in problems[len(source.problems):] if p.field not in refused]
+        spots = {(p.line, p.column, p.field) for p in field_problems}
         problems = [p for p in problems[:len(source.problems)] if (p.line, p.column, p.field) not in spots] \
-            + problems[len(source.problems):]
+            + field_problems
     if problems:
         raise RecordError(problems)
     assert study is not None
@@ -154,6 +158,11 @@ def _message(err: dict, value: Any) -> str:
         sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")
         return f"must be {sign} {bound} (got {value!r})"
+    if kind == "too_short" and "min_length" in ctx and "actual_length" in ctx:
+        need = ctx["min_length"]
+        return f"needs at least {need} item{'s' if need != 1 else ''} (got {ctx['actual_length']})"
+    if kind == "too_long" and "max_length" in ctx and "actual_length" in ctx:
+        return f"may have at most {ctx['max_length']} items (got {ctx['actual_length']})"
     if kind in ("too_short", "too_long"):
         return err["msg"].replace("List", "the list").replace("Tuple", "the list")
     if kind == "string_too_long":
@@ -334,7 +343,8 @@ def _cross_checks(source: Source, study: Study) -> list[Problem]:
         if effect.is_ratio:
             values = [v for v in (effect.estimate, *(effect.ci or ())) if v is not None]
             if any(v <= 0 for v in values):
-                add(base, f"a {effect.measure} and its interval must be greater than 0")
+                where = "estimate" if effect.estimate is not None and effect.estimate <= 0 else "ci"
+                add(base + (where,), f"a {effect.measure} and its interval must be greater than 0")
                 continue
         if effect.ci:
             low, high = effect.ci
