@@ -130,7 +130,8 @@ def forest_alt(study: Study) -> str:
             e = o.effect
             label = o.label + (f" at {o.timepoint}" if o.timepoint else "")
             rows.append(f"{label}: {estimate_text(e)}")
-        parts.append(f"Forest plot, {g.measure}{unit}, {g.arm.short} vs {g.reference.short}: " + "; ".join(rows) + ".")
+        vs = f"{g.arm.short} vs {g.reference.short}" if g.reference else g.arm.short
+        parts.append(f"Forest plot, {g.measure}{unit}, {vs}: " + "; ".join(rows) + ".")
         left, right = g.side_words()
         parts.append(f"Values below {fmt_number(g.null)} {left}; values above {fmt_number(g.null)} {right}.")
     return " ".join(parts)

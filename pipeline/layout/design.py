@@ -243,14 +243,70 @@ def para(text: str, bold: bool = False, lead: str = "") -> Para:
     return Para(" ".join(text.split()) if "\n" not in text else text, bold, lead)
 
 
+WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
+
+GLUE_BOTH = {"=", "<", ">", "≤", "≥", "±", "–", "—"}
+
+
+def units(text: str) -> list[str]:
+    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "< 2.6"."""
+    words = text.split()
+    out: list[str] = []
+    glue_next = False
+    for word in words:
+        glue = glue_next or word in GLUE_BOTH or (word.startswith("reported") and out and out[-1].endswith("not")) \
+            or (word == "not" and out and out[-1] in ("n", "(n"))
+        if glue and out:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+        glue_next = word in GLUE_BOTH
+    return out
+
+
+BULLET = "• "
+HANG = "\u00a0" * 3     # continuation indent of a bullet: three no-break spaces ≈ the width of "• "
+
+
+def wrap_glued(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    """Greedy wrap like ``text.wrap`` that keeps glued units (see ``units``) on one line when they fit.
+
+    A paragraph starting with "• " gets a hanging indent: its continuation lines start with ``HANG``.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        hang = HANG if paragraph.startswith(BULLET) and text_width(HANG, size, bold) < width / 3 else ""
+        current = ""
+        started = False          # a line of this paragraph has been emitted
+        for unit in units(paragraph):
+            candidate = f"{current} {unit}" if current else unit
+            if text_width(candidate, size, bold) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+                started = True
+            start = hang if started else ""
+            if text_width(start + unit, size, bold) <= width:
+                current = start + unit
+            else:
+                pieces = wrap(unit, size, width - text_width(hang, size, bold), bold)
+                lines.extend(start + piece for piece in pieces[:-1])
+                started = started or len(pieces) > 1
+                current = (hang if started else "") + pieces[-1]
+        lines.append(current)
+    return lines
+
+
 def wrap_paragraphs(paragraphs: list[Para], size: float, width: float) -> tuple[list[TextLine], bool]:
-    """Wrap paragraphs to ``width``; also say whether a word had to be broken across lines."""
+    """Wrap paragraphs to ``width`` (less ``WRAP_SAFETY``); also say whether a word had to be broken."""
     lines: list[TextLine] = []
     broken = False
+    avail = max(width * (1 - WRAP_SAFETY), 1.0)
     for p in paragraphs:
-        if any(text_width(word, size, p.bold) > width for word in p.text.split()):
+        if any(text_width(word, size, p.bold) > avail for word in p.text.split()):
             broken = True
-        for line in wrap(p.text, size, max(width, 1.0), p.bold):
+        for line in wrap_glued(p.text, size, avail, p.bold):
             lines.append(TextLine(line, size, p.bold))
     return lines, broken
 

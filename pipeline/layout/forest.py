@@ -296,8 +296,9 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     """Axis range and ticks: all values inside, the null between 25% and 75%, tick labels apart.
 
     Differences: a "nice" step (1, 2, 5 × 10^k) aiming at about seven ticks, coarser until the
-    tick labels keep a gap. Ratios: ticks from the finest of three sets of round ratios that gives at
-    least four ticks whose labels keep a gap, else the coarsest set.
+    tick labels keep a gap; the axis ends on ticks. Ratios: the axis spans the padded data range
+    (log scale) and carries the round ratios of the coarsest set that puts at least three ticks
+    (with 1) on it with labels apart; when none does, the axis widens to the finest ticks around it.
     """
     values = [g.null]
     for o in g.outcomes:
@@ -306,12 +307,18 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     if g.is_ratio:
         logs = [math.log10(v) for v in values]
         lo, hi = _pad_around_null(min(logs), max(logs), 0.0, min_span=math.log10(1.5))
-        options = [_ratio_ticks(lo, hi, m) for m in RATIO_TICK_SETS]
-        good = [t for t in options if len(t) >= 4 and _fits(t, size, plot_w, True)]
-        ticks = good[-1] if good else next((t for t in options if _fits(t, size, plot_w, True)), options[0])
+        for mantissas in RATIO_TICK_SETS[::-1]:          # coarsest first
+            ticks = [t for t in _ratio_candidates(mantissas) if lo - 1e-12 <= math.log10(t) <= hi + 1e-12]
+            if len(ticks) >= 3 and _fits(ticks, size, plot_w, True, 10 ** lo, 10 ** hi):
+                return 10 ** lo, 10 ** hi, ticks
+        # Too narrow a range for three round ticks: widen the axis to the finest ticks around it.
+        cands = _ratio_candidates(RATIO_TICK_SETS[0])
+        first = max([c for c in cands if math.log10(c) <= lo] or [cands[0]])
+        last = min([c for c in cands if math.log10(c) >= hi] or [cands[-1]])
+        ticks = [c for c in cands if first <= c <= last]
         if not _fits(ticks, size, plot_w, True):
-            ticks = [ticks[0], 1.0, ticks[-1]]
-        return ticks[0], ticks[-1], ticks
+            ticks = [first, 1.0, last]
+        return first, last, ticks
     lo0, hi0 = _pad_around_null(min(values), max(values), g.null, min_span=None)
     step = _nice_step((hi0 - lo0) / 6)
     for _ in range(12):
@@ -325,11 +332,12 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     return ticks[0], ticks[-1], ticks
 
 
-def _fits(ticks: list[float], size: float, plot_w: float, ratio: bool) -> bool:
+def _fits(ticks: list[float], size: float, plot_w: float, ratio: bool, lo: float | None = None,
+          hi: float | None = None) -> bool:
     """Neighbouring tick labels keep a gap of at least 0.8 × size."""
     if len(ticks) < 2:
         return True
-    pos = _position(ratio, ticks[0], ticks[-1], 0.0, plot_w)
+    pos = _position(ratio, ticks[0] if lo is None else lo, ticks[-1] if hi is None else hi, 0.0, plot_w)
     for a, b in zip(ticks, ticks[1:]):
         wa, wb = text_width(_tick_text(a), size), text_width(_tick_text(b), size)
         if pos(b) - pos(a) < (wa + wb) / 2 + 0.8 * size:
@@ -362,13 +370,8 @@ def _nice_step(raw: float) -> float:
     return 10 * base
 
 
-RATIO_TICK_SETS = ((1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8), (1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1,))
+RATIO_TICK_SETS = ((1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9), (1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1,))
 
 
-def _ratio_ticks(lo_log: float, hi_log: float, mantissas: tuple[float, ...]) -> list[float]:
-    cands = sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas})
-    below = [c for c in cands if math.log10(c) <= lo_log + 1e-12]
-    above = [c for c in cands if math.log10(c) >= hi_log - 1e-12]
-    first = below[-1] if below else cands[0]
-    last = above[0] if above else cands[-1]
-    return [c for c in cands if first <= c <= last]
+def _ratio_candidates(mantissas: tuple[float, ...]) -> list[float]:
+    return sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas})
