@@ -245,11 +245,12 @@ def para(text: str, bold: bool = False, lead: str = "") -> Para:
 
 WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
 
-GLUE_BOTH = {"=", "<", ">", "≤", "≥", "±", "–", "—"}
+GLUE_BOTH = {"=", "–", "—"}                 # never break on either side: "n = 12", "0.7 – 1.2"
+GLUE_NEXT = {"<", ">", "≤", "≥", "±", "•"}   # never break after: "< 2.6", "• reason"
 
 
 def units(text: str) -> list[str]:
-    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "< 2.6"."""
+    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "< 2.6", "• a"."""
     words = text.split()
     out: list[str] = []
     glue_next = False
@@ -260,7 +261,7 @@ def units(text: str) -> list[str]:
             out[-1] = f"{out[-1]} {word}"
         else:
             out.append(word)
-        glue_next = word in GLUE_BOTH
+        glue_next = word in GLUE_BOTH or word in GLUE_NEXT
     return out
 
 

@@ -1,0 +1,496 @@
+"""Geometry of the design, flow and forest figures, and their alt text.
+
+Every diagram is checked for the same invariants (``check_geometry``): boxes
+inside the area and apart, every text line narrower than its box (measured with
+the embedded font), the lines fit the box height, connectors orthogonal, starting
+on their source's edge and ending on their target's edge without crossing other
+boxes, labels/segments/markers inside the area. Records: the shipped one and
+generated ones (``make_study``) with 1–6 arms, long labels and missing counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import LayoutError
+from pipeline.layout.alt import design_alt, flow_alt, forest_alt
+from pipeline.layout.design import design_diagram, units, wrap_glued
+from pipeline.layout.flow import flow_diagram
+from pipeline.layout.forest import forest_plot
+from pipeline.layout.geometry import Box, Diagram
+from pipeline.layout.text import line_height, text_width
+from pipeline.model import Study
+from pipeline.validate import load_study
+
+ROOT = Path(__file__).resolve().parent.parent
+EPS = 1e-6
+
+LONG = ("Intensive individualised nurse-led telephone follow-up with protocolised escalation of conventional "
+        "synthetic disease-modifying antirheumatic therapy")
+
+
+@pytest.fixture(scope="module")
+def imagine() -> Study:
+    return load_study(ROOT / "sources" / "imagine-ra.yaml").study
+
+
+def make_study(n_arms: int = 2, long_labels: bool = False, missing: bool = False, flow: bool = True,
+               measures: tuple[str, ...] = ("risk difference",), single: bool = False,
+               higher_is_better: bool | None = True, ci: bool = True, zero: bool = False) -> Study:
+    """A valid generated record. ``missing``: flow counts absent or "not reported"; ``zero``: real zeros."""
+    arms = []
+    for i in range(n_arms):
+        arms.append({"id": f"arm-{i}", "label": f"{LONG} ({i + 1})" if long_labels else f"Strategy {chr(65 + i)}",
+                     "short_label": f"Arm {chr(65 + i)}",
+                     "target": ("Sustained remission with no swollen joints on ultrasound and normal CRP"
+                                if long_labels else f"Target {i + 1}"),
+                     "randomized": "not reported" if missing else 50 + i})
+    data: dict = {
+        "id": "generated", "title": "Generated study",
+        "question": {"population": ("Adults with long-standing seropositive rheumatoid arthritis in sustained "
+                                    "clinical remission for at least twelve months" if long_labels else "Adults with RA"),
+                     "eligibility": [f"Criterion number {k + 1} with some words" for k in range(3)],
+                     "intervention": "A", "comparator": "B" if n_arms > 1 else None},
+        "design": {"type": "single-group" if single else "parallel", "randomized": not single,
+                   "allocation_ratio": None if single else ":".join(["1"] * n_arms),
+                   "follow_up": "12 months", "visit_schedule": "Every 3 months"},
+        "arms": arms,
+        "conclusions": {"bottom_line": "Something.", "key_messages": ["One."]},
+    }
+    if flow:
+        arm_flows = []
+        for i in range(n_arms):
+            if missing:
+                arm_flows.append({"arm": f"arm-{i}", "allocated": "not reported", "completed": 40 + i})
+            else:
+                arm_flows.append({"arm": f"arm-{i}", "allocated": 50 + i, "received": 49 + i,
+                                  "discontinued": 0 if zero else 3,
+                                  "discontinued_reasons": [{"reason": "Adverse event", "n": 2},
+                                                           {"reason": "Withdrew consent", "n": 1}],
+                                  "lost": 0 if zero else 2,
+                                  "lost_reasons": [{"reason": "Moved away", "n": "not reported"}],
+                                  "completed": 45 + i, "analysed": 50 + i})
+        total = sum(50 + i for i in range(n_arms))
+        data["flow"] = ({"assessed": "not reported", "randomized": "not reported", "arms": arm_flows} if missing else
+                        {"assessed": total + 60, "excluded": 60,
+                         "excluded_reasons": [{"reason": "Not meeting inclusion criteria", "n": 40},
+                                              {"reason": "Declined to participate", "n": 20}],
+                         "randomized": total, "arms": arm_flows})
+    outcomes = []
+    for k, measure in enumerate(measures):
+        ratio = "ratio" in measure
+        est = [0.8, 1.3, 2.5][k % 3] if ratio else [-4.8, 4.7, 12.0][k % 3]
+        effect: dict = {"measure": measure, "estimate": est}
+        if ci:
+            effect["ci"] = [round(est * 0.6, 2), round(est * 1.5, 2)] if ratio else [round(est - 6, 2), round(est + 6, 2)]
+        if n_arms > 1:
+            effect["compares"] = ["arm-1", "arm-0"]
+        outcomes.append({"id": f"out-{k}", "label": LONG if long_labels else f"Outcome {k + 1}", "primary": k == 0,
+                         "timepoint": "12 months", "kind": "binary", "higher_is_better": higher_is_better,
+                         "effect": effect, **({} if ratio else {"unit": "percentage points"})})
+    data["outcomes"] = outcomes
+    return Study.model_validate(data)
+
+
+# ---------------------------------------------------------------------------
+# The invariants.
+
+def _interiors_overlap(a: Box, b: Box) -> bool:
+    return a.x < b.right - EPS and b.x < a.right - EPS and a.y < b.bottom - EPS and b.y < a.bottom - EPS
+
+
+def _on_edge(point: tuple[float, float], box: Box, side: str) -> bool:
+    x, y = point
+    if side in ("top", "bottom"):
+        edge_y = box.y if side == "top" else box.bottom
+        return abs(y - edge_y) < EPS and box.x - EPS <= x <= box.right + EPS
+    edge_x = box.x if side == "left" else box.right
+    return abs(x - edge_x) < EPS and box.y - EPS <= y <= box.bottom + EPS
+
+
+def _segment_crosses_interior(p: tuple[float, float], q: tuple[float, float], box: Box) -> bool:
+    """An axis-parallel segment passing through the inside of a box (touching an edge is fine)."""
+    x0, x1 = sorted((p[0], q[0]))
+    y0, y1 = sorted((p[1], q[1]))
+    return x0 < box.right - EPS and x1 > box.x + EPS and y0 < box.bottom - EPS and y1 > box.y + EPS
+
+
+def check_geometry(d: Diagram, width: float, height: float, min_size: float = 6.0) -> None:
+    assert d.width == width
+    assert 0 < d.height <= height + EPS
+    ids = [b.id for b in d.boxes]
+    assert len(ids) == len(set(ids)), "box ids are unique"
+    for b in d.boxes:
+        assert b.x >= -EPS and b.y >= -EPS and b.right <= width + EPS and b.bottom <= d.height + EPS, b.id
+        assert b.lines, f"{b.id} has text"
+        for line in b.lines:
+            assert line.size >= min_size - EPS
+            assert text_width(line.text, line.size, line.bold) + 2 * b.padding <= b.w + EPS, (b.id, line.text)
+        assert sum(line_height(line.size) for line in b.lines) + 2 * b.padding <= b.h + EPS, b.id
+    for i, a in enumerate(d.boxes):
+        for b in d.boxes[i + 1:]:
+            assert not _interiors_overlap(a, b), f"{a.id} overlaps {b.id}"
+    by_id = {b.id: b for b in d.boxes}
+    for c in d.connectors:
+        src, dst = by_id[c.source], by_id[c.target]
+        assert len(c.points) >= 2
+        assert _on_edge(c.points[0], src, c.source_side), f"{c.id} starts off its source's {c.source_side} edge"
+        assert _on_edge(c.points[-1], dst, c.target_side), f"{c.id} ends off its target's {c.target_side} edge"
+        for p, q in zip(c.points, c.points[1:]):
+            assert abs(p[0] - q[0]) < EPS or abs(p[1] - q[1]) < EPS, f"{c.id} is orthogonal"
+            for other in d.boxes:
+                assert not _segment_crosses_interior(p, q, other), f"{c.id} crosses {other.id}"
+        for x, y in c.points:
+            assert -EPS <= x <= width + EPS and -EPS <= y <= d.height + EPS
+    for label in d.labels:
+        assert label.x >= -EPS and label.x + label.w <= width + EPS and label.y >= -EPS, label.id
+        assert label.y + sum(line_height(t.size) for t in label.lines) <= d.height + EPS, label.id
+        for t in label.lines:
+            assert t.size >= min_size - EPS
+            assert text_width(t.text, t.size, t.bold) <= label.w + EPS, (label.id, t.text)
+    for s in d.segments:
+        for x, y in ((s.x1, s.y1), (s.x2, s.y2)):
+            assert -EPS <= x <= width + EPS and -EPS <= y <= d.height + EPS, s
+    for m in d.markers:
+        assert m.x - m.size / 2 >= -EPS and m.x + m.size / 2 <= width + EPS
+        assert m.y - m.size / 2 >= -EPS and m.y + m.size / 2 <= d.height + EPS
+
+
+def all_text(d: Diagram) -> list[str]:
+    """The text of every box and label, wrapped lines joined."""
+    return [box_text(b) for b in d.boxes] + [" ".join(t.text for t in lab.lines) for lab in d.labels]
+
+
+def box_text(box: Box) -> str:
+    """A box's text as one string (wrapped lines joined, hanging indents dropped)."""
+    return " ".join(line.text.replace("\u00a0", " ").strip() for line in box.lines)
+
+
+AREAS = [(540.0, 720.0), (360.0, 600.0), (250.0, 500.0)]
+
+
+# ---------------------------------------------------------------------------
+# The shipped record.
+
+@pytest.mark.parametrize("width,height", AREAS)
+def test_imagine_design_geometry(imagine, width, height):
+    d = design_diagram(imagine, width, height)
+    check_geometry(d, width, height)
+    assert d.kind == "design"
+    assert box_text(d.box("randomization")) == "Randomized 1:1, n = 200"
+    arms = [b for b in d.boxes if b.role == "arm"]
+    assert [b.arm for b in arms] == [0, 1]
+    assert arms[0].x < arms[1].x and arms[0].y == arms[1].y and arms[0].h == arms[1].h
+    assert box_text(arms[0]).startswith("MRI-guided treat-to-target n = 100 randomized Target:")
+    assert "Follow-up: 24 months" in box_text(d.box("followup"))
+    assert "Every 4 months" in box_text(d.box("followup"))
+    assert "DAS28-CRP remission" in box_text(d.box("outcomes"))
+    order = ["population", "randomization", "arm-mri", "followup", "outcomes"]
+    assert [d.box(i).y for i in order] == sorted(d.box(i).y for i in order)
+    # The randomization box branches to each arm.
+    branches = {c.target for c in d.connectors if c.source == "randomization"}
+    assert branches == {"arm-mri", "arm-conventional"}
+
+
+def test_imagine_design_uses_only_the_height_it_needs(imagine):
+    d = design_diagram(imagine, 540, 2000)
+    assert d.height < 600
+    assert max(b.bottom for b in d.boxes) == pytest.approx(d.height)
+    assert d.extra["font_size"] == 8.0
+
+
+@pytest.mark.parametrize("width,height", AREAS)
+def test_imagine_flow_geometry(imagine, width, height):
+    d = flow_diagram(imagine, width, height)
+    check_geometry(d, width, height)
+    assert "not reported" in box_text(d.box("assessed"))
+    assert "not reported" in box_text(d.box("excluded"))
+    assert box_text(d.box("randomized")) == "Randomized 1:1 (n = 200)"
+    assert box_text(d.box("completed-mri")) == "Completed (n = 76)"
+    assert box_text(d.box("completed-conventional")) == "Completed (n = 95)"
+    assert box_text(d.box("analysed-mri")) == "Analysed (n not reported)"
+    assert "Allocated (n = 100)" in box_text(d.box("allocated-mri"))
+    # The excluded box hangs off the trunk to the side, between assessed and randomized.
+    ex = d.box("excluded")
+    assert d.box("assessed").bottom < ex.y and ex.bottom < d.box("randomized").y
+    trunk = next(c for c in d.connectors if c.target == "excluded")
+    assert trunk.target_side == "left" and trunk.points[0][0] < ex.x
+    # Columns line up row by row.
+    for row in ("allocated", "followup", "completed", "analysed"):
+        a, b = d.box(f"{row}-mri"), d.box(f"{row}-conventional")
+        assert (a.y, a.h) == (b.y, b.h)
+
+
+@pytest.mark.parametrize("width,height", AREAS)
+def test_imagine_forest_geometry(imagine, width, height):
+    d = forest_plot(imagine, width, height)
+    assert d is not None
+    check_geometry(d, width, height)
+    assert len(d.markers) == 2
+    assert not [s for s in d.segments if s.role == "ci"], "no interval is reported, none is drawn"
+    null = [s for s in d.segments if s.role == "null"]
+    assert len(null) == 1 and null[0].x1 == null[0].x2
+    remission, progression = d.markers          # primary outcomes in record order
+    assert remission.x < null[0].x1 < progression.x
+    # Positions are linear in the value: −4.8 and 4.7 sit at distances 4.8 : 4.7 from 0.
+    assert (null[0].x1 - remission.x) / (progression.x - null[0].x1) == pytest.approx(4.8 / 4.7)
+    text = all_text(d)
+    assert "\u22124.8" in text and "4.7" in text
+    assert text.count("(CI not reported)") == 2
+    favours = [lab for lab in d.labels if lab.role == "favours"]
+    left = next(lab for lab in favours if lab.x + lab.w <= null[0].x1)
+    right = next(lab for lab in favours if lab.x >= null[0].x1)
+    assert "favours Conventional" in " ".join(t.text for t in left.lines)
+    assert "favours MRI-guided" in " ".join(t.text for t in right.lines)
+    _labels_apart(d)
+
+
+def _labels_apart(d: Diagram) -> None:
+    """No two free labels overlap (their drawn text extents)."""
+    rects = []
+    for lab in d.labels:
+        widths = [text_width(t.text, t.size, t.bold) for t in lab.lines]
+        w = max(widths)
+        x = {"left": lab.x, "center": lab.x + (lab.w - w) / 2, "right": lab.x + lab.w - w}[lab.align]
+        h = sum(line_height(t.size) for t in lab.lines)
+        rects.append((lab.id, x, lab.y, x + w, lab.y + h))
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            overlap = a[1] < b[3] - EPS and b[1] < a[3] - EPS and a[2] < b[4] - EPS and b[2] < a[4] - EPS
+            assert not overlap, f"{a[0]} overlaps {b[0]}"
+
+
+# ---------------------------------------------------------------------------
+# Generated records.
+
+CASES = {
+    "2 arms": dict(n_arms=2),
+    "3 arms": dict(n_arms=3),
+    "4 arms": dict(n_arms=4),
+    "6 arms": dict(n_arms=6),
+    "4 arms, long labels": dict(n_arms=4, long_labels=True),
+    "2 arms, long labels": dict(n_arms=2, long_labels=True),
+    "missing counts": dict(n_arms=3, missing=True, ci=False),
+    "single group": dict(n_arms=1, single=True, measures=("mean difference",), higher_is_better=None),
+    "no flow": dict(n_arms=3, flow=False),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("make", [design_diagram, flow_diagram], ids=["design", "flow"])
+def test_generated_diagrams_keep_the_invariants(name, make):
+    study = make_study(**CASES[name])
+    d = make(study, 540, 720)
+    check_geometry(d, 540, 720)
+    arm_boxes = [b for b in d.boxes if b.role == "arm"]
+    assert [b.arm for b in arm_boxes] == list(range(len(study.arms)))
+    xs = [b.x for b in arm_boxes]
+    assert xs == sorted(xs) and len({b.y for b in arm_boxes}) == 1
+    for box, arm in zip(arm_boxes, study.arms):
+        assert box_text(box).startswith(arm.label)
+
+
+@pytest.mark.parametrize("n_arms", [2, 3, 4])
+def test_brief_column_width(n_arms):
+    study = make_study(n_arms=n_arms)
+    for make in (design_diagram, flow_diagram):
+        check_geometry(make(study, 250, 600), 250, 600)
+
+
+def test_long_labels_shrink_the_font_but_not_below_the_minimum():
+    study = make_study(n_arms=4, long_labels=True)
+    roomy = design_diagram(study, 540, 2000, base_size=9.0)
+    tight = design_diagram(study, 540, 380, base_size=9.0, min_size=6.0)
+    assert roomy.extra["font_size"] == 9.0
+    assert 6.0 <= tight.extra["font_size"] < 9.0
+    assert tight.height <= 380
+    check_geometry(tight, 540, 380)
+
+
+@pytest.mark.parametrize("make,field", [(design_diagram, "arms["), (flow_diagram, "arms[")])
+def test_content_that_cannot_fit_raises_layout_error_naming_fields(make, field):
+    study = make_study(n_arms=4, long_labels=True)
+    with pytest.raises(LayoutError) as info:
+        make(study, 300, 150, min_size=6.0)
+    assert field in str(info.value)
+    assert "6 pt" in str(info.value)
+
+
+def test_forest_that_cannot_fit_raises_layout_error():
+    study = make_study(n_arms=2, long_labels=True, measures=("risk difference",) * 3)
+    with pytest.raises(LayoutError, match=r"outcomes\[\d\]\.label"):
+        forest_plot(study, 300, 60)
+
+
+def test_single_group_design_has_no_randomization():
+    study = make_study(n_arms=1, single=True)
+    d = design_diagram(study, 400, 600)
+    assert "randomization" not in {b.id for b in d.boxes}
+    assert {(c.source, c.target) for c in d.connectors} >= {("population", "arm-arm-0")}
+    assert "n = 50 enrolled" in box_text(d.box("arm-arm-0"))
+    f = flow_diagram(study, 400, 600)
+    assert box_text(f.box("randomized")).startswith("Enrolled")
+
+
+def test_missing_counts_read_not_reported_never_zero():
+    study = make_study(n_arms=3, missing=True)
+    design = design_diagram(study, 540, 720)
+    assert box_text(design.box("randomization")) == "Randomized 1:1:1, n not reported"
+    for i in range(3):
+        assert "not reported" in box_text(design.box(f"arm-arm-{i}"))
+    flow = flow_diagram(study, 540, 720)
+    texts = [box_text(b) for b in flow.boxes]
+    assert all(not re.search(r"\bn = 0\b", t) for t in texts), texts
+    for box_id in ("assessed", "excluded", "randomized", "allocated-arm-0", "followup-arm-1", "analysed-arm-2"):
+        assert "not reported" in box_text(flow.box(box_id)), box_id
+    assert box_text(flow.box("completed-arm-2")) == "Completed (n = 42)"
+    assert "not reported" in flow.alt_text and " 0 " not in flow.alt_text
+
+
+def test_a_reported_zero_is_shown_as_zero():
+    flow = flow_diagram(make_study(n_arms=2, zero=True), 540, 720)
+    assert "Discontinued intervention (n = 0)" in box_text(flow.box("followup-arm-0"))
+    assert "Lost to follow-up (n = 0)" in box_text(flow.box("followup-arm-1"))
+
+
+def test_flow_reasons_and_counts():
+    flow = flow_diagram(make_study(n_arms=2), 540, 720)
+    assert "• Not meeting inclusion criteria (n = 40)" in box_text(flow.box("excluded"))
+    fu = box_text(flow.box("followup-arm-0"))
+    assert "Discontinued intervention (n = 3)" in fu and "• Adverse event (n = 2)" in fu
+    assert "• Moved away (n not reported)" in fu
+    assert flow.box("followup-arm-0").align == "left"
+
+
+def test_flow_without_flow_record_shows_allocation_and_a_note():
+    study = make_study(n_arms=3, flow=False)
+    d = flow_diagram(study, 540, 720)
+    assert {b.id for b in d.boxes} == {"randomized", "allocated-arm-0", "allocated-arm-1", "allocated-arm-2"}
+    assert box_text(d.box("randomized")) == "Randomized 1:1:1 (n = 153)"
+    assert "Allocated (n = 51)" in box_text(d.box("allocated-arm-1"))
+    assert [lab.role for lab in d.labels] == ["note"]
+    assert "not reported" in d.labels[0].lines[0].text
+
+
+def test_wrapping_keeps_counts_together():
+    assert units("Allocated (n = 100) and (n not reported) < 2.6") == \
+        ["Allocated", "(n = 100)", "and", "(n not reported)", "< 2.6"]
+    assert units("• Moved away") == ["• Moved", "away"]
+    lines = wrap_glued("Received allocated intervention (n = 49)", 8, text_width("Received allocated intervention (n", 8))
+    assert lines[-1] == "(n = 49)"
+    hanging = wrap_glued("• Withdrew consent after a long discussion", 8, 80)
+    assert len(hanging) > 1 and all(line.startswith("\u00a0" * 3) for line in hanging[1:])
+    assert all(text_width(line, 8) <= 80 for line in hanging)
+
+
+# ---------------------------------------------------------------------------
+# Forest plot.
+
+def test_forest_none_without_estimates(imagine):
+    data = json.loads(imagine.model_dump_json())
+    for o in data["outcomes"]:
+        o["effect"]["estimate"] = None
+    assert forest_plot(Study.model_validate(data), 540, 400) is None
+    assert forest_alt(Study.model_validate(data)) == ""
+
+
+def test_forest_groups_measures_on_separate_axes():
+    study = make_study(n_arms=2, measures=("risk difference", "hazard ratio", "odds ratio", "risk ratio"))
+    d = forest_plot(study, 540, 720)
+    check_geometry(d, 540, 720)
+    _labels_apart(d)
+    assert len([s for s in d.segments if s.role == "null"]) == 4
+    assert len([s for s in d.segments if s.role == "axis"]) == 4
+    assert len(d.markers) == 4 and len([s for s in d.segments if s.role == "ci"]) == 4
+    headings = [lab.lines[0].text for lab in d.labels if lab.role == "heading" and lab.x == 0]
+    assert [h.split(",")[0] for h in headings] == ["Risk difference (percentage points)", "Hazard ratio",
+                                                  "Odds ratio", "Risk ratio"]
+
+
+def test_ratio_axis_is_logarithmic():
+    study = make_study(n_arms=2, measures=("hazard ratio",))
+    effect = study.outcomes[0].effect
+    assert (effect.estimate, effect.ci) == (0.8, (0.48, 1.2))
+    d = forest_plot(study, 540, 400)
+    null = next(s for s in d.segments if s.role == "null")
+    ci = next(s for s in d.segments if s.role == "ci")
+    marker = d.markers[0]
+    scale = (marker.x - null.x1) / math.log(0.8)
+    assert scale > 0
+    assert (ci.x1 - null.x1) / scale == pytest.approx(math.log(0.48))
+    assert (ci.x2 - null.x1) / scale == pytest.approx(math.log(1.2))
+    ticks = {lab.lines[0].text: lab.x + lab.w / 2 for lab in d.labels if lab.role == "tick"}
+    assert ticks["1"] == pytest.approx(null.x1)
+    for text, x in ticks.items():
+        value = float(text.replace("\u2212", "-"))
+        assert (x - null.x1) / scale == pytest.approx(math.log(value)), text
+
+
+def test_ratio_must_be_positive():
+    data = json.loads(make_study(n_arms=2, measures=("risk ratio",), ci=False).model_dump_json())
+    data["outcomes"][0]["effect"]["estimate"] = -0.5
+    with pytest.raises(LayoutError, match=r"outcomes\[0\]\.effect"):
+        forest_plot(Study.model_validate(data), 540, 400)
+
+
+@pytest.mark.parametrize("better,left,right", [
+    (True, "favours Arm A", "favours Arm B"),     # compares [arm-1 (B), arm-0 (A)]: higher favours B
+    (False, "favours Arm B", "favours Arm A"),
+    (None, "lower with Arm B", "higher with Arm B"),
+])
+def test_favours_sides_follow_direction(better, left, right):
+    d = forest_plot(make_study(n_arms=2, higher_is_better=better), 540, 400)
+    null = next(s for s in d.segments if s.role == "null").x1
+    favours = [lab for lab in d.labels if lab.role == "favours"]
+    left_text = " ".join(t.text for lab in favours if lab.x + lab.w <= null for t in lab.lines)
+    right_text = " ".join(t.text for lab in favours if lab.x >= null for t in lab.lines)
+    assert left in left_text and left_text.startswith("\u2190")
+    assert right in right_text and right_text.endswith("\u2192")
+
+
+def test_estimate_without_interval_keeps_its_row():
+    d = forest_plot(make_study(n_arms=3, ci=False, measures=("risk difference", "mean difference")), 540, 400)
+    assert len(d.markers) == 2 and not [s for s in d.segments if s.role == "ci"]
+    assert all_text(d).count("(CI not reported)") == 2
+
+
+def test_interval_shown_with_numbers():
+    d = forest_plot(make_study(n_arms=2), 540, 400)
+    assert "(\u221210.8 to 1.2)" in all_text(d)
+
+
+# ---------------------------------------------------------------------------
+# Alt text: from the data, no invented numbers.
+
+def _numbers(text: str) -> set[float]:
+    return {float(m.replace("\u2212", "-")) for m in re.findall(r"[\u2212-]?\d+(?:\.\d+)?", text)}
+
+
+def test_imagine_alt_text(imagine):
+    d = design_diagram(imagine, 540, 720)
+    assert d.alt_text == design_alt(imagine)
+    assert "200 participants randomized 1:1 to MRI-guided treat-to-target (n = 100) or Conventional" in d.alt_text
+    flow = flow_diagram(imagine, 540, 720)
+    assert flow.alt_text == flow_alt(imagine)
+    assert "Completed: 76 (MRI-guided), 95 (Conventional)" in flow.alt_text
+    assert "Assessed for eligibility: not reported" in flow.alt_text
+    forest = forest_plot(imagine, 540, 720)
+    assert "\u22124.8 (CI not reported)" in forest.alt_text and "4.7 (CI not reported)" in forest.alt_text
+    assert "Values below 0 favour Conventional" in forest.alt_text
+
+
+@pytest.mark.parametrize("name", ["imagine", *CASES])
+def test_alt_text_numbers_all_come_from_the_record(imagine, name):
+    study = imagine if name == "imagine" else make_study(**CASES[name])
+    record_numbers = _numbers(study.model_dump_json())
+    # Totals the layout states are sums of the arm sizes the record gives; they count as record values.
+    record_numbers |= {float(sum(a.randomized for a in study.arms if isinstance(a.randomized, int)))}
+    for text in (design_alt(study), flow_alt(study), forest_alt(study)):
+        assert text or name != "imagine"
+        invented = _numbers(text) - record_numbers
+        assert not invented, (text, invented)
