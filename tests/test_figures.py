@@ -1,0 +1,142 @@
+"""The matplotlib figures: SVG and PNG bytes drawn from the layout geometry."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import RenderError
+from pipeline.layout.design import design_diagram
+from pipeline.model import Study
+from pipeline.render.figures import draw_diagram_to_matplotlib, figure_diagrams, render_figures
+from pipeline.validate import load_study
+from test_layout import check_geometry, make_study
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def imagine() -> Study:
+    return load_study(ROOT / "sources" / "imagine-ra.yaml").study
+
+
+@pytest.fixture(scope="module")
+def figures(imagine) -> dict[str, bytes]:
+    return render_figures(imagine)
+
+
+def png_chunks(data: bytes) -> dict[bytes, bytes]:
+    assert data[:8] == PNG_SIGNATURE
+    chunks = {}
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        chunks.setdefault(kind, body)
+        pos += 12 + length
+    return chunks
+
+
+def svg_text(data: bytes) -> str:
+    root = ET.fromstring(data)
+    assert root.tag == f"{SVG}svg"
+    return " ".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
+
+
+def test_the_six_files(figures):
+    assert sorted(figures) == ["design.png", "design.svg", "flow.png", "flow.svg", "forest.png", "forest.svg"]
+    assert all(isinstance(v, bytes) and v for v in figures.values())
+
+
+@pytest.mark.parametrize("name", ["design", "flow", "forest"])
+def test_png_is_300_dpi_and_7_5_inches_wide(figures, name):
+    chunks = png_chunks(figures[f"{name}.png"])
+    x_ppu, y_ppu, unit = struct.unpack(">IIB", chunks[b"pHYs"])
+    assert unit == 1 and x_ppu == y_ppu == round(300 / 0.0254)
+    width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
+    assert width == 2250                    # 7.5 in × 300 dpi
+    assert 150 < height < 9 * 300
+    assert b"tEXt" not in chunks or b"Software" not in chunks[b"tEXt"]
+
+
+@pytest.mark.parametrize("name", ["design", "flow", "forest"])
+def test_svg_parses_and_keeps_text_as_text(figures, name):
+    data = figures[f"{name}.svg"]
+    text = svg_text(data)
+    assert "DejaVu Sans" in data.decode("utf-8")
+    assert b"<dc:date>" not in data and b"Matplotlib" not in data
+    if name == "forest":
+        assert "favours Conventional" in text and "favours MRI-guided" in text
+        assert "\u22124.8" in text and "(CI not reported)" in text
+    else:
+        assert "MRI-guided treat-to-target" in text and "Conventional treat-to-target" in text
+
+
+def test_svg_contains_the_reported_counts(figures):
+    design = svg_text(figures["design.svg"])
+    assert "Randomized 1:1, n = 200" in design
+    flow = svg_text(figures["flow.svg"])
+    assert "Completed (n = 76)" in flow and "Completed (n = 95)" in flow
+    assert "not reported" in flow
+    assert not re.search(r"n = 0\b", flow)
+
+
+def test_bytes_are_reproducible(imagine, figures):
+    again = render_figures(imagine)
+    for name, data in figures.items():
+        assert again[name] == data, name
+
+
+def test_figure_geometry_is_drawn_at_figure_size(imagine):
+    diagrams = figure_diagrams(imagine)
+    for d in diagrams.values():
+        check_geometry(d, d.width, 9 * 72, min_size=7.0)
+        assert d.width == pytest.approx(7.5 * 72 - 8)
+
+
+def test_no_forest_without_estimates(imagine):
+    data = json.loads(imagine.model_dump_json())
+    for o in data["outcomes"]:
+        o["effect"] = None
+    out = render_figures(Study.model_validate(data))
+    assert sorted(out) == ["design.png", "design.svg", "flow.png", "flow.svg"]
+
+
+def test_four_arm_record_labels_every_arm():
+    study = make_study(n_arms=4, measures=("risk difference", "hazard ratio"))
+    out = render_figures(study)
+    design, flow = svg_text(out["design.svg"]), svg_text(out["flow.svg"])
+    for arm in study.arms:
+        assert arm.label in design and arm.label in flow
+    forest = svg_text(out["forest.svg"])
+    assert "HR (95% CI)" in forest and "RD (95% CI)" in forest
+
+
+def test_draw_any_diagram(imagine):
+    d = design_diagram(imagine, 250, 400)
+    png = draw_diagram_to_matplotlib(d, "png", dpi=100)
+    width, _ = struct.unpack(">II", png_chunks(png)[b"IHDR"][:8])
+    assert width == round((250 + 8) / 72 * 100)
+    with pytest.raises(RenderError, match="unknown format"):
+        draw_diagram_to_matplotlib(d, "gif")
+
+
+def test_only_the_figures_module_imports_matplotlib():
+    offenders = []
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        if path.name == "figures.py" and path.parent.name == "render":
+            continue
+        if re.search(r"^\s*(import|from)\s+matplotlib", path.read_text(encoding="utf-8"), re.M):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
