@@ -149,9 +149,9 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
     d = study.design
     fu_paras: list[Para] = []
     if d.follow_up:
-        fu_paras.append(para("Follow-up: " + d.follow_up, bold=False, lead="Follow-up:"))
+        fu_paras.append(para("Follow-up: " + d.follow_up))
     if d.visit_schedule:
-        fu_paras.append(para("Visits: " + d.visit_schedule, lead="Visits:"))
+        fu_paras.append(para("Visits: " + d.visit_schedule))
     last_row: list[Box] = arm_boxes
     if fu_paras:
         followup = add("followup", fu_paras, 0.0, width, y, "followup",
@@ -202,7 +202,7 @@ def _arm_paragraphs(study: Study, arm) -> list[Para]:
     verb = "randomized" if study.design.randomized and len(study.arms) > 1 else "enrolled"
     out = [para(arm.label, bold=True), para(f"n = {n} {verb}" if n is not None else f"n {verb}: not reported")]
     if arm.target:
-        out.append(para("Target: " + arm.target, lead="Target:"))
+        out.append(para("Target: " + arm.target))
     elif arm.description:
         out.append(para(arm.description))
     return out
@@ -236,11 +236,11 @@ class Para:
 
     text: str
     bold: bool = False
-    lead: str = ""        # kept for renderers that want to style the lead-in; not drawn differently here
 
 
-def para(text: str, bold: bool = False, lead: str = "") -> Para:
-    return Para(" ".join(text.split()) if "\n" not in text else text, bold, lead)
+def para(text: str, bold: bool = False) -> Para:
+    """A paragraph with runs of white space collapsed (explicit newlines kept)."""
+    return Para(" ".join(text.split()) if "\n" not in text else text, bold)
 
 
 WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
