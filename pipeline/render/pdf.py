@@ -1,0 +1,1228 @@
+"""The one-page PDF brief (reportlab).
+
+In:  a prepared ``Report`` (study + formatted ``Content``), the paper size
+     (``"a4"`` or ``"letter"``).
+Out: the PDF as bytes, always exactly one page; or ``LayoutError`` when the
+     content does not fit even at the smallest readable size, naming the
+     record fields that are too long and by how much.
+
+Reading order (what was studied → found → how sure → what it means):
+
+    header          acronym and title, citation, DOI and registry as links
+    bottom line     tinted band, the most prominent text after the title
+    row A           | the question (PICO, setting, design) | design diagram (or flow) |
+    results         primary outcomes table (+ harms), recomputed values, notes
+    row C           | how sure: RoB 2, limitations, GRADE | what it means: key conclusions, authors |
+    footer          funding, interests, record id, tool version, build date
+
+The grid is two equal columns with an 18 pt gutter inside 36–40 pt margins;
+the header, the band, the results table and the footer span both columns.
+Type shrinks in steps (``STEPS``: body 9 → 8.5 → 8 → 7.5 pt); the first step
+at which everything fits is used and spare height is shared out between the
+sections. Text is measured with the same DejaVu Sans metrics the PDF embeds
+(``layout.text``) and drawn line by line with ``drawString``: record text is
+never parsed as markup, and no line is ever wider than its column.
+
+This is the only module of evidence-brief that imports reportlab.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+
+from .. import __version__, theme
+from ..content import NR, Content, MEASURE_SHORT, ResultRow
+from ..errors import LayoutError, RenderError
+from ..fonts import font_path
+from ..layout.geometry import Diagram
+from ..layout.text import missing_glyphs, text_width, wrap
+from ..report import Report
+from .pdf_diagram import Fonts, baseline_offset, draw_diagram
+
+PAPERS = {"a4": A4, "letter": LETTER}
+LANG = "en"
+
+FONT_NAMES = {"regular": "EBDejaVuSans", "bold": "EBDejaVuSans-Bold"}
+# No oblique: DejaVu Sans Oblique lacks hundreds of the regular face's glyphs, and user text may use them.
+MIN_BODY = 7.5
+
+# Which figure goes beside the question; the other is the fallback.
+DIAGRAM_PREFERENCE = ("design", "flow")
+
+
+@dataclass(frozen=True)
+class Style:
+    """Type sizes (pt) and spacing at one shrink step."""
+
+    body: float
+    small: float
+    title: float
+    head: float
+    bottom: float
+    gap: float          # between sections
+    leading: float = 1.25
+    extras: bool = True  # the secondary-outcomes summary and who appraised (not essential; dropped last)
+
+
+STEPS = (
+    Style(body=9.0, small=8.0, title=17.0, head=10.0, bottom=12.0, gap=12.0, leading=1.25),
+    Style(body=8.5, small=8.0, title=16.0, head=9.5, bottom=11.5, gap=10.0, leading=1.23),
+    Style(body=8.0, small=7.5, title=15.0, head=9.0, bottom=11.0, gap=9.0, leading=1.21),
+    Style(body=7.5, small=7.5, title=14.0, head=9.0, bottom=10.0, gap=7.0, leading=1.19),
+    # The last resort: the same sizes, lines set a little closer (glyph boxes still do not touch).
+    Style(body=7.5, small=7.5, title=14.0, head=9.0, bottom=10.0, gap=6.0, leading=1.17),
+    Style(body=7.5, small=7.5, title=14.0, head=9.0, bottom=10.0, gap=6.0, leading=1.17, extras=False),
+)
+assert all(s.body >= MIN_BODY and s.small >= MIN_BODY for s in STEPS)
+
+GUTTER = 16.0
+MARGIN_X = 30.0
+MARGIN_TOP = 28.0
+MARGIN_BOTTOM = 24.0
+
+
+# ---------------------------------------------------------------------------
+# Drawing operations, recorded relative to a block's top-left (y down), so a
+# block can be measured first and placed after.
+
+@dataclass
+class Text:
+    x: float
+    y: float            # baseline
+    text: str
+    style: str          # regular, bold, italic
+    size: float
+    colour: str = theme.INK
+    align: str = "left"  # left: x is the start; right: x is the end
+
+    def shift(self, dx: float, dy: float) -> "Text":
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
+
+@dataclass
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str | None = None
+    stroke: str | None = None
+    width: float = 0.6
+    radius: float = 0.0
+
+    def shift(self, dx: float, dy: float) -> "Rect":
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
+
+@dataclass
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: str = theme.RULE
+    width: float = 0.5
+
+    def shift(self, dx: float, dy: float) -> "Line":
+        return replace(self, x1=self.x1 + dx, y1=self.y1 + dy, x2=self.x2 + dx, y2=self.y2 + dy)
+
+
+@dataclass
+class Link:
+    url: str
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def shift(self, dx: float, dy: float) -> "Link":
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
+
+@dataclass
+class Figure:
+    diagram: Diagram
+    x: float
+    y: float
+    scale: float = 1.0
+
+    def shift(self, dx: float, dy: float) -> "Figure":
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
+
+@dataclass
+class Block:
+    """Measured content: its height, what to draw, and which record fields took how much height."""
+
+    height: float = 0.0
+    ops: list = field(default_factory=list)
+    fields: list[tuple[str, float]] = field(default_factory=list)
+
+    def add(self, other: "Block", dx: float = 0.0, dy: float | None = None) -> float:
+        """Place ``other`` at (dx, dy) (default: below everything so far); return its top."""
+        top = self.height if dy is None else dy
+        self.ops.extend(op.shift(dx, top) for op in other.ops)
+        self.fields.extend(other.fields)
+        self.height = max(self.height, top + other.height)
+        return top
+
+    def space(self, h: float) -> None:
+        self.height += h
+
+
+def pitch(size: float, style: Style) -> float:
+    return size * style.leading
+
+
+def text_lines(lines: list[str], x: float, size: float, style: Style, font: str = "regular",
+               colour: str = theme.INK, align: str = "left", width: float = 0.0) -> Block:
+    p = pitch(size, style)
+    block = Block()
+    for i, line in enumerate(lines):
+        if line:
+            ax = x + width if align == "right" else x
+            block.ops.append(Text(ax, i * p + baseline_offset(size, p), line, font, size, colour, align))
+    block.height = len(lines) * p
+    return block
+
+
+def paragraph(text: str, width: float, size: float, style: Style, font: str = "regular",
+              colour: str = theme.INK, source: str | None = None, align: str = "left") -> Block:
+    lines = wrap(text, size, width, font == "bold")
+    block = text_lines(lines, 0.0, size, style, font, colour, align, width)
+    if source:
+        block.fields.append((source, block.height))
+    return block
+
+
+def bullets(items: list[tuple[str, str | None]], width: float, size: float, style: Style,
+            colour: str = theme.INK, marker: str = "•", gap: float = 2.0) -> Block:
+    indent = text_width(marker, size) + size * 0.6
+    block = Block()
+    for i, (text, source) in enumerate(items):
+        if i:
+            block.space(gap)
+        body = paragraph(text, width - indent, size, style, colour=colour, source=source)
+        top = block.add(body, indent)
+        block.ops.append(Text(0.0, top + baseline_offset(size, pitch(size, style)), marker, "regular", size,
+                              theme.ACCENT))
+    return block
+
+
+def heading(text: str, width: float, style: Style, rule: bool = True) -> Block:
+    block = Block()
+    if rule:
+        block.ops.append(Line(0, 0.4, width, 0.4, theme.ACCENT, 0.8))
+        block.space(4.0)
+    block.add(paragraph(text, width, style.head, style, "bold", theme.ACCENT))
+    block.space(2.5)
+    return block
+
+
+def subheading(text: str, width: float, style: Style) -> Block:
+    return paragraph(text, width, style.body, style, "bold", theme.INK)
+
+
+# ---------------------------------------------------------------------------
+# Sections
+
+
+def _field_of_pico(label: str) -> str:
+    return {"Population": "question.population", "Eligibility": "question.eligibility",
+            "Participants": "question.baseline", "Intervention": "question.intervention",
+            "Comparator": "question.comparator", "Outcomes": "question.outcomes",
+            "Setting": "question.setting", "Design": "design"}.get(label, label.lower())
+
+
+def header_block(c: Content, width: float, style: Style) -> Block:
+    block = Block()
+    title = f"{c.name}: {c.title}" if c.name and c.name != c.title else c.title
+    size = style.title
+    lines = wrap(title, size, width, True)
+    while len(lines) > 2 and size > 14.0:      # a shorter title block beats a bigger one
+        size -= 0.5
+        lines = wrap(title, size, width, True)
+    p = size * 1.18
+    top = block.height
+    for i, line in enumerate(lines):
+        base = top + i * p + baseline_offset(size, p)
+        prefix = f"{c.name}:"
+        if i == 0 and c.name != c.title and line.startswith(prefix):
+            block.ops.append(Text(0.0, base, prefix, "bold", size, theme.ACCENT))
+            rest = line[len(prefix):]
+            block.ops.append(Text(text_width(prefix, size, True), base, rest, "bold", size, theme.INK))
+        else:
+            block.ops.append(Text(0.0, base, line, "bold", size, theme.INK))
+    block.height = top + len(lines) * p
+    block.fields.append(("title" if c.name == c.title else "acronym, title", len(lines) * p))
+    block.space(3.0)
+    citation = c.citation
+    doi = c.doi_url.split("doi.org/", 1)[1] if c.doi_url and "doi.org/" in c.doi_url else None
+    if citation and doi and citation.endswith(f" doi:{doi}"):
+        citation = citation[: -len(f" doi:{doi}")]
+    if citation:
+        block.add(paragraph(citation, width, style.small, style, colour=theme.MUTED, source="citation"))
+    links: list[tuple[str, str, str | None]] = []
+    if doi:
+        links.append(("DOI ", doi, c.doi_url))
+    if c.registry:
+        links.append(("Registered ", c.registry, c.registry_url))
+    kicker = "EVIDENCE BRIEF"
+    kicker_w = text_width(kicker, style.small, True)
+    block.space(1.0)
+    line = link_line(links, width - kicker_w - 12.0, style.small, style) if links else Block()
+    top = block.add(line)
+    if not links:
+        block.height = top + pitch(style.small, style)
+    p = pitch(style.small, style)
+    block.ops.append(Text(width, top + baseline_offset(style.small, p), kicker, "bold", style.small, theme.ACCENT,
+                          "right"))
+    return block
+
+
+def link_line(links: list[tuple[str, str, str | None]], width: float, size: float, style: Style) -> Block:
+    """"DOI 10.x/y · Registered ClinicalTrials.gov NCT…", links underlined; wraps between items."""
+    block = Block()
+    p = pitch(size, style)
+    x, row = 0.0, 0
+    sep = "   ·   "
+    for i, (lead, text, url) in enumerate(links):
+        w_lead = text_width(lead, size)
+        pieces = wrap(text, size, max(width - w_lead, size * 4))
+        need = w_lead + text_width(pieces[0], size)
+        if i:
+            w_sep = text_width(sep, size)
+            if x + w_sep + need <= width:
+                block.ops.append(Text(x, row * p + baseline_offset(size, p), sep, "regular", size, theme.MUTED))
+                x += w_sep
+            else:
+                row += 1
+                x = 0.0
+        base = row * p + baseline_offset(size, p)
+        block.ops.append(Text(x, base, lead, "regular", size, theme.MUTED))
+        x += w_lead
+        for j, piece in enumerate(pieces):
+            if j:
+                row += 1
+                x = w_lead
+                base = row * p + baseline_offset(size, p)
+            w = text_width(piece, size)
+            colour = theme.ACCENT if url else theme.INK
+            block.ops.append(Text(x, base, piece, "regular", size, colour))
+            if url:
+                block.ops.append(Line(x, base + size * 0.14, x + w, base + size * 0.14, theme.ACCENT, 0.4))
+                block.ops.append(Link(url, x, row * p, w, p))
+            x += w
+    block.height = (row + 1) * p
+    return block
+
+
+def bottom_line_block(c: Content, width: float, style: Style) -> Block:
+    pad_x, pad_y, bar = 12.0, 6.0 + style.gap * 0.2, 4.0
+    inner = width - 2 * pad_x - bar
+    body = runs([("Bottom line", "bold", theme.ACCENT), ("\u2002" + c.bottom_line, "bold", theme.INK)], inner,
+                style.bottom, style, theme.INK, "conclusions.bottom_line")
+    block = Block()
+    h = body.height + 2 * pad_y
+    block.ops.append(Rect(0, 0, width, h, fill=theme.TINT))
+    block.ops.append(Rect(0, 0, bar, h, fill=theme.ACCENT))
+    block.add(body, bar + pad_x, pad_y)
+    block.height = h
+    return block
+
+
+def label_width(labels: list[str], width: float, style: Style) -> float:
+    return min(max(text_width(label, style.body, True) for label in labels) + style.body * 0.9, width * 0.32)
+
+
+def definitions(items: list[tuple[str, str, str]], width: float, style: Style, label_w: float | None = None) -> Block:
+    """Label | value rows; labels in bold in a column as wide as the widest label."""
+    size = style.body
+    if label_w is None:
+        label_w = label_width([label for label, _, _ in items], width, style)
+    block = Block()
+    for i, (label, value, source) in enumerate(items):
+        if i:
+            block.space(size * 0.35)
+        top = block.height
+        lab = paragraph(label, label_w - size * 0.6, size, style, "bold", theme.MUTED)
+        val = paragraph(value, width - label_w, size, style, source=source)
+        block.add(lab, 0.0, top)
+        block.add(val, label_w, top)
+    return block
+
+
+def question_items(c: Content) -> list[tuple[str, str, str]]:
+    items = [(label, value, _field_of_pico(label)) for label, value in c.pico]
+    if c.design_summary:
+        items.append(("Design", c.design_summary, "design"))
+    return items
+
+
+def question_block(c: Content, width: float, style: Style, items: list | None = None, title: str = "The question"
+                   ) -> Block:
+    block = heading(title, width, style)
+    block.add(definitions(items if items is not None else question_items(c), width, style))
+    return block
+
+
+# --- results table -----------------------------------------------------------
+
+@dataclass
+class Cell:
+    lines: list[tuple[str, str, float, str]] = field(default_factory=list)   # (text, font, size, colour)
+
+    def natural(self) -> float:
+        return max((text_width(t, s, f == "bold") for t, f, s, _ in self.lines), default=0.0)
+
+    def minimum(self) -> float:
+        return max((text_width(w, s, f == "bold") for t, f, s, _ in self.lines for w in t.split()), default=0.0)
+
+
+def _strip_p(p: str) -> str:
+    if p.startswith("P = "):
+        return p[4:]
+    if p.startswith("P ") and len(p) > 2 and p[2] in "<>≤≥":
+        return p[2:].replace(" ", "")
+    return p
+
+
+def _effect_header(report: Report, rows: tuple[ResultRow, ...]) -> tuple[str, tuple[str, str] | None]:
+    """A shared measure and unit move into the header: ("Risk difference, percentage points", (prefix, suffix))."""
+    outcomes = {o.id: o for o in report.study.outcomes}
+    effects = [outcomes[r.id].effect if r.id in outcomes else None for r in rows]
+    known_effects = [e for e in effects if e is not None and e.estimate is not None]
+    if not known_effects:
+        return "Effect", None
+    kinds = {(e.measure, e.unit or "", bool(e.adjusted)) for e in known_effects}
+    if len(kinds) != 1:
+        return "Effect", None
+    measure, unit, adjusted = kinds.pop()
+    if adjusted:
+        return "Effect", None
+    head = measure[0].upper() + measure[1:] + (f", {unit}" if unit else "")
+    return head, (MEASURE_SHORT[measure] + " ", f" {unit}" if unit else "")
+
+
+def _ci_header(rows: tuple[ResultRow, ...]) -> tuple[str, str | None]:
+    levels = {r.ci.split(" CI ", 1)[0] for r in rows if r.ci != NR and " CI " in r.ci}
+    if len(levels) == 1 and all(r.ci == NR or " CI " in r.ci for r in rows):
+        level = levels.pop()
+        return f"{level} CI", f"{level} CI "
+    if not levels:
+        return "95% CI", None
+    return "CI", None
+
+
+def results_block(report: Report, width: float, style: Style) -> Block:
+    c = report.content
+    rows = c.primary_rows
+    size, small = style.body, style.small
+    n_arms = len(c.arm_names)
+    effect_head, strip = _effect_header(report, rows)
+    ci_head, ci_prefix = _ci_header(rows)
+    times = {r.timepoint for r in rows}
+    common_time = times.pop() if len(times) == 1 and rows else None
+    if common_time is None and len(times) == 0:
+        common_time = None
+    outcome_index = {o.id: i for i, o in enumerate(report.study.outcomes)}
+
+    def head(text: str) -> Cell:
+        return Cell([(text, "bold", small, theme.INK)])
+
+    label_head = "Primary outcome" + ("s" if len(rows) > 1 else "") + (f" at {common_time}" if common_time else "")
+    header = [head(label_head)] + [head(name) for name in c.arm_names] + [head(effect_head), head(ci_head),
+                                                                          head("P value")]
+    body_rows: list[tuple[list[Cell], list[str], Block | None]] = []
+    for r in rows:
+        label = Cell([(r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else ""), "regular",
+                       size, theme.INK)])
+        est = r.estimate
+        if strip and est != NR and est.startswith(strip[0]) and est.endswith(strip[1]):
+            est = est[len(strip[0]): len(est) - len(strip[1])] if strip[1] else est[len(strip[0]):]
+        eff = Cell([(est, "regular", size, theme.INK if est != NR else theme.MUTED)])
+        if r.significance:
+            eff.lines.append((r.significance, "regular", small, theme.MUTED))
+        ci = r.ci[len(ci_prefix):] if ci_prefix and r.ci.startswith(ci_prefix) else r.ci
+        cells = [label] + [Cell([(cell, "regular", size, theme.INK if cell != NR else theme.MUTED)])
+                           for cell in r.cells] + [eff, Cell([(ci, "regular", size, theme.INK if ci != NR else
+                                                               theme.MUTED)]),
+                                                   Cell([(_strip_p(r.p), "regular", size,
+                                                          theme.INK if r.p != NR else theme.MUTED)])]
+        i = outcome_index.get(r.id)
+        body_rows.append((cells, [f"outcomes[{i}].label" if i is not None else "outcomes"],
+                          _row_extra(r, width, style, f"outcomes[{i}].note" if i is not None else "outcomes")))
+    harm_rows: list[tuple[list[Cell], list[str], Block | None]] = []
+    for k, h in enumerate(c.harm_rows):
+        cells = [Cell([(h.label, "regular", size, theme.INK)])] + \
+                [Cell([(cell, "regular", size, theme.INK if cell != NR else theme.MUTED)]) for cell in h.cells]
+        extra = [h.estimate, h.ci, _strip_p(h.p)]
+        cells += [Cell([(x, "regular", size, theme.INK)]) if x != NR else Cell() for x in extra]
+        idx = h.id.split("-")[-1]
+        harm_rows.append((cells, [f"harms[{idx}].label"], _row_extra(h, width, style, f"harms[{idx}]")))
+
+    ncols = 1 + n_arms + 3
+    pad = 5.0
+    all_rows = [header] + [r for r, _, _ in body_rows] + [r for r, _, _ in harm_rows]
+    # Header cells wrap between words: they ask for no more width than their body cells or longest word.
+    body_only = all_rows[1:]
+    swatch = small * 0.75 + 3.0
+    naturals = [max([row[j].natural() for row in body_only if j < len(row)] +
+                    [header[j].minimum() + (swatch if 1 <= j <= n_arms else 0.0)]) + pad
+                for j in range(ncols)]
+    minimums = [max(row[j].minimum() for row in all_rows if j < len(row)) + pad +
+                (swatch if 1 <= j <= n_arms else 0.0) for j in range(ncols)]
+    naturals[0] = max(naturals[0], width * 0.3)
+    minimums[0] = max(minimums[0], min(width * 0.22, naturals[0]))
+    # Column widths: every numeric column at its natural width if possible, the label column takes the rest.
+    widths = list(naturals)
+    rest = width - sum(widths[1:])
+    if rest >= minimums[0]:
+        widths[0] = rest
+    else:
+        # Squeeze the numeric columns (they wrap between words), then the label.
+        need = sum(naturals) - width
+        slack = [naturals[j] - minimums[j] for j in range(ncols)]
+        total_slack = sum(slack)
+        if total_slack < need:
+            raise _TooWide(f"the results table needs {sum(minimums) - width:.0f} pt more width than the page has "
+                           f"even at {size:g} pt; shorten arms[].short_label or the outcome labels")
+        widths = [naturals[j] - slack[j] * need / total_slack for j in range(ncols)]
+    xs = [sum(widths[:j]) for j in range(ncols)]
+
+    def layout_row(cells: list[Cell], is_header: bool = False) -> Block:
+        block = Block()
+        for j, cell in enumerate(cells):
+            if not cell.lines:
+                continue
+            col = Block()
+            w = widths[j] - pad - (swatch if is_header and 1 <= j <= n_arms else 0.0)
+            for text, font, sz, colour in cell.lines:
+                align = "left" if j == 0 else "right"
+                col.add(paragraph(text, w, sz, style, font, colour, align=align))
+            x = xs[j] if j == 0 else xs[j] + widths[j] - w
+            block.add(col, x, 0.0)
+        return block
+
+    block = Block()
+    # Header row with arm swatches.
+    hdr = layout_row(header, is_header=True)
+    for j, name in enumerate(c.arm_names):
+        first = wrap(name, small, widths[1 + j] - pad - swatch, True)[0]
+        sw = small * 0.75
+        x_text = xs[1 + j] + widths[1 + j] - text_width(first, small, True)
+        hdr.ops.append(Rect(x_text - sw - 3.0, baseline_offset(small, pitch(small, style)) - sw * 0.95, sw, sw,
+                            fill=theme.arm_colour(j)))
+    block.add(hdr)
+    block.space(3.0)
+    block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.8))
+    cell_pad = min(3.5, style.gap * 0.4)
+    if not body_rows:
+        block.space(cell_pad)
+        block.add(paragraph("No outcome is marked primary in the record.", width, size, style, colour=theme.MUTED))
+        block.space(cell_pad)
+    for i, (cells, sources, extra) in enumerate(body_rows):
+        block.space(cell_pad)
+        row = layout_row(cells)
+        top = block.add(row)
+        block.fields.extend((s, row.height) for s in sources)
+        if extra is not None:
+            block.space(1.5)
+            block.add(extra, EXTRA_INDENT)
+        block.space(cell_pad)
+        if i < len(body_rows) - 1:
+            block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
+        _ = top
+    block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
+    if harm_rows:
+        block.space(cell_pad)
+        group = Block()
+        group.add(paragraph("Harms", widths[0] - pad, small, style, "bold", theme.INK))
+        block.add(group)
+        for cells, sources, extra in harm_rows:
+            block.space(1.0)
+            row = layout_row(cells)
+            block.add(row)
+            block.fields.extend((s, row.height) for s in sources)
+            if extra is not None:
+                block.space(1.5)
+                block.add(extra, EXTRA_INDENT)
+        block.space(cell_pad)
+        block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
+    else:
+        block.space(cell_pad)
+        block.add(paragraph("Harms: not reported in the record.", width, small, style, colour=theme.MUTED))
+    return block
+
+
+EXTRA_INDENT = 10.0
+
+
+def _trailing_group(text: str) -> tuple[str, str] | None:
+    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip(), text[i + 1:-1]
+    return None
+
+
+def derived_parts(derived: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Recomputed values as runs; a marking they all share ("recomputed over …") is said once, as the lead."""
+    groups = [_trailing_group(d) for d in derived]
+    if derived and all(g is not None for g in groups) and len({g[1] for g in groups}) == 1 and groups[0][0] \
+            and "recomputed" in groups[0][1].lower():
+        mark = groups[0][1]
+        return [(mark[0].upper() + mark[1:] + ":", "bold"), ("; ".join(g[0] for g in groups), "regular")]
+    return [("; ".join(derived), "regular")]
+
+
+def _row_extra(row: ResultRow, width: float, style: Style, source: str) -> Block | None:
+    """Recomputed values and the outcome's note, in small type across the table under the row."""
+    block = Block()
+    w = width - EXTRA_INDENT
+    if row.derived:
+        block.add(runs(derived_parts(row.derived), w, style.small, style, theme.MUTED, "audit: recomputed values"))
+    if row.note:
+        block.add(runs([(row.note, "regular")], w, style.small, style, theme.MUTED, source))
+    return block if block.ops else None
+
+
+class _TooWide(Exception):
+    pass
+
+
+def results_section(report: Report, width: float, style: Style) -> Block:
+    c = report.content
+    block = heading("What was found", width, style)
+    block.add(results_block(report, width, style))
+    if c.outcomes_note and style.extras:
+        block.space(4.0)
+        block.add(_lead_paragraph("Secondary outcomes: ", c.outcomes_note, width, style.small, style,
+                                  "outcomes_note"))
+    return block
+
+
+def runs(parts: list[tuple], width: float, size: float, style: Style, colour: str = theme.MUTED,
+         source: str | None = None) -> Block:
+    """One paragraph of (text, font[, colour]) runs, e.g. a bold lead-in then regular text, wrapped word by word."""
+    words: list[tuple[str, str, str]] = []
+    for part in parts:
+        text, font = part[0], part[1]
+        tint = part[2] if len(part) > 2 else colour
+        for w in text.split():
+            # A word wider than the line is broken into pieces that fit.
+            words.extend((piece, font, tint) for piece in (wrap(w, size, width, font == "bold") or [w]))
+    space = text_width(" ", size)
+    lines: list[list[tuple[str, str, str]]] = [[]]
+    x = 0.0
+    for w, font, tint in words:
+        ww = text_width(w, size, font == "bold")
+        if lines[-1] and x + space + ww > width:
+            lines.append([])
+            x = 0.0
+        x += (space if lines[-1] else 0.0) + ww
+        lines[-1].append((w, font, tint))
+    p = pitch(size, style)
+    block = Block()
+    for i, line in enumerate(lines):
+        base = i * p + baseline_offset(size, p)
+        x = 0.0
+        j = 0
+        while j < len(line):
+            key = line[j][1:]
+            k = j
+            while k < len(line) and line[k][1:] == key:
+                k += 1
+            text = " ".join(w for w, _, _ in line[j:k])
+            if j:
+                x += space
+            block.ops.append(Text(x, base, text, key[0], size, key[1]))
+            x += text_width(text, size, key[0] == "bold")
+            j = k
+    block.height = len(lines) * p if words else 0.0
+    if source:
+        block.fields.append((source, block.height))
+    return block
+
+
+def _lead_paragraph(lead: str, text: str, width: float, size: float, style: Style, source: str,
+                    colour: str = theme.MUTED) -> Block:
+    """A paragraph whose first words are bold."""
+    return runs([(lead, "bold"), (text, "regular")], width, size, style, colour, source)
+
+
+def notes_box(notes: tuple[str, ...], width: float, style: Style) -> Block:
+    """The audit's observations in a small panel; two balanced columns when there are several."""
+    pad = 7.0
+    size = style.small
+    inner_w = width - 2 * pad
+    inner = Block()
+    inner.add(paragraph("Checking the numbers", inner_w, size, style, "bold", theme.INK))
+    inner.space(2.0)
+    items = [(n, "audit notes") for n in notes]
+    if len(items) >= 3:
+        col_w = (inner_w - GUTTER) / 2
+        best = None
+        for k in range(1, len(items)):
+            left = bullets(items[:k], col_w, size, style, theme.INK, gap=1.5)
+            right = bullets(items[k:], col_w, size, style, theme.INK, gap=1.5)
+            h = max(left.height, right.height)
+            if best is None or h < best[0]:
+                best = (h, left, right)
+        assert best is not None
+        top = inner.height
+        inner.add(best[1], 0.0, top)
+        inner.add(best[2], col_w + GUTTER, top)
+    else:
+        inner.add(bullets(items, inner_w, size, style, theme.INK, gap=1.5))
+    block = Block()
+    h = inner.height + 2 * pad
+    block.ops.append(Rect(0, 0, width, h, fill=theme.PANEL, stroke=theme.RULE, width=0.5, radius=theme.CORNER_RADIUS))
+    block.add(inner, pad, pad)
+    block.height = h
+    return block
+
+
+# --- the lower half: checking the numbers, appraisal, conclusions, in two flowing columns
+
+@dataclass
+class Piece:
+    """An unbreakable part of the two-column flow."""
+
+    block: Block
+    before: float = 0.0       # space above it, unless it starts a column
+    panel: bool = False       # part of the grey "Checking the numbers" box
+    keep_with_next: bool = False
+
+
+PANEL_PAD = 6.0
+
+
+def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
+    """How sure (RoB 2, then the audit's notes in their panel, limitations, GRADE), then what it means."""
+    appraisal = appraisal_pieces(c, width, style, 0.0)
+    pieces = appraisal[:1]
+    if c.notes:
+        inner = width - 2 * PANEL_PAD
+        head = paragraph("Checking the numbers", inner, style.small, style, "bold", theme.INK)
+        for i, note in enumerate(c.notes):
+            block = Block()
+            if i == 0:
+                block.add(head)
+                block.space(2.0)
+            block.add(bullets([(note, "audit notes")], inner, style.small, style, theme.INK))
+            pieces.append(Piece(block, 2.0 if i else 6.0, panel=True))
+    pieces.extend(appraisal[1:])
+    pieces.extend(meaning_pieces(c, width, style, style.gap))
+    return pieces
+
+
+def flow_columns(pieces: list[Piece], col: float, style: Style) -> Block:
+    """Pour ``pieces`` into two columns, breaking where the taller column is lowest."""
+    best: tuple[float, Block, Block] | None = None
+    for k in range(0, len(pieces) + 1):
+        if 0 < k < len(pieces) and pieces[k - 1].keep_with_next:
+            continue
+        left, right = _column(pieces[:k], col), _column(pieces[k:], col)
+        h = max(left.height, right.height)
+        if best is None or h < best[0] - 0.01:
+            best = (h, left, right)
+    assert best is not None
+    block = Block()
+    block.add(best[1], 0.0, 0.0)
+    block.add(best[2], col + GUTTER, 0.0)
+    return block
+
+
+def _column(pieces: list[Piece], width: float) -> Block:
+    block = Block()
+    panel_top: float | None = None
+    for i, piece in enumerate(pieces):
+        if piece.panel and panel_top is None:
+            block.space(piece.before if i else 0.0)
+            panel_top = block.height
+            block.space(PANEL_PAD)
+        elif i:
+            block.space(piece.before)
+        block.add(piece.block, PANEL_PAD if piece.panel else 0.0)
+        ends_panel = piece.panel and (i + 1 == len(pieces) or not pieces[i + 1].panel)
+        if ends_panel and panel_top is not None:
+            block.space(PANEL_PAD)
+            block.ops.insert(0, Rect(0, panel_top, width, block.height - panel_top, fill=theme.PANEL,
+                                     stroke=theme.RULE, width=0.5, radius=theme.CORNER_RADIUS))
+            panel_top = None
+    return block
+
+
+def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> list[Piece]:
+    size = style.body
+    pieces: list[Piece] = []
+    block = heading("How sure can we be?", width, style)
+    if c.rob_rows:
+        block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
+        block.space(2.0)
+        block.add(rob_table(c, width, style))
+    else:
+        block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
+    pieces.append(Piece(block, before))
+    if c.limitations:
+        for i, text in enumerate(c.limitations):
+            item = Block()
+            if i == 0:
+                item.add(subheading("Main limitations", width, style))
+                item.space(1.5)
+            item.add(bullets([(text, f"appraisal.limitations[{i}]")], width, size, style))
+            pieces.append(Piece(item, 5.0 if i == 0 else 1.5))
+    if c.grade:
+        lead = "GRADE certainty:"
+        if c.grade.startswith(lead):
+            g = runs([(lead, "bold"), (c.grade[len(lead):].strip(), "regular")], width, size, style, theme.INK,
+                     "appraisal.grade")
+        else:
+            g = paragraph(c.grade, width, size, style, source="appraisal.grade")
+        pieces.append(Piece(g, 5.0))
+    return pieces
+
+
+def rob_table(c: Content, width: float, style: Style) -> Block:
+    """One line per RoB 2 domain: a badge with the symbol, the domain, the judgement in words."""
+    block = Block()
+    size = style.small
+    p = pitch(size, style)
+    badge = size * 1.3
+    word_w = max(text_width(r.word, size, True) for r in c.rob_rows)
+    name_x = badge + 5.0
+    name_w = width - name_x - word_w - 8.0
+    for r in c.rob_rows:
+        overall = r.domain == "Overall"
+        if overall:
+            block.space(1.5)
+            block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
+            block.space(2.5)
+        top = block.height
+        block.add(paragraph(r.domain, name_w, size, style, "bold" if overall else "regular"), name_x, top)
+        cy = top + p / 2
+        block.ops.append(Rect(0, cy - badge / 2, badge, badge, fill=theme.ROB_COLOUR.get(r.judgement, theme.RULE),
+                              radius=badge / 2))
+        block.ops.append(Text(badge / 2, cy + size * 0.36, r.symbol, "bold", size, "#FFFFFF", "centre"))
+        block.ops.append(Text(width, top + baseline_offset(size, p), r.word, "bold", size, theme.INK, "right"))
+        block.space(1.2)
+        if overall and r.support:
+            block.add(paragraph(r.support, width - name_x, size, style, colour=theme.MUTED,
+                                source="appraisal.rob2.overall.support"), name_x)
+    return block
+
+
+def meaning_pieces(c: Content, width: float, style: Style, before: float) -> list[Piece]:
+    size = style.body
+    pieces: list[Piece] = []
+    for i, m in enumerate(c.key_messages):
+        block = heading("What it means", width, style) if i == 0 else Block()
+        block.add(bullets([(m, f"conclusions.key_messages[{i}]")], width, size, style))
+        pieces.append(Piece(block, before if i == 0 else 2.5))
+    if c.authors_conclusion:
+        block = subheading("The authors’ conclusion", width, style)
+        block.space(1.5)
+        top = block.height
+        quote = paragraph(c.authors_conclusion, width - 9.0, size, style, "regular", theme.INK,
+                          source="conclusions.authors")
+        block.add(quote, 9.0)
+        block.ops.append(Line(1.0, top, 1.0, top + quote.height, theme.RULE, 1.6))
+        pieces.append(Piece(block, 6.0))
+    return pieces
+
+
+# --- appraisal and conclusions (single blocks; kept for callers that want one column) --------------------------------------------------
+
+def appraisal_block(c: Content, width: float, style: Style) -> Block:
+    block = heading("How sure can we be?", width, style)
+    size = style.body
+    p = pitch(size, style)
+    if c.rob_rows:
+        block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
+        block.space(2.0)
+        size = style.small
+        p = pitch(size, style)
+        badge = size * 1.3
+        word_w = max(text_width(r.word, size, True) for r in c.rob_rows)
+        name_w = width - badge - 6.0 - word_w - 8.0
+        for r in c.rob_rows:
+            overall = r.domain == "Overall"
+            if overall:
+                block.space(1.5)
+                block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
+                block.space(2.5)
+            top = block.height
+            name = paragraph(r.domain, name_w, size, style, "bold" if overall else "regular")
+            block.add(name, badge + 6.0, top)
+            cy = top + p / 2
+            block.ops.append(Rect(0, cy - badge / 2, badge, badge, fill=theme.ROB_COLOUR.get(r.judgement, theme.RULE),
+                                  radius=badge / 2))
+            block.ops.append(Text(badge / 2, cy + size * 0.36, r.symbol, "bold", size, "#FFFFFF", "centre"))
+            block.ops.append(Text(width, top + baseline_offset(size, p), r.word, "bold", size, theme.INK, "right"))
+            block.space(1.2)
+            if overall and r.support:
+                block.add(paragraph(r.support, width - badge - 6.0, style.small, style, colour=theme.MUTED,
+                                    source="appraisal.rob2.overall.support"), badge + 6.0)
+        size = style.body
+    else:
+        block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
+    if c.limitations:
+        block.space(5.0)
+        block.add(subheading("Main limitations", width, style))
+        block.space(1.5)
+        block.add(bullets([(t, f"appraisal.limitations[{i}]") for i, t in enumerate(c.limitations)],
+                          width, size, style, gap=1.5))
+    if c.grade:
+        block.space(5.0)
+        text = c.grade
+        lead = "GRADE certainty:"
+        if text.startswith(lead):
+            block.add(_lead_paragraph(lead + " ", text[len(lead):].lstrip(), width, size, style,
+                                      "appraisal.grade", theme.INK))
+        else:
+            block.add(paragraph(text, width, size, style, source="appraisal.grade"))
+    return block
+
+
+def meaning_block(c: Content, width: float, style: Style) -> Block:
+    block = heading("What it means", width, style)
+    size = style.body
+    block.add(bullets([(m, f"conclusions.key_messages[{i}]") for i, m in enumerate(c.key_messages)],
+                      width, size, style, gap=2.5))
+    if c.authors_conclusion:
+        block.space(6.0)
+        block.add(subheading("The authors’ conclusion", width, style))
+        block.space(1.5)
+        top = block.height
+        quote = paragraph(c.authors_conclusion, width - 9.0, size, style, "regular", theme.INK,
+                          source="conclusions.authors")
+        block.add(quote, 9.0)
+        block.ops.append(Line(1.0, top, 1.0, top + quote.height, theme.RULE, 1.6))
+    return block
+
+
+def footer_block(c: Content, width: float, style: Style) -> Block:
+    size = style.small
+    parts = [("Funding:", "bold"), ((c.funding or NR) + "  ", "regular"),
+             ("Competing interests:", "bold"), ((c.interests or NR) + "  ", "regular")]
+    if c.appraisal_by and style.extras:
+        parts += [("Appraisal by:", "bold"), (c.appraisal_by, "regular")]
+    block = Block()
+    block.ops.append(Line(0, 0, width, 0, theme.RULE, 0.5))
+    block.space(3.5)
+    top = block.height
+    body = runs(parts, width, size, style, theme.MUTED)
+    block.add(body)
+    block.fields.append(("funding, interests", body.height))
+    _ = top
+    block.space(1.5)
+    block.add(paragraph(c.footer, width, size, style, colour=theme.MUTED))
+    return block
+
+
+# ---------------------------------------------------------------------------
+# Diagram choice
+
+
+def _diagram_makers() -> dict[str, Callable]:
+    makers: dict[str, Callable] = {}
+    try:
+        from ..layout.design import design_diagram
+        makers["design"] = design_diagram
+    except ImportError:  # the layout modules are optional while they are being written
+        pass
+    try:
+        from ..layout.flow import flow_diagram
+        makers["flow"] = flow_diagram
+    except ImportError:
+        pass
+    return makers
+
+
+def choose_diagram(report: Report, width: float, height: float, style: Style) -> Diagram | None:
+    """The preferred diagram that fits ``width`` × ``height`` at no less than the minimum text size."""
+    makers = _diagram_makers()
+    for kind in DIAGRAM_PREFERENCE:
+        make = makers.get(kind)
+        if make is None:
+            continue
+        try:
+            diagram = make(report.study, width, height, base_size=max(MIN_BODY, style.body - 1.0),
+                           min_size=MIN_BODY)
+        except LayoutError:
+            continue
+        except TypeError:
+            try:
+                diagram = make(report.study, width, height, base_size=style.body)
+            except LayoutError:
+                continue
+        if diagram is not None and diagram.height <= height + 0.01 and diagram.width <= width + 0.01:
+            return diagram
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The page
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    ops: list
+    used: float
+    available: float
+    fields: list[tuple[str, float]]
+    style: Style
+
+    @property
+    def overflow(self) -> float:
+        return self.used - self.available
+
+
+def layout_page(report: Report, paper: str, style: Style, with_diagram: bool = True) -> Page:
+    c = report.content
+    page_w, page_h = PAPERS[paper]
+    width = page_w - 2 * MARGIN_X
+    col = (width - GUTTER) / 2
+
+    footer = footer_block(c, width, style)
+    avail = page_h - MARGIN_TOP - MARGIN_BOTTOM - footer.height - style.gap
+
+    sections: list[Block] = [header_block(c, width, style), bottom_line_block(c, width, style)]
+
+    # Row A: the question beside the diagram.
+    items = question_items(c)
+    # The design schema shows eligibility and setting in its population box; say them once.
+    compact = [it for it in items if it[0] not in ("Eligibility", "Setting")]
+    question = question_block(c, col, style, compact)
+    diag_head = heading("Trial design", col, style)
+    diagram = None
+    if with_diagram:
+        diagram = choose_diagram(report, col, max(question.height, 180.0) - diag_head.height, style)
+        if diagram is None:
+            diagram = choose_diagram(report, col, max(question_block(c, col, style).height, 240.0) * 1.3, style)
+    if diagram is not None and diagram.kind != "design":
+        question = question_block(c, col, style, items)
+    row_a = Block()
+    if diagram is not None:
+        title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
+        right = heading(title, col, style)
+        right.ops.append(Figure(diagram, 0.0, right.height))
+        right.height += diagram.height
+        row_a.add(question, 0.0, 0.0)
+        row_a.add(right, col + GUTTER, 0.0)
+    else:
+        # Two balanced columns of PICO rows; the design summary (often long) spans the full width below.
+        pico = [it for it in items if it[0] != "Design"]
+        design = [it for it in items if it[0] == "Design"]
+        lw = label_width([it[0] for it in items], col, style)
+        left_items, right_items = _balance(pico, col, style, lw)
+        row_a = heading("The question", width, style)
+        top = row_a.height
+        row_a.add(definitions(left_items, col, style, lw), 0.0, top)
+        if right_items:
+            row_a.add(definitions(right_items, col, style, lw), col + GUTTER, top)
+        if design:
+            row_a.space(style.body * 0.35)
+            row_a.add(definitions(design, width, style, lw))
+    sections.append(row_a)
+
+    try:
+        sections.append(results_section(report, width, style))
+    except _TooWide as exc:
+        raise LayoutError(f"brief: {exc}") from None
+
+    sections.append(flow_columns(lower_pieces(c, col, style), col, style))
+
+    gaps = len(sections) - 1
+    used = sum(s.height for s in sections) + gaps * style.gap
+    extra = max(0.0, avail - used)
+    spread = min(extra / gaps, style.gap * 1.2) if gaps else 0.0
+
+    body = Block()
+    for i, s in enumerate(sections):
+        if i:
+            body.space(style.gap + spread)
+        body.add(s)
+    ops = [op.shift(MARGIN_X, MARGIN_TOP) for op in body.ops]
+    ops += [op.shift(MARGIN_X, page_h - MARGIN_BOTTOM - footer.height) for op in footer.ops]
+    return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style)
+
+
+def _balance(items: list, width: float, style: Style, label_w: float) -> tuple[list, list]:
+    """Split definition rows into two columns of about equal height, keeping their order."""
+    if len(items) < 2:
+        return items, []
+    heights = [definitions([it], width, style, label_w).height for it in items]
+    total = sum(heights)
+    best, best_k = None, len(items)
+    for k in range(1, len(items)):
+        left = sum(heights[:k])
+        diff = abs(left - (total - left))
+        if best is None or diff < best:
+            best, best_k = diff, k
+    return items[:best_k], items[best_k:]
+
+
+def _too_long(page: Page, paper: str) -> LayoutError:
+    over = page.overflow
+    lines = over / pitch(page.style.body, page.style)
+    per_field: dict[str, float] = {}
+    for name, h in page.fields:
+        per_field[name] = per_field.get(name, 0.0) + h
+    ranked = sorted(per_field.items(), key=lambda kv: kv[1], reverse=True)
+    named, covered = [], 0.0
+    for name, h in ranked:
+        named.append(f"{name} ({h:.0f} pt)")
+        covered += h
+        if covered >= over * 1.5 and len(named) >= 1 or len(named) >= 5:
+            break
+    return LayoutError(
+        f"brief: the content does not fit on one {paper} page even with {page.style.body:g} pt body text: "
+        f"it is {over:.0f} pt (about {lines:.0f} lines) too tall. The longest fields, with the height they take: "
+        + ", ".join(named) + ". Shorten them by about that much in total.")
+
+
+def attempts() -> list[tuple[Style, bool]]:
+    """The shrink steps, in order of preference: with the diagram at each type size down to 8 pt, then
+    without it (the question then takes the full width) down to the minimum."""
+    with_diagram = [(s, True) for s in STEPS if s.body >= 8.0]
+    return with_diagram + [(s, False) for s in STEPS]
+
+
+def fit_page(report: Report, paper: str) -> Page:
+    last: Page | None = None
+    for style, with_diagram in attempts():
+        page = layout_page(report, paper, style, with_diagram)
+        if page.overflow <= 0:
+            return page
+        last = page
+    assert last is not None
+    raise _too_long(last, paper)
+
+
+# ---------------------------------------------------------------------------
+# Fonts, metadata, output
+
+
+def _register_fonts() -> Fonts:
+    for style, name in FONT_NAMES.items():
+        try:
+            pdfmetrics.getFont(name)
+        except KeyError:
+            pdfmetrics.registerFont(TTFont(name, str(font_path(style))))
+    return Fonts(FONT_NAMES["regular"], FONT_NAMES["bold"])
+
+
+def _check_glyphs(c: Content) -> None:
+    texts = [c.title, c.name, c.citation or "", c.bottom_line, c.design_summary, c.footer, c.funding or "",
+             c.interests or "", c.authors_conclusion or "", c.grade or "", c.appraisal_by or "", c.outcomes_note or ""]
+    texts += [v for _, v in c.pico] + list(c.arm_names) + list(c.key_messages) + list(c.limitations) + list(c.notes)
+    for r in c.primary_rows + c.harm_rows:
+        texts += [r.label, r.estimate, r.ci, r.p, r.significance, r.note or "", *r.cells, *r.derived]
+    for r in c.rob_rows:
+        texts += [r.domain, r.word, r.symbol, r.support]
+    missing = sorted({ch for t in texts for ch in missing_glyphs(t)})
+    if missing:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:8])
+        raise LayoutError(f"brief: the font (DejaVu Sans) cannot draw {shown}; replace these characters")
+
+
+def _keywords(report: Report) -> str:
+    c = report.content
+    words = [c.name, "evidence brief", report.study.design.type + " trial"]
+    words += list(c.arm_labels)
+    if c.registry:
+        words.append(c.registry.split()[-1])
+    if report.study.citation:
+        words.append(str(report.study.citation.year))
+    seen: list[str] = []
+    for w in words:
+        if w and w not in seen:
+            seen.append(w)
+    return ", ".join(seen)
+
+
+def _author(report: Report) -> str:
+    cit = report.study.citation
+    if cit is None:
+        return f"evidence-brief {__version__}"
+    return ", ".join(cit.authors) + (", et al" if cit.et_al else "")
+
+
+def render_brief(report: Report, *, paper: str = "a4") -> bytes:
+    """The one-page brief of ``report`` as PDF bytes (``paper``: "a4" or "letter")."""
+    if paper not in PAPERS:
+        raise LayoutError(f"brief: unknown paper size {paper!r}; use one of {', '.join(PAPERS)}")
+    c = report.content
+    _check_glyphs(c)
+    fonts = _register_fonts()
+    page = fit_page(report, paper)
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not epoch.isdigit():
+        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+    buffer = io.BytesIO()
+    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch else 0,
+                          pageCompression=1, lang=LANG)
+    cv.setTitle(f"{c.name}: {c.title}" if c.name != c.title else c.title)
+    cv.setAuthor(_author(report))
+    cv.setSubject(f"Evidence brief: {c.bottom_line}")
+    cv.setKeywords(_keywords(report))
+    cv.setCreator(f"evidence-brief {__version__}")
+    _draw(cv, page, fonts)
+    cv.showPage()
+    cv.save()
+    return buffer.getvalue()
+
+
+def _draw(cv, page: Page, fonts: Fonts) -> None:
+    names = {"regular": fonts.regular, "bold": fonts.bold}
+    h = page.height
+
+    def Y(y: float) -> float:
+        return h - y
+
+    for op in page.ops:
+        if isinstance(op, Rect):
+            cv.setLineWidth(op.width)
+            if op.fill:
+                cv.setFillColor(op.fill)
+            if op.stroke:
+                cv.setStrokeColor(op.stroke)
+            if op.radius:
+                cv.roundRect(op.x, Y(op.y + op.h), op.w, op.h, op.radius, stroke=1 if op.stroke else 0,
+                             fill=1 if op.fill else 0)
+            else:
+                cv.rect(op.x, Y(op.y + op.h), op.w, op.h, stroke=1 if op.stroke else 0, fill=1 if op.fill else 0)
+        elif isinstance(op, Line):
+            cv.setStrokeColor(op.colour)
+            cv.setLineWidth(op.width)
+            cv.line(op.x1, Y(op.y1), op.x2, Y(op.y2))
+        elif isinstance(op, Text):
+            cv.setFillColor(op.colour)
+            cv.setFont(names[op.style], op.size)
+            if op.align == "right":
+                cv.drawRightString(op.x, Y(op.y), op.text)
+            elif op.align == "centre":
+                cv.drawCentredString(op.x, Y(op.y), op.text)
+            else:
+                cv.drawString(op.x, Y(op.y), op.text)
+        elif isinstance(op, Link):
+            cv.linkURL(op.url, (op.x, Y(op.y + op.h), op.x + op.w, Y(op.y)), relative=0, thickness=0)
+        elif isinstance(op, Figure):
+            draw_diagram(cv, op.diagram, op.x, Y(op.y), op.scale, fonts)
