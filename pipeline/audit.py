@@ -576,9 +576,10 @@ class _Audit:
                 return
             m1, m2 = r1.mean, r2.mean
             value = m1 - m2
-            tol = float(_half(m1) + _half(m2)) + tol_est
-            consistent = abs(value - est) <= tol
+            # 4.0 reads back as 4: the means share the finer of their two precisions.
             places = max(decimals(m1), decimals(m2))
+            tol = 2 * float(Fraction(1, 2 * 10 ** places)) + tol_est
+            consistent = abs(value - est) <= tol
             crude_text = (f"the difference of the reported means, {_given(m1)} − {_given(m2)} = {_signed(value, places)}")
             fields += [res(j1, "mean"), res(j2, "mean")]
             detail = (f"The difference of the arms' means is {_signed(value, places)}; allowing for rounding of the "
@@ -852,8 +853,10 @@ def _p_text(p: Union[float, str, None]) -> str:
     if isinstance(p, str):
         text = p.strip()
         if text[:1].lower() == "p":
-            return "P" + text[1:]
-        return f"P {text}" if text[:1] in "<>=≤≥" else f"P = {text}"
+            text = text[1:].strip()
+        if text[:1] in "<>=≤≥":
+            return f"P {text[0]} {text[1:].strip()}"
+        return f"P = {text}"
     return f"P = {_given(p)}"
 
 

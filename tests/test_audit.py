@@ -1,0 +1,593 @@
+"""Tests for pipeline.audit: each check on a small synthetic study, and the shipped IMAGINE-RA record."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import stats
+from pipeline.audit import (
+    AuditResult,
+    Finding,
+    errors_as_record_error,
+    format_findings,
+    implied_denominators,
+    percent_fits,
+    raise_for_errors,
+    run_audit,
+)
+from pipeline.cli import main
+from pipeline.errors import RecordError
+from pipeline.model import Study
+from pipeline.validate import load_study
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGINE = ROOT / "sources" / "imagine-ra.yaml"
+M = "\u2212"  # the minus sign the audit writes
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def record(**changes) -> dict:
+    """A minimal valid two-arm record (100 per arm); ``changes`` replace top-level keys."""
+    data = {
+        "id": "synthetic",
+        "title": "A synthetic two-arm trial",
+        "question": {"population": "Adults", "intervention": "Drug A", "comparator": "Placebo"},
+        "design": {"type": "parallel"},
+        "arms": [
+            {"id": "drug", "label": "Drug A", "randomized": 100},
+            {"id": "placebo", "label": "Placebo", "randomized": 100},
+        ],
+        "flow": {
+            "randomized": 200,
+            "arms": [{"arm": "drug", "allocated": 100}, {"arm": "placebo", "allocated": 100}],
+        },
+        "outcomes": [],
+        "conclusions": {"bottom_line": "Synthetic.", "key_messages": ["One", "Two", "Three"]},
+    }
+    data.update(copy.deepcopy(changes))
+    return data
+
+
+def binary(results, effect=None, **extra) -> dict:
+    outcome = {"id": "death", "label": "Death (any cause)", "kind": "binary", "primary": True,
+               "higher_is_better": False, "results": results}
+    if effect is not None:
+        outcome["effect"] = effect
+    outcome.update(extra)
+    return outcome
+
+
+def audit(data: dict) -> AuditResult:
+    return run_audit(Study.model_validate(data))
+
+
+def codes(result: AuditResult) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+def only(result: AuditResult, code: str) -> Finding:
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, f"expected one {code!r}, got {[str(f) for f in result.findings]}"
+    return found[0]
+
+
+def counts(e1, n1, e2, n2, **pct):
+    a = {"arm": "drug", "events": e1, "total": n1}
+    b = {"arm": "placebo", "events": e2, "total": n2}
+    if "p1" in pct:
+        a["percent"] = pct["p1"]
+    if "p2" in pct:
+        b["percent"] = pct["p2"]
+    return [a, b]
+
+
+RD_30_20 = {"measure": "risk difference", "estimate": 10, "ci": [-1.8, 21.4], "unit": "percentage points"}
+
+
+# --------------------------------------------------------------------------
+# the shipped record
+
+
+@pytest.fixture(scope="module")
+def imagine() -> AuditResult:
+    return run_audit(load_study(IMAGINE))
+
+
+def test_imagine_percentages_do_not_match_the_numbers_who_completed(imagine):
+    messages = [f.message for f in imagine.findings if f.code == "percent-denominator"]
+    assert len(messages) == 4
+    first = next(m for m in messages if "64 of 76" in m)
+    assert "84%" in first and "not the reported 85%" in first
+    assert "implies a denominator of 75" in first  # 64/75 = 85.3%; 64/74 = 86.5%, 64/76 = 84.2%
+    second = next(m for m in messages if "83 of 95" in m)
+    assert "87%" in second and "not the reported 88%" in second
+    assert "implies a denominator of 94" in second
+    progression = [m for m in messages if "No radiographic progression" in m]
+    assert any("58 of 95" in m and "93 or 94" in m for m in progression)
+    finding = next(f for f in imagine.findings if "64 of 76" in f.message)
+    assert finding.severity == "warning"
+    assert finding.fields[0] == "outcomes[0].results[0].percent"
+    assert "flow.arms[0].completed" in finding.fields
+    assert str(finding).startswith("warning: outcomes[0].results[0].percent")
+
+
+def test_imagine_reported_risk_differences_differ_from_the_crude_ones(imagine):
+    found = [f for f in imagine.findings if f.code == "effect-vs-crude"]
+    assert len(found) == 2
+    das, progression = found
+    assert das.severity == progression.severity == "warning"
+    assert f"{M}4.8" in das.message and f"85% {M} 88% = {M}3 points" in das.message
+    assert "4.7" in progression.message and f"66% {M} 62% = +4 points" in progression.message
+    for f in found:
+        assert "may report an adjusted estimate" in f.message
+    # +4.7 is within rounding of 66% - 62%, but not of any denominator that fits the counts.
+    assert "49/74" in progression.detail and "58/93 or 94" in progression.detail
+
+
+def test_imagine_is_worded_as_observations_and_has_no_errors(imagine):
+    assert not [f for f in imagine.findings if f.severity == "error"]
+    assert errors_as_record_error(imagine, str(IMAGINE)) is None
+    assert imagine.notes == tuple(f.message for f in imagine.findings if f.severity == "warning")
+    assert len(imagine.notes) == 6
+    for note in imagine.notes:
+        assert "wrong" not in note.lower() and "error" not in note.lower()
+    assert {f.code for f in imagine.findings if f.severity == "info"} == {"primary-no-ci"}
+
+
+def test_imagine_derived_values(imagine):
+    assert imagine.derived["das28-remission"] == (f"{M}30 per 1,000 (from reported %, recomputed)",)
+    assert imagine.derived["no-progression"] == ("+40 per 1,000 (from reported %, recomputed)",)
+    # Serious adverse events: 17% of 17 and 6% of 6 fit the 100 allocated per arm.
+    harm = imagine.derived["harm-0"]
+    rd = stats.risk_difference(17, 100, 6, 100)
+    assert harm[0].startswith("+110 per 1,000 (95% CI ")
+    assert harm[1].startswith(stats.nnt(rd, higher_is_better=False).format())
+    assert harm[1].startswith("NNTH 10 ")
+    assert all("recomputed over the 100 and 100 allocated" in text for text in harm)
+
+
+def test_cli_audit_prints_findings_and_summary(capsys):
+    status = main(["audit", str(IMAGINE)])
+    out = capsys.readouterr().out
+    assert status == 0
+    lines = out.strip().splitlines()
+    assert all(line.startswith(f"{IMAGINE}: ") for line in lines)
+    assert any("64 of 76 who completed is 84%, not the reported 85%" in line for line in lines)
+    assert any(f"{M}4.8 percentage points" in line and f"= {M}3 points" in line for line in lines)
+    assert lines[-1] == f"{IMAGINE}: 6 warnings, 2 notes"
+
+
+# --------------------------------------------------------------------------
+# percentages
+
+
+def test_percent_fits_at_the_precision_reported():
+    assert not percent_fits(64, 76, 85.0)   # 84.21%
+    assert percent_fits(64, 76, 84.0)
+    assert percent_fits(64, 76, 84.2)
+    assert not percent_fits(64, 76, 84.3)
+    assert percent_fits(1, 8, 12.0) and percent_fits(1, 8, 13.0)  # 12.5% rounds either way
+    assert not percent_fits(1, 8, 12.4)
+    assert percent_fits(2, 3, 66.67) and not percent_fits(2, 3, 66.66)
+
+
+@pytest.mark.parametrize("events", [0, 1, 2, 5, 17, 64, 83, 250])
+@pytest.mark.parametrize("percent", [0.0, 0.5, 6.0, 17.0, 33.3, 50.0, 62.0, 85.0, 99.0, 100.0])
+def test_implied_denominators_match_brute_force(events, percent):
+    ns = implied_denominators(events, percent)
+    # Integer arithmetic, independent of the module: |100e/n - p| <= half a unit in p's last place.
+    places = len(repr(percent).split(".")[1].rstrip("0"))
+    scaled = round(percent * 10 ** places)
+    brute = [n for n in range(max(events, 1), 60_000)
+             if abs(2 * 100 * events * 10 ** places - 2 * scaled * n) <= n]
+    if ns is None:
+        assert brute and brute[-1] == 59_999  # unbounded: every large n fits
+    else:
+        assert list(ns) == brute
+
+
+def test_implied_denominator_examples():
+    assert list(implied_denominators(64, 85)) == [75]
+    assert list(implied_denominators(58, 62)) == [93, 94]
+    assert implied_denominators(0, 0) is None
+    assert len(implied_denominators(0, 5)) == 0
+    assert len(implied_denominators(1, 60)) == 0   # 1/1 = 100%, 1/2 = 50%
+
+
+def test_percent_mismatch_against_total():
+    result = audit(record(outcomes=[binary(counts(64, 76, 50, 80, p1=85, p2=62.5))]))
+    f = only(result, "percent-mismatch")
+    assert f.severity == "warning"
+    assert "64 of 76 is 84%, not the reported 85%" in f.message
+    assert "implies a denominator of 75" in f.message
+    assert f.fields == ("outcomes[0].results[0].percent", "outcomes[0].results[0].events", "outcomes[0].results[0].total")
+    assert f.message in result.notes
+
+
+def test_percent_one_decimal_precision():
+    ok = audit(record(outcomes=[binary(counts(64, 76, 50, 80, p1=84.2, p2=62.5))]))
+    assert "percent-mismatch" not in codes(ok)
+    off = audit(record(outcomes=[binary(counts(64, 76, 50, 80, p1=84.3, p2=62.5))]))
+    assert "64 of 76 is 84.2%, not the reported 84.3%" in only(off, "percent-mismatch").message
+
+
+def test_percent_with_total_but_no_events():
+    result = audit(record(outcomes=[binary([{"arm": "drug", "total": 3, "percent": 50},
+                                            {"arm": "placebo", "total": 4, "percent": 50}])]))
+    f = only(result, "percent-mismatch")
+    assert "out of 3 is 50%" in f.message and f.fields[0] == "outcomes[0].results[0].percent"
+
+
+def test_implied_denominator_against_completed():
+    data = record(outcomes=[binary([{"arm": "drug", "events": 64, "percent": 85},
+                                    {"arm": "placebo", "events": 40, "percent": 50}])])
+    data["flow"]["arms"][0]["completed"] = 76
+    data["flow"]["arms"][1]["completed"] = 80
+    f = only(audit(data), "percent-denominator")
+    assert f.severity == "warning"
+    assert "Drug A: 64 of 76 who completed is 84%, not the reported 85%" in f.message
+    assert "85% of 64 implies a denominator of 75" in f.message
+    assert "(e.g. those analysed)" in f.message
+    assert f.fields == ("outcomes[0].results[0].percent", "flow.arms[0].completed")
+
+
+def test_implied_denominator_fits_then_used_for_derived_values():
+    data = record(outcomes=[binary([{"arm": "drug", "events": 64, "percent": 85},
+                                    {"arm": "placebo", "events": 40, "percent": 50}])])
+    data["flow"]["arms"][0]["completed"] = 75
+    data["flow"]["arms"][1]["completed"] = 80
+    result = audit(data)
+    assert not [c for c in codes(result) if c.startswith("percent")]
+    derived = result.derived["death"]
+    rd = stats.per_1000(stats.risk_difference(64, 75, 40, 80))
+    assert derived[0].startswith(f"+{round(rd.value)} per 1,000")
+    assert all("recomputed over the 75 and 80 who completed" in d for d in derived)
+
+
+def test_implied_denominator_prefers_analysed_and_notes_another_fitting_count():
+    data = record(outcomes=[binary([{"arm": "drug", "events": 64, "percent": 64},
+                                    {"arm": "placebo", "events": 40, "percent": 50}])])
+    data["flow"]["arms"][0].update(completed=70, analysed=90)
+    data["flow"]["arms"][1].update(completed=70, analysed=80)
+    result = audit(data)
+    f = only(result, "percent-denominator-other")
+    assert f.severity == "info"
+    assert "64 of 90 analysed is 71%, not the reported 64%" in f.message
+    assert "fits the 100 allocated instead" in f.message
+    assert "(e.g. those analysed)" not in f.message
+
+
+def test_percent_that_no_denominator_gives():
+    result = audit(record(outcomes=[binary([{"arm": "drug", "events": 1, "percent": 60},
+                                            {"arm": "placebo", "events": 2, "percent": 2}])]))
+    f = only(result, "percent-no-denominator")
+    assert f.severity == "warning" and "gives 1 as 60%" in f.message
+
+
+# --------------------------------------------------------------------------
+# reported vs crude effects
+
+
+def test_reported_risk_difference_matching_crude_is_quiet():
+    result = audit(record(outcomes=[binary(counts(30, 100, 20, 100), RD_30_20)]))
+    assert "effect-vs-crude" not in codes(result)
+
+
+def test_reported_risk_difference_differing_from_crude():
+    effect = dict(RD_30_20, estimate=14.2, ci=[2.0, 26.0])
+    f = only(audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)])), "effect-vs-crude")
+    assert f.severity == "warning"
+    assert "+14.2 percentage points" in f.message
+    assert "30/100 − 20/100 = +10.0 points" in f.message
+    assert "may report an adjusted estimate" in f.message
+    assert f.fields[0] == "outcomes[0].effect.estimate"
+
+
+def test_adjusted_estimate_differing_from_crude_is_info():
+    effect = dict(RD_30_20, estimate=14.2, ci=[2.0, 26.0], adjusted=True)
+    f = only(audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)])), "effect-vs-crude")
+    assert f.severity == "info" and "adjusted" in f.message
+
+
+def test_unadjusted_estimate_differing_from_crude_says_so():
+    effect = dict(RD_30_20, estimate=14.2, ci=[2.0, 26.0], adjusted=False)
+    f = only(audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)])), "effect-vs-crude")
+    assert f.severity == "warning" and "unadjusted" in f.message
+
+
+def test_risk_difference_as_proportion():
+    ok = {"measure": "risk difference", "estimate": 0.1, "ci": [-0.02, 0.21]}
+    assert "effect-vs-crude" not in codes(audit(record(outcomes=[binary(counts(30, 100, 20, 100), ok)])))
+    off = dict(ok, estimate=0.15)
+    assert "effect-vs-crude" in codes(audit(record(outcomes=[binary(counts(30, 100, 20, 100), off)])))
+
+
+@pytest.mark.parametrize("measure,good,bad", [("risk ratio", 1.5, 1.9), ("odds ratio", 1.71, 1.9)])
+def test_ratio_measures_against_crude(measure, good, bad):
+    # 30/100 vs 20/100: RR 1.50, OR (30*80)/(70*20) = 1.714
+    for estimate, flagged in ((good, False), (bad, True)):
+        effect = {"measure": measure, "estimate": estimate, "ci": [estimate / 2, estimate * 2]}
+        result = audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)]))
+        assert ("effect-vs-crude" in codes(result)) is flagged, (measure, estimate)
+
+
+def test_crude_from_percentages_allows_for_rounding():
+    results = [{"arm": "drug", "percent": 66}, {"arm": "placebo", "percent": 62}]
+    effect = {"measure": "risk difference", "estimate": 4.7, "unit": "percentage points"}
+    assert "effect-vs-crude" not in codes(audit(record(outcomes=[binary(results, effect)])))
+    effect["estimate"] = 5.2
+    f = only(audit(record(outcomes=[binary(results, effect)])), "effect-vs-crude")
+    assert "66% − 62% = +4 points" in f.message
+
+
+def test_mean_difference_against_the_means():
+    outcome = {"id": "pain", "label": "Pain score", "kind": "continuous", "primary": True,
+               "results": [{"arm": "drug", "mean": 3.1, "sd": 1.2, "total": 50},
+                           {"arm": "placebo", "mean": 4.0, "sd": 1.5, "total": 50}],
+               "effect": {"measure": "mean difference", "estimate": -0.9, "ci": [-1.43, -0.37]}}
+    result = audit(record(outcomes=[outcome]))
+    assert "effect-vs-crude" not in codes(result)
+    md = stats.mean_difference(3.1, 1.2, 50, 4.0, 1.5, 50)
+    assert result.derived["pain"] == (
+        f"MD {M}0.90 (95% CI {M}{abs(md.lower):.2f} to {M}{abs(md.upper):.2f}) (recomputed)",)
+    outcome["effect"]["estimate"] = -1.4
+    f = only(audit(record(outcomes=[outcome])), "effect-vs-crude")
+    assert f"3.1 − 4 = {M}0.9" in f.message
+
+
+# --------------------------------------------------------------------------
+# intervals, P values and significance claims
+
+
+def rr_effect(ci, p=None, significant=None):
+    effect = {"measure": "risk ratio", "estimate": 0.8, "ci": ci}
+    if p is not None:
+        effect["p"] = p
+    if significant is not None:
+        effect["significant"] = significant
+    return effect
+
+
+def effect_findings(effect, design="parallel"):
+    return audit(record(design={"type": design}, outcomes=[binary([], effect)]))
+
+
+def test_ci_excluding_no_effect_with_large_p():
+    f = only(effect_findings(rr_effect([0.7, 0.95], p=0.2)), "ci-p-mismatch")
+    assert f.severity == "warning"
+    assert "95% CI 0.7 to 0.95 excludes no effect (1), yet P = 0.2" in f.message
+    assert f.fields == ("outcomes[0].effect.ci", "outcomes[0].effect.p")
+
+
+def test_ci_including_no_effect_with_small_p():
+    f = only(effect_findings(rr_effect([0.6, 1.2], p="<0.001")), "ci-p-mismatch")
+    assert "includes no effect (1), yet P < 0.001" in f.message
+
+
+@pytest.mark.parametrize("ci,p", [([0.7, 0.95], 0.01), ([0.6, 1.2], 0.3), ([0.6, 1.00], 0.05),
+                                  ([0.6, 0.99], "0.05"), ([0.6, 1.2], "NS")])
+def test_agreeing_or_borderline_ci_and_p_are_quiet(ci, p):
+    assert "ci-p-mismatch" not in codes(effect_findings(rr_effect(ci, p=p)))
+
+
+def test_ci_level_sets_alpha():
+    effect = dict(rr_effect([0.7, 0.95], p=0.07), ci_level=90)
+    assert "ci-p-mismatch" not in codes(effect_findings(effect))   # 90% CI excludes 1 <=> P < 0.10
+    effect["p"] = 0.2
+    assert "ci-p-mismatch" in codes(effect_findings(effect))
+
+
+def test_significance_claim_contradicted_by_interval():
+    f = only(effect_findings(rr_effect([0.6, 1.2], significant=True)), "significance-claim")
+    assert f.severity == "warning"
+    assert "calls the effect statistically significant, but its 95% CI 0.6 to 1.2 includes no effect (1)" in f.message
+    g = only(effect_findings(rr_effect([0.5, 0.9], significant=False)), "significance-claim")
+    assert "not statistically significant" in g.message and "excludes" in g.message
+    assert "significance-claim" not in codes(effect_findings(rr_effect([0.5, 0.9], significant=True)))
+
+
+def test_significance_claim_against_p_without_interval():
+    effect = {"measure": "risk ratio", "estimate": 0.8, "p": 0.3, "significant": True}
+    f = only(effect_findings(effect), "significance-claim")
+    assert "P = 0.3" in f.message
+
+
+def test_significance_claim_in_non_inferiority_trial_is_info():
+    f = only(effect_findings(rr_effect([0.6, 1.2], significant=True), design="non-inferiority"), "significance-claim")
+    assert f.severity == "info" and "margin" in f.message
+
+
+# --------------------------------------------------------------------------
+# flow arithmetic
+
+
+def test_flow_that_does_not_account_for_everyone():
+    data = record()
+    data["flow"]["arms"][0].update(completed=80, discontinued=10, lost=5)
+    f = only(audit(data), "flow-balance")
+    assert f.severity == "warning"
+    assert "80 completed + 10 discontinued + 5 lost = 95, not the 100 allocated" in f.message
+    assert "5 participants are not accounted for" in f.message
+    data["flow"]["arms"][0]["lost"] = 10
+    assert "flow-balance" not in codes(audit(data))
+
+
+def test_flow_without_lost_count_is_info():
+    data = record()
+    data["flow"]["arms"][1].update(completed=80, discontinued=10)
+    f = only(audit(data), "flow-balance")
+    assert f.severity == "info" and "lost to follow-up is not given" in f.message
+
+
+def test_flow_impossible_sums_are_errors():
+    data = record()
+    data["flow"]["arms"][0].update(completed=95, discontinued=10)
+    assert only(audit(data), "flow-balance").severity == "error"
+    data = record()
+    data["flow"]["randomized"] = 210
+    result = audit(data)
+    sums = [f for f in result.findings if f.code == "flow-sum"]
+    assert len(sums) == 2 and all(f.severity == "error" for f in sums)
+    assert "100 + 100 = 200, not the 210 randomized" in sums[0].message
+    data = record()
+    data["flow"]["arms"][0]["analysed"] = 101
+    assert only(audit(data), "flow-exceeds").fields == ("flow.arms[0].analysed", "flow.arms[0].allocated")
+
+
+# --------------------------------------------------------------------------
+# completeness and impossible numbers
+
+
+def test_primary_outcome_without_effect_or_interval():
+    result = audit(record(outcomes=[binary(counts(30, 100, 20, 100))]))
+    f = only(result, "primary-no-effect")
+    assert f.severity == "warning" and "recomputed crude effect is shown instead" in f.message
+    effect = {"measure": "risk difference", "estimate": 10, "unit": "percentage points", "p": 0.1}
+    g = only(audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)])), "primary-no-ci")
+    assert g.severity == "info" and "no confidence interval for this primary outcome" in g.message
+    secondary = binary(counts(30, 100, 20, 100), primary=False)
+    assert not {"primary-no-effect", "primary-no-ci"} & set(codes(audit(record(outcomes=[secondary]))))
+
+
+def test_more_events_than_allocated_is_an_error_that_does_not_raise():
+    data = record(outcomes=[binary([{"arm": "drug", "events": 120}, {"arm": "placebo", "events": 20}])])
+    result = audit(data)  # must not raise
+    f = only(result, "events-exceed-arm")
+    assert f.severity == "error"
+    assert "120 with the outcome is more than the 100 allocated" in f.message
+    assert f.fields == ("outcomes[0].results[0].events", "flow.arms[0].allocated")
+    assert f.message not in result.notes
+    error = errors_as_record_error(result, "synthetic.yaml")
+    assert isinstance(error, RecordError)
+    assert "outcomes[0].results[0].events" in str(error)
+    with pytest.raises(RecordError):
+        raise_for_errors(result, "synthetic.yaml")
+
+
+def test_record_error_is_located_in_the_file(tmp_path):
+    data = record(outcomes=[binary([{"arm": "drug", "events": 120}, {"arm": "placebo", "events": 20}])])
+    path = tmp_path / "synthetic.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_audit(load_study(path))
+    error = errors_as_record_error(result, str(path))
+    assert error is not None
+    (problem,) = error.problems
+    line = path.read_text().splitlines()[problem.line - 1]
+    assert "120" in line and problem.field == "outcomes[0].results[0].events"
+
+
+def test_impossible_risk_difference():
+    effect = {"measure": "risk difference", "estimate": 150, "unit": "percentage points"}
+    f = only(audit(record(outcomes=[binary([], effect)])), "effect-impossible")
+    assert f.severity == "error" and "+150 percentage points" in f.message
+
+
+# --------------------------------------------------------------------------
+# derived values
+
+
+def fmt(x: float, places: int, sign: bool = True) -> str:
+    text = f"{x:+.{places}f}" if sign else f"{x:.{places}f}"
+    if float(text) == 0:
+        text = f"{0:.{places}f}"
+    return text.replace("-", M)
+
+
+def test_derived_binary_values_match_the_stats_module():
+    effect = dict(RD_30_20)
+    result = audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)]))
+    rd = stats.risk_difference(30, 100, 20, 100)
+    pk = stats.per_1000(rd)
+    rr = stats.risk_ratio(30, 100, 20, 100)
+    assert result.derived["death"] == (
+        f"{fmt(pk.value, 0)} per 1,000 (95% CI {fmt(pk.lower, 0)} to {fmt(pk.upper, 0)}) (recomputed)",
+        f"{stats.nnt(rd, higher_is_better=False).format()} (recomputed)",
+        f"RD {fmt(rd.value * 100, 1)} percentage points (95% CI {fmt(rd.lower * 100, 1)} to "
+        f"{fmt(rd.upper * 100, 1)}) (recomputed)",
+        f"RR {rr.value:.2f} (95% CI {rr.lower:.2f} to {rr.upper:.2f}) (recomputed)",
+        "risks 30.0% vs 20.0% (recomputed)",
+    )
+    # Death: more events on the drug is harm.
+    assert result.derived["death"][1].startswith("NNTH 10 ")
+
+
+def test_derived_values_follow_the_confidence_level():
+    effect = dict(RD_30_20, ci_level=90, ci=[0.1, 19.6])
+    result = audit(record(outcomes=[binary(counts(30, 100, 20, 100), effect)]))
+    pk = stats.per_1000(stats.risk_difference(30, 100, 20, 100, level=0.90))
+    assert result.derived["death"][0] == f"+100 per 1,000 (90% CI {fmt(pk.lower, 0)} to {fmt(pk.upper, 0)}) (recomputed)"
+
+
+def test_no_nnt_without_a_direction_of_benefit():
+    outcome = binary(counts(30, 100, 20, 100))
+    del outcome["higher_is_better"]
+    derived = audit(record(outcomes=[outcome])).derived["death"]
+    assert not any("NNT" in d for d in derived) and derived[0].startswith("+100 per 1,000")
+
+
+def test_derived_with_zero_events_in_both_arms():
+    derived = audit(record(outcomes=[binary(counts(0, 50, 0, 60))])).derived["death"]
+    assert derived[0] == f"0 per 1,000 (95% CI {fmt(stats.risk_difference(0, 50, 0, 60).lower * 1000, 0)} to " \
+                         f"{fmt(stats.risk_difference(0, 50, 0, 60).upper * 1000, 0)}) (recomputed)"
+    assert derived[1].startswith("NNT ∞")
+    assert not any(d.startswith("RR") for d in derived)   # not estimable
+
+
+def test_derived_with_all_events_and_zero_cell_correction():
+    derived = audit(record(outcomes=[binary(counts(50, 50, 40, 50))])).derived["death"]
+    rr = stats.risk_ratio(50, 50, 40, 50)
+    assert rr.corrected
+    assert f"RR {rr.value:.2f} (95% CI {rr.lower:.2f} to {rr.upper:.2f}, 0.5 added to each cell) (recomputed)" in derived
+    both = audit(record(outcomes=[binary(counts(50, 50, 60, 60))])).derived["death"]
+    assert both[0].startswith("0 per 1,000") and not any(d.startswith("RR") for d in both)
+
+
+def test_derived_from_percentages_only_is_marked():
+    results = [{"arm": "drug", "percent": 84.2}, {"arm": "placebo", "percent": 87.4}]
+    assert audit(record(outcomes=[binary(results)])).derived["death"] == (
+        f"{M}32 per 1,000 (from reported %, recomputed)",)
+
+
+def test_harms_use_nnth():
+    data = record(harms=[{"label": "Serious adverse events", "serious": True,
+                          "results": counts(17, 100, 6, 100)}])
+    derived = audit(data).derived["harm-0"]
+    rd = stats.risk_difference(17, 100, 6, 100)
+    assert derived[1] == f"{stats.nnt(rd, higher_is_better=False).format()} (recomputed)"
+    assert derived[1].startswith("NNTH")
+
+
+# --------------------------------------------------------------------------
+# API surface
+
+
+def test_finding_str_and_format_findings():
+    f = Finding("warning", "percent-mismatch", "64 of 76 is 84%, not the reported 85%.",
+                ("outcomes[0].results[0].percent",))
+    assert str(f) == "warning: outcomes[0].results[0].percent: 64 of 76 is 84%, not the reported 85%."
+    assert str(Finding("info", "x", "No fields.")) == "info: No fields."
+    assert format_findings("a.yaml", []) == "a.yaml: no findings"
+    text = format_findings("a.yaml", [f, Finding("error", "e", "E."), Finding("info", "i", "I."),
+                                      Finding("info", "i", "J.")])
+    lines = text.splitlines()
+    assert lines[0] == f"a.yaml: {f}"
+    assert lines[-1] == "a.yaml: 1 error, 1 warning, 2 notes"
+
+
+def test_run_audit_accepts_study_or_checked_and_orders_by_severity():
+    checked = load_study(IMAGINE)
+    assert run_audit(checked) == run_audit(checked.study)
+    data = record(outcomes=[binary([{"arm": "drug", "events": 120, "percent": 85},
+                                    {"arm": "placebo", "events": 20}], {"measure": "risk ratio", "estimate": 2.0})])
+    severities = [f.severity for f in audit(data).findings]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+    assert severities[0] == "error"
+    with pytest.raises(TypeError):
+        run_audit({"id": "x"})
