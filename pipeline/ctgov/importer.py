@@ -198,6 +198,11 @@ class _Importer:
                 node["randomized"] = arm.allocated
             arms_node.append(node)
         rec["arms"] = arms_node
+        if flow is None and not has_results and design["randomized"]:
+            enrolled = parse_int(get(self.p, "designModule", "enrollmentInfo", "count"))
+            if enrolled and str(get(self.p, "designModule", "enrollmentInfo", "type") or "").upper() == "ACTUAL":
+                flow = Node(randomized=enrolled)
+                flow.note("randomized", "registry: the actual enrolment; no participant flow is posted")
         if flow is not None:
             rec["flow"] = flow
         outcomes, outcomes_note = ([], None)

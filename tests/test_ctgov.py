@@ -1,0 +1,495 @@
+"""Import of ClinicalTrials.gov API v2 studies, and comparison of a record with its registry entry.
+
+The three fixtures are real registry entries: NCT02552212 (C-axSpAnd: 11
+primary outcome measures, 9 of them drug concentrations, and an open-label
+extension group), NCT00763412 (a small pilot with no analyses) and NCT05594173
+(a single-group observational study). Expected values are read from the JSON
+in each test, and a few were checked by eye and are written out.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.cli import main
+from pipeline.ctgov import compare_record, compare_study, import_ctgov_data, import_ctgov_file
+from pipeline.ctgov.source import parse_p
+from pipeline.ctgov.yamlout import WIDTH, Node, dump
+from pipeline.errors import ImportSourceError
+from pipeline.loader import load_bytes
+from pipeline.model import NOT_REPORTED, is_placeholder, known
+from pipeline.validate import check_source, load_study
+
+from conftest import SHIPPED
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+CZP = FIXTURES / "NCT02552212.json"
+PILOT = FIXTURES / "NCT00763412.json"
+CHEW = FIXTURES / "NCT05594173.json"
+ALL = sorted(FIXTURES.glob("*.json"))
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _check(text: str, name: str = "imported.yaml"):
+    return check_source(load_bytes(text.encode("utf-8"), name))
+
+
+@pytest.fixture(scope="module")
+def imported() -> dict[str, object]:
+    return {p.stem: import_ctgov_file(p) for p in ALL}
+
+
+# --- every fixture --------------------------------------------------------
+
+def test_three_fixtures_are_shipped():
+    assert [p.name for p in ALL] == ["NCT00763412.json", "NCT02552212.json", "NCT05594173.json"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_each_fixture_imports_to_a_valid_record(path, imported):
+    result = imported[path.stem]
+    checked = _check(result.yaml_text, f"{result.record_id}.yaml")
+    study = checked.study
+    assert study == result.study
+    assert study.registration.identifier == path.stem
+    assert 1 <= len(study.arms) <= 6 and len(study.outcomes) <= 40
+    lines = result.yaml_text.splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../schema/study-record.schema.json"
+    # The places the registry cannot fill are placeholders: the record builds, the brief says "not yet written".
+    assert is_placeholder(study.conclusions.bottom_line)
+    assert all(is_placeholder(m) for m in study.conclusions.key_messages)
+    assert is_placeholder(study.appraisal.assessed_by)
+    placeholder_fields = {p.field for p in checked.warnings if "placeholder" in p.message}
+    assert {"conclusions.bottom_line", "conclusions.key_messages[0]"} <= placeholder_fields
+    assert all(isinstance(w, str) and "\n" not in w for w in result.warnings)
+    # Sections in the model's order.
+    top = [line.split(":")[0] for line in lines if line and line[0].isalpha()]
+    order = ["id", "acronym", "title", "citation", "registration", "protocol", "funding", "interests", "question",
+             "design", "arms", "flow", "outcomes", "outcomes_note", "harms", "appraisal", "conclusions"]
+    assert top == [key for key in order if key in top]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_written_yaml_is_block_style_and_folded(path, imported):
+    text = imported[path.stem].yaml_text
+    assert "{" not in "".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for line in text.splitlines():
+        content = line.split(" # ")[0]
+        if len(content) > WIDTH and not line.lstrip().startswith("#"):
+            # only an unbreakable word may overflow
+            assert " " not in content.strip().lstrip("- ").split(": ", 1)[-1].strip("'"), line
+    assert "\t" not in text
+
+
+# --- C-axSpAnd (NCT02552212) -----------------------------------------------
+
+def test_czp_identification_design_and_arms(imported):
+    data = _json(CZP)
+    study = imported["NCT02552212"].study
+    assert study.id == "c-axspand" and study.acronym == "C-AXSPAND"
+    assert study.title == data["protocolSection"]["identificationModule"]["briefTitle"]
+    assert "UCB BIOSCIENCES GmbH" in study.funding
+    assert study.design.type == "parallel" and study.design.randomized is True
+    assert study.design.masking.startswith("Quadruple")
+    assert [a.label for a in study.arms] == [g["label"] for g in data["protocolSection"]["armsInterventionsModule"]["armGroups"]]
+    assert [a.role for a in study.arms] == ["intervention", "control"]
+    assert study.arms[0].short_label == "CZP 200 mg Q2W"
+    assert "Axial Spondyloarthritis" in study.question.population
+    assert any("≥ 4" in e for e in study.question.eligibility)  # the registry's "\>= 4"
+
+
+def test_czp_flow_started_and_completed_per_arm(imported):
+    data = _json(CZP)
+    study = imported["NCT02552212"].study
+    pf = data["resultsSection"]["participantFlowModule"]
+    first = pf["periods"][0]
+    titles = {g["id"]: g["title"] for g in pf["groups"]}
+
+    def milestone(kind):
+        ms = next(m for m in first["milestones"] if m["type"] == kind)
+        return {titles[a["groupId"]]: int(a["numSubjects"]) for a in ms["achievements"]}
+
+    started, completed = milestone("STARTED"), milestone("COMPLETED")
+    czp, placebo = study.arm_flow("czp-200-mg-q2w"), study.arm_flow("placebo")
+    assert (czp.allocated, placebo.allocated) == (started["CZP 200 mg Q2W"], started["Placebo"]) == (159, 158)
+    assert (czp.completed, placebo.completed) == (completed["CZP 200 mg Q2W"], completed["Placebo"]) == (142, 143)
+    assert study.flow.randomized == 317 == data["protocolSection"]["designModule"]["enrollmentInfo"]["count"]
+    # NOT COMPLETED 17 / 15, of whom 0 / 1 lost to follow-up.
+    assert (czp.discontinued, czp.lost, placebo.discontinued, placebo.lost) == (17, 0, 14, 1)
+    assert {r.reason: r.n for r in placebo.discontinued_reasons}["Adverse Event"] == 6
+    # The open-label extension is not an arm: left out, with a comment and a warning.
+    text = imported["NCT02552212"].yaml_text
+    assert "'SFE OL CZP 200 mg Q2W' is not a randomized arm" in text
+    assert any("SFE OL CZP" in w for w in imported["NCT02552212"].warnings)
+    assert {a.arm for a in study.flow.arms} == {"czp-200-mg-q2w", "placebo"}
+
+
+def test_czp_primary_outcome_analysis(imported):
+    data = _json(CZP)
+    study = imported["NCT02552212"].study
+    measure = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
+    analysis = measure["analyses"][0]
+    first = study.outcomes[0]
+    assert first.primary and first.label == measure["title"] and first.timepoint == measure["timeFrame"]
+    effect = first.effect
+    assert effect.measure == "odds ratio"
+    assert effect.estimate == float(analysis["paramValue"]) == 15.231
+    assert effect.ci == (float(analysis["ciLowerLimit"]), float(analysis["ciUpperLimit"])) == (7.336, 31.623)
+    assert effect.ci_level == 95
+    assert effect.p == analysis["pValue"] == "<0.001"
+    assert effect.compares == ("czp-200-mg-q2w", "placebo")
+    by_arm = {r.arm: r for r in first.results}
+    assert (by_arm["czp-200-mg-q2w"].percent, by_arm["czp-200-mg-q2w"].total) == (47.2, 159)
+    assert (by_arm["placebo"].percent, by_arm["placebo"].total) == (7.0, 158)
+    # A continuous outcome: the difference keeps its sign and the arm order agrees with the arm means.
+    basfi = next(o for o in study.outcomes if o.id == "basfi-week-12")
+    assert basfi.kind == "continuous" and basfi.effect.measure == "mean difference"
+    assert basfi.effect.estimate == -1.696 and basfi.effect.ci == (-2.11, -1.282)
+    uveitis = next(o for o in study.outcomes if "Uveitis" in o.label)
+    assert uveitis.effect.p == 0.247  # "=0.247"
+
+
+def test_czp_outcomes_with_analyses_first_and_the_rest_summarised(imported):
+    data = _json(CZP)
+    study = imported["NCT02552212"].study
+    measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+    assert sum(m["type"] == "PRIMARY" for m in measures) == 11
+    analysed = [m["title"] for m in measures if m.get("analyses")]
+    assert [o.label for o in study.outcomes[: len(analysed)]] == \
+        [m["title"] for m in measures if m.get("analyses") and m["type"] == "PRIMARY"] + \
+        [m["title"] for m in measures if m.get("analyses") and m["type"] != "PRIMARY"]
+    assert [o.primary for o in study.outcomes].count(True) == 2
+    assert all(o.effect is not None for o in study.outcomes[: len(analysed)])
+    assert not any("Plasma Concentration" in o.label for o in study.outcomes)
+    assert "Certolizumab Pegol Plasma Concentration (Baseline, Week 1" in study.outcomes_note
+    assert len(study.outcomes_note) <= 5000
+    assert len(study.question.outcomes) == 2 and "ASDAS-MI" in study.question.outcomes[0]
+
+
+def test_czp_serious_adverse_events_per_arm(imported):
+    data = _json(CZP)
+    study = imported["NCT02552212"].study
+    groups = {g["title"]: g for g in data["resultsSection"]["adverseEventsModule"]["eventGroups"]}
+    sae = next(h for h in study.harms if h.label == "Serious adverse events")
+    assert sae.serious
+    by_arm = {r.arm: (r.events, r.total) for r in sae.results}
+    expected_czp = (groups["CZP 200 mg Q2W (SS)"]["seriousNumAffected"], groups["CZP 200 mg Q2W (SS)"]["seriousNumAtRisk"])
+    expected_pbo = (groups["Placebo (SS)"]["seriousNumAffected"], groups["Placebo (SS)"]["seriousNumAtRisk"])
+    assert by_arm == {"czp-200-mg-q2w": expected_czp, "placebo": expected_pbo} == \
+        {"czp-200-mg-q2w": (8, 159), "placebo": (4, 158)}
+    assert "Placebo->OL CZP (SS)" in imported["NCT02552212"].yaml_text  # named in the comment on what was left out
+
+
+# --- the pilot (NCT00763412) ---------------------------------------------
+
+def test_pilot_without_analyses_keeps_arm_values(imported):
+    data = _json(PILOT)
+    result = imported["NCT00763412"]
+    study = result.study
+    assert [a.label for a in study.arms] == ["Placebo", "repaglinide"]  # "1 Placebo", "2. repaglinide"
+    assert all(o.effect is None for o in study.outcomes)
+    bmi = next(o for o in study.outcomes if o.label == "BMI")
+    measure = next(m for m in data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"] if m["title"] == "BMI")
+    values = {m["groupId"]: float(m["value"]) for m in measure["classes"][0]["categories"][0]["measurements"]}
+    titles = {g["id"]: g["title"] for g in measure["groups"]}
+    by_label = {titles[g]: v for g, v in values.items()}
+    got = {r.arm: (r.mean, r.total) for r in bmi.results}
+    assert got == {"placebo": (by_label["1 Placebo"], 4), "repaglinide": (by_label["2. Repaglinide"], 4)}
+    assert got == {"placebo": (19.63, 4), "repaglinide": (21.19, 4)}
+    assert bmi.primary and bmi.kind == "continuous" and bmi.timepoint == "2 year/end of study"
+    # Multi-row measures become one outcome per row.
+    assert {"Body Composition: Fat", "Body Composition: Lean"} <= {o.label for o in study.outcomes}
+    # Enrolment 31, but 8 + 8 started: the flow says what the arms say, with a comment and a warning.
+    assert study.flow.randomized == 16
+    assert any("enrolment 31" in w for w in result.warnings)
+    assert "enrolment is 31" in result.yaml_text
+    # No drop-out reasons in the registry: "lost" is not invented as 0.
+    assert all(f.lost is None and f.discontinued == 4 and f.completed == 4 for f in study.flow.arms)
+
+
+# --- the observational single-group study (NCT05594173) -------------------
+
+def test_single_group_observational_study(imported):
+    data = _json(CHEW)
+    study = imported["NCT05594173"].study
+    assert study.design.type == "single-group" and study.design.randomized is False
+    assert study.id == "nct05594173"  # the acronym NIH_HVX6 is an internal code
+    assert len(study.arms) == 1 and study.arms[0].label == "Healthy Participants"
+    flow = study.flow.arms[0]
+    assert (flow.allocated, flow.completed, flow.discontinued) == (20, 17, 3)
+    assert study.flow.randomized is None and study.arms[0].randomized is None
+    assert all(o.effect is None and len(o.results) == 1 for o in study.outcomes)
+    groups = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["groups"]
+    assert len([o for o in study.outcomes if o.primary]) == 2 * len(groups) == 12
+    carrot = next(o for o in study.outcomes if o.label == "Number of Chewing Cycles Per Bolus: Carrot")
+    assert (carrot.results[0].mean, carrot.results[0].sd, carrot.results[0].total) == (22, 11, 14)
+    assert "Food texture modification" in study.question.intervention
+    assert study.question.comparator is None
+
+
+# --- numbers that cannot be read, effects that cannot be mapped -----------
+
+def test_unreadable_numbers_are_not_reported_never_zero():
+    data = _json(CZP)
+    measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+    background = next(m for m in measures if m["title"].startswith("Number of Subjects Without Relevant Changes"))
+    cell = background["classes"][0]["categories"][0]["measurements"][0]
+    cell["value"], cell["comment"] = "NA", "not collected"
+    placebo_gid = cell["groupId"]
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    outcome = next(o for o in study.outcomes if o.label == background["title"])
+    arm = {"OG000": "placebo", "OG001": "czp-200-mg-q2w"}[placebo_gid]
+    r = next(r for r in outcome.results if r.arm == arm)
+    assert r.events == NOT_REPORTED and known(r.events) is None
+    assert "value 'NA' is not a number (not collected)" in result.yaml_text
+
+
+def test_flow_count_that_cannot_be_read_is_not_reported():
+    data = _json(PILOT)
+    period = data["resultsSection"]["participantFlowModule"]["periods"][0]
+    completed = next(m for m in period["milestones"] if m["type"] == "COMPLETED")
+    completed["achievements"][0]["numSubjects"] = "unknown"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    assert study.flow.arms[0].completed == NOT_REPORTED
+    assert "COMPLETED is not given as a number" in result.yaml_text
+
+
+def test_one_sided_interval_and_unmappable_analysis_are_left_out_with_warnings():
+    data = _json(CZP)
+    measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+    measures[0]["analyses"][0]["ciNumSides"] = "ONE_SIDED"
+    measures[1]["analyses"][0]["paramType"] = "Slope"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    first = next(o for o in study.outcomes if o.label == measures[0]["title"])
+    assert first.effect.ci is None and first.effect.estimate == 15.231
+    assert any("one-sided" in w for w in result.warnings)
+    second = next(o for o in study.outcomes if o.label == measures[1]["title"])
+    assert second.effect is None
+    assert "analysis not used: Slope (no matching effect measure)" in result.yaml_text
+    assert any("Slope" in w for w in result.warnings)
+
+
+def test_ratio_interval_that_misses_the_estimate_is_dropped():
+    data = _json(CZP)
+    analysis = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["analyses"][0]
+    analysis["ciLowerLimit"], analysis["ciUpperLimit"] = "16", "31"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    assert study.outcomes[0].effect.ci is None
+    assert any("does not contain the estimate" in w for w in result.warnings)
+
+
+def test_awkward_text_is_cleaned_and_yaml_quotes_what_it_must():
+    data = _json(PILOT)
+    ident = data["protocolSection"]["identificationModule"]
+    ident["briefTitle"] = "Repaglinide\u2009in CF\u0007 pre\u200bdiabetes: 12:30 — \u201cpilot\u201d"
+    ident["acronym"] = "NO"
+    data["protocolSection"]["armsInterventionsModule"]["armGroups"][0]["description"] = "010"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    assert study.title == "Repaglinide in CF prediabetes: 12:30 — \u201cpilot\u201d"
+    assert study.acronym == "NO" and study.id == "no"
+    assert "acronym: 'NO'" in result.yaml_text
+    assert study.arms[0].description.startswith("010")
+    assert yaml.safe_load(result.yaml_text)["acronym"] == "NO"
+
+
+def test_p_values():
+    assert parse_p("<0.001") == "<0.001"
+    assert parse_p("=0.247") == 0.247
+    assert parse_p("0.05") == 0.05
+    assert parse_p("< 0.0001") == "<0.0001"
+    assert parse_p("≤0.05") == "≤0.05"
+    assert parse_p("NA") is None and parse_p("1.5") is None and parse_p(None) is None
+
+
+def test_yaml_writer_folds_long_text_and_keeps_comments():
+    node = Node(id="x", title="word " * 40 + "end", pair=[1.5, 2.0], lines="a\n  * b\nc")
+    node.note("title", "a comment")
+    node["ci"] = [1.0, 2.0]
+    text = dump(node, ["first line"])
+    assert text.startswith("# first line\nid: x\n# a comment\ntitle: >-\n")
+    assert "ci: [1.0, 2.0]" in text and "lines: |-" in text
+    assert yaml.safe_load(text) == {k: v for k, v in node.items()}
+
+
+# --- bad input ------------------------------------------------------------
+
+@pytest.mark.parametrize("content, words", [
+    (b"this is not json", "not JSON"),
+    (b"\xff\xfe\x00garbage", "not JSON"),
+    (b"", "empty"),
+    (b"[1, 2, 3]", "not a ClinicalTrials.gov API v2 study"),
+    (b'{"hello": "world"}', "no protocolSection"),
+    (b'{"protocolSection": {"identificationModule": {"nctId": "12345"}}}', "nctId"),
+    (b'{"FullStudiesResponse": {}}', "API v1"),
+    (b'{"studies": []}', "0 studies"),
+])
+def test_bad_input_gives_one_line_import_source_error(tmp_path, content, words):
+    path = tmp_path / "study.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportSourceError) as info:
+        import_ctgov_file(path)
+    message = str(info.value)
+    assert "\n" not in message and words in message and str(path) in message
+
+
+def test_missing_file_is_one_line(tmp_path):
+    with pytest.raises(ImportSourceError) as info:
+        import_ctgov_file(tmp_path / "absent.json")
+    assert "cannot read" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_study_without_results_gives_design_and_arms_and_a_warning():
+    data = _json(CZP)
+    data.pop("resultsSection")
+    data["hasResults"] = False
+    result = import_ctgov_data(data, "no-results.json")
+    study = _check(result.yaml_text).study
+    assert any("no posted results" in w for w in result.warnings)
+    assert len(study.arms) == 2 and study.outcomes == [] and study.harms == []
+    assert study.flow.randomized == 317 and study.flow.arms == []
+    assert study.design.type == "parallel"
+
+
+def test_v2_search_response_with_one_study_is_accepted():
+    result = import_ctgov_data({"studies": [_json(PILOT)]}, "search.json")
+    assert result.study.registration.identifier == "NCT00763412"
+
+
+# --- the command line -----------------------------------------------------
+
+def test_cli_import_writes_a_valid_record(tmp_path, capsys):
+    out = tmp_path / "c-axspand.yaml"
+    assert main(["import", "ctgov", str(CZP), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"wrote {out}" in captured.out
+    assert "warning: NCT02552212:" in captured.err
+    checked = load_study(out)
+    assert checked.study.id == "c-axspand"
+    assert not any("differs from the file name" in p.message for p in checked.warnings)
+
+
+def test_cli_import_to_stdout(capsys):
+    assert main(["import", "ctgov", str(CHEW)]) == 0
+    assert capsys.readouterr().out.startswith("# yaml-language-server: $schema=")
+
+
+def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert main(["import", "ctgov", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "not JSON" in err
+    assert not out.exists()
+
+
+# --- compare --------------------------------------------------------------
+
+def _registry_for_imagine(primary: list[tuple[str, str]], secondary: list[tuple[str, str]], enrolment: int = 200) -> dict:
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT01656278", "briefTitle": "IMAGINE-RA", "acronym": "IMAGINE-RA"},
+        "designModule": {"studyType": "INTERVENTIONAL",
+                         "designInfo": {"allocation": "RANDOMIZED", "interventionModel": "PARALLEL"},
+                         "enrollmentInfo": {"count": enrolment, "type": "ACTUAL"}},
+        "armsInterventionsModule": {"armGroups": [
+            {"label": "MRI-guided treat-to-target strategy", "type": "EXPERIMENTAL"},
+            {"label": "Conventional treat-to-target strategy", "type": "ACTIVE_COMPARATOR"}]},
+        "outcomesModule": {
+            "primaryOutcomes": [{"measure": m, "timeFrame": t} for m, t in primary],
+            "secondaryOutcomes": [{"measure": m, "timeFrame": t} for m, t in secondary]},
+    }}
+
+
+def test_compare_flags_a_switched_primary_outcome():
+    study = load_study(SHIPPED).study
+    registry = _registry_for_imagine(
+        primary=[("Change in van der Heijde modified Sharp score", "24 months")],
+        secondary=[("Percentage of Participants in DAS28-CRP Remission (DAS28-CRP < 2.6)", "24 months")])
+    differences = compare_study(study, registry, "synthetic.json")
+    switched = [d for d in differences if "outcome switching" in str(d)]
+    assert len(switched) == 1
+    text = str(switched[0])
+    assert "DAS28-CRP remission" in text and "secondary" in text and "\n" not in text
+    assert not [d for d in differences if d.topic in ("enrolment", "arms")]
+
+
+def test_compare_reports_enrolment_arms_and_time_frames(tmp_path):
+    study = load_study(SHIPPED).study
+    registry = _registry_for_imagine(
+        primary=[("Percentage of patients in DAS28-CRP remission", "Month 12"),
+                 ("No radiographic progression (van der Heijde modified Sharp score)", "24 months")],
+        secondary=[], enrolment=230)
+    registry["protocolSection"]["armsInterventionsModule"]["armGroups"].append({"label": "Usual care"})
+    path = tmp_path / "NCT01656278.json"
+    path.write_text(json.dumps(registry), encoding="utf-8")
+    differences = compare_record(study, path)
+    topics = [d.topic for d in differences]
+    assert "enrolment" in topics and "arms" in topics
+    assert any("230" in str(d) for d in differences)
+    assert any("'Month 12'" in str(d) and "24 months" in str(d) for d in differences)
+    assert not any("outcome switching" in str(d) for d in differences)
+
+
+def test_compare_notes_an_unregistered_primary_outcome():
+    study = load_study(SHIPPED).study
+    registry = _registry_for_imagine(primary=[("Bone marrow edema score on MRI", "24 months")], secondary=[])
+    differences = compare_study(study, registry)
+    assert sum("is not among the registry's outcomes" in str(d) for d in differences) == 2
+    assert any("registry's primary outcome 'Bone marrow edema" in str(d) for d in differences)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_a_record_agrees_with_its_own_import(path, imported, tmp_path):
+    result = imported[path.stem]
+    record = tmp_path / f"{result.record_id}.yaml"
+    record.write_text(result.yaml_text, encoding="utf-8")
+    differences = compare_record(load_study(record).study, path)
+    assert [d for d in differences if d.topic in ("enrolment", "arms")] == []
+    assert differences == []
+
+
+def test_cli_compare(tmp_path, capsys):
+    record = tmp_path / "nct00763412.yaml"
+    assert main(["import", "ctgov", str(PILOT), "-o", str(record)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(record), str(PILOT)]) == 0
+    assert "agrees with" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    assert main(["compare", str(record), str(bad)]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+# --- outputs from imported records ----------------------------------------
+
+_RENDERERS = all(importlib.util.find_spec(m) is not None for m in ("pipeline.render.pdf", "pipeline.render.deck"))
+
+
+@pytest.mark.skipif(not _RENDERERS, reason="the PDF and deck renderers (pipeline/render/pdf.py, deck.py) are not in the tree yet")
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_imported_records_build(path, imported, tmp_path):
+    from pipeline.build import build_record
+
+    result = imported[path.stem]
+    record = tmp_path / f"{result.record_id}.yaml"
+    record.write_text(result.yaml_text, encoding="utf-8")
+    built = build_record(record, tmp_path / "outputs")
+    names = {p.name for p in built.written}
+    assert {"brief.pdf", "deck.pptx"} <= names
+    assert all(p.stat().st_size > 0 for p in built.written)
