@@ -622,10 +622,10 @@ class _Audit:
         if effect.ci is not None:
             low, high = effect.ci
             ci_text = f"{level}% CI {_given(low)} to {_given(high)}"
-            near = lambda v: abs(_exact(v) - Fraction(null)) <= _half(v)  # noqa: E731
-            if low > null and not near(low) or high < null and not near(high):
+            # A limit exactly at the no-effect value is borderline: no verdict.
+            if low > null or high < null:
                 ci_sig = True
-            elif low < null < high and not near(low) and not near(high):
+            elif low < null < high:
                 ci_sig = False
         p_text = _p_text(effect.p)
         null_text = f"no effect ({_given(null)})"
@@ -651,7 +651,7 @@ class _Audit:
         if ci_sig is not None and ci_sig != claim:
             evidence = f"its {ci_text} {'excludes' if ci_sig else 'includes'} {null_text}"
             fields = [_path(*base, "significant"), _path(*base, "ci")]
-        elif ci_sig is None and effect.ci is None and p_sig is not None and p_sig != claim:
+        elif ci_sig is None and p_sig is not None and p_sig != claim:
             evidence = f"{p_text}"
             fields = [_path(*base, "significant"), _path(*base, "p")]
         else:
@@ -809,6 +809,8 @@ def _safe(fn: Callable[[float, float], float], a: float, b: float) -> Optional[f
 
 
 def _expr(measure: str, a: str, b: str) -> str:
+    if measure != "risk difference" and "/" in a:
+        a, b = f"({a})", f"({b})"
     if measure == "risk difference":
         return f"{a} − {b}"
     if measure == "risk ratio":

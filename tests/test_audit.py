@@ -377,6 +377,13 @@ def test_agreeing_or_borderline_ci_and_p_are_quiet(ci, p):
     assert "ci-p-mismatch" not in codes(effect_findings(rr_effect(ci, p=p)))
 
 
+@pytest.mark.parametrize("p", [0.2, 0.01])
+def test_interval_ending_at_no_effect_gives_no_verdict(p):
+    result = effect_findings(rr_effect([0.6, 1.0], p=p, significant=p < 0.05))
+    assert not {"ci-p-mismatch", "significance-claim"} & set(codes(result))
+    assert "significance-claim" in codes(effect_findings(rr_effect([0.6, 1.0], p=p, significant=p > 0.05)))
+
+
 def test_ci_level_sets_alpha():
     effect = dict(rr_effect([0.7, 0.95], p=0.07), ci_level=90)
     assert "ci-p-mismatch" not in codes(effect_findings(effect))   # 90% CI excludes 1 <=> P < 0.10
@@ -415,6 +422,8 @@ def test_flow_that_does_not_account_for_everyone():
     assert f.severity == "warning"
     assert "80 completed + 10 discontinued + 5 lost = 95, not the 100 allocated" in f.message
     assert "5 participants are not accounted for" in f.message
+    assert f.fields == ("flow.arms[0].completed", "flow.arms[0].discontinued", "flow.arms[0].lost",
+                        "flow.arms[0].allocated")
     data["flow"]["arms"][0]["lost"] = 10
     assert "flow-balance" not in codes(audit(data))
 
@@ -584,10 +593,15 @@ def test_finding_str_and_format_findings():
 def test_run_audit_accepts_study_or_checked_and_orders_by_severity():
     checked = load_study(IMAGINE)
     assert run_audit(checked) == run_audit(checked.study)
-    data = record(outcomes=[binary([{"arm": "drug", "events": 120, "percent": 85},
-                                    {"arm": "placebo", "events": 20}], {"measure": "risk ratio", "estimate": 2.0})])
-    severities = [f.severity for f in audit(data).findings]
+    first = binary(counts(64, 76, 50, 80, p1=85, p2=62.5), {"measure": "risk ratio", "estimate": 1.2})
+    second = dict(binary([{"arm": "drug", "events": 120}, {"arm": "placebo", "events": 20}]), id="second")
+    findings = audit(record(outcomes=[first, second])).findings
+    assert [(f.severity, f.code) for f in findings] == [
+        ("error", "events-exceed-arm"), ("warning", "percent-mismatch"), ("warning", "effect-vs-crude"),
+        ("warning", "primary-no-effect"), ("info", "primary-no-ci")]
+    assert "(64/76) ÷ (50/80) = 1.35" in findings[2].message
+    severities = [f.severity for f in findings]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
-    assert severities[0] == "error"
+    assert findings[0].code == "events-exceed-arm" and findings[0].fields[0].startswith("outcomes[1]")
     with pytest.raises(TypeError):
         run_audit({"id": "x"})
