@@ -85,8 +85,8 @@ assert all(s.body >= MIN_BODY and s.small >= MIN_BODY for s in STEPS)
 
 GUTTER = 16.0
 MARGIN_X = 30.0
-MARGIN_TOP = 28.0
-MARGIN_BOTTOM = 24.0
+MARGIN_TOP = 26.0
+MARGIN_BOTTOM = 22.0
 
 
 # ---------------------------------------------------------------------------
@@ -211,9 +211,10 @@ def bullets(items: list[tuple[str, str | None]], width: float, size: float, styl
         if i:
             block.space(gap)
         body = paragraph(text, width - indent, size, style, colour=colour, source=source)
-        top = block.add(body, indent)
+        top = block.height
         block.ops.append(Text(0.0, top + baseline_offset(size, pitch(size, style)), marker, "regular", size,
                               theme.ACCENT))
+        block.add(body, indent, top)
     return block
 
 
@@ -268,67 +269,23 @@ def header_block(c: Content, width: float, style: Style) -> Block:
     doi = c.doi_url.split("doi.org/", 1)[1] if c.doi_url and "doi.org/" in c.doi_url else None
     if citation and doi and citation.endswith(f" doi:{doi}"):
         citation = citation[: -len(f" doi:{doi}")]
+    parts: list[tuple] = []
     if citation:
-        block.add(paragraph(citation, width, style.small, style, colour=theme.MUTED, source="citation"))
-    links: list[tuple[str, str, str | None]] = []
+        parts.append((citation, "regular", theme.MUTED))
     if doi:
-        links.append(("DOI ", doi, c.doi_url))
+        parts += [("DOI", "regular", theme.MUTED), (doi, "regular", theme.ACCENT, c.doi_url)]
     if c.registry:
-        links.append(("Registered ", c.registry, c.registry_url))
-    kicker = "EVIDENCE BRIEF"
-    kicker_w = text_width(kicker, style.small, True)
-    block.space(1.0)
-    line = link_line(links, width - kicker_w - 12.0, style.small, style) if links else Block()
-    top = block.add(line)
-    if not links:
-        block.height = top + pitch(style.small, style)
-    p = pitch(style.small, style)
-    block.ops.append(Text(width, top + baseline_offset(style.small, p), kicker, "bold", style.small, theme.ACCENT,
-                          "right"))
-    return block
-
-
-def link_line(links: list[tuple[str, str, str | None]], width: float, size: float, style: Style) -> Block:
-    """"DOI 10.x/y · Registered ClinicalTrials.gov NCT…", links underlined; wraps between items."""
-    block = Block()
-    p = pitch(size, style)
-    x, row = 0.0, 0
-    sep = "   ·   "
-    for i, (lead, text, url) in enumerate(links):
-        w_lead = text_width(lead, size)
-        pieces = wrap(text, size, max(width - w_lead, size * 4))
-        need = w_lead + text_width(pieces[0], size)
-        if i:
-            w_sep = text_width(sep, size)
-            if x + w_sep + need <= width:
-                block.ops.append(Text(x, row * p + baseline_offset(size, p), sep, "regular", size, theme.MUTED))
-                x += w_sep
-            else:
-                row += 1
-                x = 0.0
-        base = row * p + baseline_offset(size, p)
-        block.ops.append(Text(x, base, lead, "regular", size, theme.MUTED))
-        x += w_lead
-        for j, piece in enumerate(pieces):
-            if j:
-                row += 1
-                x = w_lead
-                base = row * p + baseline_offset(size, p)
-            w = text_width(piece, size)
-            colour = theme.ACCENT if url else theme.INK
-            block.ops.append(Text(x, base, piece, "regular", size, colour))
-            if url:
-                block.ops.append(Line(x, base + size * 0.14, x + w, base + size * 0.14, theme.ACCENT, 0.4))
-                block.ops.append(Link(url, x, row * p, w, p))
-            x += w
-    block.height = (row + 1) * p
+        parts += [("·" if doi else "", "regular", theme.MUTED), ("Registered", "regular", theme.MUTED),
+                  (c.registry, "regular", theme.ACCENT if c.registry_url else theme.INK, c.registry_url)]
+    if parts:
+        block.add(runs(parts, width, style.small, style, theme.MUTED, "citation"))
     return block
 
 
 def bottom_line_block(c: Content, width: float, style: Style) -> Block:
-    pad_x, pad_y, bar = 12.0, 6.0 + style.gap * 0.2, 4.0
+    pad_x, pad_y, bar = 12.0, 3.0 + style.gap * 0.45, 4.0
     inner = width - 2 * pad_x - bar
-    body = runs([("Bottom line", "bold", theme.ACCENT), ("\u2002" + c.bottom_line, "bold", theme.INK)], inner,
+    body = runs([("Bottom line", "bold", theme.ACCENT), (c.bottom_line, "bold", theme.INK)], inner,
                 style.bottom, style, theme.INK, "conclusions.bottom_line")
     block = Block()
     h = body.height + 2 * pad_y
@@ -532,6 +489,14 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     for i, (cells, sources, extra) in enumerate(body_rows):
         block.space(cell_pad)
         row = layout_row(cells)
+        if extra is not None:
+            # Under the label when that costs no more height than a line across the table.
+            label = layout_row(cells[:1])
+            inside = _row_extra(rows[i], widths[0] - pad - EXTRA_INDENT, style, sources[0], indent=0.0)
+            if inside is not None and max(row.height, label.height + 1.5 + inside.height) <= \
+                    row.height + 1.5 + extra.height:
+                row.add(inside, EXTRA_INDENT, label.height + 1.5)
+                extra = None
         top = block.add(row)
         block.fields.extend((s, row.height) for s in sources)
         if extra is not None:
@@ -588,10 +553,11 @@ def derived_parts(derived: tuple[str, ...]) -> list[tuple[str, str]]:
     return [("; ".join(derived), "regular")]
 
 
-def _row_extra(row: ResultRow, width: float, style: Style, source: str) -> Block | None:
+def _row_extra(row: ResultRow, width: float, style: Style, source: str, indent: float = EXTRA_INDENT
+               ) -> Block | None:
     """Recomputed values and the outcome's note, in small type across the table under the row."""
     block = Block()
-    w = width - EXTRA_INDENT
+    w = width - indent
     if row.derived:
         block.add(runs(derived_parts(row.derived), w, style.small, style, theme.MUTED, "audit: recomputed values"))
     if row.note:
@@ -616,24 +582,25 @@ def results_section(report: Report, width: float, style: Style) -> Block:
 
 def runs(parts: list[tuple], width: float, size: float, style: Style, colour: str = theme.MUTED,
          source: str | None = None) -> Block:
-    """One paragraph of (text, font[, colour]) runs, e.g. a bold lead-in then regular text, wrapped word by word."""
-    words: list[tuple[str, str, str]] = []
+    """One paragraph of (text, font[, colour[, url]]) runs, e.g. a bold lead-in then regular text, wrapped
+    word by word; runs with a url are underlined and clickable."""
+    words: list[tuple[str, tuple]] = []
     for part in parts:
         text, font = part[0], part[1]
-        tint = part[2] if len(part) > 2 else colour
+        key = (font, part[2] if len(part) > 2 else colour, part[3] if len(part) > 3 else None)
         for w in text.split():
             # A word wider than the line is broken into pieces that fit.
-            words.extend((piece, font, tint) for piece in (wrap(w, size, width, font == "bold") or [w]))
+            words.extend((piece, key) for piece in (wrap(w, size, width, font == "bold") or [w]))
     space = text_width(" ", size)
-    lines: list[list[tuple[str, str, str]]] = [[]]
+    lines: list[list[tuple[str, tuple]]] = [[]]
     x = 0.0
-    for w, font, tint in words:
-        ww = text_width(w, size, font == "bold")
+    for w, key in words:
+        ww = text_width(w, size, key[0] == "bold")
         if lines[-1] and x + space + ww > width:
             lines.append([])
             x = 0.0
         x += (space if lines[-1] else 0.0) + ww
-        lines[-1].append((w, font, tint))
+        lines[-1].append((w, key))
     p = pitch(size, style)
     block = Block()
     for i, line in enumerate(lines):
@@ -641,15 +608,20 @@ def runs(parts: list[tuple], width: float, size: float, style: Style, colour: st
         x = 0.0
         j = 0
         while j < len(line):
-            key = line[j][1:]
+            key = line[j][1]
             k = j
-            while k < len(line) and line[k][1:] == key:
+            while k < len(line) and line[k][1] == key:
                 k += 1
-            text = " ".join(w for w, _, _ in line[j:k])
+            text = " ".join(w for w, _ in line[j:k])
             if j:
                 x += space
-            block.ops.append(Text(x, base, text, key[0], size, key[1]))
-            x += text_width(text, size, key[0] == "bold")
+            font, tint, url = key
+            w = text_width(text, size, font == "bold")
+            block.ops.append(Text(x, base, text, font, size, tint))
+            if url:
+                block.ops.append(Line(x, base + size * 0.14, x + w, base + size * 0.14, tint, 0.4))
+                block.ops.append(Link(url, x, i * p, w, p))
+            x += w
             j = k
     block.height = len(lines) * p if words else 0.0
     if source:
@@ -661,38 +633,6 @@ def _lead_paragraph(lead: str, text: str, width: float, size: float, style: Styl
                     colour: str = theme.MUTED) -> Block:
     """A paragraph whose first words are bold."""
     return runs([(lead, "bold"), (text, "regular")], width, size, style, colour, source)
-
-
-def notes_box(notes: tuple[str, ...], width: float, style: Style) -> Block:
-    """The audit's observations in a small panel; two balanced columns when there are several."""
-    pad = 7.0
-    size = style.small
-    inner_w = width - 2 * pad
-    inner = Block()
-    inner.add(paragraph("Checking the numbers", inner_w, size, style, "bold", theme.INK))
-    inner.space(2.0)
-    items = [(n, "audit notes") for n in notes]
-    if len(items) >= 3:
-        col_w = (inner_w - GUTTER) / 2
-        best = None
-        for k in range(1, len(items)):
-            left = bullets(items[:k], col_w, size, style, theme.INK, gap=1.5)
-            right = bullets(items[k:], col_w, size, style, theme.INK, gap=1.5)
-            h = max(left.height, right.height)
-            if best is None or h < best[0]:
-                best = (h, left, right)
-        assert best is not None
-        top = inner.height
-        inner.add(best[1], 0.0, top)
-        inner.add(best[2], col_w + GUTTER, top)
-    else:
-        inner.add(bullets(items, inner_w, size, style, theme.INK, gap=1.5))
-    block = Block()
-    h = inner.height + 2 * pad
-    block.ops.append(Rect(0, 0, width, h, fill=theme.PANEL, stroke=theme.RULE, width=0.5, radius=theme.CORNER_RADIUS))
-    block.add(inner, pad, pad)
-    block.height = h
-    return block
 
 
 # --- the lower half: checking the numbers, appraisal, conclusions, in two flowing columns
@@ -710,6 +650,32 @@ class Piece:
 PANEL_PAD = 6.0
 
 
+def bullet_pieces(text: str, source: str | None, width: float, size: float, style: Style, before: float,
+                  lead: Block | None = None, panel: bool = False, colour: str = theme.INK) -> list[Piece]:
+    """A bullet as one piece per line, so a column may break inside it (never after its first line or
+    before its last); ``lead`` (a heading) stays with the first line."""
+    marker = "•"
+    indent = text_width(marker, size) + size * 0.6
+    lines = wrap(text, size, width - indent)
+    p = pitch(size, style)
+    pieces: list[Piece] = []
+    for j, line in enumerate(lines):
+        block = Block()
+        if j == 0 and lead is not None:
+            block.add(lead)
+        top = block.height
+        if j == 0:
+            block.ops.append(Text(0.0, top + baseline_offset(size, p), marker, "regular", size, theme.ACCENT))
+        block.ops.append(Text(indent, top + baseline_offset(size, p), line, "regular", size, colour))
+        if j == 0:
+            if source:
+                block.fields.append((source, len(lines) * p))
+        block.height = top + p
+        keep = j == 0 or j == len(lines) - 2
+        pieces.append(Piece(block, before if j == 0 else 0.0, panel=panel, keep_with_next=keep))
+    return pieces
+
+
 def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
     """How sure (RoB 2, then the audit's notes in their panel, limitations, GRADE), then what it means."""
     appraisal = appraisal_pieces(c, width, style, 0.0)
@@ -717,13 +683,10 @@ def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
     if c.notes:
         inner = width - 2 * PANEL_PAD
         head = paragraph("Checking the numbers", inner, style.small, style, "bold", theme.INK)
+        head.space(2.0)
         for i, note in enumerate(c.notes):
-            block = Block()
-            if i == 0:
-                block.add(head)
-                block.space(2.0)
-            block.add(bullets([(note, "audit notes")], inner, style.small, style, theme.INK))
-            pieces.append(Piece(block, 2.0 if i else 6.0, panel=True))
+            pieces.extend(bullet_pieces(note, "audit notes", inner, style.small, style, 2.0 if i else 6.0,
+                                        head if i == 0 else None, panel=True))
     pieces.extend(appraisal[1:])
     pieces.extend(meaning_pieces(c, width, style, style.gap))
     return pieces
@@ -778,13 +741,11 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
     pieces.append(Piece(block, before))
     if c.limitations:
+        head = subheading("Main limitations", width, style)
+        head.space(1.5)
         for i, text in enumerate(c.limitations):
-            item = Block()
-            if i == 0:
-                item.add(subheading("Main limitations", width, style))
-                item.space(1.5)
-            item.add(bullets([(text, f"appraisal.limitations[{i}]")], width, size, style))
-            pieces.append(Piece(item, 5.0 if i == 0 else 1.5))
+            pieces.extend(bullet_pieces(text, f"appraisal.limitations[{i}]", width, size, style,
+                                        5.0 if i == 0 else 1.5, head if i == 0 else None))
     if c.grade:
         lead = "GRADE certainty:"
         if c.grade.startswith(lead):
@@ -828,10 +789,10 @@ def rob_table(c: Content, width: float, style: Style) -> Block:
 def meaning_pieces(c: Content, width: float, style: Style, before: float) -> list[Piece]:
     size = style.body
     pieces: list[Piece] = []
+    head = heading("What it means", width, style)
     for i, m in enumerate(c.key_messages):
-        block = heading("What it means", width, style) if i == 0 else Block()
-        block.add(bullets([(m, f"conclusions.key_messages[{i}]")], width, size, style))
-        pieces.append(Piece(block, before if i == 0 else 2.5))
+        pieces.extend(bullet_pieces(m, f"conclusions.key_messages[{i}]", width, size, style,
+                                    before if i == 0 else 2.5, head if i == 0 else None))
     if c.authors_conclusion:
         block = subheading("The authors’ conclusion", width, style)
         block.space(1.5)
@@ -844,75 +805,7 @@ def meaning_pieces(c: Content, width: float, style: Style, before: float) -> lis
     return pieces
 
 
-# --- appraisal and conclusions (single blocks; kept for callers that want one column) --------------------------------------------------
-
-def appraisal_block(c: Content, width: float, style: Style) -> Block:
-    block = heading("How sure can we be?", width, style)
-    size = style.body
-    p = pitch(size, style)
-    if c.rob_rows:
-        block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
-        block.space(2.0)
-        size = style.small
-        p = pitch(size, style)
-        badge = size * 1.3
-        word_w = max(text_width(r.word, size, True) for r in c.rob_rows)
-        name_w = width - badge - 6.0 - word_w - 8.0
-        for r in c.rob_rows:
-            overall = r.domain == "Overall"
-            if overall:
-                block.space(1.5)
-                block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
-                block.space(2.5)
-            top = block.height
-            name = paragraph(r.domain, name_w, size, style, "bold" if overall else "regular")
-            block.add(name, badge + 6.0, top)
-            cy = top + p / 2
-            block.ops.append(Rect(0, cy - badge / 2, badge, badge, fill=theme.ROB_COLOUR.get(r.judgement, theme.RULE),
-                                  radius=badge / 2))
-            block.ops.append(Text(badge / 2, cy + size * 0.36, r.symbol, "bold", size, "#FFFFFF", "centre"))
-            block.ops.append(Text(width, top + baseline_offset(size, p), r.word, "bold", size, theme.INK, "right"))
-            block.space(1.2)
-            if overall and r.support:
-                block.add(paragraph(r.support, width - badge - 6.0, style.small, style, colour=theme.MUTED,
-                                    source="appraisal.rob2.overall.support"), badge + 6.0)
-        size = style.body
-    else:
-        block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
-    if c.limitations:
-        block.space(5.0)
-        block.add(subheading("Main limitations", width, style))
-        block.space(1.5)
-        block.add(bullets([(t, f"appraisal.limitations[{i}]") for i, t in enumerate(c.limitations)],
-                          width, size, style, gap=1.5))
-    if c.grade:
-        block.space(5.0)
-        text = c.grade
-        lead = "GRADE certainty:"
-        if text.startswith(lead):
-            block.add(_lead_paragraph(lead + " ", text[len(lead):].lstrip(), width, size, style,
-                                      "appraisal.grade", theme.INK))
-        else:
-            block.add(paragraph(text, width, size, style, source="appraisal.grade"))
-    return block
-
-
-def meaning_block(c: Content, width: float, style: Style) -> Block:
-    block = heading("What it means", width, style)
-    size = style.body
-    block.add(bullets([(m, f"conclusions.key_messages[{i}]") for i, m in enumerate(c.key_messages)],
-                      width, size, style, gap=2.5))
-    if c.authors_conclusion:
-        block.space(6.0)
-        block.add(subheading("The authors’ conclusion", width, style))
-        block.space(1.5)
-        top = block.height
-        quote = paragraph(c.authors_conclusion, width - 9.0, size, style, "regular", theme.INK,
-                          source="conclusions.authors")
-        block.add(quote, 9.0)
-        block.ops.append(Line(1.0, top, 1.0, top + quote.height, theme.RULE, 1.6))
-    return block
-
+# --- footer ---------------------------------------------------------------------
 
 def footer_block(c: Content, width: float, style: Style) -> Block:
     size = style.small
@@ -928,8 +821,14 @@ def footer_block(c: Content, width: float, style: Style) -> Block:
     block.add(body)
     block.fields.append(("funding, interests", body.height))
     _ = top
-    block.space(1.5)
-    block.add(paragraph(c.footer, width, size, style, colour=theme.MUTED))
+    # The record line shares the last line of the funding text when there is room, else gets its own.
+    last = [op for op in body.ops if isinstance(op, Text) and abs(op.y - max(o.y for o in body.ops)) < 0.01]
+    end = max((op.x + text_width(op.text, size, op.style == "bold") for op in last), default=0.0)
+    if end + 24.0 + text_width(c.footer, size) <= width:
+        block.ops.append(Text(width, top + last[0].y, c.footer, "regular", size, theme.MUTED, "right"))
+    else:
+        block.space(1.5)
+        block.add(paragraph(c.footer, width, size, style, colour=theme.MUTED))
     return block
 
 
@@ -1178,7 +1077,8 @@ def render_brief(report: Report, *, paper: str = "a4") -> bytes:
         raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
     buffer = io.BytesIO()
     cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch else 0,
-                          pageCompression=1, lang=LANG)
+                          pageCompression=1, lang=LANG, initialFontName=fonts.regular,
+                          initialFontSize=STEPS[-1].body)
     cv.setTitle(f"{c.name}: {c.title}" if c.name != c.title else c.title)
     cv.setAuthor(_author(report))
     cv.setSubject(f"Evidence brief: {c.bottom_line}")
