@@ -1,0 +1,1421 @@
+"""The journal-club slide deck (python-pptx; the only module besides ``deck_diagram`` that imports it).
+
+In:  a prepared ``Report``; optionally ``template``, a .pptx whose slide layouts,
+     theme colours, fonts and slide size the deck is built on.
+Out: the .pptx as bytes (``build`` writes them atomically).
+
+Slides, in order; a slide whose content the record lacks entirely is left out:
+
+ 1. Title: name, title, journal and year, a presenter line to fill in.
+ 2. The clinical question (PICO) and why it matters.
+ 3. Design: the design diagram as editable shapes and glued connectors.
+ 4. Participant flow (CONSORT), editable the same way.
+ 5. Primary outcomes: a native table (per arm, effect, CI, P) and the forest plot.
+ 6. Secondary outcomes and harms.
+ 7. Appraisal: risk of bias (RoB 2, symbol + word + support) with GRADE; then
+    strengths and limitations.
+ 8. Checking the numbers: the audit's warnings (when there are any).
+ 9. Key conclusions and the bottom line.
+10. Discussion questions.
+11. Reference: citation, DOI and registry as hyperlinks, funding, interests.
+
+Every slide has speaker notes written from the record.
+
+Fitting. All text is measured with ``layout.text`` (DejaVu Sans metrics); every
+box is as tall as its measured text. A slide's content is a list of sections
+(paragraph lists, tables, tinted bands) stacked in the body area. One knob, the
+body size, goes from 24 pt down to 16 pt (tables use three quarters of it, at
+least 12 pt); the largest size at which everything fits on one slide wins. If
+nothing fits, the content is paginated at the smallest size that needs the
+fewest slides, onto continuation slides titled "… (cont.)": between items,
+between table rows (the header repeats), and inside an item too long for a
+whole slide (split between lines). At most six bullets go on one slide.
+
+Reproducibility: the zip is rewritten with entries in a stable order and a
+fixed timestamp, and the core properties are dated from ``SOURCE_DATE_EPOCH``
+(or 2000-01-01 when it is unset), revision 1.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as _dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from .. import theme
+from ..content import NR, Content, ResultRow, count
+from ..errors import LayoutError, RenderError
+from ..layout.text import LINE_HEIGHT, text_width, wrap
+from ..report import Report
+from .deck_diagram import Look, draw_diagram, emu, rgb
+
+try:  # the diagram layouts are optional: without them the deck falls back to text and tables
+    from ..layout.design import design_diagram
+except ImportError:  # pragma: no cover
+    design_diagram = None
+try:
+    from ..layout.flow import flow_diagram
+except ImportError:  # pragma: no cover
+    flow_diagram = None
+try:
+    from ..layout.forest import forest_plot
+except ImportError:  # pragma: no cover
+    forest_plot = None
+
+FONT = "DejaVu Sans"
+SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
+BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0, 17.0, 16.0)
+BODY_MIN, TABLE_MIN, TITLE_MAX, TITLE_MIN = 16.0, 12.0, 36.0, 28.0
+DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 12.0
+MAX_BULLETS = 6
+TEXT_INSET_X, TEXT_INSET_Y = 0.0, 2.0      # text box insets, points
+BAND_INSET = 10.0                          # tinted band insets, points
+CELL_MX, CELL_MY = 6.0, 4.0                # table cell margins, points
+TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
+FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def render_deck(report: Report, template: Path | None = None) -> bytes:
+    """The deck of ``report`` as .pptx bytes, on ``template``'s layouts when given."""
+    token = _WIDTH_FACTOR.set(TEMPLATE_WIDTH_FACTOR if template is not None else 1.0)
+    try:
+        deck = _Deck(report, template)
+        deck.build()
+        return deck.save()
+    except (LayoutError, RenderError):
+        raise
+    except (OSError, KeyError, ValueError) as exc:
+        if template is not None and not Path(template).is_file():
+            raise RenderError(f"deck template {template}: not found") from exc
+        raise RenderError(f"deck: {exc}") from exc
+    finally:
+        _WIDTH_FACTOR.reset(token)
+
+
+# =============================================================================
+# Text model and measurement.
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    link: str | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph. ``bullet``: a bullet; ``hang``: indented like a bullet but without one
+    (a bullet continued on the next slide). ``scale`` multiplies the section's size."""
+
+    runs: tuple[Run, ...]
+    bullet: bool = False
+    hang: bool = False
+    scale: float = 1.0
+    align: str = "left"
+    gap: float = 0.5             # space before, as a multiple of the size (not before the first paragraph)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def bold(self) -> bool:
+        return any(r.bold for r in self.runs)
+
+
+# A template's own fonts are unknown: text is measured with DejaVu Sans widened by this factor.
+_WIDTH_FACTOR: contextvars.ContextVar[float] = contextvars.ContextVar("deck_width_factor", default=1.0)
+TEMPLATE_WIDTH_FACTOR = 1.1
+
+
+def _wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    return wrap(text, size, width / _WIDTH_FACTOR.get(), bold)
+
+
+def _width(text: str, size: float, bold: bool = False) -> float:
+    return text_width(text, size, bold) * _WIDTH_FACTOR.get()
+
+
+def P(text: str, **kw) -> Para:
+    bold = kw.pop("bold", False)
+    colour = kw.pop("colour", None)
+    link = kw.pop("link", None)
+    return Para((Run(text, bold, link, colour),), **kw)
+
+
+def indent_for(size: float) -> float:
+    return round(1.1 * size, 2)
+
+
+def para_lines(p: Para, size: float, width: float) -> list[str]:
+    s = size * p.scale
+    inner = width - (indent_for(s) if (p.bullet or p.hang) else 0.0)
+    return _wrap(p.text, s, max(inner, 1.0), p.bold)
+
+
+def para_height(p: Para, size: float, width: float, first: bool) -> float:
+    s = size * p.scale
+    gap = 0.0 if first else p.gap * s
+    return gap + len(para_lines(p, size, width)) * s * LINE_HEIGHT
+
+
+def paras_height(paras: list[Para], size: float, width: float) -> float:
+    return sum(para_height(p, size, width, i == 0) for i, p in enumerate(paras))
+
+
+def split_para(p: Para, size: float, width: float, room: float, first: bool) -> tuple[Para, Para] | None:
+    """Split a paragraph between lines so the head fits ``room``; None when not even one line fits."""
+    s = size * p.scale
+    lines = para_lines(p, size, width)
+    gap = 0.0 if first else p.gap * s
+    k = int((room - gap) // (s * LINE_HEIGHT))
+    if k < 1 or k >= len(lines):
+        return None
+    style = p.runs[0]
+    head = replace(p, runs=(replace(style, text=" ".join(lines[:k])),))
+    tail = replace(p, runs=(replace(style, text=" ".join(lines[k:])),), bullet=False, hang=p.bullet or p.hang, gap=0.0)
+    return head, tail
+
+
+# =============================================================================
+# Sections: what a slide body is made of.
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    bold: bool = False
+    fill: str | None = None
+    colour: str | None = None
+    align: str = "left"
+    rule: str | None = None        # a coloured rule under a header cell (arm colour)
+
+
+@dataclass
+class TextSection:
+    paras: list[Para]
+    band: bool = False             # tinted box
+    boxed: bool = False
+
+
+@dataclass
+class TableSection:
+    header: list[Cell] | None
+    rows: list[list[Cell]]
+    caps: list[float]              # each column's share cap of the width (0..1); the flex column gets the rest
+    flex: int = 0
+    body_size: bool = False        # use the body size rather than the table size
+    name: str = "Table"
+    widths: list[float] | None = None   # set when paginated: every page of a table keeps the same columns
+
+
+Section = TextSection | TableSection
+
+
+def table_size(body: float) -> float:
+    return max(TABLE_MIN, round(body * 0.75 * 2) / 2)
+
+
+def _cell_paras(cell: Cell) -> list[Para]:
+    return [P(part, bold=cell.bold, gap=0.0) for part in cell.text.split("\n")]
+
+
+def column_widths(t: TableSection, size: float, width: float) -> list[float]:
+    """Column widths that make the table as short as possible (each column at least its longest word)."""
+    if t.widths is not None and abs(sum(t.widths) - width) < 0.5:
+        return list(t.widths)
+    n = len(t.caps)
+    rows = ([t.header] if t.header else []) + t.rows
+    natural, minimum = [0.0] * n, [0.0] * n
+    for row in rows:
+        for j, cell in enumerate(row):
+            for part in cell.text.split("\n"):
+                natural[j] = max(natural[j], _width(part, size, cell.bold) + 2 * CELL_MX + 1)
+                for word in part.split():
+                    minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
+    if sum(minimum) >= width:
+        total = sum(minimum) or 1.0
+        widths = [width * m / total for m in minimum]
+    else:
+        widths = list(minimum)
+        step = max(3.0, width / 160)
+
+        def col_lines(j: int, w: float) -> list[int]:
+            return [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
+                        for part in row[j].text.split("\n")) for row in rows]
+
+        lines = [col_lines(j, widths[j]) for j in range(n)]
+
+        def height(ls: list[list[int]]) -> int:
+            return sum(max(ls[j][i] for j in range(n)) for i in range(len(rows)))
+
+        while True:
+            spare = width - sum(widths)
+            best = None
+            base_h, base_l = height(lines), sum(map(sum, lines))
+            for j in range(n):
+                extra = step
+                while extra <= spare + 1e-6 and widths[j] + extra <= natural[j] + step:
+                    trial = col_lines(j, widths[j] + extra)
+                    if sum(trial) < sum(lines[j]):
+                        ls = lines[:j] + [trial] + lines[j + 1:]
+                        gain = ((base_h - height(ls)) / extra, (base_l - sum(map(sum, ls))) / extra)
+                        if best is None or gain > best[0]:
+                            best = (gain, j, extra, trial)
+                        break
+                    extra += step
+            if best is None:
+                break
+            _, j, extra, trial = best
+            widths[j] += extra
+            lines[j] = trial
+        # The rest goes to the flexible column.
+        widths[t.flex] += width - sum(widths)
+    return widths
+
+
+def cell_height(cell: Cell, size: float, width: float) -> float:
+    return paras_height(_cell_paras(cell), size, width - 2 * CELL_MX) + 2 * CELL_MY
+
+
+def row_height(row: list[Cell], size: float, widths: list[float]) -> float:
+    return max(cell_height(c, size, w) for c, w in zip(row, widths))
+
+
+def split_row(row: list[Cell], size: float, widths: list[float], room: float) -> tuple[list[Cell], list[Cell]] | None:
+    k = int((room - 2 * CELL_MY) // (size * LINE_HEIGHT))
+    if k < 1:
+        return None
+    head, tail = [], []
+    for cell, w in zip(row, widths):
+        lines: list[str] = []
+        for part in cell.text.split("\n"):
+            lines += _wrap(part, size, max(w - 2 * CELL_MX, 1.0), cell.bold)
+        head.append(replace(cell, text="\n".join(lines[:k])))
+        tail.append(replace(cell, text="\n".join(lines[k:])))
+    return head, tail
+
+
+# A page is a list of blocks: ("text", TextSection-with-subset) or ("table", TableSection-with-subset).
+
+@dataclass
+class Page:
+    blocks: list[Section] = field(default_factory=list)
+
+
+def section_gap(size: float) -> float:
+    return round(0.75 * size, 2)
+
+
+def _text_box_height(paras: list[Para], size: float, width: float, band: bool) -> float:
+    inset = BAND_INSET if band else TEXT_INSET_Y
+    inner_w = width - 2 * (BAND_INSET if band else TEXT_INSET_X)
+    return paras_height(paras, size, inner_w) + 2 * inset
+
+
+def paginate(sections: list[Section], size: float, width: float, height: float) -> list[Page]:
+    """Pack ``sections`` onto pages of ``width`` × ``height`` at body size ``size``."""
+    tsize = table_size(size)
+    pages = [Page()]
+    used = [0.0]
+
+    def room() -> float:
+        return height - used[0] - (section_gap(size) if pages[-1].blocks else 0.0)
+
+    def new_page() -> None:
+        pages.append(Page())
+        used[0] = 0.0
+
+    def bullets_on_page() -> int:
+        return sum(sum(1 for p in b.paras if p.bullet) for b in pages[-1].blocks if isinstance(b, TextSection))
+
+    for sec in sections:
+        if isinstance(sec, TextSection):
+            inset = 2 * (BAND_INSET if sec.band else TEXT_INSET_Y)
+            inner_w = width - 2 * (BAND_INSET if sec.band else TEXT_INSET_X)
+            queue = list(sec.paras)
+            block: TextSection | None = None
+            while queue:
+                p = queue[0]
+                if block is None:
+                    start_gap = section_gap(size) if pages[-1].blocks else 0.0
+                    h_first = para_height(p, size, inner_w, True) + inset
+                    if used[0] + start_gap + h_first <= height + 1e-6 and \
+                            not (p.bullet and bullets_on_page() >= MAX_BULLETS):
+                        block = TextSection([p], sec.band, sec.boxed)
+                        pages[-1].blocks.append(block)
+                        used[0] += start_gap + h_first
+                        queue.pop(0)
+                        continue
+                    if pages[-1].blocks:
+                        new_page()
+                        continue
+                    # Alone on an empty page and still too tall: split between lines.
+                    parts = split_para(p, size, inner_w, height - inset, True)
+                    if parts is None:
+                        raise LayoutError(f"deck: a paragraph cannot fit a slide even at {size:g} pt")
+                    queue[0:1] = list(parts)
+                    continue
+                h = para_height(p, size, inner_w, False)
+                if used[0] + h <= height + 1e-6 and not (p.bullet and bullets_on_page() >= MAX_BULLETS):
+                    block.paras.append(p)
+                    used[0] += h
+                    queue.pop(0)
+                    continue
+                if not (p.bullet and bullets_on_page() >= MAX_BULLETS):
+                    parts = split_para(p, size, inner_w, height - used[0], False)
+                    if parts is not None and len(para_lines(p, size, inner_w)) > 3:
+                        block.paras.append(parts[0])
+                        used[0] = height
+                        queue[0:1] = [parts[1]]
+                new_page()
+                block = None
+        else:
+            s = tsize if not sec.body_size else size
+            widths = column_widths(sec, s, width)
+            head_h = row_height(sec.header, s, widths) if sec.header else 0.0
+            queue_rows = list(sec.rows)
+            block_t: TableSection | None = None
+            while queue_rows:
+                row = queue_rows[0]
+                rh = row_height(row, s, widths)
+                if block_t is None:
+                    start_gap = section_gap(size) if pages[-1].blocks else 0.0
+                    if used[0] + start_gap + head_h + rh <= height + 1e-6:
+                        block_t = replace(sec, rows=[row], widths=widths)
+                        pages[-1].blocks.append(block_t)
+                        used[0] += start_gap + head_h + rh
+                        queue_rows.pop(0)
+                        continue
+                    if pages[-1].blocks:
+                        new_page()
+                        continue
+                    parts_r = split_row(row, s, widths, height - head_h)
+                    if parts_r is None:
+                        raise LayoutError(f"deck: a table row cannot fit a slide even at {s:g} pt")
+                    queue_rows[0:1] = list(parts_r)
+                    continue
+                if used[0] + rh <= height + 1e-6:
+                    block_t.rows.append(row)
+                    used[0] += rh
+                    queue_rows.pop(0)
+                    continue
+                new_page()
+                block_t = None
+    return [pg for pg in pages if pg.blocks]
+
+
+def choose(sections: list[Section], width: float, height: float,
+           sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
+    """The largest body size that fits on one slide; else the largest needing the fewest slides."""
+    results: list[tuple[float, list[Page]]] = []
+    for s in sizes:
+        try:
+            pages = paginate(sections, s, width, height)
+        except LayoutError:
+            continue
+        if len(pages) <= 1:
+            return s, pages
+        results.append((s, pages))
+    if not results:
+        raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
+    fewest = min(len(p) for _, p in results)
+    return next((s, p) for s, p in results if len(p) == fewest)
+
+
+def fit_size(paras: list[Para], width: float, height: float, sizes: tuple[float, ...]) -> float | None:
+    for s in sizes:
+        if paras_height(paras, s, width) <= height + 1e-6:
+            return s
+    return None
+
+
+# =============================================================================
+# Geometry helpers.
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+def _pt(value) -> float:
+    return (value or 0) / 12700.0
+
+
+def _rect_of(shape) -> Rect | None:
+    try:
+        if shape.left is None or shape.width is None:
+            return None
+        return Rect(_pt(shape.left), _pt(shape.top), _pt(shape.width), _pt(shape.height))
+    except (AttributeError, KeyError):
+        return None
+
+
+BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+CONTENT_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.CHART, PP_PLACEHOLDER.TABLE,
+                 PP_PLACEHOLDER.PICTURE, PP_PLACEHOLDER.MEDIA_CLIP, PP_PLACEHOLDER.ORG_CHART, PP_PLACEHOLDER.BITMAP,
+                 PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.VERTICAL_BODY, PP_PLACEHOLDER.VERTICAL_OBJECT)
+
+
+def _ph_types(layout) -> list:
+    out = []
+    for ph in layout.placeholders:
+        try:
+            out.append(ph.placeholder_format.type)
+        except ValueError:  # pragma: no cover - unknown placeholder type
+            out.append(None)
+    return out
+
+
+def _find_ph(container, types) -> object | None:
+    for ph in container.placeholders:
+        try:
+            if ph.placeholder_format.type in types:
+                return ph
+        except ValueError:  # pragma: no cover
+            continue
+    return None
+
+
+def pick_layouts(prs) -> dict[str, object]:
+    """The title, title+content and title-only layouts, found by their placeholders (then names)."""
+    layouts = list(prs.slide_layouts)
+    if not layouts:
+        raise RenderError("the template has no slide layouts")
+
+    def has_title(l) -> bool:
+        return any(t in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) for t in _ph_types(l))
+
+    def named(l, *words) -> bool:
+        n = (l.name or "").lower()
+        return any(w in n for w in words)
+
+    title = next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in _ph_types(l)
+                  and PP_PLACEHOLDER.SUBTITLE in _ph_types(l)), None) \
+        or next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in _ph_types(l)), None) \
+        or next((l for l in layouts if named(l, "title slide", "cover")), None)
+    content = next((l for l in layouts if PP_PLACEHOLDER.TITLE in _ph_types(l)
+                    and sum(t in BODY_TYPES for t in _ph_types(l)) == 1
+                    and not any(t in CONTENT_TYPES and t not in BODY_TYPES for t in _ph_types(l))), None) \
+        or next((l for l in layouts if has_title(l) and any(t in BODY_TYPES for t in _ph_types(l))), None)
+    title_only = next((l for l in layouts if PP_PLACEHOLDER.TITLE in _ph_types(l)
+                       and not any(t in CONTENT_TYPES for t in _ph_types(l))), None) \
+        or next((l for l in layouts if named(l, "title only")), None)
+    fallback = content or title_only or next((l for l in layouts if has_title(l)), layouts[0])
+    return {"title": title or content or fallback, "content": content or title_only or fallback,
+            "title_only": title_only or content or fallback}
+
+
+# =============================================================================
+# The deck.
+
+class _Deck:
+    def __init__(self, report: Report, template: Path | None):
+        self.report = report
+        self.c: Content = report.content
+        self.templated = template is not None
+        if template is not None:
+            self.prs = Presentation(str(template))
+            self._delete_slides()
+        else:
+            self.prs = Presentation()
+            self._default_theme()
+        self.W = _pt(self.prs.slide_width)
+        self.H = _pt(self.prs.slide_height)
+        self.look = Look(font=None if self.templated else FONT)
+        self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
+        self.layouts = pick_layouts(self.prs)
+        self._frames()
+
+    # --- setup ------------------------------------------------------------------
+
+    def _delete_slides(self) -> None:
+        sld_ids = self.prs.slides._sldIdLst
+        for sld_id in list(sld_ids):
+            self.prs.part.drop_rel(sld_id.rId)
+            sld_ids.remove(sld_id)
+
+    def _default_theme(self) -> None:
+        """16:9, DejaVu Sans and the brief's colours in the theme; layouts stretched to the new width."""
+        prs = self.prs
+        old_w = prs.slide_width
+        prs.slide_width, prs.slide_height = emu(SLIDE_W), emu(SLIDE_H)
+        factor = prs.slide_width / old_w
+        master = prs.slide_master
+        for holder in [master, *master.slide_layouts]:
+            for shape in holder.shapes:
+                xfrm = shape._element.find(".//" + qn("a:xfrm"))
+                if xfrm is None or xfrm.find(qn("a:off")) is None:
+                    continue
+                off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+                off.set("x", str(int(int(off.get("x")) * factor)))
+                ext.set("cx", str(int(int(ext.get("cx")) * factor)))
+        theme_part = master.part.part_related_by(RT.THEME)
+        root = etree.fromstring(theme_part.blob)
+        a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+        for tag in ("majorFont", "minorFont"):
+            for latin in root.iter(f"{a}{tag}"):
+                latin.find(f"{a}latin").set("typeface", FONT)
+        scheme = root.find(f".//{a}clrScheme")
+        if scheme is not None:
+            scheme.set("name", "evidence-brief")
+            colours = {"dk2": theme.ACCENT, "lt2": theme.TINT, "accent1": theme.ACCENT,
+                       "accent2": theme.ARM_COLOURS[1], "accent3": theme.ARM_COLOURS[2],
+                       "accent4": theme.ARM_COLOURS[0], "accent5": theme.ARM_COLOURS[4],
+                       "accent6": theme.ARM_COLOURS[3]}
+            for name, hex_colour in colours.items():
+                el = scheme.find(f"{a}{name}")
+                if el is None:
+                    continue
+                for child in list(el):
+                    el.remove(child)
+                etree.SubElement(el, f"{a}srgbClr", val=hex_colour.lstrip("#").upper())
+        theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _frames(self) -> None:
+        W, H = self.W, self.H
+        mx = round(0.05 * W, 1)
+        content = self.layouts["content"]
+        title_ph = _find_ph(content, (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
+        body_ph = _find_ph(content, BODY_TYPES)
+        if self.templated and title_ph is not None and _rect_of(title_ph):
+            self.title_rect = self._clamp(_rect_of(title_ph))
+        else:
+            self.title_rect = Rect(mx, 0.045 * H, W - 2 * mx, 0.105 * H)
+        if self.templated and body_ph is not None and _rect_of(body_ph):
+            body = self._clamp(_rect_of(body_ph))
+            top = max(body.y, self.title_rect.bottom + 0.02 * H)
+            self.body_rect = Rect(body.x, top, body.w, body.bottom - top)
+        else:
+            top = self.title_rect.bottom + 0.03 * H
+            self.body_rect = Rect(mx, top, W - 2 * mx, H * 0.92 - top)
+        self.footer_rect = None if self.templated else Rect(mx, H * 0.935, W - 2 * mx, 0.045 * H)
+        # Diagram slides have no footer: the diagram may use the height down to the bottom margin.
+        top = self.body_rect.y
+        self.diagram_rect = Rect(self.body_rect.x, top, self.body_rect.w,
+                                 max(self.body_rect.h, 0.975 * H - top) if not self.templated else
+                                 max(self.body_rect.h, min(0.96 * H, self.body_rect.bottom + 0.05 * H) - top))
+
+    def _clamp(self, r: Rect) -> Rect:
+        x, y = max(r.x, 0.0), max(r.y, 0.0)
+        return Rect(x, y, min(r.w, self.W - x), min(r.h, self.H - y))
+
+    # --- primitives ---------------------------------------------------------------
+
+    def _colour(self, font, hex_colour: str | None, theme_colour=None) -> None:
+        if hex_colour is not None:
+            font.color.rgb = rgb(hex_colour)
+        elif not self.templated:
+            font.color.rgb = rgb(theme.INK)
+        elif theme_colour is not None:
+            font.color.theme_color = theme_colour
+
+    def _write(self, text_frame, paras: list[Para], size: float, *, bullets_explicit: bool = True,
+               colour: str | None = None) -> None:
+        text_frame.clear()
+        for i, para in enumerate(paras):
+            p = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
+            s = round(size * para.scale, 2)
+            p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[para.align]
+            p.line_spacing = Pt(round(s * LINE_HEIGHT, 2))
+            p.space_before = Pt(0 if i == 0 else round(para.gap * s, 2))
+            p.space_after = Pt(0)
+            pPr = p._p.get_or_add_pPr()
+            for tag in ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct"):
+                for el in pPr.findall(qn(tag)):
+                    pPr.remove(el)
+            ind = indent_for(s)
+            if para.bullet or para.hang:
+                pPr.set("marL", str(int(round(ind * 12700))))
+                pPr.set("indent", str(-int(round(ind * 12700)) if para.bullet else 0))
+            else:
+                pPr.set("marL", "0")
+                pPr.set("indent", "0")
+            # Bullet elements follow the spacing elements in a:pPr's sequence.
+            if para.bullet:
+                if bullets_explicit or not self.templated:
+                    if not self.templated:
+                        clr = etree.SubElement(pPr, qn("a:buClr"))
+                        etree.SubElement(clr, qn("a:srgbClr"), val=theme.ACCENT.lstrip("#"))
+                    font_el = etree.SubElement(pPr, qn("a:buFont"))
+                    font_el.set("typeface", FONT if not self.templated else "Arial")
+                    etree.SubElement(pPr, qn("a:buChar"), char="•")
+            else:
+                etree.SubElement(pPr, qn("a:buNone"))
+            for run_model in para.runs:
+                run = p.add_run()
+                run.text = run_model.text
+                f = run.font
+                f.size = Pt(s)
+                f.bold = run_model.bold
+                if self.look.font:
+                    f.name = self.look.font
+                if run_model.link:
+                    run.hyperlink.address = run_model.link
+                    self._colour(f, run_model.colour or (None if self.templated else theme.ACCENT),
+                                 MSO_THEME_COLOR.HYPERLINK)
+                else:
+                    self._colour(f, run_model.colour or colour)
+
+    def _frame(self, text_frame, inset_x: float, inset_y: float, anchor=MSO_ANCHOR.TOP) -> None:
+        text_frame.word_wrap = True
+        text_frame.vertical_anchor = anchor
+        text_frame.margin_left = text_frame.margin_right = emu(inset_x)
+        text_frame.margin_top = text_frame.margin_bottom = emu(inset_y)
+        body_pr = text_frame._txBody.bodyPr
+        for tag in ("a:spAutoFit", "a:normAutofit", "a:noAutofit"):
+            for el in body_pr.findall(qn(tag)):
+                body_pr.remove(el)
+        etree.SubElement(body_pr, qn("a:noAutofit"))
+
+    def _textbox(self, slide, rect: Rect, paras: list[Para], size: float, *, band: bool = False,
+                 name: str = "Text", colour: str | None = None, placeholder=None):
+        inset_x = BAND_INSET if band else TEXT_INSET_X
+        inset_y = BAND_INSET if band else TEXT_INSET_Y
+        height = paras_height(paras, size, rect.w - 2 * inset_x) + 2 * inset_y
+        if placeholder is not None:
+            shape = placeholder
+            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(height)
+        else:
+            shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(height))
+            shape.name = name
+        self._frame(shape.text_frame, inset_x, inset_y)
+        self._write(shape.text_frame, paras, size, bullets_explicit=placeholder is None, colour=colour)
+        if band:
+            shape.fill.solid()
+            if self.templated:
+                shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
+                shape.fill.fore_color.brightness = 0.85
+            else:
+                shape.fill.fore_color.rgb = rgb(theme.TINT)
+            line = shape.line
+            if self.templated:
+                line.fill.background()
+            else:
+                line.fill.background()
+        return shape, height
+
+    def _table(self, slide, rect: Rect, sec: TableSection, size: float):
+        widths = column_widths(sec, size, rect.w)
+        rows = ([sec.header] if sec.header else []) + sec.rows
+        heights = [row_height(r, size, widths) for r in rows]
+        total_h = sum(heights)
+        frame = slide.shapes.add_table(len(rows), len(widths), emu(rect.x), emu(rect.y), emu(sum(widths)),
+                                       emu(total_h))
+        frame.name = sec.name
+        table = frame.table
+        tbl_pr = table._tbl.tblPr
+        style = tbl_pr.find(qn("a:tableStyleId"))
+        if style is not None:
+            style.text = TABLE_STYLE_NONE
+        table.first_row = sec.header is not None
+        table.horz_banding = False
+        for j, w in enumerate(widths):
+            table.columns[j].width = emu(w)
+        for i, (row, h) in enumerate(zip(rows, heights)):
+            table.rows[i].height = emu(h)
+            is_header = sec.header is not None and i == 0
+            last = i == len(rows) - 1
+            for j, cell_model in enumerate(row):
+                cell = table.cell(i, j)
+                cell.margin_left = cell.margin_right = emu(CELL_MX)
+                cell.margin_top = cell.margin_bottom = emu(CELL_MY)
+                cell.vertical_anchor = MSO_ANCHOR.TOP if not is_header else MSO_ANCHOR.BOTTOM
+                paras = [replace(p, align=cell_model.align) for p in _cell_paras(cell_model)]
+                self._write(cell.text_frame, paras, size, colour=cell_model.colour)
+                rule = cell_model.rule or (theme.LINE if is_header else (theme.RULE if not last else theme.LINE))
+                self._cell_style(cell, cell_model.fill, rule, 2.0 if (is_header or last or cell_model.rule) else 0.75)
+        return frame, total_h
+
+    @staticmethod
+    def _cell_style(cell, fill: str | None, rule: str, rule_w: float) -> None:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        for child in list(tc_pr):
+            tc_pr.remove(child)
+        for side in ("lnL", "lnR", "lnT", "lnB"):
+            ln = etree.SubElement(tc_pr, qn(f"a:{side}"))
+            if side == "lnB":
+                ln.set("w", str(int(rule_w * 12700)))
+                solid = etree.SubElement(ln, qn("a:solidFill"))
+                etree.SubElement(solid, qn("a:srgbClr"), val=rule.lstrip("#").upper())
+            else:
+                ln.set("w", "0")
+                etree.SubElement(ln, qn("a:noFill"))
+        if fill:
+            solid = etree.SubElement(tc_pr, qn("a:solidFill"))
+            etree.SubElement(solid, qn("a:srgbClr"), val=fill.lstrip("#").upper())
+        else:
+            etree.SubElement(tc_pr, qn("a:noFill"))
+
+    def _new_slide(self, kind: str, title: str | None):
+        slide = self.prs.slides.add_slide(self.layouts[kind])
+        if title is not None:
+            self._title(slide, title)
+        return slide
+
+    def _title(self, slide, title: str) -> None:
+        ph = _find_ph(slide, (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
+        rect = self.title_rect
+        para = P(title, bold=not self.templated)
+        sizes = tuple(float(s) for s in range(int(TITLE_MAX), int(TITLE_MIN) - 1, -2))
+        size = fit_size([para], rect.w - 2 * 7.2, rect.h - 2 * 3.6, sizes)
+        if size is None:
+            size = TITLE_MIN
+            need = paras_height([para], size, rect.w - 2 * 7.2) + 2 * 3.6
+            rect = Rect(rect.x, rect.y, rect.w, need)
+        if ph is None:
+            shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+            shape.name = "Title"
+        else:
+            shape = ph
+        if not self.templated or ph is None or rect != self.title_rect:
+            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h)
+        self._frame(shape.text_frame, 7.2, 3.6, MSO_ANCHOR.BOTTOM if not self.templated else MSO_ANCHOR.MIDDLE)
+        self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
+        if not self.templated:
+            # A thin accent rule under the title.
+            y = rect.bottom + 4
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x + 7.2), emu(y), emu(64), emu(3))
+            bar.name = "Title rule"
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = rgb(theme.ACCENT)
+            bar.line.fill.background()
+            bar.shadow.inherit = False
+
+    def _tidy(self, slide, keep: set[int]) -> None:
+        """Remove placeholders the slide does not use (they would show 'Click to add text')."""
+        for ph in list(slide.placeholders):
+            if ph.shape_id not in keep:
+                ph._element.getparent().remove(ph._element)
+
+    def _footer(self, slide) -> None:
+        if self.footer_rect is None:
+            return
+        r = self.footer_rect
+        c = self.c
+        text = c.name + (f" · {self.report.study.citation.journal} {self.report.study.citation.year}"
+                         if self.report.study.citation else "")
+        shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(r.w), emu(r.h))
+        shape.name = "Footer"
+        self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
+        self._write(shape.text_frame, [P(text, colour=theme.MUTED)], 12.0)
+
+    def _notes(self, slide, text: str) -> None:
+        tf = slide.notes_slide.notes_text_frame
+        tf.text = text.strip() or "No speaker notes."
+
+    # --- a body of sections, paginated ---------------------------------------------
+
+    def _sections_slides(self, title: str, sections: list[Section], notes: Callable[[int, Page], str],
+                         body: Rect | None = None) -> list:
+        body = body or self.body_rect
+        size, pages = choose(sections, body.w, body.h)
+        slides = []
+        for i, page in enumerate(pages):
+            kind = "content" if any(isinstance(b, TextSection) and not b.band for b in page.blocks) else "title_only"
+            slide = self._new_slide(kind, title if i == 0 else f"{title} (cont.)")
+            self._draw_page(slide, page, size, body)
+            self._notes(slide, notes(i, page))
+            slides.append(slide)
+        return slides
+
+    def _draw_page(self, slide, page: Page, size: float, body: Rect, y: float | None = None) -> float:
+        y = body.y if y is None else y
+        placeholder = _find_ph(slide, BODY_TYPES)
+        used_ph = False
+        keep: set[int] = set()
+        title_ph = _find_ph(slide, (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
+        if title_ph is not None:
+            keep.add(title_ph.shape_id)
+        for k, block in enumerate(page.blocks):
+            if k:
+                y += section_gap(size)
+            rect = Rect(body.x, y, body.w, body.bottom - y)
+            if isinstance(block, TextSection):
+                ph = None
+                if placeholder is not None and not used_ph and not block.band:
+                    ph, used_ph = placeholder, True
+                    keep.add(ph.shape_id)
+                _, h = self._textbox(slide, rect, block.paras, size, band=block.band, placeholder=ph,
+                                     name="Band" if block.band else "Text")
+            else:
+                s = size if block.body_size else table_size(size)
+                _, h = self._table(slide, rect, block, s)
+            y += h
+        self._tidy(slide, keep)
+        self._footer(slide)
+        return y
+
+    # =========================================================================
+    # The slides.
+
+    def build(self) -> None:
+        self.slide_title()
+        self.slide_question()
+        self.slide_design()
+        self.slide_flow()
+        self.slide_primary()
+        self.slide_secondary()
+        self.slide_appraisal()
+        self.slide_checks()
+        self.slide_conclusions()
+        self.slide_discussion()
+        self.slide_reference()
+
+    # 1 ----------------------------------------------------------------------
+    def slide_title(self) -> None:
+        c, study = self.c, self.report.study
+        slide = self.prs.slides.add_slide(self.layouts["title"])
+        W, H = self.W, self.H
+        title_ph = _find_ph(slide, (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
+        sub_ph = _find_ph(slide, (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
+        mx = 0.08 * W
+        if self.templated and title_ph is not None and _rect_of(title_ph):
+            t_rect = self._clamp(_rect_of(title_ph))
+        else:
+            t_rect = Rect(mx, 0.20 * H, W - 2 * mx, 0.22 * H)
+        if self.templated and sub_ph is not None and _rect_of(sub_ph):
+            s_rect = self._clamp(_rect_of(sub_ph))
+        else:
+            s_rect = Rect(mx, t_rect.bottom + 0.04 * H, W - 2 * mx, 0.88 * H - t_rect.bottom - 0.04 * H)
+        cit = study.citation
+        journal = f"{cit.journal} {cit.year}" if cit else None
+        show_title = c.title if c.name != c.title else None
+        # The name.
+        name_para = P(c.name, bold=True, align="left" if not self.templated else "center")
+        t_sizes = (54.0, 48.0, 44.0, 40.0, 36.0, 32.0, 28.0)
+        t_size = fit_size([name_para], t_rect.w - 14.4, t_rect.h - 7.2, t_sizes)
+        if t_size is None:
+            t_size = TITLE_MIN
+            need = paras_height([name_para], t_size, t_rect.w - 14.4) + 7.2
+            t_rect = Rect(t_rect.x, t_rect.y, t_rect.w, need)
+            s_rect = Rect(s_rect.x, max(s_rect.y, t_rect.bottom + 6), s_rect.w,
+                          max(s_rect.bottom - max(s_rect.y, t_rect.bottom + 6), 40.0))
+        shape = title_ph or slide.shapes.add_textbox(0, 0, 0, 0)
+        shape.left, shape.top, shape.width, shape.height = emu(t_rect.x), emu(t_rect.y), emu(t_rect.w), emu(t_rect.h)
+        self._frame(shape.text_frame, 7.2, 3.6, MSO_ANCHOR.BOTTOM)
+        self._write(shape.text_frame, [name_para], t_size, colour=None if self.templated else theme.ACCENT)
+        # Title, journal, presenter line.
+        align = "left" if not self.templated else "center"
+        muted = None if self.templated else theme.MUTED
+        paras = []
+        if show_title:
+            paras.append(P(show_title, align=align, gap=0.0))
+        if journal:
+            paras.append(P(journal, bold=True, align=align, gap=0.6))
+        paras.append(P("Presented by: [presenter name] · [date]", colour=muted, align=align, gap=1.2, scale=0.85))
+        sizes = (28.0, 26.0, 24.0, 22.0, 20.0, 18.0, 16.0)
+        inner_w = s_rect.w - 14.4
+        size = fit_size(paras, inner_w, s_rect.h - 7.2, sizes) or BODY_MIN
+        height = paras_height(paras, size, inner_w) + 7.2
+        if sub_ph is None:
+            sub = slide.shapes.add_textbox(0, 0, 0, 0)
+            sub.name = "Subtitle"
+        else:
+            sub = sub_ph
+        if height > s_rect.h:
+            # The template's subtitle box is too small: use the room down to the bottom margin.
+            s_rect = Rect(s_rect.x, s_rect.y, s_rect.w, max(s_rect.h, 0.95 * H - s_rect.y))
+            size = fit_size(paras, inner_w, s_rect.h - 7.2, sizes) or BODY_MIN
+            height = paras_height(paras, size, inner_w) + 7.2
+            while height > s_rect.h and len(paras) > 1:
+                paras = paras[1:]     # a title of thousands of characters: the name and journal stay
+                height = paras_height(paras, size, inner_w) + 7.2
+        sub.left, sub.top, sub.width, sub.height = emu(s_rect.x), emu(s_rect.y), emu(s_rect.w), emu(height)
+        self._frame(sub.text_frame, 7.2, 3.6)
+        self._write(sub.text_frame, paras, size)
+        if not self.templated:
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(t_rect.x + 7.2), emu(t_rect.bottom + 0.02 * H),
+                                         emu(96), emu(4))
+            bar.name = "Title rule"
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = rgb(theme.ACCENT)
+            bar.line.fill.background()
+            bar.shadow.inherit = False
+        keep = {s.shape_id for s in (title_ph, sub_ph) if s is not None}
+        self._tidy(slide, keep)
+        notes = [f"Introduce {c.name}" + (f": {c.title}." if show_title else ".")]
+        if c.citation:
+            notes.append(f"Published as: {c.citation}")
+        if c.registry:
+            notes.append(f"Registration: {c.registry}.")
+        notes.append(f"Design in one line: {c.design_summary}.")
+        notes.append(f"The bottom line, to come back to at the end: {c.bottom_line}")
+        notes.append("Replace the presenter line with your name and the date of the session.")
+        self._notes(slide, "\n\n".join(notes))
+
+    # 2 ----------------------------------------------------------------------
+    def slide_question(self) -> None:
+        c, q = self.c, self.report.study.question
+        have_design = design_diagram is not None
+        keep_labels = {"Population", "Intervention", "Comparator", "Outcomes"}
+        if not have_design:
+            keep_labels |= {"Eligibility", "Setting"}
+        rows = []
+        for label, value in c.pico:
+            if label not in keep_labels:
+                continue
+            if label == "Population" and q.baseline:
+                value = f"{value}\n{' '.join(q.baseline.split())}"
+            rows.append([Cell(label, bold=True, colour=None if self.templated else theme.ACCENT), Cell(value)])
+        sections: list[Section] = [TableSection(None, rows, caps=[0.22, 1.0], flex=1, body_size=True, name="PICO")]
+        rationale = " ".join(q.rationale.split()) if q.rationale else None
+        if rationale:
+            sections.append(TextSection([P("Why it matters", bold=True, gap=0.0), P(rationale, gap=0.3)], band=True))
+
+        def notes(i: int, page: Page) -> str:
+            out = ["The clinical question, as PICO:"]
+            out += [f"{label}: {value}." for label, value in c.pico]
+            if rationale:
+                out.append(f"Why it matters: {rationale}")
+            if i:
+                out.insert(0, "Continued from the previous slide.")
+            return "\n".join(out)
+
+        self._sections_slides("The clinical question", sections, notes)
+
+    # 3 ----------------------------------------------------------------------
+    def _diagram_slide(self, title: str, make, notes: str, fallback_sections: list[Section] | None) -> None:
+        body = self.diagram_rect
+        diagram = None
+        if make is not None:
+            try:
+                diagram = make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=DIAGRAM_MIN)
+            except LayoutError as exc:
+                notes += f"\n\n(The diagram did not fit the slide at {DIAGRAM_MIN:g} pt: {exc})"
+        if diagram is None:
+            if fallback_sections:
+                self._sections_slides(title, fallback_sections, lambda i, p: notes)
+            return
+        slide = self._new_slide("title_only", title)
+        x0 = body.x + (body.w - diagram.width) / 2
+        y0 = body.y + max(0.0, (body.h - diagram.height) / 2)
+        draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
+        self._tidy(slide, {ph.shape_id for ph in slide.placeholders
+                           if ph.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)})
+        self._notes(slide, notes + ("\n\nThe diagram is made of editable shapes: move a box and its arrows follow."))
+
+    def slide_design(self) -> None:
+        c, study = self.c, self.report.study
+        d = study.design
+        notes = [f"Design: {c.design_summary}."]
+        if d.enrolment_period:
+            notes.append(f"Enrolment: {' '.join(d.enrolment_period.split())}.")
+        if d.visit_schedule:
+            notes.append(f"Visits: {' '.join(d.visit_schedule.split())}.")
+        for arm in study.arms:
+            line = f"{arm.label}"
+            if known(arm.randomized) is not None:
+                line += f" (n = {count(arm.randomized)})"
+            if arm.description:
+                line += f": {' '.join(arm.description.split())}"
+            if arm.target:
+                line += f" Target: {' '.join(arm.target.split())}."
+            notes.append(line)
+        if d.masking:
+            notes.append(f"Caveat on masking: {' '.join(d.masking.split())}.")
+        fallback = [TextSection([P(c.design_summary, gap=0.0)] +
+                                [P(f"{lab}" + (f": {' '.join(a.description.split())}" if a.description else ""),
+                                   bullet=True) for lab, a in zip(c.arm_labels, study.arms)][:MAX_BULLETS])]
+        self._diagram_slide("Design", design_diagram, "\n".join(notes), fallback)
+
+    # 4 ----------------------------------------------------------------------
+    def slide_flow(self) -> None:
+        study, c = self.report.study, self.c
+        flow = study.flow
+        if flow is None:
+            return
+        notes = ["Participant flow (CONSORT)."]
+        notes.append(f"Assessed for eligibility: {count(flow.assessed)}; excluded: {count(flow.excluded)}; "
+                     f"randomized: {count(flow.randomized)}.")
+        rows = []
+        for i, arm in enumerate(study.arms):
+            af = study.arm_flow(arm.id)
+            if af is None:
+                continue
+            notes.append(f"{arm.label}: allocated {count(af.allocated)}, received {count(af.received)}, "
+                         f"discontinued {count(af.discontinued)}, lost to follow-up {count(af.lost)}, "
+                         f"completed {count(af.completed)}, analysed {count(af.analysed)}.")
+            rows.append(af)
+        notes.append("A count the paper does not give reads 'not reported' - it is never filled in or derived.")
+        fallback: list[Section] = []
+        if rows:
+            header = [Cell("")] + [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i))
+                                   for i, n in enumerate(c.arm_names)]
+            stages = ("allocated", "received", "discontinued", "lost", "completed", "analysed")
+            body_rows = []
+            for stage in stages:
+                cells = [Cell(stage.capitalize(), bold=True)]
+                for arm in study.arms:
+                    af = study.arm_flow(arm.id)
+                    cells.append(Cell(count(getattr(af, stage)) if af else NR, align="right"))
+                body_rows.append(cells)
+            fallback = [TableSection(header, body_rows, caps=[0.3] + [0.3] * len(study.arms), flex=0, name="Flow")]
+        self._diagram_slide("Participant flow", flow_diagram, "\n".join(notes), fallback)
+
+    # 5 ----------------------------------------------------------------------
+    def _results_table(self, rows: tuple[ResultRow, ...], name: str, with_effect: bool = True) -> TableSection:
+        c = self.c
+        header = [Cell("Outcome", bold=True)]
+        header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
+                   for i, n in enumerate(c.arm_names)]
+        if with_effect:
+            header += [Cell("Effect", bold=True), Cell("CI", bold=True), Cell("P", bold=True)]
+        body = []
+        for r in rows:
+            label = r.label + (f"\n{r.timepoint}" if r.timepoint else "")
+            cells = [Cell(label, bold=False)]
+            cells += [Cell(v, align="right") for v in r.cells]
+            if with_effect:
+                effect = r.estimate + (f"\n{r.significance}" if r.significance else "")
+                if r.derived:
+                    effect += "\n" + "\n".join(r.derived)
+                cells += [Cell(effect), Cell(r.ci), Cell(r.p)]
+            body.append(cells)
+        n_arms = len(c.arm_names)
+        caps = [1.0] + [0.16] * n_arms + ([0.24, 0.18, 0.13] if with_effect else [])
+        return TableSection(header, body, caps=caps, flex=0, name=name)
+
+    def _row_notes(self, rows: tuple[ResultRow, ...]) -> list[str]:
+        c = self.c
+        out = []
+        for r in rows:
+            arms = "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, r.cells))
+            line = f"{r.label}" + (f" at {r.timepoint}" if r.timepoint else "") + f": {arms}."
+            if r.estimate != NR:
+                line += f" Effect {r.estimate}"
+                line += f", {r.ci}" if r.ci != NR else ", confidence interval not reported"
+                line += f", {r.p}" if r.p != NR else ", P not reported"
+                line += f" ({r.significance})." if r.significance else "."
+            if r.derived:
+                line += " Recomputed: " + "; ".join(r.derived) + "."
+            if r.note:
+                line += f" Note: {r.note}"
+            out.append(line)
+        return out
+
+    def slide_primary(self) -> None:
+        c = self.c
+        rows = c.primary_rows
+        forest_notes = ""
+        if not rows:
+            return
+        table = self._results_table(rows, "Primary outcomes")
+        base_notes = ["Primary outcomes, as the authors report them (arms, effect, interval, P):"]
+        base_notes += self._row_notes(rows)
+        if any(r.ci == NR or r.p == NR for r in rows):
+            base_notes.append("Caveat: 'not reported' means the record does not give the value; it was not computed here.")
+        base_notes += [f"Check: {n}" for n in c.notes]
+        body = self.body_rect
+        forest_min_h = 110.0
+        # Try the table and the forest plot together on one slide, largest table first.
+        if forest_plot is not None:
+            for s in BODY_SIZES:
+                if table_size(s) < 14:
+                    break
+                pages = paginate([table], s, body.w, body.h)
+                if len(pages) != 1:
+                    continue
+                ts = table_size(s)
+                widths = column_widths(table, ts, body.w)
+                table_h = sum(row_height(r, ts, widths) for r in [table.header] + table.rows)
+                room = body.h - table_h - section_gap(s) * 1.5
+                if room < forest_min_h:
+                    continue
+                try:
+                    forest = forest_plot(self.report.study, body.w, room, base_size=max(ts, DIAGRAM_MIN),
+                                         min_size=DIAGRAM_MIN)
+                except LayoutError:
+                    continue
+                if forest is None:
+                    break
+                slide = self._new_slide("title_only", "Primary outcomes")
+                y = self._draw_page(slide, pages[0], s, body)
+                y0 = y + section_gap(s) * 1.5
+                draw_diagram(slide.shapes, forest, body.x, y0 + max(0.0, (body.bottom - y0 - forest.height) / 2),
+                             1.0, self.diagram_look, name="Forest plot")
+                forest_notes = "\n\nForest plot: " + (forest.alt_text or "effect estimates with their intervals.")
+                self._notes(slide, "\n".join(base_notes) + forest_notes)
+                return
+        self._sections_slides("Primary outcomes", [table],
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(base_notes))
+        if forest_plot is not None:
+            notes = "Forest plot of the reported effect estimates.\n" + "\n".join(self._row_notes(rows))
+            self._diagram_slide("Forest plot", forest_plot, notes, None)
+
+    # 6 ----------------------------------------------------------------------
+    def slide_secondary(self) -> None:
+        c = self.c
+        sections: list[Section] = []
+        if c.outcomes_note:
+            sections.append(TextSection([P(c.outcomes_note, gap=0.0)]))
+        if c.secondary_rows:
+            sections.append(self._results_table(c.secondary_rows, "Secondary outcomes"))
+        if c.harm_rows:
+            harm = self._results_table(c.harm_rows, "Harms", with_effect=any(r.estimate != NR for r in c.harm_rows))
+            harm.header[0] = Cell("Harm", bold=True)
+            sections.append(harm)
+        if not sections:
+            return
+        title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and c.harm_rows
+                 else "Harms" if c.harm_rows else "Secondary outcomes")
+        notes_lines = []
+        if c.outcomes_note:
+            notes_lines.append(f"Secondary outcomes: {c.outcomes_note}")
+        notes_lines += self._row_notes(c.secondary_rows)
+        if c.harm_rows:
+            notes_lines.append("Harms:")
+            notes_lines += self._row_notes(c.harm_rows)
+        self._sections_slides(title, sections,
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes_lines))
+
+    # 7 ----------------------------------------------------------------------
+    def slide_appraisal(self) -> None:
+        c = self.c
+        by = f" Assessed by: {c.appraisal_by}." if c.appraisal_by else ""
+        if c.rob_rows:
+            header = [Cell("Domain", bold=True), Cell("Judgement", bold=True), Cell("Support", bold=True)]
+            rows = []
+            for r in c.rob_rows:
+                rows.append([Cell(r.domain, bold=r.domain == "Overall"),
+                             Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
+                             Cell(r.support)])
+            sections: list[Section] = [TableSection(header, rows, caps=[0.28, 0.2, 1.0], flex=2, name="Risk of bias")]
+            if c.grade:
+                sections.append(TextSection([P(c.grade, gap=0.0)], band=True))
+            notes = ["Risk of bias (RoB 2), domain by domain:" + by]
+            notes += [f"{r.domain}: {r.word} ({r.symbol}). {r.support}" for r in c.rob_rows]
+            notes.append("Symbols: + low, ? some concerns, − high; the word is always shown, colour is only a cue.")
+            if c.grade:
+                notes.append(c.grade)
+            self._sections_slides("Appraisal: risk of bias (RoB 2)", sections,
+                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+        if c.strengths or c.limitations:
+            self._strengths_slides()
+        elif c.grade and not c.rob_rows:
+            self._sections_slides("Appraisal", [TextSection([P(c.grade, gap=0.0)], band=True)],
+                                  lambda i, p: c.grade or "")
+
+    def _strengths_slides(self) -> None:
+        """Strengths and limitations side by side, each column at most six bullets a slide."""
+        c = self.c
+        body = self.body_rect
+        gutter = 0.04 * body.w
+        col_w = (body.w - gutter) / 2 if c.strengths and c.limitations else body.w
+        columns = []
+        for head, items in (("Strengths", c.strengths), ("Limitations", c.limitations)):
+            if items:
+                columns.append((head, [TextSection([P(head, bold=True, gap=0.0,
+                                                      colour=None if self.templated else theme.ACCENT)]
+                                                   + [P(x, bullet=True) for x in items])]))
+        grade = [TextSection([P(c.grade, gap=0.0)], band=True)] if c.grade and not c.rob_rows else []
+        best = None
+        for s in BODY_SIZES:
+            try:
+                laid = [paginate(secs, s, col_w, body.h) for _, secs in columns]
+            except LayoutError:
+                continue
+            n = max(len(p) for p in laid)
+            if best is None or n < best[0]:
+                best = (n, s, laid)
+            if n == 1:
+                break
+        if best is None:
+            raise LayoutError("deck: strengths and limitations cannot be laid out")
+        n, s, laid = best
+        for i in range(n):
+            slide = self._new_slide("title_only", "Strengths and limitations" + (" (cont.)" if i else ""))
+            for k, pages in enumerate(laid):
+                if i < len(pages):
+                    rect = Rect(body.x + k * (col_w + gutter), body.y, col_w, body.h)
+                    self._draw_page(slide, pages[i], s, rect)
+            notes = []
+            if i:
+                notes.append("Continued from the previous slide.")
+            notes += [f"Strength: {x}" for x in c.strengths] + [f"Limitation: {x}" for x in c.limitations]
+            if c.appraisal_by:
+                notes.append(f"Appraisal by: {c.appraisal_by}.")
+            self._notes(slide, "\n".join(notes))
+        if grade:
+            self._sections_slides("GRADE certainty", grade, lambda i, p: c.grade or "")
+
+    # 8 ----------------------------------------------------------------------
+    def slide_checks(self) -> None:
+        c = self.c
+        warnings = [f for f in self.report.findings if _severity(f) == "warning"]
+        items: list[Para] = []
+        notes: list[str] = ["Checking the numbers: what did not add up when the record was audited."]
+        seen = set()
+        for f in warnings:
+            msg = " ".join(str(getattr(f, "message", "")).split())
+            if not msg or msg in seen:
+                continue
+            seen.add(msg)
+            items.append(P(msg, bullet=True))
+            detail = getattr(f, "detail", None)
+            fields = getattr(f, "fields", None) or ()
+            line = f"- {msg}"
+            if detail:
+                line += f" {' '.join(str(detail).split())}"
+            if fields:
+                line += f" (record fields: {', '.join(str(x) for x in fields)})"
+            notes.append(line)
+        for n in c.notes:
+            text = " ".join(n.split())
+            if text in seen:
+                continue
+            seen.add(text)
+            if not warnings:
+                items.append(P(text, bullet=True))
+            notes.append(f"- {text}")
+        if not items:
+            return
+        notes.append("These are observations about the published numbers, not errors of this deck.")
+        self._sections_slides("Checking the numbers", [TextSection(items)],
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+
+    # 9 ----------------------------------------------------------------------
+    def slide_conclusions(self) -> None:
+        c = self.c
+        sections: list[Section] = [TextSection([P("Bottom line", bold=True, gap=0.0,
+                                                  colour=None if self.templated else theme.ACCENT),
+                                                P(c.bottom_line, gap=0.3)], band=True)]
+        if c.key_messages:
+            sections.append(TextSection([P(m, bullet=True) for m in c.key_messages]))
+        notes = [f"Bottom line: {c.bottom_line}"]
+        if c.authors_conclusion:
+            notes.append(f"The authors concluded: {c.authors_conclusion}")
+        notes += [f"Key message: {m}" for m in c.key_messages]
+        if c.open_questions:
+            notes.append("Open questions: " + " ".join(c.open_questions))
+        self._sections_slides("Key conclusions", sections,
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+
+    # 10 ---------------------------------------------------------------------
+    def slide_discussion(self) -> None:
+        c = self.c
+        questions = c.discussion_questions or c.open_questions
+        if not questions:
+            return
+        items = [P(q, bullet=True, gap=0.6) for q in questions]
+        notes = ["Questions for the room; let the group answer before offering a view."]
+        notes += [f"Q{i + 1}. {q}" for i, q in enumerate(questions)]
+        if c.discussion_questions and c.open_questions:
+            notes.append("Open questions the record raises: " + " ".join(c.open_questions))
+        self._sections_slides("Discussion", [TextSection(items)],
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+
+    # 11 ---------------------------------------------------------------------
+    def slide_reference(self) -> None:
+        c, study = self.c, self.report.study
+        paras: list[Para] = []
+        if c.citation:
+            paras.append(P(c.citation, gap=0.0))
+        if c.doi_url:
+            paras.append(Para((Run("DOI: ", bold=True), Run(c.doi_url, link=c.doi_url))))
+        if c.registry:
+            runs = (Run("Registration: ", bold=True),
+                    Run(c.registry, link=c.registry_url) if c.registry_url else Run(c.registry))
+            paras.append(Para(runs))
+        if study.citation and study.citation.url:
+            paras.append(Para((Run("Link: ", bold=True), Run(study.citation.url, link=study.citation.url))))
+        if study.protocol:
+            paras.append(Para((Run("Protocol: ", bold=True), Run(" ".join(study.protocol.split())))))
+        if c.funding:
+            paras.append(Para((Run("Funding: ", bold=True), Run(c.funding))))
+        if c.interests:
+            paras.append(Para((Run("Interests: ", bold=True), Run(c.interests))))
+        if not paras:
+            return
+        paras[0] = replace(paras[0], gap=0.0)
+        notes = ["Full reference and links, for anyone who wants to read the paper."]
+        notes += [p.text for p in paras]
+        notes.append(c.footer)
+        self._sections_slides("Reference", [TextSection(paras)],
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+
+    # =========================================================================
+    # Saving.
+
+    def save(self) -> bytes:
+        moment = _epoch()
+        props = self.prs.core_properties
+        props.title = f"{self.c.name}: journal club"
+        props.subject = self.c.title[:255]
+        props.author = "evidence-brief"
+        props.last_modified_by = "evidence-brief"
+        props.keywords = "journal club"
+        props.comments = self.c.footer
+        props.revision = 1
+        naive = moment.replace(tzinfo=None)
+        props.created = naive
+        props.modified = naive
+        props.last_printed = naive
+        buf = io.BytesIO()
+        self.prs.save(buf)
+        return normalise_zip(buf.getvalue(), moment)
+
+
+def _epoch() -> _dt.datetime:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw.isdigit():
+        return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
+    return FIXED_DATE
+
+
+def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:
+    """Rewrite the package with a stable entry order and fixed timestamps."""
+    when = max(moment, _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)).timetuple()[:6]
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    order = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def _severity(finding) -> str:
+    sev = getattr(finding, "severity", "")
+    sev = getattr(sev, "value", sev)
+    return str(sev).lower()
+
+
+def _light(hex_colour: str, amount: float = 0.3) -> str:
+    """A light tint of a colour for cell fills (mostly white)."""
+    h = hex_colour.lstrip("#")
+    rgb_ = [int(h[i:i + 2], 16) for i in (0, 2, 4)]
+    mixed = [round(255 - (255 - v) * amount) for v in rgb_]
+    return "#" + "".join(f"{v:02X}" for v in mixed)
+
+
+def known(value):
+    from ..model import known as _known
+    return _known(value)

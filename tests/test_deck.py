@@ -1,0 +1,505 @@
+"""The journal-club deck: slides, notes, numbers, editable diagrams, fitting, templates, reproducibility."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import os
+import shutil
+import subprocess
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+from pptx import Presentation
+
+from pipeline.layout.text import text_width, wrap
+from pipeline.loader import load_bytes
+from pipeline.report import Report, prepare
+from pipeline.render.deck import render_deck
+from pipeline.validate import check_source, load_study
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORD = ROOT / "sources" / "imagine-ra.yaml"
+TEMPLATE = ROOT / "tests" / "fixtures" / "template.pptx"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+EMU_PT = 12700.0
+
+
+def _report(data: dict | None = None) -> Report:
+    if data is None:
+        return prepare(load_study(RECORD))
+    raw = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+    return prepare(check_source(load_bytes(raw, "generated.yaml")))
+
+
+def _record() -> dict:
+    return yaml.safe_load(RECORD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return _report()
+
+
+@pytest.fixture(scope="module")
+def deck_bytes(report) -> bytes:
+    return render_deck(report)
+
+
+@pytest.fixture(scope="module")
+def prs(deck_bytes):
+    return Presentation(io.BytesIO(deck_bytes))
+
+
+def titles(prs) -> list[str]:
+    return [s.shapes.title.text if s.shapes.title is not None else "" for s in prs.slides]
+
+
+def slide_text(slide) -> str:
+    parts = []
+    for el in slide.shapes._spTree.iter(f"{A}t"):
+        parts.append(el.text or "")
+    return " ".join(parts)
+
+
+def has_warnings(report: Report) -> bool:
+    return bool(report.content.notes) or any(
+        str(getattr(getattr(f, "severity", ""), "value", getattr(f, "severity", ""))).lower() == "warning"
+        for f in report.findings)
+
+
+# --- slides, titles, notes ----------------------------------------------------
+
+def test_expected_slides_in_order(prs, report):
+    expected = ["IMAGINE-RA", "The clinical question", "Design", "Participant flow", "Primary outcomes",
+                "Secondary outcomes and harms", "Appraisal: risk of bias (RoB 2)", "Strengths and limitations"]
+    if has_warnings(report):
+        expected.append("Checking the numbers")
+    expected += ["Key conclusions", "Discussion", "Reference"]
+    got = [t for t in titles(prs) if "(cont.)" not in t and t != "Forest plot"]
+    assert got == expected
+
+
+def test_title_slide_has_title_journal_and_presenter_line(prs):
+    text = slide_text(prs.slides[0])
+    assert "MRI-guided vs conventional treat-to-target" in text
+    assert "JAMA 2019" in text
+    assert "Presented by" in text
+
+
+def test_every_slide_has_speaker_notes(prs):
+    for i, slide in enumerate(prs.slides, 1):
+        assert slide.has_notes_slide, f"slide {i} has no notes"
+        assert len(slide.notes_slide.notes_text_frame.text.strip()) > 20, f"slide {i}: notes too thin"
+
+
+def test_primary_outcome_numbers_are_on_the_slides(prs):
+    i = titles(prs).index("Primary outcomes")
+    text = slide_text(prs.slides[i])
+    for cont in [s for s, t in zip(prs.slides, titles(prs)) if t.startswith("Primary outcomes (cont.)")]:
+        text += " " + slide_text(cont)
+    for number in ("64", "85", "83", "88", "\u22124.8", "49", "66", "58", "62", "4.7"):
+        assert number in text, number
+    notes = prs.slides[i].notes_slide.notes_text_frame.text
+    assert "\u22124.8" in notes and "not statistically significant" in notes
+
+
+def test_primary_outcomes_are_a_native_table(prs):
+    slide = prs.slides[titles(prs).index("Primary outcomes")]
+    tables = [s for s in slide.shapes if s.has_table]
+    assert tables, "no native table"
+    table = tables[0].table
+    header = [table.cell(0, j).text for j in range(len(table.columns))]
+    assert header[:3] == ["Outcome", "MRI-guided", "Conventional"]
+    assert "P" in header
+    assert any("64 (85%)" == table.cell(i, 1).text for i in range(1, len(table.rows)))
+
+
+def test_rob_slide_shows_symbol_and_word(prs):
+    slide = prs.slides[titles(prs).index("Appraisal: risk of bias (RoB 2)")]
+    text = slide_text(slide)
+    assert "? Some concerns" in text and "\u2212 High" in text and "+ Low" in text
+
+
+def test_reference_links_are_hyperlinks(prs):
+    slide = prs.slides[titles(prs).index("Reference")]
+    targets = {rel.target_ref for rel in slide.part.rels.values() if rel.is_external}
+    assert "https://doi.org/10.1001/jama.2018.21362" in targets
+    assert "https://clinicaltrials.gov/study/NCT01656278" in targets
+
+
+# --- editable diagrams ---------------------------------------------------------
+
+@pytest.mark.parametrize("title", ["Design", "Participant flow"])
+def test_diagram_slides_are_shapes_and_glued_connectors(prs, title):
+    slide = prs.slides[titles(prs).index(title)]
+    groups = [s for s in slide.shapes if s.shape_type is not None and s.shape_type == 6]  # MSO_SHAPE_TYPE.GROUP
+    assert len(groups) == 1
+    group = groups[0]._element
+    assert group.find(f"{P_NS}nvGrpSpPr/{P_NS}cNvPr").get("descr", "").strip()
+    ids = {el.get("id") for el in group.iter(f"{P_NS}cNvPr")}
+    boxes = [sp for sp in group.iter(f"{P_NS}sp")
+             if sp.find(f"{P_NS}spPr/{A}prstGeom") is not None
+             and sp.find(f"{P_NS}spPr/{A}prstGeom").get("prst") == "roundRect"]
+    connectors = list(group.iter(f"{P_NS}cxnSp"))
+    assert len(boxes) >= 5 and len(connectors) >= 4
+    for cxn in connectors:
+        st = cxn.find(f"{P_NS}nvCxnSpPr/{P_NS}cNvCxnSpPr/{A}stCxn")
+        end = cxn.find(f"{P_NS}nvCxnSpPr/{P_NS}cNvCxnSpPr/{A}endCxn")
+        assert st is not None and end is not None, "connector not glued"
+        assert st.get("id") in ids and end.get("id") in ids and st.get("id") != end.get("id")
+        assert cxn.find(f".//{A}tailEnd").get("type") == "triangle"
+    # Box text is real text.
+    assert any("Randomized" in "".join(t.text or "" for t in sp.iter(f"{A}t")) for sp in boxes)
+
+
+def test_alt_text_on_every_picture_and_group(prs):
+    for i, slide in enumerate(prs.slides, 1):
+        tree = slide.shapes._spTree
+        for tag in ("pic", "grpSp"):
+            for el in tree.iter(f"{P_NS}{tag}"):
+                c_nv_pr = el.find(f".//{P_NS}cNvPr")
+                assert c_nv_pr.get("descr", "").strip(), f"slide {i}: {tag} without alt text"
+
+
+# --- package validity ----------------------------------------------------------
+
+def test_unique_shape_ids_per_slide(prs):
+    for i, slide in enumerate(prs.slides, 1):
+        ids = [el.get("id") for el in slide.shapes._spTree.iter(f"{P_NS}cNvPr")]
+        assert len(ids) == len(set(ids)), f"slide {i}: duplicate shape ids"
+
+
+def _boxes(prs):
+    for i, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if shape.width is None:
+                continue
+            yield i, shape
+
+
+def test_every_shape_inside_the_slide(prs):
+    w, h = prs.slide_width, prs.slide_height
+    for i, shape in _boxes(prs):
+        assert shape.left >= 0 and shape.top >= 0, (i, shape.name)
+        assert shape.left + shape.width <= w + 1, (i, shape.name)
+        assert shape.top + shape.height <= h + 1, (i, shape.name)
+
+
+def test_slide_size_is_16_to_9(prs):
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.001
+
+
+def test_relationships_resolve(deck_bytes):
+    with zipfile.ZipFile(io.BytesIO(deck_bytes)) as z:
+        names = set(z.namelist())
+        for name in names:
+            if not name.endswith(".rels"):
+                continue
+            base = name.replace("_rels/", "").removesuffix(".rels")
+            folder = base.rsplit("/", 1)[0] if "/" in base else ""
+            for rel in etree.fromstring(z.read(name)):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = rel.get("Target")
+                path = target.lstrip("/") if target.startswith("/") else \
+                    os.path.normpath(f"{folder}/{target}" if folder else target)
+                assert path in names, f"{name}: {target} missing"
+
+
+# --- fitting -------------------------------------------------------------------
+
+def _para_height(p, width: float) -> tuple[float, float]:
+    """(size, measured height) of one a:p wrapped to ``width`` points."""
+    runs = p.findall(f"{A}r")
+    text = "".join((r.find(f"{A}t").text or "") for r in runs)
+    sizes = [int(r.find(f"{A}rPr").get("sz")) / 100 for r in runs if r.find(f"{A}rPr") is not None
+             and r.find(f"{A}rPr").get("sz")]
+    if not runs:
+        return 0.0, 0.0
+    assert sizes, f"run without an explicit size: {text!r}"
+    size = max(sizes)
+    bold = any(r.find(f"{A}rPr").get("b") == "1" for r in runs)
+    ppr = p.find(f"{A}pPr")
+    mar = int(ppr.get("marL", "0")) / EMU_PT if ppr is not None else 0.0
+    before = 0.0
+    if ppr is not None and ppr.find(f"{A}spcBef/{A}spcPts") is not None:
+        before = int(ppr.find(f"{A}spcBef/{A}spcPts").get("val")) / 100
+    lines = wrap(text, size, width - mar, bold)
+    return size, before + len(lines) * size * 1.2
+
+
+def _frame_overflows(tx_body, width: float, height: float) -> list[str]:
+    body_pr = tx_body.find(f"{A}bodyPr")
+    l_ins = int(body_pr.get("lIns", "91440")) / EMU_PT
+    r_ins = int(body_pr.get("rIns", "91440")) / EMU_PT
+    t_ins = int(body_pr.get("tIns", "45720")) / EMU_PT
+    b_ins = int(body_pr.get("bIns", "45720")) / EMU_PT
+    total = 0.0
+    for k, p in enumerate(tx_body.findall(f"{A}p")):
+        _, h = _para_height(p, width - l_ins - r_ins)
+        if k == 0:   # space before the first paragraph is not set
+            ppr = p.find(f"{A}pPr")
+            assert ppr is None or ppr.find(f"{A}spcBef/{A}spcPts") is None or \
+                ppr.find(f"{A}spcBef/{A}spcPts").get("val") == "0"
+        total += h
+    if total > height - t_ins - b_ins + 0.5:
+        text = " ".join(t.text or "" for t in tx_body.iter(f"{A}t"))
+        return [f"needs {total:.1f} pt, has {height - t_ins - b_ins:.1f} pt: {text[:60]!r}"]
+    return []
+
+
+def overflows(prs) -> list[str]:
+    problems = []
+    for i, slide in enumerate(prs.slides, 1):
+        tree = slide.shapes._spTree
+        for sp in tree.iter(f"{P_NS}sp"):
+            tx = sp.find(f"{P_NS}txBody")
+            xfrm = sp.find(f"{P_NS}spPr/{A}xfrm")
+            if tx is None or xfrm is None or not "".join(t.text or "" for t in tx.iter(f"{A}t")).strip():
+                continue
+            ext = xfrm.find(f"{A}ext")
+            problems += [f"slide {i}: {m}" for m in
+                         _frame_overflows(tx, int(ext.get("cx")) / EMU_PT, int(ext.get("cy")) / EMU_PT)]
+        for frame in tree.iter(f"{P_NS}graphicFrame"):
+            tbl = frame.find(f".//{A}tbl")
+            if tbl is None:
+                continue
+            widths = [int(g.get("w")) / EMU_PT for g in tbl.find(f"{A}tblGrid")]
+            for tr in tbl.findall(f"{A}tr"):
+                row_h = int(tr.get("h")) / EMU_PT
+                for tc, w in zip(tr.findall(f"{A}tc"), widths):
+                    pr = tc.find(f"{A}tcPr")
+                    mx = (int(pr.get("marL", "91440")) + int(pr.get("marR", "91440"))) / EMU_PT
+                    my = (int(pr.get("marT", "45720")) + int(pr.get("marB", "45720"))) / EMU_PT
+                    need = sum(_para_height(p, w - mx)[1] for p in tc.find(f"{A}txBody").findall(f"{A}p"))
+                    if need > row_h - my + 0.5:
+                        problems.append(f"slide {i}: table cell needs {need:.1f} pt, row has {row_h - my:.1f}")
+    return problems
+
+
+def font_sizes(prs):
+    """(slide, kind, size) for every run: kind is title, table, diagram, footer or body."""
+    for i, slide in enumerate(prs.slides, 1):
+        title = slide.shapes.title
+        for shape in slide.shapes:
+            if shape.has_text_frame if hasattr(shape, "has_text_frame") else False:
+                kind = "title" if title is not None and shape.shape_id == title.shape_id else \
+                    "footer" if shape.name == "Footer" else "body"
+            elif getattr(shape, "has_table", False):
+                kind = "table"
+            else:
+                kind = "diagram"
+            for rpr in shape._element.iter(f"{A}rPr"):
+                if rpr.get("sz"):
+                    yield i, kind, int(rpr.get("sz")) / 100
+
+
+def test_shipped_record_does_not_overflow(prs):
+    assert overflows(prs) == []
+
+
+def test_minimum_type_sizes(prs):
+    minimum = {"title": 28, "body": 16, "table": 12, "diagram": 12, "footer": 12}
+    for i, kind, size in font_sizes(prs):
+        assert size >= minimum[kind], f"slide {i}: {kind} text at {size} pt"
+
+
+def _bullets(slide) -> int:
+    return sum(1 for p in slide.shapes._spTree.iter(f"{A}p")
+               if p.find(f"{A}pPr/{A}buChar") is not None)
+
+
+def test_at_most_six_bullets_per_column(prs):
+    for i, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if getattr(shape, "has_text_frame", False):
+                n = sum(1 for p in shape._element.iter(f"{A}p") if p.find(f"{A}pPr/{A}buChar") is not None)
+                assert n <= 6, f"slide {i}: {n} bullets in one box"
+
+
+def long_record() -> dict:
+    data = _record()
+    long = ("This sentence is deliberately long so that the slide has to shrink its text and then continue "
+            "on another slide, as a presenter with a wordy record would need. ")
+    data["question"]["rationale"] = long * 4
+    data["conclusions"]["key_messages"] = [f"Message {i}: " + long * 2 for i in range(5)]
+    data["discussion_questions"] = [f"Question {i}: " + long for i in range(12)]
+    data["appraisal"]["strengths"] = [f"Strength {i}: " + long for i in range(12)]
+    data["appraisal"]["limitations"] = [f"Limitation {i}: " + long for i in range(12)]
+    for key in ("randomization", "deviations", "missing_data", "measurement", "selection", "overall"):
+        data["appraisal"]["rob2"][key]["support"] = long * 4
+    base = data["outcomes"][0]
+    extra = []
+    for i in range(14):
+        o = copy.deepcopy(base)
+        o["id"] = f"secondary-{i}"
+        o["primary"] = False
+        o["label"] = f"Secondary outcome {i} with a long descriptive label about joint damage and remission"
+        extra.append(o)
+    for i in range(6):
+        o = copy.deepcopy(data["outcomes"][1])
+        o["id"] = f"primary-extra-{i}"
+        o["label"] = f"Primary outcome {i}: " + long
+        extra.append(o)
+    data["outcomes"] = data["outcomes"] + extra
+    data["harms"] = [dict(copy.deepcopy(data["harms"][0]), label=f"Harm {i}: {long}") for i in range(12)]
+    data["funding"] = long * 6
+    return data
+
+
+@pytest.fixture(scope="module")
+def long_prs():
+    return Presentation(io.BytesIO(render_deck(_report(long_record()))))
+
+
+def test_long_record_continues_on_more_slides(long_prs):
+    names = titles(long_prs)
+    for kind in ("Primary outcomes", "Secondary outcomes and harms", "Strengths and limitations", "Discussion",
+                 "Key conclusions", "Appraisal: risk of bias (RoB 2)"):
+        assert kind in names
+        assert f"{kind} (cont.)" in names, f"no continuation of {kind}"
+
+
+def test_long_record_never_overflows(long_prs):
+    assert overflows(long_prs) == []
+    w, h = long_prs.slide_width, long_prs.slide_height
+    for i, shape in _boxes(long_prs):
+        assert shape.left + shape.width <= w + 1 and shape.top + shape.height <= h + 1, (i, shape.name)
+
+
+def test_long_record_keeps_minimum_sizes_and_bullet_limit(long_prs):
+    minimum = {"title": 28, "body": 16, "table": 12, "diagram": 12, "footer": 12}
+    for i, kind, size in font_sizes(long_prs):
+        assert size >= minimum[kind], f"slide {i}: {kind} text at {size} pt"
+    for i, slide in enumerate(long_prs.slides, 1):
+        for shape in slide.shapes:
+            if getattr(shape, "has_text_frame", False):
+                n = sum(1 for p in shape._element.iter(f"{A}p") if p.find(f"{A}pPr/{A}buChar") is not None)
+                assert n <= 6, f"slide {i}: {n} bullets in one box"
+
+
+def test_long_record_keeps_every_discussion_question(long_prs):
+    text = " ".join(slide_text(s) for s, t in zip(long_prs.slides, titles(long_prs)) if t.startswith("Discussion"))
+    for i in range(12):
+        assert f"Question {i}:" in text
+
+
+# --- content the record lacks ----------------------------------------------------
+
+def test_slides_without_content_are_left_out():
+    data = _record()
+    for key in ("flow", "appraisal", "harms", "outcomes_note", "discussion_questions"):
+        data.pop(key, None)
+    data["conclusions"].pop("open_questions", None)
+    data["outcomes"] = [o for o in data["outcomes"] if o["primary"]]
+    names = titles(Presentation(io.BytesIO(render_deck(_report(data)))))
+    for gone in ("Participant flow", "Secondary outcomes and harms", "Appraisal: risk of bias (RoB 2)",
+                 "Strengths and limitations", "Discussion"):
+        assert gone not in names
+    assert "Primary outcomes" in names and "Key conclusions" in names
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeFinding:
+    severity: str
+    message: str
+    fields: tuple = ()
+    detail: str | None = None
+
+
+def test_checking_the_numbers_lists_warnings_with_notes(report):
+    findings = (FakeFinding("warning", "64 of 76 is 84%, not the reported 85%", ("outcomes[0].results[0]",),
+                            "The denominator may be those analysed."),
+                FakeFinding("info", "An informational remark that is not a warning"))
+    r = dataclasses.replace(report, findings=findings,
+                            content=dataclasses.replace(report.content, notes=("A reader-facing note.",)))
+    deck = Presentation(io.BytesIO(render_deck(r)))
+    names = titles(deck)
+    slide = deck.slides[names.index("Checking the numbers")]
+    text = slide_text(slide)
+    assert "64 of 76 is 84%, not the reported 85%" in text
+    assert "informational remark" not in text
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "The denominator may be those analysed." in notes and "outcomes[0].results[0]" in notes
+    assert "A reader-facing note." in notes
+    quiet = dataclasses.replace(report, findings=(), content=dataclasses.replace(report.content, notes=()))
+    assert "Checking the numbers" not in titles(Presentation(io.BytesIO(render_deck(quiet))))
+
+
+# --- the template ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def template_prs(report):
+    return Presentation(io.BytesIO(render_deck(report, template=TEMPLATE)))
+
+
+def test_template_layouts_size_and_theme_are_used(template_prs):
+    tpl = Presentation(str(TEMPLATE))
+    names = {l.name for l in tpl.slide_layouts}
+    assert all(n.startswith("Inst ") for n in names)
+    for slide in template_prs.slides:
+        assert slide.slide_layout.name in names
+    assert template_prs.slides[0].slide_layout.name == "Inst Cover"
+    used = {s.slide_layout.name for s in template_prs.slides}
+    assert {"Inst Cover", "Inst Heading Only"} <= used
+    assert (template_prs.slide_width, template_prs.slide_height) == (tpl.slide_width, tpl.slide_height)
+    assert "Institution template: delete me" not in " ".join(titles(template_prs))
+    # Text outside diagrams takes the template's theme font: no typeface forced on it.
+    for slide in template_prs.slides:
+        for shape in slide.shapes:
+            if getattr(shape, "has_text_frame", False):
+                assert shape._element.find(f".//{A}latin") is None, shape.name
+
+
+def test_template_deck_fits_and_has_notes(template_prs):
+    for i, slide in enumerate(template_prs.slides, 1):
+        assert slide.notes_slide.notes_text_frame.text.strip(), i
+    w, h = template_prs.slide_width, template_prs.slide_height
+    for i, shape in _boxes(template_prs):
+        assert shape.left + shape.width <= w + 1 and shape.top + shape.height <= h + 1, (i, shape.name)
+    assert overflows(template_prs) == []
+
+
+# --- reproducibility -----------------------------------------------------------------
+
+def test_reproducible_with_source_date_epoch(monkeypatch, report):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = render_deck(report)
+    second = render_deck(report)
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert z.namelist()[0] == "[Content_Types].xml"
+    props = Presentation(io.BytesIO(first)).core_properties
+    assert props.created.year == 2023 and props.modified == props.created and props.revision == 1
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert render_deck(report) != first
+
+
+# --- LibreOffice ------------------------------------------------------------------------
+
+def test_libreoffice_converts_one_page_per_slide(tmp_path, deck_bytes, prs):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        print("soffice not installed: skipping the LibreOffice conversion")
+        pytest.skip("soffice (LibreOffice) is not installed")
+    from pypdf import PdfReader
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(deck_bytes)
+    profile = Path("/tmp") / f"deck-test-lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        f"-env:UserInstallation=file://{profile}", str(deck)],
+                       check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = tmp_path / "deck.pdf"
+    assert pdf.is_file(), "LibreOffice produced no PDF"
+    assert len(PdfReader(str(pdf)).pages) == len(prs.slides)
