@@ -141,7 +141,8 @@ def test_czp_primary_outcome_analysis(imported):
     measure = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
     analysis = measure["analyses"][0]
     first = study.outcomes[0]
-    assert first.primary and first.label == measure["title"] and first.timepoint == measure["timeFrame"]
+    assert first.primary and first.timepoint == measure["timeFrame"] == "Week 52"
+    assert f"{first.label} at {first.timepoint}" == measure["title"]  # the time frame is not said twice
     effect = first.effect
     assert effect.measure == "odds ratio"
     assert effect.estimate == float(analysis["paramValue"]) == 15.231
@@ -166,7 +167,8 @@ def test_czp_outcomes_with_analyses_first_and_the_rest_summarised(imported):
     measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
     assert sum(m["type"] == "PRIMARY" for m in measures) == 11
     analysed = [m["title"] for m in measures if m.get("analyses")]
-    assert [o.label for o in study.outcomes[: len(analysed)]] == \
+    full = [f"{o.label} at {o.timepoint}" if o.timepoint.startswith("Week") else o.label for o in study.outcomes]
+    assert full[: len(analysed)] == \
         [m["title"] for m in measures if m.get("analyses") and m["type"] == "PRIMARY"] + \
         [m["title"] for m in measures if m.get("analyses") and m["type"] != "PRIMARY"]
     assert [o.primary for o in study.outcomes].count(True) == 2
@@ -249,7 +251,7 @@ def test_unreadable_numbers_are_not_reported_never_zero():
     placebo_gid = cell["groupId"]
     result = import_ctgov_data(data, "mutated.json")
     study = _check(result.yaml_text).study
-    outcome = next(o for o in study.outcomes if o.label == background["title"])
+    outcome = next(o for o in study.outcomes if background["title"].startswith(o.label))
     arm = {"OG000": "placebo", "OG001": "czp-200-mg-q2w"}[placebo_gid]
     r = next(r for r in outcome.results if r.arm == arm)
     assert r.events == NOT_REPORTED and known(r.events) is None
@@ -274,10 +276,10 @@ def test_one_sided_interval_and_unmappable_analysis_are_left_out_with_warnings()
     measures[1]["analyses"][0]["paramType"] = "Slope"
     result = import_ctgov_data(data, "mutated.json")
     study = _check(result.yaml_text).study
-    first = next(o for o in study.outcomes if o.label == measures[0]["title"])
+    first = next(o for o in study.outcomes if measures[0]["title"].startswith(o.label) and o.timepoint == "Week 52")
     assert first.effect.ci is None and first.effect.estimate == 15.231
     assert any("one-sided" in w for w in result.warnings)
-    second = next(o for o in study.outcomes if o.label == measures[1]["title"])
+    second = next(o for o in study.outcomes if measures[1]["title"].startswith(o.label) and o.timepoint == "Week 12")
     assert second.effect is None
     assert "analysis not used: Slope (no matching effect measure)" in result.yaml_text
     assert any("Slope" in w for w in result.warnings)

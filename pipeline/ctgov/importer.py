@@ -48,8 +48,8 @@ SCHEMA_COMMENT = "yaml-language-server: $schema=../schema/study-record.schema.js
 MAX_ARMS = 6
 MAX_ITEMISED = 16          # outcome rows itemised; the rest go to outcomes_note
 MAX_ROWS_PER_MEASURE = 8   # a measure with more rows (classes x groups) is summarised
-MAX_INCLUSION = 6
-MAX_EXCLUSION = 4
+MAX_INCLUSION = 5
+MAX_EXCLUSION = 3
 
 TODO_BOTTOM_LINE = "TODO: one plain-language sentence"
 TODO_KEY_MESSAGE = "TODO: 3 to 5 key messages, each with its numbers"
@@ -598,7 +598,7 @@ class _Importer:
                     if all(g.get("id") not in col.values() for _, col in columns)]
         ptype = str(om.get("paramType") or "").upper()
         unit_of_measure = self.text(om.get("unitOfMeasure"), limit=200)
-        dispersion = str(om.get("dispersionType") or "")
+        dispersion = _dispersion(om.get("dispersionType"))
         shape = _shape(ptype, unit_of_measure or "")
         denoms = _denoms(om)
         classes = items(om, "classes")
@@ -613,12 +613,16 @@ class _Importer:
         if not table:
             table.append(("", {}, denoms))
         analyses = items(om, "analyses")
+        short_title = title  # the time frame is the outcome's timepoint; do not say it twice
+        frame = self.text(om.get("timeFrame"), limit=500)
+        if frame:
+            short_title = re.sub(rf"(?i)\s+(at|by)\s+{re.escape(frame)}\s*$", "", title) or title
         rows: list[Node] = []
         effect_used = False
         comparable = bool(columns) and shape is not None and bool(classes)
         for col_suffix, column in columns:
             for row_suffix, measurements, row_denoms in table:
-                label = title + "".join(f": {s}" for s in (col_suffix, row_suffix) if s)
+                label = short_title + "".join(f": {s}" for s in (col_suffix, row_suffix) if s)
                 row = Node(id=_outcome_id(title, om.get("timeFrame"), [col_suffix, row_suffix]), label=self.text(label))
                 row["primary"] = primary
                 if kind_word not in ("PRIMARY", "SECONDARY"):
@@ -710,13 +714,13 @@ class _Importer:
                 elif shape == "median" and value is not None:
                     r["median"] = value
                     low, high = parse_float(m.get("lowerLimit")), parse_float(m.get("upperLimit"))
-                    if "inter-quartile" in dispersion.lower() and low is not None and high is not None and low <= high:
+                    if "inter quartile" in dispersion.lower() and low is not None and high is not None and low <= high:
                         r["iqr"] = [low, high]
             if m and shape is None and value is not None:
                 details.append(f"{arm.short or arm.label} {number_text(value)}")
             spread_text = _spread_text(m, dispersion)
             if spread_text and not (shape == "mean" and "standard deviation" in dispersion.lower()) \
-                    and not (shape == "median" and "inter-quartile" in dispersion.lower()):
+                    and not (shape == "median" and "inter quartile" in dispersion.lower()):
                 details.append(f"{arm.short or arm.label} {spread_text}")
             results.append(r)
         return results, values, details
@@ -790,6 +794,12 @@ class _Importer:
             effect.note("compares", f"registry: P value {an.get('pValue')!r} cannot be read")
         method = self.text(an.get("statisticalMethod"), limit=200)
         described = self.text(an.get("groupDescription") or an.get("estimateComment"), limit=400)
+        said = " ".join(str(an.get(k) or "") for k in ("groupDescription", "estimateComment", "statisticalComment",
+                                                        "pValueComment"))
+        if re.search(r"(?i)adjust|covariat|factors? for|stratif|including (the )?(score|value)s? at baseline|"
+                     r"baseline (score|value)s? as", said) or re.search(r"(?i)ancova|mantel|mmrm|mixed model", method or ""):
+            effect["adjusted"] = True
+            effect.note("adjusted", "registry: adjusted, going by the analysis method and description")
         if method:
             effect.note("measure", f"registry: {an.get('paramType')} by {method}")
         if described:
@@ -963,12 +973,12 @@ class _Importer:
                         unit = self.text(measure.get("unitOfMeasure"), limit=50) or "years"
                         if value is None:
                             continue
-                        disp = str(measure.get("dispersionType", "")).lower()
+                        disp = _dispersion(measure.get("dispersionType")).lower()
                         spread = parse_float(m.get("spread"))
                         low, high = m.get("lowerLimit"), m.get("upperLimit")
                         extra = (f" (SD {number_text(spread)})" if "standard deviation" in disp and spread is not None else
                                  f" (range {low} to {high})" if "range" in disp and low and high else
-                                 f" (IQR {low} to {high})" if "inter-quartile" in disp and low and high else "")
+                                 f" (IQR {low} to {high})" if "inter quartile" in disp and low and high else "")
                         parts.append(f"{'Mean' if ptype == 'MEAN' else 'Median'} age {number_text(value)}{extra} {unit}")
                     elif title.lower().startswith("sex") and str(cat.get("title", "")).lower() == "female":
                         women = parse_int(m.get("value"))
@@ -1041,6 +1051,12 @@ def _denoms(obj: dict) -> dict:
     lists = items(obj, "denoms")
     chosen = next((d for d in lists if str(d.get("units", "")).lower() == "participants"), lists[0] if lists else None)
     return {c.get("groupId"): c.get("value") for c in items(chosen, "counts")} if chosen else {}
+
+
+def _dispersion(value: Any) -> str:
+    """``STANDARD_DEVIATION`` or ``Standard Deviation`` -> ``Standard deviation``; IQR as ``Inter quartile range``."""
+    text = " ".join(str(value or "").replace("_", " ").replace("-", " ").split()).lower()
+    return text[:1].upper() + text[1:]
 
 
 def _spread_text(m: dict, dispersion: str) -> str | None:
