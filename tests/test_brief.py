@@ -237,9 +237,11 @@ def test_short_record_uses_larger_type():
     full = render_brief(prepare(load_study(RECORD)))
 
     def body_size(pdf: bytes) -> float:
+        """The size of the PICO labels, which are set in the body size."""
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            sizes = [round(ch["size"], 1) for ch in doc.pages[0].chars]
-        return max(set(sizes), key=sizes.count)
+            found = [w for w in doc.pages[0].extract_words(extra_attrs=["size"]) if w["text"] == "Population"]
+        assert found
+        return round(found[0]["size"], 2)
 
     assert body_size(lean) > body_size(full)
 
@@ -263,3 +265,20 @@ def test_study_model_validates_generated_records():
     d = copy.deepcopy(data())
     d["title"] = "x" * 300
     Study.model_validate(d)
+
+
+def test_lean_record_gets_the_design_diagram():
+    """With room to spare the design schema sits beside the question, its box text drawn from the layout."""
+    d = data()
+    for key in ("flow", "appraisal", "outcomes_note", "outcomes"):
+        d.pop(key)
+    pdf = render_brief(report_of(d))
+    text = pypdf_text(pdf)
+    assert "Trial design" in text
+    assert_contains(text, "Randomized 1:1, n = 200")
+    assert_contains(text, "Primary outcomes: none is marked primary in the record.")
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_shipped_record_without_diagram_still_names_the_design(brief):
+    assert_contains(pypdf_text(brief), "Randomized 1:1, parallel-group trial")

@@ -398,6 +398,8 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     label_head = "Primary outcome" + ("s" if len(rows) > 1 else "") + (f" at {common_time}" if common_time else "")
     header = [head(label_head)] + [head(name) for name in c.arm_names] + [head(effect_head), head(ci_head),
                                                                           head("P value")]
+    if not rows:     # only harms below the header: no outcome, effect, CI or P columns to name
+        header = [Cell()] + header[1:1 + n_arms] + [Cell(), Cell(), Cell()]
     body_rows: list[tuple[list[Cell], list[str], Block | None]] = []
     for r in rows:
         label = Cell([(r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else ""), "regular",
@@ -470,6 +472,13 @@ def results_block(report: Report, width: float, style: Style) -> Block:
         return block
 
     block = Block()
+    cell_pad = min(3.5, style.gap * 0.4)
+    if not body_rows:
+        block.add(paragraph("Primary outcomes: none is marked primary in the record.", width, size, style,
+                            colour=theme.MUTED))
+        if not harm_rows:
+            return block
+        block.space(cell_pad * 2)
     # Header row with arm swatches.
     hdr = layout_row(header, is_header=True)
     for j, name in enumerate(c.arm_names):
@@ -481,11 +490,6 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     block.add(hdr)
     block.space(3.0)
     block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.8))
-    cell_pad = min(3.5, style.gap * 0.4)
-    if not body_rows:
-        block.space(cell_pad)
-        block.add(paragraph("No outcome is marked primary in the record.", width, size, style, colour=theme.MUTED))
-        block.space(cell_pad)
     for i, (cells, sources, extra) in enumerate(body_rows):
         block.space(cell_pad)
         row = layout_row(cells)
@@ -493,7 +497,8 @@ def results_block(report: Report, width: float, style: Style) -> Block:
             # Under the label when that costs no more height than a line across the table.
             label = layout_row(cells[:1])
             inside = _row_extra(rows[i], widths[0] - pad - EXTRA_INDENT, style, sources[0], indent=0.0)
-            if inside is not None and max(row.height, label.height + 1.5 + inside.height) <= \
+            one_line = inside is not None and inside.height <= pitch(style.small, style) + 0.01
+            if one_line and max(row.height, label.height + 1.5 + inside.height) <= \
                     row.height + 1.5 + extra.height:
                 row.add(inside, EXTRA_INDENT, label.height + 1.5)
                 extra = None
@@ -506,7 +511,8 @@ def results_block(report: Report, width: float, style: Style) -> Block:
         if i < len(body_rows) - 1:
             block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
         _ = top
-    block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
+    if body_rows:
+        block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
     if harm_rows:
         block.space(cell_pad)
         group = Block()
@@ -851,25 +857,22 @@ def _diagram_makers() -> dict[str, Callable]:
     return makers
 
 
-def choose_diagram(report: Report, width: float, height: float, style: Style) -> Diagram | None:
-    """The preferred diagram that fits ``width`` × ``height`` at no less than the minimum text size."""
+def choose_diagram(report: Report, width: float, heights: list[float], style: Style) -> Diagram | None:
+    """The first diagram, in ``DIAGRAM_PREFERENCE`` order, that fits ``width`` × one of ``heights`` (tried
+    in order) with its text no smaller than the minimum size; None when none fits."""
     makers = _diagram_makers()
     for kind in DIAGRAM_PREFERENCE:
         make = makers.get(kind)
         if make is None:
             continue
-        try:
-            diagram = make(report.study, width, height, base_size=max(MIN_BODY, style.body - 1.0),
-                           min_size=MIN_BODY)
-        except LayoutError:
-            continue
-        except TypeError:
+        for height in heights:
             try:
-                diagram = make(report.study, width, height, base_size=style.body)
+                diagram = make(report.study, width, height, base_size=max(MIN_BODY, style.body - 1.0),
+                               min_size=MIN_BODY)
             except LayoutError:
                 continue
-        if diagram is not None and diagram.height <= height + 0.01 and diagram.width <= width + 0.01:
-            return diagram
+            if diagram is not None and diagram.height <= height + 0.01 and diagram.width <= width + 0.01:
+                return diagram
     return None
 
 
@@ -911,9 +914,9 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool = T
     diag_head = heading("Trial design", col, style)
     diagram = None
     if with_diagram:
-        diagram = choose_diagram(report, col, max(question.height, 180.0) - diag_head.height, style)
-        if diagram is None:
-            diagram = choose_diagram(report, col, max(question_block(c, col, style).height, 240.0) * 1.3, style)
+        # As tall as the question beside it if it can be, else somewhat taller.
+        diagram = choose_diagram(report, col, [max(question.height, 180.0) - diag_head.height,
+                                               max(question_block(c, col, style).height, 240.0) * 1.3], style)
     if diagram is not None and diagram.kind != "design":
         question = question_block(c, col, style, items)
     row_a = Block()
