@@ -8,20 +8,27 @@ Out: the PDF as bytes, always exactly one page; or ``LayoutError`` when the
 
 Reading order (what was studied → found → how sure → what it means):
 
-    header          acronym and title, citation, DOI and registry as links
+    header          acronym and title; citation with DOI and registry as links
     bottom line     tinted band, the most prominent text after the title
-    row A           | the question (PICO, setting, design) | design diagram (or flow) |
-    results         primary outcomes table (+ harms), recomputed values, notes
-    row C           | how sure: RoB 2, limitations, GRADE | what it means: key conclusions, authors |
-    footer          funding, interests, record id, tool version, build date
+    the question    | PICO, setting, design | design diagram (or flow) |, or, without a
+                    diagram, the PICO rows in two balanced columns and the design across
+    what was found  primary outcomes table (arms right-aligned, the shared measure, unit
+                    and time point in the header), recomputed values, harms per arm
+    lower half      two flowing, balanced columns: how sure (RoB 2 with symbol + word,
+                    "Checking the numbers" panel, limitations, GRADE), then what it means
+                    (key conclusions, the authors' conclusion)
+    footer          funding, interests, appraiser; record id, tool version, build date
 
-The grid is two equal columns with an 18 pt gutter inside 36–40 pt margins;
-the header, the band, the results table and the footer span both columns.
-Type shrinks in steps (``STEPS``: body 9 → 8.5 → 8 → 7.5 pt); the first step
-at which everything fits is used and spare height is shared out between the
-sections. Text is measured with the same DejaVu Sans metrics the PDF embeds
-(``layout.text``) and drawn line by line with ``drawString``: record text is
-never parsed as markup, and no line is ever wider than its column.
+The grid is two equal columns with a 16 pt gutter inside 30 pt side margins; the
+header, the band, the table and the footer span both. Type shrinks in steps
+(``attempts()``): with the diagram at body 9 → 8.5 → 8 pt, then without it at
+9 → 8.5 → 8 → 7.5 pt, then 7.5 pt with closer lines, then without the
+secondary-outcomes summary and the appraiser line. The first attempt that fits
+is used and spare height is shared out between the sections; when none fits,
+``LayoutError`` names the fields taking the most height and the overflow.
+Text is measured with the DejaVu Sans metrics the PDF embeds (``layout.text``)
+and drawn line by line with ``drawString``: record text is never parsed as
+markup, and no line is ever wider than its column.
 
 This is the only module of evidence-brief that imports reportlab.
 """
@@ -996,7 +1003,7 @@ def _too_long(page: Page, paper: str) -> LayoutError:
     return LayoutError(
         f"brief: the content does not fit on one {paper} page even with {page.style.body:g} pt body text: "
         f"it is {over:.0f} pt (about {lines:.0f} lines) too tall. The longest fields, with the height they take: "
-        + ", ".join(named) + ". Shorten them by about that much in total.")
+        + ", ".join(named) + f". Shorten them by about {over:.0f} pt in total.")
 
 
 def attempts() -> list[tuple[Style, bool]]:
