@@ -187,9 +187,25 @@ def split_para(p: Para, size: float, width: float, room: float, first: bool) -> 
     k = int((room - gap) // (s * LINE_HEIGHT))
     if k < 1 or k >= len(lines):
         return None
-    style = p.runs[0]
-    head = replace(p, runs=(replace(style, text=" ".join(lines[:k])),))
-    tail = replace(p, runs=(replace(style, text=" ".join(lines[k:])),), bullet=False, hang=p.bullet or p.hang, gap=0.0)
+    head_text, tail_text = " ".join(lines[:k]), " ".join(lines[k:])
+    if p.text == f"{head_text} {tail_text}":
+        # Keep each run's style (a bold lead-in, a link) on both sides of the cut.
+        cut = len(head_text)
+        head_runs, tail_runs, pos = [], [], 0
+        for run in p.runs:
+            start, end = pos, pos + len(run.text)
+            pos = end
+            if start < cut:
+                head_runs.append(replace(run, text=run.text[:cut - start]))
+            if end > cut + 1:
+                tail_runs.append(replace(run, text=run.text[max(cut + 1 - start, 0):]))
+        head_runs = [r for r in head_runs if r.text]
+        tail_runs = [r for r in tail_runs if r.text]
+    else:   # a word was broken across lines: keep the text, with the style of the longest run
+        style = max(p.runs, key=lambda r: len(r.text))
+        head_runs, tail_runs = [replace(style, text=head_text)], [replace(style, text=tail_text)]
+    head = replace(p, runs=tuple(head_runs))
+    tail = replace(p, runs=tuple(tail_runs), bullet=False, hang=p.bullet or p.hang, gap=0.0)
     return head, tail
 
 
@@ -379,7 +395,8 @@ def paginate(sections: list[Section], size: float, width: float, height: float) 
                     continue
                 if not (p.bullet and bullets_on_page() >= MAX_BULLETS):
                     parts = split_para(p, size, inner_w, height - used[0], False)
-                    if parts is not None and len(para_lines(p, size, inner_w)) > 3:
+                    # Split here only what could not fit a whole slide anyway; else move it over whole.
+                    if parts is not None and para_height(p, size, inner_w, True) > height - inset:
                         block.paras.append(parts[0])
                         used[0] = height
                         queue[0:1] = [parts[1]]
