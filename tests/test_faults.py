@@ -1,0 +1,337 @@
+"""Faults while building: the previous outputs survive and nothing partial is left behind.
+
+The output folder read-only, missing, or not a folder; a renderer raising after
+another succeeded; the disk filling up while writing; a build killed with
+SIGKILL or SIGTERM at various moments. After each: every output is byte for
+byte the previous file (or, only when the kill came during the final renames,
+the complete new file), no ``.tmp-*`` is left (after SIGKILL, the next build
+sweeps them), and the user sees a clear message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import atomic
+from pipeline.build import BuildOptions, build_record
+from pipeline.cli import main
+from pipeline.errors import LayoutError, RenderError
+
+HERE = Path(__file__).parent
+MINIMAL = HERE / "bad_records" / "_valid_minimal.yaml"
+STUDY = "minimal"
+OLD_EPOCH, NEW_EPOCH = "1600000000", "1700000000"   # different build dates: old and new bytes differ
+EXPECTED = {"brief.pdf", "deck.pptx"}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    if not root.exists():
+        return {}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def temporaries(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob(atomic.TEMP_PREFIX + "*")) if root.exists() else []
+
+
+@pytest.fixture
+def record(tmp_path) -> Path:
+    path = tmp_path / "minimal.yaml"
+    shutil.copyfile(MINIMAL, path)
+    return path
+
+
+def build_in_process(record: Path, out: Path, epoch: str, monkeypatch) -> dict[str, bytes]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    build_record(record, out)
+    return snapshot(out)
+
+
+@pytest.fixture
+def previous(record, tmp_path, monkeypatch) -> tuple[Path, dict[str, bytes]]:
+    """An output folder holding a complete earlier build (old build date)."""
+    out = tmp_path / "outputs"
+    files = build_in_process(record, out, OLD_EPOCH, monkeypatch)
+    assert EXPECTED <= {Path(f).name for f in files} and any(f.startswith(f"{STUDY}/figures/") for f in files)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NEW_EPOCH)
+    return out, files
+
+
+@pytest.fixture(scope="module")
+def new_files(tmp_path_factory) -> dict[str, bytes]:
+    """What a complete build with the new build date writes (to tell old, new and partial apart)."""
+    tmp = tmp_path_factory.mktemp("new")
+    record = tmp / "minimal.yaml"
+    shutil.copyfile(MINIMAL, record)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", NEW_EPOCH)
+        build_record(record, tmp / "out")
+    return snapshot(tmp / "out")
+
+
+def test_old_and_new_builds_differ(previous, new_files):
+    """Otherwise "still the previous bytes" would prove nothing below."""
+    _, old = previous
+    assert set(old) == set(new_files)
+    assert old[f"{STUDY}/brief.pdf"] != new_files[f"{STUDY}/brief.pdf"]
+
+
+# --- the output folder --------------------------------------------------------------
+
+def test_missing_output_folder_is_created(record, tmp_path, capsys):
+    out = tmp_path / "not" / "yet" / "there"
+    assert main(["build", str(record), "--out", str(out)]) == 0
+    files = snapshot(out)
+    assert {f"{STUDY}/brief.pdf", f"{STUDY}/deck.pptx"} <= set(files)
+    assert files[f"{STUDY}/brief.pdf"].startswith(b"%PDF-") and files[f"{STUDY}/deck.pptx"].startswith(b"PK")
+    assert temporaries(out) == []
+    assert f"wrote {out / STUDY / 'brief.pdf'}" in capsys.readouterr().out
+
+
+def _make_read_only(folder: Path) -> list[Path]:
+    """Make ``folder`` and its subfolders unwritable even for root (chattr +i); return what to undo."""
+    dirs = [folder, *(p for p in folder.rglob("*") if p.is_dir())]
+    for d in dirs:
+        d.chmod(0o555)
+    probe = folder / ".probe"
+    try:
+        probe.touch()
+    except OSError:
+        return dirs           # chmod was enough (not root)
+    probe.unlink()
+    if shutil.which("chattr"):
+        for d in dirs:
+            subprocess.run(["chattr", "+i", str(d)], capture_output=True)
+        try:
+            probe.touch()
+        except OSError:
+            return dirs
+        probe.unlink()
+        for d in dirs:
+            subprocess.run(["chattr", "-i", str(d)], capture_output=True)
+    for d in dirs:
+        d.chmod(0o755)
+    pytest.skip("cannot make a folder read-only here (root without chattr +i support)")
+
+
+def _undo_read_only(dirs: list[Path]) -> None:
+    for d in dirs:
+        if shutil.which("chattr"):
+            subprocess.run(["chattr", "-i", str(d)], capture_output=True)
+        d.chmod(0o755)
+
+
+def test_read_only_output_folder_keeps_previous_files(record, previous, capsys):
+    out, old = previous
+    dirs = _make_read_only(out / STUDY)
+    try:
+        status = main(["build", str(record), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert status == 1, err
+        assert "cannot write" in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+        assert snapshot(out) == old
+        assert temporaries(out) == []
+    finally:
+        _undo_read_only(dirs)
+
+
+def test_output_root_that_is_a_file(record, tmp_path, capsys):
+    out = tmp_path / "outputs"
+    out.write_bytes(b"not a folder")
+    assert main(["build", str(record), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+    assert out.read_bytes() == b"not a folder"
+
+
+def test_output_file_replaced_by_a_folder(record, previous, capsys):
+    """A destination that cannot be replaced (a folder named deck.pptx): nothing else changes either."""
+    out, old = previous
+    (out / STUDY / "deck.pptx").unlink()
+    (out / STUDY / "deck.pptx").mkdir()
+    (out / STUDY / "deck.pptx" / "keep").write_bytes(b"x")
+    before = snapshot(out)
+    assert main(["build", str(record), "--out", str(out)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    after = snapshot(out)
+    assert temporaries(out) == []
+    # What was renamed before the failure is the complete new file; the rest is untouched.
+    for name, data in after.items():
+        assert data == before[name] or data != before[name] and name.endswith((".pdf", ".svg", ".png"))
+    assert after[f"{STUDY}/deck.pptx/keep"] == b"x"
+
+
+# --- failures while rendering and writing -------------------------------------------
+
+@pytest.mark.parametrize("error, status, words", [
+    (RuntimeError("renderer bug"), 70, "internal error: RuntimeError: renderer bug"),
+    (LayoutError("figures: cannot lay out flow"), 2, "figures: cannot lay out flow"),
+    (RenderError("figures: backend failed"), 1, "figures: backend failed"),
+    (KeyboardInterrupt(), 130, "interrupted"),
+])
+def test_renderer_raises_after_others_succeeded(record, previous, monkeypatch, capsys, error, status, words):
+    import pipeline.render.deck as deck
+    import pipeline.render.figures as figures
+    import pipeline.render.pdf as pdf
+
+    out, old = previous
+    calls = []
+    real_brief, real_deck = pdf.render_brief, deck.render_deck
+
+    def brief(*a, **k):
+        calls.append("brief")
+        return real_brief(*a, **k)
+
+    def deck_(*a, **k):
+        calls.append("deck")
+        return real_deck(*a, **k)
+
+    def boom(*a, **k):
+        calls.append("figures")
+        raise error
+
+    monkeypatch.setattr(pdf, "render_brief", brief)
+    monkeypatch.setattr(deck, "render_deck", deck_)
+    monkeypatch.setattr(figures, "render_figures", boom)
+    monkeypatch.delenv("EVIDENCE_BRIEF_DEBUG", raising=False)
+
+    assert main(["build", str(record), "--out", str(out)]) == status
+    err = capsys.readouterr().err
+    assert calls == ["brief", "deck", "figures"]          # two renderers succeeded first
+    assert words in err and "Traceback" not in err
+    assert snapshot(out) == old
+    assert temporaries(out) == []
+
+
+@pytest.mark.parametrize("fail_at", [1, 3, 6])
+def test_disk_full_while_writing_keeps_previous_files(record, previous, monkeypatch, capsys, fail_at):
+    out, old = previous
+    real_fsync, count = os.fsync, [0]
+
+    def fsync(fd):
+        count[0] += 1
+        if count[0] == fail_at:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    assert main(["build", str(record), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert count[0] == fail_at
+    assert snapshot(out) == old
+    assert temporaries(out) == []
+
+
+def test_stale_temporaries_are_swept_by_the_next_build(record, previous, new_files):
+    out, _ = previous
+    stale = [out / STUDY / ".tmp-brief.pdf.k1ll3d", out / STUDY / "figures" / ".tmp-flow.svg.abc123"]
+    for s in stale:
+        s.write_bytes(b"half a file")
+    build_record(record, out)
+    assert temporaries(out) == []
+    assert snapshot(out) == new_files
+
+
+# --- killed builds (a real process) ---------------------------------------------------
+
+def _start(record: Path, out: Path) -> subprocess.Popen:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=NEW_EPOCH)
+    env.pop("EVIDENCE_BRIEF_DEBUG", None)
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(record), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def _kill_when_writing(proc: subprocess.Popen, folder: Path, sig: int, timeout: float = 60) -> bool:
+    """Send ``sig`` as soon as a temporary appears in ``folder``; True if one was seen in time."""
+    deadline = time.monotonic() + timeout
+    roots = [folder, folder / "figures"]
+    while time.monotonic() < deadline and proc.poll() is None:
+        for root in roots:
+            try:
+                with os.scandir(root) as it:
+                    if any(e.name.startswith(atomic.TEMP_PREFIX) for e in it):
+                        proc.send_signal(sig)
+                        return True
+            except FileNotFoundError:
+                pass
+    return False
+
+
+def _check_old_or_new(out: Path, old: dict, new: dict) -> dict[str, bytes]:
+    """Every output is complete: byte for byte the previous file or the new one. Returns non-temporaries."""
+    files = {k: v for k, v in snapshot(out).items() if not Path(k).name.startswith(atomic.TEMP_PREFIX)}
+    assert set(files) == set(old)
+    for name, data in files.items():
+        assert data in (old[name], new[name]), f"{name} is neither the previous nor the new file"
+    return files
+
+
+def test_sigkill_during_a_build(record, previous, new_files, monkeypatch):
+    out, old = previous
+    # Killed before anything is written (the imports alone take longer): exactly the previous files.
+    proc = _start(record, out)
+    time.sleep(0.05)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(out) == old
+
+    # Killed at a few points of a build, and the moment the first temporary appears.
+    started = time.monotonic()
+    proc = _start(record, out)
+    _, stderr = proc.communicate(timeout=120)
+    duration = time.monotonic() - started
+    assert proc.returncode == 0, stderr.decode()
+    assert _check_old_or_new(out, old, new_files) == new_files
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", OLD_EPOCH)
+    build_record(record, out)                       # back to the old files
+    assert snapshot(out) == old
+
+    killed_while_writing = False
+    for mode in (0.5, 0.8, "writing"):
+        proc = _start(record, out)
+        if mode == "writing":
+            seen = _kill_when_writing(proc, out / STUDY, signal.SIGKILL)
+        else:
+            time.sleep(mode * duration)
+            proc.kill()
+            seen = False
+        proc.communicate(timeout=60)
+        killed_while_writing |= seen and proc.returncode == -signal.SIGKILL
+        _check_old_or_new(out, old, new_files)
+        # The next build sweeps whatever the killed one left, and completes.
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", OLD_EPOCH)
+        build_record(record, out)
+        assert temporaries(out) == []
+        assert snapshot(out) == old
+    assert killed_while_writing, "no kill landed while temporaries existed (poll too slow?)"
+
+
+def test_sigterm_during_a_build_removes_its_temporaries(record, previous, new_files):
+    out, old = previous
+    proc = _start(record, out)
+    time.sleep(0.05)
+    proc.terminate()
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGTERM
+    assert snapshot(out) == old
+
+    proc = _start(record, out)
+    seen = _kill_when_writing(proc, out / STUDY, signal.SIGTERM)
+    stderr = proc.communicate(timeout=60)[1].decode()
+    assert seen, "the build finished before a temporary was seen"
+    assert proc.returncode in (-signal.SIGTERM, 0), stderr
+    assert "Traceback" not in stderr
+    assert temporaries(out) == []                   # cleaned by the handler, no sweep needed
+    _check_old_or_new(out, old, new_files)
