@@ -92,6 +92,7 @@ class Finding:
     message: str
     fields: tuple[str, ...] = ()
     detail: str = ""
+    fragment: str = ""   # the arithmetic alone, e.g. "64/76 is 84% (reported 85%)", for grouped reader notes
 
     def __str__(self) -> str:
         where = f" {', '.join(self.fields)}:" if self.fields else ""
@@ -286,8 +287,9 @@ class _Audit:
         self.findings: list[Finding] = []
         self.derived: dict[str, tuple[str, ...]] = {}
 
-    def add(self, severity: Severity, code: str, message: str, fields: Iterable[str], detail: str = "") -> None:
-        self.findings.append(Finding(severity, code, message, tuple(fields), detail))
+    def add(self, severity: Severity, code: str, message: str, fields: Iterable[str], detail: str = "",
+            fragment: str = "") -> None:
+        self.findings.append(Finding(severity, code, message, tuple(fields), detail, fragment))
 
     # --- participant flow ---------------------------------------------------
 
@@ -411,7 +413,8 @@ class _Audit:
                          [f_percent, f_events, f_total],
                          f"{events}/{total} = {_num(actual, 2)}%, which does not round to the reported "
                          f"{_pct(percent)}. Either a count or the percentage was mistyped in the record or the "
-                         f"paper, or the percentage rests on another denominator (for example imputed data).")
+                         f"paper, or the percentage rests on another denominator (for example imputed data).",
+                         f"{events}/{total} is {_num(actual, decimals(percent))}% (reported {_pct(percent)})")
             elif events is None and percent is not None:
                 if not any(percent_fits(e, total, percent) for e in range(total + 1)):
                     self.add("warning", "percent-mismatch",
@@ -466,7 +469,9 @@ class _Audit:
                  [f_percent, reference.field],
                  detail + ". The percentages probably rest on another analysis population (for example those "
                           "with an outcome assessment at that visit, or imputed data); the paper's tables or "
-                          "methods should say which.")
+                          "methods should say which.",
+                 f"{events} of {reference.value} {reference.label} is {_num(actual, decimals(percent))}% "
+                 f"(reported {_pct(percent)})")
         return None
 
     # --- effects --------------------------------------------------------------
@@ -603,7 +608,9 @@ class _Audit:
                  fields,
                  detail + " A trial often reports an estimate adjusted for stratification factors or baseline "
                           "values, or from a model with imputed data; such an estimate need not equal the crude "
-                          "difference. The methods section should say which analysis the reported value comes from.")
+                          "difference. The methods section should say which analysis the reported value comes from.",
+                 f"{_short(outcome.label)}: reported {_given_signed(est) if not effect.is_ratio else _given(est)}, "
+                 f"crude {crude_text.rsplit(' = ', 1)[-1]}" if crude_text else "")
 
     def check_ci_p(self, i: int, outcome: Outcome, effect: Effect) -> None:
         base = ("outcomes", i, "effect")
@@ -705,13 +712,6 @@ class _Audit:
             out.append(f"{_signed(pk.value, 0)} per 1,000 ({lvl}% CI {_signed(pk.lower, 0)} to {_signed(pk.upper, 0)}) {mark}")
             if higher_is_better is not None:
                 out.append(f"{stats.nnt(rd, higher_is_better=higher_is_better).format()} {mark}")
-            out.append(f"RD {_signed(rd.value * 100, 1)} percentage points ({lvl}% CI {_signed(rd.lower * 100, 1)} "
-                       f"to {_signed(rd.upper * 100, 1)}) {mark}")
-            rr = stats.risk_ratio(e1, d1.n, e2, d2.n, level=level)
-            if rr is not None:
-                corrected = ", 0.5 added to each cell" if rr.corrected else ""
-                out.append(f"RR {_num(rr.value, 2)} ({lvl}% CI {_num(rr.lower, 2)} to {_num(rr.upper, 2)}{corrected}) {mark}")
-            out.append(f"risks {_num(100 * e1 / d1.n, 1)}% vs {_num(100 * e2 / d2.n, 1)}% {mark}")
         elif r1.percent is not None and r2.percent is not None:
             diff = _exact(r1.percent) - _exact(r2.percent)
             out.append(f"{_signed(float(diff) * 10, 0)} per 1,000 (from reported %, recomputed)")
@@ -874,8 +874,33 @@ def run_audit(checked_or_study) -> AuditResult:
     audit = _Audit(study)
     audit.run()
     findings = tuple(sorted(audit.findings, key=lambda f: _RANK[f.severity]))
-    notes = tuple(f.message for f in findings if f.severity == "warning")
-    return AuditResult(findings, dict(audit.derived), notes)
+    return AuditResult(findings, dict(audit.derived), reader_notes(findings))
+
+
+_NOTE_LEADS = {
+    "percent-denominator": ("Reported percentages do not match the counts in the participant flow: ",
+                            ". The paper's denominators are not in the record."),
+    "percent-mismatch": ("Reported percentages do not match the counts: ", "."),
+    "effect-vs-crude": ("Reported effects differ from the crude differences of the reported percentages (",
+                        "); the paper may report adjusted estimates."),
+}
+
+
+def reader_notes(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """Short notes for readers: one per kind of warning, the arithmetic listed, in first-seen order."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.severity == "warning":
+            key = f.code if f.fragment and f.code in _NOTE_LEADS else f"{f.code}#{len(groups)}"
+            groups.setdefault(key, []).append(f)
+    notes = []
+    for key, items in groups.items():
+        if key in _NOTE_LEADS:
+            lead, tail = _NOTE_LEADS[key]
+            notes.append(lead + "; ".join(f.fragment for f in items) + tail)
+        else:
+            notes.extend(f.message for f in items)
+    return tuple(notes)
 
 
 def format_findings(path: Union[str, Path], findings: Iterable[Finding]) -> str:

@@ -95,7 +95,8 @@ def _each_record(paths: list[Path], action) -> int:
         try:
             action(path)
         except RecordError as exc:
-            print(str(exc), file=sys.stderr)
+            if exc.problems:
+                print(str(exc), file=sys.stderr)
             status = max(status, exc.exit_status)
     return status
 
@@ -138,6 +139,8 @@ def _audit(args) -> int:
     def one(path: Path) -> None:
         result = run_audit(load_study(path))
         print(format_findings(path, result.findings))
+        if result.errors:
+            raise RecordError([])  # the findings above name the fields; exit 2 like any invalid record
 
     return _each_record(args.records, one)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .audit import errors_as_record_error, run_audit
 from .content import Content, build_content
 from .errors import Problem
 from .model import Study
@@ -27,15 +28,9 @@ class Report:
 
 def prepare(checked: Checked) -> Report:
     """Audit the study and format its content. Raises ``RecordError`` for impossible numbers."""
-    findings: tuple = ()
-    derived: dict[str, tuple[str, ...]] = {}
-    notes: tuple[str, ...] = ()
-    try:
-        from . import audit
-    except ImportError:  # pragma: no cover - the audit module is optional while it is being built
-        audit = None
-    if audit is not None and hasattr(audit, "run_audit"):
-        result = audit.run_audit(checked)
-        findings, derived, notes = tuple(result.findings), dict(result.derived), tuple(result.notes)
-    content = build_content(checked.study, derived=derived, notes=notes)
-    return Report(checked.study, content, tuple(checked.warnings), findings, checked.file)
+    result = run_audit(checked)
+    error = errors_as_record_error(result, checked.file)
+    if error is not None:
+        raise error
+    content = build_content(checked.study, derived=dict(result.derived), notes=tuple(result.notes))
+    return Report(checked.study, content, tuple(checked.warnings), tuple(result.findings), checked.file)

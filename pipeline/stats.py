@@ -142,7 +142,9 @@ class NNT:
         elif self.crosses_infinity:
             interval = f"{first} to ∞ to {second}"
         else:
-            interval = f"{first} to {second}"
+            # Both limits on one side: plain numbers, smaller first, e.g. "NNTH 10 (95% CI 5 to 48)".
+            low, high = sorted((_round_up(self.lower), _round_up(self.upper)))
+            interval = f"{low} to {high}"
         return f"{point} ({_percent(self.level)}% CI {interval})"
 
 

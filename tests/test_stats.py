@@ -401,11 +401,11 @@ def test_nnt_significant_benefit_and_harm():
     assert benefit.lower == pytest.approx(1 / rd.upper)
     assert benefit.upper == pytest.approx(1 / rd.lower)
     lo, hi = math.ceil(1 / rd.upper), math.ceil(1 / rd.lower)
-    assert benefit.format() == f"NNTB 4 (95% CI NNTB {lo} to NNTB {hi})"
+    assert benefit.format() == f"NNTB 4 (95% CI {lo} to {hi})"
     harm = nnt(rd, higher_is_better=False)
     assert harm.kind == harm.lower_kind == harm.upper_kind == "NNTH"
     # Altman's order (inverted and exchanged limits): nearer "no effect" first.
-    assert harm.format() == f"NNTH 4 (95% CI NNTH {hi} to NNTH {lo})"
+    assert harm.format() == f"NNTH 4 (95% CI {lo} to {hi})"
 
 
 def test_nnt_zero_risk_difference_is_infinite():
@@ -430,10 +430,10 @@ def test_nnt_limit_exactly_zero_and_degenerate_interval():
 def test_nnt_rounding_ignores_floating_point_noise():
     rd = 0.3 - 0.2  # 0.09999999999999998, so 1/rd = 10.000000000000002
     got = nnt(Estimate(rd, 0.05, 0.2, 0.95, "given"), higher_is_better=True)
-    assert got.format() == "NNTB 10 (95% CI NNTB 5 to NNTB 20)"
+    assert got.format() == "NNTB 10 (95% CI 5 to 20)"
     # Genuine fractions still round up.
     up = nnt(Estimate(0.3, 0.21, 0.39, 0.95, "given"), higher_is_better=True)
-    assert up.format() == "NNTB 4 (95% CI NNTB 3 to NNTB 5)"
+    assert up.format() == "NNTB 4 (95% CI 3 to 5)"
 
 
 def test_nnt_requires_direction():
