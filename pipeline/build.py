@@ -36,6 +36,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     findings: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # the audit's observations, as shown to readers
 
 
 def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, bytes]:
@@ -62,4 +63,5 @@ def build_record(path: str | Path, out_root: str | Path, options: BuildOptions =
     sweep_temporaries(folder)
     targets = {folder / name: data for name, data in files.items()}
     write_files(targets)
-    return BuildResult(checked.study.id, sorted(targets), list(checked.warnings), list(report.findings))
+    return BuildResult(checked.study.id, sorted(targets), list(checked.warnings), list(report.findings),
+                       list(report.content.notes))

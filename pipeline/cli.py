@@ -122,9 +122,10 @@ def _build(args) -> int:
     def one(path: Path) -> None:
         result = build_record(path, args.out, options)
         _print_warnings(result.warnings)
-        for finding in result.findings:
-            if getattr(finding, "severity", "") == "warning":
-                print(f"note: {path}: {finding}", file=sys.stderr)
+        for note in result.notes:
+            print(f"note: {path}: {note}", file=sys.stderr)
+        if result.notes:
+            print(f"note: {path}: details and fields: evidence-brief audit {path}", file=sys.stderr)
         for written in result.written:
             if written.suffix in (".pdf", ".pptx"):
                 print(f"wrote {written}")
