@@ -1,0 +1,59 @@
+"""The command line as a thin layer: exit statuses, one line per problem, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pipeline.cli import main
+
+from conftest import SHIPPED
+
+
+def test_validate_shipped_record(capsys):
+    assert main(["validate", str(SHIPPED)]) == 0
+    assert "valid (imagine-ra)" in capsys.readouterr().out
+
+
+def test_validate_reports_every_invalid_file_and_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    assert main(["validate", str(SHIPPED), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert "valid (imagine-ra)" in captured.out
+    assert captured.err.startswith(f"{bad}:")
+    assert "Traceback" not in captured.err
+
+
+def test_build_only_brief_writes_only_the_brief(tmp_path, capsys):
+    assert main(["build", str(SHIPPED), "--out", str(tmp_path), "--only", "brief"]) == 0
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == ["imagine-ra/brief.pdf"]
+    err = capsys.readouterr().err
+    assert "64 of 76 who completed is 84% (reported 85%)" in err
+
+
+def test_build_with_missing_template_is_one_line(tmp_path, capsys):
+    status = main(["build", str(SHIPPED), "--out", str(tmp_path), "--template", str(tmp_path / "none.pptx")])
+    assert status == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "none.pptx" in err
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_audit_prints_findings_and_exits_0(capsys):
+    assert main(["audit", str(SHIPPED)]) == 0
+    out = capsys.readouterr().out
+    assert "64 of 76 who completed is 84%, not the reported 85%" in out
+    assert out.strip().endswith("6 warnings, 2 notes")
+
+
+def test_usage_errors_exit_2_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "build"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "evidence-brief" in result.stderr
+
+
+def test_version():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("evidence-brief ")
