@@ -34,12 +34,29 @@ help: ## List the targets
 
 .PHONY: report
 report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
+	@if [ -s $(QUEUE) ]; then \
+	  records=$$(sort -u $(QUEUE)); rm -f $(QUEUE); \
+	  $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS); \
+	fi
 
 # One grouped rule per study: -j never runs a study's recipe twice, and a
-# study rebuilds only when its record, the package or the options change.
+# study is out of date only when its record, the package or the options change.
+# Under `make report` a stale study's recipe only queues it: the report recipe
+# then builds every queued study in one process (imports paid once, $(JOBS)
+# worker processes), which is much faster than a process per study. Asked for
+# directly (`make outputs/x/brief.pdf`), a study builds on its own.
+QUEUE := outputs/.queue
+JOBS   = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc),1))
+ifneq ($(filter report,$(MAKECMDGOALS)),)
+$(shell rm -f $(QUEUE))
+BUILD_STUDY = echo $(1) >> $(QUEUE)
+else
+BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS)
+endif
+
 define STUDY_RULE
 outputs/$(1)/brief.pdf outputs/$(1)/deck.pptx &: sources/$(1).yaml $(PACKAGE) $(OPTIONS_STAMP) $(TEMPLATE_DEP) | $(VENV)/.installed
-	@$(PY) -m pipeline build $$< --out outputs $(BUILD_FLAGS)
+	@$$(call BUILD_STUDY,$$<)
 endef
 $(foreach id,$(IDS),$(eval $(call STUDY_RULE,$(id))))
 
@@ -67,7 +84,7 @@ bench: $(VENV)/.installed ## Measure build times, memory and output sizes
 
 .PHONY: clean
 clean: ## Remove generated outputs (keeps the virtual environment)
-	rm -rf outputs/*/ outputs/.options
+	rm -rf outputs/*/ outputs/.options outputs/.queue
 
 .PHONY: distclean
 distclean: clean ## Remove outputs and the virtual environment

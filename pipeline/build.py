@@ -54,6 +54,16 @@ def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, 
     return files
 
 
+def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
+    """Import the renderers ``options`` needs (slow imports), e.g. once before forking workers."""
+    if "brief" in options.only:
+        from .render import pdf  # noqa: F401
+    if "deck" in options.only:
+        from .render import deck  # noqa: F401
+    if "figures" in options.only:
+        from .render import figures  # noqa: F401
+
+
 def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Validate ``path`` and write its outputs under ``out_root/<id>/``."""
     checked = load_study(path)

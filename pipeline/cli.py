@@ -6,7 +6,7 @@ error. Every ``EvidenceBriefError`` becomes its message lines; no traceback
 reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
 
     evidence-brief validate RECORD...
-    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--paper a4|letter] [--template FILE]
+    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--paper a4|letter] [--template FILE] [-j N]
     evidence-brief audit RECORD...
     evidence-brief schema [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
@@ -16,6 +16,7 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="build only this output (repeatable; default: all)")
     b.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
                    help="page size of the brief (default: a4, or $PAPER)")
+    b.add_argument("-j", "--jobs", type=int, default=1,
+                   help="build this many records at once, in worker processes (default: 1)")
     b.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
                    help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
 
@@ -113,24 +116,50 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import KINDS, BuildOptions, build_record
+    from .build import KINDS, BuildOptions
 
     if args.template is not None and not args.template.is_file():
         raise EvidenceBriefError(f"--template {args.template}: no such file")
     options = BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
+    jobs = max(1, min(args.jobs, len(args.records)))
+    work = functools.partial(_build_one, out=args.out, options=options)
+    if jobs == 1:
+        outcomes = map(work, args.records)
+    else:
+        import concurrent.futures
+        import multiprocessing
 
-    def one(path: Path) -> None:
-        result = build_record(path, args.out, options)
-        _print_warnings(result.warnings)
-        for note in result.notes:
-            print(f"note: {path}: {note}", file=sys.stderr)
-        if result.notes:
-            print(f"note: {path}: details and fields: evidence-brief audit {path}", file=sys.stderr)
-        for written in result.written:
-            if written.suffix in (".pdf", ".pptx"):
-                print(f"wrote {written}")
+        from .build import preload_renderers
+        preload_renderers(options)  # imported once, shared by the forked workers
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            outcomes = list(pool.map(work, args.records))
+    status = 0
+    for code, out, err in outcomes:
+        for line in err:
+            print(line, file=sys.stderr)
+        for line in out:
+            print(line)
+        status = max(status, code)
+    return status
 
-    return _each_record(args.records, one)
+
+def _build_one(path: Path, *, out: Path, options) -> tuple[int, list[str], list[str]]:
+    """Build one record; return (exit status, stdout lines, stderr lines) so parallel output never interleaves."""
+    from .build import build_record
+
+    try:
+        result = build_record(path, out, options)
+    except EvidenceBriefError as exc:
+        return exc.exit_status, [], [str(exc)] if str(exc) else []
+    except Exception as exc:  # a bug: one line, like main()
+        if os.environ.get("EVIDENCE_BRIEF_DEBUG"):
+            raise
+        return 70, [], [f"evidence-brief: internal error while building {path}: {type(exc).__name__}: {exc}"]
+    err = [f"warning: {w}" for w in result.warnings]
+    err += [f"note: {path}: {note}" for note in result.notes]
+    if result.notes:
+        err.append(f"note: {path}: details and fields: evidence-brief audit {path}")
+    return 0, [f"wrote {w}" for w in result.written if w.suffix in (".pdf", ".pptx")], err
 
 
 def _audit(args) -> int:
