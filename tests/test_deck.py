@@ -117,7 +117,8 @@ def test_primary_outcomes_are_a_native_table(prs):
     table = tables[0].table
     header = [table.cell(0, j).text for j in range(len(table.columns))]
     assert header[:3] == ["Outcome", "MRI-guided", "Conventional"]
-    assert "P" in header
+    # Neither CI nor P is reported for any primary outcome: one shared column says so once per row.
+    assert header[3:] == ["Effect", "CI; P"]
     assert any("64 (85%)" == table.cell(i, 1).text for i in range(1, len(table.rows)))
 
 
@@ -274,7 +275,13 @@ def overflows(prs) -> list[str]:
             widths = [int(g.get("w")) / EMU_PT for g in tbl.find(f"{A}tblGrid")]
             for tr in tbl.findall(f"{A}tr"):
                 row_h = int(tr.get("h")) / EMU_PT
-                for tc, w in zip(tr.findall(f"{A}tc"), widths):
+                j = 0
+                for tc in tr.findall(f"{A}tc"):
+                    span = int(tc.get("gridSpan", "1"))   # a merged cell spans several columns
+                    w = sum(widths[j:j + span])
+                    j += span
+                    if tc.get("hMerge") == "1":
+                        continue
                     pr = tc.find(f"{A}tcPr")
                     mx = (int(pr.get("marL", "91440")) + int(pr.get("marR", "91440"))) / EMU_PT
                     my = (int(pr.get("marT", "45720")) + int(pr.get("marB", "45720"))) / EMU_PT
@@ -414,23 +421,115 @@ class FakeFinding:
     detail: str | None = None
 
 
-def test_checking_the_numbers_lists_warnings_with_notes(report):
+def _checks_slide(deck):
+    names = titles(deck)
+    return deck.slides[names.index("Checking the numbers")] if "Checking the numbers" in names else None
+
+
+def _bullet_texts(slide) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(f"{A}t")) for p in slide.shapes._spTree.iter(f"{A}p")
+            if p.find(f"{A}pPr/{A}buChar") is not None]
+
+
+def test_checking_the_numbers_bullets_are_the_reader_notes(prs, report):
+    slide = _checks_slide(prs)
+    assert report.content.notes and slide is not None
+    assert _bullet_texts(slide) == [" ".join(n.split()) for n in report.content.notes]
+    # A comfortable size, not the minimum.
+    sizes = {int(r.get("sz")) / 100 for r in slide.shapes._spTree.iter(f"{A}rPr")
+             if r.get("sz") and slide.shapes.title._element not in r.iterancestors()}
+    assert min(s for s in sizes if s > 12) >= 20
+    notes = slide.notes_slide.notes_text_frame.text
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    assert warnings
+    for f in warnings:
+        assert " ".join(f.message.split()) in notes
+        assert " ".join(f.detail.split()) in notes
+        for field in f.fields:
+            assert field in notes
+    assert "observations" in notes
+
+
+def test_checking_the_numbers_with_fake_findings(report):
     findings = (FakeFinding("warning", "64 of 76 is 84%, not the reported 85%", ("outcomes[0].results[0]",),
                             "The denominator may be those analysed."),
                 FakeFinding("info", "An informational remark that is not a warning"))
     r = dataclasses.replace(report, findings=findings,
                             content=dataclasses.replace(report.content, notes=("A reader-facing note.",)))
-    deck = Presentation(io.BytesIO(render_deck(r)))
-    names = titles(deck)
-    slide = deck.slides[names.index("Checking the numbers")]
-    text = slide_text(slide)
-    assert "64 of 76 is 84%, not the reported 85%" in text
-    assert "informational remark" not in text
+    slide = _checks_slide(Presentation(io.BytesIO(render_deck(r))))
+    assert _bullet_texts(slide) == ["A reader-facing note."]
+    assert "informational remark" not in slide_text(slide)
     notes = slide.notes_slide.notes_text_frame.text
+    assert "64 of 76 is 84%, not the reported 85%" in notes
     assert "The denominator may be those analysed." in notes and "outcomes[0].results[0]" in notes
-    assert "A reader-facing note." in notes
-    quiet = dataclasses.replace(report, findings=(), content=dataclasses.replace(report.content, notes=()))
-    assert "Checking the numbers" not in titles(Presentation(io.BytesIO(render_deck(quiet))))
+    assert "A reader-facing note." in notes and "informational remark" not in notes
+    # No reader notes: no slide, whatever the findings.
+    for found in ((), findings):
+        quiet = dataclasses.replace(report, findings=found, content=dataclasses.replace(report.content, notes=()))
+        assert _checks_slide(Presentation(io.BytesIO(render_deck(quiet)))) is None
+
+
+def test_harms_show_recomputed_values(prs, report):
+    slide = prs.slides[titles(prs).index("Secondary outcomes and harms")]
+    text = slide_text(slide)
+    assert "per 1,000" in text and "NNTH 10" in text and "ecomputed over the 100 and 100 allocated" in text
+    tables = [s for s in slide.shapes if s.has_table]
+    sizes = {int(r.get("sz")) / 100 for t in tables for r in t._element.iter(f"{A}rPr") if r.get("sz")}
+    assert min(sizes) >= 18, sizes
+
+
+def _table_cells(prs):
+    """(slide, text, width available, bold, size) for every table cell, merged cells over their span."""
+    for i, slide in enumerate(prs.slides, 1):
+        for frame in slide.shapes._spTree.iter(f"{P_NS}graphicFrame"):
+            tbl = frame.find(f".//{A}tbl")
+            if tbl is None:
+                continue
+            widths = [int(g.get("w")) / EMU_PT for g in tbl.find(f"{A}tblGrid")]
+            for tr in tbl.findall(f"{A}tr"):
+                j = 0
+                for tc in tr.findall(f"{A}tc"):
+                    span = int(tc.get("gridSpan", "1"))
+                    w = sum(widths[j:j + span])
+                    j += span
+                    if tc.get("hMerge") == "1":
+                        continue
+                    pr = tc.find(f"{A}tcPr")
+                    inner = w - (int(pr.get("marL", "91440")) + int(pr.get("marR", "91440"))) / EMU_PT
+                    for p in tc.find(f"{A}txBody").findall(f"{A}p"):
+                        runs = p.findall(f"{A}r")
+                        if not runs:
+                            continue
+                        text = "".join(r.find(f"{A}t").text or "" for r in runs)
+                        size = max(int(r.find(f"{A}rPr").get("sz")) / 100 for r in runs)
+                        bold = any(r.find(f"{A}rPr").get("b") == "1" for r in runs)
+                        yield i, text, inner, bold, size
+
+
+@pytest.mark.parametrize("which", ["prs", "long_prs", "template_prs"])
+def test_no_table_cell_text_is_wider_than_its_cell(which, request):
+    deck = request.getfixturevalue(which)
+    for i, text, inner, bold, size in _table_cells(deck):
+        for word in text.split():
+            assert text_width(word, size, bold) <= inner + 0.5, f"slide {i}: {word!r} is wider than its cell"
+        for line in wrap(text, size, inner, bold):
+            assert text_width(line, size, bold) <= inner + 0.5, f"slide {i}: {line!r}"
+
+
+def test_primary_table_keeps_short_values_on_one_line(prs):
+    i = titles(prs).index("Primary outcomes")
+    for s, text, inner, bold, size in _table_cells(prs):
+        if s == i + 1 and text in ("not reported", "64 (85%)", "83 (88%)", "49 (66%)", "58 (62%)"):
+            assert len(wrap(text, size, inner, bold)) == 1, text
+
+
+def test_titles_line_up_with_the_body(prs):
+    slide = prs.slides[titles(prs).index("Discussion")]
+    title = slide.shapes.title
+    body = [s for s in slide.shapes if s.has_text_frame and s.shape_id != title.shape_id and s.name != "Footer"
+            and s.text_frame.text.strip() and s.name != "Title rule"]
+    inset = title.text_frame.margin_left
+    assert abs((title.left + inset) - body[0].left) <= 12700
 
 
 # --- the template ------------------------------------------------------------------

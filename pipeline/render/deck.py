@@ -10,11 +10,14 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
  2. The clinical question (PICO) and why it matters.
  3. Design: the design diagram as editable shapes and glued connectors.
  4. Participant flow (CONSORT), editable the same way.
- 5. Primary outcomes: a native table (per arm, effect, CI, P) and the forest plot.
- 6. Secondary outcomes and harms.
+ 5. Primary outcomes: a native table (per arm, effect, CI, P; one "CI; P" column when no row
+    reports either; "not reported" and recomputed values muted) and the forest plot.
+ 6. Secondary outcomes and harms; a harm's recomputed values (per 1,000, NNTH, marked
+    recomputed) on a line across the table under its row.
  7. Appraisal: risk of bias (RoB 2, symbol + word + support) with GRADE; then
     strengths and limitations.
- 8. Checking the numbers: the audit's warnings (when there are any).
+ 8. Checking the numbers: the audit's short reader notes (``Content.notes``) as bullets, each
+    warning's message, detail and record fields in the speaker notes; no notes, no slide.
  9. Key conclusions and the bottom line.
 10. Discussion questions.
 11. Reference: citation, DOI and registry as hyperlinks, funding, interests.
@@ -24,8 +27,8 @@ Every slide has speaker notes written from the record.
 Fitting. All text is measured with ``layout.text`` (DejaVu Sans metrics); every
 box is as tall as its measured text. A slide's content is a list of sections
 (paragraph lists, tables, tinted bands) stacked in the body area. One knob, the
-body size, goes from 24 pt down to 16 pt (tables use three quarters of it, at
-least 12 pt); the largest size at which everything fits on one slide wins. If
+body size, goes from 24 pt down to 16 pt (tables use three quarters of it, or
+0.85 on a results slide with at most four rows, at least 12 pt); the largest size at which everything fits on one slide wins. If
 nothing fits, the content is paginated at the smallest size that needs the
 fewest slides, onto continuation slides titled "… (cont.)": between items,
 between table rows (the header repeats), and inside an item too long for a
@@ -86,6 +89,8 @@ MAX_BULLETS = 6
 TEXT_INSET_X, TEXT_INSET_Y = 0.0, 2.0      # text box insets, points
 BAND_INSET = 10.0                          # tinted band insets, points
 CELL_MX, CELL_MY = 6.0, 4.0                # table cell margins, points
+TABLE_RATIO = 0.75                         # table text is three quarters of the body size by default
+SPARSE_TABLE_RATIO = 0.85                  # ... and a little more on a slide with only a few table rows
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
@@ -220,6 +225,8 @@ class Cell:
     colour: str | None = None
     align: str = "left"
     rule: str | None = None        # a coloured rule under a header cell (arm colour)
+    mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
+    span: int = 1                  # a row's only cell spanning every column: a line across under the row above
 
 
 @dataclass
@@ -238,25 +245,36 @@ class TableSection:
     body_size: bool = False        # use the body size rather than the table size
     name: str = "Table"
     widths: list[float] | None = None   # set when paginated: every page of a table keeps the same columns
+    ratio: float = TABLE_RATIO     # the table size as a share of the body size (``table_size``)
+
+    def size(self, body: float) -> float:
+        return body if self.body_size else table_size(body, self.ratio)
 
 
 Section = TextSection | TableSection
 
 
-def table_size(body: float) -> float:
-    return max(TABLE_MIN, round(body * 0.75 * 2) / 2)
+def table_size(body: float, ratio: float = TABLE_RATIO) -> float:
+    return min(body, max(TABLE_MIN, round(body * ratio * 2) / 2))
 
 
 def _cell_paras(cell: Cell) -> list[Para]:
-    return [P(part, bold=cell.bold, gap=0.0) for part in cell.text.split("\n")]
+    return [P(part, bold=cell.bold, gap=0.0,
+              colour=theme.MUTED if cell.mute_from is not None and k >= cell.mute_from else None)
+            for k, part in enumerate(cell.text.split("\n"))]
 
 
 def column_widths(t: TableSection, size: float, width: float) -> list[float]:
-    """Column widths that make the table as short as possible (each column at least its longest word)."""
+    """Column widths that make the table as short as possible (each column at least its longest word).
+
+    A column other than the flexible one whose longest line fits within its cap gets that width first,
+    so short values ("not reported", "17 (17%)") stay on one line; the rest is shared out greedily where it
+    saves the most lines (the table's height first), then moved between columns where that makes the
+    table shorter or saves lines at the same height; what is left goes to the flexible column."""
     if t.widths is not None and abs(sum(t.widths) - width) < 0.5:
         return list(t.widths)
     n = len(t.caps)
-    rows = ([t.header] if t.header else []) + t.rows
+    rows = [r for r in ([t.header] if t.header else []) + t.rows if not is_line(r)]   # lines across: any width
     natural, minimum = [0.0] * n, [0.0] * n
     for row in rows:
         for j, cell in enumerate(row):
@@ -270,6 +288,10 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
     else:
         widths = list(minimum)
         step = max(3.0, width / 160)
+        for j in sorted(range(n), key=lambda k: natural[k]):
+            if j != t.flex and natural[j] <= t.caps[j] * width and \
+                    sum(widths) - widths[j] + natural[j] <= width:
+                widths[j] = max(widths[j], natural[j])
 
         def col_lines(j: int, w: float) -> list[int]:
             return [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
@@ -300,6 +322,34 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
             _, j, extra, trial = best
             widths[j] += extra
             lines[j] = trial
+        # Move width from one column to another where the table gets shorter, or saves lines at the same height.
+        for _ in range(4 * n):
+            base_h, base_l = height(lines), sum(map(sum, lines))
+            best = None
+            for i in range(n):
+                extra = step
+                while widths[i] + extra <= natural[i] + step:
+                    trial_i = col_lines(i, widths[i] + extra)
+                    if sum(trial_i) < sum(lines[i]):
+                        break
+                    extra += step
+                else:
+                    continue
+                for j in range(n):
+                    if j == i or widths[j] - extra < minimum[j] - 1e-6:
+                        continue
+                    trial_j = col_lines(j, widths[j] - extra)
+                    ls = list(lines)
+                    ls[i], ls[j] = trial_i, trial_j
+                    h, total = height(ls), sum(map(sum, ls))
+                    if (h, total) < (base_h, base_l) and (best is None or (h, total) < best[0]):
+                        best = ((h, total), i, j, extra, trial_i, trial_j)
+            if best is None:
+                break
+            _, i, j, extra, trial_i, trial_j = best
+            widths[i] += extra
+            widths[j] -= extra
+            lines[i], lines[j] = trial_i, trial_j
         # The rest goes to the flexible column.
         widths[t.flex] += width - sum(widths)
     return widths
@@ -309,7 +359,17 @@ def cell_height(cell: Cell, size: float, width: float) -> float:
     return paras_height(_cell_paras(cell), size, width - 2 * CELL_MX) + 2 * CELL_MY
 
 
+def is_line(row: list[Cell]) -> bool:
+    """A row of one cell across the whole table (a line under the row above it)."""
+    return len(row) == 1 and row[0].span > 1
+
+
+def _row_widths(row: list[Cell], widths: list[float]) -> list[float]:
+    return [sum(widths)] if is_line(row) else widths
+
+
 def row_height(row: list[Cell], size: float, widths: list[float]) -> float:
+    widths = _row_widths(row, widths)
     return max(cell_height(c, size, w) for c, w in zip(row, widths))
 
 
@@ -318,12 +378,15 @@ def split_row(row: list[Cell], size: float, widths: list[float], room: float) ->
     if k < 1:
         return None
     head, tail = [], []
-    for cell, w in zip(row, widths):
+    for cell, w in zip(row, _row_widths(row, widths)):
         lines: list[str] = []
-        for part in cell.text.split("\n"):
+        mute = None      # the muted lines, counted in wrapped lines
+        for n, part in enumerate(cell.text.split("\n")):
+            if cell.mute_from is not None and n == cell.mute_from:
+                mute = len(lines)
             lines += _wrap(part, size, max(w - 2 * CELL_MX, 1.0), cell.bold)
-        head.append(replace(cell, text="\n".join(lines[:k])))
-        tail.append(replace(cell, text="\n".join(lines[k:])))
+        head.append(replace(cell, text="\n".join(lines[:k]), mute_from=mute))
+        tail.append(replace(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
     return head, tail
 
 
@@ -346,7 +409,6 @@ def _text_box_height(paras: list[Para], size: float, width: float, band: bool) -
 
 def paginate(sections: list[Section], size: float, width: float, height: float) -> list[Page]:
     """Pack ``sections`` onto pages of ``width`` × ``height`` at body size ``size``."""
-    tsize = table_size(size)
     pages = [Page()]
     used = [0.0]
 
@@ -403,7 +465,7 @@ def paginate(sections: list[Section], size: float, width: float, height: float) 
                 new_page()
                 block = None
         else:
-            s = tsize if not sec.body_size else size
+            s = sec.size(size)
             widths = column_widths(sec, s, width)
             head_h = row_height(sec.header, s, widths) if sec.header else 0.0
             queue_rows = list(sec.rows)
@@ -432,6 +494,8 @@ def paginate(sections: list[Section], size: float, width: float, height: float) 
                     used[0] += rh
                     queue_rows.pop(0)
                     continue
+                if is_line(row) and len(block_t.rows) > 1 and not is_line(block_t.rows[-1]):
+                    queue_rows.insert(0, block_t.rows.pop())   # a line goes over with the row it belongs to
                 new_page()
                 block_t = None
     return [pg for pg in pages if pg.blocks]
@@ -620,7 +684,7 @@ class _Deck:
         if self.templated and title_ph is not None and _rect_of(title_ph):
             self.title_rect = self._clamp(_rect_of(title_ph))
         else:
-            self.title_rect = Rect(mx, 0.045 * H, W - 2 * mx, 0.105 * H)
+            self.title_rect = Rect(mx, 0.04 * H, W - 2 * mx, 0.095 * H)   # 36 pt fits; the diagrams get the rest
         if self.templated and body_ph is not None and _rect_of(body_ph):
             body = self._clamp(_rect_of(body_ph))
             top = max(body.y, self.title_rect.bottom + 0.02 * H)
@@ -755,6 +819,9 @@ class _Deck:
             table.rows[i].height = emu(h)
             is_header = sec.header is not None and i == 0
             last = i == len(rows) - 1
+            if is_line(row):
+                table.cell(i, 0).merge(table.cell(i, len(widths) - 1))
+            below_line = i + 1 < len(rows) and is_line(rows[i + 1])
             for j, cell_model in enumerate(row):
                 cell = table.cell(i, j)
                 cell.margin_left = cell.margin_right = emu(CELL_MX)
@@ -763,17 +830,22 @@ class _Deck:
                 paras = [replace(p, align=cell_model.align) for p in _cell_paras(cell_model)]
                 self._write(cell.text_frame, paras, size, colour=cell_model.colour)
                 rule = cell_model.rule or (theme.LINE if is_header else (theme.RULE if not last else theme.LINE))
+                if below_line and not is_header:
+                    rule = None       # the row and the line under it read as one
                 self._cell_style(cell, cell_model.fill, rule, 2.0 if (is_header or last or cell_model.rule) else 0.75)
+            if is_line(row):
+                for j in range(1, len(widths)):
+                    self._cell_style(table.cell(i, j), None, rule, 2.0 if last else 0.75)
         return frame, total_h
 
     @staticmethod
-    def _cell_style(cell, fill: str | None, rule: str, rule_w: float) -> None:
+    def _cell_style(cell, fill: str | None, rule: str | None, rule_w: float) -> None:
         tc_pr = cell._tc.get_or_add_tcPr()
         for child in list(tc_pr):
             tc_pr.remove(child)
         for side in ("lnL", "lnR", "lnT", "lnB"):
             ln = etree.SubElement(tc_pr, qn(f"a:{side}"))
-            if side == "lnB":
+            if side == "lnB" and rule is not None:
                 ln.set("w", str(int(rule_w * 12700)))
                 solid = etree.SubElement(ln, qn("a:solidFill"))
                 etree.SubElement(solid, qn("a:srgbClr"), val=rule.lstrip("#").upper())
@@ -796,11 +868,12 @@ class _Deck:
         ph = _find_ph(slide, (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
         rect = self.title_rect
         para = P(title, bold=not self.templated)
+        inset_x = 7.2 if self.templated else 0.0     # own titles line up with the body's left edge
         sizes = tuple(float(s) for s in range(int(TITLE_MAX), int(TITLE_MIN) - 1, -2))
-        size = fit_size([para], rect.w - 2 * 7.2, rect.h - 2 * 3.6, sizes)
+        size = fit_size([para], rect.w - 2 * inset_x, rect.h - 2 * 3.6, sizes)
         if size is None:
             size = TITLE_MIN
-            need = paras_height([para], size, rect.w - 2 * 7.2) + 2 * 3.6
+            need = paras_height([para], size, rect.w - 2 * inset_x) + 2 * 3.6
             rect = Rect(rect.x, rect.y, rect.w, need)
         if ph is None:
             shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
@@ -809,12 +882,12 @@ class _Deck:
             shape = ph
         if not self.templated or ph is None or rect != self.title_rect:
             shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h)
-        self._frame(shape.text_frame, 7.2, 3.6, MSO_ANCHOR.BOTTOM if not self.templated else MSO_ANCHOR.MIDDLE)
+        self._frame(shape.text_frame, inset_x, 3.6, MSO_ANCHOR.BOTTOM if not self.templated else MSO_ANCHOR.MIDDLE)
         self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
         if not self.templated:
             # A thin accent rule under the title.
             y = rect.bottom + 4
-            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x + 7.2), emu(y), emu(64), emu(3))
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x), emu(y), emu(64), emu(3))
             bar.name = "Title rule"
             bar.fill.solid()
             bar.fill.fore_color.rgb = rgb(theme.ACCENT)
@@ -878,8 +951,7 @@ class _Deck:
                 _, h = self._textbox(slide, rect, block.paras, size, band=block.band, placeholder=ph,
                                      name="Band" if block.band else "Text")
             else:
-                s = size if block.body_size else table_size(size)
-                _, h = self._table(slide, rect, block, s)
+                _, h = self._table(slide, rect, block, block.size(size))
             y += h
         self._tidy(slide, keep)
         self._footer(slide)
@@ -1093,27 +1165,45 @@ class _Deck:
         self._diagram_slide("Participant flow", flow_diagram, "\n".join(notes), fallback)
 
     # 5 ----------------------------------------------------------------------
-    def _results_table(self, rows: tuple[ResultRow, ...], name: str, with_effect: bool = True) -> TableSection:
+    def _results_table(self, rows: tuple[ResultRow, ...], name: str, with_effect: bool = True,
+                       label: str = "Outcome", ratio: float = TABLE_RATIO) -> TableSection:
+        """Per arm, then effect, interval and P; "not reported" is muted, and CI and P share one column
+        when no row reports either. Recomputed values go under the effect (muted, marked "recomputed"),
+        or, in a table without effects (harms), on a line across the table under their row."""
         c = self.c
-        header = [Cell("Outcome", bold=True)]
+
+        def value(text: str, **kw) -> Cell:
+            return Cell(text, colour=theme.MUTED if text == NR else None, **kw)
+
+        header = [Cell(label, bold=True)]
         header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
                    for i, n in enumerate(c.arm_names)]
+        merge_ci_p = all(r.ci == NR and r.p == NR for r in rows)
         if with_effect:
-            header += [Cell("Effect", bold=True), Cell("CI", bold=True), Cell("P", bold=True)]
+            header += [Cell("Effect", bold=True)]
+            header += [Cell("CI; P", bold=True)] if merge_ci_p else [Cell("CI", bold=True), Cell("P", bold=True)]
         body = []
         for r in rows:
-            label = r.label + (f"\n{r.timepoint}" if r.timepoint else "")
-            cells = [Cell(label, bold=False)]
-            cells += [Cell(v, align="right") for v in r.cells]
+            cells = [Cell(r.label + (f"\n{r.timepoint}" if r.timepoint else ""), mute_from=1 if r.timepoint else None)]
+            cells += [value(v, align="right") for v in r.cells]
             if with_effect:
-                effect = r.estimate + (f"\n{r.significance}" if r.significance else "")
-                if r.derived:
-                    effect += "\n" + "\n".join(r.derived)
-                cells += [Cell(effect), Cell(r.ci), Cell(r.p)]
+                parts = [r.estimate] + ([r.significance] if r.significance else [])
+                if r.estimate == NR and not r.significance:
+                    cells.append(value(r.estimate))
+                else:
+                    cells.append(Cell("\n".join(parts + list(r.derived)),
+                                      mute_from=len(parts) if r.derived else None))
+                cells += [value(NR)] if merge_ci_p else [value(r.ci), value(r.p)]
             body.append(cells)
+            if r.derived and not with_effect:
+                values, mark = _factor_mark(r.derived)
+                text = "; ".join(values) + (f"\n{mark}" if mark else "")
+                body.append([Cell(text, span=len(cells), mute_from=1 if mark else None)])
         n_arms = len(c.arm_names)
-        caps = [1.0] + [0.16] * n_arms + ([0.24, 0.18, 0.13] if with_effect else [])
-        return TableSection(header, body, caps=caps, flex=0, name=name)
+        caps = [1.0] + [0.16] * n_arms
+        if with_effect:
+            caps += [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
+        return TableSection(header, body, caps=caps, flex=0, name=name, ratio=ratio)
 
     def _row_notes(self, rows: tuple[ResultRow, ...]) -> list[str]:
         c = self.c
@@ -1188,12 +1278,14 @@ class _Deck:
         sections: list[Section] = []
         if c.outcomes_note:
             sections.append(TextSection([P(c.outcomes_note, gap=0.0)]))
+        # Few rows: the tables may be nearly as large as the text around them.
+        n_rows = len(c.secondary_rows) + len(c.harm_rows)
+        ratio = SPARSE_TABLE_RATIO if n_rows <= 4 else TABLE_RATIO
         if c.secondary_rows:
-            sections.append(self._results_table(c.secondary_rows, "Secondary outcomes"))
+            sections.append(self._results_table(c.secondary_rows, "Secondary outcomes", ratio=ratio))
         if c.harm_rows:
-            harm = self._results_table(c.harm_rows, "Harms", with_effect=any(r.estimate != NR for r in c.harm_rows))
-            harm.header[0] = Cell("Harm", bold=True)
-            sections.append(harm)
+            sections.append(self._results_table(c.harm_rows, "Harms", label="Harm", ratio=ratio,
+                                                with_effect=any(r.estimate != NR for r in c.harm_rows)))
         if not sections:
             return
         title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and c.harm_rows
@@ -1280,36 +1372,33 @@ class _Deck:
 
     # 8 ----------------------------------------------------------------------
     def slide_checks(self) -> None:
+        """The audit's short reader notes as bullets; every warning in full (message, detail, record
+        fields) in the speaker notes. No notes, no slide."""
         c = self.c
-        warnings = [f for f in self.report.findings if _severity(f) == "warning"]
-        items: list[Para] = []
-        notes: list[str] = ["Checking the numbers: what did not add up when the record was audited."]
-        seen = set()
-        for f in warnings:
-            msg = " ".join(str(getattr(f, "message", "")).split())
-            if not msg or msg in seen:
-                continue
-            seen.add(msg)
-            items.append(P(msg, bullet=True))
-            detail = getattr(f, "detail", None)
-            fields = getattr(f, "fields", None) or ()
-            line = f"- {msg}"
-            if detail:
-                line += f" {' '.join(str(detail).split())}"
-            if fields:
-                line += f" (record fields: {', '.join(str(x) for x in fields)})"
-            notes.append(line)
-        for n in c.notes:
-            text = " ".join(n.split())
-            if text in seen:
-                continue
-            seen.add(text)
-            if not warnings:
-                items.append(P(text, bullet=True))
-            notes.append(f"- {text}")
+        items = [_lead_in(" ".join(n.split())) for n in c.notes if n.strip()]
         if not items:
             return
-        notes.append("These are observations about the published numbers, not errors of this deck.")
+        warnings = [f for f in self.report.findings if _severity(f) == "warning"]
+        notes: list[str] = ["Checking the numbers: what did not add up when the record's numbers were recomputed. "
+                            "These are observations about the published numbers, not errors of this deck."]
+        notes += [f"- {p.text}" for p in items]
+        if warnings:
+            notes.append("")
+            notes.append("The audit's findings in full:")
+        seen = set()
+        for k, f in enumerate(warnings, 1):
+            msg = " ".join(str(getattr(f, "message", "")).split())
+            detail = " ".join(str(getattr(f, "detail", "") or "").split())
+            fields = tuple(str(x) for x in (getattr(f, "fields", None) or ()))
+            if (msg, detail, fields) in seen or not msg:
+                continue
+            seen.add((msg, detail, fields))
+            line = f"{k}. {msg}"
+            if detail:
+                line += f" {detail}"
+            if fields:
+                line += f" (Record fields: {', '.join(fields)}.)"
+            notes.append(line)
         self._sections_slides("Checking the numbers", [TextSection(items)],
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
 
@@ -1423,6 +1512,39 @@ def _severity(finding) -> str:
     sev = getattr(finding, "severity", "")
     sev = getattr(sev, "value", sev)
     return str(sev).lower()
+
+
+def _lead_in(text: str) -> Para:
+    """A bullet whose opening clause (up to the first ": " or " (", when that comes early) is bold."""
+    cut = min((i for i in (text.find(": "), text.find(" (")) if i > 0), default=-1)
+    if 0 < cut <= 110 and cut < len(text) - 20:
+        return Para((Run(text[:cut], bold=True), Run(text[cut:])), bullet=True, gap=0.9)
+    return Para((Run(text),), bullet=True, gap=0.9)
+
+
+def _trailing_group(text: str) -> tuple[str, str] | None:
+    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip(), text[i + 1:-1]
+    return None
+
+
+def _factor_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """Recomputed values without the marking they all share, and that marking as a sentence:
+    ("+110 per 1,000 (recomputed over …)", "NNTH 10 (recomputed over …)") ->
+    (["+110 per 1,000", "NNTH 10"], "Recomputed over …"). Values are kept whole when they do not
+    share one marking that says "recomputed"."""
+    groups = [_trailing_group(d) for d in derived]
+    if derived and all(g is not None and g[0] for g in groups) and len({g[1] for g in groups}) == 1 \
+            and "recomputed" in groups[0][1].lower():
+        mark = groups[0][1]
+        return [g[0] for g in groups], mark[0].upper() + mark[1:]
+    return list(derived), None
 
 
 def _light(hex_colour: str, amount: float = 0.3) -> str:
