@@ -299,7 +299,7 @@ def test_sigkill_during_a_build(record, previous, new_files, monkeypatch):
     assert snapshot(out) == old
 
     killed_while_writing = False
-    for mode in (0.5, 0.8, "writing"):
+    for mode in (0.6, "writing"):
         proc = _start(record, out)
         if mode == "writing":
             seen = _kill_when_writing(proc, out / STUDY, signal.SIGKILL)
