@@ -69,16 +69,14 @@ def test_same_bytes_under_other_tz_locale_and_hash_seed(sources, tmp_path):
     assert differing == [], f"outputs differ between runs: {differing}"
 
 
-def test_the_epoch_is_what_dates_the_build(sources, tmp_path):
+def test_the_epoch_is_what_dates_the_build(tmp_path):
     """A different SOURCE_DATE_EPOCH changes the brief (its build date), so the test above is not vacuous."""
-    env = env_for("UTC", "C.UTF-8", "1")
-    (tmp_path / "cwd").mkdir()
-    shutil.copyfile(sources / "minimal.yaml", tmp_path / "only.yaml")
     only = tmp_path / "only"
     only.mkdir()
-    shutil.move(tmp_path / "only.yaml", only / "minimal.yaml")
-    a = build(only, tmp_path / "a", tmp_path / "cwd", env)
-    b = build(only, tmp_path / "b", tmp_path / "cwd", dict(env, SOURCE_DATE_EPOCH="1500000000"))
+    shutil.copyfile(REPO / "tests" / "bad_records" / "_valid_minimal.yaml", only / "minimal.yaml")
+    env = env_for("UTC", "C.UTF-8", "1")
+    a = build(only, tmp_path / "a", tmp_path, env)
+    b = build(only, tmp_path / "b", tmp_path, dict(env, SOURCE_DATE_EPOCH="1500000000"))
     assert a["minimal/brief.pdf"] != b["minimal/brief.pdf"]
 
 
