@@ -495,3 +495,41 @@ def test_imported_records_build(path, imported, tmp_path):
     names = {p.name for p in built.written}
     assert {"brief.pdf", "deck.pptx"} <= names
     assert all(p.stat().st_size > 0 for p in built.written)
+
+
+def test_damaged_registry_entries_never_crash():
+    """Values of the wrong type or unreadable anywhere: a valid record or a one-line ImportSourceError."""
+    import random
+
+    sources = [_json(p) for p in ALL]
+    junk = [None, "", "NA", -1, 3.5, [], {}, "x" * 6000, "\u0007\u2009\u00e9", True, "1e400", "-5", 0, ">=0.05"]
+    rng = random.Random(20240611)
+
+    def paths(obj, prefix=()):
+        yield prefix
+        children = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+        for key, value in children:
+            yield from paths(value, prefix + (key,))
+
+    for _ in range(120):
+        data = copy.deepcopy(rng.choice(sources))
+        spots = list(paths(data))[1:]
+        for _ in range(rng.randint(1, 6)):
+            path = rng.choice(spots)
+            parent = data
+            try:
+                for key in path[:-1]:
+                    parent = parent[key]
+                if isinstance(parent, dict) and rng.random() < 0.3:
+                    del parent[path[-1]]
+                else:
+                    parent[path[-1]] = rng.choice(junk)
+            except (KeyError, IndexError, TypeError):
+                pass
+        try:
+            result = import_ctgov_data(data, "damaged.json")
+        except ImportSourceError as exc:
+            assert "\n" not in str(exc) and "does not validate" not in str(exc)
+            continue
+        _check(result.yaml_text)
+        compare_study(result.study, data)

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import Study, known
 from .groups import ArmKey, norm, score as group_score, strip_numbering
-from .source import get, items, parse_int, read_study, study_of
+from .source import items, parse_int, read_study, section, study_of
 
 OUTCOME_THRESHOLD = 0.6
 ARM_THRESHOLD = 0.5
@@ -120,7 +120,7 @@ def _started(data: dict, arms: list[ArmKey]) -> int | None:
 
 
 def _enrolment(study: Study, data: dict) -> list[Difference]:
-    info = get(data, "protocolSection", "designModule", "enrollmentInfo", default={})
+    info = section(data, "protocolSection", "designModule", "enrollmentInfo")
     enrolled = parse_int(info.get("count"))
     kind = "anticipated" if str(info.get("type", "")).upper() == "ESTIMATED" else "actual"
     started = _started(data, _registry_arms(data))

@@ -41,7 +41,8 @@ from typing import Any
 from ..errors import ImportSourceError, RecordError
 from ..model import NOT_REPORTED, Study
 from .groups import ArmKey, assign, norm, strip_numbering, subgroups
-from .source import TextCleaner, date_text, get, items, number_text, parse_float, parse_int, parse_p
+from .source import (TextCleaner, date_text, get, items, key_of, number_text, parse_float, parse_int, parse_p,
+                     section, word)
 from .yamlout import Node, dump
 
 SCHEMA_COMMENT = "yaml-language-server: $schema=../schema/study-record.schema.json"
@@ -156,7 +157,7 @@ class _Importer:
 
     def run(self) -> ImportResult:
         rec = Node()
-        ident = get(self.p, "identificationModule", default={})
+        ident = section(self.p, "identificationModule")
         acronym = self.text(ident.get("acronym"), limit=200)
         use_acronym = acronym if acronym and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .+&'’-]{0,30}", acronym) else None
         record_id = slug(use_acronym, 63) if use_acronym else self.nct.lower()
@@ -251,31 +252,31 @@ class _Importer:
         return checked.study
 
     def _funding(self) -> str | None:
-        sponsors = get(self.p, "sponsorCollaboratorsModule", default={})
-        lead = get(sponsors, "leadSponsor", "name")
+        sponsors = section(self.p, "sponsorCollaboratorsModule")
+        lead = self.text(word(sponsors, "leadSponsor", "name"), limit=300)
         parts = []
         cls = {"INDUSTRY": "industry", "NIH": "NIH", "FED": "US federal", "OTHER_GOV": "government",
                "INDIV": "individual", "NETWORK": "network", "OTHER": None, "UNKNOWN": None}
         if lead:
             kind = cls.get(get(sponsors, "leadSponsor", "class") or "")
             parts.append(f"Sponsor: {lead}" + (f", {kind}" if kind else ""))
-        collaborators = [c.get("name") for c in items(sponsors, "collaborators") if c.get("name")]
+        collaborators = [n for n in (self.text(c.get("name"), limit=300) for c in items(sponsors, "collaborators")) if n]
         if collaborators:
             parts.append("Collaborators: " + "; ".join(collaborators))
         return self.text(". ".join(parts) + ".") if parts else None
 
     def _design(self) -> Node:
-        dm = get(self.p, "designModule", default={})
-        study_type = (dm.get("studyType") or "").upper()
-        info = get(dm, "designInfo", default={})
-        allocation = (info.get("allocation") or "").upper()
-        model = (info.get("interventionModel") or "").upper()
+        dm = section(self.p, "designModule")
+        study_type = word(dm, "studyType").upper()
+        info = section(dm, "designInfo")
+        allocation = word(info, "allocation").upper()
+        model = word(info, "interventionModel").upper()
         d = Node()
         randomized = allocation == "RANDOMIZED"
         if study_type == "OBSERVATIONAL":
             kind = "single-group"  # revised in _arms when there are several groups
-            d.note("type", f"registry: an observational study ({(info.get('observationalModel') or 'model not given').lower()}"
-                           f", {(info.get('timePerspective') or 'time perspective not given').lower()}), not a trial")
+            d.note("type", f"registry: an observational study ({(word(info, 'observationalModel') or 'model not given').lower()}"
+                           f", {(word(info, 'timePerspective') or 'time perspective not given').lower()}), not a trial")
         else:
             kind = _DESIGN.get(model)
             if kind is None:
@@ -290,11 +291,13 @@ class _Importer:
         d["randomized"] = randomized
         if not randomized and allocation:
             d.note("randomized", f"registry: allocation {allocation.replace('_', '-').lower()}")
-        masking = get(info, "maskingInfo", "masking")
-        if masking:
-            who = [w.replace("_", " ").lower() for w in get(info, "maskingInfo", "whoMasked", default=[]) if isinstance(w, str)]
-            d["masking"] = ("None (open label)" if masking.upper() == "NONE" else
-                            masking.replace("_", " ").capitalize() + (f" ({', '.join(who)})" if who else ""))
+        masking = word(info, "maskingInfo", "masking")
+        if masking.strip():
+            who_raw = get(info, "maskingInfo", "whoMasked", default=[])
+            who = [w.replace("_", " ").lower() for w in (who_raw if isinstance(who_raw, list) else []) if isinstance(w, str)]
+            d.put("masking", self.text("None (open label)" if masking.upper() == "NONE" else
+                                       masking.replace("_", " ").capitalize() + (f" ({', '.join(who)})" if who else ""),
+                                       limit=300))
         locations = items(self.p, "contactsLocationsModule", "locations")
         if locations:
             d["centres"] = len(locations)
@@ -305,13 +308,13 @@ class _Importer:
                 if country and country not in countries:
                     countries.append(country)
             d.put("countries", countries[:100])
-        status = get(self.p, "statusModule", default={})
+        status = section(self.p, "statusModule")
         dates = []
         for key, words in (("startDateStruct", "study start"), ("primaryCompletionDateStruct", "primary completion"),
                            ("completionDateStruct", "study completion")):
             when = date_text(get(status, key, "date"))
             if when:
-                estimated = " (anticipated)" if (get(status, key, "type") or "").upper() == "ESTIMATED" else ""
+                estimated = " (anticipated)" if word(status, key, "type").upper() == "ESTIMATED" else ""
                 dates.append(f"{words} {when}{estimated}")
         if dates:
             joined = "; ".join(dates)
@@ -334,14 +337,15 @@ class _Importer:
         flow_groups = items(self.r, "participantFlowModule", "groups")
         arms: list[_Arm] = []
         taken: set[str] = set()
-        interventions = {i.get("name"): i for i in items(self.p, "armsInterventionsModule", "interventions")}
+        interventions = {key_of(i.get("name")): i for i in items(self.p, "armsInterventionsModule", "interventions")}
         if groups:
             for g in groups:
                 label = self.text(strip_numbering(str(g.get("label") or "")), limit=300)
                 if not label:
                     continue
                 description = self.text(g.get("description"))
-                names = [n for n in g.get("interventionNames", []) if isinstance(n, str)]
+                listed = g.get("interventionNames")
+                names = [n for n in (listed if isinstance(listed, list) else []) if isinstance(n, str)]
                 if names:
                     extra = "Interventions: " + "; ".join(names) + "."
                     description = self.text(f"{description} {extra}" if description else extra)
@@ -368,7 +372,7 @@ class _Importer:
         if flow_groups:
             mapping = assign(flow_groups, [ArmKey(str(i), a.names, a.description or "") for i, a in enumerate(arms)])
             for g in flow_groups:
-                index = mapping.get(g.get("id"))
+                index = mapping.get(key_of(g.get("id")))
                 if index is None:
                     continue
                 arm = arms[int(index)]
@@ -402,15 +406,15 @@ class _Importer:
         mapping = assign(groups, [a.key() for a in self.arms])
         flow = Node()
         by_arm = {arm_id: gid for gid, arm_id in mapping.items()}
-        titles = {g.get("id"): str(g.get("title")) for g in groups}
+        titles = {key_of(g.get("id")): str(g.get("title")) for g in groups}
         for g in groups:
-            if g.get("id") not in mapping:
+            if key_of(g.get("id")) and key_of(g.get("id")) not in mapping:
                 started = [(str(p.get("title") or f"period {i + 1}"), self._milestone(p, "STARTED", g.get("id")))
                            for i, p in enumerate(periods)]
                 shown = "; ".join(f"{n} started in {t!r}" for t, n in started if n)
-                flow.note("arms", f"registry: flow group {titles[g.get('id')]!r} is not a randomized arm "
+                flow.note("arms", f"registry: flow group {titles[key_of(g.get('id'))]!r} is not a randomized arm "
                                   f"(an extension or switch group?) and is left out" + (f" ({shown})" if shown else ""))
-                self.warn(f"flow group {titles[g.get('id')]!r} is not one of the arms; left out")
+                self.warn(f"flow group {titles[key_of(g.get('id'))]!r} is not one of the arms; left out")
         arms_flow = []
         for arm in self.arms:
             gid = by_arm.get(arm.id)
@@ -609,7 +613,7 @@ class _Importer:
             for cat in cats:
                 suffix = " — ".join(x for x in (self.text(c.get("title"), limit=200),
                                                   self.text(cat.get("title"), limit=200)) if x)
-                table.append((suffix, {m.get("groupId"): m for m in items(cat, "measurements")}, class_denoms))
+                table.append((suffix, {key_of(m.get("groupId")): m for m in items(cat, "measurements")}, class_denoms))
         if not table:
             table.append(("", {}, denoms))
         analyses = items(om, "analyses")
@@ -731,7 +735,8 @@ class _Importer:
         chosen = None
         skipped = []
         for an in analyses:
-            arms = [arm_of.get(g) for g in an.get("groupIds", []) if isinstance(g, str)]
+            ids = an.get("groupIds")
+            arms = [arm_of.get(g) for g in (ids if isinstance(ids, list) else []) if isinstance(g, str)]
             ptype = str(an.get("paramType") or "").strip()
             if len(arms) != 2 or None in arms or arms[0] == arms[1]:
                 skipped.append(f"{ptype or 'analysis'} (compares groups that are not two arms)")
@@ -832,7 +837,7 @@ class _Importer:
         groups = items(ae, "eventGroups")
         mapping = assign(groups, [a.key() for a in self.arms])
         by_arm = {arm_id: gid for gid, arm_id in mapping.items()}
-        g_by_id = {g.get("id"): g for g in groups}
+        g_by_id = {key_of(g.get("id")): g for g in groups}
         harms = []
         for key, label in (("serious", "Serious adverse events"), ("deaths", "Deaths (all causes)")):
             results = []
@@ -860,7 +865,7 @@ class _Importer:
             frame = self.text(ae.get("timeFrame"), limit=300)
             if frame:
                 harms[0].note("", f"registry: adverse events time frame: {frame}")
-            left = [str(g.get("title")) for g in groups if g.get("id") not in mapping]
+            left = [str(g.get("title")) for g in groups if key_of(g.get("id")) not in mapping]
             if left:
                 harms[0].note("", f"registry: adverse-event groups that are not arms, left out: {'; '.join(left)}")
         return harms
@@ -869,8 +874,9 @@ class _Importer:
 
     def _question(self, outcomes: list[Node], design: Node) -> Node:
         q = Node()
-        elig = get(self.p, "eligibilityModule", default={})
-        conditions = [c for c in (self.text(c, limit=200) for c in get(self.p, "conditionsModule", "conditions", default=[])
+        elig = section(self.p, "eligibilityModule")
+        listed = get(self.p, "conditionsModule", "conditions", default=[])
+        conditions = [c for c in (self.text(c, limit=200) for c in (listed if isinstance(listed, list) else [])
                                   if isinstance(c, str)) if c]
         who = self.text(elig.get("studyPopulation"), limit=600)
         ages = _ages(elig.get("minimumAge"), elig.get("maximumAge"))
@@ -1050,7 +1056,7 @@ def _measure_of(ptype: str, shape: str | None) -> str | None:
 def _denoms(obj: dict) -> dict:
     lists = items(obj, "denoms")
     chosen = next((d for d in lists if str(d.get("units", "")).lower() == "participants"), lists[0] if lists else None)
-    return {c.get("groupId"): c.get("value") for c in items(chosen, "counts")} if chosen else {}
+    return {key_of(c.get("groupId")): c.get("value") for c in items(chosen, "counts")} if chosen else {}
 
 
 def _dispersion(value: Any) -> str:

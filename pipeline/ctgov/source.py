@@ -71,6 +71,8 @@ def study_of(data: Any, name: str) -> dict:
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov API v2 study: the JSON is {kind}, "
                                 f"not an object with a protocolSection")
     protocol = data.get("protocolSection")
+    if "protocolSection" in data and not isinstance(protocol, dict):
+        raise ImportSourceError(f"{name}: not a ClinicalTrials.gov API v2 study: protocolSection is not an object")
     if not isinstance(protocol, dict):
         keys = ", ".join(list(map(str, data))[:5]) or "none"
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov API v2 study: no protocolSection "
@@ -100,6 +102,23 @@ def get(obj: Any, *keys: str | int, default: Any = None) -> Any:
         if obj is None:
             return default
     return obj
+
+
+def section(obj: Any, *keys: str) -> dict:
+    """The mapping at ``keys``, or {} when it is absent or not a mapping."""
+    value = get(obj, *keys)
+    return value if isinstance(value, dict) else {}
+
+
+def word(obj: Any, *keys: str) -> str:
+    """The text at ``keys``, or "" when it is absent or not text."""
+    value = get(obj, *keys)
+    return value if isinstance(value, str) else ""
+
+
+def key_of(value: Any) -> str | None:
+    """A group id usable as a dict key (the registry's ids are text)."""
+    return value if isinstance(value, str) else None
 
 
 def items(obj: Any, *keys: str) -> list[dict]:
@@ -214,7 +233,7 @@ class TextCleaner:
 
     def __call__(self, value: Any, *, multiline: bool = False, limit: int = MAX_TEXT) -> str | None:
         """Clean text; None for nothing left. ``multiline`` keeps line breaks (bullets)."""
-        if value is None:
+        if value is None or isinstance(value, (bool, dict, list)):
             return None
         text = unescape(str(value))
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))

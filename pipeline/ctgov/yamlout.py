@@ -35,7 +35,8 @@ class Node(dict):
         self.notes: dict[str, list[str]] = {}
 
     def note(self, key: str, text: str) -> "Node":
-        for line in str(text).splitlines() or [""]:
+        text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in str(text))
+        for line in text.splitlines() or [""]:
             self.notes.setdefault(key, []).append(line.rstrip())
         return self
 
