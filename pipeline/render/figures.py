@@ -102,7 +102,8 @@ def draw_diagram_to_matplotlib(diagram: Diagram, fmt: str = "png", dpi: int = DP
                 fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
             else:
                 FigureCanvasAgg(fig)
-                fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+                fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                            pil_kwargs={"compress_level": 1})  # fast; the size cost is small for line art
         except (OSError, ValueError, RuntimeError) as exc:
             raise RenderError(f"figures: drawing the {diagram.kind} figure failed: {exc}") from exc
     return buffer.getvalue()
