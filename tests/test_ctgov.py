@@ -511,7 +511,7 @@ def test_damaged_registry_entries_never_crash():
         for key, value in children:
             yield from paths(value, prefix + (key,))
 
-    for _ in range(120):
+    for _ in range(60):
         data = copy.deepcopy(rng.choice(sources))
         spots = list(paths(data))[1:]
         for _ in range(rng.randint(1, 6)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 THRESHOLD = 0.6
 _SWITCH = re.compile(r"->|→|=>|\bswitch|\bto\s+(ol|open[- ]label)\b|\bre-?randomi[sz]ed\b", re.I)
@@ -51,12 +52,17 @@ class ArmKey:
 
 def score(title: str, description: str | None, arm: ArmKey) -> float:
     """How well a group named ``title`` stands for ``arm`` (0 to 1)."""
+    return _score(title, description, tuple(arm.names), arm.description)
+
+
+@lru_cache(maxsize=4096)
+def _score(title: str, description: str | None, names: tuple[str, ...], arm_description: str) -> float:
     group = norm(title)
     if not group:
         return 0.0
     best = 0.0
     switch = bool(_SWITCH.search(title))
-    for name in arm.names:
+    for name in names:
         alias = norm(name)
         if not alias:
             continue
@@ -75,8 +81,8 @@ def score(title: str, description: str | None, arm: ArmKey) -> float:
         best = max(best, s)
     if switch:
         return best
-    if description and arm.description:
-        d = difflib.SequenceMatcher(None, norm(description)[:500], norm(arm.description)[:500]).ratio()
+    if description and arm_description:
+        d = difflib.SequenceMatcher(None, norm(description)[:500], norm(arm_description)[:500]).ratio()
         if d >= 0.8 and not _EXTENSION.search(title):
             best = max(best, d)
     return best

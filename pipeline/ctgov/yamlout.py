@@ -61,7 +61,7 @@ def dump(data: Node, header: list[str] = (), blank_before: set[str] = frozenset(
     _comments(list(header), 0, out)
     _mapping(data, 0, out, blank_before)
     text = "\n".join(out) + "\n"
-    loaded = yaml.safe_load(text)
+    loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if loaded != _plain(data):  # pragma: no cover - a bug in this writer, never bad input
         raise AssertionError("the YAML writer produced text that does not read back to the same record")
     return text
