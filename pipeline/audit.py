@@ -671,8 +671,8 @@ class _Audit:
                  f"Check the source for which statement is right.")
 
     def check_completeness(self, i: int, outcome: Outcome, has_derived: bool) -> None:
-        if not outcome.primary:
-            return
+        if not outcome.primary or len(self.study.arms) < 2:
+            return  # a single-group study has no between-arm effect to report
         effect = outcome.effect
         if effect is None or effect.estimate is None:
             shown = "; the recomputed crude effect is shown instead" if has_derived else ""

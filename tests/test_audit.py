@@ -608,3 +608,14 @@ def test_run_audit_accepts_study_or_checked_and_orders_by_severity():
     assert findings[0].code == "events-exceed-arm" and findings[0].fields[0].startswith("outcomes[1]")
     with pytest.raises(TypeError):
         run_audit({"id": "x"})
+
+
+def test_single_group_study_is_not_asked_for_a_between_arm_effect():
+    from pipeline.ctgov import import_ctgov_file
+    from pipeline.loader import load_bytes
+    from pipeline.validate import check_source
+
+    result = import_ctgov_file(Path(__file__).parent / "fixtures" / "ctgov" / "NCT05594173.json")
+    checked = check_source(load_bytes(result.yaml_text.encode("utf-8"), "nct05594173.yaml"))
+    assert len(checked.study.arms) == 1 and any(o.primary for o in checked.study.outcomes)
+    assert "primary-no-effect" not in {f.code for f in run_audit(checked).findings}
