@@ -18,7 +18,8 @@ from pipeline.build import BuildOptions, render
 from pipeline.errors import LayoutError
 from pipeline.loader import load_bytes
 from pipeline.model import Study
-from pipeline.render.pdf import MIN_BODY, render_brief
+from pipeline.render import pdf as brief_pdf
+from pipeline.render.pdf import MIN_BODY, Figure, fit_page, render_brief
 from pipeline.report import prepare
 from pipeline.validate import check_source, load_study
 
@@ -102,7 +103,11 @@ def test_title_arms_numbers_and_messages_appear(brief, report):
     for row in c.rob_rows:
         assert_contains(text, f"{row.domain}")
         assert_contains(text, row.word)
+    lean = fit_page(report, "a4").style.lean
     for limitation in c.limitations:
+        # Space forcing it, a limitation the "Checking the numbers" panel already states is said once.
+        if lean and brief_pdf._said_in(limitation, c.notes):
+            continue
         assert_contains(text, limitation)
     for note in c.notes:
         assert_contains(text, note)
@@ -280,5 +285,59 @@ def test_lean_record_gets_the_design_diagram():
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
-def test_shipped_record_without_diagram_still_names_the_design(brief):
-    assert_contains(pypdf_text(brief), "Randomized 1:1, parallel-group trial")
+def test_shipped_record_names_the_design(brief):
+    """The band shows randomization, arms and follow-up; the design row says what it does not (kind, masking)."""
+    text = pypdf_text(brief)
+    assert_contains(text, "Randomized 1:1")
+    assert_contains(text, "Parallel-group trial")
+    assert_contains(text, "masking: The protocol calls the trial non-blinded")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_shipped_record_has_the_design_diagram_at_8_pt(report, paper):
+    """IMAGINE-RA's brief carries the trial design schema on both papers, with body text of at least 8 pt."""
+    page = fit_page(report, paper)
+    figures = [op for op in page.ops if isinstance(op, Figure)]
+    assert len(figures) == 1 and figures[0].diagram.kind == "design"
+    assert page.style.body >= 8.0
+    assert figures[0].diagram.extra["font_size"] >= MIN_BODY
+    assert page.overflow <= 0
+    pdf = render_brief(report, paper=paper)
+    text = pypdf_text(pdf)
+    assert_contains(text, "Randomized 1:1")
+    assert_contains(text, "n = 200")
+    for name in report.content.arm_names:
+        assert_contains(text, f"{name} n = 100 randomized")
+    assert_contains(text, "Primary outcomes at 24 months")
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        sizes = {round(w["size"], 2) for w in doc.pages[0].extract_words(extra_attrs=["size"])
+                 if w["text"] == "Population"}
+    assert sizes and min(sizes) >= 8.0
+
+
+def test_letter_brief_has_no_overlaps_or_clipping(report):
+    pdf = render_brief(report, paper="letter")
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        for ch in page.chars:
+            assert 20 <= ch["x0"] and ch["x1"] <= page.width - 20, ch["text"]
+            assert 15 <= ch["top"] and ch["bottom"] <= page.height - 15, ch["text"]
+            assert ch["size"] >= MIN_BODY - 0.01, (ch["text"], ch["size"])
+        boxes = page.extract_words(use_text_flow=True)
+    overlaps = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 and
+                a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5]
+    assert not overlaps, overlaps[:5]
+
+
+def test_band_says_the_outcomes_once(report):
+    """Above the design band the question leaves out the outcomes row the band's outcomes box repeats."""
+    page = fit_page(report, "a4")
+    labels = [op.text for op in page.ops if getattr(op, "style", None) == "bold" and op.text == "Outcomes"]
+    assert not labels
+
+
+def test_said_in_matches_only_the_repeated_limitation(report):
+    c = report.content
+    said = [t for t in c.limitations if brief_pdf._said_in(t, c.notes)]
+    assert said == [t for t in c.limitations if t.startswith("Denominators")]

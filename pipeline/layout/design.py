@@ -36,6 +36,15 @@ content fits the height with no word broken across lines; if no size fits
 without breaking a word, the largest size that fits at all is used; if none
 fits, ``LayoutError``.
 
+``compact=True`` lays the same boxes out across instead, as one short band
+for a page that states the question above it (the PDF brief): population
+(the population only: eligibility and setting are said beside it) →
+randomization → the arms stacked, each named by its short label with its n →
+follow-up → outcomes, each column as tall as the band (the arms share it).
+Column widths are the narrowest that give the lowest band the width allows
+(each at least its longest word), the room left shared out in proportion;
+connectors run left to right, one per arm into the follow-up box.
+
 The helpers at the bottom (``para``, ``wrap_paragraphs``, ``sizes``,
 ``too_long_message``) are shared with ``flow`` and ``forest``.
 """
@@ -52,14 +61,14 @@ from .text import line_height, text_width, wrap
 
 
 def design_diagram(study: Study, width: float, height: float, base_size: float = 8.0,
-                   min_size: float = 6.0) -> Diagram:
-    """The design schema of ``study`` laid out in ``width`` × ``height`` points."""
+                   min_size: float = 6.0, compact: bool = False) -> Diagram:
+    """The design schema of ``study`` laid out in ``width`` × ``height`` points (``compact``: a wide band)."""
     if width <= 0 or height <= 0:
         raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
     fallback: Diagram | None = None
     last: _Attempt | None = None
     for size in sizes(base_size, min_size):
-        attempt = _layout(study, width, size)
+        attempt = (_layout_across if compact else _layout)(study, width, size)
         last = attempt
         if attempt.diagram.height <= height:
             if not attempt.broken:
@@ -174,6 +183,146 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
                       alt_text=design_alt(study), title=f"{study.name}: trial design",
                       extra={"font_size": size})
     return _Attempt(diagram, broken, fields)
+
+
+def _layout_across(study: Study, width: float, size: float) -> _Attempt:
+    """The compact variant: one band, read left to right (see the module docstring)."""
+    pad = padding_for(size)
+    gap = max(12.0, 1.7 * size)          # between columns: a shaft and an arrowhead
+    bus_gap = gap * 1.5                  # before the arms: room for the branching bus
+    arm_gap = max(4.0, 0.8 * size)       # between stacked arms
+    q, d = study.question, study.design
+    single = len(study.arms) == 1 or d.type == "single-group"
+    verb = "randomized" if d.randomized and not single else "enrolled"
+
+    def arm_paras(arm) -> list[Para]:
+        n = known(arm.randomized)
+        return [para(arm.short, bold=True), para(f"n = {n} {verb}" if n is not None else f"n {verb}: not reported")]
+
+    columns: list[tuple[str, list[Para], list[str], str]] = [
+        ("population", [para(q.population, bold=True)], ["question.population"], "center")]
+    if not single:
+        text = randomization_text(study)
+        head, _, rest = text.partition(", ")
+        columns.append(("randomization", [para(head, bold=True)] + ([para(rest)] if rest else []),
+                        ["design.allocation_ratio", "flow.randomized"], "center"))
+    columns.append(("arms", [], [], "center"))
+    fu = ([para("Follow-up: " + d.follow_up)] if d.follow_up else []) + \
+        ([para("Visits: " + d.visit_schedule)] if d.visit_schedule else [])
+    if fu:
+        columns.append(("followup", fu, ["design.follow_up", "design.visit_schedule"], "center"))
+    out = _outcome_paragraphs(study)
+    if out:
+        columns.append(("outcomes", out, ["outcomes"], "left"))
+    arm_paragraphs = [arm_paras(arm) for arm in study.arms]
+    n_arms = max(1, len(study.arms))
+
+    def words_width(paras: list[Para]) -> float:
+        return max((text_width(w, size, p.bold) for p in paras for w in p.text.split()), default=0.0)
+
+    def natural(paras: list[Para]) -> float:
+        return max((text_width(p.text, size, p.bold) for p in paras), default=0.0)
+
+    def content(i: int) -> list[list[Para]]:
+        return arm_paragraphs if columns[i][0] == "arms" else [columns[i][1]]
+
+    def column_height(i: int, w: float) -> float:
+        heights = [text_height(wrap_paragraphs(ps, size, w - 2 * pad)[0]) + 2 * pad for ps in content(i)]
+        if columns[i][0] == "arms":
+            return max(heights, default=0.0) * n_arms + arm_gap * (n_arms - 1)
+        return heights[0]
+
+    gaps = [bus_gap if columns[i][0] == "arms" and not single else gap for i in range(1, len(columns))]
+    room = width - sum(gaps)
+    # Each column starts at its longest word; the randomization box keeps its first line ("Randomized
+    # 1:1") whole, and the arm boxes their short labels.
+    keep = {"randomization", "arms"}
+    widths = [max(max(words_width(ps) for ps in content(i)),
+                  max((text_width(ps[0].text, size, ps[0].bold) for ps in content(i) if ps), default=0.0)
+                  if columns[i][0] in keep else 0.0) / (1 - WRAP_SAFETY) + 2 * pad + 1.0
+              for i in range(len(columns))]
+    most = [max(min(max(natural(ps) for ps in content(i)) / (1 - WRAP_SAFETY) + 2 * pad + 1.0, room),
+                widths[i]) for i in range(len(columns))]
+    # The lowest band the width allows: for each column, the height at each width it may take; then the
+    # smallest height every column reaches within the room, each at the narrowest width that does it.
+    options: list[list[tuple[float, float]]] = []       # per column: (width, height), widths ascending
+    for i in range(len(columns)):
+        w, seen = widths[i], []
+        step = max(1.0, (most[i] - w) / 120)            # at most ~120 widths a column
+        while True:
+            h = column_height(i, w)
+            if not seen or h < seen[-1][1] - 0.01:
+                seen.append((w, h))
+            if w >= most[i]:
+                break
+            w = min(w + step, most[i])
+        options.append(seen)
+    chosen = list(widths)
+    for target in sorted({h for opts in options for _, h in opts}):
+        need = [next((w for w, h in opts if h <= target + 0.01), None) for opts in options]
+        if all(w is not None for w in need) and sum(need) <= room + 0.01:
+            chosen = need
+            break
+    spare = room - sum(chosen)
+    total = sum(chosen)
+    widths = [w + spare * w / total for w in chosen] if spare > 0 and total > 0 else chosen
+    band = max(column_height(i, widths[i]) for i in range(len(columns)))
+
+    boxes: list[Box] = []
+    connectors: list[Connector] = []
+    fields: dict[str, list[str]] = {}
+    broken = False
+    x = 0.0
+    previous: list[Box] = []
+    for i, (kind, paras, source_fields, align) in enumerate(columns):
+        if i:
+            x += gaps[i - 1]
+        w = widths[i]
+        current: list[Box] = []
+        if kind == "arms":
+            arm_h = (band - arm_gap * (n_arms - 1)) / n_arms
+            for k, (arm, ps) in enumerate(zip(study.arms, arm_paragraphs)):
+                lines, was_broken = wrap_paragraphs(ps, size, w - 2 * pad)
+                broken = broken or was_broken
+                box = Box(f"arm-{arm.id}", x, k * (arm_h + arm_gap), w, arm_h, tuple(lines), role="arm", arm=k,
+                          padding=pad)
+                fields[box.id] = [f"arms[{k}].short_label"]
+                current.append(box)
+        else:
+            lines, was_broken = wrap_paragraphs(paras, size, w - 2 * pad)
+            broken = broken or was_broken
+            role = {"outcomes": "outcome"}.get(kind, kind)
+            box = Box(kind, x, 0.0, w, band, tuple(lines), role=role, align=align, padding=pad)
+            fields[box.id] = source_fields
+            current.append(box)
+        boxes.extend(current)
+        for source in previous:
+            for target in current:
+                if len(previous) > 1 and len(current) > 1:
+                    continue
+                connectors.append(_across(source, target, len(previous) > 1, len(current) > 1))
+        previous = current
+        x += w
+    diagram = Diagram(kind="design", width=width, height=band, boxes=tuple(boxes), connectors=tuple(connectors),
+                      alt_text=design_alt(study), title=f"{study.name}: trial design",
+                      extra={"font_size": size, "compact": True})
+    return _Attempt(diagram, broken, fields)
+
+
+def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connector:
+    """Left to right: one box into several through a vertical bus half-way; several into one at each
+    source's own height; one into one at mid-height."""
+    sx, sy = source.anchor("right")
+    tx, ty = target.anchor("left")
+    if from_many:
+        ty = min(max(sy, target.y + 2.0), target.bottom - 2.0)
+        points = ((sx, sy), (tx, ty))
+    elif to_many:
+        mid = sx + (tx - sx) * 0.45
+        points = ((sx, sy), (mid, sy), (mid, ty), (tx, ty)) if abs(sy - ty) > 0.01 else ((sx, sy), (tx, ty))
+    else:
+        points = ((sx, sy), (tx, sy if target.y <= sy <= target.bottom else ty))
+    return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)
 
 
 def randomization_text(study: Study) -> str:

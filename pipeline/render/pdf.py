@@ -10,8 +10,11 @@ Reading order (what was studied → found → how sure → what it means):
 
     header          acronym and title; citation with DOI and registry as links
     bottom line     tinted band, the most prominent text after the title
-    the question    | PICO, setting, design | design diagram (or flow) |, or, without a
-                    diagram, the PICO rows in two balanced columns and the design across
+    the question    | PICO, setting, design | design diagram (or flow) |; or the PICO rows in two
+                    balanced columns over the design schema as one short band across the page
+                    (population → randomization → arms → follow-up → outcomes; the rows the band
+                    shows are not repeated above it); or, without a diagram, the PICO rows in two
+                    balanced columns and the design across
     what was found  primary outcomes table (arms right-aligned, the shared measure, unit
                     and time point in the header), recomputed values, harms per arm
     lower half      two flowing, balanced columns: how sure (RoB 2 with symbol + word,
@@ -20,10 +23,12 @@ Reading order (what was studied → found → how sure → what it means):
     footer          funding, interests, appraiser; record id, tool version, build date
 
 The grid is two equal columns with a 16 pt gutter inside 30 pt side margins; the
-header, the band, the table and the footer span both. Type shrinks in steps
-(``attempts()``): with the diagram at body 9 → 8.5 → 8 pt, then without it at
-9 → 8.5 → 8 → 7.5 pt, then 7.5 pt with closer lines, then without the
-secondary-outcomes summary and the appraiser line. The first attempt that fits
+header, the bottom-line band, the design band, the table and the footer span both. Type shrinks in steps
+(``attempts()``): with the full diagram beside the question at body 9 → 8.5 → 8 pt; then with
+the compact design band (``BAND_STEPS``) at 9 → 8.5 → 8 pt, at 8 pt without what the page says
+twice (``LEAN``), at 8 pt with closer lines, at 7.5 pt (then closer); then without a diagram at
+9 → 8.5 → 8 → 7.5 pt, then 7.5 pt with closer lines, then without the secondary-outcomes
+summary and the appraiser line. The first attempt that fits
 is used and spare height is shared out between the sections; when none fits,
 ``LayoutError`` names the fields taking the most height and the overflow.
 Text is measured with the DejaVu Sans metrics the PDF embeds (``layout.text``)
@@ -77,6 +82,7 @@ class Style:
     gap: float          # between sections
     leading: float = 1.25
     extras: bool = True  # the secondary-outcomes summary and who appraised (not essential; dropped last)
+    lean: bool = False   # leave out what the page says twice (see ``LEAN``), when space forces it
 
 
 STEPS = (
@@ -89,6 +95,19 @@ STEPS = (
     Style(body=7.5, small=7.5, title=14.0, head=9.0, bottom=10.0, gap=6.0, leading=1.17, extras=False),
 )
 assert all(s.body >= MIN_BODY and s.small >= MIN_BODY for s in STEPS)
+
+# With the compact design band: the same sizes, then (space forcing it) without what is said twice, then
+# with lines a little closer, at 8 pt before 7.5 pt.
+BAND_STEPS = (
+    STEPS[0], STEPS[1], STEPS[2],
+    replace(STEPS[2], lean=True),
+    replace(STEPS[2], lean=True, leading=1.17, gap=8.0),
+    replace(STEPS[3], lean=True),
+    replace(STEPS[4], lean=True),
+)
+LEAN = """Said twice, so left out first when space forces it (``Style.lean``), in this order: a limitation
+whose words the "Checking the numbers" panel already says (``_said_in``); the article's title in the
+citation (the brief's title names the trial and the DOI links to the article)."""
 
 GUTTER = 16.0
 MARGIN_X = 30.0
@@ -250,7 +269,7 @@ def _field_of_pico(label: str) -> str:
             "Setting": "question.setting", "Design": "design"}.get(label, label.lower())
 
 
-def header_block(c: Content, width: float, style: Style) -> Block:
+def header_block(c: Content, width: float, style: Style, citation: str | None = None) -> Block:
     block = Block()
     title = f"{c.name}: {c.title}" if c.name and c.name != c.title else c.title
     size = style.title
@@ -272,7 +291,7 @@ def header_block(c: Content, width: float, style: Style) -> Block:
     block.height = top + len(lines) * p
     block.fields.append(("title" if c.name == c.title else "acronym, title", len(lines) * p))
     block.space(3.0)
-    citation = c.citation
+    citation = citation or c.citation
     doi = c.doi_url.split("doi.org/", 1)[1] if c.doi_url and "doi.org/" in c.doi_url else None
     if citation and doi and citation.endswith(f" doi:{doi}"):
         citation = citation[: -len(f" doi:{doi}")]
@@ -691,6 +710,8 @@ def bullet_pieces(text: str, source: str | None, width: float, size: float, styl
 
 def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
     """How sure (RoB 2, then the audit's notes in their panel, limitations, GRADE), then what it means."""
+    if style.lean and c.notes:
+        c = replace(c, limitations=tuple(t for t in c.limitations if not _said_in(t, c.notes)))
     appraisal = appraisal_pieces(c, width, style, 0.0)
     pieces = appraisal[:1]
     if c.notes:
@@ -703,6 +724,20 @@ def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
     pieces.extend(appraisal[1:])
     pieces.extend(meaning_pieces(c, width, style, style.gap))
     return pieces
+
+
+_STOP = {"about", "after", "before", "between", "could", "every", "their", "there", "these", "those", "which",
+         "while", "where", "would", "other"}
+
+
+def _said_in(text: str, notes: tuple[str, ...]) -> bool:
+    """Whether ``notes`` already say ``text``: at least two of its longer words, and three in four of them,
+    appear in the notes (e.g. a limitation about unstated denominators beside the audit's note on them)."""
+    def words(t: str) -> set[str]:
+        return {w for w in "".join(ch.lower() if ch.isalpha() else " " for ch in t).split()
+                if len(w) >= 5 and w not in _STOP}
+    own, said = words(text), words(" ".join(notes))
+    return len(own & said) >= 2 and len(own & said) >= 0.75 * len(own)
 
 
 def flow_columns(pieces: list[Piece], col: float, style: Style) -> Block:
@@ -902,7 +937,9 @@ class Page:
         return self.used - self.available
 
 
-def layout_page(report: Report, paper: str, style: Style, with_diagram: bool = True) -> Page:
+def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | str = True) -> Page:
+    """The page at one shrink step; ``with_diagram``: True (beside the question), "band" (the compact
+    design band under it) or False (none)."""
     c = report.content
     page_w, page_h = PAPERS[paper]
     width = page_w - 2 * MARGIN_X
@@ -911,40 +948,22 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool = T
     footer = footer_block(c, width, style)
     avail = page_h - MARGIN_TOP - MARGIN_BOTTOM - footer.height - style.gap
 
-    sections: list[Block] = [header_block(c, width, style), bottom_line_block(c, width, style)]
+    sections: list[Block] = [header_block(c, width, style, _short_citation(report) if style.lean else None),
+                             bottom_line_block(c, width, style)]
 
-    # Row A: the question beside the diagram.
     items = question_items(c)
-    # The design schema shows eligibility and setting in its population box; say them once.
-    compact = [it for it in items if it[0] not in ("Eligibility", "Setting")]
-    question = question_block(c, col, style, compact)
-    diag_head = heading("Trial design", col, style)
-    diagram = None
-    if with_diagram:
-        # As tall as the question beside it if it can be, else somewhat taller.
-        diagram = choose_diagram(report, col, [max(question.height, 180.0) - diag_head.height,
-                                               max(question_block(c, col, style).height, 240.0) * 1.3], style)
-    if diagram is not None and diagram.kind != "design":
-        question = question_block(c, col, style, items)
-    row_a = Block()
-    if diagram is not None:
-        title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
-        right = heading(title, col, style)
-        right.ops.append(Figure(diagram, 0.0, right.height))
-        right.height += diagram.height
-        row_a.add(question, 0.0, 0.0)
-        row_a.add(right, col + GUTTER, 0.0)
-    else:
+    mode = "beside" if with_diagram is True else (with_diagram or None)
+    row_a: Block | None = None
+    if mode == "beside":
+        row_a = _question_beside_diagram(report, col, style)
+    elif mode == "band":
+        row_a = _question_above_band(report, width, col, style)
+    if row_a is None:
         # Two balanced columns of PICO rows; the design summary (often long) spans the full width below.
         pico = [it for it in items if it[0] != "Design"]
         design = [it for it in items if it[0] == "Design"]
         lw = label_width([it[0] for it in items], col, style)
-        left_items, right_items = _balance(pico, col, style, lw)
-        row_a = heading("The question", width, style)
-        top = row_a.height
-        row_a.add(definitions(left_items, col, style, lw), 0.0, top)
-        if right_items:
-            row_a.add(definitions(right_items, col, style, lw), col + GUTTER, top)
+        row_a = _two_columns("The question", pico, width, col, style, lw)
         if design:
             row_a.space(style.body * 0.35)
             row_a.add(definitions(design, width, style, lw))
@@ -970,6 +989,125 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool = T
     ops = [op.shift(MARGIN_X, MARGIN_TOP) for op in body.ops]
     ops += [op.shift(MARGIN_X, page_h - MARGIN_BOTTOM - footer.height) for op in footer.ops]
     return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style)
+
+
+
+def _two_columns(title: str, items: list, width: float, col: float, style: Style, lw: float) -> Block:
+    """A full-width heading over definition rows split into two balanced columns."""
+    left_items, right_items = _balance(items, col, style, lw)
+    block = heading(title, width, style)
+    top = block.height
+    block.add(definitions(left_items, col, style, lw), 0.0, top)
+    if right_items:
+        block.add(definitions(right_items, col, style, lw), col + GUTTER, top)
+    return block
+
+
+def _question_beside_diagram(report: Report, col: float, style: Style) -> Block | None:
+    """The question in the left column, the full design diagram (or the flow) in the right."""
+    c = report.content
+    items = question_items(c)
+    # The design schema shows eligibility and setting in its population box; say them once.
+    compact = [it for it in items if it[0] not in ("Eligibility", "Setting")]
+    question = question_block(c, col, style, compact)
+    diag_head = heading("Trial design", col, style)
+    # As tall as the question beside it if it can be, else somewhat taller.
+    diagram = choose_diagram(report, col, [max(question.height, 180.0) - diag_head.height,
+                                           max(question_block(c, col, style).height, 240.0) * 1.3], style)
+    if diagram is None:
+        return None
+    if diagram.kind != "design":
+        question = question_block(c, col, style, items)
+    title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
+    right = heading(title, col, style)
+    right.ops.append(Figure(diagram, 0.0, right.height))
+    right.height += diagram.height
+    row = Block()
+    row.add(question, 0.0, 0.0)
+    row.add(right, col + GUTTER, 0.0)
+    return row
+
+
+BAND_MAX_HEIGHT = 110.0   # the compact design band: never taller than this (else it is not a band)
+
+
+def _question_above_band(report: Report, width: float, col: float, style: Style) -> Block | None:
+    """The question in two balanced columns, then the design as one short band across the page.
+
+    What the band shows is not said again above it: the outcomes row goes when the band lists the same
+    outcomes, and the design row keeps only what the band does not show (the kind of trial, centres when
+    no setting is given, masking)."""
+    c, study = report.content, report.study
+    diagram = choose_band(report, width, style)
+    if diagram is None:
+        return None
+    items = [it for it in question_items(c) if it[0] != "Design"]
+    if _outcomes_in_band(study):
+        items = [it for it in items if it[0] != "Outcomes"]
+    rest = design_rest(study)
+    if rest:
+        items.append(("Design", rest, "design"))
+    lw = label_width([it[0] for it in items], col, style)
+    block = _two_columns("The question and the trial design", items, width, col, style, lw)
+    block.space(style.gap * 0.8)
+    block.ops.append(Figure(diagram, 0.0, block.height))
+    block.height += diagram.height
+    return block
+
+
+def _short_citation(report: Report) -> str | None:
+    """The citation without the article's title (``LEAN``)."""
+    cit = report.study.citation
+    if cit is None or not cit.title:
+        return None
+    from ..content import citation_text
+    return citation_text(report.study.model_copy(update={"citation": cit.model_copy(update={"title": None})}))
+
+
+def choose_band(report: Report, width: float, style: Style) -> Diagram | None:
+    """The compact design diagram, one band across ``width``, text 1 pt under the body (≥ the minimum)."""
+    make = _diagram_makers().get("design")
+    if make is None:
+        return None
+    try:
+        diagram = make(report.study, width, BAND_MAX_HEIGHT, base_size=max(MIN_BODY, style.body - 1.0),
+                       min_size=MIN_BODY, compact=True)
+    except (LayoutError, TypeError):     # TypeError: a design module without the compact variant
+        return None
+    if diagram is None or diagram.height > BAND_MAX_HEIGHT + 0.01 or diagram.width > width + 0.01:
+        return None
+    return diagram
+
+
+def _outcomes_in_band(study) -> bool:
+    """Whether the band's outcomes box says everything the question's outcomes row would."""
+    primary = study.primary_outcomes
+    if not primary:
+        return bool(study.question.outcomes)      # the box then lists the question's outcomes
+    shown = set()
+    for o in primary:
+        label = " ".join(o.label.split())
+        shown.add(label)
+        if o.timepoint:
+            shown.add(f"{label} at {' '.join(o.timepoint.split())}")
+    return all(" ".join(q.split()) in shown for q in study.question.outcomes)
+
+
+def design_rest(study) -> str:
+    """The design facts the band does not show: the kind of trial, where (without a setting), masking."""
+    d = study.design
+    kind = {"parallel": "Parallel-group", "single-group": "Single-group", "non-inferiority": "Non-inferiority",
+            "crossover": "Crossover", "cluster": "Cluster", "factorial": "Factorial"}.get(d.type, d.type)
+    parts = [f"{kind} {'trial' if d.randomized else 'study'}"]
+    if not study.question.setting:
+        if d.centres:
+            parts.append(f"{d.centres} centre{'s' if d.centres > 1 else ''}" +
+                         (f" in {', '.join(d.countries)}" if d.countries else ""))
+        elif d.countries:
+            parts.append(", ".join(d.countries))
+    if d.masking:
+        parts.append("masking: " + " ".join(d.masking.split()))
+    return "; ".join(parts)
 
 
 def _balance(items: list, width: float, style: Style, label_w: float) -> tuple[list, list]:
@@ -1006,11 +1144,13 @@ def _too_long(page: Page, paper: str) -> LayoutError:
         + ", ".join(named) + f". Shorten them by about {over:.0f} pt in total.")
 
 
-def attempts() -> list[tuple[Style, bool]]:
-    """The shrink steps, in order of preference: with the diagram at each type size down to 8 pt, then
-    without it (the question then takes the full width) down to the minimum."""
-    with_diagram = [(s, True) for s in STEPS if s.body >= 8.0]
-    return with_diagram + [(s, False) for s in STEPS]
+def attempts() -> list[tuple[Style, bool | str]]:
+    """The shrink steps, in order of preference: the full diagram beside the question at each type size
+    down to 8 pt; then the compact design band under the question, down to the minimum; then without a
+    diagram (the question takes the full width), down to the minimum."""
+    beside = [(s, True) for s in STEPS if s.body >= 8.0]
+    band = [(s, "band") for s in BAND_STEPS]
+    return beside + band + [(s, False) for s in STEPS]
 
 
 def fit_page(report: Report, paper: str) -> Page:
