@@ -116,6 +116,31 @@ def significance(effect: Effect | None) -> str:
     return "statistically significant" if effect.significant else "not statistically significant"
 
 
+def _trailing_group(text: str) -> tuple[str, str] | None:
+    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip(), text[i + 1:-1]
+    return None
+
+
+def split_shared_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """Recomputed values with the marking they all share said once:
+    ("+110 per 1,000 (recomputed over …)", "NNTH 10 (recomputed over …)") ->
+    (["+110 per 1,000", "NNTH 10"], "Recomputed over …"). Values stay whole (and the
+    mark None) when they do not share one marking that says "recomputed"."""
+    groups = [_trailing_group(d) for d in derived]
+    if derived and all(g is not None and g[0] for g in groups) and len({g[1] for g in groups}) == 1 \
+            and "recomputed" in groups[0][1].lower():
+        mark = groups[0][1]
+        return [g[0] for g in groups], mark[0].upper() + mark[1:]
+    return list(derived), None
+
+
 @dataclass(frozen=True)
 class ResultRow:
     """One outcome as a table row; ``cells`` follow ``Content.arm_names``."""

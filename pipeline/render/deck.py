@@ -61,7 +61,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import theme
-from ..content import NR, Content, ResultRow, count
+from ..content import NR, Content, ResultRow, count, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
@@ -1196,7 +1196,7 @@ class _Deck:
                 cells += [value(NR)] if merge_ci_p else [value(r.ci), value(r.p)]
             body.append(cells)
             if r.derived and not with_effect:
-                values, mark = _factor_mark(r.derived)
+                values, mark = split_shared_mark(r.derived)
                 text = "; ".join(values) + (f"\n{mark}" if mark else "")
                 body.append([Cell(text, span=len(cells), mute_from=1 if mark else None)])
         n_arms = len(c.arm_names)
@@ -1520,31 +1520,6 @@ def _lead_in(text: str) -> Para:
     if 0 < cut <= 110 and cut < len(text) - 20:
         return Para((Run(text[:cut], bold=True), Run(text[cut:])), bullet=True, gap=0.9)
     return Para((Run(text),), bullet=True, gap=0.9)
-
-
-def _trailing_group(text: str) -> tuple[str, str] | None:
-    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
-    if not text.endswith(")"):
-        return None
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[i], 0)
-        if depth == 0:
-            return text[:i].rstrip(), text[i + 1:-1]
-    return None
-
-
-def _factor_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
-    """Recomputed values without the marking they all share, and that marking as a sentence:
-    ("+110 per 1,000 (recomputed over …)", "NNTH 10 (recomputed over …)") ->
-    (["+110 per 1,000", "NNTH 10"], "Recomputed over …"). Values are kept whole when they do not
-    share one marking that says "recomputed"."""
-    groups = [_trailing_group(d) for d in derived]
-    if derived and all(g is not None and g[0] for g in groups) and len({g[1] for g in groups}) == 1 \
-            and "recomputed" in groups[0][1].lower():
-        mark = groups[0][1]
-        return [g[0] for g in groups], mark[0].upper() + mark[1:]
-    return list(derived), None
 
 
 def _light(hex_colour: str, amount: float = 0.3) -> str:

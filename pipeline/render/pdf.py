@@ -51,7 +51,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
-from ..content import NR, Content, MEASURE_SHORT, ResultRow
+from ..content import NR, Content, MEASURE_SHORT, ResultRow, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
@@ -563,26 +563,12 @@ def results_block(report: Report, width: float, style: Style) -> Block:
 EXTRA_INDENT = 10.0
 
 
-def _trailing_group(text: str) -> tuple[str, str] | None:
-    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
-    if not text.endswith(")"):
-        return None
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[i], 0)
-        if depth == 0:
-            return text[:i].rstrip(), text[i + 1:-1]
-    return None
-
-
 def derived_parts(derived: tuple[str, ...]) -> list[tuple[str, str]]:
     """Recomputed values as runs; a marking they all share ("recomputed over …") is said once, as the lead."""
-    groups = [_trailing_group(d) for d in derived]
-    if derived and all(g is not None for g in groups) and len({g[1] for g in groups}) == 1 and groups[0][0] \
-            and "recomputed" in groups[0][1].lower():
-        mark = groups[0][1]
-        return [(mark[0].upper() + mark[1:] + ":", "bold"), ("; ".join(g[0] for g in groups), "regular")]
-    return [("; ".join(derived), "regular")]
+    values, mark = split_shared_mark(derived)
+    if mark:
+        return [(mark + ":", "bold"), ("; ".join(values), "regular")]
+    return [("; ".join(values), "regular")]
 
 
 def _row_extra(row: ResultRow, width: float, style: Style, source: str, indent: float = EXTRA_INDENT
