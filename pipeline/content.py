@@ -261,6 +261,15 @@ def _flat(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
+def _items(values, *, say_missing: bool = False) -> tuple[str, ...]:
+    """Free-text list items, placeholders left out; ("not yet written",) when only placeholders were
+    given and ``say_missing``."""
+    kept = tuple(_flat(v) for v in values if not is_placeholder(v))
+    if not kept and values and say_missing:
+        return (NOT_YET,)
+    return kept
+
+
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
                   notes: tuple[str, ...] = ()) -> Content:
     """Format everything once. ``derived`` maps outcome id -> recomputed values (from the audit)."""
@@ -294,7 +303,8 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     rob_rows: tuple[RobRow, ...] = ()
     if appraisal and appraisal.rob2:
         from .theme import ROB_SYMBOL, ROB_WORD
-        rob_rows = tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement], _flat(d.support))
+        rob_rows = tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
+                                text_or_placeholder(_flat(d.support)))
                          for title, d in appraisal.rob2.domains())
     grade = None
     if appraisal and appraisal.grade:
@@ -319,17 +329,17 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         secondary_rows=tuple(outcome_row(o) for o in study.secondary_outcomes),
         outcomes_note=_flat(study.outcomes_note) or None,
         harm_rows=harms,
-        key_messages=tuple(text_or_placeholder(_flat(m)) for m in study.conclusions.key_messages),
+        key_messages=_items(study.conclusions.key_messages, say_missing=True),
         authors_conclusion=text_or_placeholder(_flat(study.conclusions.authors)) if study.conclusions.authors else None,
-        open_questions=tuple(_flat(x) for x in study.conclusions.open_questions),
-        discussion_questions=tuple(_flat(x) for x in study.discussion_questions),
+        open_questions=_items(study.conclusions.open_questions),
+        discussion_questions=_items(study.discussion_questions),
         rob_rows=rob_rows,
-        strengths=tuple(_flat(x) for x in appraisal.strengths) if appraisal else (),
-        limitations=tuple(_flat(x) for x in appraisal.limitations) if appraisal else (),
+        strengths=_items(appraisal.strengths) if appraisal else (),
+        limitations=_items(appraisal.limitations, say_missing=True) if appraisal else (),
         grade=grade,
-        appraisal_by=_flat(appraisal.assessed_by) or None if appraisal else None,
-        funding=_flat(study.funding) or None,
-        interests=_flat(study.interests) or None,
+        appraisal_by=(text_or_placeholder(_flat(appraisal.assessed_by)) or None) if appraisal else None,
+        funding=text_or_placeholder(_flat(study.funding)) or None,
+        interests=text_or_placeholder(_flat(study.interests)) or None,
         footer=f"Record {study.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
         notes=notes,

@@ -76,3 +76,31 @@ def test_placeholders_are_warnings_not_errors():
     checked = check_source(load_bytes(data, "imagine-ra.yaml"))
     assert any("placeholder" in str(w) and "conclusions.bottom_line" in str(w) for w in checked.warnings)
     assert build_content(checked.study).bottom_line == "not yet written"
+
+
+def test_imported_placeholders_never_reach_readers():
+    import dataclasses
+
+    from pipeline.ctgov import import_ctgov_file
+
+    from conftest import ROOT
+
+    result = import_ctgov_file(ROOT / "tests" / "fixtures" / "ctgov" / "NCT02552212.json")
+    checked = check_source(load_bytes(result.yaml_text.encode("utf-8"), "c-axspand.yaml"))
+    content = build_content(checked.study)
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                yield from strings(v)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                yield from strings(getattr(value, f.name))
+
+    shown = list(strings(content))
+    assert not [s for s in shown if "TODO" in s]
+    assert content.bottom_line == "not yet written"
+    assert content.limitations == ("not yet written",) and content.strengths == ()
+    assert content.appraisal_by == "not yet written"

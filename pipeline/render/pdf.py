@@ -460,8 +460,9 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     # Header cells wrap between words: they ask for no more width than their body cells or longest word.
     body_only = all_rows[1:]
     swatch = small * 0.75 + 3.0
+    # Arm names are short labels: ask for them on one line; the squeeze below wraps them only if it must.
     naturals = [max([row[j].natural() for row in body_only if j < len(row)] +
-                    [header[j].minimum() + (swatch if 1 <= j <= n_arms else 0.0)]) + pad
+                    [(header[j].natural() + swatch) if 1 <= j <= n_arms else header[j].minimum()]) + pad
                 for j in range(ncols)]
     minimums = [max(row[j].minimum() for row in all_rows if j < len(row)) + pad +
                 (swatch if 1 <= j <= n_arms else 0.0) for j in range(ncols)]
