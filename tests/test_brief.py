@@ -341,3 +341,15 @@ def test_said_in_matches_only_the_repeated_limitation(report):
     c = report.content
     said = [t for t in c.limitations if brief_pdf._said_in(t, c.notes)]
     assert said == [t for t in c.limitations if t.startswith("Denominators")]
+
+
+def test_the_design_band_is_captioned_with_the_participant_numbers():
+    from pipeline.layout.alt import flow_caption
+
+    caption = flow_caption(load_study(RECORD).study)
+    assert caption == ("200 randomized 1:1: 100 to MRI-guided, 100 to Conventional; completed: 76 and 95; "
+                       "analysed: not reported")
+    report = prepare(load_study(RECORD))
+    for paper in ("a4", "letter"):
+        pdf = render(report, BuildOptions(only=("brief",), paper=paper))["brief.pdf"]
+        assert_contains(pypdf_text(pdf), "completed: 76 and 95")

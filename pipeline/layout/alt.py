@@ -116,6 +116,31 @@ def flow_alt(study: Study) -> str:
     return " ".join(parts)
 
 
+def flow_caption(study: Study) -> str:
+    """One short line on who was randomized, completed and analysed, e.g. "200 randomized 1:1: 100 to
+    MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported"."""
+    from .design import total_randomized
+
+    d = study.design
+    n = total_randomized(study)
+    how = "randomized" if d.randomized and len(study.arms) > 1 else "enrolled"
+    ratio = f" {d.allocation_ratio}" if d.allocation_ratio and how == "randomized" else ""
+    flows = [study.arm_flow(a.id) for a in study.arms]
+    allocated = [known(f.allocated) if f and known(f.allocated) is not None else known(a.randomized)
+                 for a, f in zip(study.arms, flows)]
+    parts = [f"{fmt_count(n)} {how}{ratio}" + (": " + ", ".join(f"{fmt_count(k)} to {a.short}"
+                                                              for a, k in zip(study.arms, allocated))
+                                              if len(study.arms) > 1 else "")]
+    for name in ("completed", "analysed"):
+        counts = [getattr(f, name) if f else None for f in flows]
+        values = [fmt_count(c) for c in counts]
+        if all(v == NOT_REPORTED for v in values):
+            parts.append(f"{name}: {NOT_REPORTED}")
+        else:
+            parts.append(f"{name}: {join_and(values)}" if len(values) > 1 else f"{name}: {values[0]}")
+    return "; ".join(parts)
+
+
 def forest_alt(study: Study) -> str:
     from .forest import forest_groups
 

@@ -102,6 +102,7 @@ BAND_STEPS = (
     STEPS[0], STEPS[1], STEPS[2],
     replace(STEPS[2], lean=True),
     replace(STEPS[2], lean=True, leading=1.17, gap=8.0),
+    replace(STEPS[2], lean=True, leading=1.15, gap=7.0),
     replace(STEPS[3], lean=True),
     replace(STEPS[4], lean=True),
 )
@@ -1039,6 +1040,10 @@ def _question_above_band(report: Report, width: float, col: float, style: Style)
     block.space(style.gap * 0.8)
     block.ops.append(Figure(diagram, 0.0, block.height))
     block.height += diagram.height
+    # The caption is the figure's alt text for participant flow: it adds who completed and was analysed.
+    from ..layout.alt import flow_caption
+    block.add(paragraph("Participants: " + flow_caption(study), width, style.small, style, colour=theme.MUTED,
+                        source="flow"))
     return block
 
 
