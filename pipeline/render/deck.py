@@ -1089,11 +1089,14 @@ class _Deck:
     def _diagram_slide(self, title: str, make, notes: str, fallback_sections: list[Section] | None) -> None:
         body = self.diagram_rect
         diagram = None
+        # A slide is shown at screen size whatever its page size: on a template narrower than the
+        # 13.33-inch default, the same apparent size needs proportionally fewer points.
+        minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
         if make is not None:
             try:
-                diagram = make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=DIAGRAM_MIN)
+                diagram = make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=minimum)
             except LayoutError as exc:
-                notes += f"\n\n(The diagram did not fit the slide at {DIAGRAM_MIN:g} pt: {exc})"
+                notes += f"\n\n(The diagram did not fit the slide at {minimum:g} pt: {exc})"
         if diagram is None:
             if fallback_sections:
                 self._sections_slides(title, fallback_sections, lambda i, p: notes)
