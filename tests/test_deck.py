@@ -602,3 +602,11 @@ def test_libreoffice_converts_one_page_per_slide(tmp_path, deck_bytes, prs):
     pdf = tmp_path / "deck.pdf"
     assert pdf.is_file(), "LibreOffice produced no PDF"
     assert len(PdfReader(str(pdf)).pages) == len(prs.slides)
+
+
+def test_template_deck_keeps_the_design_diagram(template_prs):
+    # A narrower template slide is shown at the same screen size: the diagram keeps its shapes.
+    slide = next(s for s in template_prs.slides if s.shapes.title is not None and s.shapes.title.text == "Design")
+    groups = [s for s in slide.shapes if s.shape_type == 6]
+    assert groups, "the design slide fell back to text"
+    assert len(list(groups[0]._element.iter(f"{P_NS}cxnSp"))) >= 4
