@@ -8,7 +8,8 @@ text in the PDF, the deck and the figures.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
+from itertools import repeat
 
 from fontTools.ttLib import TTFont
 
@@ -31,9 +32,12 @@ class _Metrics:
         self.ascent = font["hhea"].ascent / self.units
         self.descent = -font["hhea"].descent / self.units
 
+    def advance_units(self, text: str) -> int:
+        """Sum of the advance widths of ``text`` in font units (an exact integer; no kerning)."""
+        return sum(map(self.advance.get, map(ord, text), repeat(self.fallback)))
+
     def width(self, text: str, size: float) -> float:
-        adv = self.advance
-        return sum(adv.get(ord(ch), self.fallback) for ch in text) * size / self.units
+        return self.advance_units(text) * size / self.units
 
 
 @cache
@@ -41,9 +45,20 @@ def _metrics(bold: bool) -> _Metrics:
     return _Metrics("bold" if bold else "regular")
 
 
+# Bounded memo caches: the fitting loops of the renderers measure and wrap the same strings many
+# times; the bounds keep a long in-process run (many studies) from growing without limit.
+_UNITS_CACHE = 16384
+_WRAP_CACHE = 8192
+
+
+@lru_cache(maxsize=_UNITS_CACHE)
+def _units(text: str, bold: bool) -> int:
+    return _metrics(bold).advance_units(text)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of ``text`` set in DejaVu Sans at ``size`` points."""
-    return _metrics(bold).width(text, size)
+    return _units(text, bold) * size / _metrics(bold).units
 
 
 def missing_glyphs(text: str) -> list[str]:
@@ -62,17 +77,27 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     Never returns a line wider than ``width`` (a single character wider than
     ``width`` is the only exception, and only when ``width`` is absurdly small).
     """
+    return list(_wrap_cached(text, size, width, bold))
+
+
+@lru_cache(maxsize=_WRAP_CACHE)
+def _wrap_cached(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
+    em = _metrics(bold).units
+    space = _units(" ", bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         words = paragraph.split()
         if not words:
             lines.append("")
             continue
-        current = ""
+        current, current_u = "", 0
         for word in words:
-            candidate = f"{current} {word}" if current else word
-            if text_width(candidate, size, bold) <= width:
-                current = candidate
+            word_u = _units(word, bold)
+            # The width of "current word" is the sum of its parts' advances (no kerning): exact integers.
+            candidate_u = current_u + space + word_u if current else word_u
+            if candidate_u * size / em <= width:
+                current = f"{current} {word}" if current else word
+                current_u = candidate_u
                 continue
             if current:
                 lines.append(current)
@@ -81,9 +106,9 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
                 head = _longest_prefix(word, size, width, bold)
                 lines.append(head)
                 word = word[len(head):]
-            current = word
+            current, current_u = word, _units(word, bold)
         lines.append(current)
-    return lines
+    return tuple(lines)
 
 
 def _longest_prefix(word: str, size: float, width: float, bold: bool) -> str:
