@@ -58,6 +58,10 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
     group = shapes.add_group_shape()
     group.name = name or f"{diagram.kind.capitalize()} diagram"
     gshapes = group.shapes
+    # python-pptx recomputes the group's extents over all its children after every shape added
+    # (quadratic in the number of shapes); the extents depend only on the final children, so
+    # recompute them once at the end instead.
+    gshapes._recalculate_extents = lambda: None
 
     def X(v: float) -> float:
         return x0 + v * scale
@@ -77,6 +81,8 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
         _marker(gshapes, marker, X, Y, scale)
     for label in diagram.labels:
         _label(gshapes, label, X, Y, scale, look)
+    del gshapes._recalculate_extents
+    group._element.recalculate_extents()
 
     alt = diagram.alt_text or diagram.title or f"{diagram.kind} diagram"
     c_nv_pr = group._element.nvGrpSpPr.cNvPr
