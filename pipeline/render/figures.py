@@ -72,8 +72,8 @@ def render_figures(study: Study) -> dict[str, bytes]:
     diagrams = figure_diagrams(study)
     out: dict[str, bytes] = {}
     for name, diagram in diagrams.items():
-        out[f"{name}.svg"] = draw_diagram_to_matplotlib(diagram, "svg")
-        out[f"{name}.png"] = draw_diagram_to_matplotlib(diagram, "png")
+        # One matplotlib figure per diagram, saved twice (building the artists is a good part of the cost).
+        out[f"{name}.svg"], out[f"{name}.png"] = _draw(diagram, ("svg", "png"))
     return out
 
 
@@ -91,22 +91,37 @@ def figure_diagrams(study: Study) -> dict[str, Diagram]:
 
 def draw_diagram_to_matplotlib(diagram: Diagram, fmt: str = "png", dpi: int = DPI) -> bytes:
     """``diagram`` drawn at its own size (1 unit = 1 pt) as SVG or PNG bytes."""
-    if fmt not in ("png", "svg"):
-        raise RenderError(f"figures: unknown format {fmt!r} (png or svg)")
+    return _draw(diagram, (fmt,), dpi)[0]
+
+
+def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[bytes]:
+    """``diagram`` as one figure saved in each of ``formats`` (png, svg), in that order."""
+    for fmt in formats:
+        if fmt not in ("png", "svg"):
+            raise RenderError(f"figures: unknown format {fmt!r} (png or svg)")
+    out: list[bytes] = []
     with matplotlib.rc_context(RC):
         fig = _figure(diagram)
-        buffer = io.BytesIO()
         try:
-            if fmt == "svg":
-                FigureCanvasSVG(fig)
-                fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-            else:
-                FigureCanvasAgg(fig)
-                fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
-                            pil_kwargs={"compress_level": 1})  # fast; the size cost is small for line art
+            for fmt in formats:
+                buffer = io.BytesIO()
+                if fmt == "svg":
+                    FigureCanvasSVG(fig)
+                    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+                else:
+                    canvas = FigureCanvasAgg(fig)
+                    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                                pil_kwargs={"compress_level": 1})  # fast; the size cost is small for line art
+                    # Let go of the pixel buffer (tens of MB at 300 dpi) now, not when the garbage
+                    # collector gets round to the figure's reference cycles.
+                    canvas.renderer = None
+                    canvas._lastKey = None
+                out.append(buffer.getvalue())
         except (OSError, ValueError, RuntimeError) as exc:
             raise RenderError(f"figures: drawing the {diagram.kind} figure failed: {exc}") from exc
-    return buffer.getvalue()
+        finally:
+            fig.clear()
+    return out
 
 
 # ---------------------------------------------------------------------------
