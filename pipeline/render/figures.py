@@ -25,7 +25,11 @@ drawn through their points with a filled arrowhead whose tip is the last point.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
@@ -109,9 +113,8 @@ def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[by
                     FigureCanvasSVG(fig)
                     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
                 else:
-                    canvas = FigureCanvasAgg(fig)
-                    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
-                                pil_kwargs={"compress_level": 1})  # fast; the size cost is small for line art
+                    canvas = _PngCanvas(fig)
+                    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
                     # Let go of the pixel buffer (tens of MB at 300 dpi) now, not when the garbage
                     # collector gets round to the figure's reference cycles.
                     canvas.renderer = None
@@ -122,6 +125,57 @@ def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[by
         finally:
             fig.clear()
     return out
+
+
+class _PngCanvas(FigureCanvasAgg):
+    """The Agg canvas with ``encode_png`` as its PNG writer (the same pixels, several times faster than PIL)."""
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
+        FigureCanvasAgg.draw(self)
+        filename_or_obj.write(encode_png(np.asarray(self.buffer_rgba()), self.figure.dpi, metadata))
+
+
+PNG_STRIP = 128   # rows filtered and compressed at a time: bounded extra memory
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def encode_png(rgba: np.ndarray, dpi: float, metadata: dict | None = None, level: int = 1) -> bytes:
+    """PNG bytes (RGBA, 8 bits) of an (h, w, 4) uint8 image, with a pHYs chunk for ``dpi``.
+
+    Every row uses the "Up" filter (each byte minus the one above) and zlib ``level`` 1: for line art
+    and text on white the filtered rows are mostly zeros, so this is about as small as PIL's adaptive
+    filtering at a third of the time. Rows are filtered and compressed ``PNG_STRIP`` at a time.
+    ``metadata`` entries that are not None become tEXt chunks (latin-1).
+    """
+    h, w, _ = rgba.shape
+    flat = np.ascontiguousarray(rgba).reshape(h, w * 4)
+    comp = zlib.compressobj(level)
+    data = []
+    raw = np.empty((min(PNG_STRIP, h), w * 4 + 1), np.uint8)
+    raw[:, 0] = 2                                               # filter type Up on every row
+    for y0 in range(0, h, PNG_STRIP):
+        rows = flat[y0:y0 + PNG_STRIP]
+        n = len(rows)
+        out = raw[:n]
+        np.subtract(rows[1:], rows[:-1], out=out[1:, 1:])       # uint8 arithmetic wraps modulo 256
+        if y0 == 0:
+            out[0, 1:] = rows[0]                                # above the first row: zeros
+        else:
+            np.subtract(rows[0], flat[y0 - 1], out=out[0, 1:])
+        data.append(comp.compress(out))
+    data.append(comp.flush())
+    ppm = int(dpi / 0.0254 + 0.5)
+    chunks = [b"\x89PNG\r\n\x1a\n",
+              _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)),
+              _chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))]
+    for key, value in (metadata or {}).items():
+        if value is not None:
+            chunks.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + str(value).encode("latin-1")))
+    chunks += [_chunk(b"IDAT", b"".join(data)), _chunk(b"IEND", b"")]
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------
