@@ -293,9 +293,14 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
                     sum(widths) - widths[j] + natural[j] <= width:
                 widths[j] = max(widths[j], natural[j])
 
+        memo: dict[tuple[int, float], list[int]] = {}   # the searches below ask for the same widths again
+
         def col_lines(j: int, w: float) -> list[int]:
-            return [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
-                        for part in row[j].text.split("\n")) for row in rows]
+            got = memo.get((j, w))
+            if got is None:
+                got = memo[(j, w)] = [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
+                                          for part in row[j].text.split("\n")) for row in rows]
+            return got
 
         lines = [col_lines(j, widths[j]) for j in range(n)]
 
