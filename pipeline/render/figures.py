@@ -188,6 +188,8 @@ def _figure(diagram: Diagram) -> Figure:
     ax.set_ylim(diagram.height + MARGIN, -MARGIN)   # y down, like the geometry
     ax.set_axis_off()
     ax.set_facecolor(theme.PAPER)
+    # Patches and lines are added with add_artist, not add_patch/add_line: the limits are fixed above, so
+    # the data-limit updates those do for autoscaling (a good part of building the figure) change nothing.
     for seg in diagram.segments:
         _segment(ax, seg)
     for box in diagram.boxes:
@@ -206,7 +208,7 @@ def _box(ax, box: Box) -> None:
     edge = theme.arm_colour(box.arm) if box.arm is not None else theme.RULE
     width = 1.2 if box.arm is not None else theme.LINE_WIDTH
     radius = min(theme.CORNER_RADIUS, box.w / 2, box.h / 2)
-    ax.add_patch(FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle=f"round,pad=0,rounding_size={radius}",
+    ax.add_artist(FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle=f"round,pad=0,rounding_size={radius}",
                                 facecolor=fill, edgecolor=edge, linewidth=width, joinstyle="round"))
     colour = theme.PAPER if box.role == "phase" else theme.INK
     text_h = sum(line_height(line.size) for line in box.lines)
@@ -245,10 +247,10 @@ def _connector(ax, conn: Connector) -> None:
             points[-1] = (bx, by)
             hw = ARROW_HALF_WIDTH * head / ARROW_LENGTH
             tail_x, tail_y = x1 - ux * head, y1 - uy * head
-            ax.add_patch(Polygon([(x1, y1), (tail_x - uy * hw, tail_y + ux * hw), (tail_x + uy * hw, tail_y - ux * hw)],
+            ax.add_artist(Polygon([(x1, y1), (tail_x - uy * hw, tail_y + ux * hw), (tail_x + uy * hw, tail_y - ux * hw)],
                                  closed=True, facecolor=theme.LINE, edgecolor="none", zorder=3))
     xs, ys = zip(*points)
-    ax.add_line(Line2D(xs, ys, color=theme.LINE, linewidth=theme.CONNECTOR_WIDTH, solid_joinstyle="miter",
+    ax.add_artist(Line2D(xs, ys, color=theme.LINE, linewidth=theme.CONNECTOR_WIDTH, solid_joinstyle="miter",
                        solid_capstyle="butt", zorder=2))
 
 
@@ -261,11 +263,11 @@ def _segment(ax, seg: Segment) -> None:
                   zorder=1)
     if seg.dash:
         line.set_dashes(seg.dash)
-    ax.add_line(line)
+    ax.add_artist(line)
 
 
 def _marker(ax, marker: Marker) -> None:
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
     half = marker.size / 2
-    ax.add_patch(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size, facecolor=colour,
+    ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size, facecolor=colour,
                            edgecolor="none", zorder=4))
