@@ -65,19 +65,13 @@ def design_diagram(study: Study, width: float, height: float, base_size: float =
     """The design schema of ``study`` laid out in ``width`` × ``height`` points (``compact``: a wide band)."""
     if width <= 0 or height <= 0:
         raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
-    fallback: Diagram | None = None
-    last: _Attempt | None = None
-    for size in sizes(base_size, min_size):
-        attempt = (_layout_across if compact else _layout)(study, width, size)
-        last = attempt
-        if attempt.diagram.height <= height:
-            if not attempt.broken:
-                return attempt.diagram
-            fallback = fallback or attempt.diagram
-    if fallback is not None:
-        return fallback
-    assert last is not None
-    raise LayoutError(too_long_message("design diagram", width, height, min_size, last.diagram, last.fields))
+    lay = _layout_across if compact else _layout
+    attempts = ((a.diagram, a.broken, a.fields)
+                for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
+    chosen, last = first_fit(attempts, height)
+    if chosen is not None:
+        return chosen
+    raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0], last[2]))
 
 
 # ---------------------------------------------------------------------------
@@ -472,6 +466,21 @@ def padding_for(size: float) -> float:
 def row_gap(size: float) -> float:
     """Vertical room between rows: enough for a visible shaft and an arrowhead."""
     return max(12.0, 2.2 * size)
+
+
+def first_fit(attempts, height: float):
+    """The first laid-out diagram, largest size first, that fits ``height`` without breaking a word;
+    else the first that fits at all; else None. ``attempts`` yields tuples starting (diagram, broken);
+    the last attempt is returned too, for the error message."""
+    fallback = last = None
+    for attempt in attempts:
+        last = attempt
+        diagram, broken = attempt[0], attempt[1]
+        if diagram.height <= height:
+            if not broken:
+                return diagram, last
+            fallback = fallback or diagram
+    return fallback, last
 
 
 def sizes(base_size: float, min_size: float) -> list[float]:

@@ -35,8 +35,8 @@ from __future__ import annotations
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt
-from .design import (Para, branch, padding_for, para, row_gap, sizes, straight, text_height, too_long_message,
-                     total_randomized, wrap_paragraphs)
+from .design import (Para, branch, first_fit, padding_for, para, row_gap, sizes, straight, text_height,
+                     too_long_message, total_randomized, wrap_paragraphs)
 from .geometry import Box, Connector, Diagram, Label
 from .text import text_width
 
@@ -46,19 +46,10 @@ def flow_diagram(study: Study, width: float, height: float, base_size: float = 8
     """The CONSORT flow of ``study`` laid out in ``width`` × ``height`` points."""
     if width <= 0 or height <= 0:
         raise LayoutError(f"flow diagram: the area {width:g} × {height:g} pt is empty")
-    fallback = None
-    last = None
-    for size in sizes(base_size, min_size):
-        diagram, broken, fields = _layout(study, width, size)
-        last = (diagram, fields)
-        if diagram.height <= height:
-            if not broken:
-                return diagram
-            fallback = fallback or diagram
-    if fallback is not None:
-        return fallback
-    assert last is not None
-    raise LayoutError(too_long_message("flow diagram", width, height, min_size, last[0], last[1]))
+    chosen, last = first_fit((_layout(study, width, size) for size in sizes(base_size, min_size)), height)
+    if chosen is not None:
+        return chosen
+    raise LayoutError(too_long_message("flow diagram", width, height, min_size, last[0], last[2]))
 
 
 def n_text(count) -> str:

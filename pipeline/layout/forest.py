@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from ..errors import LayoutError
 from ..model import Arm, Outcome, Study
 from .alt import estimate_text, fmt_number, forest_alt
-from .design import Para, sizes, text_height, wrap_paragraphs
+from .design import Para, first_fit, sizes, text_height, wrap_paragraphs
 from .geometry import Diagram, Label, Marker, Segment, TextLine
 from .text import line_height, text_width, wrap
 
@@ -139,16 +139,10 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
                                       f"on a log axis (got {', '.join(fmt_number(v) for v in values)})")
     if width <= 0 or height <= 0:
         raise LayoutError(f"forest plot: the area {width:g} × {height:g} pt is empty")
-    fallback = None
-    diagram = None
-    for size in sizes(base_size, min_size):
-        diagram, broken = _layout(study, groups, width, size)
-        if diagram.height <= height:
-            if not broken:
-                return diagram
-            fallback = fallback or diagram
-    if fallback is not None:
-        return fallback
+    chosen, last = first_fit((_layout(study, groups, width, size) for size in sizes(base_size, min_size)), height)
+    if chosen is not None:
+        return chosen
+    diagram = last[0]
     longest = sorted(plotted_outcomes(study), key=lambda o: len(o.label), reverse=True)[:3]
     names = ", ".join(f"outcomes[{study.outcomes.index(o)}].label" for o in longest)
     raise LayoutError(f"forest plot: {len(plotted_outcomes(study))} rows need {diagram.height:.0f} pt of height but "
