@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Study, known
-from .groups import ArmKey, norm, score as group_score, strip_numbering
+from .groups import ArmKey, best_pairs, norm, score as group_score, strip_numbering
 from .source import items, parse_int, read_study, section, study_of
 
 OUTCOME_THRESHOLD = 0.6
@@ -153,14 +153,8 @@ def _arms(study: Study, data: dict) -> list[Difference]:
             s = max(group_score(title, arm.description, reg) for title in filter(None, (arm.label, arm.short_label)))
             if s >= ARM_THRESHOLD:
                 pairs.append((s, i, j))
-    pairs.sort(key=lambda p: -p[0])
-    matched_record: dict[int, int] = {}
-    matched_registry: set[int] = set()
-    for s, i, j in pairs:
-        if i in matched_record or j in matched_registry:
-            continue
-        matched_record[i] = j
-        matched_registry.add(j)
+    matched_record: dict[int, int] = best_pairs(pairs)
+    matched_registry = set(matched_record.values())
     for i, arm in enumerate(study.arms):
         if i not in matched_record:
             close = difflib.get_close_matches(norm(arm.label), [norm(x) for x in labels], n=1, cutoff=0)

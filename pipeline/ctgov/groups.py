@@ -99,14 +99,19 @@ def assign(groups: list[dict], arms: list[ArmKey], threshold: float = THRESHOLD)
             s = score(title, g.get("description") if isinstance(g.get("description"), str) else None, arm)
             if s >= threshold:
                 pairs.append((s, gid, arm.id))
-    pairs.sort(key=lambda p: -p[0])
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for s, gid, arm_id in pairs:
-        if gid in out or arm_id in taken:
+    return best_pairs(pairs)
+
+
+def best_pairs(pairs: list[tuple[float, object, object]]) -> dict:
+    """Greedy one-to-one matching: ``(score, left, right)`` pairs, best score first, each side used once.
+    Returns ``{left: right}``."""
+    out: dict = {}
+    taken: set = set()
+    for _, left, right in sorted(pairs, key=lambda p: -p[0]):
+        if left in out or right in taken:
             continue
-        out[gid] = arm_id
-        taken.add(arm_id)
+        out[left] = right
+        taken.add(right)
     return out
 
 
