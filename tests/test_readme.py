@@ -23,3 +23,18 @@ def test_readme_puts_the_two_commands_first():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = text.split("```sh", 1)[1].split("```", 1)[0]
     assert "make report" in first_block and "make test" in first_block
+
+
+def test_readme_minimal_record_validates_and_builds(tmp_path):
+    from pipeline.build import BuildOptions, build_record
+    from pipeline.validate import load_study
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    record = tmp_path / "imagine-ra-minimal.yaml"
+    record.write_text(example, encoding="utf-8")
+    checked = load_study(record)
+    assert checked.study.id == "imagine-ra-minimal"
+    result = build_record(record, tmp_path / "out", BuildOptions(only=("brief",)))
+    assert (tmp_path / "out" / "imagine-ra-minimal" / "brief.pdf").stat().st_size > 0
+    assert result.study_id == "imagine-ra-minimal"
