@@ -49,9 +49,10 @@ def count(value: int | str | None) -> str:
 
 
 def text_or_placeholder(value: str | None) -> str | None:
+    """Free text on one line (white space folded), "not yet written" for a placeholder, None for None."""
     if value is None:
         return None
-    return NOT_YET if is_placeholder(value) else " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+    return NOT_YET if is_placeholder(value) else _flat(value)
 
 
 def p_value(p: float | str | None) -> str:
@@ -304,7 +305,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     if appraisal and appraisal.rob2:
         from .theme import ROB_SYMBOL, ROB_WORD
         rob_rows = tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
-                                text_or_placeholder(_flat(d.support)))
+                                text_or_placeholder(d.support))
                          for title, d in appraisal.rob2.domains())
     grade = None
     if appraisal and appraisal.grade:
@@ -320,7 +321,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         doi_url=f"https://doi.org/{study.citation.doi}" if study.citation and study.citation.doi else None,
         registry=f"{_flat(reg.registry)} {_flat(reg.identifier)}" if reg else None,
         registry_url=registry_url,
-        bottom_line=text_or_placeholder(_flat(study.conclusions.bottom_line)) or NOT_YET,
+        bottom_line=text_or_placeholder(study.conclusions.bottom_line) or NOT_YET,
         pico=tuple(pico),
         design_summary=design_summary(study),
         arm_names=tuple(_flat(a.short) for a in study.arms),
@@ -330,16 +331,16 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         outcomes_note=_flat(study.outcomes_note) or None,
         harm_rows=harms,
         key_messages=_items(study.conclusions.key_messages, say_missing=True),
-        authors_conclusion=text_or_placeholder(_flat(study.conclusions.authors)) if study.conclusions.authors else None,
+        authors_conclusion=text_or_placeholder(study.conclusions.authors) if study.conclusions.authors else None,
         open_questions=_items(study.conclusions.open_questions),
         discussion_questions=_items(study.discussion_questions),
         rob_rows=rob_rows,
         strengths=_items(appraisal.strengths) if appraisal else (),
         limitations=_items(appraisal.limitations, say_missing=True) if appraisal else (),
         grade=grade,
-        appraisal_by=(text_or_placeholder(_flat(appraisal.assessed_by)) or None) if appraisal else None,
-        funding=text_or_placeholder(_flat(study.funding)) or None,
-        interests=text_or_placeholder(_flat(study.interests)) or None,
+        appraisal_by=(text_or_placeholder(appraisal.assessed_by) or None) if appraisal else None,
+        funding=text_or_placeholder(study.funding) or None,
+        interests=text_or_placeholder(study.interests) or None,
         footer=f"Record {study.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
         notes=notes,

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, RecordError
-from .loader import Path_, Source, load_file, scalar_hint
+from .loader import Path_, Source, format_path, load_file, scalar_hint
 from .model import Study, is_placeholder, known
 
 
@@ -129,7 +129,7 @@ def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
         return source.problem(path, "must be a finite number (not .nan or .inf)")
     if "missing" in kinds:
         parent = path[:-1]
-        return Problem(source.file, *source.position(parent, prefer_key=True), _fmt(path),
+        return Problem(source.file, *source.position(parent, prefer_key=True), format_path(path),
                        f"required field {path[-1]!r} is missing")
     if "extra_forbidden" in kinds:
         valid = _field_names(path[:-1])
@@ -202,11 +202,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _fmt(path: Path_) -> str:
-    from .loader import format_path
-    return format_path(path)
 
 
 def _field_names(path: Path_) -> list[str]:

@@ -513,28 +513,22 @@ def too_long_message(what: str, width: float, height: float, min_size: float, di
 
 # Connectors -----------------------------------------------------------------
 
-def straight(source: Box, target: Box) -> Connector:
-    """Source bottom to target top; straight when they are aligned, else an orthogonal dog-leg."""
+def straight(source: Box, target: Box, bend: float = 0.5) -> Connector:
+    """Source bottom to target top; straight when they are aligned, else an orthogonal dog-leg whose
+    horizontal run sits ``bend`` of the way down the gap."""
     sx, sy = source.anchor("bottom")
     tx, ty = target.anchor("top")
     if abs(sx - tx) < 0.01:
         points = ((sx, sy), (sx, ty))
     else:
-        mid = (sy + ty) / 2
+        mid = sy + (ty - sy) * bend
         points = ((sx, sy), (sx, mid), (tx, mid), (tx, ty))
     return Connector(f"{source.id}->{target.id}", source.id, target.id, "bottom", "top", points)
 
 
 def branch(source: Box, target: Box) -> Connector:
-    """Source bottom centre down to a bus half-way, across, and down to the target's top centre."""
-    sx, sy = source.anchor("bottom")
-    tx, ty = target.anchor("top")
-    if abs(sx - tx) < 0.01:
-        points = ((sx, sy), (tx, ty))
-    else:
-        mid = sy + (ty - sy) * 0.45
-        points = ((sx, sy), (sx, mid), (tx, mid), (tx, ty))
-    return Connector(f"{source.id}->{target.id}", source.id, target.id, "bottom", "top", points)
+    """Source bottom centre down to a bus just above half-way, across, and down to the target's top centre."""
+    return straight(source, target, bend=0.45)
 
 
 def drop(source: Box, target: Box) -> Connector:
