@@ -1,26 +1,45 @@
-"""The typed study record.
+"""The typed study record, version 2.
 
-In:  plain data (from ``loader``).
+In:  plain data (from ``loader``; a version-1 record goes through ``upgrade`` first).
 Out: a frozen ``Study`` (pydantic v2; unknown keys are errors), or pydantic's
      ``ValidationError``, which ``validate`` turns into located problems.
 
-Most parts are optional because papers often do not report them. A count the
-paper does not give is absent or the text ``not reported``; use ``known()`` to
-read one (it gives ``None`` for both). Free text is UTF-8 and may hold names
-like Møller-Bisgaard and symbols like ≥ ± κ; control characters are refused.
-Text starting with ``TODO`` is a placeholder (written by the importer): it is
-accepted with a warning and shown to readers as "not yet written".
+The shape follows what trial reports print, and borrows its vocabulary from
+HL7's Evidence-Based Medicine on FHIR ``Evidence`` resource: a statistic has a
+type (``measure``), a quantity (``estimate``), a sample size and number of
+events (per-arm ``results``), attribute estimates (``ci`` at ``ci_level``, ``p``)
+and model characteristics (``adjusted``, ``adjusted_for``); the variables play
+roles (the ``compares`` pair is exposure and reference exposure).
+
+Most parts are optional because papers often do not report them. A value the
+paper does not give is absent or the text ``not reported``; a value the paper
+may give but the sources behind this record do not is ``not in sources``. The
+two print differently: a gap in our sources is never shown as a flaw of the
+trial. Use ``known()`` to read a count (``None`` for both).
+
+Every number is a ``numbers.Printed``: a float that keeps the text it was
+written with, so ``14.0`` prints as ``14.0`` and ``0.60`` as ``0.60`` everywhere.
+
+Free text is UTF-8 and may hold names like Møller-Bisgaard and symbols like
+≥ ± κ; control characters are refused. Text starting with ``TODO`` is a
+placeholder (written by the importer): accepted with a warning and shown to
+readers as "not yet written".
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      ValidatorFunctionWrapHandler, WrapValidator)
 
+from .numbers import Printed, printed
+
+RECORD_VERSION = 2
 PLACEHOLDER_PREFIX = "TODO"
 NOT_REPORTED = "not reported"
+NOT_IN_SOURCES = "not in sources"
 
 
 def _clean_text(value: str) -> str:
@@ -39,6 +58,14 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _keep_printed(value: Any, handler: ValidatorFunctionWrapHandler) -> Printed:
+    """Validate as a strict float, then keep (or give) the text it was written as."""
+    checked = handler(value)
+    if isinstance(value, Printed):
+        return value
+    return printed(value if isinstance(value, int) else checked)
+
+
 def is_placeholder(value: object) -> bool:
     """True for importer placeholders such as ``TODO: write the bottom line``."""
     return isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER_PREFIX)
@@ -47,14 +74,20 @@ def is_placeholder(value: object) -> bool:
 Text = Annotated[str, StringConstraints(strict=True, max_length=5000), AfterValidator(_clean_text)]
 RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-Count = Union[Annotated[int, Field(strict=True, ge=0, le=100_000_000)], Literal["not reported"], None]
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Missing = Literal["not reported", "not in sources"]
+Count = Union[Annotated[int, Field(strict=True, ge=0, le=100_000_000)], Missing, None]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(_keep_printed)]
+NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(_keep_printed)]
+Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(_keep_printed)]
+Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(_keep_printed)]
 Flag = Annotated[bool, Field(strict=True)]
-Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
+Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")]
+Interval = tuple[Number, Number]
+PValue = Union[Probability, RequiredText, None]
 
 
 def known(count: int | str | None) -> int | None:
-    """A count as an int, or None when absent or "not reported"."""
+    """A count as an int, or None when absent, "not reported" or "not in sources"."""
     return count if isinstance(count, int) and not isinstance(count, bool) else None
 
 
@@ -62,27 +95,41 @@ class Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Citation(Part):
-    """The published report."""
+# --- the publication --------------------------------------------------------
 
-    authors: list[RequiredText] = Field(min_length=1, max_length=60, description="As cited, e.g. Møller-Bisgaard S.")
+class Citation(Part):
+    """The published report. Without authors the reference starts with the title."""
+
+    authors: list[RequiredText] = Field(default_factory=list, max_length=60,
+                                        description="As cited, e.g. Møller-Bisgaard S. May be empty.")
     et_al: Flag = Field(False, description="True when the author list is shortened (et al.).")
+    group: Text | None = Field(None, description="Group author, e.g. the DAPA-HF Trial Committees and Investigators.")
     title: RequiredText | None = Field(None, description="Title of the article.")
     journal: RequiredText
     year: Annotated[int, Field(strict=True, ge=1800, le=2100)]
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = Field(None, description="e.g. 461–472")
+    published: Text | None = Field(None, description="e.g. Published online 29 August 2021.")
     doi: Annotated[str, StringConstraints(strict=True, pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, StringConstraints(strict=True, pattern=r"^\d{1,9}$")] | None = Field(None, description="PubMed id, in quotes.")
     pmcid: Annotated[str, StringConstraints(strict=True, pattern=r"^PMC\d+$")] | None = None
-    url: Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
+
+
+class RelatedPublication(Citation):
+    """Another paper of the same study: a second primary report, a correction, the design paper."""
+
+    relation: RequiredText = Field(description="e.g. Omega-3 primary report; Correction; Design paper.")
 
 
 class Registration(Part):
     registry: RequiredText = Field(description="e.g. ClinicalTrials.gov")
     identifier: RequiredText = Field(description="e.g. NCT01656278")
-    url: Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
 
+
+# --- the question and the design ---------------------------------------------
 
 class Question(Part):
     """The clinical question as PICO, and the setting."""
@@ -97,16 +144,87 @@ class Question(Part):
     rationale: Text | None = Field(None, description="Why the question matters.")
 
 
+Hypothesis = Literal["superiority", "non-inferiority", "equivalence"]
+Population = Literal["intention-to-treat", "modified intention-to-treat", "per-protocol", "as-treated"]
+
+MEASURES = ("risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate ratio",
+            "incidence rate difference", "mean difference", "standardized mean difference",
+            "median difference", "win ratio")
+RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio", "win ratio")
+Measure = Literal["risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate ratio",
+                  "incidence rate difference", "mean difference", "standardized mean difference",
+                  "median difference", "win ratio"]
+
+
+class Margin(Part):
+    """A non-inferiority or equivalence margin."""
+
+    value: Number = Field(description="On the scale of `measure`, e.g. 1.46 for an upper CI bound of a risk ratio.")
+    measure: Measure | None = Field(None, description="The scale of the margin; defaults to the effect's measure.")
+    note: Text | None = Field(None, description="How the margin was set, or 'not reported'.")
+
+
+class StoppedEarly(Part):
+    reason: RequiredText = Field(description="e.g. Stopped for benefit at the second interim analysis.")
+    when: Text | None = None
+
+
+class Cluster(Part):
+    """Cluster randomization: what was randomized."""
+
+    unit: RequiredText = Field(description="e.g. village")
+    number: Count = Field(None, description="Number of clusters randomized.")
+    icc: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(_keep_printed)] | None = \
+        Field(None, description="Intracluster correlation, when reported.")
+
+
+class FactorGroup(Part):
+    """One level of a factorial factor: the arms that received it."""
+
+    id: Slug = Field(description="Id that results and effects use in place of an arm id, e.g. vitamin-d.")
+    label: RequiredText
+    short_label: RequiredText | None = None
+    arms: list[Slug] = Field(default_factory=list, max_length=6, description="The arms in this group; may be empty when the paper gives no per-arm split.")
+
+    @property
+    def short(self) -> str:
+        return self.short_label or self.label
+
+
+class Factor(Part):
+    id: Slug
+    label: RequiredText = Field(description="e.g. Vitamin D3 2000 IU/day vs placebo")
+    groups: list[FactorGroup] = Field(min_length=2, max_length=4, description="The levels compared, active first.")
+
+
+class Factorial(Part):
+    """A factorial design: which factors, and which arms each level of each factor pools."""
+
+    factors: list[Factor] = Field(min_length=2, max_length=3)
+    interaction: Text | None = Field(None, description="The test of interaction between the factors, as reported, or 'not reported'.")
+
+
 class Design(Part):
-    type: Literal["parallel", "crossover", "cluster", "factorial", "non-inferiority", "single-group"]
+    type: Literal["parallel", "crossover", "cluster", "factorial", "single-group"]
+    phase: Text | None = Field(None, description="e.g. 3")
     randomized: Flag = Field(True, description="False for a single-group or other non-randomized study.")
-    allocation_ratio: Annotated[str, StringConstraints(strict=True, pattern=r"^\d+(:\d+)+$")] | None = Field(None, description="e.g. \"1:1\" (quoted).")
+    allocation_ratio: Annotated[str, StringConstraints(strict=True, pattern=r"^[1-9]\d*(:[1-9]\d*)+$")] | None = \
+        Field(None, description="e.g. \"2:1\" (quoted), in the order of `arms`.")
     masking: Text | None = Field(None, description="Who was blinded.")
-    centres: Annotated[int, Field(strict=True, ge=1)] | None = Field(None, description="Number of centres.")
-    countries: list[RequiredText] = Field(default_factory=list, max_length=100)
+    hypothesis: Hypothesis = Field("superiority", description="What the primary analysis set out to show.")
+    margin: Margin | None = Field(None, description="The non-inferiority or equivalence margin of the primary analysis.")
+    analysis_population: Population | None = Field(None, description="The primary analysis population.")
+    estimand: Text | None = Field(None, description="e.g. treatment policy")
+    centres: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] | RequiredText | None = \
+        Field(None, description="Number of centres, or text such as 'over 900'.")
+    countries: list[RequiredText] = Field(default_factory=list, max_length=200)
     enrolment_period: Text | None = None
-    follow_up: Text | None = Field(None, description="Follow-up duration, e.g. 24 months.")
+    follow_up: Text | None = Field(None, description="Follow-up duration, e.g. median 18.2 months.")
     visit_schedule: Text | None = None
+    co_interventions: list[RequiredText] = Field(default_factory=list, max_length=12, description="What every arm received alike: background therapy, a treatment-escalation algorithm, counselling.")
+    stopped_early: StoppedEarly | None = None
+    cluster: Cluster | None = Field(None, description="For a cluster-randomized trial.")
+    factorial: Factorial | None = Field(None, description="For a factorial trial.")
 
 
 class Arm(Part):
@@ -117,11 +235,14 @@ class Arm(Part):
     description: Text | None = Field(None, description="What the arm received.")
     target: Text | None = Field(None, description="Treatment target of a strategy arm.")
     randomized: Count = Field(None, description="Number randomized to this arm.")
+    clusters: Count = Field(None, description="Clusters randomized to this arm.")
 
     @property
     def short(self) -> str:
         return self.short_label or self.label
 
+
+# --- participant flow ----------------------------------------------------------
 
 class Reason(Part):
     reason: RequiredText
@@ -150,36 +271,70 @@ class Flow(Part):
     arms: list[ArmFlow] = Field(default_factory=list, max_length=6)
 
 
+# --- results -------------------------------------------------------------------
+
+class Rate(Part):
+    """Events per unit of person-time, as printed."""
+
+    value: NonNegative
+    unit: RequiredText = Field(description="Printed after the number: '% per year', 'per 1000 person-years', 'per 100 patient-years'.")
+
+
+class PersonTime(Part):
+    value: NonNegative
+    unit: RequiredText = Field(description="e.g. patient-years")
+
+
+class KaplanMeier(Part):
+    """A cumulative incidence read off a Kaplan–Meier (or similar) curve."""
+
+    percent: Percent
+    at: RequiredText = Field(description="The time it is read at, e.g. 3 years.")
+
+
 class ArmResult(Part):
-    """One arm's result for an outcome or harm, as reported."""
+    """One arm's (or factorial group's) result for an outcome, as reported.
 
-    arm: Slug
-    events: Count = Field(None, description="Participants with the event (binary outcomes).")
+    Binary: events, total, percent. Time-to-event: events, total, person_time,
+    rate, kaplan_meier. Continuous: total, mean with sd/se/ci, median with iqr,
+    and ``change`` when the values are changes from baseline.
+    """
+
+    arm: Slug = Field(description="An arm id, or a factorial group id.")
+    events: Count = Field(None, description="Participants with the event.")
     total: Count = Field(None, description="Denominator (participants analysed).")
-    percent: Percent | None = Field(None, description="Percentage as reported.")
-    mean: Number | None = None
-    sd: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)] | None = None
+    percent: Percent | Missing | None = Field(None, description="Percentage of participants, as reported.")
+    person_time: PersonTime | None = None
+    rate: Rate | None = None
+    kaplan_meier: KaplanMeier | None = None
+    mean: Number | Missing | None = None
+    sd: NonNegative | None = None
+    se: NonNegative | None = None
+    ci: Interval | None = Field(None, description="Confidence interval of the mean, [lower, upper].")
     median: Number | None = None
-    iqr: tuple[Number, Number] | None = Field(None, description="[Q1, Q3]")
-
-
-RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio")
-DIFFERENCE_MEASURES = ("risk difference", "mean difference", "standardized mean difference", "median difference")
+    iqr: Interval | None = Field(None, description="[Q1, Q3]")
+    change: Flag = Field(False, description="True when mean/median are changes from baseline.")
 
 
 class Effect(Part):
-    """The between-arm effect as the authors report it."""
+    """A between-group effect as the authors report it (one comparison, one analysis)."""
 
-    measure: Literal["risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate ratio",
-                     "mean difference", "standardized mean difference", "median difference"]
-    compares: tuple[Slug, Slug] | None = Field(None, description="[arm, reference arm]; defaults to the first two arms.")
-    estimate: Number | None = None
-    ci: tuple[Number, Number] | None = Field(None, description="[lower, upper]")
-    ci_level: Annotated[float, Field(strict=True, gt=50, lt=100)] = Field(95, description="Confidence level in percent.")
-    unit: Text | None = Field(None, description="e.g. percentage points")
-    p: Annotated[float, Field(strict=True, ge=0, le=1)] | RequiredText | None = Field(None, description="P value, a number or text such as '<0.001'.")
+    compares: tuple[Slug, Slug] | None = Field(None, description="[arm, reference arm] (arm or factorial group ids); may be left out when the study has exactly two arms.")
+    measure: Measure
+    label: Text | None = Field(None, description="Which analysis, when an outcome has several for one comparison, e.g. 'Trial-product estimand'.")
+    estimate: Number | Missing | None = None
+    ci: Interval | Missing | None = Field(None, description="[lower, upper]")
+    ci_level: Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(_keep_printed)] = \
+        Field(95, description="Confidence level in percent.")
+    unit: Text | None = Field(None, description="e.g. percentage points, kg")
+    p: PValue = Field(None, description="P value, a number or text as printed such as '<0.001' or 'not reported'.")
+    threshold: Probability | None = Field(None, description="The significance threshold this P is judged at (default 0.05), e.g. 0.0025.")
     significant: Flag | None = Field(None, description="Whether the authors call the effect statistically significant.")
     adjusted: Flag | None = Field(None, description="True when the estimate is adjusted for covariates.")
+    adjusted_for: Text | None = Field(None, description="e.g. age")
+    population: Population | None = Field(None, description="Analysis population of this effect.")
+    hypothesis: Hypothesis | None = Field(None, description="Defaults to superiority (the design's hypothesis applies to the primary outcome).")
+    margin: Margin | None = Field(None, description="Non-inferiority/equivalence margin; defaults to the design's for a primary outcome.")
 
     @property
     def is_ratio(self) -> bool:
@@ -189,28 +344,34 @@ class Effect(Part):
     def null_value(self) -> float:
         return 1.0 if self.is_ratio else 0.0
 
+    @property
+    def estimate_value(self) -> Printed | None:
+        return self.estimate if isinstance(self.estimate, float) else None
 
-class Outcome(Part):
-    id: Slug
-    label: RequiredText
-    primary: Flag = Field(False, description="True for a primary outcome.")
-    timepoint: Text | None = Field(None, description="e.g. 24 months")
-    kind: Literal["binary", "continuous", "time-to-event"]
-    higher_is_better: Flag | None = Field(None, description="Direction of benefit, e.g. true for remission.")
-    unit: Text | None = None
-    results: list[ArmResult] = Field(default_factory=list, max_length=6, description="One entry per arm.")
-    effect: Effect | None = Field(None, description="The between-arm effect as reported.")
-    note: Text | None = None
+    @property
+    def interval(self) -> tuple[Printed, Printed] | None:
+        return self.ci if isinstance(self.ci, tuple) else None  # type: ignore[return-value]
 
 
-class Harm(Part):
-    label: RequiredText = Field(description="e.g. Serious adverse events")
-    serious: Flag = Field(False, description="True for serious adverse events.")
+class SubgroupLevel(Part):
+    level: RequiredText = Field(description="e.g. ≥75 years")
     results: list[ArmResult] = Field(default_factory=list, max_length=6)
+    effects: list[Effect] = Field(default_factory=list, max_length=6)
+
+
+class Subgroup(Part):
+    """One subgrouping variable of an outcome, with its levels and the test of interaction."""
+
+    variable: RequiredText = Field(description="e.g. Age")
+    interaction_p: PValue = Field(None, description="P for interaction, a number or as printed.")
+    levels: list[SubgroupLevel] = Field(min_length=1, max_length=12)
+
+
+Judgement = Literal["low", "some concerns", "high", "no information"]
 
 
 class RobDomain(Part):
-    judgement: Literal["low", "some concerns", "high"]
+    judgement: Judgement
     support: RequiredText = Field(description="One line: why this judgement.")
 
 
@@ -239,52 +400,121 @@ class RoB2(Part):
         return [(title, getattr(self, key)) for key, title in ROB2_DOMAINS.items() if getattr(self, key)]
 
 
-class Grade(Part):
-    certainty: Literal["high", "moderate", "low", "very low"]
-    outcome: Text | None = None
-    reasons: Text | None = None
+GRADE_DOMAINS = ("risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
+                 "large effect", "dose-response", "plausible confounding")
+
+
+class GradeReason(Part):
+    domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
+                    "large effect", "dose-response", "plausible confounding"]
+    levels: Annotated[int, Field(strict=True, ge=-2, le=2)] = Field(-1, description="-1 or -2 to downgrade, +1 or +2 to upgrade.")
+    note: Text | None = None
+
+
+class Certainty(Part):
+    """GRADE certainty of the evidence for one outcome."""
+
+    level: Literal["high", "moderate", "low", "very low"]
+    reasons: list[GradeReason] = Field(default_factory=list, max_length=8)
+    note: Text | None = Field(None, description="Why, in a sentence, when the reasons need one.")
+    assessed_by: Text | None = Field(None, description="Whose rating, when it differs from the appraisal's.")
+
+
+class Outcome(Part):
+    id: Slug
+    label: RequiredText
+    primary: Flag = Field(False, description="True for a primary outcome.")
+    timepoint: Text | None = Field(None, description="e.g. 24 months")
+    kind: Literal["binary", "continuous", "time-to-event"]
+    higher_is_better: Flag | None = Field(None, description="Direction of benefit, e.g. true for remission.")
+    unit: Text | None = Field(None, description="Unit of a continuous outcome, e.g. kg or % of body weight.")
+    component_of: Slug | None = Field(None, description="Id of the composite outcome this is a component of.")
+    results: list[ArmResult] = Field(default_factory=list, max_length=6, description="One entry per arm (or factorial group).")
+    effects: list[Effect] = Field(default_factory=list, max_length=12, description="Between-group effects as reported, one per comparison and analysis.")
+    subgroups: list[Subgroup] = Field(default_factory=list, max_length=20)
+    risk_of_bias: RoB2 | None = Field(None, description="RoB 2 for this result, when it differs from the study's.")
+    certainty: Certainty | None = Field(None, description="GRADE certainty for this outcome.")
+    note: Text | None = None
+
+
+class Harm(Outcome):
+    """An adverse event, reported like any outcome (binary unless said otherwise)."""
+
+    kind: Literal["binary", "continuous", "time-to-event"] = "binary"
+    serious: Flag = Field(False, description="True for serious adverse events.")
 
 
 class Appraisal(Part):
     assessed_by: Text | None = Field(None, description="Who made the appraisal, e.g. the record author.")
-    rob2: RoB2 | None = None
+    rob2: RoB2 | None = Field(None, description="RoB 2 for the study's main results.")
     strengths: list[RequiredText] = Field(default_factory=list, max_length=12)
-    limitations: list[RequiredText] = Field(default_factory=list, max_length=12)
-    grade: Grade | None = None
+    limitations: list[RequiredText] = Field(default_factory=list, max_length=12, description="Limitations of the trial (not of the sources behind this record).")
 
 
 class Conclusions(Part):
-    bottom_line: RequiredText = Field(description="One plain-language sentence.")
+    bottom_line: RequiredText = Field(description="One plain-language sentence; may carry the key numbers.")
     key_messages: list[RequiredText] = Field(min_length=1, max_length=5)
     authors: Text | None = Field(None, description="The authors' conclusion.")
     open_questions: list[RequiredText] = Field(default_factory=list, max_length=10, description="What the study leaves open.")
 
 
-class Study(Part):
-    """One clinical study record."""
+class DiscussionQuestion(Part):
+    question: RequiredText
+    answer: Text | None = Field(None, description="A suggested answer, for the presenter's notes.")
 
+
+class Study(Part):
+    """One clinical study record (version 2)."""
+
+    record: Literal[2] = Field(description="The record format version: 2.")
+    kind: Literal["trial"] = Field("trial", description="trial (a review record has kind: review).")
     id: Slug = Field(description="Lower-case letters, digits and hyphens; names the output folder.")
     acronym: Text | None = Field(None, description="Short name, e.g. IMAGINE-RA.")
     title: RequiredText = Field(description="What the study compared, in plain words.")
     citation: Citation | None = None
-    registration: Registration | None = None
+    related: list[RelatedPublication] = Field(default_factory=list, max_length=10, description="Other papers of this study.")
+    registrations: list[Registration] = Field(default_factory=list, max_length=10)
     protocol: Text | None = Field(None, description="Citation of the published protocol.")
     funding: Text | None = Field(None, description="Who funded the study.")
     interests: Text | None = Field(None, description="Authors' declared interests.")
+    sources: Text | None = Field(None, description="What this record was written from (e.g. the abstract and the registry entry); values missing from these are 'not in sources'.")
     question: Question
     design: Design
     arms: list[Arm] = Field(min_length=1, max_length=6)
     flow: Flow | None = Field(None, description="Participant flow (CONSORT).")
     outcomes: list[Outcome] = Field(default_factory=list, max_length=40)
     outcomes_note: Text | None = Field(None, description="Outcomes summarised rather than itemised.")
-    harms: list[Harm] = Field(default_factory=list, max_length=20, description="Adverse events per arm.")
-    appraisal: Appraisal | None = Field(None, description="Risk of bias, strengths, limitations, GRADE.")
+    harms: list[Harm] = Field(default_factory=list, max_length=20, description="Adverse events, each reported like an outcome.")
+    harms_note: Text | None = Field(None, description="Harms summarised rather than itemised.")
+    appraisal: Appraisal | None = Field(None, description="Risk of bias, strengths, limitations.")
     conclusions: Conclusions
-    discussion_questions: list[RequiredText] = Field(default_factory=list, max_length=12, description="Questions for the journal club.")
+    discussion_questions: list[Union[RequiredText, DiscussionQuestion]] = Field(default_factory=list, max_length=12, description="Questions for the journal club, each text or {question, answer}.")
 
     # Lookups used by every later stage.
     def arm(self, arm_id: str) -> Arm:
         return next(a for a in self.arms if a.id == arm_id)
+
+    @property
+    def factor_groups(self) -> list[FactorGroup]:
+        if self.design.factorial is None:
+            return []
+        return [g for factor in self.design.factorial.factors for g in factor.groups]
+
+    def group_label(self, group_id: str) -> str:
+        """Short label of an arm or a factorial group."""
+        for arm in self.arms:
+            if arm.id == group_id:
+                return arm.short
+        for group in self.factor_groups:
+            if group.id == group_id:
+                return group.short
+        raise KeyError(group_id)
+
+    def comparison(self, effect: Effect) -> tuple[str, str]:
+        """The (arm, reference) ids an effect compares; the first two arms when it does not say."""
+        if effect.compares is not None:
+            return effect.compares
+        return (self.arms[0].id, self.arms[1].id)
 
     def arm_flow(self, arm_id: str) -> ArmFlow | None:
         if self.flow is None:
@@ -300,6 +530,11 @@ class Study(Part):
         return [o for o in self.outcomes if not o.primary]
 
     @property
+    def registration(self) -> Registration | None:
+        """The first registration (most records have one)."""
+        return self.registrations[0] if self.registrations else None
+
+    @property
     def name(self) -> str:
         """The short name readers know the study by."""
         return self.acronym or self.title
@@ -312,4 +547,3 @@ def study_schema() -> dict:
     schema["$id"] = "https://evidence-brief.invalid/schema/study-record.schema.json"
     schema["title"] = "evidence-brief study record"
     return schema
-
