@@ -1,13 +1,23 @@
 """The words and numbers every renderer shows, formatted once.
 
-In:  a valid ``Study`` (and optionally the audit's findings and derived effects).
-Out: ``Content``: plain strings and rows (citation, PICO, results table,
-     harms, appraisal, conclusions, footer). The PDF brief and the deck both
-     draw from this, so they can never disagree about a number.
+In:  a valid ``Study`` (and optionally the audit's derived values and reader notes).
+Out: ``Content``: plain strings and rows (citation, PICO, design, results
+     table with one line per reported effect, harms, appraisal, conclusions,
+     footer). The PDF brief, the deck, the figures and the alt text all draw
+     from this module's formatters, so they can never disagree about a number.
 
-Conventions: the minus sign is U+2212; a count the record lacks reads
-"not reported", never 0; numbers are shown as the record gives them (no
-extra decimals); recomputed values are marked "(recomputed)".
+Conventions:
+* a number is shown exactly as the record printed it (``Printed.text``):
+  ``14.0`` stays "14.0", ``0.60`` stays "0.60"; a value computed here is
+  formatted once with a stated number of decimals (``number(x, decimals)``);
+* the minus sign is U+2212; an interval reads "0.60 to 0.90";
+* a value the trial did not report reads "not reported"; a value the sources
+  behind the record do not give reads "not in our sources" (a gap in our
+  sourcing, never a flaw of the trial);
+* a count the record lacks is never shown as 0;
+* every effect names its comparison ("A vs B"), its measure, the CI level when
+  it is not 95%, the P value as printed, whether and for what it is adjusted,
+  and a non-inferiority or equivalence hypothesis with its margin.
 """
 
 from __future__ import annotations
@@ -15,37 +25,89 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from . import __version__
-from .model import ArmResult, Effect, Outcome, Study, is_placeholder, known
+from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Margin, Outcome, Study, Subgroup,
+                    is_placeholder, known)
+from .numbers import Printed
 
 NR = "not reported"
+NIS = "not in our sources"
 NOT_YET = "not yet written"
 MINUS = "\u2212"
+MISSING_WORDS = {NOT_REPORTED: NR, NOT_IN_SOURCES: NIS}
+ABSENT = (NR, NIS)
 
 
-def number(value: float | int | None, decimals: int | None = None) -> str:
-    """``-4.8`` -> ``−4.8``; ``85.0`` -> ``85``; None -> "not reported"."""
-    if value is None:
-        return NR
+# --- numbers ------------------------------------------------------------------
+
+def missing(value: object) -> str:
+    """The reader's words for a value the record marks missing (or leaves out)."""
+    return MISSING_WORDS.get(value, NR) if isinstance(value, str) or value is None else NR
+
+
+def number(value: float | int | str | None, decimals: int | None = None) -> str:
+    """A number as printed: ``Printed('14.0')`` -> "14.0", ``-4.8`` -> "−4.8"; ``decimals`` fixes the
+    places of a computed value; None or a missing marker -> "not reported" / "not in our sources"."""
+    if value is None or isinstance(value, str):
+        return missing(value)
     if decimals is not None:
-        text = f"{value:.{decimals}f}"
-    elif float(value).is_integer():
+        text = f"{float(value):.{decimals}f}"
+        if float(text) == 0:
+            text = text.lstrip("-")
+    elif isinstance(value, Printed):
+        text = _plain(value.text, value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif float(value).is_integer() and abs(value) < 1e16:
         text = str(int(value))
     else:
-        text = f"{value:.10g}"
+        text = _plain(repr(float(value)), value)
     return text.replace("-", MINUS)
 
 
-def signed(value: float | None, decimals: int | None = None) -> str:
-    """Like ``number`` but with an explicit + for positive differences."""
+def _plain(text: str, value: float) -> str:
+    """Decimal notation for a printed text (``1e-7`` -> ``0.0000001``)."""
+    if "e" not in text.lower():
+        return text
+    try:
+        return format(Decimal(text), "f")
+    except InvalidOperation:  # never made by numbers.Printed; kept total for plain floats
+        return f"{value:f}"
+
+
+def signed(value: float | str | None, decimals: int | None = None) -> str:
+    """Like ``number`` with an explicit + for positive values (differences)."""
     text = number(value, decimals)
-    return f"+{text}" if value is not None and value > 0 else text
+    return f"+{text}" if isinstance(value, (int, float)) and value > 0 else text
 
 
 def count(value: int | str | None) -> str:
+    """A count with thousands separators: 12,345; or why it is missing."""
     n = known(value)
-    return NR if n is None else f"{n:,}"
+    return missing(value) if n is None else f"{n:,}"
+
+
+def interval(lower: float, upper: float) -> str:
+    """"0.60 to 0.90" (never a dash, which would read as a minus)."""
+    return f"{number(lower)} to {number(upper)}"
+
+
+def p_value(p: float | str | None) -> str:
+    """"P = 0.01", "P < 0.001" (as printed), or why it is missing."""
+    if p is None:
+        return NR
+    if isinstance(p, str):
+        p = " ".join(p.split())
+        if p.lower() in (NOT_REPORTED, NOT_IN_SOURCES):
+            return missing(p.lower())
+        if p.upper().startswith("P"):
+            return p
+        if p[0] in "<>=≤≥":
+            return f"P {p[0]} {p[1:].strip()}" if p[1:].strip() else f"P {p}"
+        return f"P = {p}"
+    return f"P = {number(p)}"
 
 
 def text_or_placeholder(value: str | None) -> str | None:
@@ -55,78 +117,214 @@ def text_or_placeholder(value: str | None) -> str | None:
     return NOT_YET if is_placeholder(value) else _flat(value)
 
 
-def p_value(p: float | str | None) -> str:
-    if p is None:
-        return NR
-    if isinstance(p, str):
-        p = p.strip()
-        if p.lower() == NR:
-            return NR
-        return p if p.upper().startswith("P") else f"P {p}" if p[0] in "<>=≤≥" else f"P = {p}"
-    if p < 0.001:
-        return "P < 0.001"
-    return f"P = {p:.3g}" if p < 0.01 else f"P = {p:.2f}"
+def _flat(text: str | None) -> str:
+    return " ".join(text.split()) if text else ""
 
 
-def arm_cell(result: ArmResult | None, kind: str) -> str:
-    """One arm's result as reported: "64/76 (84%)", "64 (85%)", "mean 3.1 (SD 1.2)"..."""
+# --- per-arm results ------------------------------------------------------------
+
+def rate_text(value: float, unit: str) -> str:
+    """"1.69% per year", "29.14 per 1000 person-years"."""
+    unit = _flat(unit)
+    return f"{number(value)}{unit}" if unit.startswith("%") else f"{number(value)} {unit}"
+
+
+def arm_cell(result: ArmResult | None, kind: str = "binary") -> str:
+    """One arm's result as reported, said for what it is: "64/76 (84.2%)", "386 (1.69% per year)",
+    "15.1% at 3 years", "change −14.9 (SD 2.1), n = 1306", "median 3 (IQR 1 to 5)"."""
     if result is None:
         return NR
     events, total = known(result.events), known(result.total)
-    pct = f" ({number(result.percent)}%)" if result.percent is not None else ""
+    parts: list[str] = []
+    extras: list[str] = []
+    if isinstance(result.percent, (int, float)):
+        extras.append(f"{number(result.percent)}%")
+    if result.rate is not None:
+        extras.append(rate_text(result.rate.value, result.rate.unit))
+    if result.kaplan_meier is not None:
+        extras.append(f"{number(result.kaplan_meier.percent)}% at {_flat(result.kaplan_meier.at)}")
     if events is not None:
-        return f"{events}/{total}{pct}" if total is not None else f"{events}{pct}"
+        head = f"{events:,}/{total:,}" if total is not None else f"{events:,}"
+        if result.person_time is not None:
+            head += f" in {number(result.person_time.value)} {_flat(result.person_time.unit)}"
+        parts.append(head + (f" ({'; '.join(extras)})" if extras else ""))
+    elif extras:
+        parts.append("; ".join(extras) + (f", n = {total:,}" if total is not None and result.mean is None
+                                          and result.median is None else ""))
     if result.mean is not None:
-        sd = f" (SD {number(result.sd)})" if result.sd is not None else ""
-        n = f", n = {total}" if total is not None else ""
-        return f"{number(result.mean)}{sd}{n}"
+        word = "change" if result.change else "mean"
+        spread = ""
+        if result.sd is not None:
+            spread = f" (SD {number(result.sd)})"
+        elif result.se is not None:
+            spread = f" (SE {number(result.se)})"
+        elif result.ci is not None:
+            spread = f" (95% CI {interval(*result.ci)})"
+        n = f", n = {total:,}" if total is not None else ""
+        parts.append(f"{word} {number(result.mean)}{spread}{n}" if not isinstance(result.mean, str)
+                     else f"{word} {missing(result.mean)}")
     if result.median is not None:
-        iqr = f" (IQR {number(result.iqr[0])} to {number(result.iqr[1])})" if result.iqr else ""
-        return f"median {number(result.median)}{iqr}"
-    if result.percent is not None:
-        return f"{number(result.percent)}%"
+        word = "median change" if result.change else "median"
+        iqr = f" (IQR {interval(*result.iqr)})" if result.iqr else ""
+        n = f", n = {total:,}" if total is not None and result.mean is None else ""
+        parts.append(f"{word} {number(result.median)}{iqr}{n}")
+    if parts:
+        return "; ".join(parts)
+    for value in (result.percent, result.mean, result.events):
+        if isinstance(value, str):
+            return missing(value)
+    if total is not None:
+        return f"n = {total:,}"
     return NR
 
 
+# --- effects --------------------------------------------------------------------
+
 MEASURE_SHORT = {
-    "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR", "rate ratio": "Rate ratio",
-    "mean difference": "MD", "standardized mean difference": "SMD", "median difference": "Median difference",
+    "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR",
+    "rate ratio": "Rate ratio", "incidence rate difference": "IRD", "mean difference": "MD",
+    "standardized mean difference": "SMD", "median difference": "Median difference", "win ratio": "Win ratio",
 }
+POPULATION_WORDS = {"intention-to-treat": "intention-to-treat", "modified intention-to-treat":
+                    "modified intention-to-treat", "per-protocol": "per-protocol", "as-treated": "as-treated"}
 
 
-def effect_estimate(effect: Effect | None) -> str:
-    """"RD −4.8 percentage points" or "not reported"."""
-    if effect is None or effect.estimate is None:
-        return NR
-    unit = f" {effect.unit}" if effect.unit else ""
-    value = signed(effect.estimate) if not effect.is_ratio else number(effect.estimate)
-    adjusted = " (adjusted)" if effect.adjusted else ""
-    return f"{MEASURE_SHORT[effect.measure]} {value}{unit}{adjusted}"
+def measure_name(measure: str) -> str:
+    return measure[0].upper() + measure[1:]
 
 
-def effect_ci(effect: Effect | None) -> str:
-    if effect is None or effect.ci is None:
-        return NR
-    level = number(effect.ci_level)
-    return f"{level}% CI {number(effect.ci[0])} to {number(effect.ci[1])}"
+def margin_text(margin: Margin, measure: str) -> str:
+    """"margin RR 1.46"."""
+    scale = margin.measure or measure
+    return f"margin {MEASURE_SHORT[scale]} {number(margin.value)}"
 
 
-def significance(effect: Effect | None) -> str:
-    if effect is None or effect.significant is None:
-        return ""
-    return "statistically significant" if effect.significant else "not statistically significant"
+def hypothesis_text(hypothesis: str, margin: Margin | None, measure: str | None) -> str:
+    """"Non-inferiority, margin RR 1.46"; "Superiority"."""
+    head = measure_name(hypothesis)
+    if margin is not None and (margin.measure or measure):
+        head += ", " + margin_text(margin, margin.measure or measure or "")
+    elif hypothesis != "superiority":
+        head += ", margin not reported"
+    return head
 
 
-def _trailing_group(text: str) -> tuple[str, str] | None:
-    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
-    if not text.endswith(")"):
-        return None
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[i], 0)
-        if depth == 0:
-            return text[:i].rstrip(), text[i + 1:-1]
-    return None
+@dataclass(frozen=True)
+class EffectText:
+    """One between-group effect, formatted: every part a reader may see, each as printed."""
+
+    comparison: str           # "Dabigatran 150 mg vs Warfarin"
+    label: str | None         # which analysis, e.g. "Trial-product estimand"
+    measure: str              # "hazard ratio"
+    short: str                # "HR"
+    ratio: bool
+    value: str                # "0.66", "−4.8", "+4.7"; or not reported / not in our sources
+    unit: str                 # "percentage points" or ""
+    range: str                # "0.53 to 0.82"; or not reported / not in our sources
+    level: str                # "95"
+    p: str                    # "P < 0.001"; or not reported / not in our sources
+    significance: str         # "statistically significant", "not statistically significant" or ""
+    adjusted: str | None      # "adjusted for age", "adjusted", "unadjusted" or None
+    population: str | None    # "per-protocol"
+    hypothesis: str | None    # "Non-inferiority, margin RR 1.46" (None for plain superiority)
+    threshold: str | None     # "judged at P < 0.0025"
+    margin: float | None = None        # the margin's value on the effect's own scale, for the forest plot
+    margin_label: str | None = None    # "NI margin 1.46"
+
+    @property
+    def estimate(self) -> str:
+        """"RD −4.8 percentage points (adjusted for age)" or the missing words."""
+        if self.value in ABSENT:
+            return self.value
+        unit = f" {self.unit}" if self.unit else ""
+        adjusted = f" ({self.adjusted})" if self.adjusted and self.adjusted != "unadjusted" else ""
+        return f"{self.short} {self.value}{unit}{adjusted}"
+
+    @property
+    def ci(self) -> str:
+        """"95% CI 0.53 to 0.82" or the missing words."""
+        return self.range if self.range in ABSENT else f"{self.level}% CI {self.range}"
+
+    @property
+    def ci_level_note(self) -> str:
+        """"" at 95%, else "97.5% CI "."""
+        return "" if self.level == "95" else f"{self.level}% CI "
+
+    @property
+    def headline(self) -> str:
+        """"HR 0.66 (0.53 to 0.82)", with the level when it is not 95%."""
+        if self.value in ABSENT:
+            return f"{self.short} {self.value}"
+        unit = f" {self.unit}" if self.unit else ""
+        ci = f" ({self.ci_level_note}{self.range})" if self.range not in ABSENT else \
+            (" (CI not reported)" if self.range == NR else f" (CI {NIS})")
+        return f"{self.short} {self.value}{ci}{unit}"
+
+    @property
+    def qualifiers(self) -> tuple[str, ...]:
+        """What else the reader must know: hypothesis, adjustment, population, threshold."""
+        out = [self.hypothesis] if self.hypothesis else []
+        out += [x for x in (self.adjusted, self.population, self.threshold) if x]
+        return tuple(out)
+
+    @property
+    def sentence(self) -> str:
+        """Everything on one line, for notes and alt text."""
+        head = f"{self.comparison}" + (f" ({self.label})" if self.label else "")
+        body = self.headline + (f", {self.p}" if self.p not in ABSENT else f", P {self.p}")
+        extra = "; ".join(self.qualifiers + ((self.significance,) if self.significance else ()))
+        return f"{head}: {body}" + (f"; {extra}" if extra else "")
+
+
+def effect_hypothesis(study: Study, outcome: Outcome | None, effect: Effect) -> tuple[str, Margin | None]:
+    """The hypothesis an effect tests and its margin: its own, else the design's for a primary outcome."""
+    primary = outcome is not None and outcome.primary
+    hypothesis = effect.hypothesis or (study.design.hypothesis if primary else "superiority")
+    margin = effect.margin
+    if margin is None and primary and hypothesis == study.design.hypothesis:
+        margin = study.design.margin
+    return hypothesis, margin
+
+
+def comparison_text(study: Study, effect: Effect) -> str:
+    arm, ref = study.comparison(effect)
+    return f"{_flat(study.group_label(arm))} vs {_flat(study.group_label(ref))}"
+
+
+def effect_text(study: Study, outcome: Outcome | None, effect: Effect) -> EffectText:
+    hypothesis, margin = effect_hypothesis(study, outcome, effect)
+    est = effect.estimate
+    if isinstance(est, (int, float)):
+        value = number(est) if effect.is_ratio else signed(est)
+    else:
+        value = missing(est)
+    ci = effect.ci
+    rng = interval(*ci) if isinstance(ci, tuple) else missing(ci)
+    adjusted = None
+    if effect.adjusted:
+        adjusted = f"adjusted for {_flat(effect.adjusted_for)}" if effect.adjusted_for else "adjusted"
+    elif effect.adjusted_for:
+        adjusted = f"adjusted for {_flat(effect.adjusted_for)}"
+    elif effect.adjusted is False:
+        adjusted = "unadjusted"
+    significance = ""
+    if effect.significant is not None:
+        significance = "statistically significant" if effect.significant else "not statistically significant"
+    hyp = hypothesis_text(hypothesis, margin, effect.measure) if hypothesis != "superiority" else None
+    margin_value = margin_label = None
+    if margin is not None and (margin.measure is None or margin.measure == effect.measure):
+        margin_value = float(margin.value)
+        word = "NI" if hypothesis == "non-inferiority" else "Equivalence" if hypothesis == "equivalence" else ""
+        margin_label = f"{word} margin {number(margin.value)}".strip()
+    return EffectText(
+        comparison=comparison_text(study, effect), label=_flat(effect.label) or None, measure=effect.measure,
+        short=MEASURE_SHORT[effect.measure], ratio=effect.is_ratio, value=value,
+        unit=_flat(effect.unit) if effect.unit else "", range=rng, level=number(effect.ci_level),
+        p=p_value(effect.p), significance=significance, adjusted=adjusted,
+        population=POPULATION_WORDS.get(effect.population) if effect.population else None,
+        hypothesis=hyp,
+        threshold=f"judged at P < {number(effect.threshold)}" if effect.threshold is not None else None,
+        margin=margin_value, margin_label=margin_label)
 
 
 def split_shared_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
@@ -142,27 +340,70 @@ def split_shared_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
     return list(derived), None
 
 
+def _trailing_group(text: str) -> tuple[str, str] | None:
+    """"a (b (c))" -> ("a", "b (c)"): the balanced parenthetical that ends ``text``, if any."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip(), text[i + 1:-1]
+    return None
+
+
+# --- rows -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubgroupText:
+    variable: str
+    interaction_p: str                                  # "P for interaction = 0.28" or the missing words
+    levels: tuple[tuple[str, tuple[str, ...], tuple[EffectText, ...]], ...]   # (level, cells, effects)
+
+
 @dataclass(frozen=True)
 class ResultRow:
-    """One outcome as a table row; ``cells`` follow ``Content.arm_names``."""
+    """One outcome (or harm); ``cells`` follow ``Content.arm_names``; one ``EffectText`` per reported effect."""
 
     id: str
     label: str
     timepoint: str | None
     primary: bool
     cells: tuple[str, ...]
-    estimate: str
-    ci: str
-    p: str
-    significance: str
+    effects: tuple[EffectText, ...] = ()
     derived: tuple[str, ...] = ()   # recomputed values, each already marked, e.g. "−30 per 1,000 (recomputed)"
     note: str | None = None
+    kind: str = "binary"
+    unit: str | None = None
+    certainty: str | None = None    # "Moderate (imprecision)"
+    subgroups: tuple[SubgroupText, ...] = ()
+    component_of: str | None = None
+
+    @property
+    def first(self) -> EffectText | None:
+        return self.effects[0] if self.effects else None
+
+    @property
+    def estimate(self) -> str:
+        return self.effects[0].estimate if self.effects else NR
+
+    @property
+    def ci(self) -> str:
+        return self.effects[0].ci if self.effects else NR
+
+    @property
+    def p(self) -> str:
+        return self.effects[0].p if self.effects else NR
+
+    @property
+    def significance(self) -> str:
+        return self.effects[0].significance if self.effects else ""
 
 
 @dataclass(frozen=True)
 class RobRow:
     domain: str
-    judgement: str      # low / some concerns / high
+    judgement: str      # low / some concerns / high / no information
     symbol: str
     word: str
     support: str
@@ -175,7 +416,7 @@ class Content:
     title: str
     citation: str | None
     doi_url: str | None
-    registry: str | None          # "ClinicalTrials.gov NCT01656278"
+    registry: str | None          # "ClinicalTrials.gov NCT01656278" (several joined by "; ")
     registry_url: str | None
     bottom_line: str
     pico: tuple[tuple[str, str], ...]
@@ -200,6 +441,11 @@ class Content:
     footer: str
     build_date: str
     notes: tuple[str, ...] = field(default=())   # audit observations shown to the reader
+    registrations: tuple[tuple[str, str | None], ...] = ()   # (text, url) per registration
+    design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
+    discussion_answers: tuple[str | None, ...] = ()          # per discussion question
+    sources: str | None = None
+    co_interventions: tuple[str, ...] = ()
 
 
 def build_date() -> str:
@@ -210,56 +456,160 @@ def build_date() -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-def citation_text(study: Study) -> str | None:
+def citation_text(study: Study, with_title: bool = True) -> str | None:
+    """Vancouver-like reference; without authors it starts with the group author, else the title."""
     c = study.citation
     if c is None:
         return None
-    authors = ", ".join(c.authors) + (", et al" if c.et_al else "")
-    title = f" {c.title.strip().rstrip('.')}." if c.title else ""
-    where = f" {c.journal}. {c.year}"
+    people = ", ".join(_flat(a) for a in c.authors) + (", et al" if c.et_al and c.authors else "")
+    lead = "; ".join(x for x in (people, _flat(c.group)) if x)
+    title = _flat(c.title).rstrip(".") if c.title and with_title else ""
+    where = f"{_flat(c.journal)}. {c.year}"
     if c.volume:
-        where += f";{c.volume}"
+        where += f";{_flat(c.volume)}"
         if c.issue:
-            where += f"({c.issue})"
+            where += f"({_flat(c.issue)})"
     if c.pages:
-        where += f":{c.pages}"
+        where += f":{_flat(c.pages)}"
+    parts = [p for p in (lead, title, where) if p]
     doi = f" doi:{c.doi}" if c.doi else ""
-    return " ".join(f"{authors}.{title}{where}.{doi}".split())
+    return ". ".join(parts) + "." + doi
+
+
+def centres_text(centres: int | str | None, countries: list[str]) -> str | None:
+    """"9 centres in Denmark", "over 900 centres in 44 countries" (the text as the record gives it)."""
+    if centres is None:
+        return ", ".join(countries) if countries else None
+    if isinstance(centres, int):
+        head = f"{centres:,} centre{'s' if centres != 1 else ''}"
+    else:
+        head = _flat(centres)
+        if "centre" not in head.lower() and "center" not in head.lower() and "site" not in head.lower():
+            head += " centres"
+    return head + (f" in {', '.join(_flat(c) for c in countries)}" if countries else "")
+
+
+KIND_WORDS = {"parallel": "parallel-group", "crossover": "crossover", "cluster": "cluster-randomized",
+              "factorial": "factorial", "single-group": "single-group"}
+
+
+def design_kind(study: Study) -> str:
+    """"Randomized 2:1, parallel-group trial"; "Non-randomized single-group study"."""
+    d = study.design
+    kind = KIND_WORDS[d.type]
+    if d.factorial is not None:
+        kind = "×".join(str(len(f.groups)) for f in d.factorial.factors) + " factorial"
+    if d.type == "cluster" and d.randomized:
+        return f"Cluster-randomized{' ' + d.allocation_ratio if d.allocation_ratio else ''} trial"
+    if d.randomized:
+        return f"Randomized{' ' + d.allocation_ratio if d.allocation_ratio else ''}, {kind} trial"
+    return f"Non-randomized {kind} study"
+
+
+def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
+    """The design facts beyond the kind of trial, each labelled: hypothesis and margin, analysis,
+    clusters, factorial structure, stopped early, co-interventions."""
+    d = study.design
+    facts: list[tuple[str, str]] = []
+    if d.hypothesis != "superiority" or d.margin is not None:
+        measure = d.margin.measure if d.margin else None
+        if measure is None and d.margin is not None:
+            firsts = [e.measure for o in study.primary_outcomes for e in o.effects]
+            measure = firsts[0] if firsts else None
+        text = hypothesis_text(d.hypothesis, d.margin, measure)
+        if d.margin is not None and d.margin.note:
+            text += f" ({_flat(d.margin.note)})"
+        facts.append(("Hypothesis", text))
+    if d.cluster is not None:
+        n = known(d.cluster.number)
+        text = f"randomized by {_flat(d.cluster.unit)}" + (f", {n:,} clusters" if n is not None else
+                                                           f", number of clusters {missing(d.cluster.number)}")
+        if d.cluster.icc is not None:
+            text += f"; ICC {number(d.cluster.icc)}"
+        facts.append(("Clusters", text))
+    if d.factorial is not None:
+        parts = []
+        for f in d.factorial.factors:
+            levels = []
+            for g in f.groups:
+                arms = [_flat(study.arm(a).short) for a in g.arms if any(x.id == a for x in study.arms)]
+                levels.append(f"{_flat(g.short)}" + (f" ({' + '.join(arms)})" if arms else ""))
+            parts.append(f"{_flat(f.label)}: " + " vs ".join(levels))
+        if d.factorial.interaction:
+            parts.append(f"interaction between factors: {_flat(d.factorial.interaction)}")
+        facts.append(("Factorial", "; ".join(parts)))
+    if d.analysis_population:
+        facts.append(("Analysis", POPULATION_WORDS[d.analysis_population]
+                      + (f"; estimand: {_flat(d.estimand)}" if d.estimand else "")))
+    elif d.estimand:
+        facts.append(("Analysis", f"estimand: {_flat(d.estimand)}"))
+    if d.stopped_early is not None:
+        reason = _flat(d.stopped_early.reason).rstrip(".")
+        if reason.lower().startswith("stopped"):
+            reason = reason[len("stopped"):].strip()
+            reason = reason[len("early"):].strip() if reason.lower().startswith("early") else reason
+        facts.append(("Stopped early", reason + (f" ({_flat(d.stopped_early.when)})" if d.stopped_early.when else "")))
+    return tuple(facts)
 
 
 def design_summary(study: Study) -> str:
     d = study.design
-    parts: list[str] = []
-    kind = {"parallel": "parallel-group", "single-group": "single-group", "non-inferiority": "non-inferiority"}.get(d.type, d.type)
-    if d.randomized:
-        parts.append(f"Randomized{' ' + d.allocation_ratio if d.allocation_ratio else ''}, {kind} trial")
-    else:
-        parts.append(f"Non-randomized {kind} study")
-    if d.centres:
-        parts.append(f"{d.centres} centre{'s' if d.centres > 1 else ''}" + (f" in {', '.join(d.countries)}" if d.countries else ""))
-    elif d.countries:
-        parts.append(", ".join(d.countries))
+    parts: list[str] = [design_kind(study)]
+    if d.phase:
+        parts[0] = f"{parts[0]} (phase {_flat(d.phase)})"
+    where = centres_text(d.centres, d.countries)
+    if where:
+        parts.append(where)
     if d.follow_up:
-        parts.append(f"follow-up {d.follow_up}")
+        parts.append(f"follow-up {_flat(d.follow_up)}")
     if d.masking:
-        parts.append(f"masking: {d.masking.strip()}")
-    return "; ".join(" ".join(p.split()) for p in parts)
+        parts.append(f"masking: {_flat(d.masking)}")
+    parts += [f"{label.lower()}: {text}" if label != "Hypothesis" else text[0].lower() + text[1:]
+              for label, text in design_facts(study)]
+    return "; ".join(parts)
 
 
-def _row(study: Study, outcome: Outcome | None, label: str, results: list[ArmResult], kind: str,
-         effect: Effect | None, derived: tuple[str, ...] = (), note: str | None = None,
-         timepoint: str | None = None, primary: bool = False, row_id: str = "") -> ResultRow:
+def certainty_text(outcome: Outcome) -> str | None:
+    """"Moderate (downgraded for imprecision)"."""
+    c = outcome.certainty
+    if c is None:
+        return None
+    text = c.level[0].upper() + c.level[1:]
+    down = [r.domain for r in c.reasons if r.levels < 0]
+    up = [r.domain for r in c.reasons if r.levels > 0]
+    why = []
+    if down:
+        why.append("downgraded for " + " and ".join(down))
+    if up:
+        why.append("upgraded for " + " and ".join(up))
+    if why:
+        text += f" ({'; '.join(why)})"
+    if c.note:
+        text += f": {_flat(c.note)}"
+    return text
+
+
+def _cells(study: Study, results: list[ArmResult], kind: str) -> tuple[str, ...]:
     by_arm = {r.arm: r for r in results}
+    return tuple(arm_cell(by_arm.get(a.id), kind) for a in study.arms)
+
+
+def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
+    ip = p_value(s.interaction_p)
+    levels = tuple((_flat(lv.level), _cells(study, lv.results, outcome.kind),
+                    tuple(effect_text(study, outcome, e) for e in lv.effects)) for lv in s.levels)
+    return SubgroupText(_flat(s.variable), ip if ip in ABSENT else "P for interaction" + ip[1:], levels)
+
+
+def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = ()) -> ResultRow:
     return ResultRow(
-        id=row_id, label=_flat(label), timepoint=timepoint, primary=primary,
-        cells=tuple(arm_cell(by_arm.get(a.id), kind) for a in study.arms),
-        estimate=effect_estimate(effect), ci=effect_ci(effect), p=p_value(effect.p if effect else None),
-        significance=significance(effect), derived=derived, note=note,
-    )
-
-
-def _flat(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
+        id=outcome.id, label=_flat(outcome.label), timepoint=_flat(outcome.timepoint) or None,
+        primary=outcome.primary, cells=_cells(study, outcome.results, outcome.kind),
+        effects=tuple(effect_text(study, outcome, e) for e in outcome.effects), derived=derived,
+        note=text_or_placeholder(outcome.note) or None, kind=outcome.kind, unit=_flat(outcome.unit) or None,
+        certainty=certainty_text(outcome),
+        subgroups=tuple(_subgroup(study, outcome, s) for s in outcome.subgroups),
+        component_of=outcome.component_of)
 
 
 def _items(values, *, say_missing: bool = False) -> tuple[str, ...]:
@@ -271,9 +621,22 @@ def _items(values, *, say_missing: bool = False) -> tuple[str, ...]:
     return kept
 
 
+def _grade(study: Study) -> str | None:
+    rated = [(o, certainty_text(o)) for o in study.outcomes if o.certainty is not None]
+    if not rated:
+        return None
+    return "GRADE certainty: " + "; ".join(f"{_flat(o.label)}: {text}" for o, text in rated)
+
+
+def registry_url(registry: str, identifier: str, url: str | None) -> str | None:
+    if url:
+        return url
+    return f"https://clinicaltrials.gov/study/{identifier}" if identifier.upper().startswith("NCT") else None
+
+
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
                   notes: tuple[str, ...] = ()) -> Content:
-    """Format everything once. ``derived`` maps outcome id -> recomputed values (from the audit)."""
+    """Format everything once. ``derived`` maps outcome or harm id -> recomputed values (from the audit)."""
     derived = derived or {}
     q = study.question
     pico = [("Population", _flat(q.population))]
@@ -289,59 +652,53 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     if q.setting:
         pico.append(("Setting", _flat(q.setting)))
 
-    def outcome_row(o: Outcome) -> ResultRow:
-        return _row(study, o, o.label, o.results, o.kind, o.effect, derived.get(o.id, ()), _flat(o.note) or None,
-                    _flat(o.timepoint) or None, o.primary, o.id)
-
-    harms = tuple(_row(study, None, h.label, h.results, "binary", None, derived.get(f"harm-{i}", ()), row_id=f"harm-{i}")
-                  for i, h in enumerate(study.harms))
-    reg = study.registration
-    registry_url = None
-    if reg:
-        registry_url = reg.url or (f"https://clinicaltrials.gov/study/{reg.identifier}"
-                                   if reg.identifier.upper().startswith("NCT") else None)
+    registrations = tuple((f"{_flat(r.registry)} {_flat(r.identifier)}",
+                           registry_url(r.registry, r.identifier, r.url)) for r in study.registrations)
     appraisal = study.appraisal
     rob_rows: tuple[RobRow, ...] = ()
     if appraisal and appraisal.rob2:
         from .theme import ROB_SYMBOL, ROB_WORD
         rob_rows = tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
-                                text_or_placeholder(d.support))
+                                text_or_placeholder(d.support) or "")
                          for title, d in appraisal.rob2.domains())
-    grade = None
-    if appraisal and appraisal.grade:
-        g = appraisal.grade
-        grade = f"GRADE certainty: {g.certainty}" + (f" ({_flat(g.outcome)})" if g.outcome else "") + \
-                (f": {_flat(g.reasons)}" if g.reasons else "")
     date = build_date()
+    questions = [q if isinstance(q, str) else q.question for q in study.discussion_questions]
+    answers = [None if isinstance(q, str) else text_or_placeholder(q.answer) for q in study.discussion_questions]
+    kept = [(_flat(qu), a) for qu, a in zip(questions, answers) if not is_placeholder(qu)]
     return Content(
         id=study.id,
         name=_flat(study.name),
         title=_flat(study.title),
         citation=citation_text(study),
         doi_url=f"https://doi.org/{study.citation.doi}" if study.citation and study.citation.doi else None,
-        registry=f"{_flat(reg.registry)} {_flat(reg.identifier)}" if reg else None,
-        registry_url=registry_url,
+        registry="; ".join(text for text, _ in registrations) or None,
+        registry_url=registrations[0][1] if registrations else None,
         bottom_line=text_or_placeholder(study.conclusions.bottom_line) or NOT_YET,
         pico=tuple(pico),
         design_summary=design_summary(study),
         arm_names=tuple(_flat(a.short) for a in study.arms),
         arm_labels=tuple(_flat(a.label) for a in study.arms),
-        primary_rows=tuple(outcome_row(o) for o in study.primary_outcomes),
-        secondary_rows=tuple(outcome_row(o) for o in study.secondary_outcomes),
-        outcomes_note=_flat(study.outcomes_note) or None,
-        harm_rows=harms,
+        primary_rows=tuple(result_row(study, o, derived.get(o.id, ())) for o in study.primary_outcomes),
+        secondary_rows=tuple(result_row(study, o, derived.get(o.id, ())) for o in study.secondary_outcomes),
+        outcomes_note=text_or_placeholder(study.outcomes_note) or None,
+        harm_rows=tuple(result_row(study, h, derived.get(h.id, ())) for h in study.harms),
         key_messages=_items(study.conclusions.key_messages, say_missing=True),
         authors_conclusion=text_or_placeholder(study.conclusions.authors) if study.conclusions.authors else None,
         open_questions=_items(study.conclusions.open_questions),
-        discussion_questions=_items(study.discussion_questions),
+        discussion_questions=tuple(qu for qu, _ in kept),
         rob_rows=rob_rows,
         strengths=_items(appraisal.strengths) if appraisal else (),
         limitations=_items(appraisal.limitations, say_missing=True) if appraisal else (),
-        grade=grade,
+        grade=_grade(study),
         appraisal_by=(text_or_placeholder(appraisal.assessed_by) or None) if appraisal else None,
         funding=text_or_placeholder(study.funding) or None,
         interests=text_or_placeholder(study.interests) or None,
         footer=f"Record {study.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
         notes=notes,
+        registrations=registrations,
+        design_facts=design_facts(study),
+        discussion_answers=tuple(a for _, a in kept),
+        sources=text_or_placeholder(study.sources) or None,
+        co_interventions=_items(study.design.co_interventions),
     )

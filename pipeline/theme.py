@@ -34,9 +34,9 @@ ROLE_FILLS = {
 }
 
 # Risk-of-bias judgements: symbol + word, never colour alone.
-ROB_SYMBOL = {"low": "+", "some concerns": "?", "high": "−"}
-ROB_WORD = {"low": "Low", "some concerns": "Some concerns", "high": "High"}
-ROB_COLOUR = {"low": "#009E73", "some concerns": "#E69F00", "high": "#D55E00"}
+ROB_SYMBOL = {"low": "+", "some concerns": "?", "high": "−", "no information": "○"}
+ROB_WORD = {"low": "Low", "some concerns": "Some concerns", "high": "High", "no information": "No information"}
+ROB_COLOUR = {"low": "#009E73", "some concerns": "#E69F00", "high": "#D55E00", "no information": "#8C8C8C"}
 
 LINE_WIDTH = 0.8         # box outlines, points
 CONNECTOR_WIDTH = 0.9

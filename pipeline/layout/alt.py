@@ -14,22 +14,13 @@ layout modules put these strings into ``Diagram.alt_text``.
 
 from __future__ import annotations
 
+from ..content import number
 from ..model import NOT_REPORTED, Study, known
 
 
 def fmt_count(count: int | str | None) -> str:
     n = known(count)
     return str(n) if n is not None else NOT_REPORTED
-
-
-def fmt_number(value: float) -> str:
-    """A reported number as text: no spurious digits, a true minus sign."""
-    if value == 0:
-        return "0"
-    text = f"{value:.6g}"
-    if "e" in text:
-        text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text.replace("-", "\u2212")
 
 
 def join_and(items: list[str], word: str = "and") -> str:
@@ -141,31 +132,33 @@ def flow_caption(study: Study) -> str:
     return "; ".join(parts)
 
 
-def forest_alt(study: Study) -> str:
-    from .forest import forest_groups
-
-    groups = forest_groups(study)
+def forest_alt(study: Study, groups: list | None = None) -> str:
+    """Per axis group: the measure, each row's comparison, estimate and interval as printed, which side
+    favours whom, and the non-inferiority margin."""
+    if groups is None:
+        from .forest import forest_groups
+        groups = forest_groups(study)
     if not groups:
         return ""
     parts = []
     for g in groups:
         unit = f" ({g.unit})" if g.unit else ""
         rows = []
-        for o in g.outcomes:
-            e = o.effect
-            label = o.label + (f" at {o.timepoint}" if o.timepoint else "")
-            rows.append(f"{label}: {estimate_text(e)}")
-        vs = f"{g.arm.short} vs {g.reference.short}" if g.reference else g.arm.short
-        parts.append(f"Forest plot, {g.measure}{unit}, {vs}: " + "; ".join(rows) + ".")
+        heading = ""
+        for row in g.rows:
+            if row.text is None:
+                heading = row.label
+                continue
+            t = row.text
+            est, ci = row.cells(False)
+            name = row.label if row.indent == 0 else f"{heading}, {row.label}" if heading else row.label
+            comparison = "" if t.comparison in g.title() or t.comparison in name else f" ({t.comparison})"
+            rows.append(f"{name}{comparison}: {est} {ci}")
+        parts.append(f"Forest plot, {g.title()[0].lower()}{g.title()[1:]}{unit if unit not in g.title() else ''}: "
+                     + "; ".join(rows) + ".")
         left, right = g.side_words()
-        parts.append(f"Values below {fmt_number(g.null)} {left}; values above {fmt_number(g.null)} {right}.")
+        null = number(g.null)
+        parts.append(f"Values below {null} {left}; values above {null} {right}.")
+        for m, text in sorted(g.margins.items()):
+            parts.append(f"Dashed line: {text}.")
     return " ".join(parts)
-
-
-def estimate_text(effect) -> str:
-    """"−4.8 (CI not reported)" or "0.82 (95% CI 0.70 to 0.96)"."""
-    est = fmt_number(effect.estimate)
-    if effect.ci is None:
-        return f"{est} (CI not reported)"
-    level = fmt_number(effect.ci_level)
-    return f"{est} ({level}% CI {fmt_number(effect.ci[0])} to {fmt_number(effect.ci[1])})"

@@ -1,21 +1,32 @@
-"""The forest plot as geometry: one row per outcome with a reported effect estimate.
+"""The forest plot as geometry: one row per reported effect, grouped per outcome.
 
 In:  a ``Study``, the area ``width`` × ``height`` in points, ``base_size`` and
      ``min_size`` (font sizes, points).
-Out: a ``Diagram`` (kind ``forest``, no boxes) or None when no outcome reports
-     an estimate; ``LayoutError`` when the rows cannot fit even at ``min_size``
+Out: a ``Diagram`` (kind ``forest``, no boxes) or None when no effect has an
+     estimate; ``LayoutError`` when the rows cannot fit even at ``min_size``
      or a ratio is not positive (it has no place on a log axis).
 
-Rows: outcomes whose ``effect.estimate`` is given, primary outcomes first,
-then in record order. An outcome with a confidence interval but no estimate
-is not plotted (nothing to centre it on). An estimate without an interval
-keeps its marker and reads "CI not reported".
+Rows: every effect with an estimate, primary outcomes first, then in record
+order. An outcome whose effects all compare the group's one comparison, one
+effect each, is one row; otherwise the outcome's label heads its rows and each
+row names its comparison ("A vs B") and the analysis label. Subgroups follow
+their outcome's overall result: the variable with its interaction P as a
+heading, the levels indented under it. An effect with a confidence interval
+but no estimate is not plotted (nothing to centre it on); an estimate without
+an interval is a hollow marker with no whisker and reads "CI not reported".
+Every number is formatted by ``content`` (as printed in the record).
 
-Axis groups. Rows are grouped by (measure, unit, compared arms, direction of
-benefit); every group gets its own header, its own horizontal axis, its own
-line of no effect and its own "favours" labels, stacked top to bottom. So a
-risk difference never shares an axis with a hazard ratio, and "favours A" is
-never written under a row where higher values mean harm.
+Axis groups. Rows are grouped by (measure, unit, direction of benefit); every
+group gets its own header, its own horizontal axis, its own line of no effect
+and its own "favours" labels, stacked top to bottom. So a risk difference never
+shares an axis with a hazard ratio, and "favours A" is never written under a
+row where higher values mean harm. A group whose rows all compare one pair
+names it in its header.
+
+Non-inferiority and equivalence: the margin of an effect on the group's scale
+(the effect's own, or the design's for a primary outcome) is a dashed vertical
+``Segment`` (role ``margin``) labelled "NI margin 1.46" (``Label`` role
+``margin``) above the rows.
 
 Columns: outcome labels on the left (``Label`` role ``label``), the plot in the
 middle, the numbers on the right: the estimate right-aligned (role
@@ -28,8 +39,8 @@ dashed vertical ``Segment`` (role ``null``) at 0 for differences and 1 for
 ratios, the axis a ``Segment`` (role ``axis``) with ``tick`` segments and
 tick labels (``Label`` role ``tick``, centred). Ratios use a log axis: positions
 are computed here, renderers draw straight lines. The axis range holds every
-estimate and interval and keeps the line of no effect between 25% and 75% of
-the axis so both "favours" labels have room. Under the axis: "← favours
+estimate, interval and margin and keeps the line of no effect between 25% and
+75% of the axis so both "favours" labels have room. Under the axis: "← favours
 <reference>" to the left and "favours <arm> →" to the right when higher values
 are better (mirrored when lower is better; "← lower with <arm>" / "higher with
 <arm> →" when the record does not say), role ``favours``.
@@ -40,41 +51,75 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
 from ..errors import LayoutError
-from ..model import Arm, Outcome, Study
-from .alt import estimate_text, fmt_number, forest_alt
+from ..model import Effect, Outcome, Study
+from .alt import forest_alt
 from .design import Para, first_fit, sizes, text_height, wrap_paragraphs
 from .geometry import Diagram, Label, Marker, Segment, TextLine
 from .text import line_height, text_width, wrap
 
-MEASURE_ABBREV = {
-    "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR", "rate ratio": "Rate ratio",
-    "mean difference": "MD", "standardized mean difference": "SMD", "median difference": "Median difference",
-}
+
+@dataclass
+class Row:
+    """One line of the plot: a heading (no ``effect``) or an effect with its marker."""
+
+    id: str
+    label: str
+    indent: int = 0
+    effect: Effect | None = None
+    text: EffectText | None = None
+    field: str = ""
+
+    def cells(self, level_in_head: bool = True) -> tuple[str, str]:
+        """(estimate, "(interval)"); the CI level is said when the group's heading does not say it."""
+        t = self.text
+        if t is None:
+            return "", ""
+        if t.range == "not reported":
+            return t.value, "(CI not reported)"
+        if t.range == "not in our sources":
+            return t.value, "(CI not in our sources)"
+        return t.value, f"({'' if level_in_head else t.ci_level_note}{t.range})"
 
 
 @dataclass
 class Group:
     """Rows that share one axis."""
 
+    study: Study
     measure: str
     unit: str | None
-    arm: Arm
-    reference: Arm | None
     higher_is_better: bool | None
-    outcomes: list[Outcome] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    times: set = field(default_factory=set)
+    margins: dict[float, str] = field(default_factory=dict)
 
     @property
     def is_ratio(self) -> bool:
-        return self.outcomes[0].effect.is_ratio
+        return self.measure in ("risk ratio", "odds ratio", "hazard ratio", "rate ratio", "win ratio")
 
     @property
     def null(self) -> float:
-        return self.outcomes[0].effect.null_value
+        return 1.0 if self.is_ratio else 0.0
+
+    @property
+    def effects(self) -> list[Effect]:
+        return [r.effect for r in self.rows if r.effect is not None]
+
+    def _names(self) -> tuple[str | None, str | None]:
+        """The arm and the reference every row compares (None where the rows differ)."""
+        arms = {a for a, _ in self.pairs}
+        refs = {r for _, r in self.pairs}
+        arm = self.study.group_label(arms.pop()) if len(arms) == 1 else None
+        ref = self.study.group_label(refs.pop()) if len(refs) == 1 else None
+        return arm, ref
 
     def side_labels(self) -> tuple[str, str]:
         """Text under the left and right side of the axis."""
-        arm, ref = self.arm.short, (self.reference.short if self.reference else None)
+        arm, ref = self._names()
+        arm = arm or "the arm named first"
         if self.higher_is_better is None or ref is None:
             return f"\u2190 lower with {arm}", f"higher with {arm} \u2192"
         if self.higher_is_better:
@@ -83,7 +128,8 @@ class Group:
 
     def side_words(self) -> tuple[str, str]:
         """The same as verb phrases, for alt text: values below the null …, above …"""
-        arm, ref = self.arm.short, (self.reference.short if self.reference else None)
+        arm, ref = self._names()
+        arm = arm or "the arm named first"
         if self.higher_is_better is None or ref is None:
             return f"mean lower values with {arm}", f"mean higher values with {arm}"
         if self.higher_is_better:
@@ -93,34 +139,95 @@ class Group:
     def title(self) -> str:
         name = self.measure[0].upper() + self.measure[1:]
         unit = f" ({self.unit})" if self.unit else ""
-        vs = f", {self.arm.short} vs {self.reference.short}" if self.reference else f", {self.arm.short}"
-        times = {o.timepoint for o in self.outcomes}
-        when = f", at {times.pop()}" if len(times) == 1 and None not in times else ""
+        vs = ""
+        if len(set(self.pairs)) == 1:
+            a, r = self.pairs[0]
+            vs = f", {self.study.group_label(a)} vs {self.study.group_label(r)}"
+        when = f", at {next(iter(self.times))}" if len(self.times) == 1 and None not in self.times else ""
         return f"{name}{unit}{vs}{when}"
+
+    @property
+    def shared_time(self) -> bool:
+        return len(self.times) == 1 and None not in self.times
+
+
+def _plottable(e: Effect) -> bool:
+    return e.estimate_value is not None
 
 
 def plotted_outcomes(study: Study) -> list[Outcome]:
-    """Outcomes with a reported estimate, primary first, then record order."""
-    rows = [o for o in study.outcomes if o.effect is not None and o.effect.estimate is not None]
+    """Outcomes with at least one effect estimate, primary first, then record order."""
+    rows = [o for o in study.outcomes if any(_plottable(e) for e in o.effects)]
     return sorted(rows, key=lambda o: not o.primary)
 
 
 def forest_groups(study: Study) -> list[Group]:
     groups: dict[tuple, Group] = {}
+    members: dict[tuple, list[tuple[Outcome, list[tuple[int, Effect]]]]] = {}
     for o in plotted_outcomes(study):
-        e = o.effect
-        if e.compares is not None:
-            arm, ref = study.arm(e.compares[0]), study.arm(e.compares[1])
-        elif len(study.arms) >= 2:
-            arm, ref = study.arms[0], study.arms[1]
-        else:
-            arm, ref = study.arms[0], None
-        unit = e.unit or o.unit if not e.is_ratio else None
-        key = (e.measure, unit, arm.id, ref.id if ref else None, o.higher_is_better)
-        if key not in groups:
-            groups[key] = Group(e.measure, unit, arm, ref, o.higher_is_better)
-        groups[key].outcomes.append(o)
+        by_key: dict[tuple, list[tuple[int, Effect]]] = {}
+        for k, e in enumerate(o.effects):
+            if _plottable(e):
+                unit = (e.unit or o.unit) if not e.is_ratio else None
+                by_key.setdefault((e.measure, unit, o.higher_is_better), []).append((k, e))
+        for key, effects in by_key.items():
+            g = groups.setdefault(key, Group(study, *key))
+            g.times.add(o.timepoint)
+            g.pairs.extend(study.comparison(e) for _, e in effects)
+            members.setdefault(key, []).append((o, effects))
+    for key, g in groups.items():
+        g.rows = [row for o, effects in members[key] for row in _outcome_rows(study, g, o, effects)]
     return list(groups.values())
+
+
+def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, Effect]]) -> list[Row]:
+    base = f"outcomes[{study.outcomes.index(o)}]"
+    label = o.label if g.shared_time or not o.timepoint else f"{o.label} at {o.timepoint}"
+    single = len(set(g.pairs)) == 1
+    rows: list[Row] = []
+
+    def name(e: Effect, t: EffectText) -> str:
+        parts = [] if single else [t.comparison]
+        if t.label:
+            parts.append(t.label)
+        return ", ".join(parts)
+
+    def add_margin(t: EffectText) -> None:
+        if t.margin is not None and t.margin_label:
+            g.margins.setdefault(t.margin, t.margin_label)
+
+    if len(effects) == 1 and single:
+        k, e = effects[0]
+        t = effect_text(study, o, e)
+        add_margin(t)
+        extra = f" ({t.label})" if t.label else ""
+        rows.append(Row(f"{o.id}-{k}", label + extra, 0, e, t, f"{base}.effects[{k}]"))
+    else:
+        rows.append(Row(f"{o.id}-head", label, 0, None, None, f"{base}.label"))
+        for k, e in effects:
+            t = effect_text(study, o, e)
+            add_margin(t)
+            rows.append(Row(f"{o.id}-{k}", name(e, t) or label, 1, e, t, f"{base}.effects[{k}]"))
+    for si, s in enumerate(o.subgroups):
+        level_rows: list[Row] = []
+        plotted = [(li, level, k, e) for li, level in enumerate(s.levels) for k, e in enumerate(level.effects)
+                   if _plottable(e) and e.measure == g.measure]
+        pairs = {study.comparison(e) for _, _, _, e in plotted}
+        shared = single or len(pairs) == 1
+        for li, level, k, e in plotted:
+            t = effect_text(study, o, e)
+            extra = ", ".join(([] if shared else [t.comparison]) + ([t.label] if t.label else []))
+            level_rows.append(Row(f"{o.id}-s{si}-{li}-{k}", f"{level.level}: {extra}" if extra else level.level, 2,
+                                  e, t, f"{base}.subgroups[{si}].levels[{li}].effects[{k}]"))
+        if level_rows:
+            ip = p_value(s.interaction_p)
+            head = s.variable
+            if shared and not single:
+                head += f", {effect_text(study, o, plotted[0][3]).comparison}"
+            head += f" (P for interaction{ip[1:]})" if ip.startswith("P") else ""
+            rows.append(Row(f"{o.id}-s{si}", head, 1, None, None, f"{base}.subgroups[{si}].variable"))
+            rows.extend(level_rows)
+    return rows
 
 
 def forest_plot(study: Study, width: float, height: float, base_size: float = 8.0,
@@ -131,59 +238,53 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
         return None
     for g in groups:
         if g.is_ratio:
-            for o in g.outcomes:
-                values = [o.effect.estimate, *(o.effect.ci or ())]
+            for row in g.rows:
+                e = row.effect
+                if e is None:
+                    continue
+                values = [e.estimate_value, *(e.interval or ())]
                 if min(values) <= 0:
-                    i = study.outcomes.index(o)
-                    raise LayoutError(f"outcomes[{i}].effect: a {g.measure} must be positive to be drawn "
-                                      f"on a log axis (got {', '.join(fmt_number(v) for v in values)})")
+                    raise LayoutError(f"{row.field}: a {g.measure} must be positive to be drawn "
+                                      f"on a log axis (got {', '.join(number(v) for v in values)})")
+            for m in g.margins:
+                if m <= 0:
+                    raise LayoutError(f"forest plot: a {g.measure} margin must be positive (got {number(m)})")
     if width <= 0 or height <= 0:
         raise LayoutError(f"forest plot: the area {width:g} × {height:g} pt is empty")
     chosen, last = first_fit((_layout(study, groups, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
     diagram = last[0]
-    longest = sorted(plotted_outcomes(study), key=lambda o: len(o.label), reverse=True)[:3]
-    names = ", ".join(f"outcomes[{study.outcomes.index(o)}].label" for o in longest)
-    raise LayoutError(f"forest plot: {len(plotted_outcomes(study))} rows need {diagram.height:.0f} pt of height but "
+    rows = [r for g in groups for r in g.rows]
+    longest = sorted(rows, key=lambda r: len(r.label), reverse=True)[:3]
+    names = ", ".join(dict.fromkeys(r.field for r in longest))
+    raise LayoutError(f"forest plot: {len(rows)} rows need {diagram.height:.0f} pt of height but "
                       f"only {height:.0f} pt is available at {width:.0f} pt wide, even with {min_size:g} pt text; "
                       f"shorten {names} or plot fewer outcomes")
 
 
 # ---------------------------------------------------------------------------
 
-def _cell_texts(o: Outcome) -> tuple[str, str]:
-    e = o.effect
-    est = fmt_number(e.estimate)
-    if e.ci is None:
-        return est, "(CI not reported)"
-    level = "" if e.ci_level == 95 else f"{fmt_number(e.ci_level)}% CI "
-    return est, f"({level}{fmt_number(e.ci[0])} to {fmt_number(e.ci[1])})"
-
-
-def _row_label(o: Outcome, group_time: bool) -> str:
-    return o.label if group_time or not o.timepoint else f"{o.label} at {o.timepoint}"
-
-
 def _layout(study: Study, groups: list[Group], width: float, size: float):
     s = size
     col_gap = max(6.0, 1.2 * s)
     lh = line_height(s)
+    indent_w = 1.2 * s
     broken = False
     labels: list[Label] = []
     segments: list[Segment] = []
     markers: list[Marker] = []
 
-    rows = [o for g in groups for o in g.outcomes]
+    cells = {r.id: r.cells(len(_levels(g)) <= 1) for g in groups for r in g.rows if r.text is not None}
     # Numbers column: estimate (right-aligned) + interval (left-aligned).
-    est_w = max(text_width(_cell_texts(o)[0], s) for o in rows)
-    ci_w = max(text_width(_cell_texts(o)[1], s) for o in rows)
+    est_w = max(text_width(est, s) for est, _ in cells.values())
+    ci_w = max(text_width(ci, s) for _, ci in cells.values())
     head_texts = [_numbers_head(g) for g in groups]
     space = text_width(" ", s)
     num_w = min(max(est_w + space + ci_w, max(text_width(h, s, True) for h in head_texts)), 0.34 * width)
     ci_w = min(ci_w, num_w - est_w - space)
     # Label column: as wide as the longest label, within 22%–40% of the width.
-    label_need = max(text_width(_row_label(o, _shared_time(g)), s) for g in groups for o in g.outcomes)
+    label_need = max(text_width(r.label, s) + r.indent * indent_w for g in groups for r in g.rows)
     label_w = max(0.22 * width, min(label_need + 1, 0.40 * width))
     plot_w = width - label_w - num_w - 2 * col_gap
     if plot_w < 0.28 * width:
@@ -203,33 +304,52 @@ def _layout(study: Study, groups: list[Group], width: float, size: float):
         labels.append(Label(f"group-{gi}", 0.0, y, label_w + col_gap + plot_w, tuple(title_lines), "left", "heading"))
         labels.append(Label(f"group-{gi}-numbers", nx, y, width - nx, tuple(head_lines), "left", "heading"))
         y += max(text_height(title_lines), text_height(head_lines)) + 0.5 * s
-        rows_top = y
 
         lo, hi, ticks = _axis(g, s, plot_w)
         pos = _position(g.is_ratio, lo, hi, px0, plot_w)
+        if g.margins:
+            # The margin's label sits above the rows, centred on its line (kept inside the plot).
+            for m, text in sorted(g.margins.items()):
+                w = text_width(text, s)
+                x = min(max(pos(m) - w / 2, px0), px1 - w)
+                labels.append(Label(f"margin-{gi}-{number(m)}", x, y, w, (TextLine(text, s),), "center", "margin"))
+            y += lh + 0.2 * s
+        rows_top = y
 
-        for o in g.outcomes:
-            lines, b = wrap_paragraphs([Para(_row_label(o, _shared_time(g)))], s, label_w)
+        for row in g.rows:
+            lw = label_w - row.indent * indent_w
+            lines, b = wrap_paragraphs([Para(row.label)], s, lw)
             broken = broken or b
-            est, ci = _cell_texts(o)
+            if row.text is None:
+                row_h = text_height(lines) + 0.3 * s
+                labels.append(Label(f"label-{row.id}", row.indent * indent_w, y + 0.15 * s, lw, tuple(lines), "left",
+                                    "label"))
+                y += row_h
+                continue
+            est, ci = cells[row.id]
             ci_lines = [TextLine(t, s) for t in wrap(ci, s, max(ci_w, 1.0))]
             row_h = max(text_height(lines), text_height(ci_lines), marker) + 0.5 * s
             cy = y + row_h / 2
-            labels.append(Label(f"label-{o.id}", 0.0, cy - text_height(lines) / 2, label_w, tuple(lines), "left",
-                                "label"))
-            labels.append(Label(f"estimate-{o.id}", nx, cy - text_height(ci_lines) / 2, est_w,
+            labels.append(Label(f"label-{row.id}", row.indent * indent_w, cy - text_height(lines) / 2, lw,
+                                tuple(lines), "left", "label"))
+            labels.append(Label(f"estimate-{row.id}", nx, cy - text_height(ci_lines) / 2, est_w,
                                 (TextLine(est, s),), "right", "value"))
-            labels.append(Label(f"ci-{o.id}", nx + est_w + space, cy - text_height(ci_lines) / 2, ci_w,
+            labels.append(Label(f"ci-{row.id}", nx + est_w + space, cy - text_height(ci_lines) / 2, ci_w,
                                 tuple(ci_lines), "left", "value"))
-            e = o.effect
-            if e.ci is not None:
-                segments.append(Segment(pos(e.ci[0]), cy, pos(e.ci[1]), cy, role="ci", width=1.0))
-            markers.append(Marker(pos(e.estimate), cy, marker, role="estimate"))
+            e = row.effect
+            assert e is not None and e.estimate_value is not None
+            ci_pair = e.interval
+            if ci_pair is not None:
+                segments.append(Segment(pos(ci_pair[0]), cy, pos(ci_pair[1]), cy, role="ci", width=1.0))
+            markers.append(Marker(pos(e.estimate_value), cy, marker, role="estimate", filled=ci_pair is not None))
             y += row_h
 
         axis_y = y + 0.2 * s
         null_x = pos(g.null)
         segments.insert(0, Segment(null_x, rows_top - 0.2 * s, null_x, axis_y, role="null", width=0.8, dash=(3.0, 2.0)))
+        for m in sorted(g.margins):
+            mx = pos(m)
+            segments.insert(0, Segment(mx, rows_top - 0.2 * s, mx, axis_y, role="margin", width=0.9, dash=(5.0, 2.5)))
         segments.append(Segment(px0, axis_y, px1, axis_y, role="axis", width=0.8))
         tick_len = max(2.5, 0.4 * s)
         for t in ticks:
@@ -256,27 +376,28 @@ def _layout(study: Study, groups: list[Group], width: float, size: float):
             y += 1.6 * s
 
     diagram = Diagram(kind="forest", width=width, height=y, boxes=(), labels=tuple(labels),
-                      segments=tuple(segments), markers=tuple(markers), alt_text=forest_alt(study),
+                      segments=tuple(segments), markers=tuple(markers), alt_text=forest_alt(study, groups),
                       title=f"{study.name}: effect estimates",
                       extra={"font_size": s, "plot": (px0, px1)})
     return diagram, broken
 
 
-def _shared_time(g: Group) -> bool:
-    times = {o.timepoint for o in g.outcomes}
-    return len(times) == 1 and None not in times
+def _levels(g: Group) -> set[float]:
+    return {float(e.ci_level) for e in g.effects if e.interval is not None}
 
 
 def _numbers_head(g: Group) -> str:
-    levels = {o.effect.ci_level for o in g.outcomes if o.effect.ci is not None}
-    abbrev = MEASURE_ABBREV[g.measure]
+    levels = _levels(g)
+    abbrev = MEASURE_SHORT[g.measure]
     if levels == {95} or not levels:
         return f"{abbrev} (95% CI)"
+    if len(levels) == 1:
+        return f"{abbrev} ({number(levels.pop())}% CI)"
     return f"{abbrev} (CI)"
 
 
 def _tick_text(t: float) -> str:
-    return fmt_number(round(t, 10))
+    return number(round(t, 10))
 
 
 def _position(is_ratio: bool, lo: float, hi: float, x0: float, w: float):
@@ -294,10 +415,10 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     (log scale) and carries the round ratios of the coarsest set that puts at least three ticks
     (with 1) on it with labels apart; when none does, the axis widens to the finest ticks around it.
     """
-    values = [g.null]
-    for o in g.outcomes:
-        values.append(o.effect.estimate)
-        values.extend(o.effect.ci or ())
+    values = [g.null, *g.margins]
+    for e in g.effects:
+        values.append(float(e.estimate_value))
+        values.extend(float(v) for v in e.interval or ())
     if g.is_ratio:
         logs = [math.log10(v) for v in values]
         lo, hi = _pad_around_null(min(logs), max(logs), 0.0, min_span=math.log10(1.5))

@@ -99,13 +99,15 @@ class Segment:
 
 @dataclass(frozen=True)
 class Marker:
-    """A filled square (point estimate) centred on (x, y), ``size`` points wide."""
+    """A square (point estimate) centred on (x, y), ``size`` points wide; hollow (``filled`` False) for an
+    estimate whose interval is not reported."""
 
     x: float
     y: float
     size: float
     role: str = "estimate"
     arm: int | None = None
+    filled: bool = True
 
 
 @dataclass(frozen=True)

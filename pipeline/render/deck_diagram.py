@@ -202,9 +202,15 @@ def _marker(shapes, marker: Marker, X, Y, scale: float):
     s = marker.size * scale
     shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(marker.x) - s / 2), emu(Y(marker.y) - s / 2), emu(s), emu(s))
     shape.name = f"Marker {marker.role}"
+    colour = rgb(theme.arm_colour(marker.arm) if marker.arm is not None else theme.ACCENT)
     shape.fill.solid()
-    shape.fill.fore_color.rgb = rgb(theme.arm_colour(marker.arm) if marker.arm is not None else theme.ACCENT)
-    shape.line.fill.background()
+    if marker.filled:
+        shape.fill.fore_color.rgb = colour
+        shape.line.fill.background()
+    else:   # an estimate without its interval: hollow
+        shape.fill.fore_color.rgb = rgb(theme.PAPER)
+        shape.line.color.rgb = colour
+        shape.line.width = Pt(1.5 * scale)
     _no_effects(shape)
     return shape
 

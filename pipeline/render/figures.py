@@ -254,7 +254,8 @@ def _connector(ax, conn: Connector) -> None:
                        solid_capstyle="butt", zorder=2))
 
 
-SEGMENT_COLOURS = {"ci": theme.INK, "null": theme.MUTED, "axis": theme.LINE, "tick": theme.LINE, "grid": "#D0D0D0"}
+SEGMENT_COLOURS = {"ci": theme.INK, "null": theme.MUTED, "axis": theme.LINE, "tick": theme.LINE, "grid": "#D0D0D0",
+                   "margin": theme.INK}
 
 
 def _segment(ax, seg: Segment) -> None:
@@ -269,5 +270,6 @@ def _segment(ax, seg: Segment) -> None:
 def _marker(ax, marker: Marker) -> None:
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
     half = marker.size / 2
-    ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size, facecolor=colour,
-                           edgecolor="none", zorder=4))
+    ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size,
+                           facecolor=colour if marker.filled else theme.PAPER,
+                           edgecolor="none" if marker.filled else colour, linewidth=1.0, zorder=4))

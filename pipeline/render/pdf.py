@@ -51,7 +51,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
-from ..content import NR, Content, MEASURE_SHORT, ResultRow, split_shared_mark
+from ..content import ABSENT, NR, Content, ResultRow, centres_text, citation_text, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
@@ -379,21 +379,19 @@ def _strip_p(p: str) -> str:
     return p
 
 
-def _effect_header(report: Report, rows: tuple[ResultRow, ...]) -> tuple[str, tuple[str, str] | None]:
+def _effect_header(rows: tuple[ResultRow, ...]) -> tuple[str, tuple[str, str] | None]:
     """A shared measure and unit move into the header: ("Risk difference, percentage points", (prefix, suffix))."""
-    outcomes = {o.id: o for o in report.study.outcomes}
-    effects = [outcomes[r.id].effect if r.id in outcomes else None for r in rows]
-    known_effects = [e for e in effects if e is not None and e.estimate is not None]
+    known_effects = [e for r in rows for e in r.effects if e.value not in ABSENT]
     if not known_effects:
         return "Effect", None
-    kinds = {(e.measure, e.unit or "", bool(e.adjusted)) for e in known_effects}
+    kinds = {(e.measure, e.short, e.unit, bool(e.adjusted and e.adjusted != "unadjusted")) for e in known_effects}
     if len(kinds) != 1:
         return "Effect", None
-    measure, unit, adjusted = kinds.pop()
+    measure, short, unit, adjusted = kinds.pop()
     if adjusted:
         return "Effect", None
     head = measure[0].upper() + measure[1:] + (f", {unit}" if unit else "")
-    return head, (MEASURE_SHORT[measure] + " ", f" {unit}" if unit else "")
+    return head, (short + " ", f" {unit}" if unit else "")
 
 
 def _ci_header(rows: tuple[ResultRow, ...]) -> tuple[str, str | None]:
@@ -411,7 +409,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     rows = c.primary_rows
     size, small = style.body, style.small
     n_arms = len(c.arm_names)
-    effect_head, strip = _effect_header(report, rows)
+    effect_head, strip = _effect_header(rows)
     ci_head, ci_prefix = _ci_header(rows)
     times = {r.timepoint for r in rows}
     common_time = times.pop() if len(times) == 1 and rows else None
@@ -1052,8 +1050,7 @@ def _short_citation(report: Report) -> str | None:
     cit = report.study.citation
     if cit is None or not cit.title:
         return None
-    from ..content import citation_text
-    return citation_text(report.study.model_copy(update={"citation": cit.model_copy(update={"title": None})}))
+    return citation_text(report.study, with_title=False)
 
 
 def choose_band(report: Report, width: float, style: Style) -> Diagram | None:
@@ -1088,15 +1085,13 @@ def _outcomes_in_band(study) -> bool:
 def design_rest(study) -> str:
     """The design facts the band does not show: the kind of trial, where (without a setting), masking."""
     d = study.design
-    kind = {"parallel": "Parallel-group", "single-group": "Single-group", "non-inferiority": "Non-inferiority",
-            "crossover": "Crossover", "cluster": "Cluster", "factorial": "Factorial"}.get(d.type, d.type)
+    kind = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
+            "cluster": "Cluster-randomized", "factorial": "Factorial"}[d.type]
     parts = [f"{kind} {'trial' if d.randomized else 'study'}"]
     if not study.question.setting:
-        if d.centres:
-            parts.append(f"{d.centres} centre{'s' if d.centres > 1 else ''}" +
-                         (f" in {', '.join(d.countries)}" if d.countries else ""))
-        elif d.countries:
-            parts.append(", ".join(d.countries))
+        where = centres_text(d.centres, d.countries)
+        if where:
+            parts.append(where)
     if d.masking:
         parts.append("masking: " + " ".join(d.masking.split()))
     return "; ".join(parts)
@@ -1200,9 +1195,10 @@ def _keywords(report: Report) -> str:
 
 def _author(report: Report) -> str:
     cit = report.study.citation
-    if cit is None:
+    if cit is None or not (cit.authors or cit.group):
         return f"evidence-brief {__version__}"
-    return ", ".join(cit.authors) + (", et al" if cit.et_al else "")
+    return "; ".join(x for x in (", ".join(cit.authors) + (", et al" if cit.et_al and cit.authors else ""),
+                                 " ".join((cit.group or "").split())) if x)
 
 
 def render_brief(report: Report, *, paper: str = "a4") -> bytes:

@@ -164,7 +164,8 @@ def _connector(canvas, m: _Mapper, conn: Connector) -> None:
         canvas.drawPath(head, stroke=0, fill=1)
 
 
-_SEGMENT_COLOURS = {"axis": theme.LINE, "tick": theme.LINE, "ci": theme.INK, "null": theme.MUTED, "grid": "#D9D9D9"}
+_SEGMENT_COLOURS = {"axis": theme.LINE, "tick": theme.LINE, "ci": theme.INK, "null": theme.MUTED, "grid": "#D9D9D9",
+                    "margin": theme.INK}
 
 
 def _segment(canvas, m: _Mapper, seg: Segment) -> None:
@@ -178,8 +179,8 @@ def _segment(canvas, m: _Mapper, seg: Segment) -> None:
 
 def _marker(canvas, m: _Mapper, marker: Marker) -> None:
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
-    canvas.setFillColor(colour)
+    canvas.setFillColor(colour if marker.filled else theme.PAPER)
     canvas.setStrokeColor(theme.INK)
-    canvas.setLineWidth(m.d(0.4))
+    canvas.setLineWidth(m.d(0.4 if marker.filled else 1.0))
     s = m.d(marker.size)
     canvas.rect(m.x(marker.x) - s / 2, m.y(marker.y) - s / 2, s, s, stroke=1, fill=1)
