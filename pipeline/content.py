@@ -230,6 +230,9 @@ class EffectText:
     threshold: str | None     # "judged at P < 0.0025"
     margin: float | None = None        # the margin's value on the effect's own scale, for the forest plot
     margin_label: str | None = None    # "NI margin 1.46"
+    absolute: tuple[str, ...] = ()     # absolute effects from this effect (the audit's), e.g. "48 fewer per 1,000 (…)"
+    arm: str = ""                      # the compared arm's (or factorial group's) id
+    reference: str = ""                # the reference's id
 
     @property
     def estimate(self) -> str:
@@ -291,7 +294,8 @@ def comparison_text(study: Study, effect: Effect) -> str:
     return f"{_flat(study.group_label(arm))} vs {_flat(study.group_label(ref))}"
 
 
-def effect_text(study: Study, outcome: Outcome | None, effect: Effect) -> EffectText:
+def effect_text(study: Study, outcome: Outcome | None, effect: Effect, absolute: tuple[str, ...] = ()
+                ) -> EffectText:
     hypothesis, margin = effect_hypothesis(study, outcome, effect)
     est = effect.estimate
     if isinstance(est, (int, float)):
@@ -324,7 +328,8 @@ def effect_text(study: Study, outcome: Outcome | None, effect: Effect) -> Effect
         population=POPULATION_WORDS.get(effect.population) if effect.population else None,
         hypothesis=hyp,
         threshold=f"judged at P < {number(effect.threshold)}" if effect.threshold is not None else None,
-        margin=margin_value, margin_label=margin_label)
+        margin=margin_value, margin_label=margin_label, absolute=absolute,
+        arm=study.comparison(effect)[0], reference=study.comparison(effect)[1])
 
 
 def split_shared_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
@@ -446,6 +451,7 @@ class Content:
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
     sources: str | None = None
     co_interventions: tuple[str, ...] = ()
+    comparison: str | None = None     # the one comparison every effect makes, when there is only one
 
 
 def build_date() -> str:
@@ -564,9 +570,14 @@ def design_summary(study: Study) -> str:
         parts.append(f"follow-up {_flat(d.follow_up)}")
     if d.masking:
         parts.append(f"masking: {_flat(d.masking)}")
-    parts += [f"{label.lower()}: {text}" if label != "Hypothesis" else text[0].lower() + text[1:]
-              for label, text in design_facts(study)]
+    parts += fact_phrases(design_facts(study))
     return "; ".join(parts)
+
+
+def fact_phrases(facts: tuple[tuple[str, str], ...]) -> list[str]:
+    """Design facts as phrases of a running sentence: "non-inferiority, margin RR 1.46", "analysis: …"."""
+    return [text[0].lower() + text[1:] if label == "Hypothesis" else f"{label.lower()}: {text}"
+            for label, text in facts]
 
 
 def certainty_text(outcome: Outcome) -> str | None:
@@ -601,11 +612,18 @@ def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
     return SubgroupText(_flat(s.variable), ip if ip in ABSENT else "P for interaction" + ip[1:], levels)
 
 
-def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = ()) -> ResultRow:
+def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), absolute: tuple = ()) -> ResultRow:
+    """``absolute``: the audit's ``Absolute`` values for this outcome; each is shown under the effect it
+    comes from (``.effect``), a recomputed one (``.effect`` None) with the row's ``derived``."""
+    per_effect = [tuple(str(a) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
+    if absolute:
+        pairs = {a.comparison for a in absolute if a.effect is None}
+        derived = tuple((f"{a.label}: " if len(pairs) > 1 else "") + str(a) for a in absolute if a.effect is None)
     return ResultRow(
         id=outcome.id, label=_flat(outcome.label), timepoint=_flat(outcome.timepoint) or None,
         primary=outcome.primary, cells=_cells(study, outcome.results, outcome.kind),
-        effects=tuple(effect_text(study, outcome, e) for e in outcome.effects), derived=derived,
+        effects=tuple(effect_text(study, outcome, e, per_effect[k]) for k, e in enumerate(outcome.effects)),
+        derived=derived,
         note=text_or_placeholder(outcome.note) or None, kind=outcome.kind, unit=_flat(outcome.unit) or None,
         certainty=certainty_text(outcome),
         subgroups=tuple(_subgroup(study, outcome, s) for s in outcome.subgroups),
@@ -634,10 +652,28 @@ def registry_url(registry: str, identifier: str, url: str | None) -> str | None:
     return f"https://clinicaltrials.gov/study/{identifier}" if identifier.upper().startswith("NCT") else None
 
 
+def single_comparison(study: Study) -> str | None:
+    """"MRI-guided vs Conventional" when every effect of the record compares that one pair (then tables may
+    say it once); None otherwise."""
+    effects = [e for o in [*study.outcomes, *study.harms] for e in o.effects]
+    effects += [e for o in [*study.outcomes, *study.harms] for s in o.subgroups for lv in s.levels for e in lv.effects]
+    pairs = {study.comparison(e) for e in effects}
+    if len(pairs) != 1:
+        return None
+    arm, ref = pairs.pop()
+    return f"{_flat(study.group_label(arm))} vs {_flat(study.group_label(ref))}"
+
+
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
-                  notes: tuple[str, ...] = ()) -> Content:
-    """Format everything once. ``derived`` maps outcome or harm id -> recomputed values (from the audit)."""
+                  notes: tuple[str, ...] = (), absolute: dict[str, tuple] | None = None) -> Content:
+    """Format everything once. ``derived`` maps outcome or harm id -> marked absolute effects or recomputed
+    values, ``absolute`` the same ids -> the audit's ``Absolute`` values (preferred when given)."""
     derived = derived or {}
+    absolute = absolute or {}
+
+    def row(o: Outcome) -> ResultRow:
+        return result_row(study, o, derived.get(o.id, ()), tuple(absolute.get(o.id, ())))
+
     q = study.question
     pico = [("Population", _flat(q.population))]
     if q.eligibility:
@@ -678,10 +714,10 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         design_summary=design_summary(study),
         arm_names=tuple(_flat(a.short) for a in study.arms),
         arm_labels=tuple(_flat(a.label) for a in study.arms),
-        primary_rows=tuple(result_row(study, o, derived.get(o.id, ())) for o in study.primary_outcomes),
-        secondary_rows=tuple(result_row(study, o, derived.get(o.id, ())) for o in study.secondary_outcomes),
+        primary_rows=tuple(row(o) for o in study.primary_outcomes),
+        secondary_rows=tuple(row(o) for o in study.secondary_outcomes),
         outcomes_note=text_or_placeholder(study.outcomes_note) or None,
-        harm_rows=tuple(result_row(study, h, derived.get(h.id, ())) for h in study.harms),
+        harm_rows=tuple(row(h) for h in study.harms),
         key_messages=_items(study.conclusions.key_messages, say_missing=True),
         authors_conclusion=text_or_placeholder(study.conclusions.authors) if study.conclusions.authors else None,
         open_questions=_items(study.conclusions.open_questions),
@@ -701,4 +737,5 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         discussion_answers=tuple(a for _, a in kept),
         sources=text_or_placeholder(study.sources) or None,
         co_interventions=_items(study.design.co_interventions),
+        comparison=single_comparison(study),
     )

@@ -51,7 +51,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
-from ..content import ABSENT, NR, Content, ResultRow, centres_text, citation_text, split_shared_mark
+from ..content import (ABSENT, NR, Content, ResultRow, centres_text, citation_text, fact_phrases,
+                       split_shared_mark)
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
@@ -394,14 +395,74 @@ def _effect_header(rows: tuple[ResultRow, ...]) -> tuple[str, tuple[str, str] | 
     return head, (short + " ", f" {unit}" if unit else "")
 
 
-def _ci_header(rows: tuple[ResultRow, ...]) -> tuple[str, str | None]:
-    levels = {r.ci.split(" CI ", 1)[0] for r in rows if r.ci != NR and " CI " in r.ci}
-    if len(levels) == 1 and all(r.ci == NR or " CI " in r.ci for r in rows):
-        level = levels.pop()
-        return f"{level} CI", f"{level} CI "
+def _ci_header(rows: tuple[ResultRow, ...]) -> tuple[str, bool]:
+    """The CI column's heading, and whether the cells may leave the level out (one level for all)."""
+    levels = {e.level for r in rows for e in r.effects if e.range not in ABSENT}
+    if len(levels) == 1:
+        return f"{levels.pop()}% CI", True
     if not levels:
-        return "95% CI", None
-    return "CI", None
+        return "95% CI", True
+    return "CI", False
+
+
+def _muted(text: str) -> str:
+    return theme.MUTED if text in ABSENT else theme.INK
+
+
+@dataclass
+class TableRow:
+    """One line of the results table: its cells, the record fields it shows, what goes under it."""
+
+    cells: list[Cell]
+    sources: list[str]
+    extra: list[tuple[str, str, str]] = field(default_factory=list)   # ``_extra_parts`` under the line
+    rule: bool = False            # a thin rule above (a new outcome)
+    indent_label: bool = False
+
+
+def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: float, small: float) -> list[Cell]:
+    est = e.estimate
+    if strip and e.value not in ABSENT and est.startswith(strip[0]) and est.endswith(strip[1]):
+        est = est[len(strip[0]): len(est) - len(strip[1])] if strip[1] else est[len(strip[0]):]
+    eff = Cell([(est, "regular", size, _muted(est))])
+    if e.significance:
+        eff.lines.append((e.significance, "regular", small, theme.MUTED))
+    ci = e.range if e.range in ABSENT or level_in_head else e.ci
+    return [eff, Cell([(ci, "regular", size, _muted(ci))]), Cell([(_strip_p(e.p), "regular", size, _muted(e.p))])]
+
+
+def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: Style, strip, level_in_head: bool,
+                   label_text: str) -> list[TableRow]:
+    """An outcome's table lines: its label and per-arm cells, then one line per effect naming its comparison
+    (on the outcome's own line when the record has one comparison and this outcome one effect)."""
+    size, small = style.body, style.small
+    label = Cell([(label_text, "regular", size, theme.INK)])
+    arms = [Cell([(cell, "regular", size, _muted(cell))]) for cell in r.cells]
+    inline = len(r.effects) == 1 and c.comparison is not None and not r.effects[0].label
+    lines: list[TableRow] = []
+    if inline or not r.effects:
+        e = r.first
+        if e is not None:
+            for q in e.qualifiers:
+                label.lines.append((q, "regular", small, theme.MUTED))
+            effect = _effect_cells(e, strip, level_in_head, size, small)
+        elif source.startswith("harms"):      # a harm without a reported effect: per-arm counts only
+            effect = [Cell(), Cell(), Cell()]
+        else:
+            effect = [Cell([(NR, "regular", size, theme.MUTED)]), Cell(), Cell()]
+        lines.append(TableRow([label] + arms + effect, [f"{source}.label"], _extra_parts(r)))
+        return lines
+    lines.append(TableRow([label] + arms + [Cell(), Cell(), Cell()], [f"{source}.label"]))
+    for k, e in enumerate(r.effects):
+        name = e.comparison if c.comparison is None else ""
+        name = ", ".join(x for x in (name, e.label or "") if x)
+        sub = Cell([(name, "regular", size, theme.INK)]) if name else Cell()
+        for q in e.qualifiers:
+            sub.lines.append((q, "regular", small, theme.MUTED))
+        lines.append(TableRow([sub] + [Cell() for _ in r.cells] + _effect_cells(e, strip, level_in_head, size, small),
+                              [f"{source}.effects[{k}]"], indent_label=True))
+    lines[-1].extra = _extra_parts(r)
+    return lines
 
 
 def results_block(report: Report, width: float, style: Style) -> Block:
@@ -409,91 +470,83 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     rows = c.primary_rows
     size, small = style.body, style.small
     n_arms = len(c.arm_names)
-    effect_head, strip = _effect_header(rows)
-    ci_head, ci_prefix = _ci_header(rows)
+    effect_head, strip = _effect_header(rows + c.harm_rows)
+    ci_head, level_in_head = _ci_header(rows + c.harm_rows)
     times = {r.timepoint for r in rows}
     common_time = times.pop() if len(times) == 1 and rows else None
-    if common_time is None and len(times) == 0:
-        common_time = None
-    outcome_index = {o.id: i for i, o in enumerate(report.study.outcomes)}
+    index = {o.id: i for i, o in enumerate(report.study.outcomes)}
+    harm_index = {h.id: i for i, h in enumerate(report.study.harms)}
 
     def head(text: str) -> Cell:
         return Cell([(text, "bold", small, theme.INK)])
 
-    label_head = "Primary outcome" + ("s" if len(rows) > 1 else "") + (f" at {common_time}" if common_time else "")
-    header = [head(label_head)] + [head(name) for name in c.arm_names] + [head(effect_head), head(ci_head),
-                                                                          head("P value")]
+    label_head = Cell([("Primary outcome" + ("s" if len(rows) > 1 else "") +
+                        (f" at {common_time}" if common_time else ""), "bold", small, theme.INK)])
+    if c.comparison:
+        label_head.lines.append((f"Effects: {c.comparison}", "regular", small, theme.MUTED))
+    header = [label_head] + [head(name) for name in c.arm_names] + [head(effect_head), head(ci_head),
+                                                                    head("P value")]
     if not rows:     # only harms below the header: no outcome, effect, CI or P columns to name
         header = [Cell()] + header[1:1 + n_arms] + [Cell(), Cell(), Cell()]
-    body_rows: list[tuple[list[Cell], list[str], Block | None]] = []
+    body_rows: list[TableRow] = []
     for r in rows:
-        label = Cell([(r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else ""), "regular",
-                       size, theme.INK)])
-        est = r.estimate
-        if strip and est != NR and est.startswith(strip[0]) and est.endswith(strip[1]):
-            est = est[len(strip[0]): len(est) - len(strip[1])] if strip[1] else est[len(strip[0]):]
-        eff = Cell([(est, "regular", size, theme.INK if est != NR else theme.MUTED)])
-        if r.significance:
-            eff.lines.append((r.significance, "regular", small, theme.MUTED))
-        ci = r.ci[len(ci_prefix):] if ci_prefix and r.ci.startswith(ci_prefix) else r.ci
-        cells = [label] + [Cell([(cell, "regular", size, theme.INK if cell != NR else theme.MUTED)])
-                           for cell in r.cells] + [eff, Cell([(ci, "regular", size, theme.INK if ci != NR else
-                                                               theme.MUTED)]),
-                                                   Cell([(_strip_p(r.p), "regular", size,
-                                                          theme.INK if r.p != NR else theme.MUTED)])]
-        i = outcome_index.get(r.id)
-        body_rows.append((cells, [f"outcomes[{i}].label" if i is not None else "outcomes"],
-                          _row_extra(r, width, style, f"outcomes[{i}].note" if i is not None else "outcomes")))
-    harm_rows: list[tuple[list[Cell], list[str], Block | None]] = []
-    for k, h in enumerate(c.harm_rows):
-        cells = [Cell([(h.label, "regular", size, theme.INK)])] + \
-                [Cell([(cell, "regular", size, theme.INK if cell != NR else theme.MUTED)]) for cell in h.cells]
-        extra = [h.estimate, h.ci, _strip_p(h.p)]
-        cells += [Cell([(x, "regular", size, theme.INK)]) if x != NR else Cell() for x in extra]
-        idx = h.id.split("-")[-1]
-        harm_rows.append((cells, [f"harms[{idx}].label"], _row_extra(h, width, style, f"harms[{idx}]")))
+        text = r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else "")
+        lines = _outcome_lines(c, r, f"outcomes[{index.get(r.id, 0)}]", width, style, strip, level_in_head, text)
+        lines[0].rule = bool(body_rows)
+        body_rows.extend(lines)
+    harm_rows: list[TableRow] = []
+    for h in c.harm_rows:
+        text = h.label + (f" at {h.timepoint}" if h.timepoint else "")
+        lines = _outcome_lines(c, h, f"harms[{harm_index.get(h.id, 0)}]", width, style, strip, level_in_head, text)
+        harm_rows.extend(lines)
 
     ncols = 1 + n_arms + 3
     pad = 5.0
-    all_rows = [header] + [r for r, _, _ in body_rows] + [r for r, _, _ in harm_rows]
+    all_rows = [header] + [r.cells for r in body_rows] + [r.cells for r in harm_rows]
     # Header cells wrap between words: they ask for no more width than their body cells or longest word.
     body_only = all_rows[1:]
     swatch = small * 0.75 + 3.0
+    indent = EXTRA_INDENT
     # Arm names are short labels: ask for them on one line; the squeeze below wraps them only if it must.
     naturals = [max([row[j].natural() for row in body_only if j < len(row)] +
                     [(header[j].natural() + swatch) if 1 <= j <= n_arms else header[j].minimum()]) + pad
                 for j in range(ncols)]
     minimums = [max(row[j].minimum() for row in all_rows if j < len(row)) + pad +
                 (swatch if 1 <= j <= n_arms else 0.0) for j in range(ncols)]
-    naturals[0] = max(naturals[0], width * 0.3)
-    minimums[0] = max(minimums[0], min(width * 0.22, naturals[0]))
+    naturals[0] = max(naturals[0] + indent, width * 0.3)
+    minimums[0] = max(minimums[0] + indent, min(width * 0.22, naturals[0]))
     # Column widths: every numeric column at its natural width if possible, the label column takes the rest.
     widths = list(naturals)
     rest = width - sum(widths[1:])
     if rest >= minimums[0]:
         widths[0] = rest
     else:
-        # Squeeze the numeric columns (they wrap between words), then the label.
+        # Squeeze the arm columns (they wrap between words), then the label, before the effect, CI and P
+        # columns, whose numbers read best on one line.
         need = sum(naturals) - width
-        slack = [naturals[j] - minimums[j] for j in range(ncols)]
-        total_slack = sum(slack)
+        for squeezable in (range(1, 1 + n_arms), range(1 + n_arms), range(ncols)):
+            slack = [naturals[j] - minimums[j] if j in squeezable else 0.0 for j in range(ncols)]
+            total_slack = sum(slack)
+            if total_slack >= need:
+                break
         if total_slack < need:
             raise _TooWide(f"the results table needs {sum(minimums) - width:.0f} pt more width than the page has "
                            f"even at {size:g} pt; shorten arms[].short_label or the outcome labels")
         widths = [naturals[j] - slack[j] * need / total_slack for j in range(ncols)]
     xs = [sum(widths[:j]) for j in range(ncols)]
 
-    def layout_row(cells: list[Cell], is_header: bool = False) -> Block:
+    def layout_row(cells: list[Cell], is_header: bool = False, indent_label: bool = False) -> Block:
         block = Block()
         for j, cell in enumerate(cells):
             if not cell.lines:
                 continue
             col = Block()
-            w = widths[j] - pad - (swatch if is_header and 1 <= j <= n_arms else 0.0)
+            w = widths[j] - pad - (swatch if is_header and 1 <= j <= n_arms else 0.0) - \
+                (indent if j == 0 and indent_label else 0.0)
             for text, font, sz, colour in cell.lines:
                 align = "left" if j == 0 else "right"
                 col.add(paragraph(text, w, sz, style, font, colour, align=align))
-            x = xs[j] if j == 0 else xs[j] + widths[j] - w
+            x = xs[j] + (indent if indent_label else 0.0) if j == 0 else xs[j] + widths[j] - w
             block.add(col, x, 0.0)
         return block
 
@@ -516,42 +569,39 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     block.add(hdr)
     block.space(3.0)
     block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.8))
-    for i, (cells, sources, extra) in enumerate(body_rows):
-        block.space(cell_pad)
-        row = layout_row(cells)
-        if extra is not None:
-            # Under the label when that costs no more height than a line across the table.
-            label = layout_row(cells[:1])
-            inside = _row_extra(rows[i], widths[0] - pad - EXTRA_INDENT, style, sources[0], indent=0.0)
-            one_line = inside is not None and inside.height <= pitch(style.small, style) + 0.01
-            if one_line and max(row.height, label.height + 1.5 + inside.height) <= \
-                    row.height + 1.5 + extra.height:
-                row.add(inside, EXTRA_INDENT, label.height + 1.5)
-                extra = None
-        top = block.add(row)
-        block.fields.extend((s, row.height) for s in sources)
-        if extra is not None:
-            block.space(1.5)
-            block.add(extra, EXTRA_INDENT)
-        block.space(cell_pad)
-        if i < len(body_rows) - 1:
-            block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
-        _ = top
-    if body_rows:
-        block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
-    if harm_rows:
-        block.space(cell_pad)
-        group = Block()
-        group.add(paragraph("Harms", widths[0] - pad, small, style, "bold", theme.INK))
-        block.add(group)
-        for cells, sources, extra in harm_rows:
-            block.space(1.0)
-            row = layout_row(cells)
+
+    def place(lines: list[TableRow], gap: float) -> None:
+        for i, line in enumerate(lines):
+            if line.rule:
+                block.space(cell_pad)
+                block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
+            block.space(cell_pad if (i == 0 or line.rule) else gap)
+            row = layout_row(line.cells, indent_label=line.indent_label)
+            source = line.sources[0].rsplit(".", 1)[0]
+            extra = _parts_block(line.extra, width - EXTRA_INDENT, style, source)
+            if extra is not None:
+                # Under the label when that costs no more height than a line across the table.
+                label = layout_row(line.cells[:1], indent_label=line.indent_label)
+                inside = _parts_block(line.extra, widths[0] - pad - EXTRA_INDENT, style, source)
+                one_line = inside is not None and inside.height <= pitch(style.small, style) + 0.01
+                if one_line and max(row.height, label.height + 1.5 + inside.height) <= \
+                        row.height + 1.5 + extra.height:
+                    row.add(inside, EXTRA_INDENT, label.height + 1.5)
+                    extra = None
             block.add(row)
-            block.fields.extend((s, row.height) for s in sources)
+            block.fields.extend((f, row.height) for f in line.sources)
             if extra is not None:
                 block.space(1.5)
                 block.add(extra, EXTRA_INDENT)
+
+    place(body_rows, 1.5)
+    if body_rows:
+        block.space(cell_pad)
+        block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
+    if harm_rows:
+        block.space(cell_pad)
+        block.add(paragraph("Harms", widths[0] - pad, small, style, "bold", theme.INK))
+        place(harm_rows, 1.0)
         block.space(cell_pad)
         block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
     else:
@@ -563,24 +613,37 @@ def results_block(report: Report, width: float, style: Style) -> Block:
 EXTRA_INDENT = 10.0
 
 
-def derived_parts(derived: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Recomputed values as runs; a marking they all share ("recomputed over …") is said once, as the lead."""
-    values, mark = split_shared_mark(derived)
-    if mark:
-        return [(mark + ":", "bold"), ("; ".join(values), "regular")]
-    return [("; ".join(values), "regular")]
-
-
-def _row_extra(row: ResultRow, width: float, style: Style, source: str, indent: float = EXTRA_INDENT
-               ) -> Block | None:
-    """Recomputed values and the outcome's note, in small type across the table under the row."""
+def _parts_block(parts: list[tuple[str, str, str]], width: float, style: Style, source: str) -> Block | None:
+    """Absolute effects, recomputed values, subgroups and the outcome's note (``_extra_parts``), in small
+    type across ``width``."""
     block = Block()
-    w = width - indent
-    if row.derived:
-        block.add(runs(derived_parts(row.derived), w, style.small, style, theme.MUTED, "audit: recomputed values"))
-    if row.note:
-        block.add(runs([(row.note, "regular")], w, style.small, style, theme.MUTED, source))
+    for lead, text, field_name in parts:
+        block.add(runs(([(lead, "bold")] if lead else []) + [(text, "regular")], width, style.small, style,
+                       theme.MUTED, f"{source}.{field_name}"))
     return block if block.ops else None
+
+
+def _extra_parts(row: ResultRow) -> list[tuple[str, str, str]]:
+    """(bold lead, text, record field) for each small line under a row."""
+    parts: list[tuple[str, str, str]] = []
+    many = len(row.effects) > 1
+    for e in row.effects:
+        if e.absolute:
+            lead = f"{e.comparison}: " if many else ""
+            parts.append((lead, "; ".join(e.absolute), "effects"))
+    if row.derived:
+        values, mark = split_shared_mark(row.derived)
+        parts.append(((mark + ": ") if mark else "", "; ".join(values), "results"))
+    for sg in row.subgroups:
+        levels = []
+        for level, _cells, effects in sg.levels:
+            shown = "; ".join((f"{e.comparison} " if many else "") + e.headline for e in effects)
+            levels.append(f"{level} {shown}" if shown else level)
+        ip = f" ({sg.interaction_p})" if sg.interaction_p not in ABSENT else ""
+        parts.append((f"By {sg.variable[0].lower() + sg.variable[1:]}{ip}: ", "; ".join(levels), "subgroups"))
+    if row.note:
+        parts.append(("", row.note, "note"))
+    return parts
 
 
 class _TooWide(Exception):
@@ -1030,7 +1093,7 @@ def _question_above_band(report: Report, width: float, col: float, style: Style)
     items = [it for it in question_items(c) if it[0] != "Design"]
     if _outcomes_in_band(study):
         items = [it for it in items if it[0] != "Outcomes"]
-    rest = design_rest(study)
+    rest = design_rest(study, c.design_facts)
     if rest:
         items.append(("Design", rest, "design"))
     lw = label_width([it[0] for it in items], col, style)
@@ -1082,8 +1145,9 @@ def _outcomes_in_band(study) -> bool:
     return all(" ".join(q.split()) in shown for q in study.question.outcomes)
 
 
-def design_rest(study) -> str:
-    """The design facts the band does not show: the kind of trial, where (without a setting), masking."""
+def design_rest(study, design_facts: tuple[tuple[str, str], ...]) -> str:
+    """The design facts the band does not show: the kind of trial, where (without a setting), masking, then
+    ``Content.design_facts`` (hypothesis and margin, clusters, factorial, analysis, stopped early)."""
     d = study.design
     kind = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
             "cluster": "Cluster-randomized", "factorial": "Factorial"}[d.type]
@@ -1094,6 +1158,7 @@ def design_rest(study) -> str:
             parts.append(where)
     if d.masking:
         parts.append("masking: " + " ".join(d.masking.split()))
+    parts += fact_phrases(design_facts)
     return "; ".join(parts)
 
 
