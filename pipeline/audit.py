@@ -3,23 +3,42 @@
 In:  a validated record (``validate.Checked``) or a bare ``model.Study``.
 Out: ``AuditResult``:
 
-* ``findings``: ``Finding(severity, code, message, fields, detail)``, errors
-  first, then warnings, then info, each group in record order. ``message`` is
-  one reader-facing sentence with the arithmetic; ``detail`` a longer
-  explanation for speaker notes; ``fields`` the dotted paths involved.
-* ``derived``: outcome id (``harm-<i>`` for harms) -> reader-facing
-  recomputed values, each marked "recomputed" (absolute effect per 1,000,
-  NNTB/NNTH, risk difference, risk ratio, risks; mean difference).
+* ``findings``: ``Finding(severity, code, message, fields, detail, fragment,
+  comparison)``, errors first, then warnings, then info, each group in record
+  order, each once. ``message`` is one reader-facing sentence with the
+  arithmetic, naming the comparison it is about ("Drug A vs Placebo");
+  ``detail`` a longer explanation for speaker notes; ``fields`` the dotted
+  paths involved; ``comparison`` the comparison's label ("" when none).
+* ``absolute``: outcome or harm id -> ``Absolute`` effects per 1,000, one per
+  comparison (and per distinct reported value), each saying how it was made.
+* ``derived``: outcome or harm id -> the same as reader-facing strings
+  (``str(Absolute)``), followed by an NNT where one is computed.
 * ``notes``: the messages of the warnings, for readers.
 
 ``run_audit`` never raises for what it finds; ``errors_as_record_error``
 turns error findings into a located ``RecordError`` for the build to raise.
 
+What the audit may compare. Per-arm ``events``/``total``/``percent`` are
+proportions of participants and are checked against each other; a
+Kaplan–Meier percentage and a rate are never compared with them. A hazard
+ratio is never recomputed; a rate ratio is recomputed (from events and
+person-time, else as the crude ratio of the printed rates) only when the
+record does not mark it adjusted. A percentage is judged at the precision it
+was printed with (``14.0`` to one decimal, ``14`` to none), with exact
+decimal arithmetic.
+
+Absolute effects (per 1,000) come from the reported effect: a reported risk
+difference rescaled (with its interval), or a reported risk, odds or hazard
+ratio applied to the reference arm's risk (GRADE's method). Only when a
+comparison has no reported effect are they computed from the per-arm counts
+(marked "recomputed"). The crude difference of printed percentages appears
+in the findings only.
+
 Checks (code: severity):
 
 ``percent-mismatch`` (warning)
     events / total against the reported percentage, at the precision it was
-    reported (an integer percentage fits when within 0.5 of 100·e/n, one
+    printed (an integer percentage fits when within 0.5 of 100·e/n, one
     decimal within 0.05, and so on; ties fit either way).
 ``percent-denominator`` (warning) / ``percent-denominator-other`` (info)
     no total given: the whole numbers n for which e/n gives the reported
@@ -30,25 +49,36 @@ Checks (code: severity):
     no whole number of participants gives the count as that percentage.
 ``events-exceed-arm`` (error) / ``events-exceed-analysed`` (warning)
     more events than people allocated to (or analysed in) the arm.
-``effect-vs-crude`` (warning; info when the record marks the estimate adjusted)
-    reported risk difference / risk ratio / odds ratio / mean difference
-    against the crude value from the per-arm numbers (counts, or reported
-    percentages allowing for their rounding and, when counts are given, for
-    every denominator that fits the percentages).
+``summary-outside-interval`` (warning)
+    a mean outside its own confidence interval, a median outside its IQR.
 ``effect-impossible`` (error)
-    a risk difference or its limits beyond ±100 percentage points.
+    a ratio (or a limit) at or below 0; a risk difference beyond ±100 points.
+``ci-excludes-estimate`` (warning)
+    an estimate outside its own interval (beyond the printed precision).
+``effect-vs-crude`` (warning; info when the record marks the estimate
+adjusted or the trial is cluster-randomized)
+    reported risk difference / risk ratio / odds ratio / rate ratio / mean
+    difference against the crude value from the per-arm numbers.
 ``ci-p-mismatch`` (warning)
-    an interval that excludes no effect with P ≥ alpha, or the reverse.
-``significance-claim`` (warning; info in non-inferiority designs)
-    "significant" / "not significant" contradicted by the interval (or, with
-    no interval, by P).
+    a superiority interval that excludes no effect with P ≥ 1 − level, or
+    the reverse.
+``significance-claim`` (warning)
+    "significant" / "not significant" contradicted by P at the effect's own
+    ``threshold`` (or, at the default threshold, by the interval).
+``margin`` (info) / ``margin-not-checked`` (info)
+    a non-inferiority or equivalence interval against its margin, said in
+    words ("upper 95% CI bound 1.11 < margin 1.46: non-inferiority shown").
 ``flow-sum`` / ``flow-exceeds`` (error)
     arms' randomized or allocated counts that do not sum to the number
     randomized; a per-arm count above the number allocated.
 ``flow-balance`` (error if more, warning if fewer, info if lost is unknown)
     completed + discontinued + lost against allocated.
-``primary-no-effect`` (warning) / ``primary-no-ci`` (info)
+``primary-no-effect`` (warning; info when our sources lack it) /
+``primary-no-ci`` (info)
     reporting completeness of primary outcomes.
+
+Subgroups are checked lightly: per-arm percentages, ratio signs and each
+estimate inside its interval.
 
 Numbers are written with the minus sign U+2212, like ``content.number``.
 """
@@ -56,6 +86,7 @@ Numbers are written with the minus sign U+2212, like ``content.number``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -64,9 +95,12 @@ from typing import Callable, Iterable, Literal, Optional, Union
 
 from . import stats
 from .errors import Problem, RecordError
-from .model import ArmResult, Effect, Outcome, Study, known
+from .model import NOT_IN_SOURCES, ArmResult, Effect, Margin, Outcome, Study, known
+from .numbers import decimals as _printed_decimals
+from .numbers import exact as _exact_decimal
 
 __all__ = [
+    "Absolute",
     "Finding",
     "AuditResult",
     "run_audit",
@@ -93,6 +127,7 @@ class Finding:
     fields: tuple[str, ...] = ()
     detail: str = ""
     fragment: str = ""   # the arithmetic alone, e.g. "64/76 is 84% (reported 85%)", for grouped reader notes
+    comparison: str = ""  # e.g. "Dabigatran 150 mg vs Warfarin"; "" for per-arm and flow findings
 
     def __str__(self) -> str:
         where = f" {', '.join(self.fields)}:" if self.fields else ""
@@ -100,10 +135,42 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Absolute:
+    """An absolute effect per 1,000 participants for one comparison, and the method that made it.
+
+    ``value``/``lower``/``upper`` are per 1,000 (intervention minus reference;
+    the limits None without a reported interval), shown with ``places``
+    decimals. ``effect`` indexes the outcome's ``effects`` it came from (None
+    when recomputed from the per-arm counts). ``text`` is worded as GRADE
+    does ("48 fewer per 1,000 (95% CI 60 fewer to 35 fewer)"); ``method``
+    says how ("from the reported risk difference").
+    """
+
+    comparison: tuple[str, str]
+    label: str
+    value: float
+    lower: Optional[float]
+    upper: Optional[float]
+    places: int
+    level: float
+    text: str
+    method: str
+    effect: Optional[int] = None
+
+    @property
+    def recomputed(self) -> bool:
+        return self.effect is None
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.method})"
+
+
+@dataclass(frozen=True)
 class AuditResult:
     findings: tuple[Finding, ...] = ()
     derived: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    absolute: dict[str, tuple[Absolute, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -119,29 +186,33 @@ class AuditResult:
 
 
 def decimals(value: float) -> int:
-    """Decimal places a reported number was given with: 85.0 -> 0, 84.2 -> 1, 0.05 -> 2."""
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return max(0, -int(exponent))
+    """Decimal places a number was printed with: 85 -> 0, 14.0 -> 1 (a ``Printed``), 0.05 -> 2."""
+    return _printed_decimals(value)
 
 
 def _half(value: float) -> Fraction:
-    """Half a unit in the last reported place: what rounding may hide."""
+    """Half a unit in the last printed place: what rounding may hide."""
     return Fraction(1, 2 * 10 ** decimals(value))
 
 
 def _exact(value: float) -> Fraction:
-    return Fraction(repr(float(value)))
+    return Fraction(_exact_decimal(value))
+
+
+def _number(value: object) -> Optional[float]:
+    """A number field's value, or None for absent / "not reported" / "not in sources"."""
+    return value if isinstance(value, float) else None
 
 
 def percent_fits(events: int, total: int, percent: float) -> bool:
-    """True when ``100·events/total`` rounds to ``percent`` at the precision it was given."""
+    """True when ``100·events/total`` rounds to ``percent`` at the precision it was printed."""
     if total <= 0:
         return False
     return abs(Fraction(100 * events, total) - _exact(percent)) <= _half(percent)
 
 
 def implied_denominators(events: int, percent: float) -> Optional[range]:
-    """Every whole n >= events (n >= 1) for which ``events/n`` is ``percent`` as reported.
+    """Every whole n >= events (n >= 1) for which ``events/n`` is ``percent`` as printed.
 
     None when the set is unbounded (e.g. 0 events at 0%); an empty range when
     no whole number fits. The set is always a run of consecutive numbers.
@@ -157,12 +228,16 @@ def implied_denominators(events: int, percent: float) -> Optional[range]:
     return range(n_min, max(n_min, n_max + 1))
 
 
-def _round(value: float, places: int) -> Decimal:
+def _round(value: Union[float, Decimal, Fraction], places: int) -> Decimal:
     q = Decimal(1).scaleb(-places)
-    return Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    elif not isinstance(value, Decimal):
+        value = _exact_decimal(value) if hasattr(value, "text") else Decimal(repr(float(value)))
+    return value.quantize(q, rounding=ROUND_HALF_UP)
 
 
-def _num(value: float, places: int) -> str:
+def _num(value: Union[float, Decimal], places: int) -> str:
     """Fixed decimals, U+2212 for minus, never "−0"."""
     d = _round(value, places)
     if d == 0:
@@ -170,13 +245,13 @@ def _num(value: float, places: int) -> str:
     return f"{d:,f}".replace("-", MINUS) if abs(d) >= 10000 else f"{d:f}".replace("-", MINUS)
 
 
-def _signed(value: float, places: int) -> str:
+def _signed(value: Union[float, Decimal], places: int) -> str:
     text = _num(value, places)
     return f"+{text}" if _round(value, places) > 0 else text
 
 
 def _given(value: float) -> str:
-    """A reported number as given: 85.0 -> 85, -4.8 -> −4.8."""
+    """A number as printed: 85 -> 85, 14.0 -> 14.0, -4.8 -> −4.8."""
     return _num(value, decimals(value))
 
 
@@ -222,7 +297,7 @@ def _denominators_text(ns: range) -> str:
 
 
 def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
-    """The range a reported P value stands for: 0.04 -> (0.035, 0.045); "<0.001" -> (0, 0.001)."""
+    """The range a printed P value stands for: 0.04 -> (0.035, 0.045); "<0.001" -> (0, 0.001)."""
     if p is None:
         return None
     if not isinstance(p, str):
@@ -244,8 +319,18 @@ def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
         return 0.0, value
     if op == ">":
         return value, 1.0
-    h = float(_half(value))
+    h = float(Fraction(1, 2 * 10 ** max(0, -Decimal(text).as_tuple().exponent)))
     return max(0.0, value - h), min(1.0, value + h)
+
+
+def per_1000_words(value: Union[float, Decimal], places: int = 0) -> str:
+    """GRADE's wording of an absolute effect: "48 fewer", "12 more", "0 fewer" (sign kept at 0)."""
+    text = _num(abs(value) if not isinstance(value, Decimal) else value.copy_abs(), places)
+    if value < 0:
+        return f"{text} fewer"
+    if value > 0:
+        return f"{text} more"
+    return text
 
 
 # --------------------------------------------------------------------------
@@ -281,15 +366,33 @@ class _Denominator:
     source: str = ""    # e.g. "allocated" when inferred
 
 
+@dataclass(frozen=True)
+class _Item:
+    """An outcome or a harm, with where it sits in the record."""
+
+    key: str             # outcome or harm id
+    base: tuple          # ("outcomes", i) or ("harms", i)
+    outcome: Outcome
+    harm: bool
+
+
 class _Audit:
     def __init__(self, study: Study):
         self.study = study
         self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str, str]] = set()
         self.derived: dict[str, tuple[str, ...]] = {}
+        self.absolute: dict[str, tuple[Absolute, ...]] = {}
 
     def add(self, severity: Severity, code: str, message: str, fields: Iterable[str], detail: str = "",
-            fragment: str = "") -> None:
-        self.findings.append(Finding(severity, code, message, tuple(fields), detail, fragment))
+            fragment: str = "", comparison: str = "") -> None:
+        """Record a finding once: the same observation reached twice (e.g. through a
+        non-inferiority and a superiority entry of one comparison) is said once."""
+        key = (severity, code, message)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.findings.append(Finding(severity, code, message, tuple(fields), detail, fragment, comparison))
 
     # --- participant flow ---------------------------------------------------
 
@@ -377,12 +480,16 @@ class _Audit:
 
     # --- per-arm counts and percentages ---------------------------------------
 
+    def label_of(self, group_id: str) -> str:
+        return self.study.group_label(group_id)
+
     def check_result(self, item_label: str, base: tuple, result: ArmResult, harm: bool) -> Optional[_Denominator]:
         """Check one arm's count and percentage; return the denominator that can be used, if any."""
-        arm_name = self.study.arm(result.arm).short
+        arm_name = self.label_of(result.arm)
         where = f"{_short(item_label)}, {arm_name}: "
-        events, total, percent = known(result.events), known(result.total), result.percent
+        events, total, percent = known(result.events), known(result.total), _number(result.percent)
         f_events, f_total, f_percent = _path(*base, "events"), _path(*base, "total"), _path(*base, "percent")
+        self.check_summary(where, base, result)
         counts = self.flow_counts(result.arm, _HARM_ORDER if harm else _OUTCOME_ORDER)
         by_name = {c.name: c for c in counts}
 
@@ -402,19 +509,8 @@ class _Audit:
         if total is not None:
             if total == 0:
                 return None
-            if events is not None and percent is not None and not percent_fits(events, total, percent):
-                ns = implied_denominators(events, percent)
-                implied = (f"; {_pct(percent)} of {events} implies {_denominators_text(ns)}"
-                           if ns is not None and len(ns) else "")
-                actual = 100 * events / total
-                self.add("warning", "percent-mismatch",
-                         f"{where}{events} of {total} is {_num(actual, decimals(percent))}%, not the reported "
-                         f"{_pct(percent)}{implied}.",
-                         [f_percent, f_events, f_total],
-                         f"{events}/{total} = {_num(actual, 2)}%, which does not round to the reported "
-                         f"{_pct(percent)}. Either a count or the percentage was mistyped in the record or the "
-                         f"paper, or the percentage rests on another denominator (for example imputed data).",
-                         f"{events}/{total} is {_num(actual, decimals(percent))}% (reported {_pct(percent)})")
+            if events is not None and percent is not None:
+                self.check_percent(where, events, total, percent, [f_percent, f_events, f_total])
             elif events is None and percent is not None:
                 if not any(percent_fits(e, total, percent) for e in range(total + 1)):
                     self.add("warning", "percent-mismatch",
@@ -432,12 +528,13 @@ class _Audit:
         if not len(ns):
             self.add("warning", "percent-no-denominator",
                      f"{where}no whole number of participants gives {events} as {_pct(percent)}; "
-                     f"the percentage may be an estimate (e.g. from imputed or "
-                     f"time-to-event data) rather than a simple proportion.",
+                     f"the percentage may be an estimate (e.g. from imputed or weighted data) rather than "
+                     f"a simple proportion.",
                      [f_percent, f_events],
                      f"{events}/n rounds to {_pct(percent)} for no whole number n: "
-                     f"{events}/{max(events, 1)} and its neighbours step over it. Percentages from Kaplan–Meier "
-                     f"curves, multiple imputation or weighting need not match any count.")
+                     f"{events}/{max(events, 1)} and its neighbours step over it. A percentage from multiple "
+                     f"imputation or weighting need not match any count; a Kaplan–Meier percentage belongs "
+                     f"in kaplan_meier, not percent.")
             return None
         if not counts:
             return None
@@ -474,129 +571,173 @@ class _Audit:
                  f"(reported {_pct(percent)})")
         return None
 
+    def check_percent(self, where: str, events: int, total: int, percent: float, fields: list[str]) -> None:
+        """events/total against a printed percentage, at its printed precision."""
+        if percent_fits(events, total, percent):
+            return
+        ns = implied_denominators(events, percent)
+        implied = (f"; {_pct(percent)} of {events} implies {_denominators_text(ns)}"
+                   if ns is not None and len(ns) else "")
+        actual = Fraction(100 * events, total)
+        self.add("warning", "percent-mismatch",
+                 f"{where}{events} of {total} is {_num(actual, decimals(percent))}%, not the reported "
+                 f"{_pct(percent)}{implied}.",
+                 fields,
+                 f"{events}/{total} = {_num(actual, 2)}%, which does not round to the reported "
+                 f"{_pct(percent)} (judged at the {decimals(percent)} decimal place(s) it was printed with). "
+                 f"Either a count or the percentage was mistyped in the record or the paper, or the "
+                 f"percentage rests on another denominator (for example imputed data).",
+                 f"{events}/{total} is {_num(actual, decimals(percent))}% (reported {_pct(percent)})")
+
+    def check_summary(self, where: str, base: tuple, result: ArmResult) -> None:
+        """A mean inside its own interval, a median inside its IQR (allowing for printed rounding)."""
+        for centre_name, bounds_name, what in (("mean", "ci", "confidence interval"), ("median", "iqr", "interquartile range")):
+            centre, bounds = _number(getattr(result, centre_name)), getattr(result, bounds_name)
+            if centre is None or bounds is None:
+                continue
+            low, high = bounds
+            if _exact(low) - _half(low) <= _exact(centre) <= _exact(high) + _half(high):
+                continue
+            self.add("warning", "summary-outside-interval",
+                     f"{where}the {centre_name} {_given(centre)} lies outside its {what} "
+                     f"{_given(low)} to {_given(high)}.",
+                     [_path(*base, centre_name), _path(*base, bounds_name)],
+                     "A summary value always lies inside its own interval; one of the numbers is probably mistyped.")
+
+    def check_results(self, item: _Item, results: list[ArmResult], base: tuple) -> dict[str, _Denominator]:
+        known_ids = {a.id for a in self.study.arms} | {g.id for g in self.study.factor_groups}
+        out: dict[str, _Denominator] = {}
+        for j, result in enumerate(results):
+            if result.arm not in known_ids:
+                continue
+            d = self.check_result(item.outcome.label, (*base, "results", j), result, item.harm)
+            if d is not None:
+                out[result.arm] = d
+        return out
+
+    # --- comparisons ----------------------------------------------------------
+
+    def comparison_label(self, comparison: tuple[str, str]) -> str:
+        return f"{self.label_of(comparison[0])} vs {self.label_of(comparison[1])}"
+
+    def default_comparisons(self) -> list[tuple[str, str]]:
+        """The comparisons a result without a reported effect is read for: each arm against the
+        one control arm; the two levels of each two-level factor; the first two of two arms."""
+        study = self.study
+        if study.design.factorial is not None:
+            return [(f.groups[0].id, f.groups[1].id) for f in study.design.factorial.factors if len(f.groups) == 2]
+        controls = [a.id for a in study.arms if a.role == "control"]
+        if len(controls) == 1:
+            return [(a.id, controls[0]) for a in study.arms if a.id != controls[0]]
+        if len(study.arms) == 2:
+            return [(study.arms[0].id, study.arms[1].id)]
+        return []
+
+    @staticmethod
+    def pair(results: list[ArmResult], comparison: tuple[str, str]):
+        if comparison[0] == comparison[1]:
+            return None
+        found = []
+        for arm_id in comparison:
+            match = next(((j, r) for j, r in enumerate(results) if r.arm == arm_id), None)
+            if match is None:
+                return None
+            found.append(match)
+        return found[0], found[1]
+
+    def hypothesis(self, item: _Item, effect: Effect) -> tuple[str, Optional[Margin]]:
+        """The effect's hypothesis and margin; a primary outcome inherits the design's."""
+        design = self.study.design
+        primary = item.outcome.primary and not item.harm
+        hypothesis = effect.hypothesis or (design.hypothesis if primary else "superiority")
+        margin = effect.margin
+        if margin is None and primary and hypothesis != "superiority" and hypothesis == design.hypothesis:
+            margin = design.margin
+        return hypothesis, margin
+
     # --- effects --------------------------------------------------------------
 
-    def check_effect(self, i: int, outcome: Outcome, pair: Optional[tuple[tuple[int, ArmResult], tuple[int, ArmResult]]],
-                     denominators: dict[str, _Denominator]) -> None:
-        effect = outcome.effect
-        assert effect is not None
-        base = ("outcomes", i, "effect")
-        label = outcome.label
+    def check_shape(self, where: str, base: tuple, effect: Effect, comparison: str) -> bool:
+        """Impossible values and an estimate outside its interval. False when the effect is impossible."""
+        est, ci = effect.estimate_value, effect.interval
+        values = [(v, "estimate") for v in (est,) if v is not None] + [(v, "ci") for v in (ci or ())]
+        if effect.is_ratio:
+            bad = [(v, name) for v, name in values if v <= 0]
+            if bad:
+                self.add("error", "effect-impossible",
+                         f"{where}a {effect.measure} of {_given(bad[0][0])} is impossible: a ratio is above 0.",
+                         [_path(*base, bad[0][1])], comparison=comparison)
+                return False
         if effect.measure == "risk difference":
             scale = _rd_scale(effect)
-            limit = scale
-            bad = [v for v in (effect.estimate, *(effect.ci or ())) if v is not None and abs(v) > limit + _EPS]
+            bad = [(v, name) for v, name in values if abs(v) > scale + _EPS]
             if bad:
                 unit = {100: " percentage points", 1000: " per 1,000", 1: ""}[scale]
                 self.add("error", "effect-impossible",
-                         f"A risk difference of {_given_signed(bad[0])}{unit} is impossible: risks differ by at "
-                         f"most {limit}{unit} ({label}).",
-                         [_path(*base, "estimate" if bad[0] == effect.estimate else "ci")])
-                return
-        if pair is not None and effect.estimate is not None:
-            self.check_crude(i, outcome, effect, pair, denominators)
-        self.check_ci_p(i, outcome, effect)
+                         f"{where}a risk difference of {_given_signed(bad[0][0])}{unit} is impossible: risks differ "
+                         f"by at most {scale}{unit}.",
+                         [_path(*base, bad[0][1])], comparison=comparison)
+                return False
+        if est is not None and ci is not None:
+            low, high = ci
+            if not _exact(low) - _half(low) - _half(est) <= _exact(est) <= _exact(high) + _half(high) + _half(est):
+                self.add("warning", "ci-excludes-estimate",
+                         f"{where}the estimate {_given(est)} lies outside its interval {_given(low)} to {_given(high)}.",
+                         [_path(*base, "estimate"), _path(*base, "ci")],
+                         "An estimate always lies inside its own confidence interval; one of the numbers is "
+                         "probably mistyped, or the limits are swapped.", comparison=comparison)
+        return True
 
-    def check_crude(self, i: int, outcome: Outcome, effect: Effect, pair, denominators: dict[str, _Denominator]) -> None:
+    def check_effect(self, item: _Item, k: int, effect: Effect, comparison: tuple[str, str],
+                     denominators: dict[str, _Denominator], first: bool) -> None:
+        base = (*item.base, "effects", k)
+        label = self.comparison_label(comparison)
+        where = f"{_short(item.outcome.label)}, {label}: "
+        if not self.check_shape(where, base, effect, label):
+            return
+        pair = self.pair(item.outcome.results, comparison)
+        if first and pair is not None and effect.estimate_value is not None:
+            self.check_crude(item, base, where, label, effect, pair, denominators)
+        hypothesis, margin = self.hypothesis(item, effect)
+        if hypothesis == "superiority":
+            self.check_ci_p(where, base, effect, label)
+        else:
+            self.check_margin(where, base, effect, hypothesis, margin, label)
+
+    def check_crude(self, item: _Item, base: tuple, where: str, label: str, effect: Effect, pair,
+                    denominators: dict[str, _Denominator]) -> None:
         (j1, r1), (j2, r2) = pair
-        est = effect.estimate
+        est = effect.estimate_value
+        assert est is not None
         tol_est = float(_half(est)) + _EPS
-        res = lambda j, name: _path("outcomes", i, "results", j, name)  # noqa: E731
+        res = lambda j, name: _path(*item.base, "results", j, name)  # noqa: E731
         measure = effect.measure
         what = f"the reported {measure}, {_given_signed(est) if not effect.is_ratio else _given(est)}" \
                f"{' ' + effect.unit if effect.unit else ''}"
-        crude_text = ""
-        fields = [_path("outcomes", i, "effect", "estimate")]
-        detail = ""
-        consistent = True
+        fields = [_path(*base, "estimate")]
 
         if measure in ("risk difference", "risk ratio", "odds ratio"):
-            scale = _rd_scale(effect) if measure == "risk difference" else 1
-            fn = _MEASURES[measure]
-            e1, e2 = known(r1.events), known(r2.events)
-            d1, d2 = denominators.get(r1.arm), denominators.get(r2.arm)
-            if e1 is not None and e2 is not None and d1 and d2 and d1.exact and d2.exact:
-                n1, n2 = d1.n, d2.n
-                value = _safe(fn, e1 / n1, e2 / n2)
-                if value is None:
-                    return
-                value *= scale
-                places = max(decimals(est), 1 if scale != 1 else 2)
-                crude_text = (f"the crude {measure} recomputed from the arms, "
-                              f"{_expr(measure, f'{e1}/{n1}', f'{e2}/{n2}')} = {_crude_fmt(value, measure, places, scale)}")
-                consistent = abs(value - est) <= tol_est
-                fields += [res(j1, "events"), res(j1, "total"), res(j2, "events"), res(j2, "total")]
-                detail = (f"Recomputed from the counts without any adjustment, the {measure} is "
-                          f"{_crude_fmt(value, measure, 3 if scale == 1 else 2, scale)}; the reported value is "
-                          f"{_given(est)}.")
-            elif r1.percent is not None and r2.percent is not None:
-                p1, p2 = r1.percent, r2.percent
-                point = _safe(fn, p1 / 100, p2 / 100)
-                if point is None:
-                    return
-                point *= scale
-                places = max(decimals(p1), decimals(p2)) if measure == "risk difference" and scale == 100 else 2
-                crude_text = (f"the crude {'difference' if measure == 'risk difference' else measure} of the reported "
-                              f"percentages, {_expr(measure, _pct(p1), _pct(p2))} = {_crude_fmt(point, measure, places, scale)}")
-                fields += [res(j1, "percent"), res(j2, "percent")]
-                # Every value the rounded percentages allow.
-                lo1, hi1 = (float(_exact(p1) - _half(p1)) / 100, float(_exact(p1) + _half(p1)) / 100)
-                lo2, hi2 = (float(_exact(p2) - _half(p2)) / 100, float(_exact(p2) + _half(p2)) / 100)
-                corners = [_safe(fn, a, b) for a in (max(lo1, 0.0), min(hi1, 1.0)) for b in (max(lo2, 0.0), min(hi2, 1.0))]
-                if any(c is None for c in corners):
-                    return
-                low, high = min(corners) * scale, max(corners) * scale
-                consistent = low - tol_est <= est <= high + tol_est
-                detail = (f"Each reported percentage may be up to half a unit off through rounding, so the crude "
-                          f"value lies between {_crude_fmt(low, measure, 2, scale)} and "
-                          f"{_crude_fmt(high, measure, 2, scale)}")
-                # With the counts, only the denominators that fit the percentages are possible.
-                sets = []
-                for r, d in ((r1, d1), (r2, d2)):
-                    e = known(r.events)
-                    ns = None
-                    if d is not None and d.exact:
-                        ns = range(d.n, d.n + 1)
-                    elif e is not None:
-                        ns = implied_denominators(e, r.percent)
-                    sets.append((e, ns))
-                (ea, na), (eb, nb) = sets
-                if (ea is not None and eb is not None and na is not None and nb is not None
-                        and 0 < len(na) * len(nb) <= 10_000):
-                    values = [v * scale for a in na for b in nb if (v := _safe(fn, ea / a, eb / b)) is not None]
-                    if values:
-                        consistent = consistent and any(abs(v - est) <= tol_est for v in values)
-                        combos = (f"{ea}/{_list_or(na) if len(na) <= 3 else f'({na[0]} to {na[-1]})'} and "
-                                  f"{eb}/{_list_or(nb) if len(nb) <= 3 else f'({nb[0]} to {nb[-1]})'}")
-                        span = (_crude_fmt(min(values), measure, 2, scale) if len(values) == 1 or
-                                _round(min(values), 2) == _round(max(values), 2) else
-                                f"{_crude_fmt(min(values), measure, 2, scale)} to {_crude_fmt(max(values), measure, 2, scale)}")
-                        detail += (f"; with the counts and the only denominators that fit the percentages "
-                                   f"({combos}) it is {span}")
-                detail += f". The reported value is {_given(est)}."
-            else:
-                return
-        elif measure == "mean difference" and outcome.kind == "continuous":
-            if r1.mean is None or r2.mean is None:
-                return
-            m1, m2 = r1.mean, r2.mean
-            value = m1 - m2
-            # 4.0 reads back as 4: the means share the finer of their two precisions.
-            places = max(decimals(m1), decimals(m2))
-            tol = 2 * float(Fraction(1, 2 * 10 ** places)) + tol_est
-            consistent = abs(value - est) <= tol
-            crude_text = (f"the difference of the reported means, {_given(m1)} − {_given(m2)} = {_signed(value, places)}")
-            fields += [res(j1, "mean"), res(j2, "mean")]
-            detail = (f"The difference of the arms' means is {_signed(value, places)}; allowing for rounding of the "
-                      f"means it could be {_signed(value - tol + tol_est, places + 1)} to "
-                      f"{_signed(value + tol - tol_est, places + 1)}, and the reported value is {_given(est)}.")
+            found = self.crude_binary(effect, r1, r2, j1, j2, res, denominators, tol_est)
+        elif measure == "rate ratio":
+            if effect.adjusted:
+                return  # an adjusted rate ratio is not recomputed
+            found = self.crude_rate_ratio(r1, r2, j1, j2, res, tol_est, est)
+        elif measure == "mean difference" and item.outcome.kind == "continuous":
+            found = self.crude_mean_difference(r1, r2, j1, j2, res, tol_est, est)
         else:
+            return  # a hazard ratio (or another measure) is never recomputed
+        if found is None:
             return
+        consistent, crude_text, more_fields, detail = found
         if consistent:
             return
+        fields += more_fields
         if effect.adjusted:
             severity: Severity = "info"
             tail = "as expected, since the record marks the estimate as adjusted"
+        elif self.study.design.cluster is not None or self.study.design.type == "cluster":
+            severity = "info"
+            tail = "a cluster-randomized trial reports the estimate of a model that allows for clustering"
         elif effect.adjusted is False:
             severity = "warning"
             tail = "the record marks the estimate as unadjusted, so the paper's denominators or analysis may be worth checking"
@@ -604,208 +745,491 @@ class _Audit:
             severity = "warning"
             tail = "the paper may report an adjusted estimate"
         self.add(severity, "effect-vs-crude",
-                 f"{_short(outcome.label)}: {what}, differs from {crude_text}; {tail}.",
+                 f"{where}{what}, differs from {crude_text}; {tail}.",
                  fields,
                  detail + " A trial often reports an estimate adjusted for stratification factors or baseline "
                           "values, or from a model with imputed data; such an estimate need not equal the crude "
-                          "difference. The methods section should say which analysis the reported value comes from.",
-                 f"{_short(outcome.label)}: reported {_given_signed(est) if not effect.is_ratio else _given(est)}, "
-                 f"crude {crude_text.rsplit(' = ', 1)[-1]}" if crude_text else "")
+                          "value. The methods section should say which analysis the reported value comes from.",
+                 f"{_short(item.outcome.label)}, {label}: reported "
+                 f"{_given_signed(est) if not effect.is_ratio else _given(est)}, crude {crude_text.rsplit(' = ', 1)[-1]}",
+                 label)
 
-    def check_ci_p(self, i: int, outcome: Outcome, effect: Effect) -> None:
-        base = ("outcomes", i, "effect")
+    def crude_binary(self, effect: Effect, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res,
+                     denominators: dict[str, _Denominator], tol_est: float):
+        """(consistent, crude text, fields, detail) for a risk difference / ratio / odds ratio, or None."""
+        measure, est = effect.measure, effect.estimate_value
+        scale = _rd_scale(effect) if measure == "risk difference" else 1
+        fn = _MEASURES[measure]
+        e1, e2 = known(r1.events), known(r2.events)
+        d1, d2 = denominators.get(r1.arm), denominators.get(r2.arm)
+        p1, p2 = _number(r1.percent), _number(r2.percent)
+        if e1 is not None and e2 is not None and d1 and d2 and d1.exact and d2.exact:
+            n1, n2 = d1.n, d2.n
+            value = _safe(fn, Fraction(e1, n1), Fraction(e2, n2))
+            if value is None:
+                return None
+            value *= scale
+            places = max(decimals(est), 1 if scale != 1 else 2)
+            crude_text = (f"the crude {measure} recomputed from the arms, "
+                          f"{_expr(measure, f'{e1}/{n1}', f'{e2}/{n2}')} = {_crude_fmt(value, measure, places, scale)}")
+            detail = (f"Recomputed from the counts without any adjustment, the {measure} is "
+                      f"{_crude_fmt(value, measure, 3 if scale == 1 else 2, scale)}; the reported value is "
+                      f"{_given(est)}.")
+            return (abs(value - _exact(est)) <= tol_est, crude_text,
+                    [res(j1, "events"), res(j1, "total"), res(j2, "events"), res(j2, "total")], detail)
+        if p1 is None or p2 is None:
+            return None
+        point = _safe(fn, _exact(p1) / 100, _exact(p2) / 100)
+        if point is None:
+            return None
+        point *= scale
+        places = max(decimals(p1), decimals(p2)) if measure == "risk difference" and scale == 100 else 2
+        crude_text = (f"the crude {'difference' if measure == 'risk difference' else measure} of the reported "
+                      f"percentages, {_expr(measure, _pct(p1), _pct(p2))} = {_crude_fmt(point, measure, places, scale)}")
+        # Every value the printed percentages allow.
+        lo1, hi1 = max((_exact(p1) - _half(p1)) / 100, Fraction(0)), min((_exact(p1) + _half(p1)) / 100, Fraction(1))
+        lo2, hi2 = max((_exact(p2) - _half(p2)) / 100, Fraction(0)), min((_exact(p2) + _half(p2)) / 100, Fraction(1))
+        corners = [_safe(fn, a, b) for a in (lo1, hi1) for b in (lo2, hi2)]
+        if any(c is None for c in corners):
+            return None
+        low, high = min(corners) * scale, max(corners) * scale
+        consistent = low - tol_est <= _exact(est) <= high + tol_est
+        detail = (f"Each printed percentage may be up to half a unit off through rounding, so the crude "
+                  f"value lies between {_crude_fmt(low, measure, 2, scale)} and "
+                  f"{_crude_fmt(high, measure, 2, scale)}")
+        # With the counts, only the denominators that fit the percentages are possible.
+        sets = []
+        for r, d, p in ((r1, d1, p1), (r2, d2, p2)):
+            e = known(r.events)
+            ns = None
+            if d is not None and d.exact:
+                ns = range(d.n, d.n + 1)
+            elif e is not None:
+                ns = implied_denominators(e, p)
+            sets.append((e, ns))
+        (ea, na), (eb, nb) = sets
+        if (ea is not None and eb is not None and na is not None and nb is not None
+                and 0 < len(na) * len(nb) <= 10_000):
+            values = [v * scale for a in na for b in nb if (v := _safe(fn, Fraction(ea, a), Fraction(eb, b))) is not None]
+            if values:
+                consistent = consistent and any(abs(v - _exact(est)) <= tol_est for v in values)
+                combos = (f"{ea}/{_list_or(na) if len(na) <= 3 else f'({na[0]} to {na[-1]})'} and "
+                          f"{eb}/{_list_or(nb) if len(nb) <= 3 else f'({nb[0]} to {nb[-1]})'}")
+                span = (_crude_fmt(min(values), measure, 2, scale) if len(values) == 1 or
+                        _round(min(values), 2) == _round(max(values), 2) else
+                        f"{_crude_fmt(min(values), measure, 2, scale)} to {_crude_fmt(max(values), measure, 2, scale)}")
+                detail += (f"; with the counts and the only denominators that fit the percentages "
+                           f"({combos}) it is {span}")
+        detail += f". The reported value is {_given(est)}."
+        return consistent, crude_text, [res(j1, "percent"), res(j2, "percent")], detail
+
+    def crude_rate_ratio(self, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res, tol_est: float, est: float):
+        """The unadjusted rate ratio from events and person-time, else from the printed rates."""
+        e1, e2 = known(r1.events), known(r2.events)
+        t1, t2 = r1.person_time, r2.person_time
+        if e1 and e2 and t1 is not None and t2 is not None and t1.unit == t2.unit and t1.value > 0 and t2.value > 0:
+            t1, t2 = t1.value, t2.value
+            value = stats.rate_ratio(e1, t1, e2, t2)
+            assert value is not None  # both arms have events
+            # Person-time is printed rounded too: allow for it.
+            corners = [Fraction(e1) / a / (Fraction(e2) / b)
+                       for a in (_exact(t1) - _half(t1), _exact(t1) + _half(t1))
+                       for b in (_exact(t2) - _half(t2), _exact(t2) + _half(t2)) if a > 0 and b > 0]
+            consistent = bool(corners) and min(corners) - tol_est <= _exact(est) <= max(corners) + tol_est
+            text = (f"the crude rate ratio from events and person-time, ({e1}/{_given(t1)}) ÷ ({e2}/{_given(t2)}) "
+                    f"= {_num(value.value, 2)}")
+            return (consistent, text, [res(j1, "events"), res(j1, "person_time"), res(j2, "events"), res(j2, "person_time")],
+                    f"From the events and person-time, the unadjusted rate ratio is {_num(value.value, 3)} "
+                    f"(95% CI {_num(value.lower, 2)} to {_num(value.upper, 2)}, Wald on the log scale); the reported "
+                    f"value is {_given(est)}.")
+        a, b = r1.rate, r2.rate
+        if a is None or b is None or a.unit != b.unit or b.value <= 0:
+            return None
+        point = _exact(a.value) / _exact(b.value)
+        lo_b = _exact(b.value) - _half(b.value)
+        if lo_b <= 0:
+            return None
+        low = max(_exact(a.value) - _half(a.value), Fraction(0)) / (_exact(b.value) + _half(b.value))
+        high = (_exact(a.value) + _half(a.value)) / lo_b
+        text = f"the crude ratio of the printed rates, {_given(a.value)} ÷ {_given(b.value)} = {_num(point, max(2, decimals(est)))}"
+        return (low - tol_est <= _exact(est) <= high + tol_est, text, [res(j1, "rate"), res(j2, "rate")],
+                f"The printed rates ({_given(a.value)} and {_given(b.value)} {a.unit}) allow a crude ratio between "
+                f"{_num(low, 3)} and {_num(high, 3)}; the reported value is {_given(est)}. A crude ratio of rates "
+                f"ignores any adjustment or allowance for clustering in the paper's model.")
+
+    def crude_mean_difference(self, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res, tol_est: float, est: float):
+        m1, m2 = _number(r1.mean), _number(r2.mean)
+        if m1 is None or m2 is None or r1.change != r2.change:
+            return None
+        value = _exact(m1) - _exact(m2)
+        # 4.0 reads back as 4: the means share the finer of their two precisions.
+        places = max(decimals(m1), decimals(m2))
+        tol = 2 * Fraction(1, 2 * 10 ** places) + Fraction(tol_est)
+        consistent = abs(value - _exact(est)) <= tol
+        text = f"the difference of the reported means, {_given(m1)} − {_given(m2)} = {_signed(value, places)}"
+        return (consistent, text, [res(j1, "mean"), res(j2, "mean")],
+                f"The difference of the arms' means is {_signed(value, places)}; allowing for rounding of the "
+                f"means it could be {_signed(value - tol + Fraction(tol_est), places + 1)} to "
+                f"{_signed(value + tol - Fraction(tol_est), places + 1)}, and the reported value is {_given(est)}.")
+
+    def check_ci_p(self, where: str, base: tuple, effect: Effect, label: str) -> None:
         null = effect.null_value
         alpha = 1.0 - effect.ci_level / 100.0
+        threshold = effect.threshold if effect.threshold is not None else None
         level = _given(effect.ci_level)
         p_range = _parse_p(effect.p)
-        p_sig: Optional[bool] = None
-        if p_range is not None:
-            if p_range[1] < alpha - _EPS:
-                p_sig = True
-            elif p_range[0] >= alpha - _EPS:
-                p_sig = False
+        p_text = _p_text(effect.p)
+
+        def below(limit: float) -> Optional[bool]:
+            if p_range is None:
+                return None
+            if p_range[1] < limit - _EPS:
+                return True
+            if p_range[0] >= limit - _EPS:
+                return False
+            return None
+
         ci_sig: Optional[bool] = None
         ci_text = ""
-        if effect.ci is not None:
-            low, high = effect.ci
+        interval = effect.interval
+        if interval is not None:
+            low, high = interval
             ci_text = f"{level}% CI {_given(low)} to {_given(high)}"
             # A limit exactly at the no-effect value is borderline: no verdict.
             if low > null or high < null:
                 ci_sig = True
             elif low < null < high:
                 ci_sig = False
-        p_text = _p_text(effect.p)
         null_text = f"no effect ({_given(null)})"
+        p_sig = below(alpha)
         if ci_sig is not None and p_sig is not None and ci_sig != p_sig:
             if ci_sig:
-                msg = (f"{_short(outcome.label)}: the {ci_text} excludes {null_text}, yet {p_text}; an interval that "
+                msg = (f"{where}the {ci_text} excludes {null_text}, yet {p_text}; an interval that "
                        f"excludes no effect usually goes with P < {_num(alpha, 2)}.")
             else:
-                msg = (f"{_short(outcome.label)}: the {ci_text} includes {null_text}, yet {p_text}; a P value below "
+                msg = (f"{where}the {ci_text} includes {null_text}, yet {p_text}; a P value below "
                        f"{_num(alpha, 2)} usually goes with an interval that excludes no effect.")
             self.add("warning", "ci-p-mismatch", msg, [_path(*base, "ci"), _path(*base, "p")],
                      "A confidence interval and a P value from the same analysis agree: the interval excludes "
                      "the no-effect value exactly when P is below 1 − the confidence level. When they disagree, "
                      "they may come from different analyses (an exact test and an approximate interval, an "
-                     "adjusted and an unadjusted model), or one of them may be mistyped.")
+                     "adjusted and an unadjusted model), or one of them may be mistyped.", comparison=label)
         claim = effect.significant
         if claim is None:
             return
-        non_inferiority = self.study.design.type == "non-inferiority"
-        severity: Severity = "info" if non_inferiority else "warning"
-        extra = " (in a non-inferiority trial the claim may refer to the margin)" if non_inferiority else ""
         said = "statistically significant" if claim else "not statistically significant"
-        if ci_sig is not None and ci_sig != claim:
-            evidence = f"its {ci_text} {'excludes' if ci_sig else 'includes'} {null_text}"
-            fields = [_path(*base, "significant"), _path(*base, "ci")]
-        elif ci_sig is None and p_sig is not None and p_sig != claim:
-            evidence = f"{p_text}"
+        if threshold is None or abs(threshold - alpha) <= _EPS:
+            judge = threshold if threshold is not None else alpha
+            ci_verdict = ci_sig
+        else:
+            # The interval is a test at 1 − level only: it settles a claim at a stricter threshold only
+            # when it includes no effect, and at a looser one only when it excludes it.
+            judge = threshold
+            ci_verdict = (False if ci_sig is False and threshold < alpha else
+                          True if ci_sig is True and threshold > alpha else None)
+        p_verdict = below(judge)
+        at = f" at the threshold of {_given(threshold)}" if threshold is not None else ""
+        if p_verdict is not None and p_verdict != claim:
+            evidence = f"{p_text}{at}"
             fields = [_path(*base, "significant"), _path(*base, "p")]
+        elif p_verdict is None and ci_verdict is not None and ci_verdict != claim:
+            evidence = f"its {ci_text} {'excludes' if ci_verdict else 'includes'} {null_text}"
+            fields = [_path(*base, "significant"), _path(*base, "ci")]
         else:
             return
-        self.add(severity, "significance-claim",
-                 f"{_short(outcome.label)}: the record calls the effect {said}, but {evidence}{extra}.",
+        self.add("warning", "significance-claim",
+                 f"{where}the record calls the effect {said}, but {evidence}.",
                  fields,
-                 f"At the {level}% level an effect is statistically significant exactly when its {level}% "
-                 f"interval excludes the no-effect value ({_given(null)}), i.e. when P < {_num(alpha, 2)}. "
-                 f"Check the source for which statement is right.")
+                 f"An effect is statistically significant when P is below the threshold it is judged at "
+                 f"({_given(judge)} here); at the {level}% level its interval then excludes the no-effect value "
+                 f"({_given(null)}). Check the source for which statement is right.", comparison=label)
 
-    def check_completeness(self, i: int, outcome: Outcome, has_derived: bool) -> None:
-        if not outcome.primary or len(self.study.arms) < 2:
+    def check_margin(self, where: str, base: tuple, effect: Effect, hypothesis: str, margin: Optional[Margin],
+                     label: str) -> None:
+        """A non-inferiority / equivalence interval against its margin, in words (never a contradiction)."""
+        interval = effect.interval
+        if margin is None or interval is None:
+            return
+        if margin.measure is not None and margin.measure != effect.measure:
+            self.add("info", "margin-not-checked",
+                     f"{where}the margin ({_given(margin.value)}) is on the {margin.measure} scale and the effect "
+                     f"is a {effect.measure}, so the interval is not checked against it.",
+                     [_path(*base, "margin"), _path(*base, "ci")], comparison=label)
+            return
+        low, high = interval
+        m, null = margin.value, effect.null_value
+        level = _given(effect.ci_level)
+        if hypothesis == "equivalence":
+            other = (1 / m if effect.is_ratio else -m) if m > null else m
+            top = m if m > null else (1 / m if effect.is_ratio else -m)
+            shown = other < low and high < top
+            bounds = f"the {level}% CI {_given(low)} to {_given(high)}"
+            msg = (f"{bounds} lies {'within' if shown else 'not within'} the equivalence margins "
+                   f"{_num(other, max(2, decimals(m)))} to {_num(top, max(2, decimals(m)))}: "
+                   f"equivalence {'shown' if shown else 'not shown'}.")
+        elif m > null:
+            shown = high < m
+            msg = (f"upper {level}% CI bound {_given(high)} {'<' if shown else '≥'} margin {_given(m)}: "
+                   f"non-inferiority {'shown' if shown else 'not shown'}.")
+        else:
+            shown = low > m
+            msg = (f"lower {level}% CI bound {_given(low)} {'>' if shown else '≤'} margin {_given(m)}: "
+                   f"non-inferiority {'shown' if shown else 'not shown'}.")
+        self.add("info", "margin", where + msg, [_path(*base, "ci"), _path(*base, "margin")],
+                 "Non-inferiority is shown when the whole confidence interval lies on the acceptable side of "
+                 "the margin; a P value for superiority answers a different question.", comparison=label)
+
+    def check_completeness(self, item: _Item, has_derived: bool) -> None:
+        outcome = item.outcome
+        if item.harm or not outcome.primary or len(self.study.arms) < 2:
             return  # a single-group study has no between-arm effect to report
-        effect = outcome.effect
-        if effect is None or effect.estimate is None:
+        path = _path(*item.base, "effects")
+        estimates = [e for e in outcome.effects if e.estimate_value is not None]
+        if not estimates:
+            gap = any(e.estimate == NOT_IN_SOURCES for e in outcome.effects)
+            if gap:
+                self.add("info", "primary-no-effect",
+                         f"{_short(outcome.label)}: the sources used for this record do not give the between-arm "
+                         f"effect estimate of this primary outcome.", [path])
+                return
             shown = "; the recomputed crude effect is shown instead" if has_derived else ""
             self.add("warning", "primary-no-effect",
                      f"{_short(outcome.label)}: the record gives no between-arm effect estimate for this primary "
                      f"outcome{shown}.",
-                     [_path("outcomes", i, "effect")],
+                     [path],
                      "A trial report should give, for each primary outcome, the estimated effect and its "
                      "precision (CONSORT item 17a).")
             return
-        if effect.ci is None:
-            missing = "confidence interval or P value" if effect.p is None else "confidence interval"
-            self.add("info", "primary-no-ci",
-                     f"{_short(outcome.label)}: the record gives no {missing} for this primary outcome "
-                     f"({_MEASURE_SHORT[effect.measure]} {_given_signed(effect.estimate) if not effect.is_ratio else _given(effect.estimate)}"
-                     f"{' ' + effect.unit if effect.unit else ''}), so its precision cannot be judged from the record.",
-                     [_path("outcomes", i, "effect", "ci")],
-                     "Without an interval a reader cannot tell a precise null result from an imprecise one "
-                     "(CONSORT item 17a asks for the effect size and its precision).")
-
-    # --- derived values -------------------------------------------------------
-
-    def derive_binary(self, key: str, r1: ArmResult, r2: ArmResult, d1: Optional[_Denominator],
-                      d2: Optional[_Denominator], higher_is_better: Optional[bool], level: float) -> tuple[str, ...]:
-        e1, e2 = known(r1.events), known(r2.events)
-        out: list[str] = []
-        if e1 is not None and e2 is not None and d1 and d2 and d1.n >= max(e1, 1) and d2.n >= max(e2, 1):
-            if d1.exact and d2.exact:
-                mark = "(recomputed)"
+        for k, effect in enumerate(outcome.effects):
+            if effect.estimate_value is None or effect.interval is not None:
+                continue
+            est = effect.estimate_value
+            label = self.comparison_label(self.study.comparison(effect))
+            shown = (f"{_MEASURE_SHORT.get(effect.measure, effect.measure)} "
+                     f"{_given(est) if effect.is_ratio else _given_signed(est)}{' ' + effect.unit if effect.unit else ''}")
+            if effect.ci == NOT_IN_SOURCES:
+                msg = (f"{_short(outcome.label)}, {label}: the sources used for this record do not give the "
+                       f"confidence interval ({shown}).")
             else:
-                sources = {d.source or "reported" for d in (d1, d2)}
-                what = _LABELS.get(sources.pop(), "") if len(sources) == 1 else "flow counts"
-                mark = f"(recomputed over the {d1.n} and {d2.n} {what})"
-            rd = stats.risk_difference(e1, d1.n, e2, d2.n, level=level)
-            lvl = _given(level * 100)
-            pk = stats.per_1000(rd)
-            out.append(f"{_signed(pk.value, 0)} per 1,000 ({lvl}% CI {_signed(pk.lower, 0)} to {_signed(pk.upper, 0)}) {mark}")
-            if higher_is_better is not None:
-                out.append(f"{stats.nnt(rd, higher_is_better=higher_is_better).format()} {mark}")
-        elif r1.percent is not None and r2.percent is not None:
-            diff = _exact(r1.percent) - _exact(r2.percent)
-            out.append(f"{_signed(float(diff) * 10, 0)} per 1,000 (from reported %, recomputed)")
-        return tuple(out)
+                missing = "confidence interval or P value" if effect.p is None else "confidence interval"
+                msg = (f"{_short(outcome.label)}, {label}: the record gives no {missing} for this primary "
+                       f"outcome ({shown}), so its precision cannot be judged from the record.")
+            self.add("info", "primary-no-ci", msg, [_path(*item.base, "effects", k, "ci")],
+                     "Without an interval a reader cannot tell a precise null result from an imprecise one "
+                     "(CONSORT item 17a asks for the effect size and its precision).", comparison=label)
 
-    def derive_continuous(self, r1: ArmResult, r2: ArmResult, unit: Optional[str], level: float) -> tuple[str, ...]:
-        n1, n2 = known(r1.total), known(r2.total)
-        if None in (r1.mean, r1.sd, r2.mean, r2.sd, n1, n2) or not n1 or not n2:
-            return ()
-        md = stats.mean_difference(r1.mean, r1.sd, n1, r2.mean, r2.sd, n2, level=level)
-        places = min(3, max(decimals(r1.mean), decimals(r2.mean)) + 1)
+    def check_subgroups(self, item: _Item) -> None:
+        """Light checks: per-arm percentages, ratio signs, each estimate inside its interval."""
+        for s, subgroup in enumerate(item.outcome.subgroups):
+            for lv, level in enumerate(subgroup.levels):
+                base = (*item.base, "subgroups", s, "levels", lv)
+                name = f"{_short(item.outcome.label)} ({subgroup.variable} {level.level})"
+                for j, result in enumerate(level.results):
+                    events, total, percent = known(result.events), known(result.total), _number(result.percent)
+                    if events is not None and total and percent is not None:
+                        r = (*base, "results", j)
+                        self.check_percent(f"{name}, {self.label_of(result.arm)}: ", events, total, percent,
+                                           [_path(*r, "percent"), _path(*r, "events"), _path(*r, "total")])
+                for k, effect in enumerate(level.effects):
+                    label = self.comparison_label(self.study.comparison(effect))
+                    self.check_shape(f"{name}, {label}: ", (*base, "effects", k), effect, label)
+
+    # --- absolute effects -------------------------------------------------------
+
+    def control_risk(self, result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, str]]:
+        """The reference arm's risk and how it reads: a Kaplan–Meier percentage (for a hazard
+        ratio), else events/total, else the printed percentage of participants."""
+        km = result.kaplan_meier
+        if effect.measure == "hazard ratio" and km is not None:
+            return _exact(km.percent) / 100, f"{_pct(km.percent)} at {km.at}, Kaplan–Meier"
+        events, total = known(result.events), known(result.total)
+        if events is not None and total:
+            return Fraction(events, total), f"{events} of {total}"
+        percent = _number(result.percent)
+        if percent is not None:
+            return _exact(percent) / 100, _pct(percent)
+        return None
+
+    def absolute_from_effect(self, item: _Item, k: int, effect: Effect,
+                             comparison: tuple[str, str]) -> Optional[Absolute]:
+        est = effect.estimate_value
+        if est is None or item.outcome.kind == "continuous":
+            return None
+        interval = effect.interval
+        label = self.comparison_label(comparison)
+        level = effect.ci_level
+        numbers = (est, *(interval or ()))
+        if effect.measure == "risk difference":
+            factor = Decimal(1000) / _rd_scale(effect)
+            shift = len(str(int(factor))) - 1
+            # Each figure keeps the precision its reported number was printed with.
+            values = [(_exact_decimal(v) * factor, max(0, decimals(v) - shift)) for v in numbers]
+            method = "from the reported risk difference"
+        elif effect.is_ratio and effect.measure != "win ratio":
+            reference = next((r for r in item.outcome.results if r.arm == comparison[1]), None)
+            if reference is None:
+                return None
+            risk = self.control_risk(reference, effect) if effect.measure != "rate ratio" else None
+            if risk is None:
+                return self.absolute_from_rate(k, effect, comparison, reference)
+            r0, how = risk
+            try:
+                values = [(Decimal(repr(stats.difference_from_ratio(effect.measure, float(v), float(r0)) * 1000)), 0)
+                          for v in numbers]
+            except ValueError:
+                return None  # a risk ratio that would give a risk above 1: no absolute effect
+            method = (f"GRADE's method: reported {_MEASURE_SHORT[effect.measure]} {_given(est)} applied to the "
+                      f"{self.label_of(comparison[1])} arm's risk, {how}")
+        else:
+            return None
+        (value, places), bounds = values[0], sorted(values[1:])
+        text = f"{per_1000_words(value, places)} per 1,000"
+        lower = upper = None
+        if bounds:
+            (lower, low_places), (upper, up_places) = bounds
+            text += (f" ({_given(level)}% CI {per_1000_words(lower, low_places)} to "
+                     f"{per_1000_words(upper, up_places)})")
+        return Absolute(comparison, label, float(value), None if lower is None else float(lower),
+                        None if upper is None else float(upper), places, float(level), text, method, k)
+
+    def absolute_from_rate(self, k: int, effect: Effect, comparison: tuple[str, str],
+                           reference: ArmResult) -> Optional[Absolute]:
+        """A ratio applied to the reference arm's rate (GRADE's method for rates): events per 1,000
+        per unit of person-time, e.g. "5 fewer per 1,000 per year"."""
+        rate = reference.rate
+        scale = _rate_scale(rate.unit) if rate is not None else None
+        if rate is None or scale is None:
+            return None
+        factor, per = scale
+        base = _exact_decimal(rate.value) * factor
+        est = effect.estimate_value
+        values = [(_exact_decimal(v) - 1) * base for v in (est, *(effect.interval or ()))]
+        value, bounds = values[0], sorted(values[1:])
+        text = f"{per_1000_words(value)} {per}"
+        lower = upper = None
+        if bounds:
+            lower, upper = bounds
+            text += f" ({_given(effect.ci_level)}% CI {per_1000_words(lower)} to {per_1000_words(upper)})"
+        method = (f"GRADE's method: reported {_MEASURE_SHORT[effect.measure]} {_given(est)} applied to the "
+                  f"{self.label_of(comparison[1])} arm's rate, {_given(rate.value)}"
+                  f"{'' if rate.unit.startswith('%') else ' '}{rate.unit}")
+        return Absolute(comparison, self.comparison_label(comparison), float(value),
+                        None if lower is None else float(lower), None if upper is None else float(upper), 0,
+                        float(effect.ci_level), text, method, k)
+
+    def from_counts(self, item: _Item, comparison: tuple[str, str],
+                    denominators: dict[str, _Denominator]) -> list[Absolute | tuple[str, str]]:
+        """A comparison with no reported effect: the crude risk difference from the counts (and an
+        NNT), or the mean difference from the means and SDs; never from printed percentages alone."""
+        pair = self.pair(item.outcome.results, comparison)
+        if pair is None:
+            return []
+        (_, r1), (_, r2) = pair
+        label = self.comparison_label(comparison)
+        if item.outcome.kind == "continuous":
+            return [(label, text)] if (text := self.mean_difference(r1, r2, item.outcome.unit)) else []
+        if item.outcome.kind != "binary":
+            return []
+        e1, e2 = known(r1.events), known(r2.events)
+        d1, d2 = denominators.get(r1.arm), denominators.get(r2.arm)
+        if e1 is None or e2 is None or not d1 or not d2 or d1.n < max(e1, 1) or d2.n < max(e2, 1):
+            return []
+        if d1.exact and d2.exact:
+            mark = "recomputed from the counts"
+        else:
+            sources = {d.source or "reported" for d in (d1, d2)}
+            what = _LABELS.get(sources.pop(), "") if len(sources) == 1 else "flow counts"
+            mark = f"recomputed over the {d1.n} and {d2.n} {what}"
+        rd = stats.risk_difference(e1, d1.n, e2, d2.n)
+        pk = stats.per_1000(rd)
+        text = (f"{per_1000_words(pk.value)} per 1,000 (95% CI {per_1000_words(pk.lower)} to "
+                f"{per_1000_words(pk.upper)})")
+        out: list[Absolute | tuple[str, str]] = [Absolute(comparison, label, pk.value, pk.lower, pk.upper, 0, 95.0,
+                                                          text, mark)]
+        higher_is_better = False if item.harm and item.outcome.higher_is_better is None else item.outcome.higher_is_better
+        if higher_is_better is not None:
+            out.append((label, f"{stats.nnt(rd, higher_is_better=higher_is_better).format()} ({mark})"))
+        return out
+
+    @staticmethod
+    def mean_difference(r1: ArmResult, r2: ArmResult, unit: Optional[str]) -> str:
+        m1, m2, n1, n2 = _number(r1.mean), _number(r2.mean), known(r1.total), known(r2.total)
+        if None in (m1, r1.sd, m2, r2.sd) or not n1 or not n2 or r1.change != r2.change:
+            return ""
+        md = stats.mean_difference(m1, r1.sd, n1, m2, r2.sd, n2)
+        places = min(3, max(decimals(m1), decimals(m2)) + 1)
         unit_text = f" {unit}" if unit else ""
-        return (f"MD {_signed(md.value, places)}{unit_text} ({_given(level * 100)}% CI {_signed(md.lower, places)} "
-                f"to {_signed(md.upper, places)}) (recomputed)",)
+        return (f"MD {_signed(md.value, places)}{unit_text} (95% CI {_signed(md.lower, places)} "
+                f"to {_signed(md.upper, places)}) (recomputed from the means and SDs)")
 
     # --- driver ---------------------------------------------------------------
 
-    def run(self) -> None:
+    def items(self) -> list[_Item]:
         study = self.study
+        return ([_Item(o.id, ("outcomes", i), o, False) for i, o in enumerate(study.outcomes)]
+                + [_Item(h.id, ("harms", i), h, True) for i, h in enumerate(study.harms)])
+
+    def run(self) -> None:
         self.check_flow()
-        for i, outcome in enumerate(study.outcomes):
-            denominators = self.check_results(outcome.label, ("outcomes", i), outcome.results, harm=False)
-            pair = self.pair(("outcomes", i), outcome.results, outcome.effect.compares if outcome.effect else None)
-            level = (outcome.effect.ci_level if outcome.effect else 95) / 100
-            derived: tuple[str, ...] = ()
-            if pair is not None:
-                (_, r1), (_, r2) = pair
-                if outcome.kind == "binary":
-                    derived = self.derive_binary(outcome.id, r1, r2, denominators.get(r1.arm), denominators.get(r2.arm),
-                                                 outcome.higher_is_better, level)
-                elif outcome.kind == "continuous":
-                    derived = self.derive_continuous(r1, r2, outcome.unit, level)
-            if derived:
-                self.derived[outcome.id] = derived
-            if outcome.effect is not None:
-                self.check_effect(i, outcome, pair, denominators)
-            self.check_completeness(i, outcome, bool(derived))
-        for i, harm in enumerate(study.harms):
-            denominators = self.check_results(harm.label, ("harms", i), harm.results, harm=True)
-            pair = self.pair(("harms", i), harm.results, None)
-            if pair is not None:
-                (_, r1), (_, r2) = pair
-                derived = self.derive_binary(f"harm-{i}", r1, r2, denominators.get(r1.arm),
-                                             denominators.get(r2.arm), False, 0.95)
-                if derived:
-                    self.derived[f"harm-{i}"] = derived
+        for item in self.items():
+            outcome = item.outcome
+            denominators = self.check_results(item, outcome.results, item.base)
+            made: list[Absolute | tuple[str, str]] = []
+            covered: set[frozenset[str]] = set()
+            for k, effect in enumerate(outcome.effects):
+                comparison = self.study.comparison(effect)
+                # The per-arm numbers belong to a comparison's first analysis; a further one (another
+                # estimand, a superiority test after non-inferiority) is not checked against them.
+                first = frozenset(comparison) not in covered
+                covered.add(frozenset(comparison))
+                self.check_effect(item, k, effect, comparison, denominators, first)
+                absolute = self.absolute_from_effect(item, k, effect, comparison)
+                if absolute is not None and not any(isinstance(a, Absolute) and (a.comparison, a.text, a.method)
+                                                    == (absolute.comparison, absolute.text, absolute.method)
+                                                    for a in made):
+                    made.append(absolute)
+            for comparison in self.default_comparisons():
+                if frozenset(comparison) not in covered:
+                    made += self.from_counts(item, comparison, denominators)
+            self.check_subgroups(item)
+            self.check_completeness(item, bool(made))
+            absolutes = tuple(a for a in made if isinstance(a, Absolute))
+            if absolutes:
+                self.absolute[item.key] = absolutes
+            if made:
+                several = len({a.comparison for a in absolutes}) > 1
+                self.derived[item.key] = tuple(self.derived_text(m, several) for m in made)
 
-    def check_results(self, label: str, base: tuple, results: list[ArmResult], harm: bool) -> dict[str, _Denominator]:
-        arm_ids = {a.id for a in self.study.arms}
-        out: dict[str, _Denominator] = {}
-        for j, result in enumerate(results):
-            if result.arm not in arm_ids:
-                continue
-            d = self.check_result(label, (*base, "results", j), result, harm)
-            if d is not None:
-                out[result.arm] = d
-        return out
-
-    def pair(self, base: tuple, results: list[ArmResult], compares: Optional[tuple[str, str]]):
-        ids = compares or tuple(a.id for a in self.study.arms[:2])
-        if len(ids) < 2 or ids[0] == ids[1]:
-            return None
-        found = []
-        for arm_id in ids[:2]:
-            match = next(((j, r) for j, r in enumerate(results) if r.arm == arm_id), None)
-            if match is None:
-                return None
-            found.append(match)
-        return found[0], found[1]
+    @staticmethod
+    def derived_text(made: Absolute | tuple[str, str], several: bool) -> str:
+        label, text = (made.label, str(made)) if isinstance(made, Absolute) else made
+        return f"{label}: {text}" if several else text
 
 
 _MEASURE_SHORT = {
     "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR", "rate ratio": "rate ratio",
     "mean difference": "MD", "standardized mean difference": "SMD", "median difference": "median difference",
+    "incidence rate difference": "rate difference", "win ratio": "win ratio",
 }
 
 
-def _odds(p: float) -> float:
-    return p / (1.0 - p)
+def _odds(p: Fraction) -> Fraction:
+    return p / (1 - p)
 
 
-_MEASURES: dict[str, Callable[[float, float], float]] = {
+_MEASURES: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
     "risk difference": lambda a, b: a - b,
     "risk ratio": lambda a, b: a / b,
     "odds ratio": lambda a, b: _odds(a) / _odds(b),
 }
 
 
-def _safe(fn: Callable[[float, float], float], a: float, b: float) -> Optional[float]:
+def _safe(fn: Callable[[Fraction, Fraction], Fraction], a: Fraction, b: Fraction) -> Optional[Fraction]:
+    """Exact arithmetic on proportions; None where the measure is undefined (a zero denominator)."""
     try:
-        value = fn(a, b)
+        return fn(a, b)
     except ZeroDivisionError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _expr(measure: str, a: str, b: str) -> str:
@@ -818,7 +1242,7 @@ def _expr(measure: str, a: str, b: str) -> str:
     return f"odds of {a} ÷ odds of {b}"
 
 
-def _crude_fmt(value: float, measure: str, places: int, scale: float) -> str:
+def _crude_fmt(value: Fraction, measure: str, places: int, scale: float) -> str:
     if measure == "risk difference":
         unit = {100: " points", 1000: " per 1,000"}.get(int(scale), "")
         return f"{_signed(value, places)}{unit}"
@@ -832,8 +1256,22 @@ def _rd_scale(effect: Effect) -> int:
         return 1000
     if "point" in unit or "%" in unit or "percent" in unit:
         return 100
-    values = [v for v in (effect.estimate, *(effect.ci or ())) if v is not None]
+    values = [v for v in (effect.estimate_value, *(effect.interval or ())) if v is not None]
     return 1 if values and all(abs(v) <= 1 for v in values) else 100
+
+
+def _rate_scale(unit: str) -> Optional[tuple[Decimal, str]]:
+    """How a printed rate unit reads per 1,000: "% per year" -> (10, "per 1,000 per year");
+    "per 100 patient-years" -> (10, "per 1,000 patient-years"); None for a unit not understood."""
+    words = " ".join(unit.replace(",", "").split())
+    match = re.fullmatch(r"%\s*per\s+(.+)", words) or re.fullmatch(r"per\s+100\s+(.+)", words)
+    if match:
+        rest = match.group(1)
+        return Decimal(10), f"per 1,000 {'per ' if words.startswith('%') else ''}{rest}"
+    match = re.fullmatch(r"per\s+1000\s+(.+)", words)
+    if match:
+        return Decimal(1), f"per 1,000 {match.group(1)}"
+    return None
 
 
 def _short(label: str) -> str:
@@ -874,14 +1312,14 @@ def run_audit(checked_or_study) -> AuditResult:
     audit = _Audit(study)
     audit.run()
     findings = tuple(sorted(audit.findings, key=lambda f: _RANK[f.severity]))
-    return AuditResult(findings, dict(audit.derived), reader_notes(findings))
+    return AuditResult(findings, dict(audit.derived), reader_notes(findings), dict(audit.absolute))
 
 
 _NOTE_LEADS = {
     "percent-denominator": ("Reported percentages do not match the counts in the participant flow: ",
                             ". The paper's denominators are not in the record."),
     "percent-mismatch": ("Reported percentages do not match the counts: ", "."),
-    "effect-vs-crude": ("Reported effects differ from the crude differences of the reported percentages (",
+    "effect-vs-crude": ("Reported effects differ from the crude values recomputed from the arms' numbers (",
                         "); the paper may report adjusted estimates."),
 }
 

@@ -41,6 +41,17 @@ Zero-cell rule for ``risk_ratio`` and ``odds_ratio``. The 2x2 table has cells
   from the corrected table.
 * With no zero cell nothing is added and ``corrected=False``.
 
+``rate_ratio``
+    Incidence rate ratio ``(e1/t1) / (e2/t2)`` from events and person-time,
+    with the Wald interval on the log scale: ``SE(log IRR) = sqrt(1/e1 +
+    1/e2)`` (statsmodels' ``confint_poisson_2indep(method='wald-log')``).
+    None when either arm has no events (the log ratio is not finite).
+``difference_from_ratio``
+    GRADE's absolute effect from a relative one: the reported ratio applied
+    to the control arm's risk ``r0`` gives the intervention risk (risk
+    ratio ``RR·r0``; odds ratio ``OR·r0 / (1 − r0 + OR·r0)``; hazard ratio
+    ``1 − (1 − r0)^HR``), and the risk difference is that risk minus ``r0``.
+
 ``mean_difference`` uses ``SE = sqrt(sd1^2/n1 + sd2^2/n2)`` (unequal
 variances) with the normal quantile, not Student's t. For moderate arm sizes
 this is close to the Welch interval (at n = 30 per arm the t quantile is
@@ -74,6 +85,8 @@ __all__ = [
     "per_1000",
     "nnt",
     "mean_difference",
+    "rate_ratio",
+    "difference_from_ratio",
 ]
 
 NNTKind = Literal["NNTB", "NNTH"]
@@ -195,6 +208,19 @@ def _check_real(value: object, name: str) -> float:
     ):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
+
+
+def _both_arms(check, value1: object, value2: object, what: str, low: float, *, above: bool = False):
+    """``check`` each arm's ``what``, then that it is at least ``low`` (above it when ``above``)."""
+    out = []
+    for arm, value in ((1, value1), (2, value2)):
+        name = f"{what} (arm {arm})"
+        v = check(value, name)
+        if v < low or (above and v == low):
+            rule = f"be above {low}" if above else ("not be negative" if low == 0 else f"be at least {low}")
+            raise ValueError(f"{name} must {rule}, got {v!r}")
+        out.append(v)
+    return out
 
 
 def _z(level: float) -> float:
@@ -470,16 +496,8 @@ def mean_difference(
     """
     m1 = _check_real(m1, "mean (arm 1)")
     m2 = _check_real(m2, "mean (arm 2)")
-    s1 = _check_real(sd1, "sd (arm 1)")
-    s2 = _check_real(sd2, "sd (arm 2)")
-    for name, s in (("sd (arm 1)", s1), ("sd (arm 2)", s2)):
-        if s < 0:
-            raise ValueError(f"{name} must not be negative, got {s!r}")
-    k1 = _check_count(n1, "n (arm 1)")
-    k2 = _check_count(n2, "n (arm 2)")
-    for name, k in (("n (arm 1)", k1), ("n (arm 2)", k2)):
-        if k < 1:
-            raise ValueError(f"{name} must be at least 1, got {k}")
+    s1, s2 = _both_arms(_check_real, sd1, sd2, "sd", 0)
+    k1, k2 = _both_arms(_check_count, n1, n2, "n", 1)
     lvl = _check_level(level)
     diff = m1 - m2
     se = math.sqrt(s1 * s1 / k1 + s2 * s2 / k2)
@@ -487,3 +505,56 @@ def mean_difference(
     return Estimate(
         diff, diff - half, diff + half, lvl, "normal approximation, unpooled SE"
     )
+
+
+# --------------------------------------------------------------------------
+# rates and person-time
+
+
+def rate_ratio(
+    e1: int, t1: float, e2: int, t2: float, level: float = 0.95
+) -> Optional[Estimate]:
+    """Incidence rate ratio ``(e1/t1) / (e2/t2)`` with the Wald interval on the log scale.
+
+    ``t1`` and ``t2`` are person-time in the same unit (> 0). Returns None when
+    either arm has no events.
+    """
+    k1, k2 = _both_arms(_check_count, e1, e2, "events", 0)
+    p1, p2 = _both_arms(_check_real, t1, t2, "person-time", 0, above=True)
+    lvl = _check_level(level)
+    if k1 == 0 or k2 == 0:
+        return None
+    log_ratio = math.log(k1 / p1) - math.log(k2 / p2)
+    se = math.sqrt(1.0 / k1 + 1.0 / k2)
+    return _log_interval(log_ratio, se, lvl, "Wald, log scale", False)
+
+
+# --------------------------------------------------------------------------
+# absolute effects from relative ones (GRADE)
+
+RatioMeasure = Literal["risk ratio", "odds ratio", "hazard ratio"]
+
+
+def difference_from_ratio(measure: RatioMeasure, ratio: float, control_risk: float) -> float:
+    """Risk difference (intervention − control) implied by ``ratio`` at ``control_risk``.
+
+    ``control_risk`` is a proportion in [0, 1]; ``ratio`` must be above 0. A
+    risk ratio that would give a risk above 1 is refused (ValueError).
+    """
+    r = _check_real(ratio, "ratio")
+    r0 = _check_real(control_risk, "control risk")
+    if r <= 0:
+        raise ValueError(f"ratio must be above 0, got {r!r}")
+    if not 0.0 <= r0 <= 1.0:
+        raise ValueError(f"control risk must lie in [0, 1], got {r0!r}")
+    if measure == "risk ratio":
+        risk1 = r * r0
+        if risk1 > 1.0:
+            raise ValueError(f"risk ratio {r!r} at a control risk of {r0!r} gives a risk above 1")
+    elif measure == "odds ratio":
+        risk1 = r * r0 / (1.0 - r0 + r * r0)
+    elif measure == "hazard ratio":
+        risk1 = 1.0 - (1.0 - r0) ** r
+    else:
+        raise ValueError(f"measure must be a risk, odds or hazard ratio, got {measure!r}")
+    return risk1 - r0

@@ -39,15 +39,18 @@ sm_proportion = pytest.importorskip(
 )
 sm_tables = pytest.importorskip("statsmodels.stats.contingency_tables")
 sm_weightstats = pytest.importorskip("statsmodels.stats.weightstats")
+sm_rates = pytest.importorskip("statsmodels.stats.rates")
 np = pytest.importorskip("numpy")
 
 from pipeline.stats import (  # noqa: E402  (after the importorskip guards)
     NNT,
     Estimate,
+    difference_from_ratio,
     mean_difference,
     nnt,
     odds_ratio,
     per_1000,
+    rate_ratio,
     risk,
     risk_difference,
     risk_ratio,
@@ -644,3 +647,97 @@ def test_estimates_are_frozen():
     got = risk_difference(1, 10, 2, 10)
     with pytest.raises(AttributeError):
         got.value = 0.5  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------
+# rate ratio from events and person-time (generated inputs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    e1=st.integers(1, 5000), t1=st.floats(1.0, 1e6), e2=st.integers(1, 5000), t2=st.floats(1.0, 1e6),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+@example(e1=10, t1=100.0, e2=20, t2=150.0, level=0.95)
+def test_rate_ratio_matches_statsmodels_wald_log(e1, t1, e2, t2, level):
+    result = rate_ratio(e1, t1, e2, t2, level=level)
+    low, high = sm_rates.confint_poisson_2indep(e1, t1, e2, t2, method="wald-log", compare="ratio", alpha=1 - level)
+    assert result.value == pytest.approx((e1 / t1) / (e2 / t2), rel=1e-12)
+    assert result.lower == pytest.approx(float(low), rel=1e-9)
+    assert result.upper == pytest.approx(float(high), rel=1e-9)
+    assert result.lower < result.value < result.upper
+    assert result.level == level and result.method == "Wald, log scale" and not result.corrected
+
+
+def test_rate_ratio_hand_worked():
+    # 40 events in 2000 person-years vs 60 in 2100: IRR = 0.02 / 0.028571 = 0.7;
+    # SE = sqrt(1/40 + 1/60) = 0.204124; 95% limits 0.7 · exp(∓1.959964 · 0.204124) = 0.4692 and 1.0444.
+    result = rate_ratio(40, 2000, 60, 2100)
+    assert result.value == pytest.approx(0.7)
+    assert result.lower == pytest.approx(0.4692, abs=5e-5)
+    assert result.upper == pytest.approx(1.0444, abs=5e-5)
+
+
+def test_rate_ratio_without_events_is_not_estimable():
+    assert rate_ratio(0, 100.0, 5, 100.0) is None
+    assert rate_ratio(5, 100.0, 0, 100.0) is None
+
+
+@pytest.mark.parametrize("args,message", [
+    ((-1, 100.0, 5, 100.0), "events (arm 1) must not be negative"),
+    ((1.5, 100.0, 5, 100.0), "events (arm 1) must be a whole number"),
+    ((1, 0.0, 5, 100.0), "person-time (arm 1) must be above 0"),
+    ((1, 100.0, 5, float("inf")), "person-time (arm 2) must be a finite number"),
+    ((1, 100.0, 5, 100.0, 1.0), "level must be a confidence level"),
+])
+def test_rate_ratio_bad_input(args, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        rate_ratio(*args)
+
+
+# --------------------------------------------------------------------------
+# absolute effects from a ratio and a control risk (GRADE)
+
+
+def test_difference_from_ratio_hand_worked():
+    # RR 0.8 at 20%: 0.16 − 0.20 = −0.04.
+    assert difference_from_ratio("risk ratio", 0.8, 0.2) == pytest.approx(-0.04)
+    # OR 2 at 50%: odds 1 → 2, risk 2/3: +0.1667.
+    assert difference_from_ratio("odds ratio", 2.0, 0.5) == pytest.approx(2 / 3 - 0.5)
+    # HR 0.5 at 36%: survival 0.64 → 0.64^0.5 = 0.8, risk 0.2: −0.16.
+    assert difference_from_ratio("hazard ratio", 0.5, 0.36) == pytest.approx(-0.16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ratio=st.floats(0.05, 20.0), r0=st.floats(0.001, 0.999))
+def test_difference_from_ratio_is_consistent_with_each_measure(ratio, r0):
+    odds = difference_from_ratio("odds ratio", ratio, r0) + r0
+    hazard = difference_from_ratio("hazard ratio", ratio, r0) + r0
+    assert 0.0 <= odds <= 1.0 + 1e-12 and 0.0 <= hazard <= 1.0 + 1e-12
+    if 1e-6 < odds < 1 - 1e-6:
+        # the odds ratio of the implied risks is the ratio given
+        assert (odds / (1 - odds)) / (r0 / (1 - r0)) == pytest.approx(ratio, rel=1e-4)
+    if 1e-6 < hazard < 1 - 1e-6:
+        # the ratio of the cumulative hazards −log(1 − risk) is the hazard ratio given
+        assert math.log(1 - hazard) / math.log(1 - r0) == pytest.approx(ratio, rel=1e-4)
+    if ratio * r0 <= 1.0:
+        assert difference_from_ratio("risk ratio", ratio, r0) == pytest.approx((ratio - 1) * r0, abs=1e-15)
+    # no effect, no difference
+    assert difference_from_ratio("hazard ratio", 1.0, r0) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_difference_from_ratio_for_rare_events_agrees_across_measures():
+    # At a 1% control risk a risk, odds and hazard ratio of 0.8 say nearly the same.
+    values = [difference_from_ratio(m, 0.8, 0.01) for m in ("risk ratio", "odds ratio", "hazard ratio")]
+    assert max(values) - min(values) < 1e-4
+
+
+@pytest.mark.parametrize("args,message", [
+    (("risk ratio", 3.0, 0.5), "gives a risk above 1"),
+    (("risk ratio", 0.0, 0.5), "ratio must be above 0"),
+    (("odds ratio", 1.2, 1.5), "control risk must lie in"),
+    (("rate ratio", 1.2, 0.5), "measure must be a risk, odds or hazard ratio"),
+])
+def test_difference_from_ratio_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        difference_from_ratio(*args)
