@@ -12,7 +12,10 @@ Out: ``AuditResult``:
 * ``absolute``: outcome or harm id -> ``Absolute`` effects per 1,000, one per
   comparison (and per distinct reported value), each saying how it was made.
 * ``derived``: outcome or harm id -> the same as reader-facing strings
-  (``str(Absolute)``), followed by an NNT where one is computed.
+  (``str(Absolute)``), with an NNT or a mean difference where one is
+  recomputed; prefixed "Drug A vs Placebo: " when there are several comparisons.
+* ``recomputed``: the part of ``derived`` that belongs to no reported effect
+  (recomputed from the per-arm numbers), for the row rather than an effect.
 * ``notes``: the messages of the warnings, for readers.
 
 ``run_audit`` never raises for what it finds; ``errors_as_record_error``
@@ -171,6 +174,7 @@ class AuditResult:
     derived: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     absolute: dict[str, tuple[Absolute, ...]] = field(default_factory=dict)
+    recomputed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -383,6 +387,7 @@ class _Audit:
         self.seen: set[tuple[str, str, str]] = set()
         self.derived: dict[str, tuple[str, ...]] = {}
         self.absolute: dict[str, tuple[Absolute, ...]] = {}
+        self.recomputed: dict[str, tuple[str, ...]] = {}
 
     def add(self, severity: Severity, code: str, message: str, fields: Iterable[str], detail: str = "",
             fragment: str = "", comparison: str = "") -> None:
@@ -1199,6 +1204,10 @@ class _Audit:
             if made:
                 several = len({a.comparison for a in absolutes}) > 1
                 self.derived[item.key] = tuple(self.derived_text(m, several) for m in made)
+                row = tuple(self.derived_text(m, several) for m in made
+                            if not (isinstance(m, Absolute) and m.effect is not None))
+                if row:
+                    self.recomputed[item.key] = row
 
     @staticmethod
     def derived_text(made: Absolute | tuple[str, str], several: bool) -> str:
@@ -1312,7 +1321,8 @@ def run_audit(checked_or_study) -> AuditResult:
     audit = _Audit(study)
     audit.run()
     findings = tuple(sorted(audit.findings, key=lambda f: _RANK[f.severity]))
-    return AuditResult(findings, dict(audit.derived), reader_notes(findings), dict(audit.absolute))
+    return AuditResult(findings, dict(audit.derived), reader_notes(findings), dict(audit.absolute),
+                       dict(audit.recomputed))
 
 
 _NOTE_LEADS = {

@@ -32,5 +32,6 @@ def prepare(checked: Checked) -> Report:
     error = errors_as_record_error(result, checked.file)
     if error is not None:
         raise error
-    content = build_content(checked.study, derived=dict(result.derived), notes=tuple(result.notes))
+    content = build_content(checked.study, derived=dict(result.derived), notes=tuple(result.notes),
+                            absolute=dict(result.absolute))
     return Report(checked.study, content, tuple(checked.warnings), tuple(result.findings), checked.file)

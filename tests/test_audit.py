@@ -801,6 +801,8 @@ def test_three_arms_each_comparison_against_its_own_reference():
     harm = result.absolute["rash"]
     assert [a.label for a in harm] == ["Drug A vs Placebo", "Drug B vs Placebo"]
     assert all(a.recomputed for a in harm)
+    # Row-level values (no reported effect) are kept apart from the per-effect ones.
+    assert "death" not in result.recomputed and result.recomputed["rash"] == result.derived["rash"]
     assert round(harm[1].value) == -50 and result.derived["rash"][0].startswith("Drug A vs Placebo: 100 more per 1,000")
 
 
