@@ -308,15 +308,23 @@ def base(name: str, rng: random.Random, n_arms: int = 2, *, long_labels: bool = 
 
 # --- the shapes ------------------------------------------------------------------
 
-def _rng(name: str) -> random.Random:
-    return random.Random(zlib.crc32(name.encode("utf-8")))
+def start(name: str, n_arms: int = 2, **options: Any) -> tuple[Record, random.Random]:
+    """The base record of a shape and the random generator seeded with its name."""
+    rng = random.Random(zlib.crc32(name.encode("utf-8")))
+    return base(name, rng, n_arms, **options), rng
+
+
+def simple(name: str, kind: str, measure: str, n_arms: int = 2, **options: Any) -> Record:
+    """A shape with one primary outcome of ``kind``, its effects measured by ``measure``."""
+    record, rng = start(name, n_arms)
+    record["outcomes"] = [outcome(rng, record["arms"], kind, measure, 0, primary=True, **options)]
+    return record
 
 
 def _arm_counts() -> Iterator[tuple[str, Record]]:
     for count in range(1, 7):
         name = f"arms-{count}"
-        rng = _rng(name)
-        record = base(name, rng, count, weights=(2, 1) if count == 2 else None)
+        record, rng = start(name, count, weights=(2, 1) if count == 2 else None)
         arms = record["arms"]
         measure = None if count == 1 else "risk difference"
         record["outcomes"] = [outcome(rng, arms, "binary", measure, 0, primary=True),
@@ -327,12 +335,9 @@ def _arm_counts() -> Iterator[tuple[str, Record]]:
 def _measures() -> Iterator[tuple[str, Record]]:
     for measure in MEASURES:
         name = "measure-" + measure.replace(" ", "-")
-        rng = _rng(name)
-        record = base(name, rng, 2)
         kind = ("binary" if measure in BINARY_MEASURES else
                 "time-to-event" if measure in TIME_TO_EVENT_MEASURES else "continuous")
-        record["outcomes"] = [outcome(rng, record["arms"], kind, measure, 0, primary=True)]
-        yield name, record
+        yield name, simple(name, kind, measure)
 
 
 def _summaries() -> Iterator[tuple[str, Record]]:
@@ -350,20 +355,16 @@ def _summaries() -> Iterator[tuple[str, Record]]:
         ("continuous-change", {"kind": "continuous", "spread": "sd", "change": True}),
     ]
     for name, options in variants:
-        rng = _rng(name)
-        record = base(name, rng, 3)
         kind = options.pop("kind")
         measure = {"binary": "risk ratio", "time-to-event": "hazard ratio", "continuous": "mean difference"}[kind]
         if options.get("spread") == "median-iqr":
             measure = "median difference"
-        record["outcomes"] = [outcome(rng, record["arms"], kind, measure, 0, primary=True, **options)]
-        yield name, record
+        yield name, simple(name, kind, measure, 3, **options)
 
 
 def _subgroups() -> Record:
     name = "subgroups"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record, rng = start(name, 2)
     main = outcome(rng, record["arms"], "binary", "risk ratio", 0, primary=True)
     subgroups = []
     for variable, levels in (("Age", ["<65 years", "≥65 years"]), ("Sex", ["Female", "Male"]),
@@ -384,8 +385,7 @@ def _subgroups() -> Record:
 
 def _non_inferiority() -> Record:
     name = "non-inferiority"
-    rng = _rng(name)
-    record = base(name, rng, 3)
+    record, rng = start(name, 3)
     record["design"].update({"hypothesis": "non-inferiority", "analysis_population": "per-protocol",
                              "margin": {"value": number(1.38, 2), "measure": "hazard ratio",
                                         "note": "SYNTHETIC margin, set for the test."}})
@@ -403,8 +403,7 @@ def _non_inferiority() -> Record:
 
 def _equivalence() -> Record:
     name = "equivalence"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record, rng = start(name, 2)
     main = outcome(rng, record["arms"], "continuous", "mean difference", 0, primary=True)
     for effect in main["effects"]:
         effect.update({"hypothesis": "equivalence",
@@ -415,9 +414,7 @@ def _equivalence() -> Record:
 
 
 def _factorial(name: str, levels: tuple[int, int]) -> Record:
-    rng = _rng(name)
-    n_arms = levels[0] * levels[1]
-    record = base(name, rng, n_arms)
+    record, rng = start(name, levels[0] * levels[1])
     arms = record["arms"]
     record["design"]["type"] = "factorial"
     grid = [[arms[i * levels[1] + j]["id"] for j in range(levels[1])] for i in range(levels[0])]
@@ -445,8 +442,7 @@ def _factorial(name: str, levels: tuple[int, int]) -> Record:
 
 def _cluster() -> Record:
     name = "cluster"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record, rng = start(name, 2)
     record["design"]["type"] = "cluster"
     record["design"]["cluster"] = {"unit": "village", "number": 48, "icc": number(0.031, 3)}
     for arm in record["arms"]:
@@ -460,49 +456,35 @@ def _cluster() -> Record:
 
 
 def _stopped_early() -> Record:
-    name = "stopped-early"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record = simple("stopped-early", "time-to-event", "hazard ratio", summaries=("kaplan_meier",))
     record["design"]["stopped_early"] = {"reason": "Stopped for benefit at the second interim analysis (SYNTHETIC).",
                                          "when": "After 60% of the planned events"}
-    record["outcomes"] = [outcome(rng, record["arms"], "time-to-event", "hazard ratio", 0, primary=True,
-                                  summaries=("kaplan_meier",))]
     return record
 
 
 def _registrations_and_citations() -> Iterator[tuple[str, Record]]:
-    name = "registrations"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record = simple("registrations", "binary", "odds ratio")
     record["registrations"] = [{"registry": "ClinicalTrials.gov", "identifier": "NCT00000001"},
                                {"registry": "EU Clinical Trials Register", "identifier": "2010-000001-01"},
                                {"registry": "ISRCTN", "identifier": "ISRCTN00000001",
                                 "url": "https://example.org/isrctn/00000001"}]
     record["related"] = [{"relation": "Correction", "journal": "Journal of Test Records", "year": 2025}]
-    record["outcomes"] = [outcome(rng, record["arms"], "binary", "odds ratio", 0, primary=True)]
-    yield name, record
+    yield record["id"], record
 
-    name = "citation-without-authors"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record = simple("citation-without-authors", "binary", "risk ratio")
     record["citation"] = {"title": "SYNTHETIC report without authors", "journal": "Journal of Test Records", "year": 2023}
     record["registrations"] = []
-    record["outcomes"] = [outcome(rng, record["arms"], "binary", "risk ratio", 0, primary=True)]
-    yield name, record
+    yield record["id"], record
 
-    name = "citation-group-author"
-    rng = _rng(name)
-    record = base(name, rng, 2)
+    record = simple("citation-group-author", "binary", "risk difference")
     record["citation"] = {"group": "SYNTHETIC Trial Investigators", "journal": "Journal of Test Records", "year": 2022,
                           "doi": "10.1234/synthetic.2022.1", "pmid": "12345678"}
-    record["outcomes"] = [outcome(rng, record["arms"], "binary", "risk difference", 0, primary=True)]
-    yield name, record
+    yield record["id"], record
 
 
 def _missing_values() -> Record:
     name = "missing-values"
-    rng = _rng(name)
-    record = base(name, rng, 3)
+    record, rng = start(name, 3)
     main = outcome(rng, record["arms"], "binary", "risk difference", 0, primary=True)
     continuous = outcome(rng, record["arms"], "continuous", "mean difference", 1)
     flow = record["flow"]
@@ -529,8 +511,7 @@ def _missing_values() -> Record:
 
 def _harms_and_certainty() -> Record:
     name = "harms-and-certainty"
-    rng = _rng(name)
-    record = base(name, rng, 3)
+    record, rng = start(name, 3)
     arms = record["arms"]
     composite = outcome(rng, arms, "time-to-event", "hazard ratio", 0, primary=True, summaries=("rate", "percent"))
     composite["certainty"] = {"level": "moderate", "assessed_by": "tests/shapes.py",
@@ -550,8 +531,7 @@ def _harms_and_certainty() -> Record:
 
 def _long_labels() -> Record:
     name = "long-labels"
-    rng = _rng(name)
-    record = base(name, rng, 3, long_labels=True)
+    record, rng = start(name, 3, long_labels=True)
     main = outcome(rng, record["arms"], "binary", "risk difference", 0, primary=True)
     main["label"] = ("SYNTHETIC composite of death from any cause, hospitalization for any reason lasting more than"
                      " 24 hours, or an urgent visit needing intravenous therapy, adjudicated by a masked committee")
@@ -563,8 +543,7 @@ def _long_labels() -> Record:
 
 def _huge() -> Record:
     name = "huge"
-    rng = _rng(name)
-    record = base(name, rng, 6, long_labels=True)
+    record, rng = start(name, 6, long_labels=True)
     arms = record["arms"]
     kinds = ("binary", "time-to-event", "continuous")
     measures = {"binary": "risk ratio", "time-to-event": "hazard ratio", "continuous": "mean difference"}
