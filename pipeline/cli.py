@@ -11,6 +11,7 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
     evidence-brief schema [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
     evidence-brief compare RECORD FILE.json
+    evidence-brief upgrade RECORD...
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare a record with its ClinicalTrials.gov entry")
     c.add_argument("record", type=Path)
     c.add_argument("file", type=Path)
+
+    u = sub.add_parser("upgrade", help="rewrite version-1 records as version 2, in place (comments kept)")
+    u.add_argument("records", nargs="+", type=Path)
     return p
 
 
@@ -214,8 +218,14 @@ def _compare(args) -> int:
     return 0
 
 
+def _upgrade(args) -> int:
+    from .upgrade import upgrade_file
+
+    return _each_record(args.records, lambda path: print(upgrade_file(path)))
+
+
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare}
+             "import": _import, "compare": _compare, "upgrade": _upgrade}
 
 
 if __name__ == "__main__":  # pragma: no cover

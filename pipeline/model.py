@@ -151,6 +151,7 @@ MEASURES = ("risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate
             "incidence rate difference", "mean difference", "standardized mean difference",
             "median difference", "win ratio")
 RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio", "win ratio")
+RATIO_RANGE = (1e-6, 1e6)  # a ratio outside this is a transcription error, and would break log scales downstream
 Measure = Literal["risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate ratio",
                   "incidence rate difference", "mean difference", "standardized mean difference",
                   "median difference", "win ratio"]
