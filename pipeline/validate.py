@@ -103,22 +103,13 @@ def check_source(source: Source) -> Checked:
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most ``SHOWN_UNKNOWN`` unknown-field lines and ``SHOWN_PROBLEMS`` lines in all, each cap summarised."""
+    """At most ``SHOWN_PROBLEMS`` lines, the rest summarised in one."""
     problems = sorted(set(problems))
-    unknown = [p for p in problems if p.message.startswith("unknown field")]
-    if len(unknown) > SHOWN_UNKNOWN:
-        hidden = set(unknown[SHOWN_UNKNOWN:])
-        first = unknown[SHOWN_UNKNOWN]
-        problems = [p for p in problems if p not in hidden]
-        problems.append(Problem(first.file, first.line, first.column, "",
-                                f"… and {len(hidden):,} more unknown fields from here on (not listed); "
-                                f"is this a study record?"))
-    if len(problems) > SHOWN_PROBLEMS + 1:
-        problems = sorted(problems)
-        rest = problems[SHOWN_PROBLEMS:]
-        problems = problems[:SHOWN_PROBLEMS] + [Problem(rest[0].file, rest[0].line, rest[0].column, "",
-                                                        f"… and {len(rest):,} more problems from here on (not listed)")]
-    return problems
+    if len(problems) <= SHOWN_PROBLEMS + 1:
+        return problems
+    rest = problems[SHOWN_PROBLEMS:]
+    return problems[:SHOWN_PROBLEMS] + [Problem(rest[0].file, rest[0].line, rest[0].column, "",
+                                                f"… and {len(rest):,} more problems from here on (not listed)")]
 
 
 # --- pydantic errors -> located problems ---------------------------------
@@ -145,12 +136,19 @@ def _translate(source: Source, exc: ValidationError) -> list[Problem]:
     for err in exc.errors(include_url=False):
         path = _data_path(source.data, err["loc"], err["type"])
         grouped.setdefault(path, []).append(err)
+    summary: list[Problem] = []
     unknown = [path for path, errs in grouped.items() if any(e["type"] == "extra_forbidden" for e in errs)]
-    if len(unknown) > SHOWN_UNKNOWN + 1:  # explain the first few only: 40,000 of them must stay fast
+    if len(unknown) > SHOWN_UNKNOWN + 1:  # list the first few; 40,000 lines would bury everything else
         unknown.sort(key=lambda path: source.position(path, prefer_key=True))
-        for path in unknown[SHOWN_UNKNOWN + 1:]:
-            grouped[path] = [{"type": "extra_forbidden", "cheap": True}]
-    return [_problem_for(source, path, errs) for path, errs in grouped.items()]
+        hidden = unknown[SHOWN_UNKNOWN:]
+        for path in hidden:
+            del grouped[path]
+        summary.append(Problem(source.file, *source.position(hidden[0], prefer_key=True), "",
+                               f"… and {len(hidden):,} more unknown fields from here on (not listed); "
+                               f"is this a study record?"))
+    deeper = {path[:n] for path in grouped for n in range(len(path))}
+    return summary + [_problem_for(source, path, errs) for path, errs in grouped.items()
+                      if not (path in deeper and all(e["type"] in _TYPE_WORDS for e in errs))]
 
 
 def _data_path(data: Any, loc: tuple, err_type: str) -> Path_:
@@ -197,8 +195,6 @@ def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
         return Problem(source.file, *source.position(parent, prefer_key=True), source.field_name(path),
                        f"required field {path[-1]!r} is missing")
     if "extra_forbidden" in kinds:
-        if any(e.get("cheap") for e in errs):
-            return source.problem(path, f"unknown field {str(path[-1])[:40]!r}", prefer_key=True)
         valid = _field_names(path[:-1])
         close = difflib.get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else f"; valid fields here: {', '.join(valid)}"
@@ -211,7 +207,17 @@ def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
     expected = _expected(errs)
     got = _describe(value)
     hint = scalar_hint(source, path, value) if "string_type" in kinds else ""
+    if "float_type" in kinds and isinstance(value, str) and _looks_like_a_number(value):
+        hint = f" (YAML 1.1 reads {value!r} as text: write a number with a decimal point, such as 1.0e-7)"
     return source.problem(path, f"expected {expected}, got {got}{hint}")
+
+
+def _looks_like_a_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_huge(value: Any) -> bool:
