@@ -48,6 +48,9 @@ Checks (code: severity):
     percentage, against the flow's counts for that arm (outcomes: analysed,
     else completed; harms: received, allocated, randomized). Warning when no
     flow count fits; info when only another flow count (e.g. allocated) fits.
+    When the record says the total is "not in sources" / "not reported", only
+    the people measured (analysed, completed; harms also received) are held
+    against the percentage, never the arm's size.
 ``percent-no-denominator`` (warning)
     no whole number of participants gives the count as that percentage.
 ``events-exceed-arm`` (error) / ``events-exceed-analysed`` (warning)
@@ -343,6 +346,8 @@ def per_1000_words(value: Union[float, Decimal], places: int = 0) -> str:
 
 _OUTCOME_ORDER = ("analysed", "completed", "received", "allocated", "randomized")
 _HARM_ORDER = ("received", "allocated", "randomized", "analysed", "completed")
+_MEASURED = ("analysed", "completed")
+_MEASURED_HARM = ("received", "analysed", "completed")
 _LABELS = {
     "analysed": "analysed",
     "completed": "who completed",
@@ -543,11 +548,18 @@ class _Audit:
             return None
         if not counts:
             return None
+        fitting = [c for c in counts if c.value in ns]
+        if isinstance(result.total, str):
+            # The record says the paper's denominator is unknown: only the people measured (analysed,
+            # completed; for harms also those treated) may be held against the percentage, never the
+            # arm's size, which the paper's percentages need not use.
+            counts = [c for c in counts if c.name in (_MEASURED_HARM if harm else _MEASURED)]
+            if not counts:
+                return _Denominator(fitting[0].value, False, fitting[0].name) if fitting else None
         if harm:
             reference = counts[0]
         else:
             reference = by_name.get("analysed") or by_name.get("completed") or counts[0]
-        fitting = [c for c in counts if c.value in ns]
         if reference.value in ns:
             return _Denominator(reference.value, False, reference.name)
         actual = 100 * events / reference.value

@@ -253,6 +253,19 @@ def test_implied_denominator_against_completed():
     assert f.fields == ("outcomes[0].results[0].percent", "flow.arms[0].completed")
 
 
+@pytest.mark.parametrize("unknown", ["not in sources", "not reported"])
+def test_an_unknown_total_is_not_replaced_by_the_arm_size(unknown):
+    results = [{"arm": "drug", "events": 64, "total": unknown, "percent": 85},
+               {"arm": "placebo", "events": 40, "total": unknown, "percent": 50}]
+    data = record(outcomes=[binary(results)])
+    # 64 of 100 allocated is 64%, but the paper's denominator is unknown: nothing to say.
+    assert not [c for c in codes(audit(data)) if c.startswith("percent")]
+    # Those who completed are measured people: a percentage that fits none of them is worth a note.
+    data["flow"]["arms"][0]["completed"] = 76
+    f = only(audit(data), "percent-denominator")
+    assert "64 of 76 who completed is 84%" in f.message
+
+
 def test_implied_denominator_fits_then_used_for_derived_values():
     data = record(outcomes=[binary([{"arm": "drug", "events": 64, "percent": 85},
                                     {"arm": "placebo", "events": 40, "percent": 50}])])
