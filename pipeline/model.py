@@ -326,7 +326,7 @@ class Effect(Part):
     estimate: Number | Missing | None = None
     ci: Interval | Missing | None = Field(None, description="[lower, upper]")
     ci_level: Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(_keep_printed)] = \
-        Field(Printed(95), description="Confidence level in percent.")
+        Field(95, validate_default=True, description="Confidence level in percent.")
     unit: Text | None = Field(None, description="e.g. percentage points, kg")
     p: PValue = Field(None, description="P value, a number or text as printed such as '<0.001' or 'not reported'.")
     threshold: Probability | None = Field(None, description="The significance threshold this P is judged at (default 0.05), e.g. 0.0025.")

@@ -147,8 +147,13 @@ def _translate(source: Source, exc: ValidationError) -> list[Problem]:
                                f"… and {len(hidden):,} more unknown fields from here on (not listed); "
                                f"is this a study record?"))
     deeper = {path[:n] for path in grouped for n in range(len(path))}
-    return summary + [_problem_for(source, path, errs) for path, errs in grouped.items()
-                      if not (path in deeper and all(e["type"] in _TYPE_WORDS for e in errs))]
+    listed: set[Path_] = set()   # parents whose valid fields were listed once already
+    out = summary
+    for path, errs in grouped.items():
+        if path in deeper and all(e["type"] in _TYPE_WORDS for e in errs):
+            continue  # a union's "expected one of ..." at a value whose own parts are wrong says nothing
+        out.append(_problem_for(source, path, errs, listed))
+    return out
 
 
 def _data_path(data: Any, loc: tuple, err_type: str) -> Path_:
@@ -182,7 +187,7 @@ def _value_at(data: Any, path: Path_) -> Any:
     return data
 
 
-def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
+def _problem_for(source: Source, path: Path_, errs: list[dict], listed: set[Path_]) -> Problem:
     kinds = {e["type"] for e in errs}
     value = _value_at(source.data, path)
     if isinstance(value, float) and not math.isfinite(value):
@@ -197,7 +202,9 @@ def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
     if "extra_forbidden" in kinds:
         valid = _field_names(path[:-1])
         close = difflib.get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; valid fields here: {', '.join(valid)}"
+        hint = f"; did you mean {close[0]!r}?" if close else \
+            f"; valid fields here: {', '.join(valid)}" if path[:-1] not in listed else ""
+        listed.add(path[:-1])
         return source.problem(path, f"unknown field {str(path[-1])[:60]!r}{hint}", prefer_key=True)
     if _is_huge(value):
         return source.problem(path, f"{_describe(value)} is far outside any range this field allows")
@@ -508,26 +515,26 @@ class _CrossChecks:
         elif design.hypothesis != "superiority":
             if not any(e.margin for o in self.study.primary_outcomes for e in o.effects):
                 self.warn(("design", "hypothesis"),
-                          f"a {design.hypothesis} design without a margin: give design.margin (value, measure) so "
+                          f"{_a(design.hypothesis)} design without a margin: give design.margin (value, measure) so "
                           f"readers see what was to be shown; leave it out only if the paper gives none")
 
     def margin(self, path: Path_, margin: Margin, measure: str) -> None:
         value = margin.value
         if measure in RATIO_MEASURES:
-            if not self.ratio_value(path + ("value",), value, f"a {measure} margin"):
+            if not self.ratio_value(path + ("value",), value, f"{measure} margin"):
                 return
             if value == 1:
-                self.refuse(path + ("value",), f"a {measure} margin of 1 is no margin (1 is no difference)")
+                self.refuse(path + ("value",), f"{_a(measure)} margin of 1 is no margin (1 is no difference)")
         elif value == 0:
-            self.refuse(path + ("value",), f"a {measure} margin of 0 is no margin (0 is no difference)")
+            self.refuse(path + ("value",), f"{_a(measure)} margin of 0 is no margin (0 is no difference)")
 
     def ratio_value(self, path: Path_, value: float, what: str) -> bool:
         low, high = RATIO_RANGE
         if value <= 0:
-            self.refuse(path, f"{what} must be greater than 0 (got {_number_text(value)})")
+            self.refuse(path, f"{_a(what)} must be greater than 0 (got {_number_text(value)})")
             return False
         if not low <= value <= high:
-            self.refuse(path, f"{what} of {_number_text(value)} is outside {low:g} to {high:g}; "
+            self.refuse(path, f"{_a(what)} of {_number_text(value)} is outside {low:g} to {high:g}; "
                               f"no trial reports one (a transcription error?)")
             return False
         return True
@@ -708,9 +715,9 @@ class _CrossChecks:
             if effect.is_ratio:
                 bad = False
                 if effect.estimate_value is not None:
-                    bad |= not self.ratio_value(path + ("estimate",), effect.estimate_value, f"a {effect.measure}")
+                    bad |= not self.ratio_value(path + ("estimate",), effect.estimate_value, effect.measure)
                 for b, bound in enumerate(effect.interval or ()):
-                    bad |= not self.ratio_value(path + ("ci", b), bound, f"a {effect.measure}'s interval")
+                    bad |= not self.ratio_value(path + ("ci", b), bound, f"{effect.measure}'s interval")
                 if bad:
                     continue
             if effect.interval is not None:
@@ -762,9 +769,13 @@ class _CrossChecks:
             else:
                 self.margin(path + ("margin",), effect.margin, effect.margin.measure or effect.measure)
         elif effect.hypothesis in ("non-inferiority", "equivalence") and not (primary and design.margin):
-            self.warn(path + ("hypothesis",), f"a {effect.hypothesis} effect without a margin: give margin "
+            self.warn(path + ("hypothesis",), f"{_a(effect.hypothesis)} effect without a margin: give margin "
                                               f"(value, measure) so the forest plot can draw it; leave it out only "
                                               f"if the paper gives none")
+
+
+def _a(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _near(size: int, expected: Fraction) -> bool:
