@@ -266,6 +266,11 @@ def _given_signed(value: float) -> str:
     return _signed(value, decimals(value))
 
 
+def _count(n: int) -> str:
+    """A count as readers see it elsewhere: 1306 -> 1,306."""
+    return f"{n:,}"
+
+
 def _pct(value: float) -> str:
     return f"{_given(value)}%"
 
@@ -299,8 +304,8 @@ def _list_or(values: Iterable[object]) -> str:
 
 def _denominators_text(ns: range) -> str:
     if len(ns) <= 4:
-        return f"a denominator of {_list_or(ns)}"
-    return f"a denominator between {ns[0]} and {ns[-1]}"
+        return f"a denominator of {_list_or(_count(n) for n in ns)}"
+    return f"a denominator between {_count(ns[0])} and {_count(ns[-1])}"
 
 
 def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
@@ -459,7 +464,7 @@ class _Audit:
                 n = known(getattr(af, part))
                 if n is not None and n > ceiling:
                     self.add("error", "flow-exceeds",
-                             f"{n} {part} in the {name} arm is more than the {ceiling} {what}.",
+                             f"{_count(n)} {part} in the {name} arm is more than the {_count(ceiling)} {what}.",
                              [_path(*base, part), ceiling_field])
             completed, discontinued, lost = known(af.completed), known(af.discontinued), known(af.lost)
             if completed is None or discontinued is None:
@@ -468,24 +473,25 @@ class _Audit:
             if lost is not None:
                 fields.append(_path(*base, "lost"))
                 used = completed + discontinued + lost
-                sum_text = f"{completed} completed + {discontinued} discontinued + {lost} lost = {used}"
+                sum_text = (f"{_count(completed)} completed + {_count(discontinued)} discontinued + {_count(lost)} lost "
+                            f"= {_count(used)}")
             else:
                 used = completed + discontinued
-                sum_text = f"{completed} completed + {discontinued} discontinued = {used}"
+                sum_text = f"{_count(completed)} completed + {_count(discontinued)} discontinued = {_count(used)}"
             fields.append(ceiling_field)
             if used > ceiling:
-                self.add("error", "flow-balance", f"In the {name} arm, {sum_text}, more than the {ceiling} {what}.", fields)
+                self.add("error", "flow-balance", f"In the {name} arm, {sum_text}, more than the {_count(ceiling)} {what}.", fields)
             elif used < ceiling and lost is not None:
                 self.add("warning", "flow-balance",
-                         f"In the {name} arm, {sum_text}, not the {ceiling} {what}; "
-                         f"{ceiling - used} participants are not accounted for in the flow.",
+                         f"In the {name} arm, {sum_text}, not the {_count(ceiling)} {what}; "
+                         f"{_count(ceiling - used)} participants are not accounted for in the flow.",
                          fields,
                          "In a CONSORT flow diagram every participant allocated to an arm should be counted once: "
                          "as having completed, discontinued or been lost to follow-up. A gap usually means a box "
                          "of the diagram (for example deaths or withdrawals of consent) is missing from the record.")
             elif used < ceiling:
                 self.add("info", "flow-balance",
-                         f"In the {name} arm, {sum_text}, {ceiling - used} fewer than the {ceiling} {what}; "
+                         f"In the {name} arm, {sum_text}, {_count(ceiling - used)} fewer than the {_count(ceiling)} {what}; "
                          f"the number lost to follow-up is not given.", fields)
 
     # --- per-arm counts and percentages ---------------------------------------
@@ -507,13 +513,13 @@ class _Audit:
             ceiling = by_name.get("allocated") or by_name.get("randomized")
             if ceiling is not None and events > ceiling.value:
                 self.add("error", "events-exceed-arm",
-                         f"{where}{events} with the outcome is more than the {ceiling.value} {ceiling.label} to this arm.",
+                         f"{where}{_count(events)} with the outcome is more than the {_count(ceiling.value)} {ceiling.label} to this arm.",
                          [f_events, ceiling.field])
                 return None
             analysed = by_name.get("analysed")
             if analysed is not None and events > analysed.value:
                 self.add("warning", "events-exceed-analysed",
-                         f"{where}{events} with the outcome is more than the {analysed.value} analysed in this arm.",
+                         f"{where}{_count(events)} with the outcome is more than the {_count(analysed.value)} analysed in this arm.",
                          [f_events, analysed.field])
 
         if total is not None:
@@ -524,8 +530,8 @@ class _Audit:
             elif events is None and percent is not None:
                 if not any(percent_fits(e, total, percent) for e in range(total + 1)):
                     self.add("warning", "percent-mismatch",
-                             f"{where}no whole number of participants out of {total} is {_pct(percent)}; "
-                             f"{_pct(percent)} of {total} is "
+                             f"{where}no whole number of participants out of {_count(total)} is {_pct(percent)}; "
+                             f"{_pct(percent)} of {_count(total)} is "
                              f"{_num(percent * total / 100, 1)}.",
                              [f_percent, f_total])
             return _Denominator(total, True) if events is not None else None
@@ -563,10 +569,10 @@ class _Audit:
         if reference.value in ns:
             return _Denominator(reference.value, False, reference.name)
         actual = 100 * events / reference.value
-        head = (f"{where}{events} of {reference.value} {reference.label} is {_num(actual, decimals(percent))}%, "
+        head = (f"{where}{_count(events)} of {_count(reference.value)} {reference.label} is {_num(actual, decimals(percent))}%, "
                 f"not the reported {_pct(percent)}")
         detail = (f"The record gives {events} ({_pct(percent)}) for {item_label} in the {arm_name} arm but no "
-                  f"denominator. In that arm the flow counts {reference.value} {reference.label}; {events}/{reference.value} = "
+                  f"denominator. In that arm the flow counts {_count(reference.value)} {reference.label}; {events}/{reference.value} = "
                   f"{_num(actual, 1)}%, which rounds to {_num(actual, decimals(percent))}%. "
                   f"{events}/n rounds to {_pct(percent)} only for n = {_list_or(ns) if len(ns) <= 4 else f'{ns[0]} to {ns[-1]}'}")
         if fitting:
@@ -584,7 +590,7 @@ class _Audit:
                  detail + ". The percentages probably rest on another analysis population (for example those "
                           "with an outcome assessment at that visit, or imputed data); the paper's tables or "
                           "methods should say which.",
-                 f"{events} of {reference.value} {reference.label} is {_num(actual, decimals(percent))}% "
+                 f"{_count(events)} of {_count(reference.value)} {reference.label} is {_num(actual, decimals(percent))}% "
                  f"(reported {_pct(percent)})")
         return None
 
@@ -597,7 +603,7 @@ class _Audit:
                    if ns is not None and len(ns) else "")
         actual = Fraction(100 * events, total)
         self.add("warning", "percent-mismatch",
-                 f"{where}{events} of {total} is {_num(actual, decimals(percent))}%, not the reported "
+                 f"{where}{_count(events)} of {_count(total)} is {_num(actual, decimals(percent))}%, not the reported "
                  f"{_pct(percent)}{implied}.",
                  fields,
                  f"{events}/{total} = {_num(actual, 2)}%, which does not round to the reported "
@@ -1061,7 +1067,7 @@ class _Audit:
             return _exact(km.percent) / 100, f"{_pct(km.percent)} at {km.at}, Kaplan–Meier"
         events, total = known(result.events), known(result.total)
         if events is not None and total:
-            return Fraction(events, total), f"{events} of {total}"
+            return Fraction(events, total), f"{_count(events)} of {_count(total)}"
         percent = _number(result.percent)
         if percent is not None:
             return _exact(percent) / 100, _pct(percent)
@@ -1156,7 +1162,7 @@ class _Audit:
         else:
             sources = {d.source or "reported" for d in (d1, d2)}
             what = _LABELS.get(sources.pop(), "") if len(sources) == 1 else "flow counts"
-            mark = f"recomputed over the {d1.n} and {d2.n} {what}"
+            mark = f"recomputed over the {_count(d1.n)} and {_count(d2.n)} {what}"
         rd = stats.risk_difference(e1, d1.n, e2, d2.n)
         pk = stats.per_1000(rd)
         text = (f"{per_1000_words(pk.value)} per 1,000 (95% CI {per_1000_words(pk.lower)} to "

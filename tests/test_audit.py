@@ -884,7 +884,7 @@ def test_percentage_judged_at_its_printed_precision():
     whole = audit(record(outcomes=[binary(counts(141, 1000, 20, 100, p1=Printed(14.0, "14"), p2=20))]))
     assert "percent-mismatch" not in codes(whole)
     one = audit(record(outcomes=[binary(counts(141, 1000, 20, 100, p1=Printed(14.0, "14.0"), p2=20))]))
-    assert "141 of 1000 is 14.1%, not the reported 14.0%" in only(one, "percent-mismatch").message
+    assert "141 of 1,000 is 14.1%, not the reported 14.0%" in only(one, "percent-mismatch").message
 
 
 def test_printed_precision_from_a_yaml_file(tmp_path):
@@ -928,7 +928,7 @@ def test_factorial_groups_stand_in_for_arms():
     derived = result.derived["stroke"]
     # 1 − 0.9^0.8 = 0.081: 19 fewer per 1,000; the limits 1 − 0.9^0.6 and 1 − 0.9^1.07.
     assert derived == ("19 fewer per 1,000 (95% CI 39 fewer to 7 more) (GRADE's method: reported HR 0.8 applied to "
-                       "the Placebo X arm's risk, 100 of 1000)",)
+                       "the Placebo X arm's risk, 100 of 1,000)",)
     # A time-to-event comparison with no reported effect gets no crude figure.
     assert [a.label for a in result.absolute["stroke"]] == ["Vitamin X vs Placebo X"]
 
