@@ -456,7 +456,7 @@ class Content:
     design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
     sources: str | None = None
-    co_interventions: tuple[str, ...] = ()
+    shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
 
 
@@ -556,6 +556,14 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             reason = reason[len("early"):].strip() if reason.lower().startswith("early") else reason
         facts.append(("Stopped early", reason + (f" ({_flat(d.stopped_early.when)})" if d.stopped_early.when else "")))
     return tuple(facts)
+
+
+def shared_care(study: Study) -> tuple[str, str] | None:
+    """("Both arms" / "All arms", what every arm received alike), or None."""
+    items = [_flat(c) for c in study.design.co_interventions if not is_placeholder(c)]
+    if not items:
+        return None
+    return ("Both arms" if len(study.arms) == 2 else "All arms", "; ".join(items))
 
 
 def factor_text(study: Study, factor: Factor) -> str:
@@ -761,6 +769,6 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         design_facts=design_facts(study),
         discussion_answers=tuple(a for _, a in kept),
         sources=text_or_placeholder(study.sources) or None,
-        co_interventions=_items(study.design.co_interventions),
+        shared_care=shared_care(study),
         comparison=single_comparison(study),
     )

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content import design_facts, factor_text, missing
+from ..content import design_facts, factor_text, missing, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
@@ -399,9 +399,9 @@ def followup_paragraphs(study: Study, compact: bool = False) -> list[Para]:
         out.append(para("Follow-up: " + d.follow_up))
     if d.visit_schedule:
         out.append(para("Visits: " + d.visit_schedule))
-    if d.co_interventions and not compact:
-        who = "Both arms" if len(study.arms) == 2 else "All arms"
-        out.append(para(f"{who}: " + "; ".join(" ".join(c.split()) for c in d.co_interventions)))
+    shared = shared_care(study)
+    if shared and not compact:
+        out.append(para(f"{shared[0]}: {shared[1]}"))
     facts = dict(design_facts(study))
     if "Stopped early" in facts:
         out.append(para("Stopped early: " + facts["Stopped early"], bold=True))
