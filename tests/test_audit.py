@@ -955,3 +955,33 @@ def test_shipped_records_have_no_errors_and_each_finding_once(path):
     for key, absolutes in result.absolute.items():
         for a in absolutes:
             assert a.method and "per 1,000" in a.text
+
+
+# --------------------------------------------------------------------------
+# absolute.py helpers
+
+
+@pytest.mark.parametrize("unit,expected", [
+    ("% per year", ("10", "per 1,000 per year")),
+    ("per 100 patient-years", ("10", "per 1,000 patient-years")),
+    ("per 1,000 person-years", ("1", "per 1,000 person-years")),
+    ("per 1000  person-years", ("1", "per 1,000 person-years")),
+    ("events per month", None),
+])
+def test_rate_units_read_per_1000(unit, expected):
+    from pipeline.absolute import rate_scale
+
+    found = rate_scale(unit)
+    assert (None if found is None else (str(found[0]), found[1])) == expected
+
+
+def test_per_1000_words():
+    from decimal import Decimal
+
+    from pipeline.absolute import per_1000_words
+
+    assert per_1000_words(-48.0) == "48 fewer"
+    assert per_1000_words(Decimal("47.0"), 0) == "47 more"
+    assert per_1000_words(Decimal("1.5"), 1) == "1.5 more"
+    assert per_1000_words(-0.2) == "0 fewer"   # a value that rounds to 0 keeps its direction
+    assert per_1000_words(0) == "0"
