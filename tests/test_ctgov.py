@@ -546,3 +546,68 @@ def test_damaged_registry_entries_never_crash():
             continue
         _check(result.yaml_text)
         compare_study(result.study, data)
+
+
+# --- version 2 ------------------------------------------------------------
+
+def test_imported_records_are_version_2(imported):
+    for result in imported.values():
+        text = result.yaml_text
+        first_key = next(line for line in text.splitlines() if line and not line.startswith("#"))
+        assert first_key == "record: 2"
+        assert "\nregistrations:\n" in text and "\n  - registry: ClinicalTrials.gov\n" in text
+        assert "\nregistration:" not in text
+        study = result.study
+        ids = [o.id for o in study.outcomes] + [h.id for h in study.harms]
+        assert len(ids) == len(set(ids))
+    czp = imported["NCT02552212"].study
+    assert [h.id for h in czp.harms] == ["serious-adverse-events", "deaths-all-causes"]
+
+
+def test_numbers_keep_the_registrys_printed_text(imported):
+    study = imported["NCT02552212"].study
+    by_arm = {r.arm: r for r in study.outcomes[0].results}
+    assert by_arm["placebo"].percent.text == "7.0"          # the registry's "7.0", not 7
+    assert "percent: 7.0\n" in imported["NCT02552212"].yaml_text
+    effect = study.outcomes[0].effects[0]
+    assert (effect.estimate.text, effect.ci[0].text, effect.ci[1].text) == ("15.231", "7.336", "31.623")
+
+
+def test_every_usable_analysis_becomes_an_effect_and_non_inferiority_is_kept():
+    data = _json(CZP)
+    measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+    first = measures[0]["analyses"][0]
+    second = dict(first, paramType="Risk Difference (RD)", paramValue="40.2", ciLowerLimit="31.0",
+                  ciUpperLimit="49.4", nonInferiorityType="NON_INFERIORITY")
+    measures[0]["analyses"].append(second)
+    basfi = next(m for m in measures if m["title"].startswith("Change From Baseline to Week 12 in the Bath "
+                                                              "Ankylosing Spondylitis Functional Index"))
+    basfi["analyses"][0]["nonInferiorityType"] = "NON_INFERIORITY"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    assert study.design.hypothesis == "non-inferiority" and study.design.type == "parallel"
+    effects = study.outcomes[0].effects
+    assert [(e.measure, e.estimate.text, e.hypothesis) for e in effects] == [
+        ("odds ratio", "15.231", None), ("risk difference", "40.2", None)]   # a primary effect inherits the design's
+    assert effects[0].compares == effects[1].compares == ("czp-200-mg-q2w", "placebo")
+    other = next(o for o in study.outcomes if o.id == "basfi-week-12")
+    assert not other.primary and other.effects[0].hypothesis == "non-inferiority"
+    assert "registry: no margin given: add margin from the paper" in result.yaml_text
+    checked = _check(result.yaml_text)
+    assert any("without a margin" in w.message for w in checked.warnings)
+
+
+def test_a_ratio_out_of_range_is_left_out_with_a_comment():
+    data = _json(CZP)
+    analysis = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["analyses"][0]
+    analysis["paramValue"], analysis["ciLowerLimit"] = "15.231", "1e-9"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    first = study.outcomes[0]
+    assert first.id == "asdas-mi-week-52" and first.effects[0].ci is None
+    assert "registry: a ratio's interval reaches beyond 1e-06 to 1e+06; left out" in result.yaml_text
+    analysis["paramValue"] = "0.0000001"
+    result = import_ctgov_data(data, "mutated.json")
+    first = next(o for o in _check(result.yaml_text).study.outcomes if o.id == "asdas-mi-week-52")
+    assert first.effects == []
+    assert any("not a usable ratio; effect left out" in w for w in result.warnings)
