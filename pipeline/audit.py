@@ -883,13 +883,13 @@ class _Audit:
         m, null = margin.value, effect.null_value
         level = as_printed(effect.ci_level)
         if hypothesis == "equivalence":
-            other = (1 / m if effect.is_ratio else -m) if m > null else m
-            top = m if m > null else (1 / m if effect.is_ratio else -m)
-            shown = other < low and high < top
-            bounds = f"the {level}% CI {as_printed(low)} to {as_printed(high)}"
-            msg = (f"{bounds} lies {'within' if shown else 'not within'} the equivalence margins "
-                   f"{fixed(other, max(2, decimals(m)))} to {fixed(top, max(2, decimals(m)))}: "
-                   f"equivalence {'shown' if shown else 'not shown'}.")
+            # The mirror image of the margin: 1/m on a ratio scale, −m on a difference scale.
+            mirror = 1 / m if effect.is_ratio else -m
+            mirror_text = fixed(mirror, max(2, decimals(m)) if effect.is_ratio else decimals(m))
+            (bottom, bottom_text), (top, top_text) = sorted([(m, as_printed(m)), (mirror, mirror_text)])
+            shown = bottom < low and high < top
+            msg = (f"the {level}% CI {as_printed(low)} to {as_printed(high)} {'lies' if shown else 'does not lie'} within "
+                   f"the equivalence margins {bottom_text} to {top_text}: equivalence {'shown' if shown else 'not shown'}.")
         elif m > null:
             shown = high < m
             msg = (f"upper {level}% CI bound {as_printed(high)} {'<' if shown else '≥'} margin {as_printed(m)}: "

@@ -785,7 +785,13 @@ def test_superiority_test_after_non_inferiority_is_judged_as_superiority():
 def test_equivalence_margin_and_margin_on_another_scale():
     data = record(outcomes=[binary([], {"measure": "mean difference", "estimate": 0.4, "ci": [-1.2, 2.0],
                                         "hypothesis": "equivalence", "margin": {"value": 3}})])
-    assert "lies within the equivalence margins" in only(audit(data), "margin").message
+    assert only(audit(data), "margin").message == (
+        f"Death, Drug A vs Placebo: the 95% CI {M}1.2 to 2 lies within the equivalence margins {M}3 to 3: "
+        f"equivalence shown.")
+    ratio = record(outcomes=[binary([], {"measure": "risk ratio", "estimate": 1.1, "ci": [0.85, 1.3],
+                                         "hypothesis": "equivalence", "margin": {"value": 1.25}})])
+    assert ("the 95% CI 0.85 to 1.3 does not lie within the equivalence margins 0.80 to 1.25: equivalence not shown"
+            in only(audit(ratio), "margin").message)
     other = record(outcomes=[binary([], {"measure": "risk ratio", "estimate": 0.9, "ci": [0.7, 1.1],
                                          "hypothesis": "non-inferiority",
                                          "margin": {"value": 5, "measure": "risk difference"}})])
