@@ -66,12 +66,15 @@ def design_diagram(study: Study, width: float, height: float, base_size: float =
     """The design schema of ``study`` laid out in ``width`` × ``height`` points (``compact``: a wide band)."""
     if width <= 0 or height <= 0:
         raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
-    lay = _layout_across if compact else _layout
-    attempts = ((a.diagram, a.broken, a.fields)
-                for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
-    chosen, last = first_fit(attempts, height)
-    if chosen is not None:
-        return chosen
+    # The full schema says what every arm received alike with the follow-up when that fits; else it leaves
+    # it to the text beside it (the brief's question, the deck's notes).
+    for shared in ((False,) if compact else (True, False)):
+        lay = _layout_across if compact else (lambda st, w, sz: _layout(st, w, sz, shared))
+        attempts = ((a.diagram, a.broken, a.fields)
+                    for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
+        chosen, last = first_fit(attempts, height)
+        if chosen is not None:
+            return chosen
     raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0], last[2]))
 
 
@@ -85,7 +88,7 @@ class _Attempt:
     fields: dict[str, list[str]]      # box id -> record fields shown in it
 
 
-def _layout(study: Study, width: float, size: float) -> _Attempt:
+def _layout(study: Study, width: float, size: float, shared: bool = True) -> _Attempt:
     pad = padding_for(size)
     gap = row_gap(size)
     col_gap = max(6.0, 1.2 * size)
@@ -164,7 +167,7 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
         y = factorial.bottom + gap
 
     # Follow-up, what every arm received, early stopping.
-    fu_paras = followup_paragraphs(study)
+    fu_paras = followup_paragraphs(study, shared=shared)
     if fu_paras:
         followup = add("followup", fu_paras, 0.0, width, y, "followup",
                        source_fields=["design.follow_up", "design.visit_schedule", "design.co_interventions",
@@ -185,7 +188,7 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
     used = max(b.bottom for b in boxes)
     diagram = Diagram(kind="design", width=width, height=used, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=design_alt(study), title=f"{study.name}: trial design",
-                      extra={"font_size": size})
+                      extra={"font_size": size, "shared_care": shared and shared_care(study) is not None})
     return _Attempt(diagram, broken, fields)
 
 
@@ -211,7 +214,7 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
                         [para(line) for line in randomization_notes(study)],
                         ["design.allocation_ratio", "flow.randomized", "design.hypothesis"], "center"))
     columns.append(("arms", [], [], "center"))
-    fu = followup_paragraphs(study, compact=True)
+    fu = followup_paragraphs(study, shared=False)
     if fu:
         columns.append(("followup", fu, ["design.follow_up", "design.visit_schedule"], "center"))
     out = _outcome_paragraphs(study)
@@ -390,18 +393,17 @@ def factorial_paragraphs(study: Study) -> list[Para]:
     return out
 
 
-def followup_paragraphs(study: Study, compact: bool = False) -> list[Para]:
-    """Follow-up and visits; what every arm received alike; early stopping (the band leaves out what every
-    arm received: the brief says it beside the band)."""
+def followup_paragraphs(study: Study, shared: bool = True) -> list[Para]:
+    """Follow-up and visits; what every arm received alike (``shared``); early stopping."""
     d = study.design
     out = []
     if d.follow_up:
         out.append(para("Follow-up: " + d.follow_up))
     if d.visit_schedule:
         out.append(para("Visits: " + d.visit_schedule))
-    shared = shared_care(study)
-    if shared and not compact:
-        out.append(para(f"{shared[0]}: {shared[1]}"))
+    care = shared_care(study) if shared else None
+    if care:
+        out.append(para(f"{care[0]}: {care[1]}"))
     facts = dict(design_facts(study))
     if "Stopped early" in facts:
         out.append(para("Stopped early: " + facts["Stopped early"], bold=True))

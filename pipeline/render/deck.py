@@ -1133,6 +1133,8 @@ class _Deck:
             if arm.target:
                 line += f" Target: {' '.join(arm.target.split())}."
             notes.append(line)
+        if c.shared_care:
+            notes.append(f"{c.shared_care[0]} received: {c.shared_care[1]}.")
         if d.masking:
             notes.append(f"Caveat on masking: {' '.join(d.masking.split())}.")
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +

@@ -1069,6 +1069,8 @@ def _question_beside_diagram(report: Report, col: float, style: Style) -> Block 
         return None
     if diagram.kind != "design":
         question = question_block(c, col, style, items)
+    elif c.shared_care and not diagram.extra.get("shared_care"):
+        question = question_block(c, col, style, [it for it in items if it[0] not in ("Eligibility", "Setting")])
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
     right.ops.append(Figure(diagram, 0.0, right.height))
