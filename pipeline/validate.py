@@ -481,10 +481,12 @@ class _CrossChecks:
                               f"{len(arms)} arms; give one part per arm, in the order of arms")
             return
         sizes: list[int | None] = []
-        for arm in arms:
+        for arm in arms:   # a cluster trial's ratio is of clusters
             af = self.study.arm_flow(arm.id)
-            size = known(arm.randomized)
-            sizes.append(size if size is not None else (known(af.allocated) if af else None))
+            size = known(arm.clusters) if design.cluster else known(arm.randomized)
+            if size is None and design.cluster is None and af is not None:
+                size = known(af.allocated)
+            sizes.append(size)
         if any(s is None for s in sizes) or sum(sizes) == 0:  # type: ignore[arg-type]
             return
         total = sum(sizes)  # type: ignore[arg-type]
@@ -493,7 +495,8 @@ class _CrossChecks:
             return
         named = ", ".join(f"{a.short} {s}" for a, s in zip(arms, sizes))
         about = " and ".join(str(round(e)) for e in expected)
-        message = (f"the arm sizes in the order of arms ({named}) do not follow the allocation ratio "
+        what = "clusters per arm" if design.cluster else "arm sizes"
+        message = (f"the {what} in the order of arms ({named}) do not follow the allocation ratio "
                    f"{design.allocation_ratio} (about {about} expected)")
         reverse = [Fraction(total * p, sum(parts)) for p in reversed(parts)]
         if len(parts) == 2 and all(_near(s, e) for s, e in zip(sizes, reverse)):  # type: ignore[arg-type]

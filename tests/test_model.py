@@ -349,13 +349,22 @@ def warnings_of(data: dict) -> list[str]:
 def test_allocation_ratio_against_arm_sizes_is_a_warning_with_tolerance():
     # Within 5% (or 3 participants) of the ratio: blocked randomization, no warning.
     assert warnings_of(changed(BASE, {"arms.0.randomized": 103, "flow": DELETE})) == []
-    two_to_one = changed(CLUSTER, {"design.allocation_ratio": "2:1", "arms.0.randomized": 668, "arms.1.randomized": 330})
+    two_to_one = changed(CLUSTER, {"design": {"type": "parallel", "allocation_ratio": "2:1"}, "arms.0.clusters": DELETE,
+                                   "arms.1.clusters": DELETE, "arms.0.randomized": 668, "arms.1.randomized": 330})
     assert warnings_of(two_to_one) == []
     reversed_order = changed(two_to_one, {"arms.0.randomized": 330, "arms.1.randomized": 668})
     [warning] = warnings_of(reversed_order)
     assert ": design.allocation_ratio: the arm sizes in the order of arms (Salt substitute 330, Usual salt 668) do " \
            "not follow the allocation ratio 2:1 (about 665 and 333 expected); they follow 1:2: is the ratio in the " \
            "order of arms?" in warning
+
+
+def test_a_cluster_trials_allocation_ratio_is_of_clusters():
+    ratio = changed(CLUSTER, {"design.allocation_ratio": "1:1", "arms.0.randomized": 700})
+    assert warnings_of(ratio) == []   # 700 vs 500 participants, but 10 and 10 villages
+    [warning] = warnings_of(changed(ratio, {"arms.0.clusters": 20, "design.cluster.number": 30}))
+    assert "design.allocation_ratio: the clusters per arm in the order of arms (Salt substitute 20, Usual salt 10)" \
+           in warning
 
 
 def test_a_non_inferiority_hypothesis_without_a_margin_is_a_warning():
@@ -366,7 +375,7 @@ def test_a_non_inferiority_hypothesis_without_a_margin_is_a_warning():
     assert warnings_of(effect_margin) == []
     secondary = changed(BASE, {"outcomes.1.effects.0.hypothesis": "equivalence"})
     [warning] = warnings_of(secondary)
-    assert ": outcomes[1].effects[0].hypothesis: a equivalence effect without a margin" in warning
+    assert ": outcomes[1].effects[0].hypothesis: an equivalence effect without a margin" in warning
 
 
 def test_placeholders_and_few_key_messages_are_warnings():
@@ -374,6 +383,14 @@ def test_placeholders_and_few_key_messages_are_warnings():
     warnings = warnings_of(data)
     assert any("conclusions.bottom_line: placeholder not yet written" in w for w in warnings)
     assert any("conclusions.key_messages: a brief reads best with 3 to 5 key messages" in w for w in warnings)
+
+
+def test_a_study_dumps_without_warnings_and_reads_back_equal():
+    study = check(BASE, "synthetic-three-arm.yaml").study
+    dumped = study.model_dump()   # pytest turns a serialization warning into an error
+    again = Study.model_validate(dumped)
+    assert again == study and again.outcomes[0].effects[0].estimate.text == "0.5"
+    assert Study.model_validate_json(study.model_dump_json()) == study
 
 
 def test_ratio_range_is_what_validation_uses():
