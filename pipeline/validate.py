@@ -441,18 +441,14 @@ class _CrossChecks:
         if design.randomized and design.type != "single-group" and len(study.arms) < 2:
             self.refuse(("arms",), "a randomized design needs at least two arms (for one arm set "
                                    "design.type: single-group and design.randomized: false)")
-        if design.type == "cluster" and design.cluster is None:
-            self.refuse(("design", "type"), "a cluster-randomized design needs design.cluster "
-                                            "(the unit randomized, e.g. {unit: village, number: 120})")
-        if design.cluster is not None and design.type != "cluster":
-            self.refuse(("design", "cluster"), f"design.cluster belongs to design.type: cluster "
-                                               f"(this design is {design.type})")
-        if design.type == "factorial" and design.factorial is None:
-            self.refuse(("design", "type"), "a factorial design needs design.factorial (its factors, and which "
-                                            "arms each level of each factor pools)")
-        if design.factorial is not None and design.type != "factorial":
-            self.refuse(("design", "factorial"), f"design.factorial belongs to design.type: factorial "
-                                                 f"(this design is {design.type})")
+        for kind, part, needs in (("cluster", design.cluster, "a cluster-randomized design needs design.cluster "
+                                                               "(the unit randomized, e.g. {unit: village, number: 120})"),
+                                  ("factorial", design.factorial, "a factorial design needs design.factorial (its "
+                                                                  "factors, and which arms each level of each factor pools)")):
+            if design.type == kind and part is None:
+                self.refuse(("design", "type"), needs)
+            if part is not None and design.type != kind:
+                self.refuse(("design", kind), f"design.{kind} belongs to design.type: {kind} (this design is {design.type})")
         for i, arm in enumerate(study.arms):
             if arm.randomized == 0:
                 self.refuse(("arms", i, "randomized"), "an arm with 0 randomized is not an arm; remove it, "
@@ -628,24 +624,23 @@ class _CrossChecks:
         what = "harm" if base[0] == "harms" else "outcome"
         self.results(base, item.results, item.kind, what)
         self.effects(base, item.effects, primary=item.primary and base[0] == "outcomes")
-        variables: dict[str, int] = {}
+        self.named_once(base + ("subgroups",), [s.variable for s in item.subgroups], "variable", "subgroup")
         for s, subgroup in enumerate(item.subgroups):
             sbase = base + ("subgroups", s)
-            key = subgroup.variable.strip().casefold()
-            if key in variables:
-                self.refuse(sbase + ("variable",), f"subgroup {subgroup.variable!r} is given twice "
-                                                   f"(also subgroups[{variables[key]}])")
-            variables.setdefault(key, s)
-            levels: dict[str, int] = {}
+            self.named_once(sbase + ("levels",), [v.level for v in subgroup.levels], "level", "level",
+                            f" in subgroup {subgroup.variable!r}")
             for v, level in enumerate(subgroup.levels):
-                lbase = sbase + ("levels", v)
-                lkey = level.level.strip().casefold()
-                if lkey in levels:
-                    self.refuse(lbase + ("level",), f"level {level.level!r} is given twice in subgroup "
-                                                    f"{subgroup.variable!r} (also levels[{levels[lkey]}])")
-                levels.setdefault(lkey, v)
-                self.results(lbase, level.results, item.kind, what)
-                self.effects(lbase, level.effects, primary=False)
+                self.results(sbase + ("levels", v), level.results, item.kind, what)
+                self.effects(sbase + ("levels", v), level.effects, primary=False)
+
+    def named_once(self, base: Path_, names: list[str], key: str, what: str, where: str = "") -> None:
+        """Each name once in the list at ``base`` (case and spacing aside)."""
+        first: dict[str, int] = {}
+        for i, name in enumerate(names):
+            folded = " ".join(name.casefold().split())
+            if folded in first:
+                self.refuse(base + (i, key), f"{what} {name!r} is given twice{where} (also {base[-1]}[{first[folded]}])")
+            first.setdefault(folded, i)
 
     def results(self, base: Path_, results: list[ArmResult], kind: str, what: str) -> None:
         self.unique_arms(base + ("results",), [r.arm for r in results])

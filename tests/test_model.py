@@ -18,7 +18,7 @@ from pipeline.errors import RecordError
 from pipeline.loader import load_bytes
 from pipeline.model import RATIO_RANGE, Study, known
 from pipeline.numbers import Printed
-from pipeline.validate import SHOWN_UNKNOWN, check_source
+from pipeline.validate import SHOWN_PROBLEMS, SHOWN_UNKNOWN, check_source
 
 DELETE = object()
 
@@ -332,6 +332,15 @@ def test_forty_thousand_unknown_fields_are_summarised():
     assert len(lines) == SHOWN_UNKNOWN + 1
     assert lines[-1] == (f"synthetic-three-arm.yaml:{first + SHOWN_UNKNOWN}:1: … and 39,980 more unknown fields from "
                          f"here on (not listed); is this a study record?")
+
+
+def test_hundreds_of_problems_are_listed_up_to_a_limit():
+    outcomes = [{"id": f"o{i}", "label": f"SYNTHETIC {i}", "kind": "binary",
+                 "results": [{"arm": f"arm-{k}", "events": 1} for k in range(6)]} for i in range(40)]
+    messages = refused(changed(BASE, {"outcomes": outcomes, "harms": []}))
+    assert len(messages) == SHOWN_PROBLEMS + 1
+    assert all("no arm has the id" in m for m in messages[:-1])
+    assert messages[-1].endswith(": … and 40 more problems from here on (not listed)")
 
 
 def test_unknown_field_names_the_closest():
