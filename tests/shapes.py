@@ -444,9 +444,9 @@ def _cluster() -> Record:
     name = "cluster"
     record, rng = start(name, 2)
     record["design"]["type"] = "cluster"
-    record["design"]["cluster"] = {"unit": "village", "number": 48, "icc": number(0.031, 3)}
+    record["design"]["cluster"] = {"unit": "village", "number": 74, "icc": number(0.031, 3)}
     for arm in record["arms"]:
-        arm["clusters"] = 24
+        arm["clusters"] = 37
     main = outcome(rng, record["arms"], "time-to-event", "rate ratio", 0, primary=True, summaries=("rate", "person_time"))
     for result in main["results"]:
         years = Decimal(result["person_time"]["value"].text)
