@@ -1020,10 +1020,7 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | s
             row_a.add(definitions(design, width, style, lw))
     sections.append(row_a)
 
-    try:
-        sections.append(results_section(report, width, style))
-    except _TooWide as exc:
-        raise LayoutError(f"brief: {exc}") from None
+    sections.append(results_section(report, width, style))
 
     sections.append(flow_columns(lower_pieces(c, col, style), col, style))
 
@@ -1211,12 +1208,18 @@ def attempts() -> list[tuple[Style, bool | str]]:
 
 def fit_page(report: Report, paper: str) -> Page:
     last: Page | None = None
+    too_wide: _TooWide | None = None
     for style, with_diagram in attempts():
-        page = layout_page(report, paper, style, with_diagram)
+        try:
+            page = layout_page(report, paper, style, with_diagram)
+        except _TooWide as exc:     # the results table may fit at a smaller size
+            too_wide = exc
+            continue
         if page.overflow <= 0:
             return page
         last = page
-    assert last is not None
+    if last is None:
+        raise LayoutError(f"brief: {too_wide}")
     raise _too_long(last, paper)
 
 
