@@ -18,7 +18,8 @@ Cross-field checks (refused):
   time-to-event; mean, SD, SE, CI, median, IQR, change for continuous; events
   and percent not for continuous); intervals and IQRs in order and holding
   their estimate; ratio measures (estimates, intervals, margins) within
-  ``RATIO_RANGE`` so logarithms never fail downstream;
+  ``RATIO_RANGE`` so logarithms never fail downstream; a risk difference
+  within everyone (1, 100 percentage points or 1,000 per 1,000);
 - design: ``cluster`` ⇔ ``design.cluster``, ``factorial`` ⇔ ``design.factorial``,
   cluster counts; the allocation ratio has one part per arm; a margin only
   with a non-inferiority or equivalence hypothesis; thresholds in (0, 0.5);
@@ -718,12 +719,28 @@ class _CrossChecks:
                     bad |= not self.ratio_value(path + ("ci", b), bound, f"{effect.measure}'s interval")
                 if bad:
                     continue
+            elif effect.measure == "risk difference" and not self.risk_difference(path, effect):
+                continue
             if effect.interval is not None:
                 self.interval(path + ("ci",), effect.interval, effect.estimate_value, "estimate")
             if effect.threshold is not None and not 0 < effect.threshold < 0.5:
                 self.refuse(path + ("threshold",), f"a significance threshold of {_number_text(effect.threshold)} "
                                                    f"makes no sense; give it as a probability such as 0.05 or 0.0025")
             self.effect_hypothesis(path, effect, primary)
+
+    def risk_difference(self, path: Path_, effect: Effect) -> bool:
+        """Risks differ by at most everyone (1, 100 percentage points, 1,000 per 1,000)."""
+        from .absolute import rd_scale
+
+        scale = rd_scale(effect)
+        unit = {1000: " per 1,000", 100: " percentage points", 1: ""}[scale]
+        for where, value in [(("estimate",), effect.estimate_value),
+                             *((("ci", b), bound) for b, bound in enumerate(effect.interval or ()))]:
+            if value is not None and abs(value) > scale:
+                self.refuse(path + where, f"a risk difference of {_number_text(value)}{unit} is impossible: "
+                                          f"risks differ by at most {scale}{unit}")
+                return False
+        return True
 
     def compares(self, path: Path_, effect: Effect, factorial: bool) -> None:
         arms = len(self.study.arms)

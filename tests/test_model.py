@@ -237,6 +237,9 @@ CASES = [
     (BASE, {"design.margin.value": 1}, "design.margin.value", "a hazard ratio margin of 1 is no margin"),
     (BASE, {"outcomes.1.effects.0.hypothesis": "non-inferiority", "outcomes.1.effects.0.margin": {"value": 0}},
      "outcomes[1].effects[0].margin.value", "a mean difference margin of 0 is no margin"),
+    (BASE, {"harms.0.effects.0": {"compares": ["drug-a", "placebo"], "measure": "risk difference", "estimate": 3.0,
+                                  "ci": [-2.0, 101.5], "unit": "percentage points"}}, "harms[0].effects[0].ci[1]",
+     "a risk difference of 101.5 percentage points is impossible: risks differ by at most 100 percentage points"),
     # hypothesis and margin
     (BASE, {"design.hypothesis": "superiority"}, "design.margin", "a margin belongs to a non-inferiority or equivalence"),
     (BASE, {"outcomes.1.effects.0.margin": {"value": 1.0}}, "outcomes[1].effects[0].margin",
