@@ -10,6 +10,7 @@ the field and the words of the problem it must give.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -409,3 +410,49 @@ def test_ratio_range_is_what_validation_uses():
     low, high = RATIO_RANGE
     assert check(changed(BASE, {"harms.0.effects.0.ci": [low, high], "harms.0.effects.0.estimate": 1.0}),
                  "synthetic-three-arm.yaml").study
+
+
+# --- no mistake in a record is an internal error ------------------------------------
+
+ODD_VALUES = [None, True, 0, -1, 1, 10 ** 20, 10 ** 400, 0.0, -0.0, 5e-324, 1e200, -1e200, 1.5, 100.0001,
+              "", " ", "not reported", "not in sources", "x" * 6000, "drug-a", "placebo", "no-a", "\u202e", [],
+              [1], [1, 2], [2, 1], [-1, 1], ["drug-a", "drug-a"], {}, {"value": 0}, {"value": 1.0},
+              {"unit": ""}, {"percent": 5.0, "at": "1 year"}]
+
+
+def leaf_paths(data, path=()):
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaf_paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaf_paths(value, path + (i,))
+
+
+OLD_IMAGINE = yaml.safe_load((Path(__file__).parent / "fixtures" / "v1" / "imagine-ra.yaml").read_text("utf-8"))
+OLD_IMAGINE["appraisal"]["grade"] = {"certainty": "low", "outcome": "DAS28-CRP remission (< 2.6)", "reasons": "x"}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_mistakes_are_refused_or_accepted_never_crash(seed):
+    """Records (version 2, and a version-1 one upgraded when read) with a few values replaced by odd
+    ones each validate or are refused with located problems; nothing else escapes."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(40):
+        base = rng.choice([BASE, FACTORIAL, CLUSTER, OLD_IMAGINE])
+        data = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice([p for p in leaf_paths(data) if p])
+            target = data
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = copy.deepcopy(rng.choice(ODD_VALUES))
+        try:
+            check(data, f"{data.get('id', 'x')}.yaml")
+        except RecordError as error:
+            assert error.problems
+            for problem in error.problems:
+                assert problem.line >= 1 and problem.message and "\n" not in problem.message, problem
