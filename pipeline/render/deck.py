@@ -1392,11 +1392,18 @@ class _Deck:
                 rows.append([Cell(r.domain, bold=r.domain == "Overall"),
                              Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
                              Cell(r.support)])
+            for o in c.outcome_rob:
+                for r in o.rows:
+                    rows.append([Cell(f"{r.domain}\nfor {o.outcome}", bold=r.domain == "Overall", mute_from=1),
+                                 Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
+                                 Cell(r.support)])
             sections: list[Section] = [TableSection(header, rows, caps=[0.28, 0.2, 1.0], flex=2, name="Risk of bias")]
             if c.grade:
                 sections.append(TextSection([P(c.grade, gap=0.0)], band=True))
             notes = ["Risk of bias (RoB 2), domain by domain:" + by]
             notes += [f"{r.domain}: {r.word} ({r.symbol}). {r.support}" for r in c.rob_rows]
+            notes += [f"{r.domain}, for {o.outcome}: {r.word} ({r.symbol}). {r.support}"
+                      for o in c.outcome_rob for r in o.rows]
             notes.append("Symbols: + low, ? some concerns, − high; the word is always shown, colour is only a cue.")
             if c.grade:
                 notes.append(c.grade)
@@ -1522,10 +1529,13 @@ class _Deck:
             paras.append(P(c.citation, gap=0.0))
         if c.doi_url:
             paras.append(Para((Run("DOI: ", bold=True), Run(c.doi_url, link=c.doi_url))))
-        if c.registry:
-            runs = (Run("Registration: ", bold=True),
-                    Run(c.registry, link=c.registry_url) if c.registry_url else Run(c.registry))
-            paras.append(Para(runs))
+        if c.registrations:
+            runs: list[Run] = [Run("Registration: " if len(c.registrations) == 1 else "Registrations: ", bold=True)]
+            for k, (text, url) in enumerate(c.registrations):
+                if k:
+                    runs.append(Run("; "))
+                runs.append(Run(text, link=url) if url else Run(text))
+            paras.append(Para(tuple(runs)))
         if study.citation and study.citation.url:
             paras.append(Para((Run("Link: ", bold=True), Run(study.citation.url, link=study.citation.url))))
         if study.protocol:

@@ -302,9 +302,10 @@ def header_block(c: Content, width: float, style: Style, citation: str | None = 
         parts.append((citation, "regular", theme.MUTED))
     if doi:
         parts += [("DOI", "regular", theme.MUTED), (doi, "regular", theme.ACCENT, c.doi_url)]
-    if c.registry:
-        parts += [("·" if doi else "", "regular", theme.MUTED), ("Registered", "regular", theme.MUTED),
-                  (c.registry, "regular", theme.ACCENT if c.registry_url else theme.INK, c.registry_url)]
+    for k, (text, url) in enumerate(c.registrations):
+        lead = [("·" if doi else "", "regular", theme.MUTED), ("Registered", "regular", theme.MUTED)] if k == 0 \
+            else [("·", "regular", theme.MUTED)]
+        parts += lead + [(text, "regular", theme.ACCENT if url else theme.INK, url)]
     if parts:
         block.add(runs(parts, width, style.small, style, theme.MUTED, "citation"))
     return block
@@ -836,6 +837,11 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
         block.space(2.0)
         block.add(rob_table(c, width, style))
+        for k, o in enumerate(c.outcome_rob):
+            block.space(2.0)
+            said = "; ".join(f"{r.domain[0].lower() + r.domain[1:]} {r.symbol} {r.word.lower()}" for r in o.rows)
+            block.add(runs([(f"For {o.outcome}:", "bold"), (said, "regular")], width, style.small, style,
+                           theme.MUTED, "outcomes[].risk_of_bias"))
     else:
         block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
     pieces.append(Piece(block, before))
