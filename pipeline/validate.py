@@ -13,7 +13,7 @@ Cross-field checks (refused):
   (results and effects may also name a factorial group); ``compares`` names two
   different groups (of one factor) and is required when there are more than
   two arms or a factorial design;
-- numbers: events ≤ total ≤ the arm's size; no percentage of 0 participants;
+- numbers: at most ``MAX_DECIMALS`` decimals as printed (P values aside); events ≤ total ≤ the arm's size; no percentage of 0 participants;
   per-arm fields fit the outcome's kind (rate, person-time, Kaplan–Meier for
   time-to-event; mean, SD, SE, CI, median, IQR, change for continuous; events
   and percent not for continuous); intervals and IQRs in order and holding
@@ -51,6 +51,8 @@ from .numbers import Printed
 
 SHOWN_UNKNOWN = 20          # unknown fields listed one by one; the rest are summarised in one line
 SHOWN_PROBLEMS = 200        # problems listed in all; the rest are summarised in one line
+MAX_DECIMALS = 10           # of a printed number; P values and thresholds may have more
+PROBABILITY_FIELDS = {"p", "interaction_p", "threshold"}
 ALLOCATION_TOLERANCE = (0.05, 3)   # an arm may differ from the allocation ratio by 5% or 3 participants
 
 TIME_TO_EVENT_FIELDS = ("person_time", "rate", "kaplan_meier")
@@ -358,6 +360,7 @@ class _CrossChecks:
         self.warnings.append(self.source.problem(path, message))
 
     def run(self) -> None:
+        self.precision()
         self.ids()
         self.design()
         self.factorial()
@@ -365,6 +368,13 @@ class _CrossChecks:
         for kind, items in (("outcomes", self.study.outcomes), ("harms", self.study.harms)):
             for i, item in enumerate(items):
                 self.outcome((kind, i), item)
+
+    def precision(self) -> None:
+        """No report prints a number with more than ``MAX_DECIMALS`` decimals (P values aside)."""
+        for path, value in _walk(self.source.data, ()):
+            if isinstance(value, Printed) and value.decimals > MAX_DECIMALS and not set(path) & PROBABILITY_FIELDS:
+                self.refuse(path, f"{value.text} has {value.decimals} decimals; write the number as the paper "
+                                  f"prints it (at most {MAX_DECIMALS} decimals)")
 
     # --- ids and references ---
 

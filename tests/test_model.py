@@ -148,6 +148,11 @@ def test_numbers_keep_the_text_they_were_printed_with():
     assert study.outcomes[0].effects[0].ci_level.text == "95"
 
 
+def test_p_values_may_have_many_decimals():
+    data = changed(BASE, {"outcomes.0.effects.0.p": 1e-30, "outcomes.0.subgroups.0.interaction_p": 1e-12})
+    assert check(data, "synthetic-three-arm.yaml").study.outcomes[0].effects[0].p.text == "1.0e-30"
+
+
 def test_known_counts():
     assert [known(v) for v in (3, 0, "not reported", "not in sources", None)] == [3, 0, None, None, None]
 
@@ -241,6 +246,8 @@ CASES = [
     (BASE, {"harms.0.effects.0": {"compares": ["drug-a", "placebo"], "measure": "risk difference", "estimate": 3.0,
                                   "ci": [-2.0, 101.5], "unit": "percentage points"}}, "harms[0].effects[0].ci[1]",
      "a risk difference of 101.5 percentage points is impossible: risks differ by at most 100 percentage points"),
+    (BASE, {"outcomes.2.results.0.percent": 1e-300}, "outcomes[2].results[0].percent",
+     "1.0e-300 has 301 decimals; write the number as the paper prints it (at most 10 decimals)"),
     # hypothesis and margin
     (BASE, {"design.hypothesis": "superiority"}, "design.margin", "a margin belongs to a non-inferiority or equivalence"),
     (BASE, {"outcomes.1.effects.0.margin": {"value": 1.0}}, "outcomes[1].effects[0].margin",
