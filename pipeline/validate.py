@@ -13,8 +13,8 @@ Cross-field checks (refused):
   (results and effects may also name a factorial group); ``compares`` names two
   different groups (of one factor) and is required when there are more than
   two arms or a factorial design;
-- numbers: at most ``MAX_DECIMALS`` decimals as printed (P values aside); events ≤ total ≤ the arm's size; no percentage of 0 participants;
-  per-arm fields fit the outcome's kind (rate, person-time, Kaplan–Meier for
+- numbers: at most ``MAX_DECIMALS`` decimals as printed (P values aside);
+  events ≤ total ≤ the arm's size; no percentage of 0 participants; per-arm fields fit the outcome's kind (rate, person-time, Kaplan–Meier for
   time-to-event; mean, SD, SE, CI, median, IQR, change for continuous; events
   and percent not for continuous); intervals and IQRs in order and holding
   their estimate; ratio measures (estimates, intervals, margins) within
@@ -75,6 +75,7 @@ def load_study(path: str | Path) -> Checked:
 
 
 def check_source(source: Source) -> Checked:
+    """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
     from .upgrade import prepare
 
     source, upgrade_notes = prepare(source)
