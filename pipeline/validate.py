@@ -48,6 +48,7 @@ from .errors import Problem, RecordError
 from .loader import Path_, Source, format_path, load_file, scalar_hint
 from .model import RATIO_MEASURES, RATIO_RANGE, ArmResult, Effect, Margin, Outcome, Study, is_placeholder, known
 from .numbers import Printed
+from .upgrade import prepare
 
 SHOWN_UNKNOWN = 20          # unknown fields listed one by one; the rest are summarised in one line
 SHOWN_PROBLEMS = 200        # problems listed in all; the rest are summarised in one line
@@ -76,8 +77,6 @@ def load_study(path: str | Path) -> Checked:
 
 def check_source(source: Source) -> Checked:
     """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
-    from .upgrade import prepare
-
     source, upgrade_notes = prepare(source)
     problems = list(source.problems)
     loader_count = len(problems)
