@@ -117,10 +117,14 @@ def p_value(p: float | str | None) -> str:
 
 
 def text_or_placeholder(value: str | None) -> str | None:
-    """Free text on one line (white space folded), "not yet written" for a placeholder, None for None."""
+    """Free text on one line (white space folded), "not yet written" for a placeholder, the reader's words
+    for a text that only says "not reported" / "not in sources", None for None."""
     if value is None:
         return None
-    return NOT_YET if is_placeholder(value) else _flat(value)
+    if is_placeholder(value):
+        return NOT_YET
+    text = _flat(value)
+    return MISSING_WORDS.get(text.lower(), text)
 
 
 def _flat(text: str | None) -> str:
@@ -236,9 +240,14 @@ class EffectText:
     threshold: str | None     # "judged at P < 0.0025"
     margin: float | None = None        # the margin's value on the effect's own scale, for the forest plot
     margin_label: str | None = None    # "NI margin 1.46"
-    absolute: tuple[str, ...] = ()     # absolute effects from this effect (the audit's), e.g. "48 fewer per 1,000 (…)"
+    absolute_parts: tuple[tuple[str, str], ...] = ()   # (GRADE words, method) of the audit's absolute effects
     arm: str = ""                      # the compared arm's (or factorial group's) id
     reference: str = ""                # the reference's id
+
+    @property
+    def absolute(self) -> tuple[str, ...]:
+        """"48 fewer per 1,000 (from the reported risk difference)", one per absolute effect."""
+        return tuple(f"{words} ({method})" for words, method in self.absolute_parts)
 
     @property
     def estimate(self) -> str:
@@ -300,8 +309,8 @@ def comparison_text(study: Study, effect: Effect) -> str:
     return f"{_flat(study.group_label(arm))} vs {_flat(study.group_label(ref))}"
 
 
-def effect_text(study: Study, outcome: Outcome | None, effect: Effect, absolute: tuple[str, ...] = ()
-                ) -> EffectText:
+def effect_text(study: Study, outcome: Outcome | None, effect: Effect,
+                absolute: tuple[tuple[str, str], ...] = ()) -> EffectText:
     hypothesis, margin = effect_hypothesis(study, outcome, effect)
     est = effect.estimate
     if isinstance(est, (int, float)):
@@ -334,7 +343,7 @@ def effect_text(study: Study, outcome: Outcome | None, effect: Effect, absolute:
         population=POPULATION_WORDS.get(effect.population) if effect.population else None,
         hypothesis=hyp,
         threshold=f"judged at P < {number(effect.threshold)}" if effect.threshold is not None else None,
-        margin=margin_value, margin_label=margin_label, absolute=absolute,
+        margin=margin_value, margin_label=margin_label, absolute_parts=absolute,
         arm=study.comparison(effect)[0], reference=study.comparison(effect)[1])
 
 
@@ -564,7 +573,7 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
         facts.append(("Analysis", POPULATION_WORDS[d.analysis_population]
                       + (f"; estimand: {_flat(d.estimand)}" if d.estimand else "")))
     elif d.estimand:
-        facts.append(("Analysis", f"estimand: {_flat(d.estimand)}"))
+        facts.append(("Estimand", _flat(d.estimand)))
     if d.stopped_early is not None:
         reason = _flat(d.stopped_early.reason).rstrip(".")
         if reason.lower().startswith("stopped"):
@@ -664,7 +673,7 @@ def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
 def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), absolute: tuple = ()) -> ResultRow:
     """``absolute``: the audit's ``Absolute`` values for this outcome; each is shown under the effect it
     comes from (``.effect``), a recomputed one (``.effect`` None) with the row's ``derived``."""
-    per_effect = [tuple(str(a) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
+    per_effect = [tuple((a.text, a.method) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
     if absolute:
         pairs = {a.comparison for a in absolute if a.effect is None}
         derived = tuple((f"{a.label}: " if len(pairs) > 1 else "") + str(a) for a in absolute if a.effect is None)

@@ -116,10 +116,10 @@ def test_primary_outcomes_are_a_native_table(prs):
     assert tables, "no native table"
     table = tables[0].table
     header = [table.cell(0, j).text for j in range(len(table.columns))]
-    # The record's one comparison is named once, under the outcome heading.
-    assert header[:3] == ["Outcome\nEffects: MRI-guided vs Conventional", "MRI-guided", "Conventional"]
-    # Neither CI nor P is in the sources for any primary outcome: one shared column says so once per row.
-    assert header[3:] == ["Effect", "95% CI; P"]
+    assert header[:3] == ["Outcome", "MRI-guided", "Conventional"]
+    # The record's one comparison is named once, in the effect's heading. Neither CI nor P is in the sources
+    # for any primary outcome: one shared column says so once per row.
+    assert header[3:] == ["Effect\nMRI-guided vs Conventional", "95% CI; P"]
     assert any(table.cell(i, 4).text == "not in our sources" for i in range(1, len(table.rows)))
     assert any("64 (85%)" == table.cell(i, 1).text for i in range(1, len(table.rows)))
 

@@ -431,9 +431,10 @@ def _outcome_paragraphs(study: Study) -> list[Para]:
         for o in primary:
             text = o.label if common or not o.timepoint else f"{o.label} at {o.timepoint}"
             out.append(para(("• " if len(primary) > 1 else "") + text))
-        analysis = dict(design_facts(study)).get("Analysis")
-        if analysis:
-            out.append(para("Analysis: " + analysis))
+        facts = dict(design_facts(study))
+        for label in ("Analysis", "Estimand"):
+            if label in facts:
+                out.append(para(f"{label}: {facts[label]}"))
         return out
     if study.question.outcomes:
         out = [para("Outcomes", bold=True)]

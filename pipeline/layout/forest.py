@@ -287,7 +287,7 @@ def _layout(study: Study, groups: list[Group], width: float, size: float):
     est_w = max(text_width(est, s) for est, _ in cells.values())
     ci_w = max(text_width(ci, s) for _, ci in cells.values())
     head_texts = [_numbers_head(g) for g in groups]
-    space = text_width(" ", s)
+    space = text_width("  ", s)      # between the estimate and its interval: two spaces, so they never touch
     num_w = min(max(est_w + space + ci_w, max(text_width(h, s, True) for h in head_texts)), 0.34 * width)
     ci_w = min(ci_w, num_w - est_w - space)
     # Label column: as wide as the longest label, within 22%–40% of the width.

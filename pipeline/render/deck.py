@@ -1193,8 +1193,7 @@ class _Deck:
 
         value = _muted_value
 
-        head = label + (f"\nEffects: {c.comparison}" if c.comparison and with_effect else "")
-        header = [Cell(head, bold=True, mute_from=1 if head != label else None)]
+        header = [Cell(label, bold=True)]
         header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
                    for i, n in enumerate(c.arm_names)]
         effects = [e for r in rows for e in r.effects]
@@ -1203,7 +1202,9 @@ class _Deck:
         one_level = len(levels) <= 1
         ci_head = f"{levels.pop()}% CI" if len(levels) == 1 else "95% CI" if not levels else "CI"
         if with_effect:
-            header += [Cell("Effect", bold=True)]
+            # The record's one comparison is named once, in the effect column's heading.
+            header += [Cell(f"Effect\n{c.comparison}" if c.comparison else "Effect", bold=True,
+                            mute_from=1 if c.comparison else None)]
             header += [Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else [Cell(ci_head, bold=True),
                                                                               Cell("P", bold=True)]
 

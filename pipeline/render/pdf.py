@@ -435,7 +435,7 @@ def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: f
 
 
 def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: Style, strip, level_in_head: bool,
-                   label_text: str) -> list[TableRow]:
+                   label_text: str, method: str | None) -> list[TableRow]:
     """An outcome's table lines: its label and per-arm cells, then one line per effect naming its comparison
     (on the outcome's own line when the record has one comparison and this outcome one effect)."""
     size, small = style.body, style.small
@@ -453,7 +453,7 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
             effect = [Cell(), Cell(), Cell()]
         else:
             effect = [Cell([(NR, "regular", size, theme.MUTED)]), Cell(), Cell()]
-        lines.append(TableRow([label] + arms + effect, [f"{source}.label"], _extra_parts(r)))
+        lines.append(TableRow([label] + arms + effect, [f"{source}.label"], _extra_parts(r, method)))
         return lines
     lines.append(TableRow([label] + arms + [Cell(), Cell(), Cell()], [f"{source}.label"]))
     for k, e in enumerate(r.effects):
@@ -464,7 +464,7 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
             sub.lines.append((q, "regular", small, theme.MUTED))
         lines.append(TableRow([sub] + [Cell() for _ in r.cells] + _effect_cells(e, strip, level_in_head, size, small),
                               [f"{source}.effects[{k}]"], indent_label=True))
-    lines[-1].extra = _extra_parts(r)
+    lines[-1].extra = _extra_parts(r, method)
     return lines
 
 
@@ -474,6 +474,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     size, small = style.body, style.small
     n_arms = len(c.arm_names)
     effect_head, strip = _effect_header(rows + c.harm_rows)
+    method = shared_method(rows + c.harm_rows)
     ci_head, level_in_head = _ci_header(rows + c.harm_rows)
     times = {r.timepoint for r in rows}
     common_time = times.pop() if len(times) == 1 and rows else None
@@ -494,13 +495,15 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     body_rows: list[TableRow] = []
     for r in rows:
         text = r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else "")
-        lines = _outcome_lines(c, r, f"outcomes[{index.get(r.id, 0)}]", width, style, strip, level_in_head, text)
+        lines = _outcome_lines(c, r, f"outcomes[{index.get(r.id, 0)}]", width, style, strip, level_in_head, text,
+                               method)
         lines[0].rule = bool(body_rows)
         body_rows.extend(lines)
     harm_rows: list[TableRow] = []
     for h in c.harm_rows:
         text = h.label + (f" at {h.timepoint}" if h.timepoint else "")
-        lines = _outcome_lines(c, h, f"harms[{harm_index.get(h.id, 0)}]", width, style, strip, level_in_head, text)
+        lines = _outcome_lines(c, h, f"harms[{harm_index.get(h.id, 0)}]", width, style, strip, level_in_head, text,
+                               method)
         harm_rows.extend(lines)
 
     ncols = 1 + n_arms + 3
@@ -610,6 +613,10 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     else:
         block.space(cell_pad)
         block.add(paragraph("Harms: not reported in the record.", width, small, style, colour=theme.MUTED))
+    if method:
+        block.space(1.5)
+        block.add(runs([("Per 1,000:", "bold"), (f"absolute effects {method}.", "regular")], width, small, style,
+                       theme.MUTED, "audit: absolute effects"))
     return block
 
 
@@ -626,14 +633,22 @@ def _parts_block(parts: list[tuple[str, str, str]], width: float, style: Style, 
     return block if block.ops else None
 
 
-def _extra_parts(row: ResultRow) -> list[tuple[str, str, str]]:
-    """(bold lead, text, record field) for each small line under a row."""
+def shared_method(rows: tuple[ResultRow, ...]) -> str | None:
+    """The one method every absolute effect of the table used, when there is one (then said once)."""
+    methods = {m for r in rows for e in r.effects for _, m in e.absolute_parts}
+    return methods.pop() if len(methods) == 1 else None
+
+
+def _extra_parts(row: ResultRow, method: str | None = None) -> list[tuple[str, str, str]]:
+    """(bold lead, text, record field) for each small line under a row; absolute effects without their
+    method when the table says ``method`` once."""
     parts: list[tuple[str, str, str]] = []
     many = len(row.effects) > 1
     for e in row.effects:
-        if e.absolute:
+        if e.absolute_parts:
             lead = f"{e.comparison}: " if many else ""
-            parts.append((lead, "; ".join(e.absolute), "effects"))
+            said = [words if method else f"{words} ({m})" for words, m in e.absolute_parts]
+            parts.append((lead, "; ".join(said), "effects"))
     if row.derived:
         values, mark = split_shared_mark(row.derived)
         parts.append(((mark + ": ") if mark else "", "; ".join(values), "results"))
@@ -837,9 +852,15 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
         block.space(2.0)
         block.add(rob_table(c, width, style))
-        for k, o in enumerate(c.outcome_rob):
+        # A result judged apart from the study: the domains whose judgement differs (the brief shows no
+        # supports but the overall one; the deck shows them all).
+        study = {r.domain: r.judgement for r in c.rob_rows}
+        for o in c.outcome_rob:
+            rows = [r for r in o.rows if study.get(r.domain) != r.judgement]
+            if not rows:
+                continue
             block.space(2.0)
-            said = "; ".join(f"{r.domain[0].lower() + r.domain[1:]} {r.symbol} {r.word.lower()}" for r in o.rows)
+            said = "; ".join(f"{r.domain[0].lower() + r.domain[1:]} {r.symbol} {r.word.lower()}" for r in rows)
             block.add(runs([(f"For {o.outcome}:", "bold"), (said, "regular")], width, style.small, style,
                            theme.MUTED, "outcomes[].risk_of_bias"))
     else:
@@ -1154,7 +1175,7 @@ def _outcomes_in_band(study) -> bool:
 
 def design_rest(study, design_facts: tuple[tuple[str, str], ...]) -> str:
     """The design facts the band does not show: the kind of trial, where (without a setting), masking, then
-    ``Content.design_facts`` (hypothesis and margin, clusters, factorial, analysis, stopped early)."""
+    those of ``Content.design_facts`` the band leaves out (the factorial structure)."""
     d = study.design
     kind = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
             "cluster": "Cluster-randomized", "factorial": "Factorial"}[d.type]
@@ -1165,8 +1186,11 @@ def design_rest(study, design_facts: tuple[tuple[str, str], ...]) -> str:
             parts.append(where)
     if d.masking:
         parts.append("masking: " + " ".join(d.masking.split()))
-    parts += fact_phrases(design_facts)
+    parts += fact_phrases(tuple((label, text) for label, text in design_facts if label not in BAND_SHOWS))
     return "; ".join(parts)
+
+
+BAND_SHOWS = ("Hypothesis", "Clusters", "Analysis", "Estimand", "Stopped early")   # see ``layout.design``
 
 
 def _balance(items: list, width: float, style: Style, label_w: float) -> tuple[list, list]:
