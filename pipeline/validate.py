@@ -403,6 +403,16 @@ class _CrossChecks:
                 elif item.component_of not in names:
                     self.refuse(path, f"no outcome has the id {item.component_of!r}"
                                       f"{_did_you_mean(item.component_of, list(names))}")
+                elif (cycle := self.composite_cycle(item.id)) is not None:
+                    self.refuse(path, f"the components go round in a circle: {' → '.join(cycle)}")
+
+    def composite_cycle(self, start: str) -> list[str] | None:
+        """The ids from ``start`` back to itself through ``component_of``, if they form a circle."""
+        parent = {o.id: o.component_of for o in [*self.study.outcomes, *self.study.harms]}
+        chain = [start]
+        while (up := parent.get(chain[-1])) is not None and up not in chain:
+            chain.append(up)
+        return chain + [start] if up == start else None
 
     def _unique(self, seen: dict[str, Path_], path: Path_, value: str, what: str) -> None:
         first = seen.get(value)

@@ -177,6 +177,8 @@ CASES = [
      "group id 'drug-a' is used twice"),
     (BASE, {"outcomes.2.component_of": "strok"}, "outcomes[2].component_of", "no outcome has the id 'strok'; did you mean 'stroke'?"),
     (BASE, {"outcomes.2.component_of": "mi"}, "outcomes[2].component_of", "cannot be a component of itself"),
+    (BASE, {"outcomes.0.component_of": "weight", "outcomes.1.component_of": "mi"}, "outcomes[1].component_of",
+     "the components go round in a circle: weight → mi → stroke → weight"),
     (BASE, {"outcomes.0.results.1.arm": "placebos"}, "outcomes[0].results[1].arm",
      "no arm has the id 'placebos' (arms: drug-a, drug-b, placebo); did you mean 'placebo'?"),
     (BASE, {"outcomes.0.effects.1.compares": ["drug-b", "plcebo"]}, "outcomes[0].effects[1].compares[1]",
