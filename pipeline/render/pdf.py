@@ -1009,6 +1009,7 @@ class Page:
     available: float
     fields: list[tuple[str, float]]
     style: Style
+    diagram: bool = True      # the step's diagram could be made (a step without one is tried later)
 
     @property
     def overflow(self) -> float:
@@ -1017,7 +1018,7 @@ class Page:
 
 def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | str = True) -> Page:
     """The page at one shrink step; ``with_diagram``: True (beside the question), "band" (the compact
-    design band under it) or False (none)."""
+    design band under it), "wide" (the full schema under it) or False (none)."""
     c = report.content
     page_w, page_h = PAPERS[paper]
     width = page_w - 2 * MARGIN_X
@@ -1034,8 +1035,9 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | s
     row_a: Block | None = None
     if mode == "beside":
         row_a = _question_beside_diagram(report, col, style)
-    elif mode == "band":
-        row_a = _question_above_band(report, width, col, style)
+    elif mode in ("band", "wide"):
+        row_a = _question_above_band(report, width, col, style, wide=mode == "wide")
+    made = row_a is not None or mode is None
     if row_a is None:
         # Two balanced columns of PICO rows; the design summary (often long) spans the full width below.
         pico = [it for it in items if it[0] != "Design"]
@@ -1063,7 +1065,7 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | s
         body.add(s)
     ops = [op.shift(MARGIN_X, MARGIN_TOP) for op in body.ops]
     ops += [op.shift(MARGIN_X, page_h - MARGIN_BOTTOM - footer.height) for op in footer.ops]
-    return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style)
+    return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style, made)
 
 
 
@@ -1108,20 +1110,26 @@ def _question_beside_diagram(report: Report, col: float, style: Style) -> Block 
 BAND_MAX_HEIGHT = 110.0   # the compact design band: never taller than this (else it is not a band)
 
 
-def _question_above_band(report: Report, width: float, col: float, style: Style) -> Block | None:
-    """The question in two balanced columns, then the design as one short band across the page.
+def _question_above_band(report: Report, width: float, col: float, style: Style, wide: bool = False
+                         ) -> Block | None:
+    """The question in two balanced columns, then the design as one short band across the page (``wide``:
+    the full schema across the page, for a design the band cannot show, such as a factorial one).
 
     What the band shows is not said again above it: the outcomes row goes when the band lists the same
     outcomes, and the design row keeps only what the band does not show (the kind of trial, centres when
     no setting is given, masking)."""
     c, study = report.content, report.study
-    diagram = choose_band(report, width, style)
+    diagram = choose_wide(report, width, style) if wide else choose_band(report, width, style)
     if diagram is None:
         return None
     items = [it for it in question_items(c) if it[0] != "Design"]
     if _outcomes_in_band(study):
         items = [it for it in items if it[0] != "Outcomes"]
-    rest = design_rest(study, c.design_facts)
+    if wide:    # the full schema's population box shows eligibility and setting, its follow-up box the care
+        shown = ("Eligibility", "Setting") + ((c.shared_care[0],) if c.shared_care and
+                                              diagram.extra.get("shared_care") else ())
+        items = [it for it in items if it[0] not in shown]
+    rest = design_rest(study, c.design_facts, shows=BAND_SHOWS + (("Factorial",) if wide else ()))
     if rest:
         items.append(("Design", rest, "design"))
     lw = label_width([it[0] for it in items], col, style)
@@ -1159,6 +1167,22 @@ def choose_band(report: Report, width: float, style: Style) -> Diagram | None:
     return diagram
 
 
+WIDE_MAX_HEIGHT = 240.0   # the full schema across the page: at most this tall
+
+
+def choose_wide(report: Report, width: float, style: Style) -> Diagram | None:
+    """The full design diagram across ``width``, at most ``WIDE_MAX_HEIGHT`` tall."""
+    make = _diagram_makers().get("design")
+    if make is None:
+        return None
+    try:
+        diagram = make(report.study, width, WIDE_MAX_HEIGHT, base_size=max(MIN_BODY, style.body - 1.0),
+                       min_size=MIN_BODY)
+    except LayoutError:
+        return None
+    return diagram if diagram.height <= WIDE_MAX_HEIGHT + 0.01 and diagram.width <= width + 0.01 else None
+
+
 def _outcomes_in_band(study) -> bool:
     """Whether the band's outcomes box says everything the question's outcomes row would."""
     primary = study.primary_outcomes
@@ -1173,9 +1197,9 @@ def _outcomes_in_band(study) -> bool:
     return all(" ".join(q.split()) in shown for q in study.question.outcomes)
 
 
-def design_rest(study, design_facts: tuple[tuple[str, str], ...]) -> str:
+def design_rest(study, design_facts: tuple[tuple[str, str], ...], shows: tuple[str, ...] = ()) -> str:
     """The design facts the band does not show: the kind of trial, where (without a setting), masking, then
-    those of ``Content.design_facts`` the band leaves out (the factorial structure)."""
+    those of ``Content.design_facts`` the diagram does not show (``shows``)."""
     d = study.design
     kind = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
             "cluster": "Cluster-randomized", "factorial": "Factorial"}[d.type]
@@ -1186,7 +1210,7 @@ def design_rest(study, design_facts: tuple[tuple[str, str], ...]) -> str:
             parts.append(where)
     if d.masking:
         parts.append("masking: " + " ".join(d.masking.split()))
-    parts += fact_phrases(tuple((label, text) for label, text in design_facts if label not in BAND_SHOWS))
+    parts += fact_phrases(tuple((label, text) for label, text in design_facts if label not in shows))
     return "; ".join(parts)
 
 
@@ -1229,11 +1253,13 @@ def _too_long(page: Page, paper: str) -> LayoutError:
 
 def attempts() -> list[tuple[Style, bool | str]]:
     """The shrink steps, in order of preference: the full diagram beside the question at each type size
-    down to 8 pt; then the compact design band under the question, down to the minimum; then without a
-    diagram (the question takes the full width), down to the minimum."""
+    down to 8 pt; then the compact design band under the question, down to the minimum; then the full
+    schema across the page under the question; then without a diagram (the question takes the full
+    width), down to the minimum."""
     beside = [(s, True) for s in STEPS if s.body >= 8.0]
     band = [(s, "band") for s in BAND_STEPS]
-    return beside + band + [(s, False) for s in STEPS]
+    wide = [(s, "wide") for s in STEPS]
+    return beside + band + wide + [(s, False) for s in STEPS]
 
 
 def fit_page(report: Report, paper: str) -> Page:
@@ -1245,7 +1271,7 @@ def fit_page(report: Report, paper: str) -> Page:
         except _TooWide as exc:     # the results table may fit at a smaller size
             too_wide = exc
             continue
-        if page.overflow <= 0:
+        if page.overflow <= 0 and page.diagram:
             return page
         last = page
     if last is None:
