@@ -110,13 +110,26 @@ class Group:
         return [r.effect for r in self.rows if r.effect is not None]
 
     def _names(self) -> tuple[str | None, str | None]:
-        """The arm(s) and the reference every row compares: "Drug A", "Drug A or Drug B" (up to three arms
-        against one reference); None where the rows differ more."""
+        """The arm(s) and the reference every row compares: "Drug A"; "Dabigatran (either arm)" when the arms
+        against one reference are doses of one thing ("Dabigatran 110 mg", "Dabigatran 150 mg"), else
+        "Drug A or Drug B" (up to three); None where the rows differ more."""
         arms = list(dict.fromkeys(a for a, _ in self.pairs))
         refs = {r for _, r in self.pairs}
         ref = self.study.group_label(refs.pop()) if len(refs) == 1 else None
         names = [self.study.group_label(a) for a in arms]
-        if len(names) == 1 or (ref is not None and len(names) <= 3):
+        if len(names) == 1:
+            return names[0], ref
+        # "Dabigatran 110 mg", "Dabigatran 150 mg" -> "Dabigatran (either arm)"
+        words = [n.split() for n in names]
+        common = []
+        for column in zip(*words):
+            if len(set(column)) > 1:
+                break
+            common.append(column[0])
+        doses = all(len(w) > len(common) and w[len(common)][:1].isdigit() for w in words)
+        if common and doses and ref is not None:
+            return " ".join(common) + (" (either arm)" if len(names) == 2 else " (any arm)"), ref
+        if ref is not None and len(names) <= 3:
             return " or ".join(names), ref
         return None, ref
 
