@@ -195,8 +195,6 @@ MEASURE_SHORT = {
     "rate ratio": "Rate ratio", "incidence rate difference": "IRD", "mean difference": "MD",
     "standardized mean difference": "SMD", "median difference": "Median difference", "win ratio": "Win ratio",
 }
-POPULATION_WORDS = {"intention-to-treat": "intention-to-treat", "modified intention-to-treat":
-                    "modified intention-to-treat", "per-protocol": "per-protocol", "as-treated": "as-treated"}
 
 
 def measure_name(measure: str) -> str:
@@ -340,7 +338,7 @@ def effect_text(study: Study, outcome: Outcome | None, effect: Effect,
         short=MEASURE_SHORT[effect.measure], ratio=effect.is_ratio, value=value,
         unit=_flat(effect.unit) if effect.unit else "", range=rng, level=number(effect.ci_level),
         p=p_value(effect.p), significance=significance, adjusted=adjusted,
-        population=POPULATION_WORDS.get(effect.population) if effect.population else None,
+        population=effect.population,
         hypothesis=hyp,
         threshold=f"judged at P < {number(effect.threshold)}" if effect.threshold is not None else None,
         margin=margin_value, margin_label=margin_label, absolute_parts=absolute,
@@ -570,7 +568,7 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             parts.append(f"interaction between factors: {_flat(d.factorial.interaction)}")
         facts.append(("Factorial", "; ".join(parts)))
     if d.analysis_population:
-        facts.append(("Analysis", POPULATION_WORDS[d.analysis_population]
+        facts.append(("Analysis", d.analysis_population
                       + (f"; estimand: {_flat(d.estimand)}" if d.estimand else "")))
     elif d.estimand:
         facts.append(("Estimand", _flat(d.estimand)))

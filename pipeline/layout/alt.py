@@ -18,10 +18,6 @@ from ..content import ABSENT, NR, count, number
 from ..model import Study, known
 
 
-def fmt_count(value: int | str | None) -> str:
-    return count(value)
-
-
 def join_and(items: list[str], word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -49,7 +45,7 @@ def design_alt(study: Study) -> str:
         who = f"{n_arm:,} participants" if n_arm is not None else "Participants (number not reported)"
         parts.append(f"Single-group study. Population: {q.population}. {who} received {arm.label}.")
     else:
-        arms = [f"{a.label} (n = {fmt_count(a.randomized)})" for a in study.arms]
+        arms = [f"{a.label} (n = {count(a.randomized)})" for a in study.arms]
         how = "randomized" if d.randomized else "allocated (not randomized)"
         ratio = f" {d.allocation_ratio}" if d.allocation_ratio and d.randomized else ""
         who = f"{n:,} participants" if n is not None else "Participants (total not reported)"
@@ -75,18 +71,18 @@ def flow_alt(study: Study) -> str:
     n = total_randomized(study)
     parts = ["Participant flow."]
     if flow is None:
-        arms = [f"{fmt_count(a.randomized)} to {a.label}" for a in study.arms]
+        arms = [f"{count(a.randomized)} to {a.label}" for a in study.arms]
         total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
         parts.append(f"{total} {verb}: " + "; ".join(arms) + ".")
         parts.append("Follow-up and analysis numbers: not reported.")
         return " ".join(parts)
-    parts.append(f"Assessed for eligibility: {fmt_count(flow.assessed)}; excluded: {fmt_count(flow.excluded)}.")
+    parts.append(f"Assessed for eligibility: {count(flow.assessed)}; excluded: {count(flow.excluded)}.")
     ratio = f" {study.design.allocation_ratio}" if study.design.allocation_ratio and verb == "randomized" else ""
     arms = []
     for a in study.arms:
         af = study.arm_flow(a.id)
         allocated = af.allocated if af is not None and known(af.allocated) is not None else a.randomized
-        arms.append(f"{fmt_count(allocated)} to {a.label}")
+        arms.append(f"{count(allocated)} to {a.label}")
     total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
     parts.append(f"{total} {verb}{ratio}: " + ", ".join(arms) + ".")
     for field, word in (("discontinued", "Discontinued"), ("lost", "Lost to follow-up"),
@@ -94,7 +90,7 @@ def flow_alt(study: Study) -> str:
         values = []
         for a in study.arms:
             af = study.arm_flow(a.id)
-            values.append((a.short, fmt_count(getattr(af, field) if af is not None else None)))
+            values.append((a.short, count(getattr(af, field) if af is not None else None)))
         if all(v in ABSENT for _, v in values):
             if field in ("completed", "analysed"):
                 parts.append(f"{word}: not reported.")
@@ -118,12 +114,12 @@ def flow_caption(study: Study) -> str:
     flows = [study.arm_flow(a.id) for a in study.arms]
     allocated = [known(f.allocated) if f and known(f.allocated) is not None else known(a.randomized)
                  for a, f in zip(study.arms, flows)]
-    parts = [f"{fmt_count(n)} {how}{ratio}" + (": " + ", ".join(f"{fmt_count(k)} to {a.short}"
+    parts = [f"{count(n)} {how}{ratio}" + (": " + ", ".join(f"{count(k)} to {a.short}"
                                                               for a, k in zip(study.arms, allocated))
                                               if len(study.arms) > 1 else "")]
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
-        values = [fmt_count(c) for c in counts]
+        values = [count(c) for c in counts]
         if all(v in ABSENT for v in values):
             parts.append(f"{name}: {values[0] if len(set(values)) == 1 else NR}")
         else:

@@ -52,13 +52,12 @@ from typing import Callable
 
 from lxml import etree
 from pptx import Presentation
-from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
 from .. import theme
 from ..content import ABSENT, NR, Content, ResultRow, count, split_shared_mark

@@ -42,7 +42,7 @@ from ..fonts import FAMILY
 from ..layout.design import design_diagram
 from ..layout.flow import flow_diagram
 from ..layout.forest import forest_plot
-from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, Marker, Segment, TextLine
 from ..layout.text import _metrics, line_height
 from ..model import Study
 
