@@ -355,3 +355,102 @@ def test_the_design_band_is_captioned_with_the_participant_numbers():
     for paper in ("a4", "letter"):
         pdf = render(report, BuildOptions(only=("brief",), paper=paper))["brief.pdf"]
         assert_contains(pypdf_text(pdf), "completed: 76 and 95")
+
+
+# --- version 2: numbers as printed, effects per comparison, gaps said as such -------
+
+from pipeline import content as fmt  # noqa: E402
+from pipeline.numbers import Printed  # noqa: E402
+
+import shapes  # noqa: E402
+
+
+@pytest.mark.parametrize("value, text", [
+    (Printed(14.0, "14.0"), "14.0"), (Printed(0.6, "0.60"), "0.60"), (Printed(-4.8, "-4.8"), "\u22124.8"),
+    (Printed(1e-7, "1e-7"), "0.0000001"), (Printed(12345, "12345"), "12345"), (3, "3"),
+    ("not reported", "not reported"), ("not in sources", "not in our sources"), (None, "not reported"),
+])
+def test_one_formatter_shows_numbers_as_printed(value, text):
+    assert fmt.number(value) == text
+
+
+def test_computed_values_take_their_stated_precision():
+    assert fmt.number(0.123456, 2) == "0.12"
+    assert fmt.number(-0.001, 1) == "0.0"        # no "−0.0"
+    assert fmt.signed(Printed(4.7, "4.7")) == "+4.7"
+    assert fmt.interval(Printed(0.6, "0.60"), Printed(0.9, "0.90")) == "0.60 to 0.90"
+    assert fmt.p_value("<0.001") == "P < 0.001" and fmt.p_value(Printed(0.01, "0.010")) == "P = 0.010"
+    assert fmt.p_value("not in sources") == "not in our sources"
+
+
+def _study(**changes) -> Study:
+    record = shapes.simple("formatting", "binary", "hazard ratio")
+    record.update(changes)
+    return Study.model_validate(record)
+
+
+def test_an_effect_reads_with_its_comparison_level_and_qualifiers():
+    study = Study.model_validate(shapes.shapes()["non-inferiority"])
+    outcome = study.outcomes[0]
+    texts = [fmt.effect_text(study, outcome, e) for e in outcome.effects]
+    ni = next(t for t in texts if t.label == "Non-inferiority")
+    assert ni.hypothesis == "Non-inferiority, margin HR 1.38" and ni.margin_label == "NI margin 1.38"
+    sup = next(t for t in texts if t.label == "Superiority")
+    assert sup.hypothesis is None and sup.adjusted == "adjusted for age and region"
+    assert sup.threshold == "judged at P < 0.0025" and sup.population == "intention-to-treat"
+    arm, ref = study.comparison(outcome.effects[0])
+    assert texts[0].comparison == f"{study.group_label(arm)} vs {study.group_label(ref)}"
+    e = outcome.effects[0]
+    assert texts[0].headline == f"HR {e.estimate.text} ({e.ci[0].text} to {e.ci[1].text})".replace("-", "\u2212")
+
+
+def test_a_ci_at_another_level_says_its_level():
+    study = _study()
+    outcome = study.outcomes[0]
+    effect = outcome.effects[0].model_copy(update={"ci_level": Printed(97.5, "97.5"), "estimate": Printed(1.7, "1.70"),
+                                                   "ci": (Printed(1.4, "1.40"), Printed(2.05, "2.05"))})
+    t = fmt.effect_text(study, outcome, effect)
+    assert t.headline == "HR 1.70 (97.5% CI 1.40 to 2.05)" and t.ci == "97.5% CI 1.40 to 2.05"
+
+
+@pytest.mark.parametrize("result, text", [
+    ({"arm": "x", "events": 386, "total": 2373, "rate": {"value": Printed(11.6, "11.6"), "unit": "% per year"}},
+     "386/2,373 (11.6% per year)"),
+    ({"arm": "x", "rate": {"value": Printed(29.14, "29.14"), "unit": "per 1000 person-years"}},
+     "29.14 per 1000 person-years"),
+    ({"arm": "x", "kaplan_meier": {"percent": Printed(15.1, "15.1"), "at": "3 years"}}, "15.1% at 3 years"),
+    ({"arm": "x", "mean": Printed(-14.9, "-14.9"), "sd": Printed(2.0, "2.0"), "total": 1306, "change": True},
+     "change \u221214.9 (SD 2.0), n = 1,306"),
+    ({"arm": "x", "median": 3, "iqr": [1, 5]}, "median 3 (IQR 1 to 5)"),
+    ({"arm": "x", "events": "not in sources", "total": 50}, "not in our sources"),
+    ({"arm": "x", "events": "not reported"}, "not reported"),
+    ({"arm": "x", "events": 64, "percent": Printed(85, "85")}, "64 (85%)"),
+])
+def test_per_arm_cells_say_what_kind_of_number_they_are(result, text):
+    from pipeline.model import ArmResult
+    assert fmt.arm_cell(ArmResult.model_validate(result)) == text
+
+
+def test_citations_without_authors_and_approximate_centres():
+    s = shapes.shapes()
+    untitled = Study.model_validate(s["citation-without-authors"])
+    assert fmt.citation_text(untitled).startswith("SYNTHETIC report without authors.")
+    group = Study.model_validate(s["citation-group-author"])
+    assert fmt.citation_text(group).startswith("SYNTHETIC Trial Investigators.")
+    assert fmt.centres_text("over 900", ["Nowhere"]) == "over 900 centres in Nowhere"
+    assert fmt.centres_text(1, []) == "1 centre"
+
+
+@pytest.mark.parametrize("name, phrases", [
+    ("non-inferiority", ["Non-inferiority, margin HR 1.38", "Drug A vs Drug C, Non-inferiority",
+                         "Drug B vs Drug C, Superiority", "adjusted for age and region"]),
+    ("missing-values", ["not in our sources", "not reported"]),
+    ("tte-rates", ["per 100 patient-years"]),
+    ("registrations", ["ClinicalTrials.gov NCT00000001", "ISRCTN ISRCTN00000001"]),
+    ("stopped-early", ["stopped early"]),
+])
+def test_brief_shows_what_the_v2_record_holds(name, phrases):
+    raw = shapes.dump(shapes.shapes()[name]).encode("utf-8")
+    text = words(pypdf_text(render_brief(prepare(check_source(load_bytes(raw, f"{name}.yaml"))))))
+    for phrase in phrases:
+        assert phrase.lower() in text.lower(), phrase

@@ -612,3 +612,47 @@ def test_template_deck_keeps_the_design_diagram(template_prs):
     groups = [s for s in slide.shapes if s.shape_type == 6]
     assert groups, "the design slide fell back to text"
     assert len(list(groups[0]._element.iter(f"{P_NS}cxnSp"))) >= 4
+
+
+# --- version 2 (SYNTHETIC shapes): comparisons, subgroups, margins ----------------
+
+import shapes  # noqa: E402
+
+
+def _shape_deck(name: str):
+    raw = shapes.dump(shapes.shapes()[name]).encode("utf-8")
+    return Presentation(io.BytesIO(render_deck(prepare(check_source(load_bytes(raw, f"{name}.yaml"))))))
+
+
+def test_deck_names_each_comparison_of_a_three_arm_trial():
+    prs = _shape_deck("non-inferiority")
+    slide = prs.slides[titles(prs).index("Primary outcomes")]
+    table = next(s for s in slide.shapes if s.has_table).table
+    labels = [table.cell(i, 0).text for i in range(1, len(table.rows))]
+    for name in ("Drug A vs Drug C, Non-inferiority", "Drug B vs Drug C, Superiority"):
+        assert any(label.startswith(name) for label in labels), (name, labels)
+    assert any("Non-inferiority, margin HR 1.38" in label for label in labels)
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Drug A vs Drug C (Non-inferiority): HR" in notes
+
+
+def test_deck_has_a_subgroup_slide_with_interaction_p():
+    prs = _shape_deck("subgroups")
+    record = shapes.shapes()["subgroups"]
+    outcome = record["outcomes"][0]
+    index = next(i for i, t in enumerate(titles(prs)) if t.startswith("Subgroups:"))
+    text = " ".join(slide_text(s) for s in list(prs.slides)[index:index + 3])
+    for s in outcome["subgroups"]:
+        assert s["variable"] in text
+        for level in s["levels"]:
+            assert level["level"] in text
+    assert "P for interaction" in text
+    for slide in prs.slides:
+        assert slide.notes_slide.notes_text_frame.text.strip()
+
+
+def test_forest_slide_draws_the_margin():
+    prs = _shape_deck("non-inferiority")
+    names = [el.get("name") for slide in prs.slides for el in slide.shapes._spTree.iter(f"{P_NS}cNvPr")]
+    assert "Line margin" in names
+    assert any("NI margin 1.38" in slide_text(slide) for slide in prs.slides)

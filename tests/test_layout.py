@@ -513,3 +513,85 @@ def test_alt_text_numbers_all_come_from_the_record(imagine, name):
         assert text or name != "imagine"
         invented = _numbers(text) - record_numbers
         assert not invented, (text, invented)
+
+
+# ---------------------------------------------------------------------------
+# Version-2 shapes (tests/shapes.py, SYNTHETIC): every diagram of every shape keeps the invariants; the forest
+# shows each comparison, the margin and the subgroups as a reader needs them.
+
+import shapes  # noqa: E402  (the generator lives beside the tests)
+
+SHAPES = shapes.shapes()
+
+
+def shape_study(name: str) -> Study:
+    return Study.model_validate(SHAPES[name])
+
+
+@pytest.mark.parametrize("name", [n for n in SHAPES if n not in shapes.HUGE])
+def test_every_shape_keeps_the_diagram_invariants(name):
+    study = shape_study(name)
+    for make, (width, height) in ((design_diagram, (540, 900)), (flow_diagram, (540, 900)), (forest_plot, (540, 1400))):
+        d = make(study, width, height)
+        if d is None:
+            continue
+        check_geometry(d, width, height)
+        if d.kind == "forest":
+            _labels_apart(d)
+
+
+def test_forest_names_every_comparison_and_draws_the_margin():
+    study = shape_study("non-inferiority")
+    d = forest_plot(study, 540, 900)
+    text = all_text(d)
+    effects = study.outcomes[0].effects
+    for e in effects:
+        arm, ref = study.comparison(e)
+        assert f"{study.group_label(arm)} vs {study.group_label(ref)}, {e.label}" in text
+    assert len(d.markers) == len(effects)
+    margin = [s for s in d.segments if s.role == "margin"]
+    assert len(margin) == 1 and margin[0].dash and margin[0].x1 == margin[0].x2
+    label = next(lab for lab in d.labels if lab.role == "margin")
+    assert label.lines[0].text == "NI margin 1.38"
+    # The margin sits where 1.38 falls on the log axis: between 1 and the axis end.
+    null = next(s for s in d.segments if s.role == "null")
+    assert margin[0].x1 > null.x1
+    assert "Dashed line: NI margin 1.38." in d.alt_text
+
+
+def test_forest_groups_subgroups_under_their_overall_result():
+    study = shape_study("subgroups")
+    d = forest_plot(study, 540, 900)
+    labels = [lab for lab in d.labels if lab.role == "label"]
+    texts = [lab.lines[0].text for lab in labels]
+    outcome = study.outcomes[0]
+    first = next(i for i, t in enumerate(texts) if t.startswith(outcome.label))
+    for s in outcome.subgroups:
+        head = next(i for i, t in enumerate(texts) if t.startswith(s.variable))
+        assert head > first
+        assert "P for interaction" in " ".join(t.text for t in labels[head].lines)
+        for k, level in enumerate(s.levels):
+            row = labels[head + 1 + k]
+            assert row.lines[0].text.startswith(level.level)
+            assert row.x > labels[head].x > labels[first].x    # levels indented under their variable
+    assert len(d.markers) == 1 + sum(len(lv.effects) for s in outcome.subgroups for lv in s.levels)
+
+
+def test_estimate_without_interval_is_a_hollow_marker():
+    d = forest_plot(make_study(n_arms=2, ci=False), 540, 400)
+    assert d.markers and not any(m.filled for m in d.markers)
+    d = forest_plot(make_study(n_arms=2), 540, 400)
+    assert all(m.filled for m in d.markers)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("non-inferiority", ["Non-inferiority, margin HR 1.38", "Analysis: per-protocol"]),
+    ("cluster", ["by village"]),
+    ("factorial-2x2", ["2×2 factorial"]),
+    ("stopped-early", ["Stopped early:"]),
+])
+def test_design_diagram_shows_the_design(name, words):
+    d = design_diagram(shape_study(name), 540, 900)
+    text = " ".join(line.text for b in d.boxes for line in b.lines)
+    for word in words:
+        assert word in " ".join(text.split()), (word, text)
