@@ -512,7 +512,12 @@ def test_record_error_is_located_in_the_file(tmp_path):
     data = record(outcomes=[binary([], {"measure": "risk difference", "estimate": 150, "unit": "percentage points"})])
     path = tmp_path / "synthetic.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    result = run_audit(load_study(path))
+    # validate refuses this record before any audit; the audit's own errors are for a bare Study.
+    with pytest.raises(RecordError):
+        load_study(path)
+    from pipeline.loader import load_file
+
+    result = run_audit(Study.model_validate(load_file(path).data))
     error = errors_as_record_error(result, str(path))
     assert error is not None
     (problem,) = error.problems
