@@ -93,7 +93,7 @@ def flow_alt(study: Study) -> str:
             values.append((a.short, count(getattr(af, field) if af is not None else None)))
         if all(v in ABSENT for _, v in values):
             if field in ("completed", "analysed"):
-                parts.append(f"{word}: not reported.")
+                parts.append(f"{word}: {values[0][1] if len({v for _, v in values}) == 1 else NR}.")
             continue
         if len(values) == 1:
             parts.append(f"{word}: {values[0][1]}.")

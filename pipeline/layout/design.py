@@ -467,19 +467,26 @@ GLUE_NEXT = {"<", ">", "≤", "≥", "±", "•"}   # never break after: "< 2.6"
 
 
 def units(text: str) -> list[str]:
-    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "< 2.6", "• a"."""
+    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "(n not in our sources)",
+    "< 2.6", "• a"."""
     words = text.split()
     out: list[str] = []
     glue_next = False
     for word in words:
         glue = glue_next or word in GLUE_BOTH or (word.startswith("reported") and out and out[-1].endswith("not")) \
-            or (word == "not" and out and out[-1] in ("n", "(n"))
+            or (word == "not" and out and out[-1] in ("n", "(n")) or _missing_words(out[-1] if out else "", word)
         if glue and out:
             out[-1] = f"{out[-1]} {word}"
         else:
             out.append(word)
         glue_next = word in GLUE_BOTH or word in GLUE_NEXT
     return out
+
+
+def _missing_words(before: str, word: str) -> bool:
+    """Whether ``word`` continues "n not in our sources" (which should not break across lines)."""
+    return (word == "in" and before.endswith("n not")) or (word == "our" and before.endswith("not in")) \
+        or (word.startswith("sources") and before.endswith("in our"))
 
 
 BULLET = "• "

@@ -19,7 +19,7 @@ Layout, top to bottom (CONSORT 2010):
   ``completed-<id>``, ``analysed-<id>`` (role ``flow``); boxes of one row have
   one height, so the columns line up.
 
-A count the record does not give reads "n not reported" — never 0 and never
+A count the record does not give reads "n not reported" (or "n not in our sources") — never 0 and never
 derived (e.g. allocated − completed is not shown as "discontinued").
 
 Without ``study.flow`` the diagram shows what the record does give: the
@@ -32,6 +32,7 @@ Text conventions are those of ``design`` (one size, block centred in its box).
 
 from __future__ import annotations
 
+from ..content import n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt
@@ -52,14 +53,8 @@ def flow_diagram(study: Study, width: float, height: float, base_size: float = 8
     raise LayoutError(too_long_message("flow diagram", width, height, min_size, last[0], last[2]))
 
 
-def n_text(count) -> str:
-    """"n = 12", or "n not reported" for a count the record does not give."""
-    n = known(count)
-    return f"n = {n}" if n is not None else "n not reported"
-
-
 def _reasons(reasons: list[Reason]) -> list[Para]:
-    return [para(f"• {r.reason} ({n_text(r.n)})") for r in reasons]
+    return [para(f"• {r.reason} ({n_equals(r.n)})") for r in reasons]
 
 
 def _layout(study: Study, width: float, size: float):
@@ -87,11 +82,11 @@ def _layout(study: Study, width: float, size: float):
     single = len(study.arms) == 1 or study.design.type == "single-group"
     randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
     if flow is not None:
-        assessed = make("assessed", [para(f"Assessed for eligibility ({n_text(flow.assessed)})")],
+        assessed = make("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
                         cx - main_w / 2, main_w, y, "flow", source_fields=["flow.assessed"])
         boxes.append(assessed)
         ex_x = cx + max(18.0, 2.0 * size)
-        ex_paras = [para(f"Excluded ({n_text(flow.excluded)})")] + _reasons(flow.excluded_reasons)
+        ex_paras = [para(f"Excluded ({n_equals(flow.excluded)})")] + _reasons(flow.excluded_reasons)
         natural = max(text_width(p.text, size, p.bold) for p in ex_paras) + 2 * pad + 1
         ex_w = min(width - ex_x, max(natural, 0.3 * width))
         ex_top = assessed.bottom + 0.5 * gap
@@ -109,7 +104,7 @@ def _layout(study: Study, width: float, size: float):
 
     ratio = study.design.allocation_ratio if randomized_word == "Randomized" else None
     n_total = flow.randomized if flow is not None and known(flow.randomized) is not None else total_randomized(study)
-    rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_text(n_total)})"
+    rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_equals(n_total)})"
     rand = make("randomized", [para(rand_text, bold=True)], cx - main_w / 2, main_w, y, "randomization",
                 source_fields=["flow.randomized"])
     boxes.append(rand)
@@ -135,10 +130,10 @@ def _layout(study: Study, width: float, size: float):
         if af is not None or flow is not None:
             allocated = af.allocated if af is not None and known(af.allocated) is not None else \
                 (arm.randomized if af is None else af.allocated)
-            paras.append(para(f"Allocated ({n_text(allocated)})"))
-            paras.append(para(f"Received allocated intervention ({n_text(af.received if af else None)})"))
+            paras.append(para(f"Allocated ({n_equals(allocated)})"))
+            paras.append(para(f"Received allocated intervention ({n_equals(af.received if af else None)})"))
         else:
-            paras.append(para(f"Allocated ({n_text(arm.randomized)})"))
+            paras.append(para(f"Allocated ({n_equals(arm.randomized)})"))
         alloc_rows.append(paras)
         alloc_fields.append([f"arms[{i}].label"])
     rows.append(("allocated", alloc_rows, "arm", alloc_fields))
@@ -147,15 +142,15 @@ def _layout(study: Study, width: float, size: float):
         fu_rows, done_rows, an_rows, fu_fields = [], [], [], []
         for i, arm in enumerate(study.arms):
             af = study.arm_flow(arm.id)
-            fu = [para(f"Discontinued intervention ({n_text(af.discontinued if af else None)})")]
+            fu = [para(f"Discontinued intervention ({n_equals(af.discontinued if af else None)})")]
             fu += _reasons(af.discontinued_reasons if af else [])
-            fu.append(para(f"Lost to follow-up ({n_text(af.lost if af else None)})"))
+            fu.append(para(f"Lost to follow-up ({n_equals(af.lost if af else None)})"))
             fu += _reasons(af.lost_reasons if af else [])
             fu_rows.append(fu)
             j = study.flow.arms.index(af) if af else None
             fu_fields.append([f"flow.arms[{j}].discontinued_reasons", f"flow.arms[{j}].lost_reasons"] if af else [])
-            done_rows.append([para(f"Completed ({n_text(af.completed if af else None)})")])
-            an_rows.append([para(f"Analysed ({n_text(af.analysed if af else None)})")])
+            done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
+            an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
         rows.append(("followup", fu_rows, "flow", fu_fields))
         rows.append(("completed", done_rows, "flow", [[] for _ in study.arms]))
         rows.append(("analysed", an_rows, "flow", [[] for _ in study.arms]))
