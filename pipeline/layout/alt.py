@@ -5,7 +5,9 @@ record gives appear; a count it does not give reads "not reported". The
 layout modules put these strings into ``Diagram.alt_text``.
 
 * ``design_alt``: population, how many were randomized (and the ratio) to
-  which arms, follow-up, primary outcomes.
+  which arms, follow-up, what every arm received alike, the design facts
+  (hypothesis and margin, clusters, factorial structure, analysis, early
+  stopping), primary outcomes.
 * ``flow_alt``: assessed, excluded, randomized per arm, completed and
   analysed per arm (when the record has a flow).
 * ``forest_alt``: per axis group, the measure, the comparison, each outcome's
@@ -14,7 +16,7 @@ layout modules put these strings into ``Diagram.alt_text``.
 
 from __future__ import annotations
 
-from ..content import ABSENT, NR, count, number
+from ..content import ABSENT, NR, count, design_facts, number, shared_care
 from ..model import Study, known
 
 
@@ -54,6 +56,10 @@ def design_alt(study: Study) -> str:
         parts.append(_sentence(f"Follow-up: {d.follow_up}"))
     if d.visit_schedule:
         parts.append(_sentence(f"Visits: {d.visit_schedule}"))
+    care = shared_care(study)
+    if care:
+        parts.append(_sentence(f"{care[0]}: {care[1]}"))
+    parts += [_sentence(f"{label}: {text}") for label, text in design_facts(study)]
     primary = study.primary_outcomes
     if primary:
         labels = [o.label + (f" at {o.timepoint}" if o.timepoint else "") for o in primary]
