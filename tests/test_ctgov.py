@@ -611,3 +611,27 @@ def test_a_ratio_out_of_range_is_left_out_with_a_comment():
     first = next(o for o in _check(result.yaml_text).study.outcomes if o.id == "asdas-mi-week-52")
     assert first.effects == []
     assert any("not a usable ratio; effect left out" in w for w in result.warnings)
+
+
+def test_imported_placeholders_never_reach_readers(imported):
+    import dataclasses
+
+    from pipeline.content import build_content
+
+    content = build_content(_check(imported["NCT02552212"].yaml_text, "c-axspand.yaml").study)
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                yield from strings(v)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                yield from strings(getattr(value, f.name))
+
+    shown = list(strings(content))
+    assert shown and not [s for s in shown if "TODO" in s]
+    assert content.bottom_line == "not yet written"
+    assert content.limitations == ("not yet written",) and content.strengths == ()
+    assert content.appraisal_by == "not yet written"
