@@ -480,6 +480,7 @@ class Content:
     sources: str | None = None
     shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
+    arm_columns: bool = True          # the per-arm columns are the arms (False: factorial levels; no arm colours)
     outcome_rob: tuple[OutcomeRob, ...] = ()
 
 
@@ -789,6 +790,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         sources=text_or_placeholder(study.sources) or None,
         shared_care=shared_care(study),
         comparison=single_comparison(study),
+        arm_columns=[key for key, _, _ in result_columns(study)] == [a.id for a in study.arms],
         outcome_rob=tuple(OutcomeRob(_flat(o.label), rob_rows(o.risk_of_bias))
                           for o in [*study.outcomes, *study.harms] if o.risk_of_bias and o.risk_of_bias.domains()),
     )

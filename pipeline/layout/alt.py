@@ -118,11 +118,16 @@ def flow_caption(study: Study) -> str:
     how = "randomized" if d.randomized and len(study.arms) > 1 else "enrolled"
     ratio = f" {d.allocation_ratio}" if d.allocation_ratio and how == "randomized" else ""
     flows = [study.arm_flow(a.id) for a in study.arms]
-    allocated = [known(f.allocated) if f and known(f.allocated) is not None else known(a.randomized)
+    allocated = [f.allocated if f and known(f.allocated) is not None else a.randomized
                  for a, f in zip(study.arms, flows)]
-    parts = [f"{count(n)} {how}{ratio}" + (": " + ", ".join(f"{count(k)} to {a.short}"
-                                                              for a, k in zip(study.arms, allocated))
-                                              if len(study.arms) > 1 else "")]
+    sizes = [count(k) for k in allocated]
+    if len(study.arms) < 2:
+        per_arm = ""
+    elif all(v in ABSENT for v in sizes):     # said once, not once per arm
+        per_arm = f" (arm sizes {sizes[0] if len(set(sizes)) == 1 else NR})"
+    else:
+        per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes))
+    parts = [f"{count(n)} {how}{ratio}{per_arm}"]
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
         values = [count(c) for c in counts]

@@ -202,7 +202,12 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     single = len(study.arms) == 1 or d.type == "single-group"
     verb = "randomized" if d.randomized and not single else "enrolled"
 
+    # When no arm's size is known, the band says so once (beside the randomization) rather than per arm.
+    sizes_unknown = all(known(a.randomized) is None and known(a.clusters) is None for a in study.arms)
+
     def arm_paras(arm) -> list[Para]:
+        if sizes_unknown and len(study.arms) > 2:
+            return [para(arm.short, bold=True)]
         return [para(arm.short, bold=True), para(arm_size(study, arm, verb))]
 
     columns: list[tuple[str, list[Para], list[str], str]] = [
@@ -210,8 +215,13 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     if not single:
         text = randomization_text(study)
         head, _, rest = text.partition(", ")
+        notes = randomization_notes(study)
+        if d.factorial is not None:
+            notes.insert(0, "×".join(str(len(f.groups)) for f in d.factorial.factors) + " factorial")
+        if sizes_unknown and len(study.arms) > 2:
+            notes.append(f"arm sizes {missing(study.arms[0].randomized)}")
         columns.append(("randomization", [para(head, bold=True)] + ([para(rest)] if rest else []) +
-                        [para(line) for line in randomization_notes(study)],
+                        [para(line) for line in notes],
                         ["design.allocation_ratio", "flow.randomized", "design.hypothesis"], "center"))
     columns.append(("arms", [], [], "center"))
     fu = followup_paragraphs(study, shared=False)

@@ -1182,6 +1182,14 @@ class _Deck:
         self._diagram_slide("Participant flow", flow_diagram, "\n".join(notes), fallback)
 
     # 5 ----------------------------------------------------------------------
+    def _column_heads(self) -> list[Cell]:
+        """The per-arm column headings, in the arm's colours (factorial levels, which are no arm, in none)."""
+        c = self.c
+        if not c.arm_columns:
+            return [Cell(n, bold=True, align="right") for n in c.arm_names]
+        return [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
+                for i, n in enumerate(c.arm_names)]
+
     def _results_table(self, rows: tuple[ResultRow, ...], name: str, with_effect: bool = True,
                        label: str = "Outcome", ratio: float = TABLE_RATIO) -> TableSection:
         """Per arm, then effect, interval and P; one line per effect naming its comparison (on the outcome's
@@ -1193,8 +1201,7 @@ class _Deck:
         value = _muted_value
 
         header = [Cell(label, bold=True)]
-        header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
-                   for i, n in enumerate(c.arm_names)]
+        header += self._column_heads()
         effects = [e for r in rows for e in r.effects]
         merge_ci_p = all(e.range in ABSENT and e.p in ABSENT for e in effects)
         levels = {e.level for e in effects if e.range not in ABSENT}
@@ -1323,8 +1330,7 @@ class _Deck:
             levels = {e.level for e in effects if e.range not in ABSENT}
             ci_head = f"{levels.pop()}% CI" if len(levels) == 1 else "95% CI" if not levels else "CI"
             header = [Cell("Subgroup", bold=True)]
-            header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
-                       for i, n in enumerate(c.arm_names)]
+            header += self._column_heads()
             header += [Cell("Effect", bold=True)] + ([Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else
                                                      [Cell(ci_head, bold=True), Cell("P", bold=True)])
             blank = [Cell("")] * (len(c.arm_names) + (2 if merge_ci_p else 3))

@@ -566,7 +566,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
         block.space(cell_pad * 2)
     # Header row with arm swatches.
     hdr = layout_row(header, is_header=True)
-    for j, name in enumerate(c.arm_names):
+    for j, name in enumerate(c.arm_names if c.arm_columns else ()):
         first = wrap(name, small, widths[1 + j] - pad - swatch, True)[0]
         sw = small * 0.75
         x_text = xs[1 + j] + widths[1 + j] - text_width(first, small, True)
