@@ -615,7 +615,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
         block.add(paragraph("Harms: not reported in the record.", width, small, style, colour=theme.MUTED))
     if method:
         block.space(1.5)
-        block.add(runs([("Per 1,000:", "bold"), (f"absolute effects {method}.", "regular")], width, small, style,
+        block.add(runs([("Absolute effects per 1,000:", "bold"), (f"{method}.", "regular")], width, small, style,
                        theme.MUTED, "audit: absolute effects"))
     return block
 
@@ -1095,8 +1095,13 @@ def _question_beside_diagram(report: Report, col: float, style: Style) -> Block 
         return None
     if diagram.kind != "design":
         question = question_block(c, col, style, items)
-    elif c.shared_care and not diagram.extra.get("shared_care"):
-        question = question_block(c, col, style, [it for it in items if it[0] not in ("Eligibility", "Setting")])
+    else:   # the schema shows the hypothesis, clusters, factorial structure, analysis and stopping: not again
+        rest = design_rest(report.study, c.design_facts, shows=FULL_SHOWS)
+        shown = [it if it[0] != "Design" else ("Design", rest, "design") for it in compact]
+        if c.shared_care and not diagram.extra.get("shared_care"):
+            shown = [it if it[0] != "Design" else ("Design", rest, "design")
+                     for it in items if it[0] not in ("Eligibility", "Setting")]
+        question = question_block(c, col, style, shown)
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
     right.ops.append(Figure(diagram, 0.0, right.height))
@@ -1129,7 +1134,7 @@ def _question_above_band(report: Report, width: float, col: float, style: Style,
         shown = ("Eligibility", "Setting") + ((c.shared_care[0],) if c.shared_care and
                                               diagram.extra.get("shared_care") else ())
         items = [it for it in items if it[0] not in shown]
-    rest = design_rest(study, c.design_facts, shows=BAND_SHOWS + (("Factorial",) if wide else ()))
+    rest = design_rest(study, c.design_facts, shows=FULL_SHOWS if wide else BAND_SHOWS)
     if rest:
         items.append(("Design", rest, "design"))
     lw = label_width([it[0] for it in items], col, style)
@@ -1203,7 +1208,8 @@ def design_rest(study, design_facts: tuple[tuple[str, str], ...], shows: tuple[s
     d = study.design
     kind = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
             "cluster": "Cluster-randomized", "factorial": "Factorial"}[d.type]
-    parts = [f"{kind} {'trial' if d.randomized else 'study'}"]
+    parts = [f"{kind} {'trial' if d.randomized else 'study'}" + (f" (phase {' '.join(d.phase.split())})"
+                                                                 if d.phase else "")]
     if not study.question.setting:
         where = centres_text(d.centres, d.countries)
         if where:
@@ -1215,6 +1221,7 @@ def design_rest(study, design_facts: tuple[tuple[str, str], ...], shows: tuple[s
 
 
 BAND_SHOWS = ("Hypothesis", "Clusters", "Analysis", "Estimand", "Stopped early")   # see ``layout.design``
+FULL_SHOWS = BAND_SHOWS + ("Factorial",)
 
 
 def _balance(items: list, width: float, style: Style, label_w: float) -> tuple[list, list]:
