@@ -1303,10 +1303,17 @@ def _check_glyphs(c: Content) -> None:
     texts = [c.title, c.name, c.citation or "", c.bottom_line, c.design_summary, c.footer, c.funding or "",
              c.interests or "", c.authors_conclusion or "", c.grade or "", c.appraisal_by or "", c.outcomes_note or ""]
     texts += [v for _, v in c.pico] + list(c.arm_names) + list(c.key_messages) + list(c.limitations) + list(c.notes)
+    texts += [t for t, _ in c.registrations] + [t for fact in c.design_facts for t in fact] + list(c.shared_care or ())
     for r in c.primary_rows + c.harm_rows:
-        texts += [r.label, r.estimate, r.ci, r.p, r.significance, r.note or "", *r.cells, *r.derived]
-    for r in c.rob_rows:
+        texts += [r.label, r.timepoint or "", r.note or "", *r.cells, *r.derived]
+        effects = list(r.effects) + [e for sg in r.subgroups for _, _, es in sg.levels for e in es]
+        for e in effects:
+            texts += [e.sentence, *e.absolute]
+        for sg in r.subgroups:
+            texts += [sg.variable, sg.interaction_p] + [t for level, cells, _ in sg.levels for t in (level, *cells)]
+    for r in c.rob_rows + tuple(row for o in c.outcome_rob for row in o.rows):
         texts += [r.domain, r.word, r.symbol, r.support]
+    texts += [o.outcome for o in c.outcome_rob]
     missing = sorted({ch for t in texts for ch in missing_glyphs(t)})
     if missing:
         shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:8])
