@@ -10,8 +10,10 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
  2. The clinical question (PICO) and why it matters.
  3. Design: the design diagram as editable shapes and glued connectors.
  4. Participant flow (CONSORT), editable the same way.
- 5. Primary outcomes: a native table (per arm, effect, CI, P; one "CI; P" column when no row
-    reports either; "not reported" and recomputed values muted) and the forest plot.
+ 5. Primary outcomes: a native table (per arm, then one line per effect naming its comparison:
+    effect, CI, P; one "CI; P" column when no row reports either; "not reported" and recomputed
+    values muted) and the forest plot; then one slide per outcome with subgroups (variable with
+    its interaction P, each level's numbers and effect).
  6. Secondary outcomes and harms; a harm's recomputed values (per 1,000, NNTH, marked
     recomputed) on a line across the table under its row.
  7. Appraisal: risk of bias (RoB 2, symbol + word + support) with GRADE; then

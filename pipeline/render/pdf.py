@@ -15,8 +15,11 @@ Reading order (what was studied → found → how sure → what it means):
                     (population → randomization → arms → follow-up → outcomes; the rows the band
                     shows are not repeated above it); or, without a diagram, the PICO rows in two
                     balanced columns and the design across
-    what was found  primary outcomes table (arms right-aligned, the shared measure, unit
-                    and time point in the header), recomputed values, harms per arm
+    what was found  primary outcomes table (arms, or factorial levels, right-aligned; the shared
+                    measure, unit, CI level and time point in the header; one line per effect naming
+                    its comparison, with its hypothesis and margin, adjustment and population),
+                    absolute effects under their effect, subgroups by variable with the interaction P,
+                    harms like outcomes
     lower half      two flowing, balanced columns: how sure (RoB 2 with symbol + word,
                     "Checking the numbers" panel, limitations, GRADE), then what it means
                     (key conclusions, the authors' conclusion)
