@@ -78,13 +78,7 @@ def load_study(path: str | Path) -> Checked:
 def check_source(source: Source) -> Checked:
     """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
     source, upgrade_notes = prepare(source)
-    problems = list(source.problems)
-    loader_count = len(problems)
-    study: Study | None = None
-    try:
-        study = Study.model_validate(source.data)
-    except ValidationError as exc:
-        problems.extend(_translate(source, exc))
+    study, problems = parse_model(source, Study)
     cross_warnings: list[Problem] = []
     if study is not None:
         checks = _CrossChecks(source, study)
@@ -92,17 +86,25 @@ def check_source(source: Source) -> Checked:
         problems.extend(checks.errors)
         cross_warnings = checks.warnings
         problems.extend(_glyph_checks(source))
-    else:
-        # A field error at the same spot as a loader note says it better; keep one. Except where
-        # the loader refused the value (a tag): "got nothing" would hide why.
-        refused = {source.field_name(path) for path in source.refused}
-        field_problems = [p for p in problems[loader_count:] if p.field not in refused]
-        spots = {(p.line, p.column, p.field) for p in field_problems}
-        problems = [p for p in problems[:loader_count] if (p.line, p.column, p.field) not in spots] + field_problems
     if problems:
         raise RecordError(_capped(problems))
     assert study is not None
     return Checked(study, upgrade_notes + cross_warnings + _warnings(source, study), source.file)
+
+
+def parse_model(source: Source, root: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    """``source.data`` as a ``root`` model (or None), and the loader's and the fields' problems."""
+    problems = list(source.problems)
+    try:
+        return root.model_validate(source.data), problems
+    except ValidationError as exc:
+        field_problems = _translate(source, exc, root)
+    # A field error at the same spot as a loader note says it better; keep one. Except where
+    # the loader refused the value (a tag): "got nothing" would hide why.
+    refused = {source.field_name(path) for path in source.refused}
+    field_problems = [p for p in field_problems if p.field not in refused]
+    spots = {(p.line, p.column, p.field) for p in field_problems}
+    return None, [p for p in problems if (p.line, p.column, p.field) not in spots] + field_problems
 
 
 def _capped(problems: list[Problem]) -> list[Problem]:
@@ -134,7 +136,8 @@ _TYPE_WORDS = {
 }
 
 
-def _translate(source: Source, exc: ValidationError) -> list[Problem]:
+def _translate(source: Source, exc: ValidationError, root: type[BaseModel] = Study) -> list[Problem]:
+    """Pydantic's errors as located problems; ``root`` is the record's model (for "did you mean")."""
     grouped: dict[Path_, list[dict]] = {}
     for err in exc.errors(include_url=False):
         path = _data_path(source.data, err["loc"], err["type"])
@@ -155,7 +158,7 @@ def _translate(source: Source, exc: ValidationError) -> list[Problem]:
     for path, errs in grouped.items():
         if path in deeper and all(e["type"] in _TYPE_WORDS for e in errs):
             continue  # a union's "expected one of ..." at a value whose own parts are wrong says nothing
-        out.append(_problem_for(source, path, errs, listed))
+        out.append(_problem_for(source, path, errs, listed, root))
     return out
 
 
@@ -190,7 +193,8 @@ def _value_at(data: Any, path: Path_) -> Any:
     return data
 
 
-def _problem_for(source: Source, path: Path_, errs: list[dict], listed: set[Path_]) -> Problem:
+def _problem_for(source: Source, path: Path_, errs: list[dict], listed: set[Path_],
+                 root: type[BaseModel] = Study) -> Problem:
     kinds = {e["type"] for e in errs}
     value = _value_at(source.data, path)
     if isinstance(value, float) and not math.isfinite(value):
@@ -203,7 +207,7 @@ def _problem_for(source: Source, path: Path_, errs: list[dict], listed: set[Path
         return Problem(source.file, *source.position(parent, prefer_key=True), source.field_name(path),
                        f"required field {path[-1]!r} is missing")
     if "extra_forbidden" in kinds:
-        valid = _field_names(path[:-1])
+        valid = _field_names(path[:-1], root)
         close = difflib.get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else \
             f"; valid fields here: {', '.join(valid)}" if path[:-1] not in listed else ""
@@ -308,9 +312,9 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _field_names(path: Path_) -> list[str]:
+def _field_names(path: Path_, root: type[BaseModel] = Study) -> list[str]:
     """The valid field names of the model at ``path`` (indices skipped)."""
-    model: type[BaseModel] | None = Study
+    model: type[BaseModel] | None = root
     for part in path:
         if isinstance(part, int) or model is None:
             continue
