@@ -139,9 +139,18 @@ def rate_text(value: float, unit: str) -> str:
     return f"{number(value)}{unit}" if unit.startswith("%") else f"{number(value)} {unit}"
 
 
-def arm_cell(result: ArmResult | None, kind: str = "binary") -> str:
+def with_unit(text: str, unit: str | None) -> str:
+    """"−14.9" + "%" -> "−14.9%"; + "kg" -> "−14.9 kg"."""
+    if not unit or text in ABSENT:
+        return text
+    unit = _flat(unit)
+    return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
+
+
+def arm_cell(result: ArmResult | None, kind: str = "binary", unit: str | None = None) -> str:
     """One arm's result as reported, said for what it is: "64/76 (84.2%)", "386 (1.69% per year)",
-    "15.1% at 3 years", "change −14.9 (SD 2.1), n = 1306", "median 3 (IQR 1 to 5)"."""
+    "15.1% at 3 years", "change −14.9% (SD 2.1), n = 1306", "median 3 kg (IQR 1 to 5)" (``unit``: of a
+    continuous outcome's values)."""
     if result is None:
         return NR
     events, total = known(result.events), known(result.total)
@@ -171,13 +180,13 @@ def arm_cell(result: ArmResult | None, kind: str = "binary") -> str:
         elif result.ci is not None:
             spread = f" (95% CI {interval(*result.ci)})"
         n = f", n = {total:,}" if total is not None else ""
-        parts.append(f"{word} {number(result.mean)}{spread}{n}" if not isinstance(result.mean, str)
+        parts.append(f"{word} {with_unit(number(result.mean), unit)}{spread}{n}" if not isinstance(result.mean, str)
                      else f"{word} {missing(result.mean)}")
     if result.median is not None:
         word = "median change" if result.change else "median"
         iqr = f" (IQR {interval(*result.iqr)})" if result.iqr else ""
         n = f", n = {total:,}" if total is not None and result.mean is None else ""
-        parts.append(f"{word} {number(result.median)}{iqr}{n}")
+        parts.append(f"{word} {with_unit(number(result.median), unit)}{iqr}{n}")
     if parts:
         return "; ".join(parts)
     for value in (result.percent, result.mean, result.events):
@@ -657,14 +666,14 @@ def result_columns(study: Study) -> list[tuple[str, str, str]]:
         [(a.id, _flat(a.short), _flat(a.label)) for a in study.arms if a.id in used]
 
 
-def _cells(study: Study, results: list[ArmResult], kind: str) -> tuple[str, ...]:
+def _cells(study: Study, results: list[ArmResult], kind: str, unit: str | None = None) -> tuple[str, ...]:
     by_arm = {r.arm: r for r in results}
-    return tuple(arm_cell(by_arm.get(key), kind) for key, _, _ in result_columns(study))
+    return tuple(arm_cell(by_arm.get(key), kind, unit) for key, _, _ in result_columns(study))
 
 
 def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
     ip = p_value(s.interaction_p)
-    levels = tuple((_flat(lv.level), _cells(study, lv.results, outcome.kind),
+    levels = tuple((_flat(lv.level), _cells(study, lv.results, outcome.kind, outcome.unit),
                     tuple(effect_text(study, outcome, e) for e in lv.effects)) for lv in s.levels)
     return SubgroupText(_flat(s.variable), ip if ip in ABSENT else "P for interaction" + ip[1:], levels)
 
@@ -678,7 +687,7 @@ def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), ab
         derived = tuple((f"{a.label}: " if len(pairs) > 1 else "") + str(a) for a in absolute if a.effect is None)
     return ResultRow(
         id=outcome.id, label=_flat(outcome.label), timepoint=_flat(outcome.timepoint) or None,
-        primary=outcome.primary, cells=_cells(study, outcome.results, outcome.kind),
+        primary=outcome.primary, cells=_cells(study, outcome.results, outcome.kind, outcome.unit),
         effects=tuple(effect_text(study, outcome, e, per_effect[k]) for k, e in enumerate(outcome.effects)),
         derived=derived,
         note=text_or_placeholder(outcome.note) or None, kind=outcome.kind, unit=_flat(outcome.unit) or None,

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content import design_facts, factor_text, missing, shared_care
+from ..content import design_facts, factor_text, missing, number, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
@@ -388,6 +388,8 @@ def randomization_notes(study: Study) -> list[str]:
         n = known(d.cluster.number)
         unit = " ".join(d.cluster.unit.split())
         out.append(f"by {unit}: {n:,} {plural(unit, n)}" if n is not None else f"by {unit}")
+        if d.cluster.icc is not None:
+            out.append(f"ICC {number(d.cluster.icc)}")
     facts = dict(design_facts(study))
     if "Hypothesis" in facts:
         out.append(facts["Hypothesis"].split(" (", 1)[0])
