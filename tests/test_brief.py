@@ -454,3 +454,13 @@ def test_brief_shows_what_the_v2_record_holds(name, phrases):
     text = words(pypdf_text(render_brief(prepare(check_source(load_bytes(raw, f"{name}.yaml"))))))
     for phrase in phrases:
         assert phrase.lower() in text.lower(), phrase
+
+
+@pytest.mark.parametrize("unit, text", [("%", "change \u221214.9% (SD 2.0), n = 1,306"),
+                                        ("kg", "change \u221214.9 kg (SD 2.0), n = 1,306"),
+                                        (None, "change \u221214.9 (SD 2.0), n = 1,306")])
+def test_continuous_cells_carry_the_outcome_unit(unit, text):
+    from pipeline.model import ArmResult
+    result = ArmResult.model_validate({"arm": "x", "mean": Printed(-14.9, "-14.9"), "sd": Printed(2.0, "2.0"),
+                                       "total": 1306, "change": True})
+    assert fmt.arm_cell(result, "continuous", unit) == text
