@@ -443,6 +443,11 @@ class OutcomeRob:
     outcome: str
     rows: tuple[RobRow, ...]
 
+    def differing(self, study: tuple[RobRow, ...]) -> tuple[RobRow, ...]:
+        """The domains whose judgement differs from the study's (``study``: ``Content.rob_rows``)."""
+        judged = {r.domain: r.judgement for r in study}
+        return tuple(r for r in self.rows if judged.get(r.domain) != r.judgement)
+
 
 def rob_rows(rob) -> tuple[RobRow, ...]:
     from .theme import ROB_SYMBOL, ROB_WORD

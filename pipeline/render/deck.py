@@ -1400,8 +1400,9 @@ class _Deck:
                 rows.append([Cell(r.domain, bold=r.domain == "Overall"),
                              Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
                              Cell(r.support)])
+            # A result judged apart from the study: the domains whose judgement differs (all in the notes).
             for o in c.outcome_rob:
-                for r in o.rows:
+                for r in o.differing(c.rob_rows):
                     rows.append([Cell(f"{r.domain}\nfor {o.outcome}", bold=r.domain == "Overall", mute_from=1),
                                  Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
                                  Cell(r.support)])

@@ -857,9 +857,8 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         block.add(rob_table(c, width, style))
         # A result judged apart from the study: the domains whose judgement differs (the brief shows no
         # supports but the overall one; the deck shows them all).
-        study = {r.domain: r.judgement for r in c.rob_rows}
         for o in c.outcome_rob:
-            rows = [r for r in o.rows if study.get(r.domain) != r.judgement]
+            rows = o.differing(c.rob_rows)
             if not rows:
                 continue
             block.space(2.0)
