@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Literal, Optional, Union
 
 from . import stats
-from .errors import Problem, RecordError
+from .errors import Problem, RecordError, shown_name
 from .model import ArmResult, Effect, Outcome, Study, known
 
 __all__ = [
@@ -906,11 +906,12 @@ def reader_notes(findings: Iterable[Finding]) -> tuple[str, ...]:
 def format_findings(path: Union[str, Path], findings: Iterable[Finding]) -> str:
     """CLI text: one line per finding prefixed by ``path``, then a summary line."""
     findings = list(findings)
-    lines = [f"{path}: {f}" for f in findings]
+    name = shown_name(path)
+    lines = [f"{name}: {f}" for f in findings]
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     words = {"error": "error", "warning": "warning", "info": "note"}
     parts = [f"{n} {words[s]}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
-    lines.append(f"{path}: {', '.join(parts) if parts else 'no findings'}")
+    lines.append(f"{name}: {', '.join(parts) if parts else 'no findings'}")
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
 from .errors import Problem, RecordError
+from .inputfile import NotReadable, looks_like_utf16, read_limited
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -97,15 +98,11 @@ def format_path(path: Path_) -> str:
 
 def load_file(path: str | Path) -> Source:
     """Read and parse the record at ``path``. Raises ``RecordError`` if unreadable."""
-    path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RecordError([_too_big(name, size)])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RecordError([Problem(name, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+        raw = read_limited(path, MAX_BYTES, "record")
+    except NotReadable as exc:
+        raise RecordError([Problem(name, 0, 0, "", str(exc))]) from None
     return load_bytes(raw, name)
 
 
@@ -139,6 +136,9 @@ def _too_big(name: str, size: int) -> Problem:
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if looks_like_utf16(raw):
+        raise RecordError([Problem(name, 1, 1, "", "the file is not UTF-8, it looks like UTF-16 "
+                                                   "(as some Windows editors save); save it as UTF-8")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -313,6 +313,12 @@ class _Walker:
             value = self.constructor.construct_object(node)
         except yaml.MarkedYAMLError as exc:
             self.source.problems.append(_yaml_problem(self.source.file, exc))
+            return None
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            self.source.problems.append(self.source.problem(
+                path, f"the number has {len(node.value):,} characters; no count or estimate needs that many "
+                      f"digits (put it in quotes if it is text)"))
+            self.source.refused.add(path)
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None:
             if _SURPRISING_NUMBER.match(node.value.strip()):

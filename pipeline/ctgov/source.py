@@ -18,26 +18,23 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..errors import ImportSourceError
+from ..errors import ImportSourceError, shown_name
+from ..inputfile import NotReadable, looks_like_utf16, read_limited
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024   # the largest registry entries with results are a few MB; bounds memory
 MAX_TEXT = 5000
 
 
 def read_study(path: str | Path) -> dict:
     """The study in ``path`` (a v2 study, or a v2 search response holding exactly one)."""
-    path = Path(path)
-    name = str(path)
+    name = shown_name(path)
     try:
-        if path.is_dir():
-            raise ImportSourceError(f"{name}: is a folder; give a ClinicalTrials.gov study file (.json)")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportSourceError(f"{name}: the file is {size:,} bytes; a single study is far smaller "
-                                    f"(at most {MAX_BYTES:,} bytes accepted)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportSourceError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raw = read_limited(path, MAX_BYTES, "ClinicalTrials.gov study (.json)")
+    except NotReadable as exc:
+        raise ImportSourceError(f"{name}: {exc}") from None
+    if looks_like_utf16(raw):
+        raise ImportSourceError(f"{name}: not JSON: the file is not UTF-8, it looks like UTF-16; save it as UTF-8 "
+                                f"(ClinicalTrials.gov's own downloads are UTF-8)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -50,6 +47,8 @@ def read_study(path: str | Path) -> dict:
     except json.JSONDecodeError as exc:
         raise ImportSourceError(f"{name}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
                                 f"expected a ClinicalTrials.gov API v2 study (.json)") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: it holds a number with thousands of digits") from None
     except RecursionError:
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: the JSON is nested too deeply") from None
     return study_of(data, name)

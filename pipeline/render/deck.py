@@ -44,7 +44,6 @@ from __future__ import annotations
 import contextvars
 import datetime as _dt
 import io
-import os
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +60,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import theme
-from ..content import NR, Content, ResultRow, count, split_shared_mark
+from ..content import NR, Content, ResultRow, count, source_date, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
@@ -1493,10 +1492,7 @@ class _Deck:
 
 
 def _epoch() -> _dt.datetime:
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
-    return FIXED_DATE
+    return source_date() or FIXED_DATE
 
 
 def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:

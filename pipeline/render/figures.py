@@ -60,6 +60,7 @@ RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FAMILY],
     "svg.fonttype": "none",
+    "text.parse_math": False,       # a record's "$50 then $25" is text, never mathtext
     "svg.hashsalt": SVG_SALT,
     "path.simplify": False,
     "text.antialiased": True,
@@ -229,7 +230,7 @@ def _text_block(ax, lines: tuple[TextLine, ...], x: float, top: float, w: float,
             tx = {"left": x, "center": x + w / 2, "right": x + w}[align]
             ax.text(tx, y + baseline_offset(line.size), line.text, fontsize=line.size,
                     fontweight="bold" if line.bold else "normal", color=colour, ha=align, va="baseline",
-                    fontfamily=FAMILY)
+                    fontfamily=FAMILY, parse_math=False)
         y += line_height(line.size)
 
 

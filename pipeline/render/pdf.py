@@ -41,7 +41,6 @@ This is the only module of evidence-brief that imports reportlab.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -51,8 +50,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
-from ..content import NR, Content, MEASURE_SHORT, ResultRow, split_shared_mark
-from ..errors import LayoutError, RenderError
+from ..content import NR, Content, MEASURE_SHORT, ResultRow, source_date, split_shared_mark
+from ..errors import LayoutError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
 from ..layout.text import missing_glyphs, text_width, wrap
@@ -1214,11 +1213,9 @@ def render_brief(report: Report, *, paper: str = "a4") -> bytes:
     fonts = _register_fonts()
     page = fit_page(report, paper)
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch and not epoch.isdigit():
-        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+    epoch = source_date()
     buffer = io.BytesIO()
-    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch else 0,
+    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch is not None else 0,
                           pageCompression=1, lang=LANG, initialFontName=fonts.regular,
                           initialFontSize=STEPS[-1].body)
     cv.setTitle(f"{c.name}: {c.title}" if c.name != c.title else c.title)
