@@ -30,7 +30,7 @@ help: ## List the targets
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx"
+	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  RECORD=sources/x.yaml (watch)"
 
 .PHONY: report
 report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
@@ -67,6 +67,11 @@ validate: | $(VENV)/.installed ## Check every record and print each problem as f
 .PHONY: audit
 audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not add up, for every record
 	@$(PY) -m pipeline audit $(RECORDS)
+
+.PHONY: watch
+watch: | $(VENV)/.installed ## Rebuild one study whenever it is saved: make watch RECORD=sources/x.yaml
+	@test -n "$(RECORD)" || { echo "make watch: say which record, e.g. make watch RECORD=sources/imagine-ra.yaml" >&2; exit 2; }
+	@$(PY) -m pipeline watch $(RECORD) --out outputs $(BUILD_FLAGS)
 
 .PHONY: schema
 schema: schema/study-record.schema.json ## Write the JSON Schema of a study record (schema/study-record.schema.json)

@@ -921,8 +921,11 @@ def errors_as_record_error(result: AuditResult, file: Union[str, Path] = "") -> 
     When ``file`` is a readable record, each problem is located at its field's line and column.
     """
     errors = [f for f in result.findings if f.severity == "error"]
-    if not errors:
-        return None
+    return RecordError(located(errors, file)) if errors else None
+
+
+def located(findings: Iterable[Finding], file: Union[str, Path] = "") -> list[Problem]:
+    """Each finding as a ``Problem`` at its first field's line and column in ``file`` (when readable)."""
     name = str(file)
     source = None
     if name:
@@ -932,11 +935,11 @@ def errors_as_record_error(result: AuditResult, file: Union[str, Path] = "") -> 
         except Exception:  # the audit's message matters more than the position
             source = None
     problems = []
-    for finding in errors:
+    for finding in findings:
         field_ = finding.fields[0] if finding.fields else ""
         line, column = source.position(_parse_path(field_)) if source is not None and field_ else (0, 0)
         problems.append(Problem(name, line, column, field_, finding.message))
-    return RecordError(problems)
+    return problems
 
 
 def raise_for_errors(result: AuditResult, source_file: Union[str, Path] = "") -> None:

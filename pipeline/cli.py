@@ -10,7 +10,10 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
     evidence-brief audit RECORD...
     evidence-brief schema [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
+    evidence-brief import citation FILE [-o RECORD | --into RECORD] [--pick N | --doi DOI] [--force]
     evidence-brief compare RECORD FILE.json
+    evidence-brief new ID [-o FILE.yaml]
+    evidence-brief watch RECORD [--out DIR] [--only …] [--paper a4|letter] [--template FILE]
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EvidenceBriefError, RecordError
+from .errors import EvidenceBriefError, RecordError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,15 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build outputs/<id>/brief.pdf, deck.pptx and figures for each record")
     b.add_argument("records", nargs="+", type=Path)
-    b.add_argument("--out", type=Path, default=Path("outputs"), help="output root (default: outputs)")
-    b.add_argument("--only", choices=("brief", "deck", "figures"), action="append",
-                   help="build only this output (repeatable; default: all)")
-    b.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
-                   help="page size of the brief (default: a4, or $PAPER)")
+    _output_options(b)
     b.add_argument("-j", "--jobs", type=int, default=1,
                    help="build this many records at once, in worker processes (default: 1)")
-    b.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
-                   help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
 
     a = sub.add_parser("audit", help="recompute what can be recomputed and list numbers that do not add up")
     a.add_argument("records", nargs="+", type=Path)
@@ -57,15 +54,41 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="write the JSON Schema of a study record")
     s.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
-    i = sub.add_parser("import", help="start a record from a registry entry")
-    i.add_argument("source", choices=("ctgov",), help="registry format: ctgov (ClinicalTrials.gov API v2 JSON)")
+    i = sub.add_parser("import", help="start a record from a registry entry, or fill its citation from a reference file")
+    i.add_argument("source", choices=("ctgov", "citation"),
+                   help="ctgov: ClinicalTrials.gov API v2 JSON; citation: RIS, BibTeX, PubMed .nbib or CSL-JSON")
     i.add_argument("file", type=Path)
-    i.add_argument("-o", "--output", type=Path, help="record to write (default: stdout)")
+    target = i.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", type=Path, help="record to write (default: stdout)")
+    target.add_argument("--into", type=Path, metavar="RECORD", help="citation: fill the citation of this record")
+    choice = i.add_mutually_exclusive_group()
+    choice.add_argument("--pick", type=int, metavar="N", help="citation: the Nth reference of the file")
+    choice.add_argument("--doi", help="citation: the reference with this DOI")
+    i.add_argument("--force", action="store_true",
+                   help="citation --into: replace citation fields that differ from the file's")
 
     c = sub.add_parser("compare", help="compare a record with its ClinicalTrials.gov entry")
     c.add_argument("record", type=Path)
     c.add_argument("file", type=Path)
+
+    n = sub.add_parser("new", help="write a commented skeleton record that validates and builds at once")
+    n.add_argument("id", help="record id: lower-case letters, digits and hyphens (names outputs/<id>/)")
+    n.add_argument("-o", "--output", type=Path, help="record to write (default: stdout)")
+
+    w = sub.add_parser("watch", help="build one record, then rebuild it whenever it (or the template) is saved")
+    w.add_argument("record", type=Path)
+    _output_options(w)
     return p
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output root (default: outputs)")
+    p.add_argument("--only", choices=("brief", "deck", "figures"), action="append",
+                   help="build only this output (repeatable; default: all)")
+    p.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
+                   help="page size of the brief (default: a4, or $PAPER)")
+    p.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
+                   help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,12 +138,16 @@ def _validate(args) -> int:
     return _each_record(args.records, one)
 
 
-def _build(args) -> int:
+def _build_options(args):
     from .build import KINDS, BuildOptions
 
     if args.template is not None and not args.template.is_file():
         raise EvidenceBriefError(f"--template {args.template}: no such file")
-    options = BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
+    return BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
+
+
+def _build(args) -> int:
+    options = _build_options(args)
     jobs = max(1, min(args.jobs, len(args.records)))
     work = functools.partial(_build_one, out=args.out, options=options)
     if jobs == 1:
@@ -188,18 +215,71 @@ def _schema(args) -> int:
 
 
 def _import(args) -> int:
+    if args.source == "citation":
+        return _import_citation(args)
+    if args.into or args.pick is not None or args.doi or args.force:
+        raise UsageError("import ctgov: --into, --pick, --doi and --force are for import citation")
     from .ctgov import import_ctgov_file
 
     result = import_ctgov_file(args.file)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.output:
-        from .atomic import write_files
-        write_files({args.output: result.yaml_text.encode("utf-8")})
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(result.yaml_text)
+    _write_or_print(result.yaml_text, args.output, overwrite=True)
     return 0
+
+
+def _write_or_print(text: str, output: Path | None, *, overwrite: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if not overwrite and output.exists():
+        raise UsageError(f"{output} exists; choose another file (or, for a citation, --into {output})")
+    from .atomic import write_files
+    write_files({output: text.encode("utf-8")})
+    print(f"wrote {output}")
+
+
+def _import_citation(args) -> int:
+    from .citations import read_reference
+    from .citations.fields import citation_node, record_id
+
+    reference = read_reference(args.file, pick=args.pick, doi=args.doi)
+    citation = citation_node(reference)
+    origin = f"From {args.file.name} (line {reference.line}) by `evidence-brief import citation`."
+    if args.into is None:
+        if args.force:
+            raise UsageError("--force is for --into RECORD")
+        from .skeleton import skeleton
+        text = skeleton(args.output.stem if args.output else record_id(reference), citation, origin)
+        _write_or_print(text, args.output, overwrite=False)
+        return 0
+    from .citations.merge import merge_citation
+
+    merge = merge_citation(args.into, citation, origin, force=args.force)
+    for conflict in merge.conflicts:
+        print(f"warning: {conflict}", file=sys.stderr)
+    if merge.filled:
+        from .atomic import write_files
+        write_files({args.into: merge.text.encode("utf-8")})
+        print(f"{args.into}: citation: wrote {', '.join(merge.filled)}")
+    else:
+        print(f"{args.into}: citation: nothing to add")
+    return 0
+
+
+def _new(args) -> int:
+    from .skeleton import skeleton
+
+    _write_or_print(skeleton(args.id), args.output, overwrite=False)
+    return 0
+
+
+def _watch(args) -> int:
+    from .watch import watch
+
+    if not args.record.is_file():
+        raise UsageError(f"{args.record}: no such record")
+    return watch(args.record, args.out, _build_options(args), lambda line: print(line, flush=True))
 
 
 def _compare(args) -> int:
@@ -215,7 +295,7 @@ def _compare(args) -> int:
 
 
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare}
+             "import": _import, "compare": _compare, "new": _new, "watch": _watch}
 
 
 if __name__ == "__main__":  # pragma: no cover

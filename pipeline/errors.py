@@ -8,8 +8,9 @@ never a traceback.
     ├── RecordError        the record is invalid (exit 2); holds every Problem
     ├── LayoutError        valid record, but it cannot be laid out (too long, glyph missing)
     ├── RenderError        a renderer or the file system failed while writing outputs
-    ├── ImportSourceError  an external source (ClinicalTrials.gov JSON) cannot be read
-    └── UsageError         a command-line option or environment variable is wrong (exit 2)
+    ├── ImportSourceError  an external source (ClinicalTrials.gov JSON, a citation file) cannot be read
+    └── UsageError         a command-line option or environment variable is wrong, or a command
+                           asked for what it cannot do (a bad id, a file that exists) (exit 2)
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class ImportSourceError(EvidenceBriefError):
 
 
 class UsageError(EvidenceBriefError):
-    """An option or environment variable (e.g. ``SOURCE_DATE_EPOCH``) is wrong."""
+    """An option or environment variable (e.g. ``SOURCE_DATE_EPOCH``) is wrong, or a command asked
+    for something it cannot do (a bad id, a file that exists)."""
 
     exit_status = 2

@@ -49,9 +49,15 @@ def mtimes(repo: Path) -> dict[str, int]:
 def test_default_goal_lists_every_target(repo):
     result = make(repo)
     assert result.returncode == 0
-    for target in ("report", "test", "validate", "schema", "clean", "bench", "audit"):
+    for target in ("report", "test", "validate", "schema", "clean", "bench", "audit", "watch"):
         assert f"make {target} " in result.stdout
     assert not (repo / "outputs" / "imagine-ra").exists(), "help must not build anything"
+
+
+def test_watch_asks_which_record(repo):
+    result = make(repo, "watch")
+    assert result.returncode == 2
+    assert "make watch RECORD=sources/imagine-ra.yaml" in result.stderr
 
 
 def test_parallel_build_then_nothing_then_only_the_touched_study(repo):
