@@ -234,6 +234,20 @@ def test_into_a_broken_record_writes_nothing(tmp_path, capsys):
     assert record.read_text(encoding="utf-8") == "id: x\ntitle: [unclosed\n"
 
 
+def test_into_an_empty_citation_fills_it_and_a_text_citation_is_refused(tmp_path, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    record = tmp_path / "imagine-ra-minimal.yaml"
+    record.write_text(text.replace("\nquestion:", "\ncitation:\nquestion:", 1), encoding="utf-8")
+    assert main(["import", "citation", str(IMAGINE[1]), "--into", str(record)]) == 0
+    assert load_study(record).study.citation.journal == "JAMA"
+    wrong = text.replace("\nquestion:", "\ncitation: Møller-Bisgaard S et al. JAMA 2019\nquestion:", 1)
+    record.write_text(wrong, encoding="utf-8")
+    line = wrong.splitlines().index("citation: Møller-Bisgaard S et al. JAMA 2019") + 1
+    assert main(["import", "citation", str(IMAGINE[1]), "--into", str(record)]) == 2
+    assert capsys.readouterr().err.startswith(f"{record}:{line}:11: citation: must be a mapping")
+    assert record.read_text(encoding="utf-8") == wrong
+
+
 def test_citation_options_are_refused_for_ctgov(capsys):
     assert main(["import", "ctgov", "x.json", "--pick", "1"]) == 2
     assert "for import citation" in capsys.readouterr().err

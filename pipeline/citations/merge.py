@@ -86,10 +86,16 @@ def merge_citation(record: Path, citation: Node, origin: str, *, force: bool = F
         raise RecordError([Problem(str(record), 0, 0, "", f"cannot be read: {exc}")]) from None
     result = Merge("")
     target = data.get("citation")
-    if not isinstance(target, CommentedMap):
+    if target is not None and not isinstance(target, CommentedMap):
+        raise RecordError([source.problem(("citation",), "must be a mapping (authors, title, journal, …) to be "
+                                                         "filled; correct or remove it first")])
+    if target is None:
         target = CommentedMap()
-        position = max((i + 1 for i, k in enumerate(data) if k in _BEFORE_CITATION), default=0)
-        data.insert(position, "citation", target)
+        if "citation" in data:  # `citation:` with nothing after it
+            data["citation"] = target
+        else:
+            position = max((i + 1 for i, k in enumerate(data) if k in _BEFORE_CITATION), default=0)
+            data.insert(position, "citation", target)
         data.yaml_set_comment_before_after_key("citation", before=origin)
     for key, value in citation.items():
         if key not in target:
