@@ -165,6 +165,7 @@ BROKEN = [
     ("nojournal.json", '[{"title": "SYNTHETIC", "author": [{"family": "Example"}], "issued": {"date-parts": [[2020]]}}]',
      ":1: this reference has no journal"),
     ("empty.ris", "", ": the file is empty"),
+    ("utf16.ris", "TY  - JOUR\nER  - \n".encode("utf-16"), ": the file is UTF-16; export it as UTF-8"),
     ("unknown.txt", "Example A. SYNTHETIC. 2020.\n", ": cannot tell the format"),
 ]
 
@@ -246,6 +247,12 @@ def test_into_an_empty_citation_fills_it_and_a_text_citation_is_refused(tmp_path
     assert main(["import", "citation", str(IMAGINE[1]), "--into", str(record)]) == 2
     assert capsys.readouterr().err.startswith(f"{record}:{line}:11: citation: must be a mapping")
     assert record.read_text(encoding="utf-8") == wrong
+
+
+def test_a_folder_is_not_a_citation_file(tmp_path, capsys):
+    assert main(["import", "citation", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"{tmp_path}: cannot read the file: it is a folder; give a citation " \
+                                      "(.ris, .bib, .nbib or .json) file\n"
 
 
 def test_citation_options_are_refused_for_ctgov(capsys):

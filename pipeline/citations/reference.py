@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ImportSourceError
+from ..errors import ImportSourceError, shown_name
+from ..inputfile import NotReadable, looks_like_utf16, read_limited
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -57,18 +58,18 @@ class Reference:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """The file's text (UTF-8, a byte-order mark dropped) and its display name."""
-    name = str(path)
+    """The file's text (UTF-8, a byte-order mark dropped, line ends made ``\\n``) and its display name."""
+    name = shown_name(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CitationFileError(name, 0, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                                              "export just the article you need")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CitationFileError(name, 0, f"cannot read the file: {exc.strerror or exc}") from None
+        raw = read_limited(path, MAX_BYTES, "citation (.ris, .bib, .nbib or .json)")
+    except NotReadable as exc:
+        raise CitationFileError(name, 0, str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if looks_like_utf16(raw):
+            raise CitationFileError(name, 0, "the file is UTF-16; export it as UTF-8 (Unicode) from your "
+                                             "reference manager") from None
         line = raw[:exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise CitationFileError(name, line, f"byte 0x{raw[exc.start]:02X} is not UTF-8; export the file "
