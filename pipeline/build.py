@@ -15,7 +15,7 @@ from pathlib import Path
 from .atomic import sweep_temporaries, write_files
 from .errors import Problem
 from .report import Report, prepare
-from .validate import load_study
+from .validate import is_review_checked as is_review, load_study
 
 KINDS = ("brief", "deck", "figures")
 PAPERS = ("a4", "letter")
@@ -67,8 +67,13 @@ def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
 def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Validate ``path`` and write its outputs under ``out_root/<id>/``."""
     checked = load_study(path)
-    report = prepare(checked)
-    files = render(report, options)
+    if is_review(checked):  # a systematic review: its own report and renderers (pipeline.review)
+        from .review.build import prepare_review, render_review
+        report = prepare_review(checked)
+        files = render_review(report, options.only, options.paper, options.template)
+    else:
+        report = prepare(checked)
+        files = render(report, options)
     folder = Path(out_root) / checked.study.id
     sweep_temporaries(folder)
     targets = {folder / name: data for name, data in files.items()}

@@ -2,7 +2,8 @@
 
 In:  a path (or bytes and a display name).
 Out: ``Source``: the plain data (dicts, lists, str, int, float, bool, None) as
-     ``yaml.safe_load`` would give, plus the line and column of every key and
+     ``yaml.safe_load`` would give (each finite float a ``numbers.Printed``
+     that keeps the text it was written as), plus the line and column of every key and
      value, and the original text of every scalar (to explain YAML 1.1 traps).
 
 Stricter than ``yaml.safe_load``:
@@ -21,6 +22,7 @@ are returned in ``Source.problems`` so validation can report everything together
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ from yaml.reader import Reader
 
 from .errors import Problem, RecordError
 from .inputfile import NotReadable, looks_like_utf16, read_limited
+from .numbers import Printed
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -325,6 +328,8 @@ class _Walker:
                 self.source.problems.append(self.source.problem(
                     path, f"YAML 1.1 reads {node.value!r} as the number {value!r}; "
                           f"put it in quotes if it is text, or write the number plainly"))
+        if isinstance(value, float) and math.isfinite(value):
+            return Printed(value, node.value)
         return value
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, RecordError
 from .loader import Path_, Source, format_path, load_file, scalar_hint
 from .model import Study, is_placeholder, known
+from .review.model import is_review
 
 
 @dataclass(frozen=True)
@@ -44,28 +45,37 @@ def load_study(path: str | Path) -> Checked:
 
 
 def check_source(source: Source) -> Checked:
-    problems = list(source.problems)
-    study: Study | None = None
-    try:
-        study = Study.model_validate(source.data)
-    except ValidationError as exc:
-        problems.extend(_translate(source, exc))
+    if is_review(source.data):  # a systematic review or meta-analysis: its own model and checks
+        from .review.validate import check_review
+        return check_review(source)
+    study, problems = parse_model(source, Study)
     if study is not None:
         problems.extend(_cross_checks(source, study))
         problems.extend(_glyph_checks(source))
-    else:
-        # A field error at the same spot as a loader note says it better; keep one. Except where
-        # the loader refused the value (a tag): "got nothing" would hide why.
-        from .loader import format_path
-        refused = {format_path(path) for path in source.refused}
-        field_problems = [p for p in problems[len(source.problems):] if p.field not in refused]
-        spots = {(p.line, p.column, p.field) for p in field_problems}
-        problems = [p for p in problems[:len(source.problems)] if (p.line, p.column, p.field) not in spots] \
-            + field_problems
     if problems:
         raise RecordError(problems)
     assert study is not None
     return Checked(study, _warnings(source, study), source.file)
+
+
+def is_review_checked(checked) -> bool:
+    """True for what ``check_source`` returns for a review record (``review.validate.CheckedReview``)."""
+    return getattr(getattr(checked, "study", None), "kind", None) == "review"
+
+
+def parse_model(source: Source, root: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    """``source.data`` as a ``root`` model (or None), and the loader's and the fields' problems."""
+    problems = list(source.problems)
+    try:
+        return root.model_validate(source.data), problems
+    except ValidationError as exc:
+        field_problems = _translate(source, exc, root)
+    # A field error at the same spot as a loader note says it better; keep one. Except where
+    # the loader refused the value (a tag): "got nothing" would hide why.
+    refused = {format_path(path) for path in source.refused}
+    field_problems = [p for p in field_problems if p.field not in refused]
+    spots = {(p.line, p.column, p.field) for p in field_problems}
+    return None, [p for p in problems if (p.line, p.column, p.field) not in spots] + field_problems
 
 
 # --- pydantic errors -> located problems ---------------------------------
@@ -86,12 +96,13 @@ _TYPE_WORDS = {
 }
 
 
-def _translate(source: Source, exc: ValidationError) -> list[Problem]:
+def _translate(source: Source, exc: ValidationError, root: type[BaseModel] = Study) -> list[Problem]:
+    """Pydantic's errors as located problems; ``root`` is the record's model (for "did you mean")."""
     grouped: dict[Path_, list[dict]] = {}
     for err in exc.errors(include_url=False):
         path = _data_path(source.data, err["loc"], err["type"])
         grouped.setdefault(path, []).append(err)
-    return [_problem_for(source, path, errs) for path, errs in grouped.items()]
+    return [_problem_for(source, path, errs, root) for path, errs in grouped.items()]
 
 
 def _data_path(data: Any, loc: tuple, err_type: str) -> Path_:
@@ -122,7 +133,7 @@ def _value_at(data: Any, path: Path_) -> Any:
     return data
 
 
-def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
+def _problem_for(source: Source, path: Path_, errs: list[dict], root: type[BaseModel] = Study) -> Problem:
     kinds = {e["type"] for e in errs}
     value = _value_at(source.data, path)
     if isinstance(value, float) and not math.isfinite(value):
@@ -132,7 +143,7 @@ def _problem_for(source: Source, path: Path_, errs: list[dict]) -> Problem:
         return Problem(source.file, *source.position(parent, prefer_key=True), format_path(path),
                        f"required field {path[-1]!r} is missing")
     if "extra_forbidden" in kinds:
-        valid = _field_names(path[:-1])
+        valid = _field_names(path[:-1], root)
         close = difflib.get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else f"; valid fields here: {', '.join(valid)}"
         return source.problem(path, f"unknown field {path[-1]!r}{hint}", prefer_key=True)
@@ -204,9 +215,9 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _field_names(path: Path_) -> list[str]:
+def _field_names(path: Path_, root: type[BaseModel] = Study) -> list[str]:
     """The valid field names of the model at ``path`` (indices skipped)."""
-    model: type[BaseModel] | None = Study
+    model: type[BaseModel] | None = root
     for part in path:
         if isinstance(part, int) or model is None:
             continue

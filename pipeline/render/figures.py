@@ -42,7 +42,7 @@ from ..fonts import FAMILY
 from ..layout.design import design_diagram
 from ..layout.flow import flow_diagram
 from ..layout.forest import forest_plot
-from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon as Shape, Segment, TextLine
 from ..layout.text import _metrics, line_height
 from ..model import Study
 
@@ -74,7 +74,11 @@ TEXT_COLOURS = {"tick": theme.MUTED, "favours": theme.INK, "note": theme.MUTED}
 
 def render_figures(study: Study) -> dict[str, bytes]:
     """Every figure of ``study`` as {"design.svg": …, "design.png": …, "flow.svg": …, …}."""
-    diagrams = figure_diagrams(study)
+    return render_diagrams(figure_diagrams(study))
+
+
+def render_diagrams(diagrams: dict[str, Diagram]) -> dict[str, bytes]:
+    """Each named diagram as "<name>.svg" and "<name>.png"."""
     out: dict[str, bytes] = {}
     for name, diagram in diagrams.items():
         # One matplotlib figure per diagram, saved twice (building the artists is a good part of the cost).
@@ -199,6 +203,8 @@ def _figure(diagram: Diagram) -> Figure:
         _connector(ax, conn)
     for marker in diagram.markers:
         _marker(ax, marker)
+    for shape in diagram.polygons:
+        _polygon(ax, shape)
     for label in diagram.labels:
         _text_block(ax, label.lines, label.x, label.y, label.w, label.align, TEXT_COLOURS.get(label.role, theme.INK))
     return fig
@@ -272,3 +278,9 @@ def _marker(ax, marker: Marker) -> None:
     half = marker.size / 2
     ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size, facecolor=colour,
                            edgecolor="none", zorder=4))
+
+
+def _polygon(ax, shape: Shape) -> None:
+    filled = shape.role == "pooled"
+    ax.add_artist(Polygon(list(shape.points), closed=True, facecolor=theme.INK if filled else "none",
+                          edgecolor=theme.INK, linewidth=0.6, zorder=4))
