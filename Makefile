@@ -74,10 +74,13 @@ watch: | $(VENV)/.installed ## Rebuild one study whenever it is saved: make watc
 	@$(PY) -m pipeline watch $(RECORD) --out outputs $(BUILD_FLAGS)
 
 .PHONY: schema
-schema: schema/study-record.schema.json ## Write the JSON Schema of a study record (schema/study-record.schema.json)
+schema: schema/study-record.schema.json schema/review-record.schema.json ## Write the JSON Schemas of study and review records (schema/)
 
 schema/study-record.schema.json: pipeline/model.py | $(VENV)/.installed
 	@$(PY) -m pipeline schema -o $@
+
+schema/review-record.schema.json: pipeline/review/model.py pipeline/model.py | $(VENV)/.installed
+	@$(PY) -m pipeline schema --review -o $@
 
 .PHONY: test
 test: $(VENV)/.installed-test ## Run the test suite

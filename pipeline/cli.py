@@ -8,7 +8,7 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
     evidence-brief validate RECORD...
     evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--paper a4|letter] [--template FILE] [-j N]
     evidence-brief audit RECORD...
-    evidence-brief schema [-o FILE]
+    evidence-brief schema [--review] [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
     evidence-brief import citation FILE [-o RECORD | --into RECORD] [--pick N | --doi DOI] [--force]
     evidence-brief compare RECORD FILE.json
@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="recompute what can be recomputed and list numbers that do not add up")
     a.add_argument("records", nargs="+", type=Path)
 
-    s = sub.add_parser("schema", help="write the JSON Schema of a study record")
+    s = sub.add_parser("schema", help="write the JSON Schema of a study record (or, with --review, a review record)")
+    s.add_argument("--review", action="store_true", help="the schema of a review record (kind: review)")
     s.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     i = sub.add_parser("import", help="start a record from a registry entry, or fill its citation from a reference file")
@@ -191,10 +192,15 @@ def _build_one(path: Path, *, out: Path, options) -> tuple[int, list[str], list[
 
 def _audit(args) -> int:
     from .audit import format_findings, run_audit
-    from .validate import load_study
+    from .validate import is_review_checked, load_study
 
     def one(path: Path) -> None:
-        result = run_audit(load_study(path))
+        checked = load_study(path)
+        if is_review_checked(checked):
+            from .review.audit import run_review_audit
+            result = run_review_audit(checked).result
+        else:
+            result = run_audit(checked)
         print(format_findings(path, result.findings))
         if result.errors:
             raise RecordError([])  # the findings above name the fields; exit 2 like any invalid record
@@ -204,8 +210,9 @@ def _audit(args) -> int:
 
 def _schema(args) -> int:
     from .model import study_schema
+    from .review.model import review_schema
 
-    text = json.dumps(study_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(review_schema() if args.review else study_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
         from .atomic import write_files
         write_files({args.output: text.encode("utf-8")})

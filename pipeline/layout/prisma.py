@@ -26,13 +26,18 @@ other methods: ``other-identified``, ``other-sought`` → ``other-not-retrieved`
 A row is left out when the record gives none of its counts; a count that is
 "not reported" (or "not in sources") reads so, never 0. Text conventions are
 those of ``design`` (one size for the diagram, block centred in its box).
+
+``compact=True`` lays the same counts out as one band for a page (the brief): the main boxes in a row,
+read left to right (identified → screened → sought → assessed → included, the rows given), each with
+its exclusions in a box under it reached by a short arrow down; studies found by other methods in a box
+under the included box, with an arrow up into it. No phase boxes: the order says the phase.
 """
 
 from __future__ import annotations
 
 from ..errors import LayoutError
 from ..review.model import NOT_IN_SOURCES, Review, known
-from .design import Para, first_fit, padding_for, para, row_gap, sizes, text_height, too_long_message, wrap_paragraphs
+from .design import WRAP_SAFETY, Para, first_fit, padding_for, para, row_gap, sizes, text_height, too_long_message, wrap_paragraphs
 from .geometry import Box, Connector, Diagram
 from .text import text_width
 
@@ -72,13 +77,15 @@ def prisma_alt(review: Review) -> str:
 
 
 def prisma_diagram(review: Review, width: float, height: float, base_size: float = 8.0,
-                   min_size: float = 6.0) -> Diagram | None:
-    """The PRISMA flow of ``review`` in ``width`` × ``height`` points; None when the record has no ``prisma``."""
+                   min_size: float = 6.0, compact: bool = False) -> Diagram | None:
+    """The PRISMA flow of ``review`` in ``width`` × ``height`` points (``compact``: one band read left to
+    right); None when the record has no ``prisma``."""
     if review.prisma is None:
         return None
     if width <= 0 or height <= 0:
         raise LayoutError(f"PRISMA diagram: the area {width:g} × {height:g} pt is empty")
-    chosen, last = first_fit((_layout(review, width, size) for size in sizes(base_size, min_size)), height)
+    lay = _layout_across if compact else _layout
+    chosen, last = first_fit((lay(review, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
     raise LayoutError(too_long_message("PRISMA diagram", width, height, min_size, last[0], last[2]))
@@ -150,7 +157,7 @@ def _layout(review: Review, width: float, size: float):
     rows = _rows(review)
     other_rows = _rows(review, other=True) if review.prisma.other_methods is not None else []
 
-    phase_w = max(text_width(w, size, True) for w in PHASES) + 2 * pad + 2
+    phase_w = max(text_width(w, size, True) for w in PHASES) / (1 - WRAP_SAFETY) + 2 * pad + 2
     x0 = phase_w + col_gap * 0.6
     pairs = 2 if other_rows else 1
     pair_w = (width - x0 - (pairs - 1) * col_gap) / pairs
@@ -241,4 +248,70 @@ def _layout(review: Review, width: float, size: float):
     diagram = Diagram(kind="prisma", width=width, height=height, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=prisma_alt(review), title=f"{review.name}: PRISMA 2020 flow diagram",
                       extra={"font_size": size})
+    return diagram, broken, fields
+
+
+def _layout_across(review: Review, width: float, size: float):
+    pad = padding_for(size)
+    gap = max(12.0, 1.7 * size)
+    down = max(8.0, 1.4 * size)
+    boxes: list[Box] = []
+    connectors: list[Connector] = []
+    fields: dict[str, list[str]] = {}
+    broken = False
+    rows = _rows(review)
+    n = len(rows)
+    col_w = (width - (n - 1) * gap) / n
+    p = review.prisma
+    under: list[tuple[str, list[Para], list[str]] | None] = []
+    for _, mid, main, mf, sid, side, sf in rows:
+        under.append((sid, side, sf) if sid else None)
+    if p.other_methods is not None:
+        o = p.other_methods
+        paras = [para("Via other methods:")] + _bullets(o.identified)
+        if o.assessed is not None:
+            paras.append(para(f"Reports assessed ({n_text(o.assessed)})"))
+        if o.excluded_reasons:
+            paras.append(para("Excluded:"))
+            paras += _bullets(o.excluded_reasons)
+        under[-1] = ("other-methods", paras, ["prisma.other_methods"])
+
+    def wrapped(paras):
+        nonlocal broken
+        lines, b = wrap_paragraphs(paras, size, col_w - 2 * pad)
+        broken = broken or b
+        return lines
+
+    mains = [wrapped(main) for _, _, main, _, _, _, _ in rows]
+    sides = [wrapped(u[1]) if u else [] for u in under]
+    main_h = max(text_height(lines) for lines in mains) + 2 * pad
+    side_h = max((text_height(lines) for lines in sides if lines), default=0.0) + 2 * pad
+    previous = None
+    for i, ((_, mid, _, mf, _, _, _), lines) in enumerate(zip(rows, mains)):
+        x = i * (col_w + gap)
+        bullets = any(line.text.startswith("• ") for line in lines)
+        box = Box(mid, x, 0.0, col_w, main_h, tuple(lines), role="flow", align="left" if bullets else "center",
+                  padding=pad)
+        boxes.append(box)
+        fields[mid] = mf
+        if previous is not None:
+            y = main_h / 2
+            connectors.append(Connector(f"{previous.id}->{mid}", previous.id, mid, "right", "left",
+                                        ((previous.right, y), (x, y))))
+        if under[i] is not None:
+            sid, _, sf = under[i]
+            side = Box(sid, x, main_h + down, col_w, side_h, tuple(sides[i]), role="exclusion", align="left",
+                       padding=pad)
+            boxes.append(side)
+            fields[sid] = sf
+            cx = x + col_w / 2
+            if sid == "other-methods":
+                connectors.append(Connector(f"{sid}->{mid}", sid, mid, "top", "bottom", ((cx, side.y), (cx, main_h))))
+            else:
+                connectors.append(Connector(f"{mid}->{sid}", mid, sid, "bottom", "top", ((cx, main_h), (cx, side.y))))
+        previous = box
+    height = max(b.bottom for b in boxes)
+    diagram = Diagram(kind="prisma", width=width, height=height, boxes=tuple(boxes), connectors=tuple(connectors),
+                      alt_text=prisma_alt(review), title=f"{review.name}: PRISMA 2020 flow diagram",
+                      extra={"font_size": size, "compact": True})
     return diagram, broken, fields

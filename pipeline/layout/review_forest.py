@@ -6,11 +6,12 @@ Out: a ``Diagram`` (kind ``forest``); ``LayoutError`` naming the outcome, the
      number of rows and the overflow when it cannot fit even at ``min_size``.
 
 Columns: study (``Label`` role ``label``), the intervention and control arm
-numbers (role ``value``, right-aligned), the plot, the effect and its
+numbers (role ``value``, right-aligned; left out at a size where they would squeeze the
+plot below ``MIN_PLOT_SHARE`` of the width, before a smaller size is tried), the plot, the effect and its
 interval (role ``value``), the weight (role ``value``, right-aligned). One
 header row (role ``heading``) names them.
 
-Rows: one per study, a square ``Marker`` (area proportional to the weight; a
+Rows (``studies=False``: none, and a note saying where they are): one per study, a square ``Marker`` (area proportional to the weight; a
 fixed size when no weight is known) on a ``ci`` ``Segment``; a study without
 an estimate reads "not reported" and has no marker. Then one row per pooled
 result: its label in bold, a ``Polygon`` diamond (role ``pooled``) spanning
@@ -29,7 +30,7 @@ import math
 
 from ..errors import LayoutError
 from ..review.content import ForestData
-from .design import Para, sizes, text_height, wrap_paragraphs
+from .design import Para, minor_size, sizes, text_height, wrap_paragraphs
 from .forest import _position, _tick_text, axis_range
 from .geometry import Diagram, Label, Marker, Polygon, Segment, TextLine
 from .text import line_height, text_width
@@ -38,13 +39,16 @@ MIN_PLOT_SHARE = 0.22
 
 
 def review_forest(data: ForestData, width: float, height: float, base_size: float = 8.0,
-                  min_size: float = 6.0) -> Diagram:
+                  min_size: float = 6.0, studies: bool = True) -> Diagram:
+    """``studies=False``: the pooled rows only, with a note that the study rows are in the deck and figures
+    (a page's last resort for a review of many studies)."""
     last = None
     for size in sizes(base_size, min_size):
-        attempt = _layout(data, width, size)
-        if attempt is not None and attempt.height <= height:
-            return attempt
-        last = attempt or last
+        for arms in ((True, False) if studies else (False,)):
+            attempt = _layout(data, width, size, arms, studies)
+            if attempt is not None and attempt.height <= height:
+                return attempt
+            last = attempt or last
     rows = len(data.rows) + len(data.pooled)
     need = f"{last.height:.0f} pt of height" if last is not None else f"more than {width:.0f} pt of width"
     raise LayoutError(f"forest plot of {data.title!r}: {rows} rows need {need} but only {height:.0f} pt "
@@ -52,8 +56,9 @@ def review_forest(data: ForestData, width: float, height: float, base_size: floa
                       f"the plot overflows (shorten study labels or show fewer studies)")
 
 
-def _layout(d: ForestData, width: float, size: float) -> Diagram | None:
+def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies: bool = True) -> Diagram | None:
     s = size
+    rows = d.rows if studies else ()
     lh = line_height(s)
     gap = max(5.0, 0.9 * s)
     labels: list[Label] = []
@@ -67,7 +72,7 @@ def _layout(d: ForestData, width: float, size: float) -> Diagram | None:
     heads = ("Study", d.arm_heads[0], d.arm_heads[1], f"{d.abbrev} (95% CI)", "Weight")
     label_w = min(max([w(r.label) for r in d.rows] + [w(heads[0], True)]) + 1, 0.26 * width)
     arm_w = [max([w(r.cells[k]) for r in d.rows] + [w(d.cell_head)] + [min(w(heads[1 + k], True), 0.16 * width)]) + 1
-             for k in (0, 1)]
+             if arms else -gap for k in (0, 1)]
     num_w = max([w(r.text) for r in d.rows] + [w(p.text) for p in d.pooled] + [w(heads[3], True)]) + 1
     wt_w = max([w(r.weight_text) for r in d.rows] + [w(heads[4], True)]) + 1
     plot_w = width - label_w - sum(arm_w) - num_w - wt_w - 5 * gap
@@ -92,9 +97,11 @@ def _layout(d: ForestData, width: float, size: float) -> Diagram | None:
 
     # Header: wrapped arm names over what their column holds, bottom-aligned.
     head_cells = []
-    for k, (text, x, cw, align) in enumerate(((heads[0], 0.0, label_w, "left"), (heads[1], x_arm[0], arm_w[0], "right"),
-                                              (heads[2], x_arm[1], arm_w[1], "right"),
-                                              (heads[3], x_num, num_w, "left"), (heads[4], x_wt, wt_w, "right"))):
+    columns = ((heads[0], 0.0, label_w, "left"), (heads[1], x_arm[0], arm_w[0], "right"),
+               (heads[2], x_arm[1], arm_w[1], "right"), (heads[3], x_num, num_w, "left"), (heads[4], x_wt, wt_w, "right"))
+    for k, (text, x, cw, align) in enumerate(columns):
+        if k in (1, 2) and not arms:
+            continue
         paras = [Para(text, True)] + ([Para(d.cell_head)] if k in (1, 2) else [])
         lines, _ = wrap_paragraphs(paras, s, cw * 1.02)
         head_cells.append((k, lines, x, cw, align))
@@ -109,11 +116,11 @@ def _layout(d: ForestData, width: float, size: float) -> Diagram | None:
     weights = [r.weight for r in d.rows if r.weight is not None]
     w_max = max(weights) if weights else None
     small, big = max(3.0, 0.45 * s), max(5.0, 1.25 * s)
-    for i, r in enumerate(d.rows):
+    for i, r in enumerate(rows):
         cy = y + pitch / 2
         top = cy - lh / 2
         labels.append(Label(f"study-{i}", 0.0, top, label_w, (TextLine(_fit(r.label, s, label_w), s),), "left", "label"))
-        for k in (0, 1):
+        for k in (0, 1) if arms else ():
             labels.append(Label(f"arm{k}-{i}", x_arm[k], top, arm_w[k], (TextLine(r.cells[k], s),), "right", "value"))
         labels.append(Label(f"est-{i}", x_num, top, num_w, (TextLine(r.text, s),), "left", "value"))
         labels.append(Label(f"wt-{i}", x_wt, top, wt_w, (TextLine(r.weight_text, s),), "right", "value"))
@@ -172,9 +179,11 @@ def _layout(d: ForestData, width: float, size: float) -> Diagram | None:
     y += max(text_height(left_lines), text_height(right_lines))
     notes = [(f"{p.label}: " if not p.heterogeneity.startswith(p.label) else "") +
              f"{p.heterogeneity}. Overall effect: {p.p}." for p in d.pooled] + ([d.note] if d.note else [])
+    if not studies:
+        notes.append(f"The {len(d.rows)} study rows are on the deck's forest plot slide and in the figure.")
     y += 0.4 * s
     for j, text in enumerate(notes):
-        note_lines, _ = wrap_paragraphs([Para(text)], s * 0.92, width)
+        note_lines, _ = wrap_paragraphs([Para(text)], minor_size(s), width)
         labels.append(Label(f"note-{j}", 0.0, y, width, tuple(note_lines), "left", "note"))
         y += text_height(note_lines) + 0.15 * s
     return Diagram(kind="forest", width=width, height=y, boxes=(), labels=tuple(labels), segments=tuple(segments),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..errors import LayoutError
 from ..review.content import ROB_SYMBOL, ROB_WORD, RobGrid
-from .design import Para, padding_for, sizes, text_height, wrap_paragraphs
+from .design import Para, minor_size, padding_for, sizes, text_height, wrap_paragraphs
 from .geometry import Box, Diagram, Label, TextLine
 from .text import line_height, text_width
 
@@ -47,8 +47,8 @@ def _layout(grid: RobGrid, width: float, size: float) -> Diagram | None:
     symbol_w = text_width("?", s, True) + 2 * pad
     if cell_w < symbol_w:
         return None
-    with_words = all(text_width(w, s * 0.85) + 2 * pad <= cell_w for w in ROB_WORD.values())
-    cell_h = lh + 2 * pad + (line_height(s * 0.85) if with_words else 0.0)
+    with_words = all(text_width(w, minor_size(s)) + 2 * pad <= cell_w for w in ROB_WORD.values())
+    cell_h = lh + 2 * pad + (line_height(minor_size(s)) if with_words else 0.0)
     labels: list[Label] = []
     boxes: list[Box] = []
     head_h = max(text_height(wrap_paragraphs([Para(short, True)], s, cell_w)[0]) for short, _ in grid.domains)
@@ -62,25 +62,25 @@ def _layout(grid: RobGrid, width: float, size: float) -> Diagram | None:
         for k, judgement in enumerate(row):
             x = label_w + k * (cell_w + cell_gap) + cell_gap
             if judgement is None:
-                lines = (TextLine("not given", s * 0.85),) if with_words else (TextLine("", s),)
+                lines = (TextLine("not given", minor_size(s)),) if with_words else (TextLine("", s),)
                 role = "rob-not-given"
             else:
                 lines = (TextLine(ROB_SYMBOL[judgement], s, True),) + \
-                    ((TextLine(ROB_WORD[judgement], s * 0.85),) if with_words else ())
+                    ((TextLine(ROB_WORD[judgement], minor_size(s)),) if with_words else ())
                 role = "rob-" + judgement.replace(" ", "-")
             boxes.append(Box(f"cell-{i}-{k}", x, y, cell_w, cell_h, lines, role=role, padding=pad))
         y += cell_h + cell_gap
     y += 0.4 * s
     legend = "  ".join(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" for j in ("low", "some concerns", "high", "no information"))
     paras = [Para(legend)] + [Para(f"{short}: {label}") for short, label in grid.domains if short != label]
-    lines, _ = wrap_paragraphs(paras, s * 0.92, width)
+    lines, _ = wrap_paragraphs(paras, minor_size(s), width)
     labels.append(Label("legend", 0.0, y, width, tuple(lines), "left", "note"))
     y += text_height(lines)
     return Diagram(kind="rob", width=width, height=y, boxes=tuple(boxes), labels=tuple(labels),
-                   alt_text=_alt(grid), title=f"Risk of bias ({grid.tool})", extra={"font_size": s})
+                   alt_text=rob_alt(grid), title=f"Risk of bias ({grid.tool})", extra={"font_size": s})
 
 
-def _alt(grid: RobGrid) -> str:
+def rob_alt(grid: RobGrid) -> str:
     rows = []
     for study, row in zip(grid.studies, grid.cells):
         parts = [f"{label}: {ROB_WORD[j].lower() if j else 'not given'}" for (_, label), j in zip(grid.domains, row)]

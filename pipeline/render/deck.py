@@ -96,9 +96,14 @@ FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 def render_deck(report: Report, template: Path | None = None) -> bytes:
     """The deck of ``report`` as .pptx bytes, on ``template``'s layouts when given."""
+    return render_with(_Deck, report, template)
+
+
+def render_with(deck_class, report, template: Path | None = None) -> bytes:
+    """Build and save a deck with ``deck_class`` (``_Deck`` or a subclass, e.g. the review deck's)."""
     token = _WIDTH_FACTOR.set(TEMPLATE_WIDTH_FACTOR if template is not None else 1.0)
     try:
-        deck = _Deck(report, template)
+        deck = deck_class(report, template)
         deck.build()
         return deck.save()
     except (LayoutError, RenderError):

@@ -7,7 +7,9 @@ Reading order (what was asked → done → found → how sure → what it means)
 
     header            name and title; citation with DOI as a link (``pdf.header_block``)
     bottom line       the tinted band (``pdf.bottom_line_block``)
-    question | flow   PICO, eligibility, search, what was included | the PRISMA 2020 diagram
+    question | flow   PICO, eligibility, search, what was included | the PRISMA 2020 diagram; or, when
+                      that does not fit, the question in two balanced columns over the compact PRISMA
+                      band (``prisma_diagram(compact=True)``) across the page
     what was found    the forest plot of the first key outcome (study rows, diamonds, axis)
     summary of        one row per outcome: participants (studies), assumed and corresponding
     findings          risk per 1,000, relative effect, GRADE certainty (⊕ symbols and word), reasons
@@ -15,7 +17,8 @@ Reading order (what was asked → done → found → how sure → what it means)
                       what it means (key messages, the authors' conclusion)
     footer            funding, interests; record id, version, build date (``pdf.footer_block``)
 
-Type shrinks through the trial brief's ``STEPS`` (body 9 → 7.5 pt); the diagrams are laid out at
+Type shrinks through the trial brief's ``STEPS`` (body 9 → 7.5 pt), first with the PRISMA
+diagram beside the question, then with the compact band; the diagrams are laid out at
 the small size of the step (never below 6.5 pt) in the width they are drawn at (scale 1). The first
 step that fits is used; when none does, ``LayoutError`` names the fields taking the most height.
 """
@@ -36,10 +39,11 @@ from ..layout.text import missing_glyphs, text_width, wrap
 from ..review.content import ReviewContent
 from .pdf import (GUTTER, LANG, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAPERS, STEPS, Block, Figure, Line, Page, Piece,
                   Style, _draw, _register_fonts, _too_long, bottom_line_block, bullet_pieces, definitions, flow_columns,
-                  footer_block, header_block, heading, paragraph, subheading, text_lines)
+                  _two_columns, footer_block, header_block, heading, label_width, paragraph, subheading, text_lines)
 
 DIAGRAM_MIN = 6.5
-FOREST_MAX_SHARE = 0.42      # of the page's body height
+BAND_MAX = 150.0             # the compact PRISMA band: never taller than this
+FOREST_MAX_SHARE = 0.6       # of the page's body height: the page-level fit decides
 
 
 def render_review_brief(report, *, paper: str = "a4") -> bytes:
@@ -68,22 +72,33 @@ def render_review_brief(report, *, paper: str = "a4") -> bytes:
 
 
 def fit_review_page(report, paper: str) -> Page:
+    """The first step that fits: the PRISMA diagram beside the question at each type size, then the
+    compact PRISMA band under the question at each type size; then both again with the risk of bias
+    as counts per domain instead of the traffic-light grid; then with the forest plot at its smallest
+    type; at last with the forest plot's pooled rows only (``ATTEMPTS``)."""
     last = None
-    for style in STEPS:
-        try:
-            page = layout_review_page(report, paper, style)
-        except LayoutError as exc:
-            last = last or exc
-            continue
-        if page.overflow <= 0:
-            return page
-        last = page
+    for grid, band, forest in ATTEMPTS:
+        for style in STEPS:
+            try:
+                page = layout_review_page(report, paper, style, band, grid, forest)
+            except LayoutError as exc:
+                last = last if isinstance(last, Page) else exc
+                continue
+            if page.overflow <= 0:
+                return page
+            last = page
     if isinstance(last, Page):
         raise _too_long(last, paper)
     raise last
 
 
-def layout_review_page(report, paper: str, style: Style) -> Page:
+# (risk-of-bias grid, compact PRISMA band, forest plot: "full", "small" type or "pooled" rows only)
+ATTEMPTS = ((True, False, "full"), (True, True, "full"), (False, False, "full"), (False, True, "full"),
+            (False, True, "small"), (False, True, "pooled"))
+
+
+def layout_review_page(report, paper: str, style: Style, band: bool = False, grid: bool = True,
+                       forest: str = "full") -> Page:
     c: ReviewContent = report.content
     page_w, page_h = PAPERS[paper]
     width = page_w - 2 * MARGIN_X
@@ -93,17 +108,18 @@ def layout_review_page(report, paper: str, style: Style) -> Page:
     small = max(style.small, DIAGRAM_MIN)
 
     sections = [header_block(c, width, style), bottom_line_block(c, width, style)]
-    sections.append(_question_and_flow(report, width, col, style, small))
+    sections.append(_question_and_flow(report, width, col, style, small, band))
     if c.forests:
         f = c.forests[0]
         block = heading(f"What was found: {f.title}", width, style)
-        diagram = review_forest(f, width, avail * FOREST_MAX_SHARE, small, DIAGRAM_MIN)
+        diagram = review_forest(f, width, avail * FOREST_MAX_SHARE, small if forest == "full" else DIAGRAM_MIN,
+                                DIAGRAM_MIN, studies=forest != "pooled")
         block.ops.append(Figure(diagram, 0.0, block.height))
         block.fields.append((f"outcomes ({f.outcome_id}) studies", diagram.height))
         block.height += diagram.height
         sections.append(block)
     sections.append(_sof_block(c, width, style))
-    sections.append(flow_columns(_lower_pieces(report, col, style, small), col, style))
+    sections.append(flow_columns(_lower_pieces(report, col, style, small, grid), col, style))
 
     gaps = len(sections) - 1
     used = sum(s.height for s in sections) + gaps * style.gap
@@ -118,21 +134,29 @@ def layout_review_page(report, paper: str, style: Style) -> Page:
     return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style)
 
 
-def _question_and_flow(report, width: float, col: float, style: Style, small: float) -> Block:
+def _question_and_flow(report, width: float, col: float, style: Style, small: float, band: bool) -> Block:
     c: ReviewContent = report.content
     items = [(label, value, f"question.{label.lower()}") for label, value in c.pico]
     if c.eligibility:
         items.append(("Eligibility", "; ".join(c.eligibility), "eligibility"))
     items.append(("Search", c.search, "search"))
     items.append(("Included", c.included, "studies"))
-    left = heading(f"The question · {c.review_type}", col, style)
-    left.add(definitions(items, col, style))
-    diagram = prisma_diagram(report.review, col, 340.0, small, DIAGRAM_MIN)
+    title = f"The question · {c.review_type}"
+    diagram = prisma_diagram(report.review, width if band else col, BAND_MAX if band else 340.0, small,
+                             DIAGRAM_MIN, compact=band)
     block = Block()
-    if diagram is None:
-        block.add(heading(f"The question · {c.review_type}", width, style))
-        block.add(definitions(items, width, style))
+    if diagram is None or band:
+        lw = label_width([label for label, _, _ in items], col, style)
+        block.add(_two_columns(title, items, width, col, style, lw))
+        if diagram is not None:
+            block.space(style.gap * 0.8)
+            block.add(heading("Studies found (PRISMA 2020)", width, style))
+            block.ops.append(Figure(diagram, 0.0, block.height))
+            block.fields.append(("prisma", diagram.height))
+            block.height += diagram.height
         return block
+    left = heading(title, col, style)
+    left.add(definitions(items, col, style))
     right = heading("Studies found (PRISMA 2020)", col, style)
     right.ops.append(Figure(diagram, 0.0, right.height))
     right.fields.append(("prisma", diagram.height))
@@ -190,13 +214,20 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
     return block
 
 
-def _lower_pieces(report, col: float, style: Style, small: float) -> list[Piece]:
+def _lower_pieces(report, col: float, style: Style, small: float, with_grid: bool) -> list[Piece]:
     c: ReviewContent = report.content
     size = style.body
     pieces: list[Piece] = []
     head = heading("How sure can we be?", col, style)
-    grid = rob_grid(c.rob, col, 260.0, small, DIAGRAM_MIN) if c.rob is not None else None
-    if grid is not None:
+    grid = rob_grid(c.rob, col, 260.0, small, DIAGRAM_MIN) if c.rob is not None and with_grid else None
+    if grid is None and c.rob is not None and c.rob.counts:
+        block = Block()
+        block.add(head)
+        block.add(subheading(f"Risk of bias ({c.rob.tool}), studies per judgement", col, style))
+        for i, line in enumerate(c.rob.counts):
+            block.add(paragraph(line, col, style.small, style, source="studies[].rob" if i == 0 else None))
+        pieces.append(Piece(block))
+    elif grid is not None:
         block = Block()
         block.add(head)
         block.add(subheading(f"Risk of bias ({c.rob.tool})", col, style))

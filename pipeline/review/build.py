@@ -18,6 +18,7 @@ from .validate import CheckedReview
 
 FIGURE_WIDTH = 7.5 * 72 - 8.0
 FIGURE_HEIGHT = 9.0 * 72 - 8.0
+TALL_FIGURE = 24.0 * 72 - 8.0      # a forest plot or risk-of-bias grid of many studies may run long
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def prepare_review(checked: CheckedReview) -> ReviewReport:
 
 
 def review_diagrams(report: ReviewReport) -> dict:
-    """The figures' geometry at figure size (7.5 in wide, at most 9 in tall)."""
+    """The figures' geometry at figure size (7.5 in wide; the PRISMA diagram at most 9 in tall, the
+    forest plots and the risk-of-bias grid as tall as their studies need, up to 24 in)."""
     from ..layout.prisma import prisma_diagram
     from ..layout.review_forest import review_forest
     from ..layout.rob_grid import rob_grid
@@ -51,8 +53,8 @@ def review_diagrams(report: ReviewReport) -> dict:
     if prisma is not None:
         out["prisma"] = prisma
     for f in report.content.forests:
-        out[f"forest-{f.outcome_id}"] = review_forest(f, FIGURE_WIDTH, FIGURE_HEIGHT, 9.0, 6.5)
-    rob = rob_grid(report.content.rob, FIGURE_WIDTH, FIGURE_HEIGHT, 9.0, 6.5) if report.content.rob else None
+        out[f"forest-{f.outcome_id}"] = review_forest(f, FIGURE_WIDTH, TALL_FIGURE, 9.0, 6.5)
+    rob = rob_grid(report.content.rob, FIGURE_WIDTH, TALL_FIGURE, 9.0, 6.5) if report.content.rob else None
     if rob is not None:
         out["rob"] = rob
     return out

@@ -121,6 +121,7 @@ class RobGrid:
     studies: tuple[str, ...]
     cells: tuple[tuple[str | None, ...], ...]    # judgement per study × domain (None: not given)
     summary: str | None
+    counts: tuple[str, ...] = ()                 # per domain: "D1 Randomization: + 4 low, ? 2 some concerns, − 1 high"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class ReviewContent:
     name: str
     title: str
     review_type: str
+    design_summary: str                   # "Prospective meta-analysis of randomized trials; 7 studies, …"
     citation: str | None
     doi_url: str | None
     registry: str | None
@@ -145,6 +147,7 @@ class ReviewContent:
     studies_table: tuple[tuple[str, str, str, str], ...]   # label, year, design/intervention, note
     key_messages: tuple[str, ...]
     authors_conclusion: str | None
+    open_questions: tuple[str, ...]
     limitations: tuple[str, ...]
     discussion: tuple[tuple[str, str | None], ...]
     notes: tuple[str, ...]
@@ -291,7 +294,7 @@ def _sof_row(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> SofRow:
         risk = float(o.control_risk)
     elif rec.control_risk is not None and rec.control_risk[1] > 0:
         risk = rec.control_risk[0] / rec.control_risk[1]
-    if p is not None and risk is not None and o.measure in ("odds ratio", "risk ratio"):
+    if p is not None and risk is not None and o.measure in ("odds ratio", "risk ratio", "risk difference"):
         assumed = f"{round(risk * 1000):,} per 1,000"
         values = [corresponding_risk(risk, v, o.measure) for v in (p.estimate, *(p.ci or ()))]
         per = [f"{round(v * 1000):,}" for v in values]
@@ -317,6 +320,8 @@ def corresponding_risk(control: float, effect: float, measure: str) -> float:
     """The intervention-group risk implied by a control risk and a relative effect (GRADE handbook)."""
     if measure == "risk ratio":
         return min(1.0, control * effect)
+    if measure == "risk difference":
+        return min(1.0, max(0.0, control + effect))
     odds = control / (1 - control) * effect
     return odds / (1 + odds)
 
@@ -330,8 +335,15 @@ def _rob(review: Review) -> RobGrid | None:
     for s in review.studies:
         by = {j.domain: j.judgement for j in s.rob}
         cells.append(tuple(by.get(d.id) for d in rob.domains))
+    counts = []
+    for k, (short, label) in enumerate(domains):
+        column = [row[k] for row in cells if row[k] is not None]
+        if column:
+            parts = [f"{ROB_SYMBOL[j]} {column.count(j)} {ROB_WORD[j].lower()}"
+                     for j in ("low", "some concerns", "high", "no information") if column.count(j)]
+            counts.append(f"{short} {label}: " + ", ".join(parts) if short != label else f"{label}: " + ", ".join(parts))
     return RobGrid(flat(rob.tool), domains, tuple(flat(s.label) for s in review.studies), tuple(cells),
-                   flat(rob.summary) or None)
+                   flat(rob.summary) or None, tuple(counts))
 
 
 def _search(review: Review) -> str:
@@ -362,7 +374,8 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
     sof_sources = []
     for o in review.outcomes:
         rec = audit.recomputed[o.id]
-        if o.control_risk is None and rec.control_risk is not None and o.measure in ("odds ratio", "risk ratio"):
+        if o.control_risk is None and rec.control_risk is not None and \
+                o.measure in ("odds ratio", "risk ratio", "risk difference"):
             e, n = rec.control_risk
             sof_sources.append(f"{outcome_title(o)}: assumed risk = the control arms' {e:,}/{n:,}")
     sof_note = ("Corresponding risk computed from the assumed risk and the relative effect of the primary analysis. "
@@ -373,6 +386,7 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
                            flat(s.note) if s.note else "") for s in review.studies)
     return ReviewContent(
         id=review.id, name=flat(review.name), title=flat(review.title), review_type=flat(review.review_type),
+        design_summary=f"{flat(review.review_type)}; {included}",
         citation=citation_text(review),
         doi_url=f"https://doi.org/{review.citation.doi}" if review.citation and review.citation.doi else None,
         registry=f"{flat(review.registration.registry)} {flat(review.registration.identifier)}"
@@ -386,6 +400,7 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
         rob=_rob(review), studies_table=studies_table,
         key_messages=tuple(flat(m) for m in review.conclusions.key_messages),
         authors_conclusion=text_or_placeholder(review.conclusions.authors) if review.conclusions.authors else None,
+        open_questions=tuple(flat(x) for x in review.conclusions.open_questions),
         limitations=tuple(flat(x) for x in review.limitations),
         discussion=tuple((flat(d.question), flat(d.answer) if d.answer else None) for d in review.discussion_questions),
         notes=tuple(audit.result.notes),

@@ -258,7 +258,8 @@ class Review(Part):
     title: RequiredText = Field(description="What the review asked, in plain words.")
     review_type: RequiredText = Field(description="e.g. Systematic review and meta-analysis; Prospective meta-analysis.")
     citation: Citation | None = None
-    registration: Registration | None = None
+    registration: Registration | None = Field(None, description="e.g. PROSPERO CRD42020…")
+    protocol: Text | None = Field(None, description="Citation of the published protocol.")
     funding: Text | None = None
     interests: Text | None = None
     sources: Text | None = Field(None, description="What this record was written from.")
