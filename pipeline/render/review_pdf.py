@@ -170,10 +170,10 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
     """The GRADE summary-of-findings table: right-aligned numbers, reasons in a muted line under each row."""
     size = style.small
     block = heading("Summary of findings (GRADE)", width, style)
-    heads = ("Outcome", "Participants (studies)", "Risk with control", "Risk with intervention", "Relative effect (95% CI)",
-             "Certainty")
+    heads = ("Outcome", "Participants\n(studies)", "Risk with\ncontrol", "Risk with\nintervention",
+             "Relative effect\n(95% CI)", "Certainty")
     rows = [(r.outcome, r.participants, r.assumed, r.corresponding, r.relative, r.certainty) for r in c.sof]
-    natural = [max([text_width(h, size, True) for h in head.split()] + [text_width(r[k], size) for r in rows]) + 6
+    natural = [max([text_width(h, size, True) for h in head.split("\n")] + [text_width(r[k], size) for r in rows]) + 6
                for k, head in enumerate(heads)]
     natural[0] = max(natural[0], 0.2 * width)
     spare = width - sum(natural)

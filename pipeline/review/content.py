@@ -312,7 +312,7 @@ def _sof_row(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> SofRow:
             bits.append(flat(cert.note))
         if cert.assessed_by:
             bits.append(f"Rated by {flat(cert.assessed_by)}")
-        reasons = "; ".join(b.rstrip(".") for b in bits) + ("." if bits else "")
+        reasons = ". ".join(b.rstrip(".") for b in bits) + ("." if bits else "")
     return SofRow(outcome_title(o), who, assumed, corresponding, relative, certainty, level, reasons)
 
 
