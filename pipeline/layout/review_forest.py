@@ -70,7 +70,11 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
         return text_width(text, s, bold)
 
     heads = ("Study", d.arm_heads[0], d.arm_heads[1], f"{d.abbrev} (95% CI)", "Weight")
+    # Study labels take at most 26% of the width; pooled labels (bold, on their own rows) up to 34% when
+    # the arm columns are left out, so "Fixed effect (…)" keeps to one or two lines.
     label_w = min(max([w(r.label) for r in d.rows] + [w(heads[0], True)]) + 1, 0.26 * width)
+    if not arms:
+        label_w = max(label_w, min(max(w(p.label, True) for p in d.pooled) + 1, 0.34 * width))
     arm_w = [max([w(r.cells[k]) for r in d.rows] + [w(d.cell_head)] + [min(w(heads[1 + k], True), 0.16 * width)]) + 1
              if arms else -gap for k in (0, 1)]
     num_w = max([w(r.text) for r in d.rows] + [w(p.text) for p in d.pooled] + [w(heads[3], True)]) + 1

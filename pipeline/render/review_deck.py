@@ -170,8 +170,10 @@ class _ReviewDeck(_Deck):
                           if r.level == "low" else theme.ROB_COLOUR["high"]) if r.level else None
             rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"), Cell(r.assumed, align="right"),
                          Cell(r.corresponding, align="right"), Cell(r.relative, align="right"),
-                         Cell(r.certainty + (f"\n{r.reasons}" if r.reasons else ""), fill=fill, mute_from=1)])
-        sections: list[Section] = [TableSection(header, rows, caps=[0.2, 0.14, 0.13, 0.17, 0.2, 1.0], flex=5,
+                         Cell(r.certainty, fill=fill)])
+            if r.reasons:       # the reasons on a line across, under their row
+                rows.append([Cell(r.reasons, span=len(header), colour=theme.MUTED)])
+        sections: list[Section] = [TableSection(header, rows, caps=[1.0, 0.2, 0.16, 0.28, 0.26, 0.2], flex=0,
                                                 name="Summary of findings")]
         if c.sof_note:
             sections.append(TextSection([P(c.sof_note, gap=0.0, scale=0.8, colour=theme.MUTED)]))
