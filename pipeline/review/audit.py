@@ -126,7 +126,7 @@ def run_review_audit(checked_or_review) -> ReviewAudit:
         if rec.arms is not None:
             rec.control_risk = rec.arms[1]
         findings.extend(_weights(o, i))
-        findings.extend(_participants(o, i, rec))
+        findings.extend(_participants(o, i))
         for j, p in enumerate(o.pooled):
             result = None
             wanted = known(p.studies) or len(o.studies)
@@ -223,7 +223,7 @@ def _arm_sums(o: ReviewOutcome) -> tuple[tuple[int, int], tuple[int, int]] | Non
     return sums[0], sums[1]
 
 
-def _participants(o: ReviewOutcome, i: int, rec: Recomputed) -> list[Finding]:
+def _participants(o: ReviewOutcome, i: int) -> list[Finding]:
     n = known(o.participants)
     totals = [known(getattr(r, side).total) if getattr(r, side) else None for r in o.studies
               for side in ("intervention", "control")]
@@ -257,6 +257,8 @@ def prisma_sums(review: Review) -> list[Finding]:
     p = review.prisma
     out = []
     for (start,), minus, result, words, result_word in PRISMA_STEPS:
+        if result == "reports_included" and p.other_methods is not None:
+            continue    # reports found by other methods join the included ones too
         first = prisma_total(p, start)
         parts = [prisma_total(p, m) for m in minus]
         target = prisma_total(p, result)

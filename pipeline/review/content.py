@@ -158,15 +158,9 @@ class ReviewContent:
     build_date: str
 
 
-def interval_text(est: float, lo: float | None, hi: float | None, like: Pooled | None = None,
-                  printed: tuple | None = None) -> str:
-    if printed is not None:
-        e, ci = printed
-        return f"{num(e)} ({num(ci[0])} to {num(ci[1])})" if ci else f"{num(e)} (CI not reported)"
-    ref = like.estimate if like is not None else None
-    if lo is None or hi is None:
-        return as_printed(est, ref)
-    return f"{as_printed(est, ref)} ({as_printed(lo, ref)} to {as_printed(hi, ref)})"
+def interval_text(estimate, ci) -> str:
+    """"0.66 (0.53 to 0.82)" as printed, or "0.66 (CI not reported)"."""
+    return f"{num(estimate)} ({num(ci[0])} to {num(ci[1])})" if ci else f"{num(estimate)} (CI not reported)"
 
 
 def _arm_cell(arm, kind: str) -> str:
@@ -194,7 +188,7 @@ def outcome_title(o: ReviewOutcome) -> str:
     return flat(o.label) + (f" at {flat(o.timepoint)}" if o.timepoint else "")
 
 
-def _heterogeneity(p: Pooled, result, k: int) -> str:
+def _heterogeneity(p: Pooled, result) -> str:
     parts = []
     if isinstance(p.i2, float):
         parts.append(f"I² = {num(p.i2)}%")
@@ -249,7 +243,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
             text = (f"{as_printed(v.estimate, primary.estimate if primary else None)} "
                     f"({num(lo) if r.ci else as_printed(lo, None)} to {num(hi) if r.ci else as_printed(hi, None)})")
         else:
-            text = interval_text(v.estimate, None, None, printed=(r.estimate, r.ci))
+            text = interval_text(r.estimate, r.ci)
         rows.append(ForestRow(label, (_arm_cell(r.intervention, o.kind), _arm_cell(r.control, o.kind)),
                               v.estimate, (r.ci[0] if r.ci else v.lower), (r.ci[1] if r.ci else v.upper), text,
                               weight, wtext, v.computed))
@@ -257,9 +251,9 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
     for p, result in zip(o.pooled, rec.pooled):
         label = flat(p.label) if p.label else model_words(p)
         pooled.append(PooledRow(label, p.estimate, p.ci[0] if p.ci else None, p.ci[1] if p.ci else None,
-                                interval_text(p.estimate, None, None, printed=(p.estimate, p.ci)), p_text(p.p),
+                                interval_text(p.estimate, p.ci), p_text(p.p),
                                 tuple(p.prediction_interval) if p.prediction_interval else None,
-                                f"{model_words(p)}. " + _heterogeneity(p, result, len(o.studies)), p.primary))
+                                f"{model_words(p)}. " + _heterogeneity(p, result), p.primary))
     ab = MEASURE_ABBREV[o.measure]
     notes = []
     if computed_any:
@@ -299,7 +293,7 @@ def _sof_row(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> SofRow:
         values = [corresponding_risk(risk, v, o.measure) for v in (p.estimate, *(p.ci or ()))]
         per = [f"{round(v * 1000):,}" for v in values]
         corresponding = f"{per[0]} per 1,000" + (f" ({per[1]} to {per[2]})" if len(per) == 3 else "")
-    relative = f"{MEASURE_ABBREV[o.measure]} {interval_text(p.estimate, None, None, printed=(p.estimate, p.ci))}" \
+    relative = f"{MEASURE_ABBREV[o.measure]} {interval_text(p.estimate, p.ci)}" \
         if p is not None else NR
     cert = o.certainty
     if cert is None:
