@@ -932,7 +932,7 @@ def located(findings: Iterable[Finding], file: Union[str, Path] = "") -> list[Pr
         try:
             from .loader import load_file
             source = load_file(name)
-        except Exception:  # the audit's message matters more than the position
+        except RecordError:  # unreadable now: the audit's message matters more than the position
             source = None
     problems = []
     for finding in findings:

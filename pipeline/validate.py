@@ -367,18 +367,38 @@ def _check_reasons(add, path: Path_, reasons, total: int | None, what: str) -> N
         add(path, f"the reasons add up to {sum(counts)}, more than the {total} {what}")
 
 
+_RIGHT_TO_LEFT = {"R", "AL"}
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+
+
 def _glyph_checks(source: Source) -> list[Problem]:
-    """Text the embedded font cannot draw would print as boxes: refuse it, naming the field."""
+    """Text the embedded font cannot draw would print as boxes, and right-to-left text would print
+    backwards (the renderers neither reorder nor shape it): refuse both, naming the field."""
+    import unicodedata
+
     from .layout.text import missing_glyphs
 
     out = []
     for path, value in _walk(source.data, ()):
-        if isinstance(value, str):
-            missing = missing_glyphs(value)
-            if missing:
-                shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:5])
-                out.append(source.problem(path, f"the font (DejaVu Sans) cannot draw {shown}; "
-                                                f"replace these characters or transliterate them"))
+        if not isinstance(value, str):
+            continue
+        classes = {ch: unicodedata.bidirectional(ch) for ch in set(value) if ord(ch) >= 0x0590}
+        controls = sorted(ch for ch, kind in classes.items() if kind in _BIDI_CONTROLS or ch in "\u200e\u200f\u061c")
+        rtl = [ch for ch in dict.fromkeys(value) if classes.get(ch) in _RIGHT_TO_LEFT and ch not in controls]
+        missing = missing_glyphs(value)
+        if controls:
+            shown = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'a bidirectional control')})"
+                              for ch in controls[:3])
+            out.append(source.problem(path, f"the invisible bidirectional control character {shown} can make "
+                                            f"text show in another order than it is written; remove it"))
+        elif rtl:
+            first = f"U+{ord(rtl[0]):04X} {unicodedata.name(rtl[0], '')}".strip()
+            out.append(source.problem(path, f"right-to-left text ({first}, …) is not supported: the brief, deck "
+                                            f"and figures would print it backwards; transliterate it"))
+        elif missing:
+            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:5])
+            out.append(source.problem(path, f"the font (DejaVu Sans) cannot draw {shown}; "
+                                            f"replace these characters or transliterate them"))
     return out
 
 

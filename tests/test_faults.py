@@ -253,9 +253,9 @@ def _start(record: Path, out: Path) -> subprocess.Popen:
 
 
 def _kill_when_writing(proc: subprocess.Popen, folder: Path, sig: int, timeout: float = 60) -> bool:
-    """Send ``sig`` as soon as a temporary appears in ``folder``; True if one was seen in time."""
+    """Send ``sig`` as soon as a temporary appears beside ``folder``; True if one was seen in time."""
     deadline = time.monotonic() + timeout
-    roots = [folder, folder / "figures"]
+    roots = [folder.parent]
     while time.monotonic() < deadline and proc.poll() is None:
         for root in roots:
             try:
@@ -269,11 +269,10 @@ def _kill_when_writing(proc: subprocess.Popen, folder: Path, sig: int, timeout: 
 
 
 def _check_old_or_new(out: Path, old: dict, new: dict) -> dict[str, bytes]:
-    """Every output is complete: byte for byte the previous file or the new one. Returns non-temporaries."""
-    files = {k: v for k, v in snapshot(out).items() if not Path(k).name.startswith(atomic.TEMP_PREFIX)}
-    assert set(files) == set(old)
-    for name, data in files.items():
-        assert data in (old[name], new[name]), f"{name} is neither the previous nor the new file"
+    """The study is complete: every file the previous one, or every file the new one. Returns non-temporaries."""
+    files = {k: v for k, v in snapshot(out).items()
+             if not any(part.startswith(atomic.TEMP_PREFIX) for part in Path(k).parts)}
+    assert files in (old, new), "the study is neither entirely the previous build nor entirely the new one"
     return files
 
 
@@ -327,9 +326,13 @@ from pipeline import atomic
 from pipeline.cli import main
 
 real_open, real_mkdir = os.open, os.mkdir
+fired = []
 
 def is_temporary(path):
-    return os.path.basename(os.fsdecode(path)).startswith(atomic.TEMP_PREFIX)
+    if fired or not os.path.basename(os.fsdecode(path)).startswith(atomic.TEMP_PREFIX):
+        return False
+    fired.append(path)
+    return True
 
 def open_(path, *args, **kwargs):
     fd = real_open(path, *args, **kwargs)

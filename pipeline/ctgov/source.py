@@ -223,11 +223,8 @@ class TextCleaner:
 
     def _missing_glyphs(self, text: str) -> list[str]:
         if self._missing is None:
-            try:
-                from ..layout.text import missing_glyphs
-                self._missing = missing_glyphs
-            except Exception:  # pragma: no cover - font files absent: validation will say so
-                self._missing = lambda _text: []
+            from ..layout.text import missing_glyphs
+            self._missing = missing_glyphs
         return self._missing(text)
 
     def __call__(self, value: Any, *, multiline: bool = False, limit: int = MAX_TEXT) -> str | None:

@@ -64,6 +64,7 @@ from ..content import NR, Content, ResultRow, count, source_date, split_shared_m
 from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
+from ..template import load_template
 from .deck_diagram import Look, draw_diagram, emu, rgb
 
 try:  # the diagram layouts are optional: without them the deck falls back to text and tables
@@ -106,12 +107,6 @@ def render_with(deck_class, report, template: Path | None = None) -> bytes:
         deck = deck_class(report, template)
         deck.build()
         return deck.save()
-    except (LayoutError, RenderError):
-        raise
-    except (OSError, KeyError, ValueError) as exc:
-        if template is not None and not Path(template).is_file():
-            raise RenderError(f"deck template {template}: not found") from exc
-        raise RenderError(f"deck: {exc}") from exc
     finally:
         _WIDTH_FACTOR.reset(token)
 
@@ -627,7 +622,7 @@ class _Deck:
         self.c: Content = report.content
         self.templated = template is not None
         if template is not None:
-            self.prs = Presentation(str(template))
+            self.prs = Presentation(load_template(template).open())
             self._delete_slides()
         else:
             self.prs = Presentation()

@@ -125,8 +125,6 @@ def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[by
                     canvas.renderer = None
                     canvas._lastKey = None
                 out.append(buffer.getvalue())
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise RenderError(f"figures: drawing the {diagram.kind} figure failed: {exc}") from exc
         finally:
             fig.clear()
     return out
