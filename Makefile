@@ -26,7 +26,7 @@ OPTIONS_STAMP := outputs/.options
 OPTIONS := paper=$(PAPER) template=$(TEMPLATE)
 $(shell mkdir -p outputs; [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" = $(call quote,$(OPTIONS)) ] || echo $(call quote,$(OPTIONS)) > $(OPTIONS_STAMP))
 TEMPLATE_DEP := $(if $(TEMPLATE),$(subst $(space),\$(space),$(TEMPLATE)))
-BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(call quote,$(TEMPLATE))) --id-must-match-file-name
+BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(call quote,$(TEMPLATE)))
 
 .PHONY: help
 help: ## List the targets
@@ -39,7 +39,7 @@ help: ## List the targets
 .PHONY: report
 report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
 	@records=$$(sort -u $(QUEUE)); rm -f $(QUEUE); \
-	if [ -n "$$records" ]; then $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS); fi
+	if [ -n "$$records" ]; then $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS) --id-must-match-file-name; fi
 
 # One grouped rule per study: -j never runs a study's recipe twice, and a
 # study is out of date only when its record, the package or the options change.
@@ -53,7 +53,7 @@ ifneq ($(filter report,$(MAKECMDGOALS)),)
 QUEUE := $(shell mktemp outputs/.queue.XXXXXX)
 BUILD_STUDY = echo $(1) >> $(QUEUE)
 else
-BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS)
+BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS) --id-must-match-file-name
 endif
 
 define STUDY_RULE
