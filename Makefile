@@ -18,11 +18,15 @@ BRIEFS  := $(IDS:%=outputs/%/brief.pdf)
 PACKAGE := $(shell find pipeline -name '*.py' 2>/dev/null)
 
 # A change of PAPER or TEMPLATE must rebuild: the options stamp changes only when they do.
+# TEMPLATE may hold spaces: escaped for make as a prerequisite, quoted for the shell.
+empty :=
+space := $(empty) $(empty)
+quote = '$(subst ','\'',$(1))'
 OPTIONS_STAMP := outputs/.options
 OPTIONS := paper=$(PAPER) template=$(TEMPLATE)
-$(shell mkdir -p outputs; [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" = "$(OPTIONS)" ] || echo "$(OPTIONS)" > $(OPTIONS_STAMP))
-TEMPLATE_DEP := $(if $(TEMPLATE),$(TEMPLATE))
-BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(TEMPLATE))
+$(shell mkdir -p outputs; [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" = $(call quote,$(OPTIONS)) ] || echo $(call quote,$(OPTIONS)) > $(OPTIONS_STAMP))
+TEMPLATE_DEP := $(if $(TEMPLATE),$(subst $(space),\$(space),$(TEMPLATE)))
+BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(call quote,$(TEMPLATE)))
 
 .PHONY: help
 help: ## List the targets
@@ -30,28 +34,26 @@ help: ## List the targets
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx"
+	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  RECORD=sources/x.yaml (watch)"
 
 .PHONY: report
 report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
-	@if [ -s $(QUEUE) ]; then \
-	  records=$$(sort -u $(QUEUE)); rm -f $(QUEUE); \
-	  $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS); \
-	fi
+	@records=$$(sort -u $(QUEUE)); rm -f $(QUEUE); \
+	if [ -n "$$records" ]; then $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS) --id-must-match-file-name; fi
 
 # One grouped rule per study: -j never runs a study's recipe twice, and a
 # study is out of date only when its record, the package or the options change.
 # Under `make report` a stale study's recipe only queues it: the report recipe
 # then builds every queued study in one process (imports paid once, $(JOBS)
 # worker processes), which is much faster than a process per study. Asked for
-# directly (`make outputs/x/brief.pdf`), a study builds on its own.
-QUEUE := outputs/.queue
+# directly (`make outputs/x/brief.pdf`), a study builds on its own. Each `make report` has a queue
+# of its own, so two at once in one clone do not take each other's (builds of one study take turns).
 JOBS   = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc),1))
 ifneq ($(filter report,$(MAKECMDGOALS)),)
-$(shell rm -f $(QUEUE))
+QUEUE := $(shell mktemp outputs/.queue.XXXXXX)
 BUILD_STUDY = echo $(1) >> $(QUEUE)
 else
-BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS)
+BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS) --id-must-match-file-name
 endif
 
 define STUDY_RULE
@@ -62,7 +64,7 @@ $(foreach id,$(IDS),$(eval $(call STUDY_RULE,$(id))))
 
 .PHONY: validate
 validate: | $(VENV)/.installed ## Check every record and print each problem as file:line:column: field: message
-	@$(PY) -m pipeline validate $(RECORDS)
+	@$(PY) -m pipeline validate --id-must-match-file-name $(RECORDS)
 
 .PHONY: audit
 audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not add up, for every record
@@ -71,12 +73,19 @@ audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not ad
 .PHONY: upgrade
 upgrade: | $(VENV)/.installed ## Rewrite version-1 records in sources/ as version 2 (comments kept)
 	@$(PY) -m pipeline upgrade $(RECORDS)
+.PHONY: watch
+watch: | $(VENV)/.installed ## Rebuild one study whenever it is saved: make watch RECORD=sources/x.yaml
+	@test -n "$(RECORD)" || { echo "make watch: say which record, e.g. make watch RECORD=sources/imagine-ra.yaml" >&2; exit 2; }
+	@$(PY) -m pipeline watch $(RECORD) --out outputs $(BUILD_FLAGS)
 
 .PHONY: schema
-schema: schema/study-record.schema.json ## Write the JSON Schema of a study record (schema/study-record.schema.json)
+schema: schema/study-record.schema.json schema/review-record.schema.json ## Write the JSON Schemas of study and review records (schema/)
 
 schema/study-record.schema.json: pipeline/model.py | $(VENV)/.installed
 	@$(PY) -m pipeline schema -o $@
+
+schema/review-record.schema.json: pipeline/review/model.py pipeline/model.py | $(VENV)/.installed
+	@$(PY) -m pipeline schema --review -o $@
 
 .PHONY: test
 test: $(VENV)/.installed-test ## Run the test suite
@@ -88,7 +97,7 @@ bench: $(VENV)/.installed ## Measure build times, memory and output sizes
 
 .PHONY: clean
 clean: ## Remove generated outputs (keeps the virtual environment)
-	rm -rf outputs/*/ outputs/.options outputs/.queue
+	rm -rf outputs/*/ outputs/.options outputs/.queue* outputs/.tmp-*
 
 .PHONY: distclean
 distclean: clean ## Remove outputs and the virtual environment

@@ -102,7 +102,7 @@ from . import absolute, stats
 from .absolute import MEASURE_SHORT, Absolute, comparison_label, per_1000_words, rd_scale
 from .arithmetic import (as_printed, as_printed_signed, count_text, decimals, fixed, fraction, half_unit,
                          number_or_none, percent_text, rounded, signed)
-from .errors import Problem, RecordError
+from .errors import Problem, RecordError, shown_name
 from .model import NOT_IN_SOURCES, ArmResult, Effect, Margin, Outcome, Study, known
 
 __all__ = [
@@ -1155,11 +1155,12 @@ def reader_notes(findings: Iterable[Finding]) -> tuple[str, ...]:
 def format_findings(path: Union[str, Path], findings: Iterable[Finding]) -> str:
     """CLI text: one line per finding prefixed by ``path``, then a summary line."""
     findings = list(findings)
-    lines = [f"{path}: {f}" for f in findings]
+    name = shown_name(path)
+    lines = [f"{name}: {f}" for f in findings]
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     words = {"error": "error", "warning": "warning", "info": "note"}
     parts = [f"{n} {words[s]}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
-    lines.append(f"{path}: {', '.join(parts) if parts else 'no findings'}")
+    lines.append(f"{name}: {', '.join(parts) if parts else 'no findings'}")
     return "\n".join(lines)
 
 
@@ -1169,22 +1170,25 @@ def errors_as_record_error(result: AuditResult, file: Union[str, Path] = "") -> 
     When ``file`` is a readable record, each problem is located at its field's line and column.
     """
     errors = [f for f in result.findings if f.severity == "error"]
-    if not errors:
-        return None
+    return RecordError(located(errors, file)) if errors else None
+
+
+def located(findings: Iterable[Finding], file: Union[str, Path] = "") -> list[Problem]:
+    """Each finding as a ``Problem`` at its first field's line and column in ``file`` (when readable)."""
     name = str(file)
     source = None
     if name:
         try:
             from .loader import load_file
             source = load_file(name)
-        except Exception:  # the audit's message matters more than the position
+        except RecordError:  # unreadable now: the audit's message matters more than the position
             source = None
     problems = []
-    for finding in errors:
+    for finding in findings:
         field_ = finding.fields[0] if finding.fields else ""
         line, column = source.position(_parse_path(field_)) if source is not None and field_ else (0, 0)
         problems.append(Problem(name, line, column, field_, finding.message))
-    return RecordError(problems)
+    return problems
 
 
 def raise_for_errors(result: AuditResult, source_file: Union[str, Path] = "") -> None:

@@ -3,8 +3,10 @@
 In:  a record path, an output root, ``BuildOptions``.
 Out: files under ``<out>/<id>/``: ``brief.pdf``, ``deck.pptx`` and
      ``figures/{design,flow,forest}.{svg,png}``; a ``BuildResult`` listing them
-     with the warnings. Every output is rendered in memory first and written
-     only when all succeeded, so a failure leaves the previous files untouched.
+     with the warnings. Every output is rendered in memory first; the study's
+     folder is then replaced as a whole (``atomic.write_study``), keeping the
+     outputs of kinds not built this time, so a failure or a kill leaves the
+     previous folder untouched and a figure the study no longer has is removed.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import sweep_temporaries, write_files
+from .atomic import write_study
 from .errors import Problem
 from .report import Report, prepare
-from .validate import load_study
+from .validate import is_review_checked as is_review, load_study
 
 KINDS = ("brief", "deck", "figures")
+OUTPUT_OF = {"brief": "brief.pdf", "deck": "deck.pptx", "figures": "figures"}   # each kind's entry in a study folder
 PAPERS = ("a4", "letter")
 
 
@@ -67,11 +70,14 @@ def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
 def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Validate ``path`` and write its outputs under ``out_root/<id>/``."""
     checked = load_study(path)
-    report = prepare(checked)
-    files = render(report, options)
-    folder = Path(out_root) / checked.study.id
-    sweep_temporaries(folder)
-    targets = {folder / name: data for name, data in files.items()}
-    write_files(targets)
-    return BuildResult(checked.study.id, sorted(targets), list(checked.warnings), list(report.findings),
+    if is_review(checked):  # a systematic review: its own report and renderers (pipeline.review)
+        from .review.build import prepare_review, render_review
+        report = prepare_review(checked)
+        files = render_review(report, options.only, options.paper, options.template)
+    else:
+        report = prepare(checked)
+        files = render(report, options)
+    rendered = {OUTPUT_OF[name] for name in OUTPUT_OF if name in options.only}
+    written = write_study(Path(out_root) / checked.study.id, files, keep=lambda name: name not in rendered)
+    return BuildResult(checked.study.id, sorted(written), list(checked.warnings), list(report.findings),
                        list(report.content.notes))

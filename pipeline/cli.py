@@ -1,17 +1,22 @@
 """The ``evidence-brief`` command: a thin layer over the library.
 
 In:  argv. Out: files (via ``build``), lines on stdout/stderr and an exit
-status: 0 success, 1 a build or write failure, 2 an invalid record or usage
-error. Every ``EvidenceBriefError`` becomes its message lines; no traceback
-reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
+status: 0 success, 1 a build or write failure, 2 an invalid record, template,
+registry file or usage error, 70 a bug of ours. Every ``EvidenceBriefError``
+becomes its message lines. Any other exception is a bug: "internal error,
+please report", exit 70, and its traceback goes to a file whose path is printed
+(``--debug``, or EVIDENCE_BRIEF_DEBUG=1, prints it instead); nothing is written.
 
     evidence-brief validate RECORD...
     evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--paper a4|letter] [--template FILE] [-j N]
     evidence-brief audit RECORD...
-    evidence-brief schema [-o FILE]
+    evidence-brief schema [--review] [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
+    evidence-brief import citation FILE [-o RECORD | --into RECORD] [--pick N | --doi DOI] [--force]
     evidence-brief compare RECORD FILE.json
     evidence-brief upgrade RECORD...
+    evidence-brief new ID [-o FILE.yaml]
+    evidence-brief watch RECORD [--out DIR] [--only …] [--paper a4|letter] [--template FILE]
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EvidenceBriefError, RecordError
+from .errors import EvidenceBriefError, Problem, RecordError, UsageError, shown_name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,33 +40,43 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="evidence-brief", description="Turn a clinical study record into a one-page PDF brief and a slide deck.")
     p.add_argument("--version", action="version", version=f"evidence-brief {__version__}")
+    p.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("validate", help="check records; print every problem as file:line:column: field: message")
     v.add_argument("records", nargs="+", type=Path)
+    v.add_argument("--id-must-match-file-name", action="store_true",
+                   help="refuse a record whose id differs from its file name (as make report does)")
 
     b = sub.add_parser("build", help="build outputs/<id>/brief.pdf, deck.pptx and figures for each record")
     b.add_argument("records", nargs="+", type=Path)
-    b.add_argument("--out", type=Path, default=Path("outputs"), help="output root (default: outputs)")
-    b.add_argument("--only", choices=("brief", "deck", "figures"), action="append",
-                   help="build only this output (repeatable; default: all)")
-    b.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
-                   help="page size of the brief (default: a4, or $PAPER)")
+    _output_options(b)
     b.add_argument("-j", "--jobs", type=int, default=1,
                    help="build this many records at once, in worker processes (default: 1)")
-    b.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
-                   help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
+    b.add_argument("--id-must-match-file-name", action="store_true",
+                   help="refuse a record whose id differs from its file name (make does: it names outputs by file)")
 
     a = sub.add_parser("audit", help="recompute what can be recomputed and list numbers that do not add up")
     a.add_argument("records", nargs="+", type=Path)
 
-    s = sub.add_parser("schema", help="write the JSON Schema of a study record")
+    s = sub.add_parser("schema", help="write the JSON Schema of a study record (or, with --review, a review record)")
+    s.add_argument("--review", action="store_true", help="the schema of a review record (kind: review)")
     s.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
-    i = sub.add_parser("import", help="start a record from a registry entry")
-    i.add_argument("source", choices=("ctgov",), help="registry format: ctgov (ClinicalTrials.gov API v2 JSON)")
+    i = sub.add_parser("import", help="start a record from a registry entry, or fill its citation from a reference file")
+    i.add_argument("source", choices=("ctgov", "citation"),
+                   help="ctgov: ClinicalTrials.gov API v2 JSON; citation: RIS, BibTeX, PubMed .nbib or CSL-JSON")
     i.add_argument("file", type=Path)
-    i.add_argument("-o", "--output", type=Path, help="record to write (default: stdout)")
+    target = i.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", type=Path,
+                        help="record to write (ctgov: or a folder to write <id>.yaml in; default: stdout)")
+    target.add_argument("--into", type=Path, metavar="RECORD", help="citation: fill the citation of this record")
+    choice = i.add_mutually_exclusive_group()
+    choice.add_argument("--pick", type=int, metavar="N", help="citation: the Nth reference of the file")
+    choice.add_argument("--doi", help="citation: the reference with this DOI")
+    i.add_argument("--force", action="store_true",
+                   help="ctgov -o: overwrite an existing record; citation --into: replace citation fields "
+                        "that differ from the file's")
 
     c = sub.add_parser("compare", help="compare a record with its ClinicalTrials.gov entry")
     c.add_argument("record", type=Path)
@@ -69,11 +84,31 @@ def _parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("upgrade", help="rewrite version-1 records as version 2, in place (comments kept)")
     u.add_argument("records", nargs="+", type=Path)
+
+    n = sub.add_parser("new", help="write a commented skeleton record that validates and builds at once")
+    n.add_argument("id", help="record id: lower-case letters, digits and hyphens (names outputs/<id>/)")
+    n.add_argument("-o", "--output", type=Path, help="record to write (default: stdout)")
+
+    w = sub.add_parser("watch", help="build one record, then rebuild it whenever it (or the template) is saved")
+    w.add_argument("record", type=Path)
+    _output_options(w)
     return p
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output root (default: outputs)")
+    p.add_argument("--only", choices=("brief", "deck", "figures"), action="append",
+                   help="build only this output (repeatable; default: all)")
+    p.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
+                   help="page size of the brief (default: a4, or $PAPER)")
+    p.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
+                   help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.debug:
+        os.environ["EVIDENCE_BRIEF_DEBUG"] = "1"      # also for build workers
     try:
         return _COMMANDS[args.command](args)
     except EvidenceBriefError as exc:
@@ -82,12 +117,29 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("evidence-brief: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug, not bad input: still one line unless debugging
-        if os.environ.get("EVIDENCE_BRIEF_DEBUG"):
-            raise
-        print(f"evidence-brief: internal error: {type(exc).__name__}: {exc} "
-              f"(set EVIDENCE_BRIEF_DEBUG=1 for details)", file=sys.stderr)
+    except Exception as exc:  # the one place a bug becomes exit 70: anything a user can fix is an EvidenceBriefError
+        for line in _internal_error(exc):
+            print(line, file=sys.stderr)
         return 70
+
+
+def _internal_error(exc: BaseException, while_: str = "") -> list[str]:
+    """The lines that report a bug: what failed, and where its traceback is (or the traceback itself)."""
+    import shlex
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    head = f"evidence-brief: internal error, please report{while_}: {type(exc).__name__}: {exc}"
+    if os.environ.get("EVIDENCE_BRIEF_DEBUG"):
+        return [text.rstrip(), head]
+    try:
+        fd, name = tempfile.mkstemp(prefix="evidence-brief-internal-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"evidence-brief {__version__}\n{shlex.join(sys.argv)}\n\n{text}")
+    except OSError:
+        return [head, "(the traceback could not be saved; run again with --debug to see it)"]
+    return [head, f"the traceback is in {name}; please attach it to the report (--debug prints it instead)"]
 
 
 def _print_warnings(warnings) -> None:
@@ -111,7 +163,11 @@ def _each_record(paths: list[Path], action) -> int:
 def _validate(args) -> int:
     from .validate import load_study
 
+    refused = _refuse_shared_ids(args.records, args.id_must_match_file_name)
+
     def one(path: Path) -> None:
+        if path in refused:
+            raise refused[path]
         checked = load_study(path)
         _print_warnings(checked.warnings)
         print(f"{path}: valid ({checked.study.id})")
@@ -119,16 +175,61 @@ def _validate(args) -> int:
     return _each_record(args.records, one)
 
 
-def _build(args) -> int:
+def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> dict[Path, RecordError]:
+    """Records of one run that would write the same ``outputs/<id>/`` (or, with ``must_match_name``,
+    whose id is not their file name), each with the located error that refuses it; and the records
+    that cannot even be read, with their error (so no file is parsed twice)."""
+    from .loader import load_file
+
+    ids: dict[Path, tuple[str, Problem]] = {}
+    refused: dict[Path, RecordError] = {}
+    for path in dict.fromkeys(paths):
+        try:
+            source = load_file(path)
+        except RecordError as exc:
+            refused[path] = exc
+            continue
+        if isinstance(source.data.get("id"), str):
+            ids[path] = (source.data["id"], source.problem(("id",), ""))
+    by_id: dict[str, list[Path]] = {}
+    for path, (study_id, _) in ids.items():
+        by_id.setdefault(study_id, []).append(path)
+    for path, (study_id, where) in ids.items():
+        others = [shown_name(p) for p in by_id[study_id] if p != path]
+        message = ""
+        if others:
+            message = (f"the id {study_id!r} is also the id of {', '.join(others)}; two records of one run "
+                       f"would write the same outputs/{study_id}/; give each its own id")
+        elif must_match_name and path.suffix in (".yaml", ".yml") and path.stem != study_id:
+            message = (f"the id {study_id!r} differs from the file name {path.stem!r}; make names a study's "
+                       f"outputs by its file, so rename the file to {study_id}{path.suffix} or set id: {path.stem}")
+        if message:
+            refused[path] = RecordError([Problem(where.file, where.line, where.column, "id", message)])
+    return refused
+
+
+def _build_options(args):
     from .build import KINDS, BuildOptions
 
-    if args.template is not None and not args.template.is_file():
-        raise EvidenceBriefError(f"--template {args.template}: no such file")
-    options = BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
-    jobs = max(1, min(args.jobs, len(args.records)))
+    if args.template is not None:
+        from .template import load_template
+        _print_warnings(load_template(args.template).notes)   # refused here, before any record is built
+    return BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
+
+
+def _build(args) -> int:
+    options = _build_options(args)
+    refused = _refuse_shared_ids(args.records, args.id_must_match_file_name)
+    for error in refused.values():
+        if str(error):
+            print(str(error), file=sys.stderr)
+    records = [p for p in args.records if p not in refused]
+    if not records:
+        return max(error.exit_status for error in refused.values())
+    jobs = max(1, min(args.jobs, len(records)))
     work = functools.partial(_build_one, out=args.out, options=options)
     if jobs == 1:
-        outcomes = map(work, args.records)
+        outcomes = map(work, records)
     else:
         import concurrent.futures
         import multiprocessing
@@ -136,8 +237,8 @@ def _build(args) -> int:
         from .build import preload_renderers
         preload_renderers(options)  # imported once, shared by the forked workers
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            outcomes = list(pool.map(work, args.records))
-    status = 0
+            outcomes = list(pool.map(work, records))
+    status = 2 if refused else 0
     for code, out, err in outcomes:
         for line in err:
             print(line, file=sys.stderr)
@@ -155,10 +256,8 @@ def _build_one(path: Path, *, out: Path, options) -> tuple[int, list[str], list[
         result = build_record(path, out, options)
     except EvidenceBriefError as exc:
         return exc.exit_status, [], [str(exc)] if str(exc) else []
-    except Exception as exc:  # a bug: one line, like main()
-        if os.environ.get("EVIDENCE_BRIEF_DEBUG"):
-            raise
-        return 70, [], [f"evidence-brief: internal error while building {path}: {type(exc).__name__}: {exc}"]
+    except Exception as exc:  # a bug, reported like main() does, per record (a worker's traceback stays its own)
+        return 70, [], _internal_error(exc, f" (while building {shown_name(path)})")
     err = [f"warning: {w}" for w in result.warnings]
     err += [f"note: {path}: {note}" for note in result.notes]
     if result.notes:
@@ -168,10 +267,15 @@ def _build_one(path: Path, *, out: Path, options) -> tuple[int, list[str], list[
 
 def _audit(args) -> int:
     from .audit import format_findings, run_audit
-    from .validate import load_study
+    from .validate import is_review_checked, load_study
 
     def one(path: Path) -> None:
-        result = run_audit(load_study(path))
+        checked = load_study(path)
+        if is_review_checked(checked):
+            from .review.audit import run_review_audit
+            result = run_review_audit(checked).result
+        else:
+            result = run_audit(checked)
         print(format_findings(path, result.findings))
         if result.errors:
             raise RecordError([])  # the findings above name the fields; exit 2 like any invalid record
@@ -181,8 +285,9 @@ def _audit(args) -> int:
 
 def _schema(args) -> int:
     from .model import study_schema
+    from .review.model import review_schema
 
-    text = json.dumps(study_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(review_schema() if args.review else study_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
         from .atomic import write_files
         write_files({args.output: text.encode("utf-8")})
@@ -192,29 +297,98 @@ def _schema(args) -> int:
 
 
 def _import(args) -> int:
+    if args.source == "citation":
+        return _import_citation(args)
+    if args.into or args.pick is not None or args.doi:
+        raise UsageError("import ctgov: --into, --pick and --doi are for import citation")
     from .ctgov import import_ctgov_file
 
+    if args.output and not args.output.is_dir():
+        _refuse_overwrite(args.output, args.force)          # before any work or warning
     result = import_ctgov_file(args.file)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.output:
-        from .atomic import write_files
-        write_files({args.output: result.yaml_text.encode("utf-8")})
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(result.yaml_text)
+    target = args.output / f"{result.record_id}.yaml" if args.output and args.output.is_dir() else args.output
+    if target is not None:
+        _refuse_overwrite(target, args.force)
+    _write_or_print(result.yaml_text, target, overwrite=True)
     return 0
 
 
+def _refuse_overwrite(target: Path, force: bool) -> None:
+    if (target.exists() or target.is_symlink()) and not force:
+        raise UsageError(f"{shown_name(target)} already exists; it may be a record written by hand, so it "
+                         f"is kept (use --force to overwrite it, or -o another file)")
+
+
+def _write_or_print(text: str, output: Path | None, *, overwrite: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if not overwrite and output.exists():
+        raise UsageError(f"{output} exists; choose another file (or, for a citation, --into {output})")
+    from .atomic import write_files
+    write_files({output: text.encode("utf-8")})
+    print(f"wrote {shown_name(output)}")
+
+
+def _import_citation(args) -> int:
+    from .citations import read_reference
+    from .citations.fields import citation_node, record_id
+
+    reference = read_reference(args.file, pick=args.pick, doi=args.doi)
+    citation = citation_node(reference)
+    origin = f"From {args.file.name} (line {reference.line}) by `evidence-brief import citation`."
+    if args.into is None:
+        if args.force:
+            raise UsageError("--force is for --into RECORD")
+        from .skeleton import skeleton
+        text = skeleton(args.output.stem if args.output else record_id(reference), citation, origin)
+        _write_or_print(text, args.output, overwrite=False)
+        return 0
+    from .citations.merge import merge_citation
+
+    merge = merge_citation(args.into, citation, origin, force=args.force)
+    for conflict in merge.conflicts:
+        print(f"warning: {conflict}", file=sys.stderr)
+    if merge.filled:
+        from .atomic import write_files
+        write_files({args.into: merge.text.encode("utf-8")})
+        print(f"{args.into}: citation: wrote {', '.join(merge.filled)}")
+    else:
+        print(f"{args.into}: citation: nothing to add")
+    return 0
+
+
+def _new(args) -> int:
+    from .skeleton import skeleton
+
+    _write_or_print(skeleton(args.id), args.output, overwrite=False)
+    return 0
+
+
+def _watch(args) -> int:
+    from .watch import watch
+
+    if not args.record.is_file():
+        raise UsageError(f"{args.record}: no such record")
+    return watch(args.record, args.out, _build_options(args), lambda line: print(line, flush=True))
+
+
 def _compare(args) -> int:
-    from .ctgov import compare_record
+    from .ctgov.compare import compare_study, compared_topics
+    from .ctgov.source import read_study
     from .validate import load_study
 
-    differences = compare_record(load_study(args.record).study, args.file)
+    study = load_study(args.record).study
+    data = read_study(args.file)
+    differences = compare_study(study, data, shown_name(args.file))
     for d in differences:
         print(str(d))
     if not differences:
-        print(f"{args.record}: agrees with {args.file} on enrolment, arms and primary outcomes")
+        topics = compared_topics(data)
+        print(f"{shown_name(args.record)}: agrees with {shown_name(args.file)} on "
+              f"{', '.join(topics[:-1]) + ' and ' if len(topics) > 1 else ''}{topics[-1]}")
     return 0
 
 
@@ -225,7 +399,7 @@ def _upgrade(args) -> int:
 
 
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare, "upgrade": _upgrade}
+             "import": _import, "compare": _compare, "upgrade": _upgrade, "new": _new, "watch": _watch}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import __version__
+from .errors import UsageError
 from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Factor, Margin, Outcome, Study, Subgroup,
                     is_placeholder, known)
 from .numbers import Printed
@@ -498,12 +499,26 @@ class Content:
     outcome_rob: tuple[OutcomeRob, ...] = ()
 
 
+MAX_EPOCH = 253402300799   # 9999-12-31 23:59:59 UTC, the last second a date can show
+
+
+def source_date() -> _dt.datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (reproducible builds), or None when it is unset.
+
+    Raises ``UsageError`` unless it is a whole number of seconds from 0 to the end of year 9999."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > MAX_EPOCH:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {MAX_EPOCH} "
+                         f"(the end of year 9999), not {shown!r}")
+    return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
+
+
 def build_date() -> str:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds), in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.strip().isdigit()
-              else _dt.datetime.now(_dt.timezone.utc))
-    return moment.strftime("%Y-%m-%d")
+    return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d")
 
 
 def citation_text(study: Study, with_title: bool = True) -> str | None:

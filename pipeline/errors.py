@@ -8,7 +8,9 @@ never a traceback.
     ├── RecordError        the record is invalid (exit 2); holds every Problem
     ├── LayoutError        valid record, but it cannot be laid out (too long, glyph missing)
     ├── RenderError        a renderer or the file system failed while writing outputs
-    └── ImportSourceError  an external source (ClinicalTrials.gov JSON) cannot be read
+    ├── ImportSourceError  an external source (ClinicalTrials.gov JSON, a citation file) cannot be read
+    └── UsageError         a command-line option or environment variable is wrong, or a command
+                           asked for what it cannot do (a bad id, a file that exists) (exit 2)
 """
 
 from __future__ import annotations
@@ -31,9 +33,17 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        file = shown_name(self.file)
+        where = f"{file}:{self.line}:{self.column}" if self.line else file
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+
+def shown_name(name: object) -> str:
+    """A file name as messages show it: quoted (Python-style, escapes visible) when it holds a newline, a
+    control or format character, so that it cannot fake a ``file:line:column`` or hide part of itself."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
 
 
 class EvidenceBriefError(Exception):
@@ -66,5 +76,12 @@ class RenderError(EvidenceBriefError):
 
 class ImportSourceError(EvidenceBriefError):
     """An external source file (e.g. ClinicalTrials.gov JSON) cannot be imported."""
+
+    exit_status = 2
+
+
+class UsageError(EvidenceBriefError):
+    """An option or environment variable (e.g. ``SOURCE_DATE_EPOCH``) is wrong, or a command asked
+    for something it cannot do (a bad id, a file that exists)."""
 
     exit_status = 2

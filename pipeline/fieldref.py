@@ -1,8 +1,8 @@
-"""The field reference of a study record, as Markdown, generated from the model.
+"""The field reference of a study record and of a review record, as Markdown, generated from the models.
 
-In:  the ``Study`` model. Out: a Markdown table (one row per field path) that
-README.md carries between the markers below; ``make docs`` refreshes it and a
-test fails when it is stale.
+In:  the ``Study`` and ``Review`` models. Out: a Markdown table each (one row per field path) that
+README.md carries between the markers below; ``make docs`` refreshes them and a test fails when
+one is stale.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from .model import Study
 
 START = "<!-- field-reference:start -->"
 END = "<!-- field-reference:end -->"
+REVIEW_START = "<!-- review-field-reference:start -->"
+REVIEW_END = "<!-- review-field-reference:end -->"
 
 
 def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
@@ -69,17 +71,21 @@ def rows(model: type[BaseModel] = Study, prefix: str = "",
     return out
 
 
-def markdown() -> str:
+def markdown(model: type[BaseModel] = Study) -> str:
     lines = ["| field | type | required | meaning |", "|---|---|---|---|"]
-    lines += [f"| `{p}` | {k} | {r} | {d} |" for p, k, r, d in rows()]
+    lines += [f"| `{p}` | {k} | {r} | {d} |" for p, k, r, d in rows(model)]
     return "\n".join(lines) + "\n"
 
 
 def refresh_readme(readme: Path) -> bool:
-    """Rewrite the reference section of ``readme``; True when it changed."""
+    """Rewrite the reference sections of ``readme`` (study, then review records); True when one changed."""
+    from .review.model import Review
+
     text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    new = pattern.sub(lambda _: f"{START}\n{markdown()}{END}", text)
+    new = text
+    for start, end, model in ((START, END, Study), (REVIEW_START, REVIEW_END, Review)):
+        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+        new = pattern.sub(lambda _, s=start, e=end, m=model: f"{s}\n{markdown(m)}{e}", new)
     if new != text:
         readme.write_text(new, encoding="utf-8")
     return new != text

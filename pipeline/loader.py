@@ -34,6 +34,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
 from .errors import Problem, RecordError
+from .inputfile import NotReadable, looks_like_utf16, read_limited
 from .numbers import Printed
 
 MAX_BYTES = 1024 * 1024
@@ -108,16 +109,12 @@ def load_file(path: str | Path) -> Source:
 
 
 def read_record_bytes(path: str | Path) -> bytes:
-    """The bytes of the record file at ``path`` (at most ``MAX_BYTES``). Raises ``RecordError``."""
-    path = Path(path)
+    """The bytes of the record file at ``path`` (a regular file of at most ``MAX_BYTES``). Raises ``RecordError``."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RecordError([_too_big(name, size)])
-        return path.read_bytes()
-    except OSError as exc:
-        raise RecordError([Problem(name, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+        return read_limited(path, MAX_BYTES, "record")
+    except NotReadable as exc:
+        raise RecordError([Problem(name, 0, 0, "", str(exc))]) from None
 
 
 def load_bytes(raw: bytes, name: str) -> Source:
@@ -150,6 +147,9 @@ def _too_big(name: str, size: int) -> Problem:
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if looks_like_utf16(raw):
+        raise RecordError([Problem(name, 1, 1, "", "the file is not UTF-8, it looks like UTF-16 "
+                                                   "(as some Windows editors save); save it as UTF-8")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -31,6 +31,12 @@ ROLE_FILLS = {
     "flow": "#FFFFFF",
     "exclusion": PANEL,
     "phase": ACCENT,
+    # Risk-of-bias traffic light cells (a review's studies × domains): light tints, symbol and word inside.
+    "rob-low": "#CCEBE2",
+    "rob-some-concerns": "#FBE3B3",
+    "rob-high": "#F5C9AD",
+    "rob-no-information": "#E6E6E6",
+    "rob-not-given": "#FFFFFF",
 }
 
 # Risk-of-bias judgements: symbol + word, never colour alone.

@@ -59,6 +59,7 @@ ALLOCATION_TOLERANCE = (0.05, 3)   # an arm may differ from the allocation ratio
 TIME_TO_EVENT_FIELDS = ("person_time", "rate", "kaplan_meier")
 CONTINUOUS_FIELDS = ("mean", "sd", "se", "ci", "median", "iqr", "change")
 COUNT_FIELDS = ("events", "percent")
+from .review.model import is_review
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ def load_study(path: str | Path) -> Checked:
 
 def check_source(source: Source) -> Checked:
     """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
+    if is_review(source.data):  # a systematic review or meta-analysis: its own model and checks
+        from .review.validate import check_review
+        return check_review(source)
     source, upgrade_notes = prepare(source)
     study, problems = parse_model(source, Study)
     cross_warnings: list[Problem] = []
@@ -115,6 +119,11 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     rest = problems[SHOWN_PROBLEMS:]
     return problems[:SHOWN_PROBLEMS] + [Problem(rest[0].file, rest[0].line, rest[0].column, "",
                                                 f"… and {len(rest):,} more problems from here on (not listed)")]
+
+
+def is_review_checked(checked) -> bool:
+    """True for what ``check_source`` returns for a review record (``review.validate.CheckedReview``)."""
+    return getattr(getattr(checked, "study", None), "kind", None) == "review"
 
 
 # --- pydantic errors -> located problems ---------------------------------
@@ -829,18 +838,38 @@ def _did_you_mean(value: str, choices: list[str]) -> str:
 
 # --- text the font cannot draw, and warnings -----------------------------
 
+_RIGHT_TO_LEFT = {"R", "AL"}
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+
+
 def _glyph_checks(source: Source) -> list[Problem]:
-    """Text the embedded font cannot draw would print as boxes: refuse it, naming the field."""
+    """Text the embedded font cannot draw would print as boxes, and right-to-left text would print
+    backwards (the renderers neither reorder nor shape it): refuse both, naming the field."""
+    import unicodedata
+
     from .layout.text import missing_glyphs
 
     out = []
     for path, value in _walk(source.data, ()):
-        if isinstance(value, str):
-            missing = missing_glyphs(value)
-            if missing:
-                shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:5])
-                out.append(source.problem(path, f"the font (DejaVu Sans) cannot draw {shown}; "
-                                                f"replace these characters or transliterate them"))
+        if not isinstance(value, str):
+            continue
+        classes = {ch: unicodedata.bidirectional(ch) for ch in set(value) if ord(ch) >= 0x0590}
+        controls = sorted(ch for ch, kind in classes.items() if kind in _BIDI_CONTROLS or ch in "\u200e\u200f\u061c")
+        rtl = [ch for ch in dict.fromkeys(value) if classes.get(ch) in _RIGHT_TO_LEFT and ch not in controls]
+        missing = missing_glyphs(value)
+        if controls:
+            shown = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'a bidirectional control')})"
+                              for ch in controls[:3])
+            out.append(source.problem(path, f"the invisible bidirectional control character {shown} can make "
+                                            f"text show in another order than it is written; remove it"))
+        elif rtl:
+            first = f"U+{ord(rtl[0]):04X} {unicodedata.name(rtl[0], '')}".strip()
+            out.append(source.problem(path, f"right-to-left text ({first}, …) is not supported: the brief, deck "
+                                            f"and figures would print it backwards; transliterate it"))
+        elif missing:
+            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:5])
+            out.append(source.problem(path, f"the font (DejaVu Sans) cannot draw {shown}; "
+                                            f"replace these characters or transliterate them"))
     return out
 
 

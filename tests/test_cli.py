@@ -51,7 +51,7 @@ def test_build_only_brief_writes_only_the_brief(tmp_path, capsys):
 
 def test_build_with_missing_template_is_one_line(tmp_path, capsys):
     status = main(["build", str(SHIPPED), "--out", str(tmp_path), "--template", str(tmp_path / "none.pptx")])
-    assert status == 1
+    assert status == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "none.pptx" in err
     assert not any(tmp_path.rglob("*.pdf"))

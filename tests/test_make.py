@@ -49,9 +49,15 @@ def mtimes(repo: Path) -> dict[str, int]:
 def test_default_goal_lists_every_target(repo):
     result = make(repo)
     assert result.returncode == 0
-    for target in ("report", "test", "validate", "schema", "clean", "bench", "audit"):
+    for target in ("report", "test", "validate", "schema", "clean", "bench", "audit", "watch"):
         assert f"make {target} " in result.stdout
     assert not (repo / "outputs" / "imagine-ra").exists(), "help must not build anything"
+
+
+def test_watch_asks_which_record(repo):
+    result = make(repo, "watch")
+    assert result.returncode == 2
+    assert "make watch RECORD=sources/imagine-ra.yaml" in result.stderr
 
 
 def test_parallel_build_then_nothing_then_only_the_touched_study(repo):
@@ -101,3 +107,48 @@ def test_paper_option_rebuilds(repo):
     from pypdf import PdfReader
     box = PdfReader(repo / "outputs" / "imagine-ra" / "brief.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_template_path_with_a_space(repo):
+    folder = repo / "my templates"
+    folder.mkdir()
+    shutil.copy2(ROOT / "tests" / "fixtures" / "template.pptx", folder / "our template.pptx")
+    result = make(repo, "report", "TEMPLATE=my templates/our template.pptx")
+    assert result.returncode == 0, result.stderr
+    from pptx import Presentation
+    deck = Presentation(str(repo / "outputs" / "imagine-ra" / "deck.pptx"))
+    assert deck.slides[0].slide_layout.name == "Inst Cover"
+    again = make(repo, "report", "TEMPLATE=my templates/our template.pptx")
+    assert again.returncode == 0 and "wrote" not in again.stdout
+
+
+def test_a_record_whose_id_is_not_its_file_name_is_refused(repo):
+    """Make names a study's outputs by the file; a different id would rebuild on every run."""
+    record = repo / "sources" / "second-study.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("id: second-study\n", "id: another-name\n", 1),
+                      encoding="utf-8")
+    line = record.read_text(encoding="utf-8").splitlines().index("id: another-name") + 1
+    for target in ("report", "validate"):
+        result = make(repo, target)
+        assert result.returncode != 0
+        assert (f"sources/second-study.yaml:{line}:5: id: the id 'another-name' differs from the file name "
+                "'second-study'") in result.stderr, result.stderr
+    assert not (repo / "outputs" / "another-name").exists()
+
+
+def test_two_make_report_at_once_in_one_clone(repo):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    runs = [subprocess.Popen(["make", "--no-print-directory", "report"], cwd=repo, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in runs]
+    for status, out, err in results:
+        assert status == 0, err
+    outputs = {str(p.relative_to(repo / "outputs")): p.read_bytes()
+               for p in sorted((repo / "outputs").rglob("*")) if p.is_file() and "/" in str(p.relative_to(repo / "outputs"))}
+    assert {"imagine-ra/brief.pdf", "imagine-ra/deck.pptx", "second-study/brief.pdf", "second-study/deck.pptx",
+            "imagine-ra/figures/forest.svg"} <= set(outputs)
+    assert not list((repo / "outputs").glob(".tmp-*")) and not list((repo / "outputs").glob(".queue*"))
+    # The same bytes as one build on its own.
+    shutil.rmtree(repo / "outputs")
+    assert make(repo, "report").returncode == 0
+    assert {k: (repo / "outputs" / k).read_bytes() for k in outputs} == outputs

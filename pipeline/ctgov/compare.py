@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ImportSourceError, shown_name
 from ..model import Study, known
 from .groups import ArmKey, best_pairs, norm, score as group_score, strip_numbering
 from .source import items, parse_int, read_study, section, study_of
@@ -56,33 +57,58 @@ class _Outcome:
 
 def compare_record(study: Study, json_path: str | Path) -> list[Difference]:
     """Differences between ``study`` and the registry entry in ``json_path``."""
-    return compare_study(study, read_study(json_path), str(json_path))
+    return compare_study(study, read_study(json_path), shown_name(json_path))
 
 
 def compare_study(study: Study, data: Any, name: str = "<json>") -> list[Difference]:
+    """Differences between ``study`` and the registry entry ``data``.
+
+    Raises ``ImportSourceError`` when the entry is another study's (its NCT id is not the record's
+    registration) or holds nothing to compare (see ``compared_topics``)."""
     data = study_of(data, name)
-    out: list[Difference] = []
-    out += _registration(study, data)
+    if not compared_topics(data):
+        raise ImportSourceError(f"{name}: the registry entry gives no enrolment, arms or outcomes; "
+                                f"there is nothing to compare the record with")
+    out: list[Difference] = _registration(study, data, name)
     out += _enrolment(study, data)
     out += _arms(study, data)
     out += _outcomes(study, data)
     return out
 
 
-# --- registration ---------------------------------------------------------
+def compared_topics(data: dict) -> list[str]:
+    """What the registry entry gives to compare with: "enrolment", "arms", "primary outcomes"."""
+    info = section(data, "protocolSection", "designModule", "enrollmentInfo")
+    topics = []
+    if parse_int(info.get("count")) is not None or _started(data, _registry_arms(data)) is not None:
+        topics.append("enrolment")
+    if _registry_arms(data):
+        topics.append("arms")
+    if any(_registry_outcomes(data)):
+        topics.append("primary outcomes")
+    return topics
 
-def _registration(study: Study, data: dict) -> list[Difference]:
-    """The registry entry should be one of the record's registrations."""
-    nct = str(section(data, "protocolSection", "identificationModule").get("nctId") or "").strip()
-    if not nct:
-        return []
-    listed = [r.identifier.strip() for r in study.registrations]
-    if nct.upper() in (i.upper() for i in listed):
-        return []
-    if not listed:
-        return [Difference("registration", f"the record lists no registration; the registry entry is {nct}")]
-    return [Difference("registration", f"the record's registrations ({', '.join(listed)}) do not include {nct}: "
-                                       f"is this the registry entry of this study?")]
+
+# --- registration -----------------------------------------------------------
+
+_NCT = re.compile(r"NCT\d{8}", re.I)
+
+
+def _registration(study: Study, data: dict, name: str) -> list[Difference]:
+    """The entry must be the record's own: an NCT id none of the record's registrations has is refused,
+    a record without an NCT registration is told so."""
+    nct = str(section(data, "protocolSection", "identificationModule").get("nctId") or "")
+    registered = [r.identifier.strip() for r in study.registrations]
+    ncts = [r for r in registered if _NCT.fullmatch(r)]
+    if ncts and _NCT.fullmatch(nct) and nct.upper() not in (r.upper() for r in ncts):
+        raise ImportSourceError(f"{name}: this registry entry is {nct}, but the record is registered as "
+                                f"{', '.join(ncts)}; compare the record with its own entry")
+    if not ncts:
+        given = f"is registered as {', '.join(map(repr, registered))}, not a ClinicalTrials.gov id" if registered else \
+            "gives no registration"
+        return [Difference("registration", f"the record {given}, so nothing shows that {name} "
+                                           f"({nct or 'no NCT id'}) is this study's entry; check that it is")]
+    return []
 
 
 # --- enrolment ------------------------------------------------------------

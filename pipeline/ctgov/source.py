@@ -18,27 +18,24 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..errors import ImportSourceError
+from ..errors import ImportSourceError, shown_name
+from ..inputfile import NotReadable, looks_like_utf16, read_limited
 from ..numbers import Printed
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024   # the largest registry entries with results are a few MB; bounds memory
 MAX_TEXT = 5000
 
 
 def read_study(path: str | Path) -> dict:
     """The study in ``path`` (a v2 study, or a v2 search response holding exactly one)."""
-    path = Path(path)
-    name = str(path)
+    name = shown_name(path)
     try:
-        if path.is_dir():
-            raise ImportSourceError(f"{name}: is a folder; give a ClinicalTrials.gov study file (.json)")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportSourceError(f"{name}: the file is {size:,} bytes; a single study is far smaller "
-                                    f"(at most {MAX_BYTES:,} bytes accepted)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportSourceError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raw = read_limited(path, MAX_BYTES, "ClinicalTrials.gov study (.json)")
+    except NotReadable as exc:
+        raise ImportSourceError(f"{name}: {exc}") from None
+    if looks_like_utf16(raw):
+        raise ImportSourceError(f"{name}: not JSON: the file is not UTF-8, it looks like UTF-16; save it as UTF-8 "
+                                f"(ClinicalTrials.gov's own downloads are UTF-8)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -51,6 +48,8 @@ def read_study(path: str | Path) -> dict:
     except json.JSONDecodeError as exc:
         raise ImportSourceError(f"{name}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
                                 f"expected a ClinicalTrials.gov API v2 study (.json)") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: it holds a number with thousands of digits") from None
     except RecursionError:
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: the JSON is nested too deeply") from None
     return study_of(data, name)
@@ -231,11 +230,8 @@ class TextCleaner:
 
     def _missing_glyphs(self, text: str) -> list[str]:
         if self._missing is None:
-            try:
-                from ..layout.text import missing_glyphs
-                self._missing = missing_glyphs
-            except Exception:  # pragma: no cover - font files absent: validation will say so
-                self._missing = lambda _text: []
+            from ..layout.text import missing_glyphs
+            self._missing = missing_glyphs
         return self._missing(text)
 
     def __call__(self, value: Any, *, multiline: bool = False, limit: int = MAX_TEXT) -> str | None:

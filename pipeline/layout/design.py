@@ -552,6 +552,12 @@ def text_height(lines: list[TextLine] | tuple[TextLine, ...]) -> float:
     return sum(line_height(line.size) for line in lines)
 
 
+def minor_size(size: float) -> float:
+    """The size of secondary text (notes, legends) beside ``size``: a little smaller, never below 6.5 pt
+    unless ``size`` itself is."""
+    return max(0.9 * size, min(size, 6.5))
+
+
 def padding_for(size: float) -> float:
     return round(max(3.0, 0.6 * size), 2)
 

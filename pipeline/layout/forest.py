@@ -439,7 +439,13 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     for e in g.effects:
         values.append(float(e.estimate_value))
         values.extend(float(v) for v in e.interval or ())
-    if g.is_ratio:
+    return axis_range(values, g.null, g.is_ratio, size, plot_w)
+
+
+def axis_range(values: list[float], null: float, is_ratio: bool, size: float, plot_w: float
+               ) -> tuple[float, float, list[float]]:
+    """``_axis`` for any values (the study-level forest plot of a review uses it too)."""
+    if is_ratio:
         logs = [math.log10(v) for v in values]
         lo, hi = _pad_around_null(min(logs), max(logs), 0.0, min_span=math.log10(1.5))
         for mantissas in RATIO_TICK_SETS[::-1]:          # coarsest first
@@ -454,7 +460,7 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
         if not _fits(ticks, size, plot_w, True):
             ticks = [first, 1.0, last]
         return first, last, ticks
-    lo0, hi0 = _pad_around_null(min(values), max(values), g.null, min_span=None)
+    lo0, hi0 = _pad_around_null(min(values), max(values), null, min_span=None)
     step = _nice_step((hi0 - lo0) / 6)
     for _ in range(12):
         lo = math.floor(lo0 / step + 1e-9) * step

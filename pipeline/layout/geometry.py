@@ -111,6 +111,14 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Polygon:
+    """A closed, filled shape through ``points`` (e.g. the pooled diamond of a forest plot)."""
+
+    points: tuple[tuple[float, float], ...]
+    role: str = "pooled"        # pooled (filled dark), prediction (outline only)
+
+
+@dataclass(frozen=True)
 class Diagram:
     kind: str                     # design, flow, forest
     width: float
@@ -120,6 +128,7 @@ class Diagram:
     labels: tuple[Label, ...] = ()
     segments: tuple[Segment, ...] = ()
     markers: tuple[Marker, ...] = ()
+    polygons: tuple[Polygon, ...] = ()
     alt_text: str = ""
     title: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)

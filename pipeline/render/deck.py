@@ -46,7 +46,6 @@ from __future__ import annotations
 import contextvars
 import datetime as _dt
 import io
-import os
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,10 +61,11 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .. import theme
-from ..content import ABSENT, NR, Content, ResultRow, count, split_shared_mark
+from ..content import ABSENT, NR, Content, ResultRow, count, source_date, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
+from ..template import load_template
 from .deck_diagram import Look, draw_diagram, emu, rgb
 
 try:  # the diagram layouts are optional: without them the deck falls back to text and tables
@@ -98,17 +98,16 @@ FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 def render_deck(report: Report, template: Path | None = None) -> bytes:
     """The deck of ``report`` as .pptx bytes, on ``template``'s layouts when given."""
+    return render_with(_Deck, report, template)
+
+
+def render_with(deck_class, report, template: Path | None = None) -> bytes:
+    """Build and save a deck with ``deck_class`` (``_Deck`` or a subclass, e.g. the review deck's)."""
     token = _WIDTH_FACTOR.set(TEMPLATE_WIDTH_FACTOR if template is not None else 1.0)
     try:
-        deck = _Deck(report, template)
+        deck = deck_class(report, template)
         deck.build()
         return deck.save()
-    except (LayoutError, RenderError):
-        raise
-    except (OSError, KeyError, ValueError) as exc:
-        if template is not None and not Path(template).is_file():
-            raise RenderError(f"deck template {template}: not found") from exc
-        raise RenderError(f"deck: {exc}") from exc
     finally:
         _WIDTH_FACTOR.reset(token)
 
@@ -624,7 +623,7 @@ class _Deck:
         self.c: Content = report.content
         self.templated = template is not None
         if template is not None:
-            self.prs = Presentation(str(template))
+            self.prs = Presentation(load_template(template).open())
             self._delete_slides()
         else:
             self.prs = Presentation()
@@ -1585,10 +1584,7 @@ class _Deck:
 
 
 def _epoch() -> _dt.datetime:
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
-    return FIXED_DATE
+    return source_date() or FIXED_DATE
 
 
 def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:

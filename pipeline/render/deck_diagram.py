@@ -30,7 +30,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import theme
-from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, Segment, TextLine
 from ..layout.text import LINE_HEIGHT
 
 SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}   # connection sites of a (rounded) rectangle
@@ -79,6 +79,8 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
             _connector(gshapes, con, drawn, diagram, X, Y, scale)
     for marker in diagram.markers:
         _marker(gshapes, marker, X, Y, scale)
+    for polygon in diagram.polygons:
+        _polygon(gshapes, polygon, X, Y, scale)
     for label in diagram.labels:
         _label(gshapes, label, X, Y, scale, look)
     del gshapes._recalculate_extents
@@ -211,6 +213,24 @@ def _marker(shapes, marker: Marker, X, Y, scale: float):
         shape.fill.fore_color.rgb = rgb(theme.PAPER)
         shape.line.color.rgb = colour
         shape.line.width = Pt(1.5 * scale)
+    _no_effects(shape)
+    return shape
+
+
+def _polygon(shapes, polygon: Polygon, X, Y, scale: float):
+    """A freeform shape (e.g. the pooled diamond), filled dark, or outlined for a prediction interval."""
+    (x0, y0), *rest = polygon.points
+    builder = shapes.build_freeform(emu(X(x0)), emu(Y(y0)), scale=1.0)
+    builder.add_line_segments([(emu(X(x)), emu(Y(y))) for x, y in rest], close=True)
+    shape = builder.convert_to_shape()
+    shape.name = f"Diamond {polygon.role}"
+    if polygon.role == "pooled":
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb(theme.INK)
+    else:
+        shape.fill.background()
+    shape.line.color.rgb = rgb(theme.INK)
+    shape.line.width = Pt(0.75 * scale)
     _no_effects(shape)
     return shape
 

@@ -42,7 +42,7 @@ from ..fonts import FAMILY
 from ..layout.design import design_diagram
 from ..layout.flow import flow_diagram
 from ..layout.forest import forest_plot
-from ..layout.geometry import Box, Connector, Diagram, Marker, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon as Shape, Segment, TextLine
 from ..layout.text import _metrics, line_height
 from ..model import Study
 
@@ -60,6 +60,7 @@ RC = {
     "font.family": "sans-serif",
     "font.sans-serif": [FAMILY],
     "svg.fonttype": "none",
+    "text.parse_math": False,       # a record's "$50 then $25" is text, never mathtext
     "svg.hashsalt": SVG_SALT,
     "path.simplify": False,
     "text.antialiased": True,
@@ -73,7 +74,11 @@ TEXT_COLOURS = {"tick": theme.MUTED, "favours": theme.INK, "note": theme.MUTED}
 
 def render_figures(study: Study) -> dict[str, bytes]:
     """Every figure of ``study`` as {"design.svg": …, "design.png": …, "flow.svg": …, …}."""
-    diagrams = figure_diagrams(study)
+    return render_diagrams(figure_diagrams(study))
+
+
+def render_diagrams(diagrams: dict[str, Diagram]) -> dict[str, bytes]:
+    """Each named diagram as "<name>.svg" and "<name>.png"."""
     out: dict[str, bytes] = {}
     for name, diagram in diagrams.items():
         # One matplotlib figure per diagram, saved twice (building the artists is a good part of the cost).
@@ -120,8 +125,6 @@ def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[by
                     canvas.renderer = None
                     canvas._lastKey = None
                 out.append(buffer.getvalue())
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise RenderError(f"figures: drawing the {diagram.kind} figure failed: {exc}") from exc
         finally:
             fig.clear()
     return out
@@ -198,6 +201,8 @@ def _figure(diagram: Diagram) -> Figure:
         _connector(ax, conn)
     for marker in diagram.markers:
         _marker(ax, marker)
+    for shape in diagram.polygons:
+        _polygon(ax, shape)
     for label in diagram.labels:
         _text_block(ax, label.lines, label.x, label.y, label.w, label.align, TEXT_COLOURS.get(label.role, theme.INK))
     return fig
@@ -229,7 +234,7 @@ def _text_block(ax, lines: tuple[TextLine, ...], x: float, top: float, w: float,
             tx = {"left": x, "center": x + w / 2, "right": x + w}[align]
             ax.text(tx, y + baseline_offset(line.size), line.text, fontsize=line.size,
                     fontweight="bold" if line.bold else "normal", color=colour, ha=align, va="baseline",
-                    fontfamily=FAMILY)
+                    fontfamily=FAMILY, parse_math=False)
         y += line_height(line.size)
 
 
@@ -273,3 +278,9 @@ def _marker(ax, marker: Marker) -> None:
     ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size,
                            facecolor=colour if marker.filled else theme.PAPER,
                            edgecolor="none" if marker.filled else colour, linewidth=1.0, zorder=4))
+
+
+def _polygon(ax, shape: Shape) -> None:
+    filled = shape.role == "pooled"
+    ax.add_artist(Polygon(list(shape.points), closed=True, facecolor=theme.INK if filled else "none",
+                          edgecolor=theme.INK, linewidth=0.6, zorder=4))

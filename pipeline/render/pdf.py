@@ -44,7 +44,6 @@ This is the only module of evidence-brief that imports reportlab.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -54,8 +53,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
-from ..content import (ABSENT, NR, Content, ResultRow, centres_text, citation_text, fact_phrases,
-                       split_shared_mark)
+from ..content import (ABSENT, NR, Content, MEASURE_SHORT, ResultRow, centres_text, citation_text, fact_phrases,
+                       source_date, split_shared_mark)
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
@@ -811,39 +810,78 @@ def _said_in(text: str, notes: tuple[str, ...]) -> bool:
 
 
 def flow_columns(pieces: list[Piece], col: float, style: Style) -> Block:
-    """Pour ``pieces`` into two columns, breaking where the taller column is lowest."""
-    best: tuple[float, Block, Block] | None = None
-    for k in range(0, len(pieces) + 1):
+    """Pour ``pieces`` into two columns, breaking where the taller column is lowest.
+
+    Every candidate break is judged by the two columns' heights alone (``split_heights``, linear in
+    the pieces), and only the chosen columns are built: building both columns' drawing operations for
+    every break made this quadratic in the content and took tens of seconds for a long record."""
+    best: tuple[float, int] | None = None
+    for k, (left, right) in enumerate(split_heights(pieces)):
         if 0 < k < len(pieces) and pieces[k - 1].keep_with_next:
             continue
-        left, right = _column(pieces[:k], col), _column(pieces[k:], col)
-        h = max(left.height, right.height)
+        h = max(left, right)
         if best is None or h < best[0] - 0.01:
-            best = (h, left, right)
+            best = (h, k)
     assert best is not None
+    k = best[1]
     block = Block()
-    block.add(best[1], 0.0, 0.0)
-    block.add(best[2], col + GUTTER, 0.0)
+    block.add(_column(pieces[:k], col), 0.0, 0.0)
+    block.add(_column(pieces[k:], col), col + GUTTER, 0.0)
     return block
 
 
-def _column(pieces: list[Piece], width: float) -> Block:
-    block = Block()
+def split_heights(pieces: list[Piece]) -> list[tuple[float, float]]:
+    """For each break k, the heights ``_column_layout`` gives ``pieces[:k]`` and ``pieces[k:]``, in one pass.
+
+    A column's height is the sum of its pieces' heights, the space before every piece but its first,
+    and a ``PANEL_PAD`` above and below each run of panel pieces; prefix sums give each in O(1)."""
+    n = len(pieces)
+    heights, befores, runs = [0.0], [0.0], [0]
+    for i, p in enumerate(pieces):
+        heights.append(heights[-1] + p.block.height)
+        befores.append(befores[-1] + p.before)
+        runs.append(runs[-1] + (p.panel and (i == 0 or not pieces[i - 1].panel)))
+
+    def height(a: int, b: int) -> float:
+        if a >= b:
+            return 0.0
+        run_count = runs[b] - runs[a] + (pieces[a].panel and a > 0 and pieces[a - 1].panel)
+        return heights[b] - heights[a] + befores[b] - befores[a + 1] + 2 * PANEL_PAD * run_count
+
+    return [(height(0, k), height(k, n)) for k in range(n + 1)]
+
+
+def _column_layout(pieces: list[Piece]) -> tuple[list[float], list[tuple[float, float]], float]:
+    """Where each piece of a column goes: its top, the grey panels (top, height), the column's height."""
+    tops: list[float] = []
+    panels: list[tuple[float, float]] = []
+    height = 0.0
     panel_top: float | None = None
     for i, piece in enumerate(pieces):
         if piece.panel and panel_top is None:
-            block.space(piece.before if i else 0.0)
-            panel_top = block.height
-            block.space(PANEL_PAD)
+            height += piece.before if i else 0.0
+            panel_top = height
+            height += PANEL_PAD
         elif i:
-            block.space(piece.before)
-        block.add(piece.block, PANEL_PAD if piece.panel else 0.0)
+            height += piece.before
+        tops.append(height)
+        height += piece.block.height
         ends_panel = piece.panel and (i + 1 == len(pieces) or not pieces[i + 1].panel)
         if ends_panel and panel_top is not None:
-            block.space(PANEL_PAD)
-            block.ops.insert(0, Rect(0, panel_top, width, block.height - panel_top, fill=theme.PANEL,
-                                     stroke=theme.RULE, width=0.5, radius=theme.CORNER_RADIUS))
+            height += PANEL_PAD
+            panels.append((panel_top, height - panel_top))
             panel_top = None
+    return tops, panels, height
+
+
+def _column(pieces: list[Piece], width: float) -> Block:
+    tops, panels, height = _column_layout(pieces)
+    block = Block()
+    block.ops.extend(Rect(0, top, width, h, fill=theme.PANEL, stroke=theme.RULE, width=0.5,
+                          radius=theme.CORNER_RADIUS) for top, h in reversed(panels))
+    for piece, top in zip(pieces, tops):
+        block.add(piece.block, PANEL_PAD if piece.panel else 0.0, top)
+    block.height = height
     return block
 
 
@@ -965,18 +1003,9 @@ def footer_block(c: Content, width: float, style: Style) -> Block:
 
 
 def _diagram_makers() -> dict[str, Callable]:
-    makers: dict[str, Callable] = {}
-    try:
-        from ..layout.design import design_diagram
-        makers["design"] = design_diagram
-    except ImportError:  # the layout modules are optional while they are being written
-        pass
-    try:
-        from ..layout.flow import flow_diagram
-        makers["flow"] = flow_diagram
-    except ImportError:
-        pass
-    return makers
+    from ..layout.design import design_diagram
+    from ..layout.flow import flow_diagram
+    return {"design": design_diagram, "flow": flow_diagram}
 
 
 def choose_diagram(report: Report, width: float, heights: list[float], style: Style) -> Diagram | None:
@@ -1167,7 +1196,7 @@ def choose_band(report: Report, width: float, style: Style) -> Diagram | None:
     try:
         diagram = make(report.study, width, BAND_MAX_HEIGHT, base_size=max(MIN_BODY, style.body - 1.0),
                        min_size=MIN_BODY, compact=True)
-    except (LayoutError, TypeError):     # TypeError: a design module without the compact variant
+    except LayoutError:
         return None
     if diagram is None or diagram.height > BAND_MAX_HEIGHT + 0.01 or diagram.width > width + 0.01:
         return None
@@ -1354,11 +1383,9 @@ def render_brief(report: Report, *, paper: str = "a4") -> bytes:
     fonts = _register_fonts()
     page = fit_page(report, paper)
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch and not epoch.isdigit():
-        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+    epoch = source_date()
     buffer = io.BytesIO()
-    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch else 0,
+    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch is not None else 0,
                           pageCompression=1, lang=LANG, initialFontName=fonts.regular,
                           initialFontSize=STEPS[-1].body)
     cv.setTitle(f"{c.name}: {c.title}" if c.name != c.title else c.title)

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from .. import theme
-from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, Segment, TextLine
 from ..layout.text import line_height
 
 # DejaVu Sans vertical metrics (hhea), as fractions of the font size.
@@ -86,6 +86,8 @@ def draw_diagram(canvas, diagram: Diagram, left: float, top: float, scale: float
             _segment(canvas, m, seg)
     for marker in diagram.markers:
         _marker(canvas, m, marker)
+    for polygon in diagram.polygons:
+        _polygon(canvas, m, polygon)
     for label in diagram.labels:
         _label(canvas, m, label, fonts)
     canvas.restoreState()
@@ -184,3 +186,17 @@ def _marker(canvas, m: _Mapper, marker: Marker) -> None:
     canvas.setLineWidth(m.d(0.4 if marker.filled else 1.0))
     s = m.d(marker.size)
     canvas.rect(m.x(marker.x) - s / 2, m.y(marker.y) - s / 2, s, s, stroke=1, fill=1)
+
+
+def _polygon(canvas, m: _Mapper, polygon: Polygon) -> None:
+    filled = polygon.role == "pooled"
+    canvas.setFillColor(theme.INK)
+    canvas.setStrokeColor(theme.INK)
+    canvas.setLineWidth(m.d(0.6))
+    canvas.setDash([])
+    path = canvas.beginPath()
+    path.moveTo(m.x(polygon.points[0][0]), m.y(polygon.points[0][1]))
+    for x, y in polygon.points[1:]:
+        path.lineTo(m.x(x), m.y(y))
+    path.close()
+    canvas.drawPath(path, stroke=1, fill=1 if filled else 0)

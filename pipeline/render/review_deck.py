@@ -1,0 +1,204 @@
+"""The journal-club deck of a review (python-pptx, through the trial deck's own machinery).
+
+In:  a ``ReviewReport``; optionally ``template``, a .pptx whose layouts, theme and slide size to use.
+Out: the .pptx as bytes.
+
+Slides (a slide whose content the record lacks is left out); every slide has speaker notes:
+
+ 1. Title: name, title, journal and year, a presenter line (the trial deck's title slide).
+ 2. The question: PICO, eligible designs and criteria, the search, what was included.
+ 3. Search and selection: the PRISMA 2020 diagram as editable shapes and glued connectors.
+ 4. Included studies: one row per study (drug or design, the key outcome's numbers per arm).
+ 5. One forest plot per key outcome (editable shapes; a table of the study rows when it cannot
+    fit the slide at 12 pt).
+ 6. Risk of bias: the traffic-light grid (symbol, word and colour), or the review's own summary.
+ 7. Summary of findings (GRADE): participants, assumed and corresponding risk per 1,000,
+    relative effect, certainty (⊕ symbols and word) with its reasons.
+ 8. Checking the numbers: what the audit found (the trial deck's slide).
+ 9. Key conclusions, then limitations; 10. Discussion (suggested answers in the notes); 11. Reference.
+
+Fitting, pagination, the theme, templates and the reproducible zip are those of ``render.deck``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import theme
+from ..layout.prisma import prisma_alt, prisma_diagram
+from ..layout.review_forest import review_forest
+from ..layout.rob_grid import rob_alt, rob_grid
+from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
+from .deck import MAX_BULLETS, Cell, P, Section, TableSection, TextSection, _Deck, _light, render_with
+
+
+def render_review_deck(report, template: Path | None = None) -> bytes:
+    return render_with(_ReviewDeck, report, template)
+
+
+def _cont(i: int) -> str:
+    return "Continued from the previous slide.\n" if i else ""
+
+
+class _ReviewDeck(_Deck):
+    c: ReviewContent
+
+    def build(self) -> None:
+        self.slide_title()
+        self.slide_question()
+        self.slide_prisma()
+        self.slide_studies()
+        self.slide_forests()
+        self.slide_rob()
+        self.slide_sof()
+        self.slide_checks()
+        self.slide_conclusions()
+        self.slide_limitations()
+        self.slide_discussion()
+        self.slide_reference()
+
+    def _label(self, text: str) -> Cell:
+        return Cell(text, bold=True, colour=None if self.templated else theme.ACCENT)
+
+    def slide_question(self) -> None:
+        c = self.c
+        rows = [[self._label(label), Cell(value)] for label, value in c.pico]
+        if c.eligibility:
+            rows.append([self._label("Eligibility"), Cell("\n".join(c.eligibility))])
+        rows.append([self._label("Search"), Cell(c.search)])
+        rows.append([self._label("Included"), Cell(c.included)])
+        sections: list[Section] = [TableSection(None, rows, caps=[0.22, 1.0], flex=1, body_size=True, name="PICO")]
+        notes = [f"{c.name} is a {c.review_type.lower()}. The question, as PICO:"]
+        notes += [f"{label}: {value}." for label, value in c.pico]
+        notes += [f"Eligible: {'; '.join(c.eligibility)}." if c.eligibility else "", f"Search: {c.search}",
+                  f"Included: {c.included}."]
+        self._sections_slides("The question", sections, lambda i, p: _cont(i) + "\n".join(n for n in notes if n))
+
+    def slide_prisma(self) -> None:
+        c, review = self.c, self.report.review
+        if review.prisma is None:
+            return
+        notes = ["How the studies were found and selected (PRISMA 2020).", prisma_alt(review), f"Search: {c.search}",
+                 "A count the review does not give reads 'not reported' (or 'not in sources' when the sources "
+                 "behind this record lack it); it is never shown as 0."]
+        self._diagram_slide("Search and selection (PRISMA 2020)", prisma_diagram, "\n".join(notes), None)
+
+    def slide_studies(self) -> None:
+        c, review = self.c, self.report.review
+        f = c.forests[0] if c.forests else None
+        header = [Cell("Study", bold=True), Cell("Details", bold=True)]
+        if f is not None:
+            header += [Cell(f"{f.arm_heads[0]}\n{f.cell_head}", bold=True, align="right", mute_from=1),
+                       Cell(f"{f.arm_heads[1]}\n{f.cell_head}", bold=True, align="right", mute_from=1)]
+        rows = []
+        by_label = {r.label: r for r in f.rows} if f is not None else {}
+        for label, year, details, note in c.studies_table:
+            text = "; ".join(x for x in (year, details, note) if x) or "—"
+            row = [Cell(label, bold=True), Cell(text)]
+            if f is not None:
+                r = by_label.get(label)
+                row += [Cell(r.cells[0] if r else "—", align="right"), Cell(r.cells[1] if r else "—", align="right")]
+            rows.append(row)
+        caps = [0.26, 1.0] + ([0.18, 0.18] if f is not None else [])
+        notes = [f"The {len(review.studies)} included studies" + (f", with their numbers for {f.title}." if f else ".")]
+        notes += [f"{label}: " + "; ".join(x for x in (year, details, note) if x) for label, year, details, note in
+                  c.studies_table]
+        self._sections_slides("Included studies", [TableSection(header, rows, caps=caps, flex=1, name="Studies")],
+                              lambda i, p: _cont(i) + "\n".join(notes))
+
+    def slide_forests(self) -> None:
+        for f in self.c.forests:
+            def make(_review, w, h, base_size, min_size, f=f):
+                return review_forest(f, w, h, base_size, min_size)
+            notes = [f"Forest plot of {f.title} ({f.measure}): one row per study, the square's area proportional "
+                     f"to its weight, the diamond the pooled result (filled: the primary analysis).",
+                     f.alt]
+            notes += [f"{p.label}: {p.text}, {p.p}. {p.heterogeneity}." for p in f.pooled]
+            if f.note:
+                notes.append(f.note)
+            header = [Cell("Study", bold=True), Cell(f.arm_heads[0], bold=True, align="right"),
+                      Cell(f.arm_heads[1], bold=True, align="right"), Cell(f"{f.abbrev} (95% CI)", bold=True),
+                      Cell("Weight", bold=True, align="right")]
+            rows = [[Cell(r.label), Cell(r.cells[0], align="right"), Cell(r.cells[1], align="right"), Cell(r.text),
+                     Cell(r.weight_text, align="right")] for r in f.rows]
+            rows += [[Cell(p.label, bold=True), Cell(""), Cell(""), Cell(f"{p.text}; {p.p}", bold=True), Cell("")]
+                     for p in f.pooled]
+            fallback = [TableSection(header, rows, caps=[0.3, 0.14, 0.14, 0.3, 0.1], flex=0, name="Forest table")]
+            self._diagram_slide(f"Forest plot: {f.title}", make, "\n".join(notes), fallback)
+
+    def slide_rob(self) -> None:
+        c = self.c
+        if c.rob is None:
+            return
+        notes = [f"Risk of bias, assessed by the review with the {c.rob.tool}."]
+        if c.rob.summary:
+            notes.append(c.rob.summary)
+        notes.append("Symbols: + low, ? some concerns, − high, · no information; the word is shown too, "
+                     "colour is only a cue.")
+        have = any(j is not None for row in c.rob.cells for j in row)
+        if have:
+            def make(_review, w, h, base_size, min_size):
+                return rob_grid(c.rob, w, h, base_size, min_size)
+            notes.append(rob_alt(c.rob))
+            # Too many studies for the grid on one slide: the same judgements as a table, paginated.
+            header = [Cell("Study", bold=True)] + [Cell(short, bold=True, align="center") for short, _ in c.rob.domains]
+            rows = [[Cell(study)] + [Cell(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" if j else "not given", align="center",
+                                          fill=_light(theme.ROB_COLOUR[j]) if j in theme.ROB_COLOUR else None)
+                                     for j in row]
+                    for study, row in zip(c.rob.studies, c.rob.cells)]
+            n = len(c.rob.domains)
+            fallback = [TableSection(header, rows, caps=[0.3] + [0.7 / n] * n, flex=0, name="Risk of bias"),
+                        TextSection([P("; ".join(f"{short}: {label}" for short, label in c.rob.domains
+                                                 if short != label), gap=0.0, scale=0.8, colour=theme.MUTED)])]
+            self._diagram_slide(f"Risk of bias ({c.rob.tool})", make, "\n".join(notes), fallback)
+        else:
+            text = c.rob.summary or "Per-study judgements are not given."
+            self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(text, gap=0.0)], band=True)],
+                                  lambda i, p: "\n".join(notes))
+
+    def slide_sof(self) -> None:
+        c = self.c
+        if not c.sof:
+            return
+        header = [Cell("Outcome", bold=True), Cell("Participants\n(studies)", bold=True, align="right"),
+                  Cell("Risk with control", bold=True, align="right"),
+                  Cell("Risk with intervention", bold=True, align="right"),
+                  Cell("Relative effect\n(95% CI)", bold=True, align="right"), Cell("Certainty", bold=True)]
+        rows = []
+        for r in c.sof:
+            fill = _light(theme.ROB_COLOUR["low"] if r.level in ("high", "moderate") else theme.ROB_COLOUR["some concerns"]
+                          if r.level == "low" else theme.ROB_COLOUR["high"]) if r.level else None
+            rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"), Cell(r.assumed, align="right"),
+                         Cell(r.corresponding, align="right"), Cell(r.relative, align="right"),
+                         Cell(r.certainty, fill=fill)])
+            if r.reasons:       # the reasons on a line across, under their row
+                rows.append([Cell(r.reasons, span=len(header), colour=theme.MUTED)])
+        sections: list[Section] = [TableSection(header, rows, caps=[1.0, 0.2, 0.16, 0.28, 0.26, 0.2], flex=0,
+                                                name="Summary of findings")]
+        if c.sof_note:
+            sections.append(TextSection([P(c.sof_note, gap=0.0, scale=0.8, colour=theme.MUTED)]))
+        notes = ["Summary of findings (GRADE), one row per outcome."]
+        for r in c.sof:
+            notes.append(f"{r.outcome}: {r.participants}; risk with control {r.assumed}, with intervention "
+                         f"{r.corresponding}; {r.relative}; certainty {r.certainty}. {r.reasons}")
+        notes.append(c.sof_note)
+        notes.append("Certainty: ⊕⊕⊕⊕ high, ⊕⊕⊕◯ moderate, ⊕⊕◯◯ low, ⊕◯◯◯ very low.")
+        self._sections_slides("Summary of findings", sections, lambda i, p: _cont(i) + "\n".join(notes))
+
+    def slide_limitations(self) -> None:
+        c = self.c
+        if not c.limitations:
+            return
+        items = [P(x, bullet=True) for x in c.limitations[:MAX_BULLETS * 2]]
+        notes = ["Limitations of the evidence, to weigh against the conclusions:"] + list(c.limitations)
+        self._sections_slides("Limitations", [TextSection(items)], lambda i, p: _cont(i) + "\n".join(notes))
+
+    def slide_discussion(self) -> None:
+        c = self.c
+        if not c.discussion:
+            return
+        items = [P(q, bullet=True, gap=0.6) for q, _ in c.discussion]
+        notes = ["Questions for the room; let the group answer before offering a view."]
+        for i, (q, a) in enumerate(c.discussion):
+            notes.append(f"Q{i + 1}. {q}" + (f"\nA suggested answer: {a}" if a else ""))
+        self._sections_slides("Discussion", [TextSection(items)], lambda i, p: _cont(i) + "\n".join(notes))

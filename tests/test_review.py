@@ -1,0 +1,265 @@
+"""Review records (kind: review): validation with locations, PRISMA arithmetic, the audit, and the
+WHO REACT example built into a brief, a deck and figures that are reopened and read."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+import yaml
+from pptx import Presentation
+
+from pipeline.build import BuildOptions, build_record
+from pipeline.cli import main
+from pipeline.errors import RecordError
+from pipeline.loader import load_bytes
+from pipeline.review.audit import run_review_audit
+from pipeline.review.build import prepare_review, render_review
+from pipeline.review.model import Review
+from pipeline.validate import check_source, load_study
+
+ROOT = Path(__file__).resolve().parents[1]
+REACT = ROOT / "sources" / "react-corticosteroids.yaml"
+
+
+@pytest.fixture(scope="module")
+def react_files() -> dict[str, bytes]:
+    report = prepare_review(load_study(REACT))
+    return render_review(report, ("brief", "deck", "figures"), "a4", None)
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(RecordError) as info:
+        check_source(load_bytes(text.encode("utf-8"), "r.yaml"))
+    return [str(p) for p in info.value.problems]
+
+
+def react_text() -> str:
+    return REACT.read_text(encoding="utf-8")
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def test_react_validates_as_a_review():
+    checked = load_study(REACT)
+    assert isinstance(checked.study, Review)
+    assert checked.study.outcomes[0].pooled[0].estimate.text == "0.66"
+    assert checked.study.outcomes[0].pooled[1].estimate.text == "0.70"      # printed decimals kept
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_unknown_key_is_located_with_a_suggestion():
+    text = react_text().replace("  studies_included: 7", "  studies_include: 7")
+    [problem] = problems_of(text)
+    assert problem.startswith(f"r.yaml:{line_of(text, 'studies_include:')}:3: prisma.studies_include: ")
+    assert "did you mean 'studies_included'" in problem
+
+
+def test_reference_to_an_unknown_study_is_located():
+    text = react_text().replace("      - study: codex\n", "      - study: codexx\n")
+    [problem] = problems_of(text)
+    assert re.match(rf"r\.yaml:{line_of(text, 'study: codexx')}:\d+: outcomes\[0\]\.studies\[1\]\.study: "
+                    r"no study has the id 'codexx'.*did you mean 'codex'", problem)
+
+
+def test_events_above_total_and_interval_without_its_estimate():
+    text = react_text().replace("intervention: {events: 69, total: 128}", "intervention: {events: 169, total: 128}")
+    text = text.replace("        estimate: 0.66\n        ci: [0.53, 0.82]", "        estimate: 0.66\n        ci: [0.70, 0.82]")
+    found = problems_of(text)
+    assert any("outcomes[0].studies[1].intervention.events: 169 events is more than the total of 128" in p
+               for p in found)
+    assert any("outcomes[0].pooled[0].ci: the interval [0.70, 0.82] does not contain the estimate 0.66" in p
+               for p in found)
+
+
+def test_model_options_that_do_not_go_together():
+    text = react_text().replace("        tau2_estimator: Paule-Mandel\n", "")
+    text = text.replace("        model: common\n        method: inverse variance",
+                        "        model: common\n        method: inverse variance\n        hartung_knapp: true")
+    found = problems_of(text)
+    assert any("outcomes[0].pooled[1].model: a random-effects model needs its τ² estimator" in p for p in found)
+    assert any("outcomes[0].pooled[0].hartung_knapp: the Hartung–Knapp adjustment belongs to a random-effects model"
+               in p for p in found)
+
+
+def test_duplicate_study_ids_weights_over_100_and_nan():
+    text = react_text().replace("  - id: codex\n", "  - id: dexa-covid-19\n")
+    found = problems_of(text)
+    assert any("studies[1].id: study id 'dexa-covid-19' is used twice" in p for p in found)
+    text = react_text().replace("weight: not in sources", "weight: 30")
+    assert any("outcomes[0].studies: the weights add up to 210%, more than 100%" in p for p in problems_of(text))
+    text = react_text().replace("weight: not in sources", "weight: 130", 1)
+    assert any("outcomes[0].studies[0].weight: " in p and "100" in p for p in problems_of(text))
+    text = react_text().replace("estimate: 0.66", "estimate: .nan")
+    assert any("outcomes[0].pooled[0].estimate: must be a finite number" in p for p in problems_of(text))
+
+
+PRISMA = """\
+prisma:
+  identified:
+    - {source: MEDLINE, n: 300}
+    - {source: Embase, n: 200}
+  duplicates_removed: 100
+  screened: 400
+  excluded: 350
+  sought: 50
+  not_retrieved: 5
+  assessed: 45
+  excluded_reasons:
+    - {reason: Wrong population, n: 20}
+    - {reason: Not randomized, n: 15}
+  studies_included: 7
+  reports_included: 10
+"""
+
+
+def with_prisma(block: str) -> str:
+    text = react_text()
+    start = text.index("prisma:\n")
+    end = text.index("\narms:")
+    return text[:start] + block + text[end:]
+
+
+def test_prisma_impossible_counts_are_refused_with_locations():
+    text = with_prisma(PRISMA.replace("excluded: 350", "excluded: 450").replace("not_retrieved: 5",
+                                                                               "not_retrieved: 55"))
+    found = problems_of(text)
+    assert f"r.yaml:{line_of(text, 'excluded: 450')}:13: prisma.excluded: 450 records excluded is more than the " \
+           f"400 records screened" in found
+    assert any("prisma.not_retrieved: 55 reports not retrieved is more than the 50 reports sought" in p for p in found)
+
+
+def test_prisma_sums_are_audited():
+    text = with_prisma(PRISMA)
+    review = check_source(load_bytes(text.encode(), "r.yaml"))
+    assert not [f for f in run_review_audit(review).result.findings if f.code == "prisma-sum"]
+    text = with_prisma(PRISMA.replace("sought: 50", "sought: 52").replace("reports_included: 10", "reports_included: 9"))
+    findings = [f for f in run_review_audit(check_source(load_bytes(text.encode(), "r.yaml"))).result.findings
+                if f.code == "prisma-sum"]
+    messages = [f.message for f in findings]
+    assert "PRISMA: records screened − excluded = 400 − 350 = 50, but 52 reports sought" in messages
+    assert "PRISMA: reports sought − not retrieved = 52 − 5 = 47, but 45 reports assessed" in messages
+    assert "PRISMA: reports assessed − excluded with reasons = 45 − 35 = 10, but 9 reports included" in messages
+    assert all(f.severity == "warning" for f in findings)
+
+
+def test_trial_records_are_untouched_by_the_review_dispatch():
+    checked = load_study(ROOT / "sources" / "imagine-ra.yaml")
+    assert type(checked.study).__name__ == "Study"
+
+
+def test_cli_validate_and_audit_a_review(capsys):
+    assert main(["validate", str(REACT)]) == 0
+    assert f"{REACT}: valid (react-corticosteroids)" in capsys.readouterr().out
+    assert main(["audit", str(REACT)]) == 0
+    out = capsys.readouterr().out
+    assert "re-pooled from 7 studies (common effect, inverse variance): 0.66 (0.53 to 0.82), as reported" in out
+    assert "re-pooled from 7 studies (random effects, Paule-Mandel, Hartung-Knapp): 0.70 (0.48 to 1.01), as reported" \
+        in out
+
+
+def test_audit_reports_a_difference_not_an_alarm():
+    text = react_text().replace("        estimate: 0.66\n        ci: [0.53, 0.82]",
+                                "        estimate: 0.61\n        ci: [0.53, 0.82]")
+    findings = run_review_audit(check_source(load_bytes(text.encode(), "r.yaml"))).result.findings
+    [diff] = [f for f in findings if f.code == "repool-differs"]
+    assert "gives 0.66 (0.53 to 0.82); the review reports 0.61 (0.53 to 0.82)" in diff.message
+    assert diff.severity == "warning" and diff.fields == ("outcomes[0].pooled[0]",)
+
+
+# --- outputs ------------------------------------------------------------------------------
+
+def test_react_brief_is_one_page_with_prisma_forest_and_sof(react_files):
+    pdf = react_files["brief.pdf"]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        text = " ".join(page.extract_text().split())
+        right = " ".join(page.crop((page.width / 2, 0, page.width, page.height / 2)).extract_text().split())
+        sizes = {round(ch["size"], 1) for ch in page.chars}
+    assert "Studies included in review (n = 7)" in right and "Trials identified (n not reported)" in right
+    for phrase in ("Studies found (PRISMA 2020)",
+                   "RECOVERY (ventilated) 95/324 283/683 0.59 (0.44 to 0.78) 57.0%",
+                   "0.66 (0.53 to 0.82)", "0.70 (0.48 to 1.01)", "Summary of findings (GRADE)",
+                   "415 per 1,000", "319 per 1,000 (273 to 367)", "OR 0.66 (0.53 to 0.82)", "⊕⊕⊕◯ Moderate",
+                   "← favours Corticosteroids", "favours Usual care or placebo →",
+                   "weights computed with the primary model (not reported)"):
+        assert phrase in text, phrase
+    assert "n = 0" not in text
+    assert min(sizes) >= 6.0
+
+
+def test_react_deck_has_the_review_slides_with_notes(react_files):
+    prs = Presentation(io.BytesIO(react_files["deck.pptx"]))
+    titles = [s.shapes.title.text if s.shapes.title is not None else
+              next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), "") for s in prs.slides]
+    for wanted in ("The question", "Search and selection (PRISMA 2020)", "Included studies",
+                   "Forest plot: All-cause mortality at 28 days", "Risk of bias (Cochrane Risk of Bias tool)",
+                   "Summary of findings", "Key conclusions", "Limitations", "Discussion", "Reference"):
+        assert wanted in titles, (wanted, titles)
+    for slide in prs.slides:
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+    prisma = prs.slides[titles.index("Search and selection (PRISMA 2020)")]
+    xml = prisma.shapes._spTree.xml
+    assert "a:stCxn" in xml and "a:endCxn" in xml             # glued connectors
+    shown = " ".join(" ".join(sh.text_frame.text.split()) for g in prisma.shapes if g.shape_type == 6
+                     for sh in g.shapes if sh.has_text_frame)
+    assert "Studies included in review (n = 7)" in shown and "n = 0" not in shown
+    forest = prs.slides[titles.index("Forest plot: All-cause mortality at 28 days")]
+    group = next(g for g in forest.shapes if g.shape_type == 6)
+    assert any(sh.name == "Diamond pooled" for sh in group.shapes)
+    notes = prs.slides[titles.index("Discussion")].notes_slide.notes_text_frame.text
+    assert "A suggested answer:" in notes
+
+
+def test_react_figures_are_written(react_files):
+    for name in ("prisma", "forest-mortality-28d"):
+        assert react_files[f"figures/{name}.png"].startswith(b"\x89PNG")
+        svg = react_files[f"figures/{name}.svg"].decode()
+        assert "<svg" in svg
+    assert "0.66 (0.53 to 0.82)" in react_files["figures/forest-mortality-28d.svg"].decode()
+    assert "figures/rob.png" not in react_files              # no per-trial judgements in the sources
+
+
+def test_build_record_writes_the_review_outputs(tmp_path):
+    result = build_record(REACT, tmp_path, BuildOptions())
+    folder = tmp_path / "react-corticosteroids"
+    assert (folder / "brief.pdf").is_file() and (folder / "deck.pptx").is_file()
+    assert result.study_id == "react-corticosteroids"
+    with zipfile.ZipFile(folder / "deck.pptx") as z:
+        assert "ppt/slides/slide1.xml" in z.namelist()
+
+
+def test_review_schema_is_committed_and_current():
+    import json
+
+    from pipeline.review.model import review_schema
+    committed = json.loads((ROOT / "schema" / "review-record.schema.json").read_text(encoding="utf-8"))
+    assert committed == review_schema(), "schema is stale: run `make schema` and commit it"
+    assert committed["properties"]["kind"]["const"] == "review"
+
+
+def test_readme_has_the_review_field_reference():
+    from pipeline.fieldref import REVIEW_END, REVIEW_START, markdown
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(REVIEW_START)[1].split(REVIEW_END)[0]
+    assert section.strip() == markdown(Review).strip()
+    assert "| `outcomes[].pooled[].tau2_estimator` |" in section
+
+
+def test_the_example_uses_only_confirmed_facts():
+    data = yaml.safe_load(react_text())
+    pooled = data["outcomes"][0]["pooled"]
+    assert all("i2" not in p or p["i2"] == "not in sources" for p in pooled)   # I² 16% is unconfirmed
+    text = react_text()
+    assert "0.80" not in text.split("studies:", 2)[2].split("pooled:")[1]     # the unconfirmed RR 0.80
+    assert "9 eligible" not in text and "29%" not in text
