@@ -461,12 +461,16 @@ def test_compare_checks_the_registry_entry_is_the_records():
     registry = _registry_for_imagine(primary=[], secondary=[])
     assert not [d for d in compare_study(study, registry) if d.topic == "registration"]
     registry["protocolSection"]["identificationModule"]["nctId"] = "NCT09999999"
-    found = [str(d) for d in compare_study(study, registry) if d.topic == "registration"]
-    assert found == ["registration: the record's registrations (NCT01656278) do not include NCT09999999: "
-                     "is this the registry entry of this study?"]
+    with pytest.raises(ImportSourceError, match="this registry entry is NCT09999999, but the record is registered "
+                                                "as NCT01656278"):
+        compare_study(study, registry)
+    second = study.model_copy(update={"registrations": [*study.registrations,
+                                                        study.registrations[0].model_copy(update={"identifier": "NCT09999999"})]})
+    assert not [d for d in compare_study(second, registry) if d.topic == "registration"]
     unregistered = study.model_copy(update={"registrations": []})
     found = [str(d) for d in compare_study(unregistered, registry) if d.topic == "registration"]
-    assert found == ["registration: the record lists no registration; the registry entry is NCT09999999"]
+    assert found == ["registration: the record gives no registration, so nothing shows that <json> (NCT09999999) "
+                     "is this study's entry; check that it is"]
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

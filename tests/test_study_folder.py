@@ -66,7 +66,7 @@ def test_a_figure_the_study_no_longer_has_is_removed(tmp_path, record, monkeypat
     out = tmp_path / "out"
     assert "forest.svg" in " ".join(build(record, out, OLD_EPOCH, monkeypatch))
     text = record.read_text(encoding="utf-8")
-    record.write_text(text[:text.index("    effect:")] + text[text.index("conclusions:"):], encoding="utf-8")
+    record.write_text(text[:text.index("    effects:")] + text[text.index("conclusions:"):], encoding="utf-8")
     files = build(record, out, NEW_EPOCH, monkeypatch)
     assert "figures/design.svg" in files and not any("forest" in name for name in files), sorted(files)
 
@@ -177,8 +177,8 @@ def test_two_records_with_one_id_are_refused(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(first), str(second), str(other), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert f"{first}:2:5: id: the id 'minimal' is also the id of {second}" in err
-    assert f"{second}:2:5: id: the id 'minimal' is also the id of {first}" in err
+    assert f"{first}:4:5: id: the id 'minimal' is also the id of {second}" in err
+    assert f"{second}:4:5: id: the id 'minimal' is also the id of {first}" in err
     assert not (out / "minimal").exists() and (out / "other" / "brief.pdf").exists()
     assert main(["validate", str(first), str(second)]) == 2
     assert "is also the id of" in capsys.readouterr().err
@@ -189,7 +189,7 @@ def test_id_must_match_file_name_when_asked(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(record), "--out", str(out), "--id-must-match-file-name"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{record}:2:5: id: the id 'minimal' differs from the file name 'renamed'; "
+    assert err.startswith(f"{record}:4:5: id: the id 'minimal' differs from the file name 'renamed'; "
                           f"make names a study's outputs by its file"), err
     assert not out.exists()
     assert main(["validate", "--id-must-match-file-name", str(record)]) == 2

@@ -135,6 +135,7 @@ class ReviewContent:
     doi_url: str | None
     registry: str | None
     registry_url: str | None
+    registrations: tuple[tuple[str, str | None], ...]   # (text, url), as the trial brief's header shows them
     bottom_line: str
     pico: tuple[tuple[str, str], ...]
     eligibility: tuple[str, ...]
@@ -386,6 +387,8 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
         registry=f"{flat(review.registration.registry)} {flat(review.registration.identifier)}"
         if review.registration else None,
         registry_url=review.registration.url if review.registration else None,
+        registrations=((f"{flat(review.registration.registry)} {flat(review.registration.identifier)}",
+                        review.registration.url),) if review.registration else (),
         bottom_line=text_or_placeholder(review.conclusions.bottom_line) or "not yet written",
         pico=tuple(pico), eligibility=tuple(flat(e) for e in review.eligibility), search=_search(review),
         included=included,
