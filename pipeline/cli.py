@@ -11,6 +11,7 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
     evidence-brief schema [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
     evidence-brief compare RECORD FILE.json
+    evidence-brief export fhir RECORD... [-o FILE.json | --out DIR]
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare a record with its ClinicalTrials.gov entry")
     c.add_argument("record", type=Path)
     c.add_argument("file", type=Path)
+
+    e = sub.add_parser("export", help="write a record as a FHIR R5 Bundle (EBMonFHIR Citation, ResearchStudy, "
+                                      "EvidenceVariable, Evidence, ArtifactAssessment), JSON")
+    e.add_argument("format", choices=("fhir",))
+    e.add_argument("records", nargs="+", type=Path)
+    where = e.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="file to write, for one record (default: stdout)")
+    where.add_argument("--out", type=Path, help="write <DIR>/<id>/fhir.json for each record")
     return p
 
 
@@ -214,8 +223,31 @@ def _compare(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from .atomic import write_files
+    from .fhir import bundle_json
+    from .validate import load_study
+
+    if args.output and len(args.records) > 1:
+        raise EvidenceBriefError("export: -o takes one record; use --out DIR for several")
+
+    def one(path: Path) -> None:
+        checked = load_study(path)
+        _print_warnings(checked.warnings)
+        text = bundle_json(checked.study)
+        target = args.output or (args.out / checked.study.id / "fhir.json" if args.out else None)
+        if target is None:
+            sys.stdout.write(text)
+            return
+        write_files({target: text.encode("utf-8")})
+        print(f"wrote {target}")
+
+    return _each_record(args.records, one)
+
+
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare}
+             "import": _import, "compare": _compare,
+             "export": _export}
 
 
 if __name__ == "__main__":  # pragma: no cover
