@@ -68,6 +68,10 @@ validate: | $(VENV)/.installed ## Check every record and print each problem as f
 audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not add up, for every record
 	@$(PY) -m pipeline audit $(RECORDS)
 
+.PHONY: upgrade
+upgrade: | $(VENV)/.installed ## Rewrite version-1 records in sources/ as version 2 (comments kept)
+	@$(PY) -m pipeline upgrade $(RECORDS)
+
 .PHONY: fhir
 fhir: | $(VENV)/.installed ## Write outputs/<id>/fhir.json, a FHIR R5 Bundle (EBMonFHIR), for every record
 	@$(PY) -m pipeline export fhir $(RECORDS) --out outputs

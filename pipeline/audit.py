@@ -30,12 +30,12 @@ record does not mark it adjusted. A percentage is judged at the precision it
 was printed with (``14.0`` to one decimal, ``14`` to none), with exact
 decimal arithmetic.
 
-Absolute effects (per 1,000) come from the reported effect: a reported risk
-difference rescaled (with its interval), or a reported risk, odds or hazard
-ratio applied to the reference arm's risk (GRADE's method). Only when a
-comparison has no reported effect are they computed from the per-arm counts
-(marked "recomputed"). The crude difference of printed percentages appears
-in the findings only.
+Absolute effects (per 1,000) come from the reported effect (``absolute``: a
+reported risk difference rescaled, or a reported ratio applied to the
+reference arm's risk or rate, GRADE's method). Only when a comparison has no
+reported effect are they computed here from the per-arm counts (marked
+"recomputed"). The crude difference of printed percentages appears in the
+findings only. Printed-number arithmetic and text: ``arithmetic``.
 
 Checks (code: severity):
 
@@ -48,6 +48,9 @@ Checks (code: severity):
     percentage, against the flow's counts for that arm (outcomes: analysed,
     else completed; harms: received, allocated, randomized). Warning when no
     flow count fits; info when only another flow count (e.g. allocated) fits.
+    When the record says the total is "not in sources" / "not reported", only
+    the people measured (analysed, completed; harms also received) are held
+    against the percentage, never the arm's size.
 ``percent-no-denominator`` (warning)
     no whole number of participants gives the count as that percentage.
 ``events-exceed-arm`` (error) / ``events-exceed-analysed`` (warning)
@@ -89,21 +92,22 @@ Numbers are written with the minus sign U+2212, like ``content.number``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Optional, Union
 
-from . import stats
+from . import absolute, stats
+from .absolute import MEASURE_SHORT, Absolute, comparison_label, per_1000_words, rd_scale
+from .arithmetic import (as_printed, as_printed_signed, count_text, decimals, fixed, fraction, half_unit,
+                         number_or_none, percent_text, rounded, signed)
 from .errors import Problem, RecordError
 from .model import NOT_IN_SOURCES, ArmResult, Effect, Margin, Outcome, Study, known
-from .numbers import decimals as _printed_decimals
-from .numbers import exact as _exact_decimal
 
 __all__ = [
     "Absolute",
+    "per_1000_words",
     "Finding",
     "AuditResult",
     "run_audit",
@@ -115,7 +119,6 @@ __all__ = [
 ]
 
 Severity = Literal["info", "warning", "error"]
-MINUS = "\u2212"
 _RANK = {"error": 0, "warning": 1, "info": 2}
 _EPS = 1e-9
 
@@ -135,37 +138,6 @@ class Finding:
     def __str__(self) -> str:
         where = f" {', '.join(self.fields)}:" if self.fields else ""
         return f"{self.severity}:{where} {self.message}"
-
-
-@dataclass(frozen=True)
-class Absolute:
-    """An absolute effect per 1,000 participants for one comparison, and the method that made it.
-
-    ``value``/``lower``/``upper`` are per 1,000 (intervention minus reference;
-    the limits None without a reported interval), shown with ``places``
-    decimals. ``effect`` indexes the outcome's ``effects`` it came from (None
-    when recomputed from the per-arm counts). ``text`` is worded as GRADE
-    does ("48 fewer per 1,000 (95% CI 60 fewer to 35 fewer)"); ``method``
-    says how ("from the reported risk difference").
-    """
-
-    comparison: tuple[str, str]
-    label: str
-    value: float
-    lower: Optional[float]
-    upper: Optional[float]
-    places: int
-    level: float
-    text: str
-    method: str
-    effect: Optional[int] = None
-
-    @property
-    def recomputed(self) -> bool:
-        return self.effect is None
-
-    def __str__(self) -> str:
-        return f"{self.text} ({self.method})"
 
 
 @dataclass(frozen=True)
@@ -189,30 +161,11 @@ class AuditResult:
 # number helpers
 
 
-def decimals(value: float) -> int:
-    """Decimal places a number was printed with: 85 -> 0, 14.0 -> 1 (a ``Printed``), 0.05 -> 2."""
-    return _printed_decimals(value)
-
-
-def _half(value: float) -> Fraction:
-    """Half a unit in the last printed place: what rounding may hide."""
-    return Fraction(1, 2 * 10 ** decimals(value))
-
-
-def _exact(value: float) -> Fraction:
-    return Fraction(_exact_decimal(value))
-
-
-def _number(value: object) -> Optional[float]:
-    """A number field's value, or None for absent / "not reported" / "not in sources"."""
-    return value if isinstance(value, float) else None
-
-
 def percent_fits(events: int, total: int, percent: float) -> bool:
     """True when ``100·events/total`` rounds to ``percent`` at the precision it was printed."""
     if total <= 0:
         return False
-    return abs(Fraction(100 * events, total) - _exact(percent)) <= _half(percent)
+    return abs(Fraction(100 * events, total) - fraction(percent)) <= half_unit(percent)
 
 
 def implied_denominators(events: int, percent: float) -> Optional[range]:
@@ -221,7 +174,7 @@ def implied_denominators(events: int, percent: float) -> Optional[range]:
     None when the set is unbounded (e.g. 0 events at 0%); an empty range when
     no whole number fits. The set is always a run of consecutive numbers.
     """
-    p, h = _exact(percent), _half(percent)
+    p, h = fraction(percent), half_unit(percent)
     low, high = p - h, p + h
     if events == 0:
         return None if low <= 0 else range(0)
@@ -230,41 +183,6 @@ def implied_denominators(events: int, percent: float) -> Optional[range]:
     n_min = max(events, 1, math.ceil(Fraction(100 * events) / high))
     n_max = math.floor(Fraction(100 * events) / low)
     return range(n_min, max(n_min, n_max + 1))
-
-
-def _round(value: Union[float, Decimal, Fraction], places: int) -> Decimal:
-    q = Decimal(1).scaleb(-places)
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    elif not isinstance(value, Decimal):
-        value = _exact_decimal(value) if hasattr(value, "text") else Decimal(repr(float(value)))
-    return value.quantize(q, rounding=ROUND_HALF_UP)
-
-
-def _num(value: Union[float, Decimal], places: int) -> str:
-    """Fixed decimals, U+2212 for minus, never "−0"."""
-    d = _round(value, places)
-    if d == 0:
-        d = abs(d)
-    return f"{d:,f}".replace("-", MINUS) if abs(d) >= 10000 else f"{d:f}".replace("-", MINUS)
-
-
-def _signed(value: Union[float, Decimal], places: int) -> str:
-    text = _num(value, places)
-    return f"+{text}" if _round(value, places) > 0 else text
-
-
-def _given(value: float) -> str:
-    """A number as printed: 85 -> 85, 14.0 -> 14.0, -4.8 -> −4.8."""
-    return _num(value, decimals(value))
-
-
-def _given_signed(value: float) -> str:
-    return _signed(value, decimals(value))
-
-
-def _pct(value: float) -> str:
-    return f"{_given(value)}%"
 
 
 def _path(*parts: Union[str, int]) -> str:
@@ -296,8 +214,8 @@ def _list_or(values: Iterable[object]) -> str:
 
 def _denominators_text(ns: range) -> str:
     if len(ns) <= 4:
-        return f"a denominator of {_list_or(ns)}"
-    return f"a denominator between {ns[0]} and {ns[-1]}"
+        return f"a denominator of {_list_or(count_text(n) for n in ns)}"
+    return f"a denominator between {count_text(ns[0])} and {count_text(ns[-1])}"
 
 
 def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
@@ -305,7 +223,7 @@ def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
     if p is None:
         return None
     if not isinstance(p, str):
-        h = float(_half(p))
+        h = float(half_unit(p))
         return max(0.0, p - h), min(1.0, p + h)
     text = p.strip().lower().replace(" ", "").replace("≤", "<").replace("≥", ">")
     if text.startswith("p"):
@@ -327,22 +245,14 @@ def _parse_p(p: Union[float, str, None]) -> Optional[tuple[float, float]]:
     return max(0.0, value - h), min(1.0, value + h)
 
 
-def per_1000_words(value: Union[float, Decimal], places: int = 0) -> str:
-    """GRADE's wording of an absolute effect: "48 fewer", "12 more", "0 fewer" (sign kept at 0)."""
-    text = _num(abs(value) if not isinstance(value, Decimal) else value.copy_abs(), places)
-    if value < 0:
-        return f"{text} fewer"
-    if value > 0:
-        return f"{text} more"
-    return text
-
-
 # --------------------------------------------------------------------------
 # the audit
 
 
 _OUTCOME_ORDER = ("analysed", "completed", "received", "allocated", "randomized")
 _HARM_ORDER = ("received", "allocated", "randomized", "analysed", "completed")
+_MEASURED = ("analysed", "completed")
+_MEASURED_HARM = ("received", "analysed", "completed")
 _LABELS = {
     "analysed": "analysed",
     "completed": "who completed",
@@ -454,7 +364,7 @@ class _Audit:
                 n = known(getattr(af, part))
                 if n is not None and n > ceiling:
                     self.add("error", "flow-exceeds",
-                             f"{n} {part} in the {name} arm is more than the {ceiling} {what}.",
+                             f"{count_text(n)} {part} in the {name} arm is more than the {count_text(ceiling)} {what}.",
                              [_path(*base, part), ceiling_field])
             completed, discontinued, lost = known(af.completed), known(af.discontinued), known(af.lost)
             if completed is None or discontinued is None:
@@ -463,24 +373,25 @@ class _Audit:
             if lost is not None:
                 fields.append(_path(*base, "lost"))
                 used = completed + discontinued + lost
-                sum_text = f"{completed} completed + {discontinued} discontinued + {lost} lost = {used}"
+                sum_text = (f"{count_text(completed)} completed + {count_text(discontinued)} discontinued + {count_text(lost)} lost "
+                            f"= {count_text(used)}")
             else:
                 used = completed + discontinued
-                sum_text = f"{completed} completed + {discontinued} discontinued = {used}"
+                sum_text = f"{count_text(completed)} completed + {count_text(discontinued)} discontinued = {count_text(used)}"
             fields.append(ceiling_field)
             if used > ceiling:
-                self.add("error", "flow-balance", f"In the {name} arm, {sum_text}, more than the {ceiling} {what}.", fields)
+                self.add("error", "flow-balance", f"In the {name} arm, {sum_text}, more than the {count_text(ceiling)} {what}.", fields)
             elif used < ceiling and lost is not None:
                 self.add("warning", "flow-balance",
-                         f"In the {name} arm, {sum_text}, not the {ceiling} {what}; "
-                         f"{ceiling - used} participants are not accounted for in the flow.",
+                         f"In the {name} arm, {sum_text}, not the {count_text(ceiling)} {what}; "
+                         f"{count_text(ceiling - used)} participants are not accounted for in the flow.",
                          fields,
                          "In a CONSORT flow diagram every participant allocated to an arm should be counted once: "
                          "as having completed, discontinued or been lost to follow-up. A gap usually means a box "
                          "of the diagram (for example deaths or withdrawals of consent) is missing from the record.")
             elif used < ceiling:
                 self.add("info", "flow-balance",
-                         f"In the {name} arm, {sum_text}, {ceiling - used} fewer than the {ceiling} {what}; "
+                         f"In the {name} arm, {sum_text}, {count_text(ceiling - used)} fewer than the {count_text(ceiling)} {what}; "
                          f"the number lost to follow-up is not given.", fields)
 
     # --- per-arm counts and percentages ---------------------------------------
@@ -492,7 +403,7 @@ class _Audit:
         """Check one arm's count and percentage; return the denominator that can be used, if any."""
         arm_name = self.label_of(result.arm)
         where = f"{_short(item_label)}, {arm_name}: "
-        events, total, percent = known(result.events), known(result.total), _number(result.percent)
+        events, total, percent = known(result.events), known(result.total), number_or_none(result.percent)
         f_events, f_total, f_percent = _path(*base, "events"), _path(*base, "total"), _path(*base, "percent")
         self.check_summary(where, base, result)
         counts = self.flow_counts(result.arm, _HARM_ORDER if harm else _OUTCOME_ORDER)
@@ -502,13 +413,13 @@ class _Audit:
             ceiling = by_name.get("allocated") or by_name.get("randomized")
             if ceiling is not None and events > ceiling.value:
                 self.add("error", "events-exceed-arm",
-                         f"{where}{events} with the outcome is more than the {ceiling.value} {ceiling.label} to this arm.",
+                         f"{where}{count_text(events)} with the outcome is more than the {count_text(ceiling.value)} {ceiling.label} to this arm.",
                          [f_events, ceiling.field])
                 return None
             analysed = by_name.get("analysed")
             if analysed is not None and events > analysed.value:
                 self.add("warning", "events-exceed-analysed",
-                         f"{where}{events} with the outcome is more than the {analysed.value} analysed in this arm.",
+                         f"{where}{count_text(events)} with the outcome is more than the {count_text(analysed.value)} analysed in this arm.",
                          [f_events, analysed.field])
 
         if total is not None:
@@ -519,9 +430,9 @@ class _Audit:
             elif events is None and percent is not None:
                 if not any(percent_fits(e, total, percent) for e in range(total + 1)):
                     self.add("warning", "percent-mismatch",
-                             f"{where}no whole number of participants out of {total} is {_pct(percent)}; "
-                             f"{_pct(percent)} of {total} is "
-                             f"{_num(percent * total / 100, 1)}.",
+                             f"{where}no whole number of participants out of {count_text(total)} is {percent_text(percent)}; "
+                             f"{percent_text(percent)} of {count_text(total)} is "
+                             f"{fixed(percent * total / 100, 1)}.",
                              [f_percent, f_total])
             return _Denominator(total, True) if events is not None else None
 
@@ -532,31 +443,38 @@ class _Audit:
             return None
         if not len(ns):
             self.add("warning", "percent-no-denominator",
-                     f"{where}no whole number of participants gives {events} as {_pct(percent)}; "
+                     f"{where}no whole number of participants gives {events} as {percent_text(percent)}; "
                      f"the percentage may be an estimate (e.g. from imputed or weighted data) rather than "
                      f"a simple proportion.",
                      [f_percent, f_events],
-                     f"{events}/n rounds to {_pct(percent)} for no whole number n: "
+                     f"{events}/n rounds to {percent_text(percent)} for no whole number n: "
                      f"{events}/{max(events, 1)} and its neighbours step over it. A percentage from multiple "
                      f"imputation or weighting need not match any count; a Kaplan–Meier percentage belongs "
                      f"in kaplan_meier, not percent.")
             return None
         if not counts:
             return None
+        fitting = [c for c in counts if c.value in ns]
+        if isinstance(result.total, str):
+            # The record says the paper's denominator is unknown: only the people measured (analysed,
+            # completed; for harms also those treated) may be held against the percentage, never the
+            # arm's size, which the paper's percentages need not use.
+            counts = [c for c in counts if c.name in (_MEASURED_HARM if harm else _MEASURED)]
+            if not counts:
+                return _Denominator(fitting[0].value, False, fitting[0].name) if fitting else None
         if harm:
             reference = counts[0]
         else:
             reference = by_name.get("analysed") or by_name.get("completed") or counts[0]
-        fitting = [c for c in counts if c.value in ns]
         if reference.value in ns:
             return _Denominator(reference.value, False, reference.name)
         actual = 100 * events / reference.value
-        head = (f"{where}{events} of {reference.value} {reference.label} is {_num(actual, decimals(percent))}%, "
-                f"not the reported {_pct(percent)}")
-        detail = (f"The record gives {events} ({_pct(percent)}) for {item_label} in the {arm_name} arm but no "
-                  f"denominator. In that arm the flow counts {reference.value} {reference.label}; {events}/{reference.value} = "
-                  f"{_num(actual, 1)}%, which rounds to {_num(actual, decimals(percent))}%. "
-                  f"{events}/n rounds to {_pct(percent)} only for n = {_list_or(ns) if len(ns) <= 4 else f'{ns[0]} to {ns[-1]}'}")
+        head = (f"{where}{count_text(events)} of {count_text(reference.value)} {reference.label} is {fixed(actual, decimals(percent))}%, "
+                f"not the reported {percent_text(percent)}")
+        detail = (f"The record gives {events} ({percent_text(percent)}) for {item_label} in the {arm_name} arm but no "
+                  f"denominator. In that arm the flow counts {count_text(reference.value)} {reference.label}; {events}/{reference.value} = "
+                  f"{fixed(actual, 1)}%, which rounds to {fixed(actual, decimals(percent))}%. "
+                  f"{events}/n rounds to {percent_text(percent)} only for n = {_list_or(ns) if len(ns) <= 4 else f'{ns[0]} to {ns[-1]}'}")
         if fitting:
             other = fitting[0]
             self.add("info", "percent-denominator-other",
@@ -566,14 +484,14 @@ class _Audit:
             return _Denominator(other.value, False, other.name)
         hint = " (e.g. those analysed)" if "analysed" not in by_name else ""
         self.add("warning", "percent-denominator",
-                 f"{head}; {_pct(percent)} of {events} implies {_denominators_text(ns)}, so the percentages may "
+                 f"{head}; {percent_text(percent)} of {events} implies {_denominators_text(ns)}, so the percentages may "
                  f"use another denominator{hint}.",
                  [f_percent, reference.field],
                  detail + ". The percentages probably rest on another analysis population (for example those "
                           "with an outcome assessment at that visit, or imputed data); the paper's tables or "
                           "methods should say which.",
-                 f"{events} of {reference.value} {reference.label} is {_num(actual, decimals(percent))}% "
-                 f"(reported {_pct(percent)})")
+                 f"{count_text(events)} of {count_text(reference.value)} {reference.label} is {fixed(actual, decimals(percent))}% "
+                 f"(reported {percent_text(percent)})")
         return None
 
     def check_percent(self, where: str, events: int, total: int, percent: float, fields: list[str]) -> None:
@@ -581,31 +499,31 @@ class _Audit:
         if percent_fits(events, total, percent):
             return
         ns = implied_denominators(events, percent)
-        implied = (f"; {_pct(percent)} of {events} implies {_denominators_text(ns)}"
+        implied = (f"; {percent_text(percent)} of {events} implies {_denominators_text(ns)}"
                    if ns is not None and len(ns) else "")
         actual = Fraction(100 * events, total)
         self.add("warning", "percent-mismatch",
-                 f"{where}{events} of {total} is {_num(actual, decimals(percent))}%, not the reported "
-                 f"{_pct(percent)}{implied}.",
+                 f"{where}{count_text(events)} of {count_text(total)} is {fixed(actual, decimals(percent))}%, not the reported "
+                 f"{percent_text(percent)}{implied}.",
                  fields,
-                 f"{events}/{total} = {_num(actual, 2)}%, which does not round to the reported "
-                 f"{_pct(percent)} (judged at the {decimals(percent)} decimal place(s) it was printed with). "
+                 f"{events}/{total} = {fixed(actual, 2)}%, which does not round to the reported "
+                 f"{percent_text(percent)} (judged at the {decimals(percent)} decimal place(s) it was printed with). "
                  f"Either a count or the percentage was mistyped in the record or the paper, or the "
                  f"percentage rests on another denominator (for example imputed data).",
-                 f"{events}/{total} is {_num(actual, decimals(percent))}% (reported {_pct(percent)})")
+                 f"{events}/{total} is {fixed(actual, decimals(percent))}% (reported {percent_text(percent)})")
 
     def check_summary(self, where: str, base: tuple, result: ArmResult) -> None:
         """A mean inside its own interval, a median inside its IQR (allowing for printed rounding)."""
         for centre_name, bounds_name, what in (("mean", "ci", "confidence interval"), ("median", "iqr", "interquartile range")):
-            centre, bounds = _number(getattr(result, centre_name)), getattr(result, bounds_name)
+            centre, bounds = number_or_none(getattr(result, centre_name)), getattr(result, bounds_name)
             if centre is None or bounds is None:
                 continue
             low, high = bounds
-            if _exact(low) - _half(low) <= _exact(centre) <= _exact(high) + _half(high):
+            if fraction(low) - half_unit(low) <= fraction(centre) <= fraction(high) + half_unit(high):
                 continue
             self.add("warning", "summary-outside-interval",
-                     f"{where}the {centre_name} {_given(centre)} lies outside its {what} "
-                     f"{_given(low)} to {_given(high)}.",
+                     f"{where}the {centre_name} {as_printed(centre)} lies outside its {what} "
+                     f"{as_printed(low)} to {as_printed(high)}.",
                      [_path(*base, centre_name), _path(*base, bounds_name)],
                      "A summary value always lies inside its own interval; one of the numbers is probably mistyped.")
 
@@ -623,7 +541,7 @@ class _Audit:
     # --- comparisons ----------------------------------------------------------
 
     def comparison_label(self, comparison: tuple[str, str]) -> str:
-        return f"{self.label_of(comparison[0])} vs {self.label_of(comparison[1])}"
+        return comparison_label(self.study, comparison)
 
     def default_comparisons(self) -> list[tuple[str, str]]:
         """The comparisons a result without a reported effect is read for: each arm against the
@@ -670,24 +588,24 @@ class _Audit:
             bad = [(v, name) for v, name in values if v <= 0]
             if bad:
                 self.add("error", "effect-impossible",
-                         f"{where}a {effect.measure} of {_given(bad[0][0])} is impossible: a ratio is above 0.",
+                         f"{where}a {effect.measure} of {as_printed(bad[0][0])} is impossible: a ratio is above 0.",
                          [_path(*base, bad[0][1])], comparison=comparison)
                 return False
         if effect.measure == "risk difference":
-            scale = _rd_scale(effect)
+            scale = rd_scale(effect)
             bad = [(v, name) for v, name in values if abs(v) > scale + _EPS]
             if bad:
                 unit = {100: " percentage points", 1000: " per 1,000", 1: ""}[scale]
                 self.add("error", "effect-impossible",
-                         f"{where}a risk difference of {_given_signed(bad[0][0])}{unit} is impossible: risks differ "
+                         f"{where}a risk difference of {as_printed_signed(bad[0][0])}{unit} is impossible: risks differ "
                          f"by at most {scale}{unit}.",
                          [_path(*base, bad[0][1])], comparison=comparison)
                 return False
         if est is not None and ci is not None:
             low, high = ci
-            if not _exact(low) - _half(low) - _half(est) <= _exact(est) <= _exact(high) + _half(high) + _half(est):
+            if not fraction(low) - half_unit(low) - half_unit(est) <= fraction(est) <= fraction(high) + half_unit(high) + half_unit(est):
                 self.add("warning", "ci-excludes-estimate",
-                         f"{where}the estimate {_given(est)} lies outside its interval {_given(low)} to {_given(high)}.",
+                         f"{where}the estimate {as_printed(est)} lies outside its interval {as_printed(low)} to {as_printed(high)}.",
                          [_path(*base, "estimate"), _path(*base, "ci")],
                          "An estimate always lies inside its own confidence interval; one of the numbers is "
                          "probably mistyped, or the limits are swapped.", comparison=comparison)
@@ -714,10 +632,10 @@ class _Audit:
         (j1, r1), (j2, r2) = pair
         est = effect.estimate_value
         assert est is not None
-        tol_est = float(_half(est)) + _EPS
+        tol_est = float(half_unit(est)) + _EPS
         res = lambda j, name: _path(*item.base, "results", j, name)  # noqa: E731
         measure = effect.measure
-        what = f"the reported {measure}, {_given_signed(est) if not effect.is_ratio else _given(est)}" \
+        what = f"the reported {measure}, {as_printed_signed(est) if not effect.is_ratio else as_printed(est)}" \
                f"{' ' + effect.unit if effect.unit else ''}"
         fields = [_path(*base, "estimate")]
 
@@ -756,18 +674,18 @@ class _Audit:
                           "values, or from a model with imputed data; such an estimate need not equal the crude "
                           "value. The methods section should say which analysis the reported value comes from.",
                  f"{_short(item.outcome.label)}, {label}: reported "
-                 f"{_given_signed(est) if not effect.is_ratio else _given(est)}, crude {crude_text.rsplit(' = ', 1)[-1]}",
+                 f"{as_printed_signed(est) if not effect.is_ratio else as_printed(est)}, crude {crude_text.rsplit(' = ', 1)[-1]}",
                  label)
 
     def crude_binary(self, effect: Effect, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res,
                      denominators: dict[str, _Denominator], tol_est: float):
         """(consistent, crude text, fields, detail) for a risk difference / ratio / odds ratio, or None."""
         measure, est = effect.measure, effect.estimate_value
-        scale = _rd_scale(effect) if measure == "risk difference" else 1
+        scale = rd_scale(effect) if measure == "risk difference" else 1
         fn = _MEASURES[measure]
         e1, e2 = known(r1.events), known(r2.events)
         d1, d2 = denominators.get(r1.arm), denominators.get(r2.arm)
-        p1, p2 = _number(r1.percent), _number(r2.percent)
+        p1, p2 = number_or_none(r1.percent), number_or_none(r2.percent)
         if e1 is not None and e2 is not None and d1 and d2 and d1.exact and d2.exact:
             n1, n2 = d1.n, d2.n
             value = _safe(fn, Fraction(e1, n1), Fraction(e2, n2))
@@ -779,26 +697,26 @@ class _Audit:
                           f"{_expr(measure, f'{e1}/{n1}', f'{e2}/{n2}')} = {_crude_fmt(value, measure, places, scale)}")
             detail = (f"Recomputed from the counts without any adjustment, the {measure} is "
                       f"{_crude_fmt(value, measure, 3 if scale == 1 else 2, scale)}; the reported value is "
-                      f"{_given(est)}.")
-            return (abs(value - _exact(est)) <= tol_est, crude_text,
+                      f"{as_printed(est)}.")
+            return (abs(value - fraction(est)) <= tol_est, crude_text,
                     [res(j1, "events"), res(j1, "total"), res(j2, "events"), res(j2, "total")], detail)
         if p1 is None or p2 is None:
             return None
-        point = _safe(fn, _exact(p1) / 100, _exact(p2) / 100)
+        point = _safe(fn, fraction(p1) / 100, fraction(p2) / 100)
         if point is None:
             return None
         point *= scale
         places = max(decimals(p1), decimals(p2)) if measure == "risk difference" and scale == 100 else 2
         crude_text = (f"the crude {'difference' if measure == 'risk difference' else measure} of the reported "
-                      f"percentages, {_expr(measure, _pct(p1), _pct(p2))} = {_crude_fmt(point, measure, places, scale)}")
+                      f"percentages, {_expr(measure, percent_text(p1), percent_text(p2))} = {_crude_fmt(point, measure, places, scale)}")
         # Every value the printed percentages allow.
-        lo1, hi1 = max((_exact(p1) - _half(p1)) / 100, Fraction(0)), min((_exact(p1) + _half(p1)) / 100, Fraction(1))
-        lo2, hi2 = max((_exact(p2) - _half(p2)) / 100, Fraction(0)), min((_exact(p2) + _half(p2)) / 100, Fraction(1))
+        lo1, hi1 = max((fraction(p1) - half_unit(p1)) / 100, Fraction(0)), min((fraction(p1) + half_unit(p1)) / 100, Fraction(1))
+        lo2, hi2 = max((fraction(p2) - half_unit(p2)) / 100, Fraction(0)), min((fraction(p2) + half_unit(p2)) / 100, Fraction(1))
         corners = [_safe(fn, a, b) for a in (lo1, hi1) for b in (lo2, hi2)]
         if any(c is None for c in corners):
             return None
         low, high = min(corners) * scale, max(corners) * scale
-        consistent = low - tol_est <= _exact(est) <= high + tol_est
+        consistent = low - tol_est <= fraction(est) <= high + tol_est
         detail = (f"Each printed percentage may be up to half a unit off through rounding, so the crude "
                   f"value lies between {_crude_fmt(low, measure, 2, scale)} and "
                   f"{_crude_fmt(high, measure, 2, scale)}")
@@ -817,15 +735,15 @@ class _Audit:
                 and 0 < len(na) * len(nb) <= 10_000):
             values = [v * scale for a in na for b in nb if (v := _safe(fn, Fraction(ea, a), Fraction(eb, b))) is not None]
             if values:
-                consistent = consistent and any(abs(v - _exact(est)) <= tol_est for v in values)
+                consistent = consistent and any(abs(v - fraction(est)) <= tol_est for v in values)
                 combos = (f"{ea}/{_list_or(na) if len(na) <= 3 else f'({na[0]} to {na[-1]})'} and "
                           f"{eb}/{_list_or(nb) if len(nb) <= 3 else f'({nb[0]} to {nb[-1]})'}")
                 span = (_crude_fmt(min(values), measure, 2, scale) if len(values) == 1 or
-                        _round(min(values), 2) == _round(max(values), 2) else
+                        rounded(min(values), 2) == rounded(max(values), 2) else
                         f"{_crude_fmt(min(values), measure, 2, scale)} to {_crude_fmt(max(values), measure, 2, scale)}")
                 detail += (f"; with the counts and the only denominators that fit the percentages "
                            f"({combos}) it is {span}")
-        detail += f". The reported value is {_given(est)}."
+        detail += f". The reported value is {as_printed(est)}."
         return consistent, crude_text, [res(j1, "percent"), res(j2, "percent")], detail
 
     def crude_rate_ratio(self, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res, tol_est: float, est: float):
@@ -838,50 +756,50 @@ class _Audit:
             assert value is not None  # both arms have events
             # Person-time is printed rounded too: allow for it.
             corners = [Fraction(e1) / a / (Fraction(e2) / b)
-                       for a in (_exact(t1) - _half(t1), _exact(t1) + _half(t1))
-                       for b in (_exact(t2) - _half(t2), _exact(t2) + _half(t2)) if a > 0 and b > 0]
-            consistent = bool(corners) and min(corners) - tol_est <= _exact(est) <= max(corners) + tol_est
-            text = (f"the crude rate ratio from events and person-time, ({e1}/{_given(t1)}) ÷ ({e2}/{_given(t2)}) "
-                    f"= {_num(value.value, 2)}")
+                       for a in (fraction(t1) - half_unit(t1), fraction(t1) + half_unit(t1))
+                       for b in (fraction(t2) - half_unit(t2), fraction(t2) + half_unit(t2)) if a > 0 and b > 0]
+            consistent = bool(corners) and min(corners) - tol_est <= fraction(est) <= max(corners) + tol_est
+            text = (f"the crude rate ratio from events and person-time, ({e1}/{as_printed(t1)}) ÷ ({e2}/{as_printed(t2)}) "
+                    f"= {fixed(value.value, 2)}")
             return (consistent, text, [res(j1, "events"), res(j1, "person_time"), res(j2, "events"), res(j2, "person_time")],
-                    f"From the events and person-time, the unadjusted rate ratio is {_num(value.value, 3)} "
-                    f"(95% CI {_num(value.lower, 2)} to {_num(value.upper, 2)}, Wald on the log scale); the reported "
-                    f"value is {_given(est)}.")
+                    f"From the events and person-time, the unadjusted rate ratio is {fixed(value.value, 3)} "
+                    f"(95% CI {fixed(value.lower, 2)} to {fixed(value.upper, 2)}, Wald on the log scale); the reported "
+                    f"value is {as_printed(est)}.")
         a, b = r1.rate, r2.rate
         if a is None or b is None or a.unit != b.unit or b.value <= 0:
             return None
-        point = _exact(a.value) / _exact(b.value)
-        lo_b = _exact(b.value) - _half(b.value)
+        point = fraction(a.value) / fraction(b.value)
+        lo_b = fraction(b.value) - half_unit(b.value)
         if lo_b <= 0:
             return None
-        low = max(_exact(a.value) - _half(a.value), Fraction(0)) / (_exact(b.value) + _half(b.value))
-        high = (_exact(a.value) + _half(a.value)) / lo_b
-        text = f"the crude ratio of the printed rates, {_given(a.value)} ÷ {_given(b.value)} = {_num(point, max(2, decimals(est)))}"
-        return (low - tol_est <= _exact(est) <= high + tol_est, text, [res(j1, "rate"), res(j2, "rate")],
-                f"The printed rates ({_given(a.value)} and {_given(b.value)} {a.unit}) allow a crude ratio between "
-                f"{_num(low, 3)} and {_num(high, 3)}; the reported value is {_given(est)}. A crude ratio of rates "
+        low = max(fraction(a.value) - half_unit(a.value), Fraction(0)) / (fraction(b.value) + half_unit(b.value))
+        high = (fraction(a.value) + half_unit(a.value)) / lo_b
+        text = f"the crude ratio of the printed rates, {as_printed(a.value)} ÷ {as_printed(b.value)} = {fixed(point, max(2, decimals(est)))}"
+        return (low - tol_est <= fraction(est) <= high + tol_est, text, [res(j1, "rate"), res(j2, "rate")],
+                f"The printed rates ({as_printed(a.value)} and {as_printed(b.value)} {a.unit}) allow a crude ratio between "
+                f"{fixed(low, 3)} and {fixed(high, 3)}; the reported value is {as_printed(est)}. A crude ratio of rates "
                 f"ignores any adjustment or allowance for clustering in the paper's model.")
 
     def crude_mean_difference(self, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res, tol_est: float, est: float):
-        m1, m2 = _number(r1.mean), _number(r2.mean)
+        m1, m2 = number_or_none(r1.mean), number_or_none(r2.mean)
         if m1 is None or m2 is None or r1.change != r2.change:
             return None
-        value = _exact(m1) - _exact(m2)
+        value = fraction(m1) - fraction(m2)
         # 4.0 reads back as 4: the means share the finer of their two precisions.
         places = max(decimals(m1), decimals(m2))
         tol = 2 * Fraction(1, 2 * 10 ** places) + Fraction(tol_est)
-        consistent = abs(value - _exact(est)) <= tol
-        text = f"the difference of the reported means, {_given(m1)} − {_given(m2)} = {_signed(value, places)}"
+        consistent = abs(value - fraction(est)) <= tol
+        text = f"the difference of the reported means, {as_printed(m1)} − {as_printed(m2)} = {signed(value, places)}"
         return (consistent, text, [res(j1, "mean"), res(j2, "mean")],
-                f"The difference of the arms' means is {_signed(value, places)}; allowing for rounding of the "
-                f"means it could be {_signed(value - tol + Fraction(tol_est), places + 1)} to "
-                f"{_signed(value + tol - Fraction(tol_est), places + 1)}, and the reported value is {_given(est)}.")
+                f"The difference of the arms' means is {signed(value, places)}; allowing for rounding of the "
+                f"means it could be {signed(value - tol + Fraction(tol_est), places + 1)} to "
+                f"{signed(value + tol - Fraction(tol_est), places + 1)}, and the reported value is {as_printed(est)}.")
 
     def check_ci_p(self, where: str, base: tuple, effect: Effect, label: str) -> None:
         null = effect.null_value
         alpha = 1.0 - effect.ci_level / 100.0
         threshold = effect.threshold if effect.threshold is not None else None
-        level = _given(effect.ci_level)
+        level = as_printed(effect.ci_level)
         p_range = _parse_p(effect.p)
         p_text = _p_text(effect.p)
 
@@ -899,21 +817,21 @@ class _Audit:
         interval = effect.interval
         if interval is not None:
             low, high = interval
-            ci_text = f"{level}% CI {_given(low)} to {_given(high)}"
+            ci_text = f"{level}% CI {as_printed(low)} to {as_printed(high)}"
             # A limit exactly at the no-effect value is borderline: no verdict.
             if low > null or high < null:
                 ci_sig = True
             elif low < null < high:
                 ci_sig = False
-        null_text = f"no effect ({_given(null)})"
+        null_text = f"no effect ({as_printed(null)})"
         p_sig = below(alpha)
         if ci_sig is not None and p_sig is not None and ci_sig != p_sig:
             if ci_sig:
                 msg = (f"{where}the {ci_text} excludes {null_text}, yet {p_text}; an interval that "
-                       f"excludes no effect usually goes with P < {_num(alpha, 2)}.")
+                       f"excludes no effect usually goes with P < {fixed(alpha, 2)}.")
             else:
                 msg = (f"{where}the {ci_text} includes {null_text}, yet {p_text}; a P value below "
-                       f"{_num(alpha, 2)} usually goes with an interval that excludes no effect.")
+                       f"{fixed(alpha, 2)} usually goes with an interval that excludes no effect.")
             self.add("warning", "ci-p-mismatch", msg, [_path(*base, "ci"), _path(*base, "p")],
                      "A confidence interval and a P value from the same analysis agree: the interval excludes "
                      "the no-effect value exactly when P is below 1 − the confidence level. When they disagree, "
@@ -933,7 +851,7 @@ class _Audit:
             ci_verdict = (False if ci_sig is False and threshold < alpha else
                           True if ci_sig is True and threshold > alpha else None)
         p_verdict = below(judge)
-        at = f" at the threshold of {_given(threshold)}" if threshold is not None else ""
+        at = f" at the threshold of {as_printed(threshold)}" if threshold is not None else ""
         if p_verdict is not None and p_verdict != claim:
             evidence = f"{p_text}{at}"
             fields = [_path(*base, "significant"), _path(*base, "p")]
@@ -946,8 +864,8 @@ class _Audit:
                  f"{where}the record calls the effect {said}, but {evidence}.",
                  fields,
                  f"An effect is statistically significant when P is below the threshold it is judged at "
-                 f"({_given(judge)} here); at the {level}% level its interval then excludes the no-effect value "
-                 f"({_given(null)}). Check the source for which statement is right.", comparison=label)
+                 f"({as_printed(judge)} here); at the {level}% level its interval then excludes the no-effect value "
+                 f"({as_printed(null)}). Check the source for which statement is right.", comparison=label)
 
     def check_margin(self, where: str, base: tuple, effect: Effect, hypothesis: str, margin: Optional[Margin],
                      label: str) -> None:
@@ -957,28 +875,28 @@ class _Audit:
             return
         if margin.measure is not None and margin.measure != effect.measure:
             self.add("info", "margin-not-checked",
-                     f"{where}the margin ({_given(margin.value)}) is on the {margin.measure} scale and the effect "
+                     f"{where}the margin ({as_printed(margin.value)}) is on the {margin.measure} scale and the effect "
                      f"is a {effect.measure}, so the interval is not checked against it.",
                      [_path(*base, "margin"), _path(*base, "ci")], comparison=label)
             return
         low, high = interval
         m, null = margin.value, effect.null_value
-        level = _given(effect.ci_level)
+        level = as_printed(effect.ci_level)
         if hypothesis == "equivalence":
-            other = (1 / m if effect.is_ratio else -m) if m > null else m
-            top = m if m > null else (1 / m if effect.is_ratio else -m)
-            shown = other < low and high < top
-            bounds = f"the {level}% CI {_given(low)} to {_given(high)}"
-            msg = (f"{bounds} lies {'within' if shown else 'not within'} the equivalence margins "
-                   f"{_num(other, max(2, decimals(m)))} to {_num(top, max(2, decimals(m)))}: "
-                   f"equivalence {'shown' if shown else 'not shown'}.")
+            # The mirror image of the margin: 1/m on a ratio scale, −m on a difference scale.
+            mirror = 1 / m if effect.is_ratio else -m
+            mirror_text = fixed(mirror, max(2, decimals(m)) if effect.is_ratio else decimals(m))
+            (bottom, bottom_text), (top, top_text) = sorted([(m, as_printed(m)), (mirror, mirror_text)])
+            shown = bottom < low and high < top
+            msg = (f"the {level}% CI {as_printed(low)} to {as_printed(high)} {'lies' if shown else 'does not lie'} within "
+                   f"the equivalence margins {bottom_text} to {top_text}: equivalence {'shown' if shown else 'not shown'}.")
         elif m > null:
             shown = high < m
-            msg = (f"upper {level}% CI bound {_given(high)} {'<' if shown else '≥'} margin {_given(m)}: "
+            msg = (f"upper {level}% CI bound {as_printed(high)} {'<' if shown else '≥'} margin {as_printed(m)}: "
                    f"non-inferiority {'shown' if shown else 'not shown'}.")
         else:
             shown = low > m
-            msg = (f"lower {level}% CI bound {_given(low)} {'>' if shown else '≤'} margin {_given(m)}: "
+            msg = (f"lower {level}% CI bound {as_printed(low)} {'>' if shown else '≤'} margin {as_printed(m)}: "
                    f"non-inferiority {'shown' if shown else 'not shown'}.")
         self.add("info", "margin", where + msg, [_path(*base, "ci"), _path(*base, "margin")],
                  "Non-inferiority is shown when the whole confidence interval lies on the acceptable side of "
@@ -1010,8 +928,8 @@ class _Audit:
                 continue
             est = effect.estimate_value
             label = self.comparison_label(self.study.comparison(effect))
-            shown = (f"{_MEASURE_SHORT.get(effect.measure, effect.measure)} "
-                     f"{_given(est) if effect.is_ratio else _given_signed(est)}{' ' + effect.unit if effect.unit else ''}")
+            shown = (f"{MEASURE_SHORT.get(effect.measure, effect.measure)} "
+                     f"{as_printed(est) if effect.is_ratio else as_printed_signed(est)}{' ' + effect.unit if effect.unit else ''}")
             if effect.ci == NOT_IN_SOURCES:
                 msg = (f"{_short(outcome.label)}, {label}: the sources used for this record do not give the "
                        f"confidence interval ({shown}).")
@@ -1030,7 +948,7 @@ class _Audit:
                 base = (*item.base, "subgroups", s, "levels", lv)
                 name = f"{_short(item.outcome.label)} ({subgroup.variable} {level.level})"
                 for j, result in enumerate(level.results):
-                    events, total, percent = known(result.events), known(result.total), _number(result.percent)
+                    events, total, percent = known(result.events), known(result.total), number_or_none(result.percent)
                     if events is not None and total and percent is not None:
                         r = (*base, "results", j)
                         self.check_percent(f"{name}, {self.label_of(result.arm)}: ", events, total, percent,
@@ -1039,88 +957,7 @@ class _Audit:
                     label = self.comparison_label(self.study.comparison(effect))
                     self.check_shape(f"{name}, {label}: ", (*base, "effects", k), effect, label)
 
-    # --- absolute effects -------------------------------------------------------
-
-    def control_risk(self, result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, str]]:
-        """The reference arm's risk and how it reads: a Kaplan–Meier percentage (for a hazard
-        ratio), else events/total, else the printed percentage of participants."""
-        km = result.kaplan_meier
-        if effect.measure == "hazard ratio" and km is not None:
-            return _exact(km.percent) / 100, f"{_pct(km.percent)} at {km.at}, Kaplan–Meier"
-        events, total = known(result.events), known(result.total)
-        if events is not None and total:
-            return Fraction(events, total), f"{events} of {total}"
-        percent = _number(result.percent)
-        if percent is not None:
-            return _exact(percent) / 100, _pct(percent)
-        return None
-
-    def absolute_from_effect(self, item: _Item, k: int, effect: Effect,
-                             comparison: tuple[str, str]) -> Optional[Absolute]:
-        est = effect.estimate_value
-        if est is None or item.outcome.kind == "continuous":
-            return None
-        interval = effect.interval
-        label = self.comparison_label(comparison)
-        level = effect.ci_level
-        numbers = (est, *(interval or ()))
-        if effect.measure == "risk difference":
-            factor = Decimal(1000) / _rd_scale(effect)
-            shift = len(str(int(factor))) - 1
-            # Each figure keeps the precision its reported number was printed with.
-            values = [(_exact_decimal(v) * factor, max(0, decimals(v) - shift)) for v in numbers]
-            method = "from the reported risk difference"
-        elif effect.is_ratio and effect.measure != "win ratio":
-            reference = next((r for r in item.outcome.results if r.arm == comparison[1]), None)
-            if reference is None:
-                return None
-            risk = self.control_risk(reference, effect) if effect.measure != "rate ratio" else None
-            if risk is None:
-                return self.absolute_from_rate(k, effect, comparison, reference)
-            r0, how = risk
-            try:
-                values = [(Decimal(repr(stats.difference_from_ratio(effect.measure, float(v), float(r0)) * 1000)), 0)
-                          for v in numbers]
-            except ValueError:
-                return None  # a risk ratio that would give a risk above 1: no absolute effect
-            method = (f"GRADE's method: reported {_MEASURE_SHORT[effect.measure]} {_given(est)} applied to the "
-                      f"{self.label_of(comparison[1])} arm's risk, {how}")
-        else:
-            return None
-        (value, places), bounds = values[0], sorted(values[1:])
-        text = f"{per_1000_words(value, places)} per 1,000"
-        lower = upper = None
-        if bounds:
-            (lower, low_places), (upper, up_places) = bounds
-            text += (f" ({_given(level)}% CI {per_1000_words(lower, low_places)} to "
-                     f"{per_1000_words(upper, up_places)})")
-        return Absolute(comparison, label, float(value), None if lower is None else float(lower),
-                        None if upper is None else float(upper), places, float(level), text, method, k)
-
-    def absolute_from_rate(self, k: int, effect: Effect, comparison: tuple[str, str],
-                           reference: ArmResult) -> Optional[Absolute]:
-        """A ratio applied to the reference arm's rate (GRADE's method for rates): events per 1,000
-        per unit of person-time, e.g. "5 fewer per 1,000 per year"."""
-        rate = reference.rate
-        scale = _rate_scale(rate.unit) if rate is not None else None
-        if rate is None or scale is None:
-            return None
-        factor, per = scale
-        base = _exact_decimal(rate.value) * factor
-        est = effect.estimate_value
-        values = [(_exact_decimal(v) - 1) * base for v in (est, *(effect.interval or ()))]
-        value, bounds = values[0], sorted(values[1:])
-        text = f"{per_1000_words(value)} {per}"
-        lower = upper = None
-        if bounds:
-            lower, upper = bounds
-            text += f" ({_given(effect.ci_level)}% CI {per_1000_words(lower)} to {per_1000_words(upper)})"
-        method = (f"GRADE's method: reported {_MEASURE_SHORT[effect.measure]} {_given(est)} applied to the "
-                  f"{self.label_of(comparison[1])} arm's rate, {_given(rate.value)}"
-                  f"{'' if rate.unit.startswith('%') else ' '}{rate.unit}")
-        return Absolute(comparison, self.comparison_label(comparison), float(value),
-                        None if lower is None else float(lower), None if upper is None else float(upper), 0,
-                        float(effect.ci_level), text, method, k)
+    # --- values for comparisons without a reported effect ------------------------
 
     def from_counts(self, item: _Item, comparison: tuple[str, str],
                     denominators: dict[str, _Denominator]) -> list[Absolute | tuple[str, str]]:
@@ -1144,13 +981,9 @@ class _Audit:
         else:
             sources = {d.source or "reported" for d in (d1, d2)}
             what = _LABELS.get(sources.pop(), "") if len(sources) == 1 else "flow counts"
-            mark = f"recomputed over the {d1.n} and {d2.n} {what}"
+            mark = f"recomputed over the {count_text(d1.n)} and {count_text(d2.n)} {what}"
         rd = stats.risk_difference(e1, d1.n, e2, d2.n)
-        pk = stats.per_1000(rd)
-        text = (f"{per_1000_words(pk.value)} per 1,000 (95% CI {per_1000_words(pk.lower)} to "
-                f"{per_1000_words(pk.upper)})")
-        out: list[Absolute | tuple[str, str]] = [Absolute(comparison, label, pk.value, pk.lower, pk.upper, 0, 95.0,
-                                                          text, mark)]
+        out: list[Absolute | tuple[str, str]] = [absolute.from_risk_difference(self.study, comparison, rd, mark)]
         higher_is_better = False if item.harm and item.outcome.higher_is_better is None else item.outcome.higher_is_better
         if higher_is_better is not None:
             out.append((label, f"{stats.nnt(rd, higher_is_better=higher_is_better).format()} ({mark})"))
@@ -1158,14 +991,14 @@ class _Audit:
 
     @staticmethod
     def mean_difference(r1: ArmResult, r2: ArmResult, unit: Optional[str]) -> str:
-        m1, m2, n1, n2 = _number(r1.mean), _number(r2.mean), known(r1.total), known(r2.total)
+        m1, m2, n1, n2 = number_or_none(r1.mean), number_or_none(r2.mean), known(r1.total), known(r2.total)
         if None in (m1, r1.sd, m2, r2.sd) or not n1 or not n2 or r1.change != r2.change:
             return ""
         md = stats.mean_difference(m1, r1.sd, n1, m2, r2.sd, n2)
         places = min(3, max(decimals(m1), decimals(m2)) + 1)
         unit_text = f" {unit}" if unit else ""
-        return (f"MD {_signed(md.value, places)}{unit_text} (95% CI {_signed(md.lower, places)} "
-                f"to {_signed(md.upper, places)}) (recomputed from the means and SDs)")
+        return (f"MD {signed(md.value, places)}{unit_text} (95% CI {signed(md.lower, places)} "
+                f"to {signed(md.upper, places)}) (recomputed from the means and SDs)")
 
     # --- driver ---------------------------------------------------------------
 
@@ -1188,11 +1021,11 @@ class _Audit:
                 first = frozenset(comparison) not in covered
                 covered.add(frozenset(comparison))
                 self.check_effect(item, k, effect, comparison, denominators, first)
-                absolute = self.absolute_from_effect(item, k, effect, comparison)
-                if absolute is not None and not any(isinstance(a, Absolute) and (a.comparison, a.text, a.method)
-                                                    == (absolute.comparison, absolute.text, absolute.method)
-                                                    for a in made):
-                    made.append(absolute)
+                made_here = absolute.from_effect(self.study, outcome, k, effect)
+                if made_here is not None and not any(isinstance(a, Absolute) and (a.comparison, a.text, a.method)
+                                                     == (made_here.comparison, made_here.text, made_here.method)
+                                                     for a in made):
+                    made.append(made_here)
             for comparison in self.default_comparisons():
                 if frozenset(comparison) not in covered:
                     made += self.from_counts(item, comparison, denominators)
@@ -1213,13 +1046,6 @@ class _Audit:
     def derived_text(made: Absolute | tuple[str, str], several: bool) -> str:
         label, text = (made.label, str(made)) if isinstance(made, Absolute) else made
         return f"{label}: {text}" if several else text
-
-
-_MEASURE_SHORT = {
-    "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR", "rate ratio": "rate ratio",
-    "mean difference": "MD", "standardized mean difference": "SMD", "median difference": "median difference",
-    "incidence rate difference": "rate difference", "win ratio": "win ratio",
-}
 
 
 def _odds(p: Fraction) -> Fraction:
@@ -1254,33 +1080,8 @@ def _expr(measure: str, a: str, b: str) -> str:
 def _crude_fmt(value: Fraction, measure: str, places: int, scale: float) -> str:
     if measure == "risk difference":
         unit = {100: " points", 1000: " per 1,000"}.get(int(scale), "")
-        return f"{_signed(value, places)}{unit}"
-    return _num(value, places)
-
-
-def _rd_scale(effect: Effect) -> int:
-    """What a risk difference of 1 (everyone vs no one) is on the record's scale: 1, 100 or 1000."""
-    unit = (effect.unit or "").lower().replace(",", "").replace(" ", "")
-    if "1000" in unit:
-        return 1000
-    if "point" in unit or "%" in unit or "percent" in unit:
-        return 100
-    values = [v for v in (effect.estimate_value, *(effect.interval or ())) if v is not None]
-    return 1 if values and all(abs(v) <= 1 for v in values) else 100
-
-
-def _rate_scale(unit: str) -> Optional[tuple[Decimal, str]]:
-    """How a printed rate unit reads per 1,000: "% per year" -> (10, "per 1,000 per year");
-    "per 100 patient-years" -> (10, "per 1,000 patient-years"); None for a unit not understood."""
-    words = " ".join(unit.replace(",", "").split())
-    match = re.fullmatch(r"%\s*per\s+(.+)", words) or re.fullmatch(r"per\s+100\s+(.+)", words)
-    if match:
-        rest = match.group(1)
-        return Decimal(10), f"per 1,000 {'per ' if words.startswith('%') else ''}{rest}"
-    match = re.fullmatch(r"per\s+1000\s+(.+)", words)
-    if match:
-        return Decimal(1), f"per 1,000 {match.group(1)}"
-    return None
+        return f"{signed(value, places)}{unit}"
+    return fixed(value, places)
 
 
 def _short(label: str) -> str:
@@ -1306,7 +1107,7 @@ def _p_text(p: Union[float, str, None]) -> str:
         if text[:1] in "<>=≤≥":
             return f"P {text[0]} {text[1:].strip()}"
         return f"P = {text}"
-    return f"P = {_given(p)}"
+    return f"P = {as_printed(p)}"
 
 
 # --------------------------------------------------------------------------

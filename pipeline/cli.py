@@ -11,6 +11,7 @@ reaches a user (set EVIDENCE_BRIEF_DEBUG=1 to see one for an internal error).
     evidence-brief schema [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
     evidence-brief compare RECORD FILE.json
+    evidence-brief upgrade RECORD...
     evidence-brief export fhir RECORD... [-o FILE.json | --out DIR]
 """
 
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare a record with its ClinicalTrials.gov entry")
     c.add_argument("record", type=Path)
     c.add_argument("file", type=Path)
+
+    u = sub.add_parser("upgrade", help="rewrite version-1 records as version 2, in place (comments kept)")
+    u.add_argument("records", nargs="+", type=Path)
 
     e = sub.add_parser("export", help="write a record as a FHIR R5 Bundle (EBMonFHIR Citation, ResearchStudy, "
                                       "EvidenceVariable, Evidence, ArtifactAssessment), JSON")
@@ -223,6 +227,12 @@ def _compare(args) -> int:
     return 0
 
 
+def _upgrade(args) -> int:
+    from .upgrade import upgrade_file
+
+    return _each_record(args.records, lambda path: print(upgrade_file(path)))
+
+
 def _export(args) -> int:
     from .atomic import write_files
     from .fhir import bundle_json
@@ -246,8 +256,7 @@ def _export(args) -> int:
 
 
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare,
-             "export": _export}
+             "import": _import, "compare": _compare, "upgrade": _upgrade, "export": _export}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import __version__
-from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Margin, Outcome, Study, Subgroup,
+from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Factor, Margin, Outcome, Study, Subgroup,
                     is_placeholder, known)
 from .numbers import Printed
 
@@ -87,6 +87,12 @@ def count(value: int | str | None) -> str:
     """A count with thousands separators: 12,345; or why it is missing."""
     n = known(value)
     return missing(value) if n is None else f"{n:,}"
+
+
+def n_equals(value: int | str | None) -> str:
+    """"n = 1,234"; "n not reported"; "n not in our sources"."""
+    n = known(value)
+    return f"n = {n:,}" if n is not None else f"n {missing(value)}"
 
 
 def interval(lower: float, upper: float) -> str:
@@ -426,8 +432,8 @@ class Content:
     bottom_line: str
     pico: tuple[tuple[str, str], ...]
     design_summary: str
-    arm_names: tuple[str, ...]
-    arm_labels: tuple[str, ...]
+    arm_names: tuple[str, ...]    # the results' per-arm columns (arms, or factorial levels): short labels
+    arm_labels: tuple[str, ...]   # ... and full labels
     primary_rows: tuple[ResultRow, ...]
     secondary_rows: tuple[ResultRow, ...]
     outcomes_note: str | None
@@ -450,7 +456,7 @@ class Content:
     design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
     sources: str | None = None
-    co_interventions: tuple[str, ...] = ()
+    shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
 
 
@@ -534,13 +540,7 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             text += f"; ICC {number(d.cluster.icc)}"
         facts.append(("Clusters", text))
     if d.factorial is not None:
-        parts = []
-        for f in d.factorial.factors:
-            levels = []
-            for g in f.groups:
-                arms = [_flat(study.arm(a).short) for a in g.arms if any(x.id == a for x in study.arms)]
-                levels.append(f"{_flat(g.short)}" + (f" ({' + '.join(arms)})" if arms else ""))
-            parts.append(f"{_flat(f.label)}: " + " vs ".join(levels))
+        parts = [factor_text(study, f) for f in d.factorial.factors]
         if d.factorial.interaction:
             parts.append(f"interaction between factors: {_flat(d.factorial.interaction)}")
         facts.append(("Factorial", "; ".join(parts)))
@@ -556,6 +556,26 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             reason = reason[len("early"):].strip() if reason.lower().startswith("early") else reason
         facts.append(("Stopped early", reason + (f" ({_flat(d.stopped_early.when)})" if d.stopped_early.when else "")))
     return tuple(facts)
+
+
+def shared_care(study: Study) -> tuple[str, str] | None:
+    """("Both arms" / "All arms", what every arm received alike), or None."""
+    items = [_flat(c) for c in study.design.co_interventions if not is_placeholder(c)]
+    if not items:
+        return None
+    return ("Both arms" if len(study.arms) == 2 else "All arms", "; ".join(items))
+
+
+def factor_text(study: Study, factor: Factor) -> str:
+    """"Vitamin D3 vs placebo: Vitamin D = D + n−3 and D + placebo; Placebo (D) = Placebo + n−3 and Both
+    placebos" (a level without arms is named alone)."""
+    names = {a.id: _flat(a.short) for a in study.arms}
+    levels = []
+    for g in factor.groups:
+        arms = [names[a] for a in g.arms if a in names]
+        joined = ", ".join(arms[:-1]) + f" and {arms[-1]}" if len(arms) > 1 else "".join(arms)
+        levels.append(f"{_flat(g.short)} = {joined}" if arms else _flat(g.short))
+    return f"{_flat(factor.label)}: " + "; ".join(levels)
 
 
 def design_summary(study: Study) -> str:
@@ -600,9 +620,22 @@ def certainty_text(outcome: Outcome) -> str | None:
     return text
 
 
+def result_columns(study: Study) -> list[tuple[str, str, str]]:
+    """(id, short label, label) of the table's per-arm columns: the arms; or, when results are given per level
+    of a factorial factor, those levels (then any arm that has results of its own)."""
+    outcomes = [*study.outcomes, *study.harms]
+    used = {r.arm for o in outcomes for r in o.results}
+    used |= {r.arm for o in outcomes for s in o.subgroups for lv in s.levels for r in lv.results}
+    groups = [g for g in study.factor_groups if g.id in used]
+    if not groups:
+        return [(a.id, _flat(a.short), _flat(a.label)) for a in study.arms]
+    return [(g.id, _flat(g.short), _flat(g.label)) for g in groups] + \
+        [(a.id, _flat(a.short), _flat(a.label)) for a in study.arms if a.id in used]
+
+
 def _cells(study: Study, results: list[ArmResult], kind: str) -> tuple[str, ...]:
     by_arm = {r.arm: r for r in results}
-    return tuple(arm_cell(by_arm.get(a.id), kind) for a in study.arms)
+    return tuple(arm_cell(by_arm.get(key), kind) for key, _, _ in result_columns(study))
 
 
 def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
@@ -712,8 +745,8 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         bottom_line=text_or_placeholder(study.conclusions.bottom_line) or NOT_YET,
         pico=tuple(pico),
         design_summary=design_summary(study),
-        arm_names=tuple(_flat(a.short) for a in study.arms),
-        arm_labels=tuple(_flat(a.label) for a in study.arms),
+        arm_names=tuple(short for _, short, _ in result_columns(study)),
+        arm_labels=tuple(label for _, _, label in result_columns(study)),
         primary_rows=tuple(row(o) for o in study.primary_outcomes),
         secondary_rows=tuple(row(o) for o in study.secondary_outcomes),
         outcomes_note=text_or_placeholder(study.outcomes_note) or None,
@@ -736,6 +769,6 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         design_facts=design_facts(study),
         discussion_answers=tuple(a for _, a in kept),
         sources=text_or_placeholder(study.sources) or None,
-        co_interventions=_items(study.design.co_interventions),
+        shared_care=shared_care(study),
         comparison=single_comparison(study),
     )

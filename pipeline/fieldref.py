@@ -47,17 +47,25 @@ def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
     return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, str(annotation)), None
 
 
-def rows(model: type[BaseModel] = Study, prefix: str = "") -> list[tuple[str, str, str, str]]:
+def rows(model: type[BaseModel] = Study, prefix: str = "",
+         seen: dict[type[BaseModel], str] | None = None) -> list[tuple[str, str, str, str]]:
+    """One row per field path; a part met before (a margin, RoB 2, results) points to where it was listed."""
+    seen = {} if seen is None else seen
     out = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         kind, inner = _type_name(info.annotation)
-        kind = kind.replace("whole number or `not reported`", "count (or `not reported`)")
+        kind = kind.replace("whole number or `not reported` / `not in sources`", "count, `not reported` or `not in sources`")
+        kind = kind.replace(" or `not reported` / `not in sources`", ", `not reported` or `not in sources`")
         required = "yes" if info.is_required() else ""
-        out.append((path, kind, required, (info.description or "").replace("|", "\\|")))
-        if inner is not None:
-            sub = f"{path}[]." if kind.startswith("list") else f"{path}."
-            out.extend(rows(inner, sub))
+        meaning = (info.description or "").replace("|", "\\|")
+        sub = f"{path}[]." if kind.startswith("list") else f"{path}."
+        if inner is not None and inner in seen:
+            meaning = (meaning + " " if meaning else "") + f"Fields as in `{seen[inner]}`."
+        out.append((path, kind, required, meaning))
+        if inner is not None and inner not in seen:
+            seen[inner] = sub.rstrip(".")
+            out.extend(rows(inner, sub, seen))
     return out
 
 

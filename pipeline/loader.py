@@ -84,7 +84,11 @@ class Source:
 
     def problem(self, path: Path_, message: str, *, prefer_key: bool = False) -> Problem:
         line, column = self.position(path, prefer_key=prefer_key)
-        return Problem(self.file, line, column, format_path(path), message)
+        return Problem(self.file, line, column, self.field_name(path), message)
+
+    def field_name(self, path: Path_) -> str:
+        """The field ``path`` as the user wrote it, e.g. ``arms[0].label``."""
+        return format_path(path)
 
 
 def format_path(path: Path_) -> str:
@@ -100,16 +104,20 @@ def format_path(path: Path_) -> str:
 
 def load_file(path: str | Path) -> Source:
     """Read and parse the record at ``path``. Raises ``RecordError`` if unreadable."""
+    return load_bytes(read_record_bytes(path), str(path))
+
+
+def read_record_bytes(path: str | Path) -> bytes:
+    """The bytes of the record file at ``path`` (at most ``MAX_BYTES``). Raises ``RecordError``."""
     path = Path(path)
     name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise RecordError([_too_big(name, size)])
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise RecordError([Problem(name, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")]) from None
-    return load_bytes(raw, name)
 
 
 def load_bytes(raw: bytes, name: str) -> Source:
@@ -316,6 +324,11 @@ class _Walker:
             value = self.constructor.construct_object(node)
         except yaml.MarkedYAMLError as exc:
             self.source.problems.append(_yaml_problem(self.source.file, exc))
+            return None
+        except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+            self.source.problems.append(self.source.problem(
+                path, f"a whole number of {len(node.value.strip()):,} characters; no field holds a number this long"))
+            self.source.refused.add(path)
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None:
             if _SURPRISING_NUMBER.match(node.value.strip()):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints,
                       ValidatorFunctionWrapHandler, WrapValidator)
 
 from .numbers import Printed, printed
@@ -66,6 +66,12 @@ def _keep_printed(value: Any, handler: ValidatorFunctionWrapHandler) -> Printed:
     return printed(value if isinstance(value, int) else checked)
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return float(value) if isinstance(value, Printed) else value
+
+
 def is_placeholder(value: object) -> bool:
     """True for importer placeholders such as ``TODO: write the bottom line``."""
     return isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER_PREFIX)
@@ -83,7 +89,10 @@ Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=
 Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")]
 Interval = tuple[Number, Number]
-PValue = Union[Probability, RequiredText, None]
+# A number-or-text field dumps its value as it is (Printed keeps its text; JSON gets plain numbers);
+# pydantic's union serializer would warn that a Printed is not one of the union's exact types.
+AsReported = PlainSerializer(lambda value, info: _plain(value) if info.mode_is_json() else value)
+PValue = Annotated[Union[Probability, RequiredText, None], AsReported]
 
 
 def known(count: int | str | None) -> int | None:
@@ -151,6 +160,7 @@ MEASURES = ("risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate
             "incidence rate difference", "mean difference", "standardized mean difference",
             "median difference", "win ratio")
 RATIO_MEASURES = ("risk ratio", "odds ratio", "hazard ratio", "rate ratio", "win ratio")
+RATIO_RANGE = (1e-6, 1e6)  # a ratio outside this is a transcription error, and would break log scales downstream
 Measure = Literal["risk difference", "risk ratio", "odds ratio", "hazard ratio", "rate ratio",
                   "incidence rate difference", "mean difference", "standardized mean difference",
                   "median difference", "win ratio"]
@@ -303,11 +313,11 @@ class ArmResult(Part):
     arm: Slug = Field(description="An arm id, or a factorial group id.")
     events: Count = Field(None, description="Participants with the event.")
     total: Count = Field(None, description="Denominator (participants analysed).")
-    percent: Percent | Missing | None = Field(None, description="Percentage of participants, as reported.")
+    percent: Annotated[Percent | Missing | None, AsReported] = Field(None, description="Percentage of participants, as reported.")
     person_time: PersonTime | None = None
     rate: Rate | None = None
     kaplan_meier: KaplanMeier | None = None
-    mean: Number | Missing | None = None
+    mean: Annotated[Number | Missing | None, AsReported] = None
     sd: NonNegative | None = None
     se: NonNegative | None = None
     ci: Interval | None = Field(None, description="Confidence interval of the mean, [lower, upper].")
@@ -322,10 +332,10 @@ class Effect(Part):
     compares: tuple[Slug, Slug] | None = Field(None, description="[arm, reference arm] (arm or factorial group ids); may be left out when the study has exactly two arms.")
     measure: Measure
     label: Text | None = Field(None, description="Which analysis, when an outcome has several for one comparison, e.g. 'Trial-product estimand'.")
-    estimate: Number | Missing | None = None
-    ci: Interval | Missing | None = Field(None, description="[lower, upper]")
+    estimate: Annotated[Number | Missing | None, AsReported] = None
+    ci: Annotated[Interval | Missing | None, AsReported] = Field(None, description="[lower, upper]")
     ci_level: Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(_keep_printed)] = \
-        Field(95, description="Confidence level in percent.")
+        Field(95, validate_default=True, description="Confidence level in percent.")
     unit: Text | None = Field(None, description="e.g. percentage points, kg")
     p: PValue = Field(None, description="P value, a number or text as printed such as '<0.001' or 'not reported'.")
     threshold: Probability | None = Field(None, description="The significance threshold this P is judged at (default 0.05), e.g. 0.0025.")

@@ -3,7 +3,7 @@
 In:  the bytes of ``brief.pdf`` and ``deck.pptx``; the printed texts of a record's numbers.
 Out: ``brief_text`` (pypdf), ``deck_text`` (python-pptx: every paragraph on every slide,
      in shapes, groups and tables; not the speaker notes), ``page_count``, and
-     ``missing_numbers``: the printed texts that appear nowhere in the given text.
+     ``missing_numbers``: the fields whose printed number appears nowhere in the given text.
 
 A number is found when it stands on its own (``1.5`` is not found in ``11.5`` or
 ``1.55``) with its sign (``-4.8`` matches ``-4.8`` or ``−4.8``) and its decimals as
@@ -56,11 +56,7 @@ def number_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\d.])(?<!\d,)" + sign + body + r"(?!\d)(?![.,]\d)")
 
 
-def missing_numbers(numbers: list[str], text: str) -> list[str]:
-    """The printed numbers (in record order, once each) not found in ``text``."""
+def missing_numbers(numbers: dict[str, str], text: str) -> dict[str, str]:
+    """The {field: printed number} of ``numbers`` whose number is not found in ``text``."""
     text = text.replace("\u00ad", "")
-    missing = []
-    for number in dict.fromkeys(numbers):
-        if not number_pattern(number).search(text):
-            missing.append(number)
-    return missing
+    return {field: number for field, number in numbers.items() if not number_pattern(number).search(text)}

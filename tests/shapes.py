@@ -594,25 +594,29 @@ _SKIP = {"citation", "related", "registrations", "conclusions", "discussion_ques
          "certainty", "risk_of_bias"}
 
 
-def printed_numbers(record: Record | list | Any, key: str | None = None) -> list[str]:
-    """The printed text of every number in the record's data (counts, results, effects, flow, design).
+def printed_numbers(record: Any) -> dict[str, str]:
+    """{field path: printed text} of every number in the record's data (counts, results, effects, flow, design).
 
     A P value written as text (``<0.001``) gives its number (``0.001``). Years,
     volumes, ids and numbers inside free text are not numbers a reader looks up.
     """
-    found: list[str] = []
-    if isinstance(record, dict):
-        for name, value in record.items():
-            if name not in _SKIP:
-                found += printed_numbers(value, name)
-    elif isinstance(record, (list, tuple)):
-        for value in record:
-            found += printed_numbers(value, key)
-    elif key in _NUMBER_FIELDS and not isinstance(record, bool):
-        if isinstance(record, Printed):
-            found.append(record.text)
-        elif isinstance(record, (int, float)):
-            found.append(str(record))
-        elif key == "p" and isinstance(record, str) and record.lstrip("<>≤≥= ").replace(".", "", 1).isdigit():
-            found.append(record.lstrip("<>≤≥= "))
+    found: dict[str, str] = {}
+    _collect(record, "", None, found)
     return found
+
+
+def _collect(value: Any, path: str, key: str | None, found: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name not in _SKIP:
+                _collect(item, f"{path}.{name}" if path else name, name, found)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _collect(item, f"{path}[{index}]", key, found)
+    elif key in _NUMBER_FIELDS and not isinstance(value, bool):
+        if isinstance(value, Printed):
+            found[path] = value.text
+        elif isinstance(value, (int, float)):
+            found[path] = str(value)
+        elif key == "p" and isinstance(value, str) and value.lstrip("<>≤≥= ").replace(".", "", 1).isdigit():
+            found[path] = value.lstrip("<>≤≥= ")

@@ -1,8 +1,10 @@
 """The bad-record corpus: every file in tests/bad_records/NN-*.yaml is rejected.
 
-Each case is the small valid record ``_valid_minimal.yaml`` with one defect
-(or, for file-level defects, a file that is not a record at all). The
-expected line, field and message fragment of each is in ``expected.yaml``.
+Each case is the small valid record ``_valid_minimal.yaml`` (version 2) with
+one defect (or, for file-level defects, a file that is not a record at all).
+A few cases are version-1 records: they are upgraded when read, and their
+problems must still point at the line and field the user wrote. The expected
+line, field and message fragment of each is in ``expected.yaml``.
 Every case, run through the real ``build`` command, must exit with status 2,
 print ``file:line:column: field: message`` naming the expected line and
 field, print no traceback, and leave the output folder exactly as it was.
@@ -87,7 +89,26 @@ def test_every_case_differs_from_the_valid_record_by_a_defect():
 def test_minimal_record_is_valid():
     checked = load_study(CORPUS / "_valid_minimal.yaml")
     assert checked.study.id == "minimal"
+    assert [w.message for w in checked.warnings] == ["the id 'minimal' differs from the file name '_valid_minimal'; outputs go to outputs/minimal/"]
     assert [a.id for a in checked.study.arms] == ["drug", "placebo"]
+
+
+def test_corpus_is_mostly_version_2_with_a_few_version_1_cases():
+    version_1 = [n for n in CASES if b"\nrecord:" not in (CORPUS / n).read_bytes()
+                 and b"\nid: minimal" in (CORPUS / n).read_bytes()]
+    assert version_1 == ["16-nan-estimate.yaml", "21-missing-required.yaml", "29-ci-excludes-estimate.yaml",
+                         "32-unknown-arm-compares.yaml", "76-v1-compares-same-arm.yaml"]
+    for name in version_1:   # their fields are the user's version-1 paths
+        assert ".effect." in EXPECTED[name]["field"] or name == "21-missing-required.yaml"
+    assert len(CASES) - len(version_1) >= 60
+
+
+def test_many_unknown_keys_give_a_short_report(capsys):
+    path = CORPUS / "55-many-unknown-keys.yaml"
+    assert main(["validate", str(path)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 21
+    assert sum("valid fields here" in line for line in lines) == 1   # the list of valid fields is given once
 
 
 def test_byte_order_mark_is_accepted():
@@ -143,7 +164,8 @@ def test_validate_reports_every_case_and_stays_nonzero(capsys):
 
 SUBPROCESS_CASES = ["01-python-object-tag.yaml", "02-billion-laughs.yaml", "03-deep-nesting.yaml",
                     "09-unclosed-quote.yaml", "10-invalid-utf8.yaml", "11-raw-nul.yaml",
-                    "29-ci-excludes-estimate.yaml", "42-recursive-alias.yaml"]
+                    "29-ci-excludes-estimate.yaml", "42-recursive-alias.yaml", "51-int-over-digit-limit.yaml",
+                    "53-ratio-underflow.yaml", "67-percent-of-nobody.yaml", "71-record-version-3.yaml"]
 
 
 def _limit_memory():  # runs in the child: the alias bomb must not need more than this

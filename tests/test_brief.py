@@ -112,7 +112,7 @@ def test_title_arms_numbers_and_messages_appear(brief, report):
     for note in c.notes:
         assert_contains(text, note)
     assert_contains(text, c.footer)
-    assert "not reported" in text            # CI and P value the record lacks
+    assert "not in our sources" in text      # CI and P value the record's sources lack (not the trial's fault)
 
 
 def test_no_missing_glyph_boxes(brief):
@@ -237,7 +237,7 @@ def test_short_record_uses_larger_type():
     d["conclusions"]["key_messages"] = d["conclusions"]["key_messages"][:3]
     d["conclusions"].pop("authors")
     for o in d["outcomes"]:
-        o.pop("effect", None)
+        o.pop("effects", None)
     lean = render_brief(report_of(d))
     full = render_brief(prepare(load_study(RECORD)))
 
@@ -348,7 +348,7 @@ def test_the_design_band_is_captioned_with_the_participant_numbers():
 
     caption = flow_caption(load_study(RECORD).study)
     assert caption == ("200 randomized 1:1: 100 to MRI-guided, 100 to Conventional; completed: 76 and 95; "
-                       "analysed: not reported")
+                       "analysed: not in our sources")
     report = prepare(load_study(RECORD))
     for paper in ("a4", "letter"):
         pdf = render(report, BuildOptions(only=("brief",), paper=paper))["brief.pdf"]

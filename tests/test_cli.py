@@ -7,12 +7,28 @@ import sys
 
 from pipeline.cli import main
 
-from conftest import SHIPPED
+from conftest import ROOT, SHIPPED
 
 
 def test_validate_shipped_record(capsys):
     assert main(["validate", str(SHIPPED)]) == 0
     assert "valid (imagine-ra)" in capsys.readouterr().out
+
+
+def test_validate_a_version_1_record_warns_and_exits_0(capsys):
+    old = ROOT / "tests" / "fixtures" / "v1" / "imagine-ra.yaml"
+    assert main(["validate", str(old)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"{old}: valid (imagine-ra)\n"
+    assert captured.err == (f"warning: {old}:8:1: version-1 record; run `evidence-brief upgrade {old}` "
+                            f"to rewrite it as version 2\n")
+
+
+def test_help_lists_the_upgrade_command():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "upgrade" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "pipeline", "upgrade"], capture_output=True, text=True)
+    assert result.returncode == 2 and "the following arguments are required: records" in result.stderr
 
 
 def test_validate_reports_every_invalid_file_and_exits_2(tmp_path, capsys):

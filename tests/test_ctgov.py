@@ -75,7 +75,7 @@ def test_each_fixture_imports_to_a_valid_record(path, imported):
     assert all(isinstance(w, str) and "\n" not in w for w in result.warnings)
     # Sections in the model's order.
     top = [line.split(":")[0] for line in lines if line and line[0].isalpha()]
-    order = ["id", "acronym", "title", "citation", "registration", "protocol", "funding", "interests", "question",
+    order = ["record", "kind", "id", "acronym", "title", "citation", "registrations", "protocol", "funding", "interests", "question",
              "design", "arms", "flow", "outcomes", "outcomes_note", "harms", "appraisal", "conclusions"]
     assert top == [key for key in order if key in top]
 
@@ -143,7 +143,7 @@ def test_czp_primary_outcome_analysis(imported):
     first = study.outcomes[0]
     assert first.primary and first.timepoint == measure["timeFrame"] == "Week 52"
     assert f"{first.label} at {first.timepoint}" == measure["title"]  # the time frame is not said twice
-    effect = first.effect
+    effect = first.effects[0]
     assert effect.measure == "odds ratio"
     assert effect.estimate == float(analysis["paramValue"]) == 15.231
     assert effect.ci == (float(analysis["ciLowerLimit"]), float(analysis["ciUpperLimit"])) == (7.336, 31.623)
@@ -155,10 +155,10 @@ def test_czp_primary_outcome_analysis(imported):
     assert (by_arm["placebo"].percent, by_arm["placebo"].total) == (7.0, 158)
     # A continuous outcome: the difference keeps its sign and the arm order agrees with the arm means.
     basfi = next(o for o in study.outcomes if o.id == "basfi-week-12")
-    assert basfi.kind == "continuous" and basfi.effect.measure == "mean difference"
-    assert basfi.effect.estimate == -1.696 and basfi.effect.ci == (-2.11, -1.282)
+    assert basfi.kind == "continuous" and basfi.effects[0].measure == "mean difference"
+    assert basfi.effects[0].estimate == -1.696 and basfi.effects[0].ci == (-2.11, -1.282)
     uveitis = next(o for o in study.outcomes if "Uveitis" in o.label)
-    assert uveitis.effect.p == 0.247  # "=0.247"
+    assert uveitis.effects[0].p == 0.247  # "=0.247"
 
 
 def test_czp_outcomes_with_analyses_first_and_the_rest_summarised(imported):
@@ -172,7 +172,7 @@ def test_czp_outcomes_with_analyses_first_and_the_rest_summarised(imported):
         [m["title"] for m in measures if m.get("analyses") and m["type"] == "PRIMARY"] + \
         [m["title"] for m in measures if m.get("analyses") and m["type"] != "PRIMARY"]
     assert [o.primary for o in study.outcomes].count(True) == 2
-    assert all(o.effect is not None for o in study.outcomes[: len(analysed)])
+    assert all(o.effects for o in study.outcomes[: len(analysed)])
     assert not any("Plasma Concentration" in o.label for o in study.outcomes)
     assert "Certolizumab Pegol Plasma Concentration (Baseline, Week 1" in study.outcomes_note
     assert len(study.outcomes_note) <= 5000
@@ -200,7 +200,7 @@ def test_pilot_without_analyses_keeps_arm_values(imported):
     result = imported["NCT00763412"]
     study = result.study
     assert [a.label for a in study.arms] == ["Placebo", "repaglinide"]  # "1 Placebo", "2. repaglinide"
-    assert all(o.effect is None for o in study.outcomes)
+    assert all(not o.effects for o in study.outcomes)
     bmi = next(o for o in study.outcomes if o.label == "BMI")
     measure = next(m for m in data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"] if m["title"] == "BMI")
     values = {m["groupId"]: float(m["value"]) for m in measure["classes"][0]["categories"][0]["measurements"]}
@@ -231,7 +231,7 @@ def test_single_group_observational_study(imported):
     flow = study.flow.arms[0]
     assert (flow.allocated, flow.completed, flow.discontinued) == (20, 17, 3)
     assert study.flow.randomized is None and study.arms[0].randomized is None
-    assert all(o.effect is None and len(o.results) == 1 for o in study.outcomes)
+    assert all(not o.effects and len(o.results) == 1 for o in study.outcomes)
     groups = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["groups"]
     assert len([o for o in study.outcomes if o.primary]) == 2 * len(groups) == 12
     carrot = next(o for o in study.outcomes if o.label == "Number of Chewing Cycles Per Bolus: Carrot")
@@ -277,10 +277,10 @@ def test_one_sided_interval_and_unmappable_analysis_are_left_out_with_warnings()
     result = import_ctgov_data(data, "mutated.json")
     study = _check(result.yaml_text).study
     first = next(o for o in study.outcomes if measures[0]["title"].startswith(o.label) and o.timepoint == "Week 52")
-    assert first.effect.ci is None and first.effect.estimate == 15.231
+    assert first.effects[0].ci is None and first.effects[0].estimate == 15.231
     assert any("one-sided" in w for w in result.warnings)
     second = next(o for o in study.outcomes if measures[1]["title"].startswith(o.label) and o.timepoint == "Week 12")
-    assert second.effect is None
+    assert second.effects == []
     assert "analysis not used: Slope (no matching effect measure)" in result.yaml_text
     assert any("Slope" in w for w in result.warnings)
 
@@ -291,7 +291,7 @@ def test_ratio_interval_that_misses_the_estimate_is_dropped():
     analysis["ciLowerLimit"], analysis["ciUpperLimit"] = "16", "31"
     result = import_ctgov_data(data, "mutated.json")
     study = _check(result.yaml_text).study
-    assert study.outcomes[0].effect.ci is None
+    assert study.outcomes[0].effects[0].ci is None
     assert any("does not contain the estimate" in w for w in result.warnings)
 
 
@@ -456,6 +456,19 @@ def test_compare_notes_an_unregistered_primary_outcome():
     assert any("registry's primary outcome 'Bone marrow edema" in str(d) for d in differences)
 
 
+def test_compare_checks_the_registry_entry_is_the_records():
+    study = load_study(SHIPPED).study
+    registry = _registry_for_imagine(primary=[], secondary=[])
+    assert not [d for d in compare_study(study, registry) if d.topic == "registration"]
+    registry["protocolSection"]["identificationModule"]["nctId"] = "NCT09999999"
+    found = [str(d) for d in compare_study(study, registry) if d.topic == "registration"]
+    assert found == ["registration: the record's registrations (NCT01656278) do not include NCT09999999: "
+                     "is this the registry entry of this study?"]
+    unregistered = study.model_copy(update={"registrations": []})
+    found = [str(d) for d in compare_study(unregistered, registry) if d.topic == "registration"]
+    assert found == ["registration: the record lists no registration; the registry entry is NCT09999999"]
+
+
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_a_record_agrees_with_its_own_import(path, imported, tmp_path):
     result = imported[path.stem]
@@ -533,3 +546,68 @@ def test_damaged_registry_entries_never_crash():
             continue
         _check(result.yaml_text)
         compare_study(result.study, data)
+
+
+# --- version 2 ------------------------------------------------------------
+
+def test_imported_records_are_version_2(imported):
+    for result in imported.values():
+        text = result.yaml_text
+        first_key = next(line for line in text.splitlines() if line and not line.startswith("#"))
+        assert first_key == "record: 2"
+        assert "\nregistrations:\n" in text and "\n  - registry: ClinicalTrials.gov\n" in text
+        assert "\nregistration:" not in text
+        study = result.study
+        ids = [o.id for o in study.outcomes] + [h.id for h in study.harms]
+        assert len(ids) == len(set(ids))
+    czp = imported["NCT02552212"].study
+    assert [h.id for h in czp.harms] == ["serious-adverse-events", "deaths-all-causes"]
+
+
+def test_numbers_keep_the_registrys_printed_text(imported):
+    study = imported["NCT02552212"].study
+    by_arm = {r.arm: r for r in study.outcomes[0].results}
+    assert by_arm["placebo"].percent.text == "7.0"          # the registry's "7.0", not 7
+    assert "percent: 7.0\n" in imported["NCT02552212"].yaml_text
+    effect = study.outcomes[0].effects[0]
+    assert (effect.estimate.text, effect.ci[0].text, effect.ci[1].text) == ("15.231", "7.336", "31.623")
+
+
+def test_every_usable_analysis_becomes_an_effect_and_non_inferiority_is_kept():
+    data = _json(CZP)
+    measures = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
+    first = measures[0]["analyses"][0]
+    second = dict(first, paramType="Risk Difference (RD)", paramValue="40.2", ciLowerLimit="31.0",
+                  ciUpperLimit="49.4", nonInferiorityType="NON_INFERIORITY")
+    measures[0]["analyses"].append(second)
+    basfi = next(m for m in measures if m["title"].startswith("Change From Baseline to Week 12 in the Bath "
+                                                              "Ankylosing Spondylitis Functional Index"))
+    basfi["analyses"][0]["nonInferiorityType"] = "NON_INFERIORITY"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    assert study.design.hypothesis == "non-inferiority" and study.design.type == "parallel"
+    effects = study.outcomes[0].effects
+    assert [(e.measure, e.estimate.text, e.hypothesis) for e in effects] == [
+        ("odds ratio", "15.231", None), ("risk difference", "40.2", None)]   # a primary effect inherits the design's
+    assert effects[0].compares == effects[1].compares == ("czp-200-mg-q2w", "placebo")
+    other = next(o for o in study.outcomes if o.id == "basfi-week-12")
+    assert not other.primary and other.effects[0].hypothesis == "non-inferiority"
+    assert "registry: no margin given: add margin from the paper" in result.yaml_text
+    checked = _check(result.yaml_text)
+    assert any("without a margin" in w.message for w in checked.warnings)
+
+
+def test_a_ratio_out_of_range_is_left_out_with_a_comment():
+    data = _json(CZP)
+    analysis = data["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["analyses"][0]
+    analysis["paramValue"], analysis["ciLowerLimit"] = "15.231", "1e-9"
+    result = import_ctgov_data(data, "mutated.json")
+    study = _check(result.yaml_text).study
+    first = study.outcomes[0]
+    assert first.id == "asdas-mi-week-52" and first.effects[0].ci is None
+    assert "registry: a ratio's interval reaches beyond 1e-06 to 1e+06; left out" in result.yaml_text
+    analysis["paramValue"] = "0.0000001"
+    result = import_ctgov_data(data, "mutated.json")
+    first = next(o for o in _check(result.yaml_text).study.outcomes if o.id == "asdas-mi-week-52")
+    assert first.effects == []
+    assert any("not a usable ratio; effect left out" in w for w in result.warnings)

@@ -116,9 +116,11 @@ def test_primary_outcomes_are_a_native_table(prs):
     assert tables, "no native table"
     table = tables[0].table
     header = [table.cell(0, j).text for j in range(len(table.columns))]
-    assert header[:3] == ["Outcome", "MRI-guided", "Conventional"]
-    # Neither CI nor P is reported for any primary outcome: one shared column says so once per row.
-    assert header[3:] == ["Effect", "CI; P"]
+    # The record's one comparison is named once, under the outcome heading.
+    assert header[:3] == ["Outcome\nEffects: MRI-guided vs Conventional", "MRI-guided", "Conventional"]
+    # Neither CI nor P is in the sources for any primary outcome: one shared column says so once per row.
+    assert header[3:] == ["Effect", "95% CI; P"]
+    assert any(table.cell(i, 4).text == "not in our sources" for i in range(1, len(table.rows)))
     assert any("64 (85%)" == table.cell(i, 1).text for i in range(1, len(table.rows)))
 
 
@@ -356,7 +358,7 @@ def long_record() -> dict:
         o["label"] = f"Primary outcome {i}: " + long
         extra.append(o)
     data["outcomes"] = data["outcomes"] + extra
-    data["harms"] = [dict(copy.deepcopy(data["harms"][0]), label=f"Harm {i}: {long}") for i in range(12)]
+    data["harms"] = [dict(copy.deepcopy(data["harms"][0]), id=f"harm-{i}", label=f"Harm {i}: {long}") for i in range(12)]
     data["funding"] = long * 6
     return data
 
@@ -472,7 +474,7 @@ def test_checking_the_numbers_with_fake_findings(report):
 def test_harms_show_recomputed_values(prs, report):
     slide = prs.slides[titles(prs).index("Secondary outcomes and harms")]
     text = slide_text(slide)
-    assert "per 1,000" in text and "NNTH 10" in text and "ecomputed over the 100 and 100 allocated" in text
+    assert "110 more per 1,000" in text and "ecomputed over the 100 and 100 allocated" in text
     tables = [s for s in slide.shapes if s.has_table]
     sizes = {int(r.get("sz")) / 100 for t in tables for r in t._element.iter(f"{A}rPr") if r.get("sz")}
     assert min(sizes) >= 18, sizes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.errors import RenderError
 from pipeline.layout.design import design_diagram
+from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.render.figures import draw_diagram_to_matplotlib, figure_diagrams, render_figures
 from pipeline.validate import load_study
@@ -78,7 +79,7 @@ def test_svg_parses_and_keeps_text_as_text(figures, name):
     assert b"<dc:date>" not in data and b"Matplotlib" not in data
     if name == "forest":
         assert "favours Conventional" in text and "favours MRI-guided" in text
-        assert "\u22124.8" in text and "(CI not reported)" in text
+        assert "\u22124.8" in text and "+4.7" in text and "(CI not in our sources)" in text
     else:
         assert "MRI-guided treat-to-target" in text and "Conventional treat-to-target" in text
 
@@ -106,9 +107,9 @@ def test_figure_geometry_is_drawn_at_figure_size(imagine):
 
 
 def test_no_forest_without_estimates(imagine):
-    data = json.loads(imagine.model_dump_json())
+    data = copy.deepcopy(load_file(ROOT / "sources" / "imagine-ra.yaml").data)
     for o in data["outcomes"]:
-        o["effect"] = None
+        o["effects"] = []
     out = render_figures(Study.model_validate(data))
     assert sorted(out) == ["design.png", "design.svg", "flow.png", "flow.svg"]
 

@@ -10,6 +10,7 @@ generated ones (``make_study``) with 1–6 arms, long labels and missing counts.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -24,6 +25,7 @@ from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_plot
 from pipeline.layout.geometry import Box, Diagram
 from pipeline.layout.text import line_height, text_width
+from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
 
@@ -39,10 +41,20 @@ def imagine() -> Study:
     return load_study(ROOT / "sources" / "imagine-ra.yaml").study
 
 
-def make_study(n_arms: int = 2, long_labels: bool = False, missing: bool = False, flow: bool = True,
-               measures: tuple[str, ...] = ("risk difference",), single: bool = False,
-               higher_is_better: bool | None = True, ci: bool = True, zero: bool = False) -> Study:
-    """A valid generated record. ``missing``: flow counts absent or "not reported"; ``zero``: real zeros."""
+def make_study(**options) -> Study:
+    return Study.model_validate(make_data(**options))
+
+
+def imagine_data() -> dict:
+    """The shipped record as plain data (each number keeps its printed text), to change in a test."""
+    return copy.deepcopy(load_file(ROOT / "sources" / "imagine-ra.yaml").data)
+
+
+def make_data(n_arms: int = 2, long_labels: bool = False, missing: bool = False, flow: bool = True,
+              measures: tuple[str, ...] = ("risk difference",), single: bool = False,
+              higher_is_better: bool | None = True, ci: bool = True, zero: bool = False) -> dict:
+    """A valid generated record (SYNTHETIC). ``missing``: flow counts absent or "not reported"; ``zero``: real
+    zeros."""
     arms = []
     for i in range(n_arms):
         arms.append({"id": f"arm-{i}", "label": f"{LONG} ({i + 1})" if long_labels else f"Strategy {chr(65 + i)}",
@@ -51,7 +63,7 @@ def make_study(n_arms: int = 2, long_labels: bool = False, missing: bool = False
                                 if long_labels else f"Target {i + 1}"),
                      "randomized": "not reported" if missing else 50 + i})
     data: dict = {
-        "id": "generated", "title": "Generated study",
+        "record": 2, "id": "generated", "title": "Generated study (SYNTHETIC)",
         "question": {"population": ("Adults with long-standing seropositive rheumatoid arthritis in sustained "
                                     "clinical remission for at least twelve months" if long_labels else "Adults with RA"),
                      "eligibility": [f"Criterion number {k + 1} with some words" for k in range(3)],
@@ -92,9 +104,11 @@ def make_study(n_arms: int = 2, long_labels: bool = False, missing: bool = False
             effect["compares"] = ["arm-1", "arm-0"]
         outcomes.append({"id": f"out-{k}", "label": LONG if long_labels else f"Outcome {k + 1}", "primary": k == 0,
                          "timepoint": "12 months", "kind": "binary", "higher_is_better": higher_is_better,
-                         "effect": effect, **({} if ratio else {"unit": "percentage points"})})
+                         # A between-group effect needs two groups (validate refuses one without ``compares``).
+                         "effects": [effect] if n_arms > 1 else [],
+                         **({} if ratio else {"unit": "percentage points"})})
     data["outcomes"] = outcomes
-    return Study.model_validate(data)
+    return data
 
 
 # ---------------------------------------------------------------------------
@@ -240,8 +254,10 @@ def test_imagine_forest_geometry(imagine, width, height):
     # Positions are linear in the value: −4.8 and 4.7 sit at distances 4.8 : 4.7 from 0.
     assert (null[0].x1 - remission.x) / (progression.x - null[0].x1) == pytest.approx(4.8 / 4.7)
     text = all_text(d)
-    assert "\u22124.8" in text and "4.7" in text
-    assert text.count("(CI not reported)") == 2
+    assert "\u22124.8" in text and "+4.7" in text
+    # The record's sources lack the intervals: said as such, and the markers are hollow (no certain point).
+    assert text.count("(CI not in our sources)") == 2
+    assert not any(m.filled for m in d.markers)
     favours = [lab for lab in d.labels if lab.role == "favours"]
     left = next(lab for lab in favours if lab.x + lab.w <= null[0].x1)
     right = next(lab for lab in favours if lab.x >= null[0].x1)
@@ -392,9 +408,10 @@ def test_wrapping_keeps_counts_together():
 # Forest plot.
 
 def test_forest_none_without_estimates(imagine):
-    data = json.loads(imagine.model_dump_json())
+    data = imagine_data()
     for o in data["outcomes"]:
-        o["effect"]["estimate"] = None
+        for e in o["effects"]:
+            e["estimate"] = "not reported"
     assert forest_plot(Study.model_validate(data), 540, 400) is None
     assert forest_alt(Study.model_validate(data)) == ""
 
@@ -414,7 +431,7 @@ def test_forest_groups_measures_on_separate_axes():
 
 def test_ratio_axis_is_logarithmic():
     study = make_study(n_arms=2, measures=("hazard ratio",))
-    effect = study.outcomes[0].effect
+    effect = study.outcomes[0].effects[0]
     assert (effect.estimate, effect.ci) == (0.8, (0.48, 1.2))
     d = forest_plot(study, 540, 400)
     null = next(s for s in d.segments if s.role == "null")
@@ -432,9 +449,9 @@ def test_ratio_axis_is_logarithmic():
 
 
 def test_ratio_must_be_positive():
-    data = json.loads(make_study(n_arms=2, measures=("risk ratio",), ci=False).model_dump_json())
-    data["outcomes"][0]["effect"]["estimate"] = -0.5
-    with pytest.raises(LayoutError, match=r"outcomes\[0\]\.effect"):
+    data = make_data(n_arms=2, measures=("risk ratio",), ci=False)
+    data["outcomes"][0]["effects"][0]["estimate"] = -0.5
+    with pytest.raises(LayoutError, match=r"outcomes\[0\]\.effects\[0\]"):
         forest_plot(Study.model_validate(data), 540, 400)
 
 
@@ -478,16 +495,18 @@ def test_imagine_alt_text(imagine):
     flow = flow_diagram(imagine, 540, 720)
     assert flow.alt_text == flow_alt(imagine)
     assert "Completed: 76 (MRI-guided), 95 (Conventional)" in flow.alt_text
-    assert "Assessed for eligibility: not reported" in flow.alt_text
+    assert "Assessed for eligibility: not in our sources" in flow.alt_text
     forest = forest_plot(imagine, 540, 720)
-    assert "\u22124.8 (CI not reported)" in forest.alt_text and "4.7 (CI not reported)" in forest.alt_text
+    assert "\u22124.8 (CI not in our sources)" in forest.alt_text
+    assert "+4.7 (CI not in our sources)" in forest.alt_text
     assert "Values below 0 favour Conventional" in forest.alt_text
 
 
 @pytest.mark.parametrize("name", ["imagine", *CASES])
 def test_alt_text_numbers_all_come_from_the_record(imagine, name):
     study = imagine if name == "imagine" else make_study(**CASES[name])
-    record_numbers = _numbers(study.model_dump_json())
+    record_numbers = _numbers((ROOT / "sources" / "imagine-ra.yaml").read_text(encoding="utf-8") if name == "imagine"
+                              else json.dumps(make_data(**CASES[name])))
     # Totals the layout states are sums of the arm sizes the record gives; they count as record values.
     record_numbers |= {float(sum(a.randomized for a in study.arms if isinstance(a.randomized, int)))}
     for text in (design_alt(study), flow_alt(study), forest_alt(study)):

@@ -209,3 +209,24 @@ def test_field_at_and_format_path():
     assert loader._field_at(text, 0) == "id"
     assert format_path(("arms", 0, "label")) == "arms[0].label"
     assert format_path(()) == ""
+
+
+def test_an_integer_over_pythons_digit_limit_is_a_problem_not_a_crash():
+    src = load_bytes(("id: x\nn: " + "7" * 5000 + "\n").encode(), "r.yaml")
+    p = only(src.problems)
+    assert (p.line, p.column, p.field) == (2, 4, "n")
+    assert p.message == "a whole number of 5,000 characters; no field holds a number this long"
+    assert src.data["n"] is None and ("n",) in src.refused
+
+
+def test_floats_keep_their_printed_text():
+    src = load_bytes(b"a: 0.60\nb: 14.0\nc: 1.0e-7\nd: .5\ne: 3\nf: 1e-7\n", "r.yaml")
+    assert [getattr(src.data[k], "text", None) for k in "abcde"] == ["0.60", "14.0", "1.0e-7", "0.5", None]
+    assert src.data["a"] == 0.6 and src.data["e"] == 3
+    assert src.data["f"] == "1e-7"  # YAML 1.1 needs a decimal point in a float; validation explains it
+
+
+def test_field_name_is_the_dotted_path():
+    src = load_bytes(b"arms:\n  - id: a\n", "r.yaml")
+    assert src.field_name(("arms", 0, "id")) == "arms[0].id"
+    assert str(src.problem(("arms", 0, "id"), "m")) == "r.yaml:2:9: arms[0].id: m"

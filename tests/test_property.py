@@ -76,10 +76,14 @@ def records(draw) -> dict:
     outcome["label"] = draw(text)
     outcome["timepoint"] = draw(text)
     outcome["note"] = draw(text)
-    outcome["effect"]["unit"] = draw(text)
-    r["harms"] = [{"label": draw(text), "results": [{"arm": "drug", "events": 1, "total": 50}]}]
-    r["appraisal"] = {"assessed_by": draw(text), "strengths": draw(listed(4)), "limitations": draw(listed(4)),
-                      "grade": {"certainty": "low", "reasons": draw(text)}}
+    outcome["effects"][0]["unit"] = draw(text)
+    outcome["effects"][0]["label"] = draw(text)
+    outcome["effects"][0]["adjusted_for"] = draw(text)
+    outcome["certainty"] = {"level": "low", "note": draw(text)}
+    r["harms"] = [{"id": "harm", "label": draw(text), "timepoint": draw(text),
+                   "results": [{"arm": "drug", "events": 1, "total": 50}]}]
+    r["design"]["co_interventions"] = draw(listed(3))
+    r["appraisal"] = {"assessed_by": draw(text), "strengths": draw(listed(4)), "limitations": draw(listed(4))}
     c = r["conclusions"]
     c["bottom_line"] = draw(text)
     c["key_messages"] = draw(st.lists(text, min_size=1, max_size=5))

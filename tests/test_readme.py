@@ -16,7 +16,9 @@ def test_readme_field_reference_is_current(tmp_path):
     text = copy.read_text(encoding="utf-8")
     section = text.split(START)[1].split(END)[0]
     assert section.strip() == markdown().strip()
-    assert "| `outcomes[].effect.ci` |" in section
+    assert "| `outcomes[].effects[].ci` |" in section
+    assert "| `record` | `2` | yes |" in section
+    assert "Fields as in `outcomes[].results[]`." in section   # a part is listed once, then pointed to
 
 
 def test_readme_puts_the_two_commands_first():

@@ -23,6 +23,14 @@ def test_schema_forbids_unknown_keys_and_lists_fields():
     assert "Outcome" in schema["$defs"] and schema["$defs"]["Outcome"]["additionalProperties"] is False
 
 
+def test_schema_is_version_2():
+    schema = study_schema()
+    assert "record" in schema["required"] and schema["properties"]["record"]["const"] == 2
+    effect = schema["$defs"]["Effect"]["properties"]
+    assert effect["ci_level"]["default"] == 95 and "compares" in effect
+    assert "registrations" in schema["properties"] and "registration" not in schema["properties"]
+
+
 def test_every_shipped_record_names_the_schema_on_its_first_line():
     for record in sorted((ROOT / "sources").glob("*.yaml")):
         first = record.read_text(encoding="utf-8").splitlines()[0]

@@ -85,7 +85,7 @@ def test_printed_numbers_keep_their_text():
     record = SHAPES["binary-two-decimals"]
     numbers = shapes.printed_numbers(record)
     percents = [r["percent"].text for r in record["outcomes"][0]["results"]]
-    assert all(p in numbers and len(p.split(".")[1]) == 2 for p in percents)
+    assert all(p in numbers.values() and len(p.split(".")[1]) == 2 for p in percents)
 
 
 # --- every shape, built -------------------------------------------------------------
@@ -120,4 +120,4 @@ def test_every_number_round_trips_to_the_outputs(name, built):
     numbers = shapes.printed_numbers(SHAPES[name])
     assert numbers
     missing = missing_numbers(numbers, brief_text(brief) + "\n" + deck_text(deck))
-    assert missing == [], f"{name}: numbers in the record but in neither the brief nor the deck: {missing}"
+    assert missing == {}, f"{name}: numbers in the record but in neither the brief nor the deck: {missing}"

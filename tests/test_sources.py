@@ -63,4 +63,4 @@ def test_shipped_record_numbers_reach_the_reader(path, built):
     numbers = shapes.printed_numbers(load_file(path).data)
     assert numbers
     missing = missing_numbers(numbers, brief_text(brief) + "\n" + deck_text(deck))
-    assert missing == [], f"{path.name}: numbers in the record but in neither the brief nor the deck: {missing}"
+    assert missing == {}, f"{path.name}: numbers in the record but in neither the brief nor the deck: {missing}"

@@ -2,7 +2,8 @@
 
 In:  a valid ``Study`` and a ClinicalTrials.gov API v2 study (a path, or parsed JSON).
 Out: a list of ``Difference`` (empty when they agree) on what a reader of the
-     paper should check against the registry: the number enrolled, the arms
+     paper should check against the registry: that the entry is one of the
+     record's ``registrations``, the number enrolled, the arms
      (how many, and their names), and the primary outcomes (names and time
      frames). A primary outcome of the record that the registry lists as
      secondary, or not at all, is a classic sign of outcome switching, and a
@@ -61,10 +62,27 @@ def compare_record(study: Study, json_path: str | Path) -> list[Difference]:
 def compare_study(study: Study, data: Any, name: str = "<json>") -> list[Difference]:
     data = study_of(data, name)
     out: list[Difference] = []
+    out += _registration(study, data)
     out += _enrolment(study, data)
     out += _arms(study, data)
     out += _outcomes(study, data)
     return out
+
+
+# --- registration ---------------------------------------------------------
+
+def _registration(study: Study, data: dict) -> list[Difference]:
+    """The registry entry should be one of the record's registrations."""
+    nct = str(section(data, "protocolSection", "identificationModule").get("nctId") or "").strip()
+    if not nct:
+        return []
+    listed = [r.identifier.strip() for r in study.registrations]
+    if nct.upper() in (i.upper() for i in listed):
+        return []
+    if not listed:
+        return [Difference("registration", f"the record lists no registration; the registry entry is {nct}")]
+    return [Difference("registration", f"the record's registrations ({', '.join(listed)}) do not include {nct}: "
+                                       f"is this the registry entry of this study?")]
 
 
 # --- enrolment ------------------------------------------------------------

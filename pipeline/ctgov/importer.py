@@ -5,8 +5,8 @@ Out: ``ImportResult``: the record as YAML text (validated before it is
      returned), the ``Study`` it gives, and one-line warnings.
 
 Mapping (the registry -> the record):
-- identification -> id (slug of the acronym, else the NCT id), acronym, title
-  (brief title), registration; sponsor and collaborators -> funding;
+- ``record: 2``; identification -> id (slug of the acronym, else the NCT id),
+  acronym, title (brief title), registrations; sponsor and collaborators -> funding;
   conditions, ages and eligibility -> question.population / eligibility.
 - design -> design.type (interventionModel; an observational study with one
   group is single-group), randomized (allocation), masking, sites and
@@ -18,13 +18,14 @@ Mapping (the registry -> the record):
   completion; NOT COMPLETED and the drop-out reasons are summed over the arm's
   periods ("Lost to Follow-up" becomes ``lost``). Groups that are not arms
   (open-label extensions, switch groups) are left out with a comment.
-- outcome measures -> outcomes: per-arm values with denominators; the first
-  analysis between two arms whose parameter type maps to a measure -> effect
-  (CI level and limits; a one-sided CI is left out with a comment; P value as
-  a number or text such as "<0.001"). Outcomes with an analysis come first;
+- outcome measures -> outcomes: per-arm values with denominators; each
+  analysis between two arms whose parameter type maps to a measure -> one of
+  ``effects`` (the arms it compares, CI level and limits; a one-sided CI is
+  left out with a comment; P value as a number or text such as "<0.001"; a
+  non-inferiority analysis says so). Outcomes with an analysis come first;
   outcomes without an analysis or comparable per-arm values are summarised in
   ``outcomes_note`` (at most ``MAX_ITEMISED`` outcome rows are itemised).
-- adverse events -> harms: serious adverse events and deaths per arm.
+- adverse events -> harms (each with an id): serious adverse events and deaths per arm.
 - What the registry cannot give (bottom line, key messages, appraisal) is a
   ``TODO`` placeholder; validation accepts it with a warning.
 
@@ -39,7 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ImportSourceError, RecordError
-from ..model import NOT_REPORTED, Study
+from ..model import NOT_REPORTED, RATIO_MEASURES, RATIO_RANGE, RECORD_VERSION, Study
+from ..slugs import slug, unique, unique_slug
 from .groups import ArmKey, assign, norm, strip_numbering, subgroups
 from .source import (TextCleaner, date_text, get, items, key_of, number_text, parse_float, parse_int, parse_p,
                      section, word)
@@ -51,6 +53,8 @@ MAX_ITEMISED = 16          # outcome rows itemised; the rest go to outcomes_note
 MAX_ROWS_PER_MEASURE = 8   # a measure with more rows (classes x groups) is summarised
 MAX_INCLUSION = 5
 MAX_EXCLUSION = 3
+MAX_EFFECTS = 12           # the model's limit per outcome
+_HYPOTHESIS = {"NON_INFERIORITY": "non-inferiority", "EQUIVALENCE": "equivalence", "SUPERIORITY": "superiority"}
 
 TODO_BOTTOM_LINE = "TODO: one plain-language sentence"
 TODO_KEY_MESSAGE = "TODO: 3 to 5 key messages, each with its numbers"
@@ -120,25 +124,6 @@ class _Unit:
     kind_word: str  # PRIMARY / SECONDARY / OTHER_PRE_SPECIFIED / POST_HOC
 
 
-def slug(text: str, limit: int = 40) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if len(s) > limit:
-        s = s[:limit]
-        s = s.rsplit("-", 1)[0] if "-" in s[limit // 2:] else s
-    s = s.strip("-")
-    return s if s and s[0].isalnum() else f"x-{s}".strip("-") or "x"
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
-    while candidate in taken:
-        suffix = f"-{n}"
-        candidate = base[: 63 - len(suffix)].rstrip("-") + suffix
-        n += 1
-    taken.add(candidate)
-    return candidate
-
-
 class _Importer:
     def __init__(self, study: dict, name: str):
         self.raw = study
@@ -149,6 +134,7 @@ class _Importer:
         self.text = TextCleaner()
         self.warnings: list[str] = []
         self.arms: list[_Arm] = []
+        self.hypothesis = "superiority"
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.nct}: {message}")
@@ -156,7 +142,7 @@ class _Importer:
     # --- the record, section by section ----------------------------------
 
     def run(self) -> ImportResult:
-        rec = Node()
+        rec = Node(record=RECORD_VERSION, kind="trial")
         ident = section(self.p, "identificationModule")
         acronym = self.text(ident.get("acronym"), limit=200)
         use_acronym = acronym if acronym and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .+&'’-]{0,30}", acronym) else None
@@ -178,7 +164,7 @@ class _Importer:
                 pmid = f" (PMID {ref['pmid']})" if ref.get("pmid") else ""
                 reg.note("", f"TODO: citation: the registry lists a results report{pmid}:")
                 reg.note("", f"  {cited}")
-        rec["registration"] = reg
+        rec["registrations"] = [reg]
         rec.put("funding", self._funding())
         if "funding" in rec:
             rec.note("funding", "registry: sponsor and collaborators; the paper's funding statement may say more")
@@ -215,7 +201,7 @@ class _Importer:
         rec.put("outcomes", outcomes)
         rec.put("outcomes_note", outcomes_note)
         if has_results:
-            rec.put("harms", self._harms())
+            rec.put("harms", self._harms({row["id"] for row in outcomes}))
         rec["question"] = self._question(outcomes, design)
         appraisal = Node(assessed_by=TODO_ASSESSED_BY, strengths=[TODO_STRENGTH], limitations=[TODO_LIMITATION])
         appraisal.note("strengths", "TODO: add rob2 (randomization, deviations, missing_data, measurement, selection,")
@@ -284,10 +270,11 @@ class _Importer:
                 d.note("type", f"registry: intervention model {model or 'not given'}; read as parallel, check")
             elif model == "SEQUENTIAL":
                 d.note("type", "registry: sequential assignment; read as parallel, check")
-        if kind != "single-group" and self._non_inferiority():
-            d.note("type", "registry: a primary analysis is a non-inferiority analysis")
-            kind = "non-inferiority"
         d["type"] = kind
+        if kind != "single-group" and self._non_inferiority():
+            d["hypothesis"] = self.hypothesis = "non-inferiority"
+            d.note("hypothesis", "registry: a primary analysis is a non-inferiority analysis; the registry gives no "
+                                 "margin: add design.margin from the paper")
         d["randomized"] = randomized
         if not randomized and allocation:
             d.note("randomized", f"registry: allocation {allocation.replace('_', '-').lower()}")
@@ -383,7 +370,7 @@ class _Importer:
                     if len(title) < len(arm.label):
                         arm.short = title
         for arm in arms:
-            arm.id = _unique(slug(arm.short or arm.label, 30), taken)
+            arm.id = unique(slug(arm.short or arm.label, 30), taken)
         if design["type"] == "single-group" and len(arms) > 1:
             if design["randomized"]:
                 raise ImportSourceError(f"{self.name}: {self.nct} is a single-group design with {len(arms)} arm groups; "
@@ -562,7 +549,7 @@ class _Importer:
         out = []
         for u in chosen:
             for row in u.rows:
-                row["id"] = _unique(row["id"], taken)
+                row["id"] = unique(row["id"], taken)
                 out.append(row)
         rest = [u for u in units if u.index not in chosen_ids]
         note = self._outcomes_note(rest) if rest else None
@@ -635,17 +622,17 @@ class _Importer:
                 results, values, details = self._results(row, column, measurements, row_denoms, shape, dispersion)
                 if len([v for v in values.values() if v is not None]) < max(1, min(2, len(self.arms))):
                     comparable = False
-                effect = None
+                effects: list[Node] = []
                 if len(columns) == 1 and len(table) == 1 and len(self.arms) > 1:
-                    effect = self._effect(row, analyses, column, values, shape, unit_of_measure)
+                    effects = self._effects(row, analyses, column, values, shape, unit_of_measure, primary)
                 elif analyses:
                     row.note("", f"registry: {len(analyses)} analysis(es) not attached (the measure has several rows)")
-                kind = _kind(shape, effect)
+                kind = _kind(shape, effects[0] if effects else None)
                 row["kind"] = kind
                 row.put("unit", unit_of_measure)
                 row["results"] = results
-                if effect is not None:
-                    row["effect"] = effect
+                if effects:
+                    row["effects"] = effects
                     effect_used = True
                 words = _PARAM_WORDS.get(ptype)
                 note_parts = []
@@ -729,10 +716,11 @@ class _Importer:
             results.append(r)
         return results, values, details
 
-    def _effect(self, row: Node, analyses: list[dict], column: dict[str, str], values: dict, shape: str | None,
-                unit: str | None) -> Node | None:
+    def _effects(self, row: Node, analyses: list[dict], column: dict[str, str], values: dict, shape: str | None,
+                 unit: str | None, primary: bool) -> list[Node]:
+        """One effect per analysis between two arms whose parameter type maps to a measure."""
         arm_of = {gid: arm_id for arm_id, gid in column.items()}
-        chosen = None
+        chosen = []
         skipped = []
         for an in analyses:
             ids = an.get("groupIds")
@@ -745,25 +733,36 @@ class _Importer:
             if measure is None:
                 skipped.append(f"{ptype or 'analysis without a parameter type'} (no matching effect measure)")
                 continue
-            if chosen is None:
-                chosen = (an, arms, measure)
+            if len(chosen) < MAX_EFFECTS:
+                chosen.append((an, arms, measure))
             else:
-                skipped.append(f"{ptype} {an.get('paramValue')} (a further analysis)")
+                skipped.append(f"{ptype} {an.get('paramValue')} (more than {MAX_EFFECTS} analyses)")
         for text in skipped:
             row.note("kind", f"registry: analysis not used: {text}")
         if skipped and not chosen:
             self.warn(f"outcome {row['label'][:60]!r}: no analysis could be used ({skipped[0]})")
-        if chosen is None:
-            return None
-        an, arms, measure = chosen
+        effects = [self._effect(row, an, arms, measure, values, unit, primary) for an, arms, measure in chosen]
+        return [e for e in effects if e is not None]
+
+    def _effect(self, row: Node, an: dict, arms: list[str], measure: str, values: dict, unit: str | None,
+                primary: bool) -> Node | None:
         effect = Node(measure=measure)
         estimate = parse_float(an.get("paramValue"))
-        ratio = measure in ("risk ratio", "odds ratio", "hazard ratio", "rate ratio")
-        if estimate is not None and ratio and estimate <= 0:
-            row.note("kind", f"registry: {an.get('paramType')} {an.get('paramValue')} is not a ratio above 0; left out")
-            self.warn(f"outcome {row['label'][:60]!r}: {an.get('paramType')} {an.get('paramValue')} is not > 0; effect left out")
+        ratio = measure in RATIO_MEASURES
+        low_ratio, high_ratio = RATIO_RANGE
+        if estimate is not None and ratio and not low_ratio <= estimate <= high_ratio:
+            row.note("kind", f"registry: {an.get('paramType')} {an.get('paramValue')} is not a ratio between "
+                             f"{low_ratio:g} and {high_ratio:g}; left out")
+            self.warn(f"outcome {row['label'][:60]!r}: {an.get('paramType')} {an.get('paramValue')} is not a usable "
+                      f"ratio; effect left out")
             return None
         effect["compares"] = self._direction(arms, estimate, values, ratio, effect)
+        hypothesis = _HYPOTHESIS.get(str(an.get("nonInferiorityType") or "").upper().split("_OR_")[0])
+        inherited = (self.hypothesis if primary else "superiority")
+        if hypothesis is not None and hypothesis != inherited:
+            effect["hypothesis"] = hypothesis
+            if hypothesis != "superiority":
+                effect.note("hypothesis", "registry: no margin given: add margin from the paper")
         if estimate is not None:
             effect["estimate"] = estimate
         elif an.get("paramValue") not in (None, ""):
@@ -782,8 +781,9 @@ class _Importer:
                 effect.note("compares", f"registry: the interval {number_text(low)} to {number_text(high)} does not "
                                         f"contain the estimate; left out")
                 self.warn(f"outcome {row['label'][:60]!r}: confidence interval does not contain the estimate; left out")
-            elif ratio and low <= 0:
-                effect.note("compares", "registry: a ratio's interval reaches 0 or below; left out")
+            elif ratio and not (low_ratio <= low and high <= high_ratio):
+                effect.note("compares", f"registry: a ratio's interval reaches beyond {low_ratio:g} to {high_ratio:g}; "
+                                        f"left out")
             else:
                 effect["ci"] = [low, high]
                 if level is not None and 50 < level < 100:
@@ -830,7 +830,7 @@ class _Importer:
 
     # --- harms ------------------------------------------------------------
 
-    def _harms(self) -> list[Node]:
+    def _harms(self, taken: set[str]) -> list[Node]:
         ae = get(self.r, "adverseEventsModule")
         if not isinstance(ae, dict):
             return []
@@ -859,7 +859,7 @@ class _Importer:
                     r.note("arm", f"registry: {at_risk} at risk does not fit the arm ({arm.allocated} started); left out")
                 results.append(r)
             if results:
-                harm = Node(label=label, serious=True, results=results)
+                harm = Node(id=unique_slug(label, taken, prefix="harm"), label=label, serious=True, results=results)
                 harms.append(harm)
         if harms:
             frame = self.text(ae.get("timeFrame"), limit=300)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportSourceError
+from ..numbers import Printed
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 5000
@@ -129,6 +130,7 @@ def items(obj: Any, *keys: str) -> list[dict]:
 
 # --- numbers --------------------------------------------------------------
 
+MAX_NUMBER = 1e12   # the model's bound on any number
 _INT = re.compile(r"^[+]?\d{1,3}(,\d{3})*$|^[+]?\d+$")
 _FLOAT = re.compile(r"^[-+−]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
@@ -147,18 +149,23 @@ def parse_int(value: Any) -> int | None:
 
 
 def parse_float(value: Any) -> float | None:
-    """``"-1.696"`` -> -1.696; ``"NA"``, ``"<0.001"``, ``"inf"`` -> None."""
+    """``"-1.696"`` -> -1.696 (a ``Printed`` that keeps the registry's text, so ``"0.60"`` stays
+    ``0.60``); ``"NA"``, ``"<0.001"``, ``"inf"`` and numbers beyond ±10^12 -> None."""
     if isinstance(value, bool):
         return None
+    text = None
     if isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str) and _FLOAT.match(value.strip()):
-        number = float(value.strip().replace("−", "-"))
+        text = value.strip().replace("−", "-")
+        number = float(text)
     else:
         return None
-    if not math.isfinite(number):
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
         return None
-    return int(number) + 0.0 if number.is_integer() and abs(number) < 1e15 else number
+    if text is not None:
+        return Printed(number, text)
+    return int(number) + 0.0 if number.is_integer() else number
 
 
 def parse_p(value: Any) -> float | str | None:

@@ -4,8 +4,9 @@ In:  plain data built from ``Node`` (a dict that carries comments for its keys)
      and lists; header comment lines.
 Out: YAML text: block style, keys in the order given, Unicode as is, long text
      folded (``>-``) at about ``WIDTH`` columns, multi-line text literal
-     (``|-``), pairs such as ``ci`` in flow style (``[1.2, 3.4]``), and the
-     comments above the keys they explain.
+     (``|-``), pairs such as ``ci`` in flow style (``[1.2, 3.4]``), numbers
+     with the text they were printed with (``0.60``), and the comments above
+     the keys they explain.
 
 PyYAML cannot emit comments, so the structure is written here; every scalar
 goes through ``yaml.safe_dump`` so quoting is YAML's own (``'NO'``, ``'010'``,
@@ -19,6 +20,8 @@ import textwrap
 from typing import Any
 
 import yaml
+
+from ..numbers import Printed
 
 WIDTH = 88
 FLOW_KEYS = {"ci", "compares", "iqr"}
@@ -49,7 +52,11 @@ class Node(dict):
 
 
 def scalar(value: Any) -> str:
-    """One scalar as YAML would write it in flow context (quoted when needed)."""
+    """One scalar as YAML would write it in flow context (quoted when needed); a number as it was printed."""
+    if isinstance(value, Printed):
+        if yaml.safe_load(value.text) == value:   # "0.60" reads back as the same number
+            return value.text
+        value = float(value)
     text = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_flow_style=True, sort_keys=False)
     if text.endswith("\n...\n"):
         text = text[:-5]

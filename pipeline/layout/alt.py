@@ -14,13 +14,12 @@ layout modules put these strings into ``Diagram.alt_text``.
 
 from __future__ import annotations
 
-from ..content import number
-from ..model import NOT_REPORTED, Study, known
+from ..content import ABSENT, NR, count, number
+from ..model import Study, known
 
 
-def fmt_count(count: int | str | None) -> str:
-    n = known(count)
-    return str(n) if n is not None else NOT_REPORTED
+def fmt_count(value: int | str | None) -> str:
+    return count(value)
 
 
 def join_and(items: list[str], word: str = "and") -> str:
@@ -46,14 +45,14 @@ def design_alt(study: Study) -> str:
     single = len(study.arms) == 1 or d.type == "single-group"
     if single:
         arm = study.arms[0]
-        count = known(arm.randomized)
-        who = f"{count} participants" if count is not None else "Participants (number not reported)"
+        n_arm = known(arm.randomized)
+        who = f"{n_arm:,} participants" if n_arm is not None else "Participants (number not reported)"
         parts.append(f"Single-group study. Population: {q.population}. {who} received {arm.label}.")
     else:
         arms = [f"{a.label} (n = {fmt_count(a.randomized)})" for a in study.arms]
         how = "randomized" if d.randomized else "allocated (not randomized)"
         ratio = f" {d.allocation_ratio}" if d.allocation_ratio and d.randomized else ""
-        who = f"{n} participants" if n is not None else "Participants (total not reported)"
+        who = f"{n:,} participants" if n is not None else "Participants (total not reported)"
         parts.append(f"Trial design. Population: {q.population}. {who} {how}{ratio} to {join_and(arms, 'or')}.")
     if d.follow_up:
         parts.append(_sentence(f"Follow-up: {d.follow_up}"))
@@ -77,7 +76,7 @@ def flow_alt(study: Study) -> str:
     parts = ["Participant flow."]
     if flow is None:
         arms = [f"{fmt_count(a.randomized)} to {a.label}" for a in study.arms]
-        total = f"{n} participants" if n is not None else "Participants (total not reported)"
+        total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
         parts.append(f"{total} {verb}: " + "; ".join(arms) + ".")
         parts.append("Follow-up and analysis numbers: not reported.")
         return " ".join(parts)
@@ -88,7 +87,7 @@ def flow_alt(study: Study) -> str:
         af = study.arm_flow(a.id)
         allocated = af.allocated if af is not None and known(af.allocated) is not None else a.randomized
         arms.append(f"{fmt_count(allocated)} to {a.label}")
-    total = f"{n} participants" if n is not None else "Participants (total not reported)"
+    total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
     parts.append(f"{total} {verb}{ratio}: " + ", ".join(arms) + ".")
     for field, word in (("discontinued", "Discontinued"), ("lost", "Lost to follow-up"),
                         ("completed", "Completed"), ("analysed", "Analysed")):
@@ -96,7 +95,7 @@ def flow_alt(study: Study) -> str:
         for a in study.arms:
             af = study.arm_flow(a.id)
             values.append((a.short, fmt_count(getattr(af, field) if af is not None else None)))
-        if all(v == NOT_REPORTED for _, v in values):
+        if all(v in ABSENT for _, v in values):
             if field in ("completed", "analysed"):
                 parts.append(f"{word}: not reported.")
             continue
@@ -125,8 +124,8 @@ def flow_caption(study: Study) -> str:
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
         values = [fmt_count(c) for c in counts]
-        if all(v == NOT_REPORTED for v in values):
-            parts.append(f"{name}: {NOT_REPORTED}")
+        if all(v in ABSENT for v in values):
+            parts.append(f"{name}: {values[0] if len(set(values)) == 1 else NR}")
         else:
             parts.append(f"{name}: {join_and(values)}" if len(values) > 1 else f"{name}: {values[0]}")
     return "; ".join(parts)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..content import design_facts, factor_text, missing, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
@@ -65,12 +66,15 @@ def design_diagram(study: Study, width: float, height: float, base_size: float =
     """The design schema of ``study`` laid out in ``width`` × ``height`` points (``compact``: a wide band)."""
     if width <= 0 or height <= 0:
         raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
-    lay = _layout_across if compact else _layout
-    attempts = ((a.diagram, a.broken, a.fields)
-                for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
-    chosen, last = first_fit(attempts, height)
-    if chosen is not None:
-        return chosen
+    # The full schema says what every arm received alike with the follow-up when that fits; else it leaves
+    # it to the text beside it (the brief's question, the deck's notes).
+    for shared in ((False,) if compact else (True, False)):
+        lay = _layout_across if compact else (lambda st, w, sz: _layout(st, w, sz, shared))
+        attempts = ((a.diagram, a.broken, a.fields)
+                    for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
+        chosen, last = first_fit(attempts, height)
+        if chosen is not None:
+            return chosen
     raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0], last[2]))
 
 
@@ -84,7 +88,7 @@ class _Attempt:
     fields: dict[str, list[str]]      # box id -> record fields shown in it
 
 
-def _layout(study: Study, width: float, size: float) -> _Attempt:
+def _layout(study: Study, width: float, size: float, shared: bool = True) -> _Attempt:
     pad = padding_for(size)
     gap = row_gap(size)
     col_gap = max(6.0, 1.2 * size)
@@ -123,9 +127,12 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
     above = population
     if not single:
         text = randomization_text(study)
-        w = min(width, max(0.4 * width, text_width(text, size, True) + 2 * pad + 2 * size))
-        rand = add("randomization", [para(text, bold=True)], (width - w) / 2, w, y, "randomization",
-                   source_fields=["design.allocation_ratio", "flow.randomized"])
+        extra = [para(line) for line in randomization_notes(study)]
+        widest = max([text_width(text, size, True)] + [text_width(p.text, size) for p in extra])
+        w = min(width, max(0.4 * width, widest + 2 * pad + 2 * size))
+        rand = add("randomization", [para(text, bold=True)] + extra, (width - w) / 2, w, y, "randomization",
+                   source_fields=["design.allocation_ratio", "flow.randomized", "design.hypothesis",
+                                  "design.margin"])
         connectors.append(straight(population, rand))
         above = rand
         y = rand.bottom + gap * 1.25   # room for the branching bus
@@ -148,19 +155,25 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
         connectors.append(branch(above, box) if not single else straight(above, box))
     y += row_h + gap
 
-    # Follow-up.
-    d = study.design
-    fu_paras: list[Para] = []
-    if d.follow_up:
-        fu_paras.append(para("Follow-up: " + d.follow_up))
-    if d.visit_schedule:
-        fu_paras.append(para("Visits: " + d.visit_schedule))
     last_row: list[Box] = arm_boxes
+    # The factorial structure: which arms pool into each level of each factor.
+    fact = factorial_paragraphs(study)
+    if fact:
+        factorial = add("factorial", fact, 0.0, width, y, "followup", source_fields=["design.factorial"],
+                        align="left")
+        for box in arm_boxes:
+            connectors.append(drop(box, factorial))
+        last_row = [factorial]
+        y = factorial.bottom + gap
+
+    # Follow-up, what every arm received, early stopping.
+    fu_paras = followup_paragraphs(study, shared=shared)
     if fu_paras:
         followup = add("followup", fu_paras, 0.0, width, y, "followup",
-                       source_fields=["design.follow_up", "design.visit_schedule"])
-        for box in arm_boxes:
-            connectors.append(drop(box, followup))
+                       source_fields=["design.follow_up", "design.visit_schedule", "design.co_interventions",
+                                      "design.stopped_early"])
+        for box in last_row:
+            connectors.append(drop(box, followup) if box.w < width else straight(box, followup))
         last_row = [followup]
         y = followup.bottom + gap
 
@@ -169,13 +182,13 @@ def _layout(study: Study, width: float, size: float) -> _Attempt:
     if out_paras:
         outcomes = add("outcomes", out_paras, 0.0, width, y, "outcome", source_fields=["outcomes"], align="left")
         for box in last_row:
-            connectors.append(drop(box, outcomes))
+            connectors.append(drop(box, outcomes) if box.w < width else straight(box, outcomes))
         y = outcomes.bottom + gap
 
     used = max(b.bottom for b in boxes)
     diagram = Diagram(kind="design", width=width, height=used, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=design_alt(study), title=f"{study.name}: trial design",
-                      extra={"font_size": size})
+                      extra={"font_size": size, "shared_care": shared and shared_care(study) is not None})
     return _Attempt(diagram, broken, fields)
 
 
@@ -190,19 +203,18 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     verb = "randomized" if d.randomized and not single else "enrolled"
 
     def arm_paras(arm) -> list[Para]:
-        n = known(arm.randomized)
-        return [para(arm.short, bold=True), para(f"n = {n} {verb}" if n is not None else f"n {verb}: not reported")]
+        return [para(arm.short, bold=True), para(arm_size(study, arm, verb))]
 
     columns: list[tuple[str, list[Para], list[str], str]] = [
         ("population", [para(q.population, bold=True)], ["question.population"], "center")]
     if not single:
         text = randomization_text(study)
         head, _, rest = text.partition(", ")
-        columns.append(("randomization", [para(head, bold=True)] + ([para(rest)] if rest else []),
-                        ["design.allocation_ratio", "flow.randomized"], "center"))
+        columns.append(("randomization", [para(head, bold=True)] + ([para(rest)] if rest else []) +
+                        [para(line) for line in randomization_notes(study)],
+                        ["design.allocation_ratio", "flow.randomized", "design.hypothesis"], "center"))
     columns.append(("arms", [], [], "center"))
-    fu = ([para("Follow-up: " + d.follow_up)] if d.follow_up else []) + \
-        ([para("Visits: " + d.visit_schedule)] if d.visit_schedule else [])
+    fu = followup_paragraphs(study, shared=False)
     if fu:
         columns.append(("followup", fu, ["design.follow_up", "design.visit_schedule"], "center"))
     out = _outcome_paragraphs(study)
@@ -322,7 +334,7 @@ def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connect
 def randomization_text(study: Study) -> str:
     d = study.design
     n = total_randomized(study)
-    n_text = f"n = {n}" if n is not None else "n not reported"
+    n_text = f"n = {n:,}" if n is not None else "n not reported"
     if not d.randomized:
         return f"Allocated (not randomized), {n_text}"
     ratio = f" {d.allocation_ratio}" if d.allocation_ratio else ""
@@ -340,10 +352,67 @@ def total_randomized(study: Study) -> int | None:
     return None
 
 
-def _arm_paragraphs(study: Study, arm) -> list[Para]:
+def arm_size(study: Study, arm, verb: str) -> str:
+    """"n = 100 randomized"; "300 villages randomized" (a cluster trial that gives clusters only);
+    "n randomized: not reported"."""
     n = known(arm.randomized)
+    if n is not None:
+        return f"n = {n:,} {verb}"
+    clusters = known(arm.clusters)
+    if clusters is not None and study.design.cluster is not None:
+        return f"{clusters:,} {plural(study.design.cluster.unit, clusters)} {verb}"
+    return f"n {verb}: {missing(arm.randomized)}"
+
+
+def plural(unit: str, n: int) -> str:
+    unit = " ".join(unit.split())
+    return unit if n == 1 or unit.endswith("s") else unit + "s"
+
+
+def randomization_notes(study: Study) -> list[str]:
+    """Lines under "Randomized …": the cluster unit and number, the hypothesis and its margin."""
+    d = study.design
+    out = []
+    if d.cluster is not None:
+        n = known(d.cluster.number)
+        unit = " ".join(d.cluster.unit.split())
+        out.append(f"by {unit}: {n:,} {plural(unit, n)}" if n is not None else f"by {unit}")
+    facts = dict(design_facts(study))
+    if "Hypothesis" in facts:
+        out.append(facts["Hypothesis"].split(" (", 1)[0])
+    return out
+
+
+def factorial_paragraphs(study: Study) -> list[Para]:
+    """"2×2 factorial" then, per factor, its levels and the arms pooled into each."""
+    f = study.design.factorial
+    if f is None:
+        return []
+    out = [para("×".join(str(len(x.groups)) for x in f.factors) + " factorial", bold=True)]
+    out += [para("• " + factor_text(study, factor)) for factor in f.factors]
+    return out
+
+
+def followup_paragraphs(study: Study, shared: bool = True) -> list[Para]:
+    """Follow-up and visits; what every arm received alike (``shared``); early stopping."""
+    d = study.design
+    out = []
+    if d.follow_up:
+        out.append(para("Follow-up: " + d.follow_up))
+    if d.visit_schedule:
+        out.append(para("Visits: " + d.visit_schedule))
+    care = shared_care(study) if shared else None
+    if care:
+        out.append(para(f"{care[0]}: {care[1]}"))
+    facts = dict(design_facts(study))
+    if "Stopped early" in facts:
+        out.append(para("Stopped early: " + facts["Stopped early"], bold=True))
+    return out
+
+
+def _arm_paragraphs(study: Study, arm) -> list[Para]:
     verb = "randomized" if study.design.randomized and len(study.arms) > 1 else "enrolled"
-    out = [para(arm.label, bold=True), para(f"n = {n} {verb}" if n is not None else f"n {verb}: not reported")]
+    out = [para(arm.label, bold=True), para(arm_size(study, arm, verb))]
     if arm.target:
         out.append(para("Target: " + arm.target))
     elif arm.description:
@@ -361,6 +430,9 @@ def _outcome_paragraphs(study: Study) -> list[Para]:
         for o in primary:
             text = o.label if common or not o.timepoint else f"{o.label} at {o.timepoint}"
             out.append(para(("• " if len(primary) > 1 else "") + text))
+        analysis = dict(design_facts(study)).get("Analysis")
+        if analysis:
+            out.append(para("Analysis: " + analysis))
         return out
     if study.question.outcomes:
         out = [para("Outcomes", bold=True)]

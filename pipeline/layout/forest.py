@@ -69,7 +69,8 @@ class Row:
     indent: int = 0
     effect: Effect | None = None
     text: EffectText | None = None
-    field: str = ""
+    field: str = ""             # the record field of the effect (or of the heading)
+    label_field: str = ""       # the record field whose text the label shows
 
     def cells(self, level_in_head: bool = True) -> tuple[str, str]:
         """(estimate, "(interval)"); the CI level is said when the group's heading does not say it."""
@@ -201,13 +202,14 @@ def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, E
         t = effect_text(study, o, e)
         add_margin(t)
         extra = f" ({t.label})" if t.label else ""
-        rows.append(Row(f"{o.id}-{k}", label + extra, 0, e, t, f"{base}.effects[{k}]"))
+        rows.append(Row(f"{o.id}-{k}", label + extra, 0, e, t, f"{base}.effects[{k}]", f"{base}.label"))
     else:
-        rows.append(Row(f"{o.id}-head", label, 0, None, None, f"{base}.label"))
+        rows.append(Row(f"{o.id}-head", label, 0, None, None, f"{base}.label", f"{base}.label"))
         for k, e in effects:
             t = effect_text(study, o, e)
             add_margin(t)
-            rows.append(Row(f"{o.id}-{k}", name(e, t) or label, 1, e, t, f"{base}.effects[{k}]"))
+            rows.append(Row(f"{o.id}-{k}", name(e, t) or label, 1, e, t, f"{base}.effects[{k}]",
+                            f"{base}.effects[{k}].label" if t.label else "arms[].short_label"))
     for si, s in enumerate(o.subgroups):
         level_rows: list[Row] = []
         plotted = [(li, level, k, e) for li, level in enumerate(s.levels) for k, e in enumerate(level.effects)
@@ -217,15 +219,17 @@ def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, E
         for li, level, k, e in plotted:
             t = effect_text(study, o, e)
             extra = ", ".join(([] if shared else [t.comparison]) + ([t.label] if t.label else []))
+            where = f"{base}.subgroups[{si}].levels[{li}]"
             level_rows.append(Row(f"{o.id}-s{si}-{li}-{k}", f"{level.level}: {extra}" if extra else level.level, 2,
-                                  e, t, f"{base}.subgroups[{si}].levels[{li}].effects[{k}]"))
+                                  e, t, f"{where}.effects[{k}]", f"{where}.level"))
         if level_rows:
             ip = p_value(s.interaction_p)
             head = s.variable
             if shared and not single:
                 head += f", {effect_text(study, o, plotted[0][3]).comparison}"
             head += f" (P for interaction{ip[1:]})" if ip.startswith("P") else ""
-            rows.append(Row(f"{o.id}-s{si}", head, 1, None, None, f"{base}.subgroups[{si}].variable"))
+            rows.append(Row(f"{o.id}-s{si}", head, 1, None, None, f"{base}.subgroups[{si}]",
+                            f"{base}.subgroups[{si}].variable"))
             rows.extend(level_rows)
     return rows
 
@@ -257,7 +261,7 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
     diagram = last[0]
     rows = [r for g in groups for r in g.rows]
     longest = sorted(rows, key=lambda r: len(r.label), reverse=True)[:3]
-    names = ", ".join(dict.fromkeys(r.field for r in longest))
+    names = ", ".join(dict.fromkeys(r.label_field for r in longest))
     raise LayoutError(f"forest plot: {len(rows)} rows need {diagram.height:.0f} pt of height but "
                       f"only {height:.0f} pt is available at {width:.0f} pt wide, even with {min_size:g} pt text; "
                       f"shorten {names} or plot fewer outcomes")

@@ -61,7 +61,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import theme
-from ..content import NR, Content, ResultRow, count, split_shared_mark
+from ..content import ABSENT, NR, Content, ResultRow, count, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
@@ -832,7 +832,9 @@ class _Deck:
                 cell.margin_left = cell.margin_right = emu(CELL_MX)
                 cell.margin_top = cell.margin_bottom = emu(CELL_MY)
                 cell.vertical_anchor = MSO_ANCHOR.TOP if not is_header else MSO_ANCHOR.BOTTOM
-                paras = [replace(p, align=cell_model.align) for p in _cell_paras(cell_model)]
+                # A blank cell holds a no-break space: LibreOffice sizes an empty one at its default 18 pt.
+                shown = cell_model if cell_model.text else replace(cell_model, text="\u00a0")
+                paras = [replace(p, align=cell_model.align) for p in _cell_paras(shown)]
                 self._write(cell.text_frame, paras, size, colour=cell_model.colour)
                 rule = cell_model.rule or (theme.LINE if is_header else (theme.RULE if not last else theme.LINE))
                 if below_line and not is_header:
@@ -1131,11 +1133,14 @@ class _Deck:
             if arm.target:
                 line += f" Target: {' '.join(arm.target.split())}."
             notes.append(line)
+        if c.shared_care:
+            notes.append(f"{c.shared_care[0]} received: {c.shared_care[1]}.")
         if d.masking:
             notes.append(f"Caveat on masking: {' '.join(d.masking.split())}.")
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +
-                                [P(f"{lab}" + (f": {' '.join(a.description.split())}" if a.description else ""),
-                                   bullet=True) for lab, a in zip(c.arm_labels, study.arms)][:MAX_BULLETS])]
+                                [P(" ".join(a.label.split()) + (f": {' '.join(a.description.split())}"
+                                                                if a.description else ""),
+                                   bullet=True) for a in study.arms][:MAX_BULLETS])]
         self._diagram_slide("Design", design_diagram, "\n".join(notes), fallback)
 
     # 4 ----------------------------------------------------------------------
@@ -1159,8 +1164,8 @@ class _Deck:
         notes.append("A count the paper does not give reads 'not reported' - it is never filled in or derived.")
         fallback: list[Section] = []
         if rows:
-            header = [Cell("")] + [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i))
-                                   for i, n in enumerate(c.arm_names)]
+            header = [Cell("")] + [Cell(" ".join(a.short.split()), bold=True, fill=theme.arm_fill(i),
+                                        rule=theme.arm_colour(i)) for i, a in enumerate(study.arms)]
             stages = ("allocated", "received", "discontinued", "lost", "completed", "analysed")
             body_rows = []
             for stage in stages:
@@ -1175,38 +1180,67 @@ class _Deck:
     # 5 ----------------------------------------------------------------------
     def _results_table(self, rows: tuple[ResultRow, ...], name: str, with_effect: bool = True,
                        label: str = "Outcome", ratio: float = TABLE_RATIO) -> TableSection:
-        """Per arm, then effect, interval and P; "not reported" is muted, and CI and P share one column
-        when no row reports either. Recomputed values go under the effect (muted, marked "recomputed"),
-        or, in a table without effects (harms), on a line across the table under their row."""
+        """Per arm, then effect, interval and P; one line per effect naming its comparison (on the outcome's
+        own line when the record makes one comparison); "not reported" is muted, and CI and P share one
+        column when no row reports either. Absolute effects go under their effect (muted), recomputed values
+        under the last effect, or, in a table without effects (harms), on a line across under their row."""
         c = self.c
 
         def value(text: str, **kw) -> Cell:
-            return Cell(text, colour=theme.MUTED if text == NR else None, **kw)
+            return Cell(text, colour=theme.MUTED if text in ABSENT else None, **kw)
 
-        header = [Cell(label, bold=True)]
+        head = label + (f"\nEffects: {c.comparison}" if c.comparison and with_effect else "")
+        header = [Cell(head, bold=True, mute_from=1 if head != label else None)]
         header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
                    for i, n in enumerate(c.arm_names)]
-        merge_ci_p = all(r.ci == NR and r.p == NR for r in rows)
+        effects = [e for r in rows for e in r.effects]
+        merge_ci_p = all(e.range in ABSENT and e.p in ABSENT for e in effects)
+        levels = {e.level for e in effects if e.range not in ABSENT}
+        one_level = len(levels) <= 1
+        ci_head = f"{levels.pop()}% CI" if len(levels) == 1 else "95% CI" if not levels else "CI"
         if with_effect:
             header += [Cell("Effect", bold=True)]
-            header += [Cell("CI; P", bold=True)] if merge_ci_p else [Cell("CI", bold=True), Cell("P", bold=True)]
+            header += [Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else [Cell(ci_head, bold=True),
+                                                                              Cell("P", bold=True)]
+
+        def effect_cells(e, derived: tuple[str, ...] = ()) -> list[Cell]:
+            parts = [e.estimate] + ([e.significance] if e.significance else [])
+            extra = list(e.absolute) + list(derived)
+            if e.value in ABSENT and not e.significance and not extra:
+                cells = [value(e.estimate)]
+            else:
+                cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None)]
+            ci = e.range if one_level or e.range in ABSENT else e.ci
+            return cells + ([value(e.p if e.range in ABSENT else ci)] if merge_ci_p else [value(ci), value(e.p)])
+
+        blank = [Cell("")] * (2 if merge_ci_p else 3)
         body = []
         for r in rows:
-            cells = [Cell(r.label + (f"\n{r.timepoint}" if r.timepoint else ""), mute_from=1 if r.timepoint else None)]
-            cells += [value(v, align="right") for v in r.cells]
-            if with_effect:
-                parts = [r.estimate] + ([r.significance] if r.significance else [])
-                if r.estimate == NR and not r.significance:
-                    cells.append(value(r.estimate))
-                else:
-                    cells.append(Cell("\n".join(parts + list(r.derived)),
-                                      mute_from=len(parts) if r.derived else None))
-                cells += [value(NR)] if merge_ci_p else [value(r.ci), value(r.p)]
-            body.append(cells)
+            title = r.label + (f"\n{r.timepoint}" if r.timepoint else "")
+            inline = len(r.effects) == 1 and c.comparison is not None and not r.effects[0].label
+            arm_cells = [value(v, align="right") for v in r.cells]
+            if not with_effect:
+                body.append([Cell(title, mute_from=1 if r.timepoint else None)] + arm_cells)
+            elif inline or not r.effects:
+                e = r.first
+                qual = list(e.qualifiers) if e else []
+                lines = [r.label] + ([r.timepoint] if r.timepoint else []) + qual
+                cells = effect_cells(e, r.derived) if e else [value(NR)] + blank[1:]
+                if e is None and r.derived:
+                    cells[0] = Cell("\n".join([NR] + list(r.derived)), mute_from=0)
+                body.append([Cell("\n".join(lines), mute_from=1 if len(lines) > 1 else None)] + arm_cells + cells)
+            else:
+                body.append([Cell(title, mute_from=1 if r.timepoint else None)] + arm_cells + blank)
+                for k, e in enumerate(r.effects):
+                    name = ", ".join(x for x in ((e.comparison if c.comparison is None else ""), e.label or "") if x)
+                    lines = [name] + list(e.qualifiers)
+                    last = k == len(r.effects) - 1
+                    body.append([Cell("\n".join(lines), mute_from=1 if len(lines) > 1 else None)]
+                                + [Cell("")] * len(r.cells) + effect_cells(e, r.derived if last else ()))
             if r.derived and not with_effect:
                 values, mark = split_shared_mark(r.derived)
                 text = "; ".join(values) + (f"\n{mark}" if mark else "")
-                body.append([Cell(text, span=len(cells), mute_from=1 if mark else None)])
+                body.append([Cell(text, span=len(body[-1]), mute_from=1 if mark else None)])
         n_arms = len(c.arm_names)
         caps = [1.0] + [0.16] * n_arms
         if with_effect:
@@ -1219,11 +1253,10 @@ class _Deck:
         for r in rows:
             arms = "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, r.cells))
             line = f"{r.label}" + (f" at {r.timepoint}" if r.timepoint else "") + f": {arms}."
-            if r.estimate != NR:
-                line += f" Effect {r.estimate}"
-                line += f", {r.ci}" if r.ci != NR else ", confidence interval not reported"
-                line += f", {r.p}" if r.p != NR else ", P not reported"
-                line += f" ({r.significance})." if r.significance else "."
+            for e in r.effects:
+                line += f" {e.sentence}."
+                if e.absolute:
+                    line += " In absolute terms: " + "; ".join(e.absolute) + "."
             if r.derived:
                 line += " Recomputed: " + "; ".join(r.derived) + "."
             if r.note:
@@ -1240,8 +1273,9 @@ class _Deck:
         table = self._results_table(rows, "Primary outcomes")
         base_notes = ["Primary outcomes, as the authors report them (arms, effect, interval, P):"]
         base_notes += self._row_notes(rows)
-        if any(r.ci == NR or r.p == NR for r in rows):
-            base_notes.append("Caveat: 'not reported' means the record does not give the value; it was not computed here.")
+        if any(e.range in ABSENT or e.p in ABSENT for r in rows for e in r.effects):
+            base_notes.append("Caveat: 'not reported' means the trial report does not give the value, 'not in our "
+                              "sources' that the sources behind this deck do not; neither was computed here.")
         base_notes += [f"Check: {n}" for n in c.notes]
         body = self.body_rect
         forest_min_h = 110.0
@@ -1293,7 +1327,7 @@ class _Deck:
             sections.append(self._results_table(c.secondary_rows, "Secondary outcomes", ratio=ratio))
         if c.harm_rows:
             sections.append(self._results_table(c.harm_rows, "Harms", label="Harm", ratio=ratio,
-                                                with_effect=any(r.estimate != NR for r in c.harm_rows)))
+                                                with_effect=any(r.effects for r in c.harm_rows)))
         if not sections:
             return
         title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and c.harm_rows

@@ -347,6 +347,8 @@ def definitions(items: list[tuple[str, str, str]], width: float, style: Style, l
 
 def question_items(c: Content) -> list[tuple[str, str, str]]:
     items = [(label, value, _field_of_pico(label)) for label, value in c.pico]
+    if c.shared_care:
+        items.append((c.shared_care[0], c.shared_care[1], "design.co_interventions"))
     if c.design_summary:
         items.append(("Design", c.design_summary, "design"))
     return items
@@ -1057,7 +1059,7 @@ def _question_beside_diagram(report: Report, col: float, style: Style) -> Block 
     c = report.content
     items = question_items(c)
     # The design schema shows eligibility and setting in its population box; say them once.
-    compact = [it for it in items if it[0] not in ("Eligibility", "Setting")]
+    compact = [it for it in items if it[0] not in ("Eligibility", "Setting") and it[2] != "design.co_interventions"]
     question = question_block(c, col, style, compact)
     diag_head = heading("Trial design", col, style)
     # As tall as the question beside it if it can be, else somewhat taller.
@@ -1067,6 +1069,8 @@ def _question_beside_diagram(report: Report, col: float, style: Style) -> Block 
         return None
     if diagram.kind != "design":
         question = question_block(c, col, style, items)
+    elif c.shared_care and not diagram.extra.get("shared_care"):
+        question = question_block(c, col, style, [it for it in items if it[0] not in ("Eligibility", "Setting")])
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
     right.ops.append(Figure(diagram, 0.0, right.height))
