@@ -2,10 +2,10 @@
 
 In:  a v2 ``Study`` and the ``Entries`` being built (the variables are there).
 Out: ``Evidence`` resources added to the Bundle, each naming its variables
-     (measured outcome; exposure and reference exposure, or the one arm) and
-     holding one statistic:
+     (population, and a subgroup's subpopulation; exposure and reference
+     exposure, or the one arm; the measured outcome) and its statistics:
 
-- an effect: its measure as the statistic type, the estimate as the quantity,
+- an effect (of the whole population or of a subgroup level): its measure as the statistic type, the estimate as the quantity,
   the confidence interval as an attribute estimate with its level (95 -> 0.95),
   the P value as an attribute estimate (``<0.001`` -> comparator ``<``), the
   sample size and number of events of the two groups when both are reported,
@@ -39,22 +39,17 @@ def add_evidence(study: Study, entries: Entries) -> None:
         key = outcome_key(outcome, harm)
         measured = {"variableRole": variable_role("measuredVariable"),
                     "observed": entries.ref("EvidenceVariable", key, outcome.label)}
+        population = {"variableRole": variable_role("population"), "description": study.question.population}
         for i, effect in enumerate(outcome.effects, 1):
-            arm, reference = study.comparison(effect)
-            title = f"{outcome.label}: {study.group_label(arm)} vs {study.group_label(reference)}" + \
-                (f" ({effect.label})" if effect.label else "")
-            entries.add("Evidence", f"{key}/effect-{i}", {
-                "status": "active", "title": title,
-                "variableDefinition": [
-                    {"variableRole": variable_role("population"), "description": study.question.population},
-                    {"variableRole": variable_role("exposure"),
-                     "observed": entries.ref("EvidenceVariable", f"group/{arm}", study.group_label(arm))},
-                    {"variableRole": variable_role("referenceExposure"),
-                     "observed": entries.ref("EvidenceVariable", f"group/{reference}", study.group_label(reference))},
-                    measured],
-                "statistic": [effect_statistic(study, outcome, effect)],
-                "relatedArtifact": _sources(study, entries),
-            })
+            _add_effect(study, entries, outcome, effect, outcome.results, f"{key}/effect-{i}", [population, measured])
+        for si, subgroup in enumerate(outcome.subgroups, 1):
+            for li, level in enumerate(subgroup.levels, 1):
+                part = {"variableRole": variable_role("subpopulation"),
+                        "description": f"{subgroup.variable}: {level.level}"}
+                for ei, effect in enumerate(level.effects, 1):
+                    _add_effect(study, entries, outcome, effect, level.results,
+                                f"{key}/subgroup-{si}/level-{li}/effect-{ei}", [population, part, measured],
+                                f"{subgroup.variable} {level.level}")
         for result in outcome.results:
             statistics = arm_statistics(outcome, result)
             if not statistics:
@@ -69,6 +64,24 @@ def add_evidence(study: Study, entries: Entries) -> None:
                 "statistic": statistics,
                 "relatedArtifact": _sources(study, entries),
             })
+
+
+def _add_effect(study: Study, entries: Entries, outcome: Outcome, effect: Effect, results: list[ArmResult],
+                key: str, variables: list[dict], subgroup: str | None = None) -> None:
+    arm, reference = study.comparison(effect)
+    detail = ", ".join(x for x in (subgroup, effect.label) if x)
+    title = f"{outcome.label}: {study.group_label(arm)} vs {study.group_label(reference)}" + \
+        (f" ({detail})" if detail else "")
+    exposures = [{"variableRole": variable_role("exposure"),
+                  "observed": entries.ref("EvidenceVariable", f"group/{arm}", study.group_label(arm))},
+                 {"variableRole": variable_role("referenceExposure"),
+                  "observed": entries.ref("EvidenceVariable", f"group/{reference}", study.group_label(reference))}]
+    entries.add("Evidence", key, {
+        "status": "active", "title": title,
+        "variableDefinition": variables[:-1] + exposures + variables[-1:],
+        "statistic": [effect_statistic(study, outcome, effect, results)],
+        "relatedArtifact": _sources(study, entries),
+    })
 
 
 def effect_keys(study: Study, outcome: Outcome, harm: bool) -> list[str]:
@@ -93,7 +106,7 @@ def _missing(what: str, value: object) -> dict | None:
     return {"text": f"{what}: {value}"} if isinstance(value, str) else None
 
 
-def effect_statistic(study: Study, outcome: Outcome, effect: Effect) -> dict:
+def effect_statistic(study: Study, outcome: Outcome, effect: Effect, results: list[ArmResult]) -> dict:
     stat: dict = {"statisticType": statistic_type(effect.measure)}
     notes = [n for n in (_missing("estimate", effect.estimate), _missing("confidence interval", effect.ci)) if n]
     if effect.estimate_value is not None:
@@ -110,10 +123,9 @@ def effect_statistic(study: Study, outcome: Outcome, effect: Effect) -> dict:
         notes.append({"text": f"P value: {effect.p}"})
     if estimates:
         stat["attributeEstimate"] = estimates
-    ids = study.comparison(effect)
-    results = [next((r for r in outcome.results if r.arm == i), None) for i in ids]
-    totals = [known(r.total) if r else None for r in results]
-    events = [known(r.events) if r else None for r in results]
+    pair = [next((r for r in results if r.arm == i), None) for i in study.comparison(effect)]
+    totals = [known(r.total) if r else None for r in pair]
+    events = [known(r.events) if r else None for r in pair]
     if None not in totals:
         stat["sampleSize"] = {"numberOfParticipants": sum(totals)}
     if outcome.kind != "continuous" and None not in events:
