@@ -29,8 +29,9 @@ PMC = "https://www.ncbi.nlm.nih.gov/pmc"
 CLINICALTRIALS = "https://clinicaltrials.gov"
 
 
-def coding(system: str, code: str, display: str) -> dict:
-    return {"system": system, "code": code, "display": display}
+def coding(system: str, code: str, display: str | None = None) -> dict:
+    """A Coding; ``display`` only where the code system's own display is known."""
+    return {"system": system, "code": code, **({"display": display} if display else {})}
 
 
 def concept(*codings: dict, text: str | None = None) -> dict:
@@ -85,7 +86,7 @@ def attribute_type(name: str) -> dict:
 
 def variable_role(code: str) -> dict:
     """population, subpopulation, exposure, referenceExposure, measuredVariable or confounder."""
-    return concept(coding(VARIABLE_ROLE, code, code))
+    return concept(coding(VARIABLE_ROLE, code))
 
 
 CERTAINTY_LEVEL = {"high": ("high", "High quality"), "moderate": ("moderate", "Moderate quality"),
@@ -96,12 +97,11 @@ GRADE_DOMAIN = {"risk of bias": ("RiskOfBias", "Risk of bias"), "inconsistency":
                 "large effect": ("LargeEffect", "Large effect"),
                 "dose-response": ("DoseResponseGradient", "Dose response gradient"),
                 "plausible confounding": ("PlausibleConfounding", "Plausible confounding")}
-GRADE_LEVELS = {-2: ("downcode2", "reduce rating: -2"), -1: ("downcode1", "reduce rating: -1"),
-                1: ("upcode1", "increase rating: +1"), 2: ("upcode2", "increase rating: +2")}
+GRADE_LEVELS = {-2: ("downcode2",), -1: ("downcode1",), 1: ("upcode1",), 2: ("upcode2",)}
 ROB_WORDS = {"low": "Low risk of bias", "some concerns": "Some concerns", "high": "High risk of bias",
              "no information": "No information"}
 
-ARM_ROLE = {"intervention": ("experimental", "Experimental"), "other": ("other-arm-type", "Other")}
+ARM_ROLE = {"intervention": ("experimental",), "other": ("other-arm-type",)}
 _PHASES = {"1": ("phase-1", "Phase 1"), "2": ("phase-2", "Phase 2"), "3": ("phase-3", "Phase 3"),
            "4": ("phase-4", "Phase 4"), "1/2": ("phase-1-phase-2", "Phase 1/Phase 2"),
            "2/3": ("phase-2-phase-3", "Phase 2/Phase 3"), "early 1": ("early-phase-1", "Early Phase 1"),
