@@ -421,6 +421,21 @@ class RobRow:
 
 
 @dataclass(frozen=True)
+class OutcomeRob:
+    """The RoB 2 domains judged for one result apart from the study's (the others are the study's)."""
+
+    outcome: str
+    rows: tuple[RobRow, ...]
+
+
+def rob_rows(rob) -> tuple[RobRow, ...]:
+    from .theme import ROB_SYMBOL, ROB_WORD
+    return tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
+                        text_or_placeholder(d.support) or "")
+                 for title, d in rob.domains())
+
+
+@dataclass(frozen=True)
 class Content:
     id: str
     name: str                     # acronym or title
@@ -458,6 +473,7 @@ class Content:
     sources: str | None = None
     shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
+    outcome_rob: tuple[OutcomeRob, ...] = ()
 
 
 def build_date() -> str:
@@ -724,12 +740,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     registrations = tuple((f"{_flat(r.registry)} {_flat(r.identifier)}",
                            registry_url(r.registry, r.identifier, r.url)) for r in study.registrations)
     appraisal = study.appraisal
-    rob_rows: tuple[RobRow, ...] = ()
-    if appraisal and appraisal.rob2:
-        from .theme import ROB_SYMBOL, ROB_WORD
-        rob_rows = tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
-                                text_or_placeholder(d.support) or "")
-                         for title, d in appraisal.rob2.domains())
+    study_rob = rob_rows(appraisal.rob2) if appraisal and appraisal.rob2 else ()
     date = build_date()
     questions = [q if isinstance(q, str) else q.question for q in study.discussion_questions]
     answers = [None if isinstance(q, str) else text_or_placeholder(q.answer) for q in study.discussion_questions]
@@ -755,7 +766,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         authors_conclusion=text_or_placeholder(study.conclusions.authors) if study.conclusions.authors else None,
         open_questions=_items(study.conclusions.open_questions),
         discussion_questions=tuple(qu for qu, _ in kept),
-        rob_rows=rob_rows,
+        rob_rows=study_rob,
         strengths=_items(appraisal.strengths) if appraisal else (),
         limitations=_items(appraisal.limitations, say_missing=True) if appraisal else (),
         grade=_grade(study),
@@ -771,4 +782,6 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         sources=text_or_placeholder(study.sources) or None,
         shared_care=shared_care(study),
         comparison=single_comparison(study),
+        outcome_rob=tuple(OutcomeRob(_flat(o.label), rob_rows(o.risk_of_bias))
+                          for o in [*study.outcomes, *study.harms] if o.risk_of_bias and o.risk_of_bias.domains()),
     )

@@ -13,12 +13,13 @@ Cross-field checks (refused):
   (results and effects may also name a factorial group); ``compares`` names two
   different groups (of one factor) and is required when there are more than
   two arms or a factorial design;
-- numbers: events ≤ total ≤ the arm's size; no percentage of 0 participants;
-  per-arm fields fit the outcome's kind (rate, person-time, Kaplan–Meier for
+- numbers: at most ``MAX_DECIMALS`` decimals as printed (P values aside);
+  events ≤ total ≤ the arm's size; no percentage of 0 participants; per-arm fields fit the outcome's kind (rate, person-time, Kaplan–Meier for
   time-to-event; mean, SD, SE, CI, median, IQR, change for continuous; events
   and percent not for continuous); intervals and IQRs in order and holding
   their estimate; ratio measures (estimates, intervals, margins) within
-  ``RATIO_RANGE`` so logarithms never fail downstream;
+  ``RATIO_RANGE`` so logarithms never fail downstream; a risk difference
+  within everyone (1, 100 percentage points or 1,000 per 1,000);
 - design: ``cluster`` ⇔ ``design.cluster``, ``factorial`` ⇔ ``design.factorial``,
   cluster counts; the allocation ratio has one part per arm; a margin only
   with a non-inferiority or equivalence hypothesis; thresholds in (0, 0.5);
@@ -47,9 +48,12 @@ from .errors import Problem, RecordError
 from .loader import Path_, Source, format_path, load_file, scalar_hint
 from .model import RATIO_MEASURES, RATIO_RANGE, ArmResult, Effect, Margin, Outcome, Study, is_placeholder, known
 from .numbers import Printed
+from .upgrade import prepare
 
 SHOWN_UNKNOWN = 20          # unknown fields listed one by one; the rest are summarised in one line
 SHOWN_PROBLEMS = 200        # problems listed in all; the rest are summarised in one line
+MAX_DECIMALS = 10           # of a printed number; P values and thresholds may have more
+PROBABILITY_FIELDS = {"p", "interaction_p", "threshold"}
 ALLOCATION_TOLERANCE = (0.05, 3)   # an arm may differ from the allocation ratio by 5% or 3 participants
 
 TIME_TO_EVENT_FIELDS = ("person_time", "rate", "kaplan_meier")
@@ -72,8 +76,7 @@ def load_study(path: str | Path) -> Checked:
 
 
 def check_source(source: Source) -> Checked:
-    from .upgrade import prepare
-
+    """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
     source, upgrade_notes = prepare(source)
     problems = list(source.problems)
     loader_count = len(problems)
@@ -357,6 +360,7 @@ class _CrossChecks:
         self.warnings.append(self.source.problem(path, message))
 
     def run(self) -> None:
+        self.precision()
         self.ids()
         self.design()
         self.factorial()
@@ -364,6 +368,13 @@ class _CrossChecks:
         for kind, items in (("outcomes", self.study.outcomes), ("harms", self.study.harms)):
             for i, item in enumerate(items):
                 self.outcome((kind, i), item)
+
+    def precision(self) -> None:
+        """No report prints a number with more than ``MAX_DECIMALS`` decimals (P values aside)."""
+        for path, value in _walk(self.source.data, ()):
+            if isinstance(value, Printed) and value.decimals > MAX_DECIMALS and not set(path) & PROBABILITY_FIELDS:
+                self.refuse(path, f"{value.text} has {value.decimals} decimals; write the number as the paper "
+                                  f"prints it (at most {MAX_DECIMALS} decimals)")
 
     # --- ids and references ---
 
@@ -441,18 +452,14 @@ class _CrossChecks:
         if design.randomized and design.type != "single-group" and len(study.arms) < 2:
             self.refuse(("arms",), "a randomized design needs at least two arms (for one arm set "
                                    "design.type: single-group and design.randomized: false)")
-        if design.type == "cluster" and design.cluster is None:
-            self.refuse(("design", "type"), "a cluster-randomized design needs design.cluster "
-                                            "(the unit randomized, e.g. {unit: village, number: 120})")
-        if design.cluster is not None and design.type != "cluster":
-            self.refuse(("design", "cluster"), f"design.cluster belongs to design.type: cluster "
-                                               f"(this design is {design.type})")
-        if design.type == "factorial" and design.factorial is None:
-            self.refuse(("design", "type"), "a factorial design needs design.factorial (its factors, and which "
-                                            "arms each level of each factor pools)")
-        if design.factorial is not None and design.type != "factorial":
-            self.refuse(("design", "factorial"), f"design.factorial belongs to design.type: factorial "
-                                                 f"(this design is {design.type})")
+        for kind, part, needs in (("cluster", design.cluster, "a cluster-randomized design needs design.cluster "
+                                                               "(the unit randomized, e.g. {unit: village, number: 120})"),
+                                  ("factorial", design.factorial, "a factorial design needs design.factorial (its "
+                                                                  "factors, and which arms each level of each factor pools)")):
+            if design.type == kind and part is None:
+                self.refuse(("design", "type"), needs)
+            if part is not None and design.type != kind:
+                self.refuse(("design", kind), f"design.{kind} belongs to design.type: {kind} (this design is {design.type})")
         for i, arm in enumerate(study.arms):
             if arm.randomized == 0:
                 self.refuse(("arms", i, "randomized"), "an arm with 0 randomized is not an arm; remove it, "
@@ -628,24 +635,23 @@ class _CrossChecks:
         what = "harm" if base[0] == "harms" else "outcome"
         self.results(base, item.results, item.kind, what)
         self.effects(base, item.effects, primary=item.primary and base[0] == "outcomes")
-        variables: dict[str, int] = {}
+        self.named_once(base + ("subgroups",), [s.variable for s in item.subgroups], "variable", "subgroup")
         for s, subgroup in enumerate(item.subgroups):
             sbase = base + ("subgroups", s)
-            key = subgroup.variable.strip().casefold()
-            if key in variables:
-                self.refuse(sbase + ("variable",), f"subgroup {subgroup.variable!r} is given twice "
-                                                   f"(also subgroups[{variables[key]}])")
-            variables.setdefault(key, s)
-            levels: dict[str, int] = {}
+            self.named_once(sbase + ("levels",), [v.level for v in subgroup.levels], "level", "level",
+                            f" in subgroup {subgroup.variable!r}")
             for v, level in enumerate(subgroup.levels):
-                lbase = sbase + ("levels", v)
-                lkey = level.level.strip().casefold()
-                if lkey in levels:
-                    self.refuse(lbase + ("level",), f"level {level.level!r} is given twice in subgroup "
-                                                    f"{subgroup.variable!r} (also levels[{levels[lkey]}])")
-                levels.setdefault(lkey, v)
-                self.results(lbase, level.results, item.kind, what)
-                self.effects(lbase, level.effects, primary=False)
+                self.results(sbase + ("levels", v), level.results, item.kind, what)
+                self.effects(sbase + ("levels", v), level.effects, primary=False)
+
+    def named_once(self, base: Path_, names: list[str], key: str, what: str, where: str = "") -> None:
+        """Each name once in the list at ``base`` (case and spacing aside)."""
+        first: dict[str, int] = {}
+        for i, name in enumerate(names):
+            folded = " ".join(name.casefold().split())
+            if folded in first:
+                self.refuse(base + (i, key), f"{what} {name!r} is given twice{where} (also {base[-1]}[{first[folded]}])")
+            first.setdefault(folded, i)
 
     def results(self, base: Path_, results: list[ArmResult], kind: str, what: str) -> None:
         self.unique_arms(base + ("results",), [r.arm for r in results])
@@ -723,12 +729,28 @@ class _CrossChecks:
                     bad |= not self.ratio_value(path + ("ci", b), bound, f"{effect.measure}'s interval")
                 if bad:
                     continue
+            elif effect.measure == "risk difference" and not self.risk_difference(path, effect):
+                continue
             if effect.interval is not None:
                 self.interval(path + ("ci",), effect.interval, effect.estimate_value, "estimate")
             if effect.threshold is not None and not 0 < effect.threshold < 0.5:
                 self.refuse(path + ("threshold",), f"a significance threshold of {_number_text(effect.threshold)} "
                                                    f"makes no sense; give it as a probability such as 0.05 or 0.0025")
             self.effect_hypothesis(path, effect, primary)
+
+    def risk_difference(self, path: Path_, effect: Effect) -> bool:
+        """Risks differ by at most everyone (1, 100 percentage points, 1,000 per 1,000)."""
+        from .absolute import rd_scale
+
+        scale = rd_scale(effect)
+        unit = {1000: " per 1,000", 100: " percentage points", 1: ""}[scale]
+        for where, value in [(("estimate",), effect.estimate_value),
+                             *((("ci", b), bound) for b, bound in enumerate(effect.interval or ()))]:
+            if value is not None and abs(value) > scale:
+                self.refuse(path + where, f"a risk difference of {_number_text(value)}{unit} is impossible: "
+                                          f"risks differ by at most {scale}{unit}")
+                return False
+        return True
 
     def compares(self, path: Path_, effect: Effect, factorial: bool) -> None:
         arms = len(self.study.arms)

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from pipeline.model import MEASURES
+from pipeline.model import MEASURES, RATIO_MEASURES
 from pipeline.numbers import Printed
 
 ARM_LETTERS = "ABCDEF"
@@ -103,8 +103,26 @@ def make_flow(rng: random.Random, arms: list[Record]) -> Record:
             "randomized": randomized, "arms": flows}
 
 
-def p_value(rng: random.Random) -> Printed | str:
-    return rng.choice([number(rng.uniform(0.001, 0.9), 3), number(rng.uniform(0.01, 0.9), 2), "<0.001"])
+def p_value(effect: Record, margin: float | None = None) -> Printed | str:
+    """The Wald P that agrees with the effect's printed estimate and 95% CI, as a paper would print it.
+
+    Without a margin: two-sided against no effect, below 0.05 exactly when the
+    interval excludes no effect. With a (harm-side) non-inferiority margin:
+    one-sided against the margin, below 0.025 exactly when the interval stays below it.
+    """
+    ratio = effect["measure"] in RATIO_MEASURES
+    scale = math.log if ratio else float
+    estimate, (low, high) = scale(effect["estimate"]), (scale(bound) for bound in effect["ci"])
+    se = max((high - low) / (2 * 1.96), 1e-9)
+    if margin is None:
+        null = 0.0
+        p = math.erfc(abs(estimate - null) / se / math.sqrt(2))
+        p = min(p, 0.049) if low > null or high < null else max(p, 0.051)
+    else:
+        bound = scale(margin)
+        p = math.erfc((bound - estimate) / se / math.sqrt(2)) / 2
+        p = min(p, 0.024) if high < bound else max(p, 0.026)
+    return "<0.001" if p < 0.001 else number(p, 3)
 
 
 def interval(estimate: float, half_width: float, decimals: int, *, ratio: bool) -> tuple[Printed, Printed, Printed]:
@@ -161,10 +179,18 @@ def time_to_event_results(rng: random.Random, arms: list[Record], summaries: tup
     return results
 
 
+def _person_years(result: Record) -> float:
+    """The person-time behind a result: as given, else implied by its printed rate, else two years each."""
+    if "person_time" in result:
+        return float(result["person_time"]["value"])
+    if "rate" in result:
+        return result["events"] * 100 / float(result["rate"]["value"])
+    return result["total"] * 2.0
+
+
 def time_to_event_effect(measure: str, result: Record, reference: Record) -> Record:
     e1, e2 = result["events"], reference["events"]
-    t1 = float(result.get("person_time", {}).get("value", result["total"] * 2))
-    t2 = float(reference.get("person_time", {}).get("value", reference["total"] * 2))
+    t1, t2 = _person_years(result), _person_years(reference)
     if measure == "incidence rate difference":
         r1, r2 = e1 / t1 * 100, e2 / t2 * 100
         se = math.sqrt(e1 / t1 ** 2 + e2 / t2 ** 2) * 100
@@ -217,15 +243,14 @@ def continuous_effect(rng: random.Random, measure: str, result: Record, referenc
     return {"measure": measure, "estimate": est, "ci": [lo, hi], "unit": unit}
 
 
-def effects_against_control(rng: random.Random, results: list[Record], make: Any, *,
-                            with_p: bool = True) -> list[Record]:
+def effects_against_control(results: list[Record], make: Any, *, with_p: bool = True) -> list[Record]:
     """One effect per non-control arm, each against the last arm (the control)."""
     reference = results[-1]
     effects = []
     for result in results[:-1]:
         effect = {"compares": [result["arm"], reference["arm"]], **make(result, reference)}
         if with_p:
-            effect["p"] = p_value(rng)
+            effect["p"] = p_value(effect)
         effects.append(effect)
     return effects
 
@@ -251,7 +276,7 @@ def outcome(rng: random.Random, arms: list[Record], kind: str, measure: str | No
         make = lambda r, ref: continuous_effect(rng, measure, r, ref, "points")  # noqa: E731
     out["results"] = results
     if measure is not None and len(arms) > 1:
-        out["effects"] = effects_against_control(rng, results, make)
+        out["effects"] = effects_against_control(results, make)
     return out
 
 
@@ -373,10 +398,8 @@ def _subgroups() -> Record:
         for level in levels:
             fake_arms = [{**arm, "randomized": arm["randomized"] // len(levels)} for arm in record["arms"]]
             results = binary_results(rng, fake_arms, 1)
-            level_entries.append({"level": level, "results": results,
-                                  "effects": effects_against_control(rng, results,
-                                                                     lambda r, ref: binary_effect("risk ratio", r, ref),
-                                                                     with_p=False)})
+            effects = effects_against_control(results, lambda r, ref: binary_effect("risk ratio", r, ref), with_p=False)
+            level_entries.append({"level": level, "results": results, "effects": effects})
         subgroups.append({"variable": variable, "interaction_p": number(rng.uniform(0.05, 0.95), 2), "levels": level_entries})
     main["subgroups"] = subgroups
     record["outcomes"] = [main]
@@ -392,10 +415,11 @@ def _non_inferiority() -> Record:
     main = outcome(rng, record["arms"], "time-to-event", "hazard ratio", 0, primary=True, summaries=("rate",))
     superiority = []
     for effect in main["effects"]:
-        effect.update({"hypothesis": "non-inferiority", "label": "Non-inferiority", "population": "per-protocol"})
         superiority.append({**effect, "hypothesis": "superiority", "label": "Superiority",
-                            "population": "intention-to-treat", "p": number(0.0021, 4), "threshold": number(0.0025, 4),
+                            "population": "intention-to-treat", "threshold": number(0.0025, 4),
                             "adjusted": True, "adjusted_for": "age and region"})
+        effect.update({"hypothesis": "non-inferiority", "label": "Non-inferiority", "population": "per-protocol",
+                       "p": p_value(effect, margin=1.38)})
     main["effects"] = main["effects"] + superiority
     record["outcomes"] = [main]
     return record
@@ -434,7 +458,7 @@ def _factorial(name: str, levels: tuple[int, int]) -> Record:
     for factor_groups in (first, second):
         ids = [g["id"] for g in factor_groups]
         factor_results = [r for r in results if r["arm"] in ids]
-        effects += effects_against_control(rng, factor_results, lambda r, ref: binary_effect("risk ratio", r, ref))
+        effects += effects_against_control(factor_results, lambda r, ref: binary_effect("risk ratio", r, ref))
     record["outcomes"] = [{"id": "outcome-0", "label": "SYNTHETIC factorial outcome", "primary": True,
                            "kind": "binary", "higher_is_better": False, "results": results, "effects": effects}]
     return record
@@ -444,9 +468,9 @@ def _cluster() -> Record:
     name = "cluster"
     record, rng = start(name, 2)
     record["design"]["type"] = "cluster"
-    record["design"]["cluster"] = {"unit": "village", "number": 48, "icc": number(0.031, 3)}
+    record["design"]["cluster"] = {"unit": "village", "number": 74, "icc": number(0.031, 3)}
     for arm in record["arms"]:
-        arm["clusters"] = 24
+        arm["clusters"] = 37
     main = outcome(rng, record["arms"], "time-to-event", "rate ratio", 0, primary=True, summaries=("rate", "person_time"))
     for result in main["results"]:
         years = Decimal(result["person_time"]["value"].text)
@@ -500,6 +524,7 @@ def _missing_values() -> Record:
     main["results"][1] = {"arm": record["arms"][1]["id"], "events": NOT_IN_SOURCES, "total": NOT_REPORTED,
                           "percent": NOT_IN_SOURCES}
     main["results"][0]["total"] = NOT_IN_SOURCES
+    flow["arms"][0]["completed"] = NOT_REPORTED
     main["effects"][0].update({"ci": NOT_IN_SOURCES, "p": NOT_REPORTED})
     main["effects"][1].update({"estimate": NOT_REPORTED, "ci": NOT_REPORTED, "p": NOT_IN_SOURCES})
     continuous["results"][0]["mean"] = NOT_REPORTED

@@ -17,7 +17,6 @@ import re
 import resource
 import subprocess
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -178,32 +177,37 @@ def test_bad_records_in_a_real_process(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_BRIEF_DEBUG"}
     for name in SUBPROCESS_CASES:
         path = CORPUS / name
-        started = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "--out", str(out)],
                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env,
                               preexec_fn=_limit_memory)
-        elapsed = time.monotonic() - started
         assert proc.returncode == 2, (name, proc.stderr)
         assert "Traceback" not in proc.stderr, proc.stderr
         assert expected_line_pattern(str(path), EXPECTED[name]).search(proc.stderr), proc.stderr
         assert proc.stdout == ""
         assert not out.exists(), f"{name}: the output folder was created"
         assert list(tmp_path.iterdir()) == [], f"{name}: wrote {list(tmp_path.iterdir())}"
-        if name == "02-billion-laughs.yaml":
-            assert elapsed < 2.0, f"the alias bomb took {elapsed:.2f} s (process start included)"
 
 
-def test_alias_bomb_is_rejected_fast_with_bounded_memory():
+def test_alias_bomb_is_rejected_after_bounded_work_and_memory(monkeypatch):
+    """Work is counted, not timed (timings flake on a busy machine): the walk stops at the limit."""
+    from pipeline import loader
+
+    built = []
+    original = loader._Walker.build
+
+    def counting(self, node, path):
+        built.append(path)
+        return original(self, node, path)
+
+    monkeypatch.setattr(loader._Walker, "build", counting)
     tracemalloc.start()
-    started = time.monotonic()
     try:
         with pytest.raises(RecordError, match="expands to more than"):
             load_study(CORPUS / "02-billion-laughs.yaml")
-        elapsed = time.monotonic() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 2.0
+    assert len(built) == loader.MAX_VALUES + 1   # 9^10 values written, the walk stops at the limit
     assert peak < 64 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
 
 

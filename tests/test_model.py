@@ -10,6 +10,7 @@ the field and the words of the problem it must give.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ from pipeline.errors import RecordError
 from pipeline.loader import load_bytes
 from pipeline.model import RATIO_RANGE, Study, known
 from pipeline.numbers import Printed
-from pipeline.validate import SHOWN_UNKNOWN, check_source
+from pipeline.validate import SHOWN_PROBLEMS, SHOWN_UNKNOWN, check_source
 
 DELETE = object()
 
@@ -147,6 +148,11 @@ def test_numbers_keep_the_text_they_were_printed_with():
     assert study.outcomes[0].effects[0].ci_level.text == "95"
 
 
+def test_p_values_may_have_many_decimals():
+    data = changed(BASE, {"outcomes.0.effects.0.p": 1e-30, "outcomes.0.subgroups.0.interaction_p": 1e-12})
+    assert check(data, "synthetic-three-arm.yaml").study.outcomes[0].effects[0].p.text == "1.0e-30"
+
+
 def test_known_counts():
     assert [known(v) for v in (3, 0, "not reported", "not in sources", None)] == [3, 0, None, None, None]
 
@@ -237,6 +243,11 @@ CASES = [
     (BASE, {"design.margin.value": 1}, "design.margin.value", "a hazard ratio margin of 1 is no margin"),
     (BASE, {"outcomes.1.effects.0.hypothesis": "non-inferiority", "outcomes.1.effects.0.margin": {"value": 0}},
      "outcomes[1].effects[0].margin.value", "a mean difference margin of 0 is no margin"),
+    (BASE, {"harms.0.effects.0": {"compares": ["drug-a", "placebo"], "measure": "risk difference", "estimate": 3.0,
+                                  "ci": [-2.0, 101.5], "unit": "percentage points"}}, "harms[0].effects[0].ci[1]",
+     "a risk difference of 101.5 percentage points is impossible: risks differ by at most 100 percentage points"),
+    (BASE, {"outcomes.2.results.0.percent": 1e-300}, "outcomes[2].results[0].percent",
+     "1.0e-300 has 301 decimals; write the number as the paper prints it (at most 10 decimals)"),
     # hypothesis and margin
     (BASE, {"design.hypothesis": "superiority"}, "design.margin", "a margin belongs to a non-inferiority or equivalence"),
     (BASE, {"outcomes.1.effects.0.margin": {"value": 1.0}}, "outcomes[1].effects[0].margin",
@@ -334,6 +345,15 @@ def test_forty_thousand_unknown_fields_are_summarised():
                          f"here on (not listed); is this a study record?")
 
 
+def test_hundreds_of_problems_are_listed_up_to_a_limit():
+    outcomes = [{"id": f"o{i}", "label": f"SYNTHETIC {i}", "kind": "binary",
+                 "results": [{"arm": f"arm-{k}", "events": 1} for k in range(6)]} for i in range(40)]
+    messages = refused(changed(BASE, {"outcomes": outcomes, "harms": []}))
+    assert len(messages) == SHOWN_PROBLEMS + 1
+    assert all("no arm has the id" in m for m in messages[:-1])
+    assert messages[-1].endswith(": … and 40 more problems from here on (not listed)")
+
+
 def test_unknown_field_names_the_closest():
     messages = refused(changed(BASE, {"outcomes.0.effects.0.compare": ["drug-a", "placebo"]}))
     assert any("outcomes[0].effects[0].compare: unknown field 'compare'; did you mean 'compares'?" in m
@@ -397,3 +417,49 @@ def test_ratio_range_is_what_validation_uses():
     low, high = RATIO_RANGE
     assert check(changed(BASE, {"harms.0.effects.0.ci": [low, high], "harms.0.effects.0.estimate": 1.0}),
                  "synthetic-three-arm.yaml").study
+
+
+# --- no mistake in a record is an internal error ------------------------------------
+
+ODD_VALUES = [None, True, 0, -1, 1, 10 ** 20, 10 ** 400, 0.0, -0.0, 5e-324, 1e200, -1e200, 1.5, 100.0001,
+              "", " ", "not reported", "not in sources", "x" * 6000, "drug-a", "placebo", "no-a", "\u202e", [],
+              [1], [1, 2], [2, 1], [-1, 1], ["drug-a", "drug-a"], {}, {"value": 0}, {"value": 1.0},
+              {"unit": ""}, {"percent": 5.0, "at": "1 year"}]
+
+
+def leaf_paths(data, path=()):
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaf_paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaf_paths(value, path + (i,))
+
+
+OLD_IMAGINE = yaml.safe_load((Path(__file__).parent / "fixtures" / "v1" / "imagine-ra.yaml").read_text("utf-8"))
+OLD_IMAGINE["appraisal"]["grade"] = {"certainty": "low", "outcome": "DAS28-CRP remission (< 2.6)", "reasons": "x"}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_mistakes_are_refused_or_accepted_never_crash(seed):
+    """Records (version 2, and a version-1 one upgraded when read) with a few values replaced by odd
+    ones each validate or are refused with located problems; nothing else escapes."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(40):
+        base = rng.choice([BASE, FACTORIAL, CLUSTER, OLD_IMAGINE])
+        data = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice([p for p in leaf_paths(data) if p])
+            target = data
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = copy.deepcopy(rng.choice(ODD_VALUES))
+        try:
+            check(data, f"{data.get('id', 'x')}.yaml")
+        except RecordError as error:
+            assert error.problems
+            for problem in error.problems:
+                assert problem.line >= 1 and problem.message and "\n" not in problem.message, problem

@@ -1,10 +1,11 @@
 """Every SYNTHETIC shape (tests/shapes.py) validates, builds, and shows each number as printed.
 
 For each generated record: written as YAML, it validates without warnings; the
-build gives a one-page brief and a deck (a deliberately huge record may instead
-be refused with ``LayoutError``); and the printed text of every number in the
-record (counts, per-arm results, effects, CIs, P values, margins) is found in
-the brief or on a slide, with its sign and decimals. The generator itself is
+audit raises nothing above "info" (the numbers agree, so a warning would be a
+false alarm); the build gives a one-page brief and a deck (a deliberately huge
+record may instead be refused with ``LayoutError``); and the printed text of
+every number in the record (counts, per-arm results, effects, CIs, P values,
+margins) is found in the brief or on a slide, with its sign and decimals. The generator itself is
 checked too: deterministic, labelled SYNTHETIC, and covering every shape the
 record model allows.
 """
@@ -15,8 +16,10 @@ import pytest
 
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
+from pipeline.loader import load_bytes
 from pipeline.model import MEASURES, Study
-from pipeline.validate import load_study
+from pipeline.report import prepare
+from pipeline.validate import check_source, load_study
 
 import shapes
 from readback import brief_text, deck_text, missing_numbers, page_count
@@ -96,6 +99,14 @@ def test_shape_validates_without_warnings(name, tmp_path):
     path.write_text(shapes.dump(SHAPES[name]), encoding="utf-8")
     checked = load_study(path)
     assert [str(w) for w in checked.warnings] == []
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_audit_finds_nothing_to_warn_about(name):
+    """The generated numbers agree (percentages, CIs, P values, rates): any warning is a false alarm."""
+    checked = check_source(load_bytes(shapes.dump(SHAPES[name]).encode("utf-8"), f"{name}.yaml"))
+    warnings = [str(f) for f in prepare(checked).findings if f.severity != "info"]
+    assert warnings == []
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))

@@ -404,3 +404,23 @@ def test_cli_upgrades_many_files_and_reports_each(tmp_path, capsys):
     assert captured.out.splitlines() == [f"{good}: upgraded to version 2", f"{done}: already version 2; left as it is"]
     assert captured.err.startswith(f"{bad}:3:1: title[0]: YAML syntax") and "Traceback" not in captured.err
     assert check_source(load_bytes(good.read_bytes(), "good.yaml")).study.id == "good"
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("registration:  # one registry\n", "registration: [a, b]\nx_registration:\n", "registration"),
+    ("  effect:   # the paper's own\n", "  effect: a text\n  x_effect:   # the paper's own\n", "outcomes[0].effect"),
+    ("- label: Serious adverse events\n", "- Serious adverse events\n- label: Serious adverse events\n", "harms[0]"),
+    ("  grade:\n", "  grade: low\n  x_grade:\n", "appraisal.grade"),
+    ("outcomes:\n", "outcomes: none\nx_outcomes:\n", "outcomes"),
+    ("  type: non-inferiority  # NI, per the protocol\n", "  type: [non-inferiority]\n", "design.type"),
+])
+def test_odd_version_1_shapes_are_refused_where_written(old, new, field, tmp_path):
+    path = tmp_path / "commented.yaml"
+    assert old in V1_WITH_COMMENTS
+    text = V1_WITH_COMMENTS.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    for action in (load_study, upgrade_file):
+        with pytest.raises(RecordError) as caught:
+            action(path)
+        assert any(p.field == field for p in caught.value.problems), [str(p) for p in caught.value.problems]
+    assert path.read_text(encoding="utf-8") == text

@@ -353,14 +353,15 @@ def total_randomized(study: Study) -> int | None:
 
 
 def arm_size(study: Study, arm, verb: str) -> str:
-    """"n = 100 randomized"; "300 villages randomized" (a cluster trial that gives clusters only);
-    "n randomized: not reported"."""
+    """"n = 100 randomized"; "n = 500 randomized (24 villages)"; "300 villages randomized" (a cluster trial
+    that gives clusters only); "n randomized: not reported"."""
     n = known(arm.randomized)
-    if n is not None:
-        return f"n = {n:,} {verb}"
     clusters = known(arm.clusters)
-    if clusters is not None and study.design.cluster is not None:
-        return f"{clusters:,} {plural(study.design.cluster.unit, clusters)} {verb}"
+    unit = study.design.cluster.unit if study.design.cluster is not None else "cluster"
+    if n is not None:
+        return f"n = {n:,} {verb}" + (f" ({clusters:,} {plural(unit, clusters)})" if clusters is not None else "")
+    if clusters is not None:
+        return f"{clusters:,} {plural(unit, clusters)} {verb}"
     return f"n {verb}: {missing(arm.randomized)}"
 
 

@@ -110,12 +110,15 @@ class Group:
         return [r.effect for r in self.rows if r.effect is not None]
 
     def _names(self) -> tuple[str | None, str | None]:
-        """The arm and the reference every row compares (None where the rows differ)."""
-        arms = {a for a, _ in self.pairs}
+        """The arm(s) and the reference every row compares: "Drug A", "Drug A or Drug B" (up to three arms
+        against one reference); None where the rows differ more."""
+        arms = list(dict.fromkeys(a for a, _ in self.pairs))
         refs = {r for _, r in self.pairs}
-        arm = self.study.group_label(arms.pop()) if len(arms) == 1 else None
         ref = self.study.group_label(refs.pop()) if len(refs) == 1 else None
-        return arm, ref
+        names = [self.study.group_label(a) for a in arms]
+        if len(names) == 1 or (ref is not None and len(names) <= 3):
+            return " or ".join(names), ref
+        return None, ref
 
     def side_labels(self) -> tuple[str, str]:
         """Text under the left and right side of the axis."""

@@ -973,6 +973,7 @@ class _Deck:
         self.slide_design()
         self.slide_flow()
         self.slide_primary()
+        self.slide_subgroups()
         self.slide_secondary()
         self.slide_appraisal()
         self.slide_checks()
@@ -1174,7 +1175,11 @@ class _Deck:
                     af = study.arm_flow(arm.id)
                     cells.append(Cell(count(getattr(af, stage)) if af else NR, align="right"))
                 body_rows.append(cells)
-            fallback = [TableSection(header, body_rows, caps=[0.3] + [0.3] * len(study.arms), flex=0, name="Flow")]
+            reasons = "; ".join(f"{' '.join(r.reason.split())} ({count(r.n)})" for r in flow.excluded_reasons)
+            top = (f"Assessed for eligibility: {count(flow.assessed)}; excluded: {count(flow.excluded)}"
+                   + (f" ({reasons})" if reasons else "") + f"; randomized: {count(flow.randomized)}.")
+            fallback = [TextSection([P(top, gap=0.0)]),
+                        TableSection(header, body_rows, caps=[0.3] + [0.3] * len(study.arms), flex=0, name="Flow")]
         self._diagram_slide("Participant flow", flow_diagram, "\n".join(notes), fallback)
 
     # 5 ----------------------------------------------------------------------
@@ -1186,8 +1191,7 @@ class _Deck:
         under the last effect, or, in a table without effects (harms), on a line across under their row."""
         c = self.c
 
-        def value(text: str, **kw) -> Cell:
-            return Cell(text, colour=theme.MUTED if text in ABSENT else None, **kw)
+        value = _muted_value
 
         head = label + (f"\nEffects: {c.comparison}" if c.comparison and with_effect else "")
         header = [Cell(head, bold=True, mute_from=1 if head != label else None)]
@@ -1204,14 +1208,7 @@ class _Deck:
                                                                               Cell("P", bold=True)]
 
         def effect_cells(e, derived: tuple[str, ...] = ()) -> list[Cell]:
-            parts = [e.estimate] + ([e.significance] if e.significance else [])
-            extra = list(e.absolute) + list(derived)
-            if e.value in ABSENT and not e.significance and not extra:
-                cells = [value(e.estimate)]
-            else:
-                cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None)]
-            ci = e.range if one_level or e.range in ABSENT else e.ci
-            return cells + ([value(e.p if e.range in ABSENT else ci)] if merge_ci_p else [value(ci), value(e.p)])
+            return _effect_cells(e, merge_ci_p, one_level, derived)
 
         blank = [Cell("")] * (2 if merge_ci_p else 3)
         body = []
@@ -1314,6 +1311,48 @@ class _Deck:
             notes = "Forest plot of the reported effect estimates.\n" + "\n".join(self._row_notes(rows))
             self._diagram_slide("Forest plot", forest_plot, notes, None)
 
+    def slide_subgroups(self) -> None:
+        """One table per outcome with subgroups: the variable with its interaction P, then each level's
+        per-arm numbers and effect (one line per comparison)."""
+        c = self.c
+        for r in c.primary_rows + c.secondary_rows:
+            if not r.subgroups:
+                continue
+            effects = [e for sg in r.subgroups for _, _, es in sg.levels for e in es]
+            merge_ci_p = all(e.range in ABSENT and e.p in ABSENT for e in effects)
+            levels = {e.level for e in effects if e.range not in ABSENT}
+            ci_head = f"{levels.pop()}% CI" if len(levels) == 1 else "95% CI" if not levels else "CI"
+            header = [Cell("Subgroup", bold=True)]
+            header += [Cell(n, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i), align="right")
+                       for i, n in enumerate(c.arm_names)]
+            header += [Cell("Effect", bold=True)] + ([Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else
+                                                     [Cell(ci_head, bold=True), Cell("P", bold=True)])
+            blank = [Cell("")] * (len(c.arm_names) + (2 if merge_ci_p else 3))
+            body: list[list[Cell]] = []
+            notes = [f"Subgroups of {r.label}, as the authors report them; a subgroup result is read with its "
+                     "test of interaction, not on its own."]
+            for sg in r.subgroups:
+                interaction = sg.interaction_p if sg.interaction_p not in ABSENT else \
+                    f"P for interaction {sg.interaction_p}"
+                body.append([Cell(f"{sg.variable}\n{interaction}", bold=True, mute_from=1)] + blank)
+                notes.append(f"{sg.variable} ({interaction}):")
+                for level, cells, level_effects in sg.levels:
+                    arm_cells = [_muted_value(v, align="right") for v in cells]
+                    first = level_effects[0] if level_effects else None
+                    many = c.comparison is None and len(level_effects) > 1
+                    label = level + (f"\n{first.comparison}" if first and many else "")
+                    body.append([Cell(label, mute_from=1 if first and many else None)] + arm_cells +
+                                (_effect_cells(first, merge_ci_p, len(levels) <= 1) if first else blank[len(cells):]))
+                    for e in level_effects[1:]:
+                        body.append([Cell(e.comparison)] + [Cell("")] * len(cells) +
+                                     _effect_cells(e, merge_ci_p, len(levels) <= 1))
+                    notes.append(f"- {level}: " + "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, cells))
+                                 + "".join(f". {e.sentence}" for e in level_effects) + ".")
+            caps = [1.0] + [0.16] * len(c.arm_names) + [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
+            table = TableSection(header, body, caps=caps, flex=0, name="Subgroups")
+            self._sections_slides(f"Subgroups: {r.label}", [table],
+                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+
     # 6 ----------------------------------------------------------------------
     def slide_secondary(self) -> None:
         c = self.c
@@ -1353,11 +1392,18 @@ class _Deck:
                 rows.append([Cell(r.domain, bold=r.domain == "Overall"),
                              Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
                              Cell(r.support)])
+            for o in c.outcome_rob:
+                for r in o.rows:
+                    rows.append([Cell(f"{r.domain}\nfor {o.outcome}", bold=r.domain == "Overall", mute_from=1),
+                                 Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
+                                 Cell(r.support)])
             sections: list[Section] = [TableSection(header, rows, caps=[0.28, 0.2, 1.0], flex=2, name="Risk of bias")]
             if c.grade:
                 sections.append(TextSection([P(c.grade, gap=0.0)], band=True))
             notes = ["Risk of bias (RoB 2), domain by domain:" + by]
             notes += [f"{r.domain}: {r.word} ({r.symbol}). {r.support}" for r in c.rob_rows]
+            notes += [f"{r.domain}, for {o.outcome}: {r.word} ({r.symbol}). {r.support}"
+                      for o in c.outcome_rob for r in o.rows]
             notes.append("Symbols: + low, ? some concerns, − high; the word is always shown, colour is only a cue.")
             if c.grade:
                 notes.append(c.grade)
@@ -1483,10 +1529,13 @@ class _Deck:
             paras.append(P(c.citation, gap=0.0))
         if c.doi_url:
             paras.append(Para((Run("DOI: ", bold=True), Run(c.doi_url, link=c.doi_url))))
-        if c.registry:
-            runs = (Run("Registration: ", bold=True),
-                    Run(c.registry, link=c.registry_url) if c.registry_url else Run(c.registry))
-            paras.append(Para(runs))
+        if c.registrations:
+            runs: list[Run] = [Run("Registration: " if len(c.registrations) == 1 else "Registrations: ", bold=True)]
+            for k, (text, url) in enumerate(c.registrations):
+                if k:
+                    runs.append(Run("; "))
+                runs.append(Run(text, link=url) if url else Run(text))
+            paras.append(Para(tuple(runs)))
         if study.citation and study.citation.url:
             paras.append(Para((Run("Link: ", bold=True), Run(study.citation.url, link=study.citation.url))))
         if study.protocol:
@@ -1548,6 +1597,24 @@ def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:
             info.create_system = 0
             dst.writestr(info, src.read(name))
     return out.getvalue()
+
+
+def _muted_value(text: str, **kw) -> Cell:
+    return Cell(text, colour=theme.MUTED if text in ABSENT else None, **kw)
+
+
+def _effect_cells(e, merge_ci_p: bool, one_level: bool, derived: tuple[str, ...] = ()) -> list[Cell]:
+    """Effect (with significance, absolute effects and ``derived`` muted under it), CI (the level left to the
+    header when ``one_level``), P; or "CI; P" in one cell when ``merge_ci_p``."""
+    parts = [e.estimate] + ([e.significance] if e.significance else [])
+    extra = list(e.absolute) + list(derived)
+    if e.value in ABSENT and not e.significance and not extra:
+        cells = [_muted_value(e.estimate)]
+    else:
+        cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None)]
+    ci = e.range if one_level or e.range in ABSENT else e.ci
+    return cells + ([_muted_value(e.p if e.range in ABSENT else ci)] if merge_ci_p else
+                    [_muted_value(ci), _muted_value(e.p)])
 
 
 def _severity(finding) -> str:

@@ -302,9 +302,10 @@ def header_block(c: Content, width: float, style: Style, citation: str | None = 
         parts.append((citation, "regular", theme.MUTED))
     if doi:
         parts += [("DOI", "regular", theme.MUTED), (doi, "regular", theme.ACCENT, c.doi_url)]
-    if c.registry:
-        parts += [("·" if doi else "", "regular", theme.MUTED), ("Registered", "regular", theme.MUTED),
-                  (c.registry, "regular", theme.ACCENT if c.registry_url else theme.INK, c.registry_url)]
+    for k, (text, url) in enumerate(c.registrations):
+        lead = [("·" if doi else "", "regular", theme.MUTED), ("Registered", "regular", theme.MUTED)] if k == 0 \
+            else [("·", "regular", theme.MUTED)]
+        parts += lead + [(text, "regular", theme.ACCENT if url else theme.INK, url)]
     if parts:
         block.add(runs(parts, width, style.small, style, theme.MUTED, "citation"))
     return block
@@ -836,6 +837,11 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         block.add(paragraph("Risk of bias (RoB 2)", width, size, style, "bold"))
         block.space(2.0)
         block.add(rob_table(c, width, style))
+        for k, o in enumerate(c.outcome_rob):
+            block.space(2.0)
+            said = "; ".join(f"{r.domain[0].lower() + r.domain[1:]} {r.symbol} {r.word.lower()}" for r in o.rows)
+            block.add(runs([(f"For {o.outcome}:", "bold"), (said, "regular")], width, style.small, style,
+                           theme.MUTED, "outcomes[].risk_of_bias"))
     else:
         block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
     pieces.append(Piece(block, before))
@@ -1020,10 +1026,7 @@ def layout_page(report: Report, paper: str, style: Style, with_diagram: bool | s
             row_a.add(definitions(design, width, style, lw))
     sections.append(row_a)
 
-    try:
-        sections.append(results_section(report, width, style))
-    except _TooWide as exc:
-        raise LayoutError(f"brief: {exc}") from None
+    sections.append(results_section(report, width, style))
 
     sections.append(flow_columns(lower_pieces(c, col, style), col, style))
 
@@ -1211,12 +1214,18 @@ def attempts() -> list[tuple[Style, bool | str]]:
 
 def fit_page(report: Report, paper: str) -> Page:
     last: Page | None = None
+    too_wide: _TooWide | None = None
     for style, with_diagram in attempts():
-        page = layout_page(report, paper, style, with_diagram)
+        try:
+            page = layout_page(report, paper, style, with_diagram)
+        except _TooWide as exc:     # the results table may fit at a smaller size
+            too_wide = exc
+            continue
         if page.overflow <= 0:
             return page
         last = page
-    assert last is not None
+    if last is None:
+        raise LayoutError(f"brief: {too_wide}")
     raise _too_long(last, paper)
 
 
