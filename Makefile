@@ -78,6 +78,10 @@ watch: | $(VENV)/.installed ## Rebuild one study whenever it is saved: make watc
 	@test -n "$(RECORD)" || { echo "make watch: say which record, e.g. make watch RECORD=sources/imagine-ra.yaml" >&2; exit 2; }
 	@$(PY) -m pipeline watch $(RECORD) --out outputs $(BUILD_FLAGS)
 
+.PHONY: fhir
+fhir: | $(VENV)/.installed ## Write outputs/<id>/fhir.json, a FHIR R5 Bundle (EBMonFHIR), for every record
+	@$(PY) -m pipeline export fhir $(RECORDS) --out outputs
+
 .PHONY: schema
 schema: schema/study-record.schema.json schema/review-record.schema.json ## Write the JSON Schemas of study and review records (schema/)
 

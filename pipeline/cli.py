@@ -17,6 +17,7 @@ please report", exit 70, and its traceback goes to a file whose path is printed
     evidence-brief upgrade RECORD...
     evidence-brief new ID [-o FILE.yaml]
     evidence-brief watch RECORD [--out DIR] [--only …] [--paper a4|letter] [--template FILE]
+    evidence-brief export fhir RECORD... [-o FILE.json | --out DIR]
 """
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     w = sub.add_parser("watch", help="build one record, then rebuild it whenever it (or the template) is saved")
     w.add_argument("record", type=Path)
     _output_options(w)
+
+    e = sub.add_parser("export", help="write a record as a FHIR R5 Bundle (EBMonFHIR Citation, ResearchStudy, "
+                                      "EvidenceVariable, Evidence, ArtifactAssessment), JSON")
+    e.add_argument("format", choices=("fhir",))
+    e.add_argument("records", nargs="+", type=Path)
+    where = e.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="file to write, for one record (default: stdout)")
+    where.add_argument("--out", type=Path, help="write <DIR>/<id>/fhir.json for each record")
     return p
 
 
@@ -398,8 +407,35 @@ def _upgrade(args) -> int:
     return _each_record(args.records, lambda path: print(upgrade_file(path)))
 
 
+def _export(args) -> int:
+    from .atomic import write_files
+    from .fhir import bundle_json
+    from .validate import is_review_checked, load_study
+
+    if args.output and len(args.records) > 1:
+        raise EvidenceBriefError("export: -o takes one record; use --out DIR for several")
+
+    def one(path: Path) -> None:
+        checked = load_study(path)
+        _print_warnings(checked.warnings)
+        if is_review_checked(checked):
+            print(f"note: {path}: not exported: the FHIR export covers trial records; reviews are not exported yet",
+                  file=sys.stderr)
+            return
+        text = bundle_json(checked.study)
+        target = args.output or (args.out / checked.study.id / "fhir.json" if args.out else None)
+        if target is None:
+            sys.stdout.write(text)
+            return
+        write_files({target: text.encode("utf-8")})
+        print(f"wrote {target}")
+
+    return _each_record(args.records, one)
+
+
 _COMMANDS = {"validate": _validate, "build": _build, "audit": _audit, "schema": _schema,
-             "import": _import, "compare": _compare, "upgrade": _upgrade, "new": _new, "watch": _watch}
+             "import": _import, "compare": _compare, "upgrade": _upgrade, "new": _new, "watch": _watch,
+             "export": _export}
 
 
 if __name__ == "__main__":  # pragma: no cover
