@@ -13,6 +13,7 @@ from pipeline.cli import main
 from pipeline.fhir import bundle_json, export_bundle
 from pipeline.fhir.bundle import Entries
 from pipeline.fhir.evidence import p_value
+from pipeline.loader import load_file
 from pipeline.model import Study, known
 from pipeline.numbers import Printed, exact
 from pipeline.validate import load_study
@@ -21,7 +22,9 @@ from conftest import ROOT
 from shapes import HUGE, shapes
 from test_make import make, repo  # noqa: F401  (repo is a fixture)
 
-SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
+ALL_SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
+SOURCES = [p for p in ALL_SOURCES if load_file(p).data.get("kind") != "review"]   # trials; reviews are not exported
+REVIEWS = [p for p in ALL_SOURCES if p not in SOURCES]
 SHAPES = shapes()
 
 
@@ -287,10 +290,13 @@ def test_cli_writes_one_file_or_one_per_record(tmp_path, capsys):
     out = tmp_path / "imagine-ra.fhir.json"
     assert main(["export", "fhir", str(SOURCES[0]), "-o", str(out)]) == 0
     Bundle.model_validate_json(out.read_text(encoding="utf-8"))
-    assert main(["export", "fhir", *map(str, SOURCES), "--out", str(tmp_path / "outputs")]) == 0
+    assert main(["export", "fhir", *map(str, ALL_SOURCES), "--out", str(tmp_path / "outputs")]) == 0
     for path in SOURCES:
         study = load_study(path).study
         assert (tmp_path / "outputs" / study.id / "fhir.json").read_text(encoding="utf-8") == bundle_json(study)
+    for path in REVIEWS:   # said, not written
+        assert not (tmp_path / "outputs" / path.stem).exists()
+        assert f"{path}: not exported" in capsys.readouterr().err
     assert main(["export", "fhir", *map(str, SOURCES[:2]), "-o", str(out)]) == 1
     assert "-o takes one record" in capsys.readouterr().err
 
@@ -316,6 +322,8 @@ def test_make_fhir_writes_a_bundle_per_record(repo):
     result = make(repo, "fhir")
     assert result.returncode == 0, result.stderr
     for path in (repo / "sources").glob("*.yaml"):
+        if load_file(path).data.get("kind") == "review":
+            continue
         study = load_study(path).study
         Bundle.model_validate_json((repo / "outputs" / study.id / "fhir.json").read_text(encoding="utf-8"))
     assert "make fhir " in make(repo).stdout
