@@ -58,7 +58,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def _keep_printed(value: Any, handler: ValidatorFunctionWrapHandler) -> Printed:
+def keep_printed(value: Any, handler: ValidatorFunctionWrapHandler) -> Printed:
     """Validate as a strict float, then keep (or give) the text it was written as."""
     checked = handler(value)
     if isinstance(value, Printed):
@@ -82,13 +82,14 @@ RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Missing = Literal["not reported", "not in sources"]
 Count = Union[Annotated[int, Field(strict=True, ge=0, le=100_000_000)], Missing, None]
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(_keep_printed)]
-NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(_keep_printed)]
-Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(_keep_printed)]
-Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(_keep_printed)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(keep_printed)]
+NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(keep_printed)]
+Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(keep_printed)]
+Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(keep_printed)]
 Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")]
 Interval = tuple[Number, Number]
+CiLevel = Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(keep_printed)]
 # A number-or-text field dumps its value as it is (Printed keeps its text; JSON gets plain numbers);
 # pydantic's union serializer would warn that a Printed is not one of the union's exact types.
 AsReported = PlainSerializer(lambda value, info: _plain(value) if info.mode_is_json() else value)
@@ -184,7 +185,7 @@ class Cluster(Part):
 
     unit: RequiredText = Field(description="e.g. village")
     number: Count = Field(None, description="Number of clusters randomized.")
-    icc: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(_keep_printed)] | None = \
+    icc: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(keep_printed)] | None = \
         Field(None, description="Intracluster correlation, when reported.")
 
 
@@ -334,7 +335,7 @@ class Effect(Part):
     label: Text | None = Field(None, description="Which analysis, when an outcome has several for one comparison, e.g. 'Trial-product estimand'.")
     estimate: Annotated[Number | Missing | None, AsReported] = None
     ci: Annotated[Interval | Missing | None, AsReported] = Field(None, description="[lower, upper]")
-    ci_level: Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(_keep_printed)] = \
+    ci_level: CiLevel = \
         Field(95, validate_default=True, description="Confidence level in percent.")
     unit: Text | None = Field(None, description="e.g. percentage points, kg")
     p: PValue = Field(None, description="P value, a number or text as printed such as '<0.001' or 'not reported'.")
@@ -427,7 +428,7 @@ class Certainty(Part):
     level: Literal["high", "moderate", "low", "very low"]
     reasons: list[GradeReason] = Field(default_factory=list, max_length=8)
     note: Text | None = Field(None, description="Why, in a sentence, when the reasons need one.")
-    assessed_by: Text | None = Field(None, description="Whose rating, when it differs from the appraisal's.")
+    assessed_by: Text | None = Field(None, description="Whose rating, when someone other than the record's appraiser (or the review's authors) made it.")
 
 
 class Outcome(Part):

@@ -36,7 +36,8 @@ under the included box, with an arrow up into it. No phase boxes: the order says
 from __future__ import annotations
 
 from ..errors import LayoutError
-from ..review.model import NOT_IN_SOURCES, Review, known
+from ..model import NOT_IN_SOURCES, known
+from ..review.model import Review
 from .design import WRAP_SAFETY, Para, first_fit, padding_for, para, row_gap, sizes, text_height, too_long_message, wrap_paragraphs
 from .geometry import Box, Connector, Diagram
 from .text import text_width

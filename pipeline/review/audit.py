@@ -34,7 +34,8 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from ..audit import AuditResult, Finding, reader_notes
 from ..numbers import Printed, decimals
-from .model import Pooled, Review, ReviewOutcome, StudyResult, known
+from ..model import known
+from .model import Pooled, Review, ReviewOutcome, StudyResult
 from .pooling import (PoolResult, StudyEffect, back, binary_effect, from_interval, mantel_haenszel,
                       mean_difference, pool)
 

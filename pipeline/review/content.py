@@ -24,7 +24,8 @@ from .. import __version__, theme
 from ..content import build_date, citation_text, text_or_placeholder
 from ..content import _flat as flat
 from .audit import ReviewAudit, as_printed
-from .model import NOT_IN_SOURCES, Pooled, Review, ReviewOutcome, known
+from ..model import NOT_IN_SOURCES, known
+from .model import Pooled, Review, ReviewOutcome
 
 NR = "not reported"
 MINUS = "\u2212"

@@ -17,43 +17,19 @@ trial record's own.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import Field, WrapValidator
 
-from ..model import Citation, Conclusions, Flag, Part, Registration, RequiredText, Slug, Text
-from ..numbers import Printed, printed
+from ..model import (Certainty, CiLevel, Citation, Conclusions, Count, Flag, Judgement, Missing, NonNegative, Number, Part,
+                     Percent, PValue, Reason, Registration, RequiredText, Slug, Text, keep_printed)
 
 REVIEW_KIND = "review"
-NOT_IN_SOURCES = "not in sources"
-Missing = Literal["not reported", "not in sources"]
-
-
-def _keep_printed(value: Any, handler: ValidatorFunctionWrapHandler) -> Printed:
-    """Validate as a strict float, then keep (or give) the text it was written as."""
-    checked = handler(value)
-    if isinstance(value, Printed):
-        return value
-    return printed(value if isinstance(value, int) else checked)
-
-
-Count = Union[Annotated[int, Field(strict=True, ge=0, le=100_000_000)], Missing, None]
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(_keep_printed)]
-NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(_keep_printed)]
-Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(_keep_printed)]
-Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(_keep_printed)]
-PValue = Union[Probability, RequiredText, None]
 Year = Annotated[int, Field(strict=True, ge=1800, le=2100)]
 
 RATIO_MEASURES = ("odds ratio", "risk ratio", "hazard ratio", "rate ratio")
 Measure = Literal["odds ratio", "risk ratio", "hazard ratio", "rate ratio", "risk difference", "mean difference",
                   "standardized mean difference"]
-Judgement = Literal["low", "some concerns", "high", "no information"]
-
-
-def known(value: int | str | None) -> int | None:
-    """A count as an int, or None when absent, "not reported" or "not in sources"."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # --- the question and the search ------------------------------------------------
@@ -79,11 +55,6 @@ class Search(Part):
     sources: list[SearchSource] = Field(default_factory=list, max_length=30)
     dates: Text | None = Field(None, description="The period searched or the date of the last search.")
     note: Text | None = Field(None, description="e.g. how trials joined a prospective meta-analysis.")
-
-
-class Reason(Part):
-    reason: RequiredText
-    n: Count = None
 
 
 class Identified(Part):
@@ -185,7 +156,7 @@ class Pooled(Part):
     hartung_knapp: Flag = Field(False, description="True when the Hartung–Knapp adjustment was used.")
     estimate: Number
     ci: tuple[Number, Number] | None = None
-    ci_level: Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(_keep_printed)] = 95
+    ci_level: CiLevel = 95
     p: PValue = Field(None, description="P value, a number or as printed such as '<0.01'.")
     i2: Percent | Missing | None = Field(None, description="I² in %.")
     tau2: NonNegative | Missing | None = Field(None, description="τ².")
@@ -194,22 +165,6 @@ class Pooled(Part):
     prediction_interval: tuple[Number, Number] | None = None
     studies: Count = Field(None, description="Studies in this analysis, when not all of the outcome's.")
     participants: Count = None
-
-
-class GradeReason(Part):
-    domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
-                    "large effect", "dose-response", "plausible confounding"]
-    levels: Annotated[int, Field(strict=True, ge=-2, le=2)] = Field(-1, description="-1 or -2 to downgrade, +1 or +2 to upgrade.")
-    note: Text | None = None
-
-
-class Certainty(Part):
-    """GRADE certainty of the evidence for one outcome."""
-
-    level: Literal["high", "moderate", "low", "very low"]
-    reasons: list[GradeReason] = Field(default_factory=list, max_length=8)
-    note: Text | None = Field(None, description="Why, in a sentence, when the reasons need one.")
-    assessed_by: Text | None = Field(None, description="Whose rating, when not the review's own.")
 
 
 class ReviewOutcome(Part):
@@ -224,7 +179,7 @@ class ReviewOutcome(Part):
     studies: list[StudyResult] = Field(default_factory=list, max_length=60, description="Study-level data.")
     pooled: list[Pooled] = Field(default_factory=list, max_length=6, description="Pooled results as reported.")
     participants: Count = Field(None, description="Participants in the analysis, as reported.")
-    control_risk: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1), WrapValidator(_keep_printed)] | None = \
+    control_risk: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1), WrapValidator(keep_printed)] | None = \
         Field(None, description="Assumed control risk (0–1) for the summary of findings; else taken from the control arms.")
     certainty: Certainty | None = None
     note: Text | None = None

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from ..errors import Problem, RecordError
 from ..loader import Path_, Source
 from ..validate import _glyph_checks, _warnings, parse_model
-from .model import Prisma, Review, known
+from ..model import known
+from .model import Prisma, Review
 
 WEIGHT_SLACK = 0.5   # printed weights are rounded: their sum may exceed 100 by this much
 
