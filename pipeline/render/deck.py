@@ -19,7 +19,7 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
  7. Appraisal: risk of bias (RoB 2, symbol + word + support) with GRADE; then
     strengths and limitations.
  8. Checking the numbers: the audit's short reader notes (``Content.notes``) as bullets, each
-    warning's message, detail and record fields in the speaker notes; no notes, no slide.
+    warning's message and detail in the speaker notes; no notes, no slide.
  9. Key conclusions and the bottom line.
 10. Discussion questions.
 11. Reference: citation, DOI and registry as hyperlinks, funding, interests.
@@ -51,13 +51,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from lxml import etree
 from pptx import Presentation
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .. import theme
@@ -66,7 +64,8 @@ from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
 from ..template import load_template
-from .deck_diagram import Look, draw_diagram, emu, rgb
+from . import pptx_xml
+from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows
 
 try:  # the diagram layouts are optional: without them the deck falls back to text and tables
     from ..layout.design import design_diagram
@@ -83,9 +82,9 @@ except ImportError:  # pragma: no cover
 
 FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
-BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0, 17.0, 16.0)
-BODY_MIN, TABLE_MIN, TITLE_MAX, TITLE_MIN = 16.0, 12.0, 36.0, 28.0
-DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 12.0
+BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
+BODY_MIN, TABLE_MIN, TITLE_MAX, TITLE_MIN = 18.0, 16.0, 36.0, 28.0
+DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0
 MAX_BULLETS = 6
 TEXT_INSET_X, TEXT_INSET_Y = 0.0, 2.0      # text box insets, points
 BAND_INSET = 10.0                          # tinted band insets, points
@@ -93,6 +92,7 @@ CELL_MX, CELL_MY = 6.0, 4.0                # table cell margins, points
 TABLE_RATIO = 0.75                         # table text is three quarters of the body size by default
 SPARSE_TABLE_RATIO = 0.85                  # ... and a little more on a slide with only a few table rows
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
+FOOTER_SIZE = 16.0                         # footer and slide number
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 
@@ -106,8 +106,13 @@ def render_with(deck_class, report, template: Path | None = None) -> bytes:
     token = _WIDTH_FACTOR.set(TEMPLATE_WIDTH_FACTOR if template is not None else 1.0)
     try:
         deck = deck_class(report, template)
-        deck.build()
-        return deck.save()
+        # A slide is shown at screen size whatever its page size: a narrower template needs fewer points.
+        minimum = _TABLE_MIN.set(TABLE_MIN * min(1.0, deck.W / SLIDE_W))
+        try:
+            deck.build()
+            return deck.save()
+        finally:
+            _TABLE_MIN.reset(minimum)
     finally:
         _WIDTH_FACTOR.reset(token)
 
@@ -147,6 +152,7 @@ class Para:
 # A template's own fonts are unknown: text is measured with DejaVu Sans widened by this factor.
 _WIDTH_FACTOR: contextvars.ContextVar[float] = contextvars.ContextVar("deck_width_factor", default=1.0)
 TEMPLATE_WIDTH_FACTOR = 1.1
+_TABLE_MIN: contextvars.ContextVar[float] = contextvars.ContextVar("deck_table_min", default=TABLE_MIN)
 
 
 def _wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
@@ -255,7 +261,7 @@ Section = TextSection | TableSection
 
 
 def table_size(body: float, ratio: float = TABLE_RATIO) -> float:
-    return min(body, max(TABLE_MIN, round(body * ratio * 2) / 2))
+    return min(body, max(_TABLE_MIN.get(), round(body * ratio * 2) / 2))
 
 
 def _cell_paras(cell: Cell) -> list[Para]:
@@ -652,33 +658,13 @@ class _Deck:
         master = prs.slide_master
         for holder in [master, *master.slide_layouts]:
             for shape in holder.shapes:
-                xfrm = shape._element.find(".//" + qn("a:xfrm"))
-                if xfrm is None or xfrm.find(qn("a:off")) is None:
-                    continue
-                off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-                off.set("x", str(int(int(off.get("x")) * factor)))
-                ext.set("cx", str(int(int(ext.get("cx")) * factor)))
+                pptx_xml.stretch_x(shape._element, factor)
         theme_part = master.part.part_related_by(RT.THEME)
-        root = etree.fromstring(theme_part.blob)
-        a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-        for tag in ("majorFont", "minorFont"):
-            for latin in root.iter(f"{a}{tag}"):
-                latin.find(f"{a}latin").set("typeface", FONT)
-        scheme = root.find(f".//{a}clrScheme")
-        if scheme is not None:
-            scheme.set("name", "evidence-brief")
-            colours = {"dk2": theme.ACCENT, "lt2": theme.TINT, "accent1": theme.ACCENT,
-                       "accent2": theme.ARM_COLOURS[1], "accent3": theme.ARM_COLOURS[2],
-                       "accent4": theme.ARM_COLOURS[0], "accent5": theme.ARM_COLOURS[4],
-                       "accent6": theme.ARM_COLOURS[3]}
-            for name, hex_colour in colours.items():
-                el = scheme.find(f"{a}{name}")
-                if el is None:
-                    continue
-                for child in list(el):
-                    el.remove(child)
-                etree.SubElement(el, f"{a}srgbClr", val=hex_colour.lstrip("#").upper())
-        theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        colours = {"dk2": theme.ACCENT, "lt2": theme.TINT, "accent1": theme.ACCENT,
+                   "accent2": theme.ARM_COLOURS[1], "accent3": theme.ARM_COLOURS[2],
+                   "accent4": theme.ARM_COLOURS[0], "accent5": theme.ARM_COLOURS[4],
+                   "accent6": theme.ARM_COLOURS[3]}
+        theme_part._blob = pptx_xml.restyle_theme(theme_part.blob, FONT, colours, "evidence-brief")
 
     def _frames(self) -> None:
         W, H = self.W, self.H
@@ -698,10 +684,9 @@ class _Deck:
             top = self.title_rect.bottom + 0.03 * H
             self.body_rect = Rect(mx, top, W - 2 * mx, H * 0.92 - top)
         self.footer_rect = None if self.templated else Rect(mx, H * 0.935, W - 2 * mx, 0.045 * H)
-        # Diagram slides have no footer: the diagram may use the height down to the bottom margin.
         top = self.body_rect.y
         self.diagram_rect = Rect(self.body_rect.x, top, self.body_rect.w,
-                                 max(self.body_rect.h, 0.975 * H - top) if not self.templated else
+                                 max(self.body_rect.h, 0.93 * H - top) if not self.templated else
                                  max(self.body_rect.h, min(0.96 * H, self.body_rect.bottom + 0.05 * H) - top))
 
     def _clamp(self, r: Rect) -> Rect:
@@ -728,28 +713,12 @@ class _Deck:
             p.line_spacing = Pt(round(s * LINE_HEIGHT, 2))
             p.space_before = Pt(0 if i == 0 else round(para.gap * s, 2))
             p.space_after = Pt(0)
-            pPr = p._p.get_or_add_pPr()
-            for tag in ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct"):
-                for el in pPr.findall(qn(tag)):
-                    pPr.remove(el)
             ind = indent_for(s)
-            if para.bullet or para.hang:
-                pPr.set("marL", str(int(round(ind * 12700))))
-                pPr.set("indent", str(-int(round(ind * 12700)) if para.bullet else 0))
-            else:
-                pPr.set("marL", "0")
-                pPr.set("indent", "0")
-            # Bullet elements follow the spacing elements in a:pPr's sequence.
-            if para.bullet:
-                if bullets_explicit or not self.templated:
-                    if not self.templated:
-                        clr = etree.SubElement(pPr, qn("a:buClr"))
-                        etree.SubElement(clr, qn("a:srgbClr"), val=theme.ACCENT.lstrip("#"))
-                    font_el = etree.SubElement(pPr, qn("a:buFont"))
-                    font_el.set("typeface", FONT if not self.templated else "Arial")
-                    etree.SubElement(pPr, qn("a:buChar"), char="•")
-            else:
-                etree.SubElement(pPr, qn("a:buNone"))
+            explicit = bullets_explicit or not self.templated
+            pptx_xml.set_bullet(p._p.get_or_add_pPr(), emu(ind if (para.bullet or para.hang) else 0.0),
+                                hanging=para.bullet, char="•" if para.bullet else None,
+                                font=(FONT if not self.templated else "Arial") if explicit else None,
+                                colour=None if self.templated else theme.ACCENT)
             for run_model in para.runs:
                 run = p.add_run()
                 run.text = run_model.text
@@ -770,11 +739,7 @@ class _Deck:
         text_frame.vertical_anchor = anchor
         text_frame.margin_left = text_frame.margin_right = emu(inset_x)
         text_frame.margin_top = text_frame.margin_bottom = emu(inset_y)
-        body_pr = text_frame._txBody.bodyPr
-        for tag in ("a:spAutoFit", "a:normAutofit", "a:noAutofit"):
-            for el in body_pr.findall(qn(tag)):
-                body_pr.remove(el)
-        etree.SubElement(body_pr, qn("a:noAutofit"))
+        pptx_xml.no_autofit(text_frame._txBody.bodyPr)
 
     def _textbox(self, slide, rect: Rect, paras: list[Para], size: float, *, band: bool = False,
                  name: str = "Text", colour: str | None = None, placeholder=None):
@@ -812,10 +777,7 @@ class _Deck:
                                        emu(total_h))
         frame.name = sec.name
         table = frame.table
-        tbl_pr = table._tbl.tblPr
-        style = tbl_pr.find(qn("a:tableStyleId"))
-        if style is not None:
-            style.text = TABLE_STYLE_NONE
+        pptx_xml.table_style(table._tbl.tblPr, TABLE_STYLE_NONE)
         table.first_row = sec.header is not None
         table.horz_banding = False
         for j, w in enumerate(widths):
@@ -847,23 +809,7 @@ class _Deck:
 
     @staticmethod
     def _cell_style(cell, fill: str | None, rule: str | None, rule_w: float) -> None:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        for child in list(tc_pr):
-            tc_pr.remove(child)
-        for side in ("lnL", "lnR", "lnT", "lnB"):
-            ln = etree.SubElement(tc_pr, qn(f"a:{side}"))
-            if side == "lnB" and rule is not None:
-                ln.set("w", str(int(rule_w * 12700)))
-                solid = etree.SubElement(ln, qn("a:solidFill"))
-                etree.SubElement(solid, qn("a:srgbClr"), val=rule.lstrip("#").upper())
-            else:
-                ln.set("w", "0")
-                etree.SubElement(ln, qn("a:noFill"))
-        if fill:
-            solid = etree.SubElement(tc_pr, qn("a:solidFill"))
-            etree.SubElement(solid, qn("a:srgbClr"), val=fill.lstrip("#").upper())
-        else:
-            etree.SubElement(tc_pr, qn("a:noFill"))
+        pptx_xml.cell_style(cell._tc.get_or_add_tcPr(), fill, rule, emu(rule_w))
 
     def _new_slide(self, kind: str, title: str | None):
         slide = self.prs.slides.add_slide(self.layouts[kind])
@@ -907,17 +853,31 @@ class _Deck:
             if ph.shape_id not in keep:
                 ph._element.getparent().remove(ph._element)
 
-    def _footer(self, slide) -> None:
+    def _footer_text(self) -> str:
+        cit = self.report.study.citation
+        return self.c.name + (f" · {cit.journal} {cit.year}" if cit else "")
+
+    def _furniture(self) -> None:
+        """The footer (study and journal, left) and the slide number (right) on every slide, once."""
         if self.footer_rect is None:
             return
         r = self.footer_rect
-        c = self.c
-        text = c.name + (f" · {self.report.study.citation.journal} {self.report.study.citation.year}"
-                         if self.report.study.citation else "")
-        shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(r.w), emu(r.h))
-        shape.name = "Footer"
-        self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
-        self._write(shape.text_frame, [P(text, colour=theme.MUTED)], 12.0)
+        number_w = text_width("999", FOOTER_SIZE) + 4.0
+        text_w = r.w - number_w - 12.0
+        lines = wrap(self._footer_text(), FOOTER_SIZE, text_w)
+        text = lines[0] if len(lines) == 1 else lines[0].rstrip(" ·,;:") + "…"
+        for n, slide in enumerate(self.prs.slides, 1):
+            shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(text_w), emu(r.h))
+            shape.name = "Footer"
+            self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
+            self._write(shape.text_frame, [P(text, colour=theme.MUTED)], FOOTER_SIZE)
+            box = slide.shapes.add_textbox(emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h))
+            box.name = "Slide number"
+            self._frame(box.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
+            p = box.text_frame.paragraphs[0]
+            p.alignment = PP_ALIGN.RIGHT
+            r_pr = pptx_xml.add_slide_number(p._p, n)
+            pptx_xml.style_run(r_pr, int(FOOTER_SIZE * 100), theme.MUTED, self.look.font)
 
     def _notes(self, slide, text: str) -> None:
         tf = slide.notes_slide.notes_text_frame
@@ -961,7 +921,6 @@ class _Deck:
                 _, h = self._table(slide, rect, block, block.size(size))
             y += h
         self._tidy(slide, keep)
-        self._footer(slide)
         return y
 
     # =========================================================================
@@ -1060,7 +1019,6 @@ class _Deck:
             notes.append(f"Registration: {c.registry}.")
         notes.append(f"Design in one line: {c.design_summary}.")
         notes.append(f"The bottom line, to come back to at the end: {c.bottom_line}")
-        notes.append("Replace the presenter line with your name and the date of the session.")
         self._notes(slide, "\n\n".join(notes))
 
     # 2 ----------------------------------------------------------------------
@@ -1095,27 +1053,34 @@ class _Deck:
 
     # 3 ----------------------------------------------------------------------
     def _diagram_slide(self, title: str, make, notes: str, fallback_sections: list[Section] | None) -> None:
+        """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
+        over consecutive slides; a row too tall for a slide: the fallback tables and text instead."""
         body = self.diagram_rect
-        diagram = None
+        parts: list | None = None
         # A slide is shown at screen size whatever its page size: on a template narrower than the
         # 13.33-inch default, the same apparent size needs proportionally fewer points.
         minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
         if make is not None:
             try:
-                diagram = make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=minimum)
-            except LayoutError as exc:
-                notes += f"\n\n(The diagram did not fit the slide at {minimum:g} pt: {exc})"
-        if diagram is None:
+                parts = [make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=minimum)]
+            except LayoutError:
+                try:
+                    tall = make(self.report.study, body.w, 4 * body.h, base_size=minimum, min_size=minimum)
+                except LayoutError:
+                    tall = None
+                parts = split_rows(tall, body.h) if tall is not None else None
+        if not parts or parts[0] is None:
             if fallback_sections:
                 self._sections_slides(title, fallback_sections, lambda i, p: notes)
             return
-        slide = self._new_slide("title_only", title)
-        x0 = body.x + (body.w - diagram.width) / 2
-        y0 = body.y + max(0.0, (body.h - diagram.height) / 2)
-        draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
-        self._tidy(slide, {ph.shape_id for ph in slide.placeholders
-                           if ph.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)})
-        self._notes(slide, notes + ("\n\nThe diagram is made of editable shapes: move a box and its arrows follow."))
+        keep_types = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+        for k, diagram in enumerate(parts):
+            slide = self._new_slide("title_only", title if k == 0 else f"{title} (cont.)")
+            x0 = body.x + (body.w - diagram.width) / 2
+            y0 = body.y + max(0.0, (body.h - diagram.height) / 2)
+            draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
+            self._tidy(slide, {ph.shape_id for ph in slide.placeholders if ph.placeholder_format.type in keep_types})
+            self._notes(slide, ("Continued from the previous slide.\n" if k else "") + notes)
 
     def slide_design(self) -> None:
         c, study = self.c, self.report.study
@@ -1272,7 +1237,6 @@ class _Deck:
     def slide_primary(self) -> None:
         c = self.c
         rows = c.primary_rows
-        forest_notes = ""
         if not rows:
             return
         table = self._results_table(rows, "Primary outcomes")
@@ -1282,37 +1246,6 @@ class _Deck:
             base_notes.append("Caveat: 'not reported' means the trial report does not give the value, 'not in our "
                               "sources' that the sources behind this deck do not; neither was computed here.")
         base_notes += [f"Check: {n}" for n in c.notes]
-        body = self.body_rect
-        forest_min_h = 110.0
-        # Try the table and the forest plot together on one slide, largest table first.
-        if forest_plot is not None:
-            for s in BODY_SIZES:
-                if table_size(s) < 14:
-                    break
-                pages = paginate([table], s, body.w, body.h)
-                if len(pages) != 1:
-                    continue
-                ts = table_size(s)
-                widths = column_widths(table, ts, body.w)
-                table_h = sum(row_height(r, ts, widths) for r in [table.header] + table.rows)
-                room = body.h - table_h - section_gap(s) * 1.5
-                if room < forest_min_h:
-                    continue
-                try:
-                    forest = forest_plot(self.report.study, body.w, room, base_size=max(ts, DIAGRAM_MIN),
-                                         min_size=DIAGRAM_MIN)
-                except LayoutError:
-                    continue
-                if forest is None:
-                    break
-                slide = self._new_slide("title_only", "Primary outcomes")
-                y = self._draw_page(slide, pages[0], s, body)
-                y0 = y + section_gap(s) * 1.5
-                draw_diagram(slide.shapes, forest, body.x, y0 + max(0.0, (body.bottom - y0 - forest.height) / 2),
-                             1.0, self.diagram_look, name="Forest plot")
-                forest_notes = "\n\nForest plot: " + (forest.alt_text or "effect estimates with their intervals.")
-                self._notes(slide, "\n".join(base_notes) + forest_notes)
-                return
         self._sections_slides("Primary outcomes", [table],
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(base_notes))
         if forest_plot is not None:
@@ -1468,8 +1401,8 @@ class _Deck:
 
     # 8 ----------------------------------------------------------------------
     def slide_checks(self) -> None:
-        """The audit's short reader notes as bullets; every warning in full (message, detail, record
-        fields) in the speaker notes. No notes, no slide."""
+        """The audit's short reader notes as bullets; every warning in full (message and detail) in the
+        speaker notes. No notes, no slide."""
         c = self.c
         items = [_lead_in(" ".join(n.split())) for n in c.notes if n.strip()]
         if not items:
@@ -1485,16 +1418,10 @@ class _Deck:
         for k, f in enumerate(warnings, 1):
             msg = " ".join(str(getattr(f, "message", "")).split())
             detail = " ".join(str(getattr(f, "detail", "") or "").split())
-            fields = tuple(str(x) for x in (getattr(f, "fields", None) or ()))
-            if (msg, detail, fields) in seen or not msg:
+            if (msg, detail) in seen or not msg:
                 continue
-            seen.add((msg, detail, fields))
-            line = f"{k}. {msg}"
-            if detail:
-                line += f" {detail}"
-            if fields:
-                line += f" (Record fields: {', '.join(fields)}.)"
-            notes.append(line)
+            seen.add((msg, detail))
+            notes.append(f"{k}. {msg}" + (f" {detail}" if detail else ""))
         self._sections_slides("Checking the numbers", [TextSection(items)],
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
 
@@ -1565,6 +1492,7 @@ class _Deck:
     # Saving.
 
     def save(self) -> bytes:
+        self._furniture()
         moment = _epoch()
         props = self.prs.core_properties
         props.title = f"{self.c.name}: journal club"

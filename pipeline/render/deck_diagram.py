@@ -20,18 +20,17 @@ Only this module and ``deck`` import python-pptx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import theme
 from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, Segment, TextLine
 from ..layout.text import LINE_HEIGHT
+from . import pptx_xml
 
 SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}   # connection sites of a (rounded) rectangle
 _ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
@@ -119,14 +118,6 @@ def _frame_insets(text_frame, left: float, right: float, top: float, bottom: flo
     text_frame.margin_top, text_frame.margin_bottom = emu(top), emu(bottom)
 
 
-def _no_autofit(text_frame) -> None:
-    body_pr = text_frame._txBody.bodyPr
-    for tag in ("a:spAutoFit", "a:normAutofit", "a:noAutofit"):
-        for el in body_pr.findall(qn(tag)):
-            body_pr.remove(el)
-    etree.SubElement(body_pr, qn("a:noAutofit"))
-
-
 def _box(shapes, box: Box, X, Y, scale: float, look: Look):
     shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, emu(X(box.x)), emu(Y(box.y)),
                              emu(box.w * scale), emu(box.h * scale))
@@ -151,7 +142,7 @@ def _box(shapes, box: Box, X, Y, scale: float, look: Look):
     pad = box.padding * scale
     # One point of slack each side: the lines were wrapped to w − 2·padding with the same font.
     _frame_insets(tf, max(pad - 1.0, 0.0), max(pad - 1.0, 0.0), 0.0, 0.0)
-    _no_autofit(tf)
+    pptx_xml.no_autofit(tf._txBody.bodyPr)
     colour = "#FFFFFF" if fill_hex == theme.ACCENT else theme.INK
     _fill_lines(tf, box.lines, scale, box.align, look, colour)
     return shape
@@ -167,7 +158,7 @@ def _label(shapes, label: Label, X, Y, scale: float, look: Look):
     tf.word_wrap = True
     tf.vertical_anchor = MSO_ANCHOR.TOP
     _frame_insets(tf, 0.0, 0.0, 0.0, 0.0)
-    _no_autofit(tf)
+    pptx_xml.no_autofit(tf._txBody.bodyPr)
     colour = theme.MUTED if label.role in ("note", "tick", "favours") else theme.INK
     _fill_lines(tf, label.lines, scale, label.align, look, colour)
     return shape
@@ -175,19 +166,11 @@ def _label(shapes, label: Label, X, Y, scale: float, look: Look):
 
 # --- lines ---------------------------------------------------------------------
 
-def _line_style(ln_parent, width: float, colour: str, dash: tuple[float, ...] = (), arrow: bool = False) -> None:
-    """Write ``a:ln`` on a connector's spPr: width, colour, dash, optional triangle arrowhead at the end."""
-    sp_pr = ln_parent.spPr
-    for el in sp_pr.findall(qn("a:ln")):
-        sp_pr.remove(el)
-    ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(round(width * 12700))))
-    fill = etree.SubElement(ln, qn("a:solidFill"))
-    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#").upper())
-    if dash:
-        etree.SubElement(ln, qn("a:prstDash"), val="dash" if dash[0] >= 2 else "sysDot")
-    etree.SubElement(ln, qn("a:round"))
-    if arrow:
-        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+def _line_style(shape_el, width: float, colour: str, dash: tuple[float, ...] = (), arrow: bool = False) -> None:
+    """The line of a connector or segment, with no inherited effects (shadow)."""
+    pptx_xml.line_style(shape_el, emu(width), colour, dashed=bool(dash) and dash[0] >= 2,
+                        dotted=bool(dash) and dash[0] < 2, arrow=arrow)
+    pptx_xml.no_effects(shape_el)
 
 
 def _segment(shapes, seg: Segment, X, Y, scale: float):
@@ -237,12 +220,7 @@ def _polygon(shapes, polygon: Polygon, X, Y, scale: float):
 
 def _no_effects(shape) -> None:
     """No shadow: an empty effect list and the style's effect reference set to none."""
-    shape.shadow.inherit = False
-    style = shape._element.find(qn("p:style"))
-    if style is not None:
-        ref = style.find(qn("a:effectRef"))
-        if ref is not None:
-            ref.set("idx", "0")
+    pptx_xml.no_effects(shape._element)
 
 
 def _site_point(box: Box, side: str) -> tuple[float, float]:
@@ -277,44 +255,66 @@ def _connector(shapes, con: Connector, drawn: dict, diagram: Diagram, X, Y, scal
     cx = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, emu(bx), emu(by), emu(ex), emu(ey))
     cx.name = f"Connector {con.id}"
     el = cx._element
-    # Geometry: preset, flips, rotation, adjust value.
-    geom = el.spPr.find(qn("a:prstGeom"))
-    geom.set("prst", prst)
-    for child in list(geom):
-        geom.remove(child)
-    av = etree.SubElement(geom, qn("a:avLst"))
-    if adj is not None and abs(adj - 0.5) > 1e-6:
-        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {int(round(adj * 100000))}")
-    xfrm = el.spPr.find(qn("a:xfrm"))
-    for attr in ("rot", "flipH", "flipV"):
-        if attr in xfrm.attrib:
-            del xfrm.attrib[attr]
+    pptx_xml.connector_geometry(el.spPr, prst, adj)
     ccx, ccy = (bx + ex) / 2, (by + ey) / 2
     if rot:
         # Rotated 90° clockwise: local x runs down the slide, local y runs leftwards.
         w, h = abs(dy), abs(dx)
-        xfrm.set("rot", "5400000")
-        if dy < 0:
-            xfrm.set("flipH", "1")
-        if dx > 0:
-            xfrm.set("flipV", "1")
+        flip_h, flip_v = dy < 0, dx > 0
     else:
         w, h = abs(dx), abs(dy)
-        if dx < 0:
-            xfrm.set("flipH", "1")
-        if dy < 0:
-            xfrm.set("flipV", "1")
-    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-    off.set("x", str(int(round((ccx - w / 2) * 12700))))
-    off.set("y", str(int(round((ccy - h / 2) * 12700))))
-    ext.set("cx", str(int(round(w * 12700))))
-    ext.set("cy", str(int(round(h * 12700))))
+        flip_h, flip_v = dx < 0, dy < 0
+    pptx_xml.place_rotated(el.spPr, emu(ccx - w / 2), emu(ccy - h / 2), emu(w), emu(h), rot, flip_h, flip_v)
     # Glue both ends to the boxes.
-    c_nv = el.nvCxnSpPr.cNvCxnSpPr
-    for tag in ("a:stCxn", "a:endCxn"):
-        for old in c_nv.findall(qn(tag)):
-            c_nv.remove(old)
-    etree.SubElement(c_nv, qn("a:stCxn"), id=str(drawn[con.source].shape_id), idx=str(SITE[con.source_side]))
-    etree.SubElement(c_nv, qn("a:endCxn"), id=str(drawn[con.target].shape_id), idx=str(SITE[con.target_side]))
+    pptx_xml.glue(el.nvCxnSpPr.cNvCxnSpPr, (drawn[con.source].shape_id, SITE[con.source_side]),
+                  (drawn[con.target].shape_id, SITE[con.target_side]))
     _line_style(el, max(theme.CONNECTOR_WIDTH, 1.25) * scale, theme.LINE, arrow=con.arrow)
     return cx
+
+
+# --- splitting a tall diagram over slides ------------------------------------------
+
+def _label_height(label: Label) -> float:
+    return sum(line.size * LINE_HEIGHT for line in label.lines)
+
+
+def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
+    """``diagram`` cut between its rows of boxes into parts each at most ``max_h`` tall (each part's
+    top at 0); a connector that crosses a cut is left out. None when one row alone is too tall."""
+    spans = sorted([(b.y, b.y + b.h) for b in diagram.boxes] +
+                   [(lb.y, lb.y + _label_height(lb)) for lb in diagram.labels] +
+                   [(min(s.y1, s.y2), max(s.y1, s.y2)) for s in diagram.segments])
+    rows: list[list[float]] = []
+    for top, bottom in spans:
+        if rows and top < rows[-1][1]:
+            rows[-1][1] = max(rows[-1][1], bottom)
+        else:
+            rows.append([top, bottom])
+    if not rows or any(bottom - top > max_h for top, bottom in rows):
+        return None
+    cuts: list[tuple[float, float]] = []      # (top, bottom) of each part
+    for top, bottom in rows:
+        if cuts and bottom - cuts[-1][0] <= max_h:
+            cuts[-1] = (cuts[-1][0], bottom)
+        else:
+            cuts.append((top, bottom))
+    parts = []
+    for k, (top, bottom) in enumerate(cuts):
+        end = cuts[k + 1][0] if k + 1 < len(cuts) else float("inf")
+
+        def inside(y: float, top: float = top, end: float = end) -> bool:
+            return top - 0.01 <= y < end - 0.01
+
+        boxes = tuple(replace(b, y=b.y - top) for b in diagram.boxes if inside(b.y))
+        ids = {b.id for b in boxes}
+        parts.append(replace(
+            diagram, height=bottom - top, boxes=boxes,
+            connectors=tuple(replace(c, points=tuple((x, y - top) for x, y in c.points))
+                             for c in diagram.connectors if c.source in ids and c.target in ids),
+            labels=tuple(replace(lb, y=lb.y - top) for lb in diagram.labels if inside(lb.y)),
+            segments=tuple(replace(s, y1=s.y1 - top, y2=s.y2 - top) for s in diagram.segments
+                           if inside(min(s.y1, s.y2))),
+            markers=tuple(replace(m, y=m.y - top) for m in diagram.markers if inside(m.y)),
+            polygons=tuple(replace(p, points=tuple((x, y - top) for x, y in p.points)) for p in diagram.polygons
+                           if inside(min(y for _, y in p.points)))))
+    return parts

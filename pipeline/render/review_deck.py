@@ -40,6 +40,9 @@ def _cont(i: int) -> str:
     return "Continued from the previous slide.\n" if i else ""
 
 
+MINOR_SHARE = 0.9    # layout.design.minor_size: a forest's notes are set at nine tenths of its size
+
+
 class _ReviewDeck(_Deck):
     c: ReviewContent
 
@@ -109,7 +112,8 @@ class _ReviewDeck(_Deck):
     def slide_forests(self) -> None:
         for f in self.c.forests:
             def make(_review, w, h, base_size, min_size, f=f):
-                return review_forest(f, w, h, base_size, min_size)
+                smallest = min_size / MINOR_SHARE       # the pooled-result notes are set a size smaller
+                return review_forest(f, w, h, max(base_size, smallest), smallest)
             notes = [f"Forest plot of {f.title} ({f.measure}): one row per study, the square's area proportional "
                      f"to its weight, the diamond the pooled result (filled: the primary analysis).",
                      f.alt]

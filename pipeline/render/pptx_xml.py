@@ -1,0 +1,199 @@
+"""Raw DrawingML edits the python-pptx object model has no API for (its ``oxml`` layer, ours).
+
+In:  lxml elements of a deck being built (``a:pPr``, ``a:bodyPr``, ``p:spPr``, ``a:tcPr``, a
+     shape's element), lengths as ``pptx.util.Length`` (EMU), colours as ``#RRGGBB``.
+Out: the elements edited in place; ``restyle_theme`` returns the theme part's new bytes.
+
+``deck``, ``deck_diagram`` and ``deck_frame`` use the object model for everything else and
+come here for: bullets, autofit, effect lists (no inherited shadow), line styles with dash and
+arrowhead, table cell borders and fills, the slide-number field, glued connector ends and the
+theme's fonts and colour scheme.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import BaseOxmlElement
+from pptx.util import Length
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
+_BULLET_TAGS = ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct")
+
+
+def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
+    fill = etree.SubElement(parent, qn(tag))
+    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#").upper())
+    return fill
+
+
+def set_bullet(p_pr: BaseOxmlElement, margin: Length, hanging: bool, char: str | None,
+               font: str | None, colour: str | None) -> None:
+    """A paragraph's left margin and hanging indent, and its bullet ``char`` (None: no bullet;
+    ``font`` None: the template's bullet font and colour are kept)."""
+    for tag in _BULLET_TAGS:
+        for el in p_pr.findall(qn(tag)):
+            p_pr.remove(el)
+    p_pr.set("marL", str(int(margin)))
+    p_pr.set("indent", str(-int(margin) if hanging else 0))
+    # Bullet elements follow the spacing elements in a:pPr's sequence.
+    if char is None:
+        etree.SubElement(p_pr, qn("a:buNone"))
+        return
+    if font is None:
+        return
+    if colour is not None:
+        _srgb(p_pr, "a:buClr", colour)
+    etree.SubElement(p_pr, qn("a:buFont"), typeface=font)
+    etree.SubElement(p_pr, qn("a:buChar"), char=char)
+
+
+def no_autofit(body_pr: BaseOxmlElement) -> None:
+    """The text keeps its size and the box its height (both were measured)."""
+    for tag in ("a:spAutoFit", "a:normAutofit", "a:noAutofit"):
+        for el in body_pr.findall(qn(tag)):
+            body_pr.remove(el)
+    etree.SubElement(body_pr, qn("a:noAutofit"))
+
+
+def no_effects(shape_el: BaseOxmlElement) -> None:
+    """No shadow or glow from the theme: an explicit empty ``a:effectLst`` and the style's
+    effect reference set to none (shapes and connectors alike)."""
+    sp_pr = shape_el.spPr
+    sp_pr.get_or_add_effectLst()
+    ref = shape_el.find(f"{qn('p:style')}/{qn('a:effectRef')}")
+    if ref is not None:
+        ref.set("idx", "0")
+
+
+def line_style(shape_el: BaseOxmlElement, width: Length, colour: str, dashed: bool = False, dotted: bool = False,
+               arrow: bool = False) -> None:
+    """``a:ln`` on a shape's or connector's spPr: width, colour, dash, a triangle arrowhead at the end."""
+    sp_pr = shape_el.spPr
+    for el in sp_pr.findall(qn("a:ln")):
+        sp_pr.remove(el)
+    ln = sp_pr.get_or_add_ln()
+    ln.set("w", str(int(width)))
+    _srgb(ln, "a:solidFill", colour)
+    if dashed or dotted:
+        etree.SubElement(ln, qn("a:prstDash"), val="dash" if dashed else "sysDot")
+    etree.SubElement(ln, qn("a:round"))
+    if arrow:
+        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+
+
+def cell_style(tc_pr: BaseOxmlElement, fill: str | None, rule: str | None, rule_width: Length) -> None:
+    """A table cell with only a bottom rule (``rule`` None: none) and a solid ``fill`` or none."""
+    for child in list(tc_pr):
+        tc_pr.remove(child)
+    for side in ("lnL", "lnR", "lnT", "lnB"):
+        ln = etree.SubElement(tc_pr, qn(f"a:{side}"))
+        if side == "lnB" and rule is not None:
+            ln.set("w", str(int(rule_width)))
+            _srgb(ln, "a:solidFill", rule)
+        else:
+            ln.set("w", "0")
+            etree.SubElement(ln, qn("a:noFill"))
+    if fill:
+        _srgb(tc_pr, "a:solidFill", fill)
+    else:
+        etree.SubElement(tc_pr, qn("a:noFill"))
+
+
+def add_slide_number(p: BaseOxmlElement, number: int) -> BaseOxmlElement:
+    """Append a slide-number field to paragraph ``p`` (shown as ``number`` until the viewer
+    renumbers it); return its ``a:rPr`` for the caller to style."""
+    fld = etree.SubElement(p, qn("a:fld"), id=SLIDE_NUMBER_FIELD_ID, type="slidenum")
+    r_pr = etree.SubElement(fld, qn("a:rPr"), lang="en-GB")
+    etree.SubElement(fld, qn("a:t")).text = str(number)
+    end = p.find(qn("a:endParaRPr"))
+    if end is not None:          # a:endParaRPr stays last
+        p.remove(end)
+        p.append(end)
+    return r_pr
+
+
+def style_run(r_pr: BaseOxmlElement, size_hundredths: int, colour: str, font: str | None) -> None:
+    """Size, colour and (when given) Latin typeface of a run's properties."""
+    r_pr.set("sz", str(size_hundredths))
+    _srgb(r_pr, "a:solidFill", colour)
+    if font:
+        etree.SubElement(r_pr, qn("a:latin"), typeface=font)
+
+
+def glue(c_nv_cxn_sp_pr: BaseOxmlElement, start: tuple[int, int], end: tuple[int, int]) -> None:
+    """Glue a connector's ends to (shape id, connection site) ``start`` and ``end``."""
+    for tag in ("a:stCxn", "a:endCxn"):
+        for old in c_nv_cxn_sp_pr.findall(qn(tag)):
+            c_nv_cxn_sp_pr.remove(old)
+    etree.SubElement(c_nv_cxn_sp_pr, qn("a:stCxn"), id=str(start[0]), idx=str(start[1]))
+    etree.SubElement(c_nv_cxn_sp_pr, qn("a:endCxn"), id=str(end[0]), idx=str(end[1]))
+
+
+def connector_geometry(sp_pr: BaseOxmlElement, preset: str, adjust: float | None) -> None:
+    """A connector's preset geometry (``straightConnector1``, ``bentConnector2``/``3``) and bend."""
+    geom = sp_pr.find(qn("a:prstGeom"))
+    geom.set("prst", preset)
+    for child in list(geom):
+        geom.remove(child)
+    av = etree.SubElement(geom, qn("a:avLst"))
+    if adjust is not None and abs(adjust - 0.5) > 1e-6:
+        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {int(round(adjust * 100000))}")
+
+
+def place_rotated(sp_pr: BaseOxmlElement, x: Length, y: Length, cx: Length, cy: Length, rotate: bool,
+                  flip_h: bool, flip_v: bool) -> None:
+    """Set a connector's frame exactly: offset, extent, a 90° rotation and the flips."""
+    xfrm = sp_pr.find(qn("a:xfrm"))
+    for attr in ("rot", "flipH", "flipV"):
+        if attr in xfrm.attrib:
+            del xfrm.attrib[attr]
+    if rotate:
+        xfrm.set("rot", "5400000")
+    if flip_h:
+        xfrm.set("flipH", "1")
+    if flip_v:
+        xfrm.set("flipV", "1")
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    off.set("x", str(int(x)))
+    off.set("y", str(int(y)))
+    ext.set("cx", str(int(cx)))
+    ext.set("cy", str(int(cy)))
+
+
+def stretch_x(shape_el: BaseOxmlElement, factor: float) -> None:
+    """Scale a master or layout shape's horizontal offset and width (a wider slide)."""
+    xfrm = shape_el.find(".//" + qn("a:xfrm"))
+    if xfrm is None or xfrm.find(qn("a:off")) is None:
+        return
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    off.set("x", str(int(int(off.get("x")) * factor)))
+    ext.set("cx", str(int(int(ext.get("cx")) * factor)))
+
+
+def restyle_theme(blob: bytes, font: str, colours: dict[str, str], scheme_name: str) -> bytes:
+    """The theme part with ``font`` as major and minor Latin font and the named scheme colours replaced."""
+    a = "{" + A_NS + "}"
+    root = etree.fromstring(blob)
+    for tag in ("majorFont", "minorFont"):
+        for latin in root.iter(f"{a}{tag}"):
+            latin.find(f"{a}latin").set("typeface", font)
+    scheme = root.find(f".//{a}clrScheme")
+    if scheme is not None:
+        scheme.set("name", scheme_name)
+        for name, hex_colour in colours.items():
+            el = scheme.find(f"{a}{name}")
+            if el is None:
+                continue
+            for child in list(el):
+                el.remove(child)
+            etree.SubElement(el, f"{a}srgbClr", val=hex_colour.lstrip("#").upper())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def table_style(tbl_pr: BaseOxmlElement, style_id: str) -> None:
+    """Point the table at a built-in table style by its GUID (when it names one already)."""
+    style = tbl_pr.find(qn("a:tableStyleId"))
+    if style is not None:
+        style.text = style_id

@@ -1,0 +1,130 @@
+"""Every deck (each record in sources/ and each SYNTHETIC shape, reviews included) as a presenter sees it.
+
+Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt;
+the title slide's presenter line is body text too. Every slide carries its slide number (a
+slide-number field) and the footer. Speaker notes hold no record field paths or editing tips. No
+shape or connector inherits the theme's drop shadow: any shape with a theme style carries its own
+(empty) effect list.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+import shapes
+from pipeline.build import BuildOptions, build_record
+from pipeline.errors import LayoutError
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
+SHAPES = shapes.shapes()
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+TEXT_MIN, BODY_MIN = 16.0, 18.0
+FIELD_PATH = re.compile(r"\w+\[\d+\]|\b(?:outcomes|arms|results|effects|flow|design|question|appraisal|"
+                        r"conclusions|study|citation|subgroups|harms)\.[a-z_]")
+EDITING_TIP = re.compile(r"editable|\bReplace the\b|\bclick\b|move a box|\bedit\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def deck_of(tmp_path_factory):
+    """Build a record's deck once: the .pptx bytes, or None when the record is refused as too large."""
+    root = tmp_path_factory.mktemp("decks")
+    cache: dict[str, bytes | None] = {}
+
+    def build(name: str) -> bytes | None:
+        if name not in cache:
+            if name in SHAPES:
+                path = root / f"{name}.yaml"
+                path.write_text(shapes.dump(SHAPES[name]), encoding="utf-8")
+            else:
+                path = ROOT / "sources" / f"{name}.yaml"
+            try:
+                result = build_record(path, root / "out", BuildOptions(only=("deck",)))
+            except LayoutError:
+                cache[name] = None
+            else:
+                cache[name] = (root / "out" / result.study_id / "deck.pptx").read_bytes()
+        return cache[name]
+
+    return build
+
+
+def _runs(shape_el):
+    """(size in pt or None, text) of every text run under an element."""
+    for r in shape_el.iter(f"{A}r", f"{A}fld"):
+        text = "".join(t.text or "" for t in r.iter(f"{A}t"))
+        if not text.strip():
+            continue
+        rpr = r.find(f"{A}rPr")
+        size = int(rpr.get("sz")) / 100 if rpr is not None and rpr.get("sz") else None
+        yield size, text
+
+
+def problems(data: bytes) -> list[str]:
+    """What a presenter would object to in the deck, one line each."""
+    prs = Presentation(io.BytesIO(data))
+    found: list[str] = []
+    for i, slide in enumerate(prs.slides, 1):
+        title = slide.shapes.title
+        title_id = title.shape_id if title is not None else None
+        body_ids = {ph.shape_id for ph in slide.placeholders
+                    if ph.shape_id != title_id}
+        for shape in slide.shapes:
+            body = shape.name in ("Text", "Band", "Subtitle") or shape.shape_id in body_ids
+            for size, text in _runs(shape._element):
+                if size is None:
+                    found.append(f"slide {i}: run without a size: {text[:30]!r}")
+                elif size < TEXT_MIN or (body and size < BODY_MIN):
+                    found.append(f"slide {i}: {shape.name} text at {size:g} pt: {text[:30]!r}")
+        fields = [f for f in slide.shapes._spTree.iter(f"{A}fld") if f.get("type") == "slidenum"]
+        if not fields or "".join(t.text or "" for t in fields[0].iter(f"{A}t")) != str(i):
+            found.append(f"slide {i}: no slide number")
+        if not any(s.name == "Footer" and s.has_text_frame and s.text_frame.text.strip() for s in slide.shapes):
+            found.append(f"slide {i}: no footer")
+        for el in slide.shapes._spTree.iter(f"{P}sp", f"{P}cxnSp"):
+            ref = el.find(f"{P}style/{A}effectRef")
+            if ref is not None and el.find(f"{P}spPr/{A}effectLst") is None:
+                name = el.find(f".//{P}cNvPr").get("name")
+                found.append(f"slide {i}: {name} inherits the theme's effects (shadow)")
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        if not notes.strip():
+            found.append(f"slide {i}: no speaker notes")
+        for pattern in (FIELD_PATH, EDITING_TIP):
+            hit = pattern.search(notes)
+            if hit:
+                found.append(f"slide {i}: notes contain {hit.group(0)!r}")
+    return found
+
+
+@pytest.mark.parametrize("name", [p.stem for p in SOURCES] + sorted(SHAPES))
+def test_every_deck_reads_well(name, deck_of):
+    data = deck_of(name)
+    if data is None:
+        assert name in shapes.HUGE, f"{name} was refused"
+        return
+    assert problems(data) == []
+
+
+def test_the_checks_can_fail(deck_of):
+    """A deck with a 12 pt run, a missing footer and a field path in its notes is caught."""
+    prs = Presentation(io.BytesIO(deck_of(SOURCES[0].stem)))
+    slide = prs.slides[1]
+    for shape in list(slide.shapes):
+        if shape.name == "Footer":
+            shape._element.getparent().remove(shape._element)
+    box = slide.shapes.add_textbox(0, 0, 100, 100)
+    box.name = "Text"
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text, run.font.size = "small", 12 * 12700
+    slide.notes_slide.notes_text_frame.text = "See outcomes[0].results[1].percent."
+    out = io.BytesIO()
+    prs.save(out)
+    got = "\n".join(problems(out.getvalue()))
+    assert "slide 2: no footer" in got and "Text text at 12 pt" in got and "outcomes[0]" in got
