@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import copy
 import dataclasses
 import io
@@ -662,3 +663,31 @@ def test_forest_slide_draws_the_margin():
     names = [el.get("name") for slide in prs.slides for el in slide.shapes._spTree.iter(f"{P_NS}cNvPr")]
     assert "Line margin" in names
     assert any("NI margin 1.38" in slide_text(slide) for slide in prs.slides)
+
+
+def test_rob_fills_are_not_arm_colours(prs):
+    from pipeline import theme
+    slide = prs.slides[titles(prs).index("Appraisal: risk of bias (RoB 2)")]
+    table = next(s for s in slide.shapes if s.has_table)
+    fills = {f"#{el.get('val')}" for el in table._element.iter(f"{A}srgbClr")
+             if el.getparent().tag == f"{A}solidFill" and el.getparent().getparent().tag == f"{A}tcPr"}
+    assert len(fills) >= 3
+
+    def hue(colour: str) -> tuple[float, float]:
+        h, _, s = colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        return h * 360, s
+
+    for fill in fills:
+        h, s = hue(fill)
+        for arm in theme.ARM_COLOURS:
+            d = abs(h - hue(arm)[0])
+            assert s < 0.1 or min(d, 360 - d) > 10, (fill, arm)
+
+
+def test_discussion_notes_carry_the_suggested_answers(prs, report):
+    slide = prs.slides[titles(prs).index("Discussion")]
+    notes = slide.notes_slide.notes_text_frame.text
+    answers = [a for a in report.content.discussion_answers if a]
+    assert answers
+    for answer in answers:
+        assert f"A suggested answer: {answer}" in notes

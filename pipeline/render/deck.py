@@ -92,6 +92,9 @@ CELL_MX, CELL_MY = 6.0, 4.0                # table cell margins, points
 TABLE_RATIO = 0.75                         # table text is three quarters of the body size by default
 SPARSE_TABLE_RATIO = 0.85                  # ... and a little more on a slide with only a few table rows
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
+# Risk-of-bias cell fills: none of the arm colours' hues, lighter to darker as the risk rises (the symbol
+# and word in the cell carry the judgement in greyscale).
+ROB_FILL = {"low": "#EEF3E2", "some concerns": "#F5EC8C", "high": "#E8A3A8", "no information": "#E6E6E6"}
 FOOTER_SIZE = 16.0                         # footer and slide number
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
@@ -1330,13 +1333,13 @@ class _Deck:
             rows = []
             for r in c.rob_rows:
                 rows.append([Cell(r.domain, bold=r.domain == "Overall"),
-                             Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
+                             Cell(f"{r.symbol} {r.word}", bold=True, fill=ROB_FILL[r.judgement]),
                              Cell(r.support)])
             # A result judged apart from the study: the domains whose judgement differs (all in the notes).
             for o in c.outcome_rob:
                 for r in o.differing(c.rob_rows):
                     rows.append([Cell(f"{r.domain}\nfor {o.outcome}", bold=r.domain == "Overall", mute_from=1),
-                                 Cell(f"{r.symbol} {r.word}", bold=True, fill=_light(theme.ROB_COLOUR[r.judgement])),
+                                 Cell(f"{r.symbol} {r.word}", bold=True, fill=ROB_FILL[r.judgement]),
                                  Cell(r.support)])
             sections: list[Section] = [TableSection(header, rows, caps=[0.28, 0.2, 1.0], flex=2, name="Risk of bias")]
             if c.grade:
@@ -1450,7 +1453,10 @@ class _Deck:
             return
         items = [P(q, bullet=True, gap=0.6) for q in questions]
         notes = ["Questions for the room; let the group answer before offering a view."]
-        notes += [f"Q{i + 1}. {q}" for i, q in enumerate(questions)]
+        answers = c.discussion_answers if c.discussion_questions else ()
+        for i, q in enumerate(questions):
+            a = answers[i] if i < len(answers) else None
+            notes.append(f"Q{i + 1}. {q}" + (f"\nA suggested answer: {a}" if a else ""))
         if c.discussion_questions and c.open_questions:
             notes.append("Open questions the record raises: " + " ".join(c.open_questions))
         self._sections_slides("Discussion", [TextSection(items)],
@@ -1562,14 +1568,6 @@ def _lead_in(text: str) -> Para:
     if 0 < cut <= 110 and cut < len(text) - 20:
         return Para((Run(text[:cut], bold=True), Run(text[cut:])), bullet=True, gap=0.9)
     return Para((Run(text),), bullet=True, gap=0.9)
-
-
-def _light(hex_colour: str, amount: float = 0.3) -> str:
-    """A light tint of a colour for cell fills (mostly white)."""
-    h = hex_colour.lstrip("#")
-    rgb_ = [int(h[i:i + 2], 16) for i in (0, 2, 4)]
-    mixed = [round(255 - (255 - v) * amount) for v in rgb_]
-    return "#" + "".join(f"{v:02X}" for v in mixed)
 
 
 def known(value):

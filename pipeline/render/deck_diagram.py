@@ -281,23 +281,29 @@ def _label_height(label: Label) -> float:
 def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
     """``diagram`` cut between its rows of boxes into parts each at most ``max_h`` tall (each part's
     top at 0); a connector that crosses a cut is left out. None when one row alone is too tall."""
-    spans = sorted([(b.y, b.y + b.h) for b in diagram.boxes] +
-                   [(lb.y, lb.y + _label_height(lb)) for lb in diagram.labels] +
-                   [(min(s.y1, s.y2), max(s.y1, s.y2)) for s in diagram.segments])
-    rows: list[list[float]] = []
-    for top, bottom in spans:
+    # (top, bottom, heading): a row of labels only (a panel's heading) goes with the rows under it.
+    spans = sorted([(b.y, b.y + b.h, False) for b in diagram.boxes] +
+                   [(lb.y, lb.y + _label_height(lb), True) for lb in diagram.labels] +
+                   [(min(s.y1, s.y2), max(s.y1, s.y2), False) for s in diagram.segments])
+    rows: list[list] = []
+    for top, bottom, heading in spans:
         if rows and top < rows[-1][1]:
             rows[-1][1] = max(rows[-1][1], bottom)
+            rows[-1][2] = rows[-1][2] and heading
         else:
-            rows.append([top, bottom])
-    if not rows or any(bottom - top > max_h for top, bottom in rows):
+            rows.append([top, bottom, heading])
+    if not rows or any(bottom - top > max_h for top, bottom, _ in rows):
         return None
-    cuts: list[tuple[float, float]] = []      # (top, bottom) of each part
-    for top, bottom in rows:
-        if cuts and bottom - cuts[-1][0] <= max_h:
-            cuts[-1] = (cuts[-1][0], bottom)
+    groups: list[list] = []                   # the rows of each part
+    for row in rows:
+        if groups and row[1] - groups[-1][0][0] <= max_h:
+            groups[-1].append(row)
         else:
-            cuts.append((top, bottom))
+            if groups and len(groups[-1]) > 1 and groups[-1][-1][2] and row[1] - groups[-1][-1][0] <= max_h:
+                groups.append([groups[-1].pop(), row])
+            else:
+                groups.append([row])
+    cuts = [(g[0][0], g[-1][1]) for g in groups]      # (top, bottom) of each part
     parts = []
     for k, (top, bottom) in enumerate(cuts):
         end = cuts[k + 1][0] if k + 1 < len(cuts) else float("inf")

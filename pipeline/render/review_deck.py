@@ -29,7 +29,7 @@ from ..layout.prisma import prisma_alt, prisma_diagram
 from ..layout.review_forest import review_forest
 from ..layout.rob_grid import rob_alt, rob_grid
 from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
-from .deck import MAX_BULLETS, Cell, P, Section, TableSection, TextSection, _Deck, _light, render_with
+from .deck import MAX_BULLETS, ROB_FILL, Cell, P, Section, TableSection, TextSection, _Deck, render_with
 
 
 def render_review_deck(report, template: Path | None = None) -> bytes:
@@ -147,7 +147,7 @@ class _ReviewDeck(_Deck):
             # Too many studies for the grid on one slide: the same judgements as a table, paginated.
             header = [Cell("Study", bold=True)] + [Cell(short, bold=True, align="center") for short, _ in c.rob.domains]
             rows = [[Cell(study)] + [Cell(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" if j else "not given", align="center",
-                                          fill=_light(theme.ROB_COLOUR[j]) if j in theme.ROB_COLOUR else None)
+                                          fill=ROB_FILL.get(j))
                                      for j in row]
                     for study, row in zip(c.rob.studies, c.rob.cells)]
             n = len(c.rob.domains)
@@ -170,8 +170,8 @@ class _ReviewDeck(_Deck):
                   Cell("Relative effect\n(95% CI)", bold=True, align="right"), Cell("Certainty", bold=True)]
         rows = []
         for r in c.sof:
-            fill = _light(theme.ROB_COLOUR["low"] if r.level in ("high", "moderate") else theme.ROB_COLOUR["some concerns"]
-                          if r.level == "low" else theme.ROB_COLOUR["high"]) if r.level else None
+            fill = (ROB_FILL["low"] if r.level in ("high", "moderate") else ROB_FILL["some concerns"]
+                    if r.level == "low" else ROB_FILL["high"]) if r.level else None
             rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"), Cell(r.assumed, align="right"),
                          Cell(r.corresponding, align="right"), Cell(r.relative, align="right"),
                          Cell(r.certainty, fill=fill)])
