@@ -691,3 +691,14 @@ def test_discussion_notes_carry_the_suggested_answers(prs, report):
     assert answers
     for answer in answers:
         assert f"A suggested answer: {answer}" in notes
+
+
+def test_notes_are_talking_points(prs):
+    """Results, risk of bias and conclusions: what to say, what to point at, a likely question and its answer."""
+    for title in ("Primary outcomes", "Appraisal: risk of bias (RoB 2)", "Key conclusions"):
+        notes = prs.slides[titles(prs).index(title)].notes_slide.notes_text_frame.text
+        assert notes.startswith("Say:"), title
+        for part in ("Point at:", "Likely question:", "Suggested answer:"):
+            assert part in notes, (title, part)
+    notes = prs.slides[titles(prs).index("Primary outcomes")].notes_slide.notes_text_frame.text
+    assert "Point at: the effect for DAS28-CRP remission" in notes and "not statistically significant" in notes

@@ -64,7 +64,7 @@ from ..errors import LayoutError, RenderError
 from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
 from ..template import load_template
-from . import pptx_xml
+from . import deck_notes, pptx_xml
 from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows
 
 try:  # the diagram layouts are optional: without them the deck falls back to text and tables
@@ -1220,40 +1220,18 @@ class _Deck:
             caps += [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
         return TableSection(header, body, caps=caps, flex=0, name=name, ratio=ratio)
 
-    def _row_notes(self, rows: tuple[ResultRow, ...]) -> list[str]:
-        c = self.c
-        out = []
-        for r in rows:
-            arms = "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, r.cells))
-            line = f"{r.label}" + (f" at {r.timepoint}" if r.timepoint else "") + f": {arms}."
-            for e in r.effects:
-                line += f" {e.sentence}."
-                if e.absolute:
-                    line += " In absolute terms: " + "; ".join(e.absolute) + "."
-            if r.derived:
-                line += " Recomputed: " + "; ".join(r.derived) + "."
-            if r.note:
-                line += f" Note: {r.note}"
-            out.append(line)
-        return out
-
     def slide_primary(self) -> None:
         c = self.c
         rows = c.primary_rows
         if not rows:
             return
         table = self._results_table(rows, "Primary outcomes")
-        base_notes = ["Primary outcomes, as the authors report them (arms, effect, interval, P):"]
-        base_notes += self._row_notes(rows)
-        if any(e.range in ABSENT or e.p in ABSENT for r in rows for e in r.effects):
-            base_notes.append("Caveat: 'not reported' means the trial report does not give the value, 'not in our "
-                              "sources' that the sources behind this deck do not; neither was computed here.")
-        base_notes += [f"Check: {n}" for n in c.notes]
+        notes = deck_notes.results_notes(c, rows, "Primary outcomes")
         self._sections_slides("Primary outcomes", [table],
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(base_notes))
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
         if forest_plot is not None:
-            notes = "Forest plot of the reported effect estimates.\n" + "\n".join(self._row_notes(rows))
-            self._diagram_slide("Forest plot", forest_plot, notes, None)
+            self._diagram_slide("Forest plot", forest_plot,
+                                deck_notes.results_notes(c, rows, "The effects of the forest plot"), None)
 
     def slide_subgroups(self) -> None:
         """One table per outcome with subgroups: the variable with its interaction P, then each level's
@@ -1317,17 +1295,16 @@ class _Deck:
         notes_lines = []
         if c.outcomes_note:
             notes_lines.append(f"Secondary outcomes: {c.outcomes_note}")
-        notes_lines += self._row_notes(c.secondary_rows)
+        notes_lines += deck_notes.result_lines(self.c, c.secondary_rows)
         if c.harm_rows:
             notes_lines.append("Harms:")
-            notes_lines += self._row_notes(c.harm_rows)
+            notes_lines += deck_notes.result_lines(self.c, c.harm_rows)
         self._sections_slides(title, sections,
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes_lines))
 
     # 7 ----------------------------------------------------------------------
     def slide_appraisal(self) -> None:
         c = self.c
-        by = f" Assessed by: {c.appraisal_by}." if c.appraisal_by else ""
         if c.rob_rows:
             header = [Cell("Domain", bold=True), Cell("Judgement", bold=True), Cell("Support", bold=True)]
             rows = []
@@ -1344,15 +1321,9 @@ class _Deck:
             sections: list[Section] = [TableSection(header, rows, caps=[0.28, 0.2, 1.0], flex=2, name="Risk of bias")]
             if c.grade:
                 sections.append(TextSection([P(c.grade, gap=0.0)], band=True))
-            notes = ["Risk of bias (RoB 2), domain by domain:" + by]
-            notes += [f"{r.domain}: {r.word} ({r.symbol}). {r.support}" for r in c.rob_rows]
-            notes += [f"{r.domain}, for {o.outcome}: {r.word} ({r.symbol}). {r.support}"
-                      for o in c.outcome_rob for r in o.rows]
-            notes.append("Symbols: + low, ? some concerns, − high; the word is always shown, colour is only a cue.")
-            if c.grade:
-                notes.append(c.grade)
+            notes = deck_notes.rob_notes(c)
             self._sections_slides("Appraisal: risk of bias (RoB 2)", sections,
-                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
         if c.strengths or c.limitations:
             self._strengths_slides()
         elif c.grade and not c.rob_rows:
@@ -1436,14 +1407,9 @@ class _Deck:
                                                 P(c.bottom_line, gap=0.3)], band=True)]
         if c.key_messages:
             sections.append(TextSection([P(m, bullet=True) for m in c.key_messages]))
-        notes = [f"Bottom line: {c.bottom_line}"]
-        if c.authors_conclusion:
-            notes.append(f"The authors concluded: {c.authors_conclusion}")
-        notes += [f"Key message: {m}" for m in c.key_messages]
-        if c.open_questions:
-            notes.append("Open questions: " + " ".join(c.open_questions))
+        notes = deck_notes.conclusions_notes(c)
         self._sections_slides("Key conclusions", sections,
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
 
     # 10 ---------------------------------------------------------------------
     def slide_discussion(self) -> None:
@@ -1452,15 +1418,10 @@ class _Deck:
         if not questions:
             return
         items = [P(q, bullet=True, gap=0.6) for q in questions]
-        notes = ["Questions for the room; let the group answer before offering a view."]
-        answers = c.discussion_answers if c.discussion_questions else ()
-        for i, q in enumerate(questions):
-            a = answers[i] if i < len(answers) else None
-            notes.append(f"Q{i + 1}. {q}" + (f"\nA suggested answer: {a}" if a else ""))
-        if c.discussion_questions and c.open_questions:
-            notes.append("Open questions the record raises: " + " ".join(c.open_questions))
+        notes = deck_notes.discussion_notes(questions, c.discussion_answers if c.discussion_questions else (),
+                                            c.open_questions if c.discussion_questions else ())
         self._sections_slides("Discussion", [TextSection(items)],
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
 
     # 11 ---------------------------------------------------------------------
     def slide_reference(self) -> None:
