@@ -24,16 +24,18 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
 10. Discussion questions.
 11. Reference: citation, DOI and registry as hyperlinks, funding, interests.
 
-Every slide has speaker notes written from the record.
+Every slide has speaker notes (on the results, appraisal, conclusions and discussion slides
+as talking points, from ``deck_notes``), a footer and a slide-number field.
 
-Fitting. All text is measured with ``layout.text`` (DejaVu Sans metrics); every
-box is as tall as its measured text. A slide's content is a list of sections
-(paragraph lists, tables, tinted bands) stacked in the body area. One knob, the
-body size, goes from 24 pt down to 16 pt (tables use three quarters of it, or
-0.85 on a results slide with at most four rows, at least 12 pt); the largest size at which everything fits on one slide wins. If
-nothing fits, the content is paginated at the smallest size that needs the
-fewest slides, onto continuation slides titled "… (cont.)": between items,
-between table rows (the header repeats), and inside an item too long for a
+Fitting (measured in ``deck_fit``). All text is measured with ``layout.text`` (DejaVu Sans
+metrics); every box is as tall as its measured text. A slide's content is a list of sections
+(paragraph lists, tables, tinted bands) stacked in the body area. One knob, the body size,
+goes from 24 pt down to 18 pt (tables use three quarters of it, or 0.85 on a results slide
+with at most four rows, at least 16 pt); the largest size at which everything fits on one
+slide wins. A diagram is drawn at 18 down to 16 pt; too tall for a slide at 16 pt, it is cut
+between its rows over "(cont.)" slides. If nothing fits, the content is paginated at the
+smallest size that needs the fewest slides, onto continuation slides titled "… (cont.)":
+between items, between table rows (the header repeats), and inside an item too long for a
 whole slide (split between lines). At most six bullets go on one slide.
 
 Reproducibility: the zip is rewritten with entries in a stable order and a
@@ -43,11 +45,10 @@ fixed timestamp, and the core properties are dated from ``SOURCE_DATE_EPOCH``
 
 from __future__ import annotations
 
-import contextvars
 import datetime as _dt
 import io
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -65,6 +66,12 @@ from ..layout.text import LINE_HEIGHT, text_width, wrap
 from ..report import Report
 from ..template import load_template
 from . import deck_notes, pptx_xml
+from .deck_fit import (
+    BAND_INSET, BODY_MIN, BODY_SIZES, CELL_MX, CELL_MY, Cell, MAX_BULLETS, P, Page, Para, Run,
+    SPARSE_TABLE_RATIO, Section, TABLE_MIN, TABLE_RATIO, TEMPLATE_WIDTH_FACTOR, TEXT_INSET_X,
+    TEXT_INSET_Y, TableSection, TextSection, _TABLE_MIN, _WIDTH_FACTOR, _cell_paras, choose,
+    column_widths, fit_size, indent_for, is_line, paginate, paras_height, row_height, section_gap,
+)
 from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows
 
 try:  # the diagram layouts are optional: without them the deck falls back to text and tables
@@ -82,15 +89,8 @@ except ImportError:  # pragma: no cover
 
 FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
-BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
-BODY_MIN, TABLE_MIN, TITLE_MAX, TITLE_MIN = 18.0, 16.0, 36.0, 28.0
+TITLE_MAX, TITLE_MIN = 36.0, 28.0
 DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0
-MAX_BULLETS = 6
-TEXT_INSET_X, TEXT_INSET_Y = 0.0, 2.0      # text box insets, points
-BAND_INSET = 10.0                          # tinted band insets, points
-CELL_MX, CELL_MY = 6.0, 4.0                # table cell margins, points
-TABLE_RATIO = 0.75                         # table text is three quarters of the body size by default
-SPARSE_TABLE_RATIO = 0.85                  # ... and a little more on a slide with only a few table rows
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
 # Risk-of-bias cell fills: none of the arm colours' hues, lighter to darker as the risk rises (the symbol
 # and word in the cell carry the judgement in greyscale).
@@ -118,426 +118,6 @@ def render_with(deck_class, report, template: Path | None = None) -> bytes:
             _TABLE_MIN.reset(minimum)
     finally:
         _WIDTH_FACTOR.reset(token)
-
-
-# =============================================================================
-# Text model and measurement.
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    bold: bool = False
-    link: str | None = None
-    colour: str | None = None
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph. ``bullet``: a bullet; ``hang``: indented like a bullet but without one
-    (a bullet continued on the next slide). ``scale`` multiplies the section's size."""
-
-    runs: tuple[Run, ...]
-    bullet: bool = False
-    hang: bool = False
-    scale: float = 1.0
-    align: str = "left"
-    gap: float = 0.5             # space before, as a multiple of the size (not before the first paragraph)
-
-    @property
-    def text(self) -> str:
-        return "".join(r.text for r in self.runs)
-
-    @property
-    def bold(self) -> bool:
-        return any(r.bold for r in self.runs)
-
-
-# A template's own fonts are unknown: text is measured with DejaVu Sans widened by this factor.
-_WIDTH_FACTOR: contextvars.ContextVar[float] = contextvars.ContextVar("deck_width_factor", default=1.0)
-TEMPLATE_WIDTH_FACTOR = 1.1
-_TABLE_MIN: contextvars.ContextVar[float] = contextvars.ContextVar("deck_table_min", default=TABLE_MIN)
-
-
-def _wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
-    return wrap(text, size, width / _WIDTH_FACTOR.get(), bold)
-
-
-def _width(text: str, size: float, bold: bool = False) -> float:
-    return text_width(text, size, bold) * _WIDTH_FACTOR.get()
-
-
-def P(text: str, **kw) -> Para:
-    bold = kw.pop("bold", False)
-    colour = kw.pop("colour", None)
-    link = kw.pop("link", None)
-    return Para((Run(text, bold, link, colour),), **kw)
-
-
-def indent_for(size: float) -> float:
-    return round(1.1 * size, 2)
-
-
-def para_lines(p: Para, size: float, width: float) -> list[str]:
-    s = size * p.scale
-    inner = width - (indent_for(s) if (p.bullet or p.hang) else 0.0)
-    return _wrap(p.text, s, max(inner, 1.0), p.bold)
-
-
-def para_height(p: Para, size: float, width: float, first: bool) -> float:
-    s = size * p.scale
-    gap = 0.0 if first else p.gap * s
-    return gap + len(para_lines(p, size, width)) * s * LINE_HEIGHT
-
-
-def paras_height(paras: list[Para], size: float, width: float) -> float:
-    return sum(para_height(p, size, width, i == 0) for i, p in enumerate(paras))
-
-
-def split_para(p: Para, size: float, width: float, room: float, first: bool) -> tuple[Para, Para] | None:
-    """Split a paragraph between lines so the head fits ``room``; None when not even one line fits."""
-    s = size * p.scale
-    lines = para_lines(p, size, width)
-    gap = 0.0 if first else p.gap * s
-    k = int((room - gap) // (s * LINE_HEIGHT))
-    if k < 1 or k >= len(lines):
-        return None
-    head_text, tail_text = " ".join(lines[:k]), " ".join(lines[k:])
-    if p.text == f"{head_text} {tail_text}":
-        # Keep each run's style (a bold lead-in, a link) on both sides of the cut.
-        cut = len(head_text)
-        head_runs, tail_runs, pos = [], [], 0
-        for run in p.runs:
-            start, end = pos, pos + len(run.text)
-            pos = end
-            if start < cut:
-                head_runs.append(replace(run, text=run.text[:cut - start]))
-            if end > cut + 1:
-                tail_runs.append(replace(run, text=run.text[max(cut + 1 - start, 0):]))
-        head_runs = [r for r in head_runs if r.text]
-        tail_runs = [r for r in tail_runs if r.text]
-    else:   # a word was broken across lines: keep the text, with the style of the longest run
-        style = max(p.runs, key=lambda r: len(r.text))
-        head_runs, tail_runs = [replace(style, text=head_text)], [replace(style, text=tail_text)]
-    head = replace(p, runs=tuple(head_runs))
-    tail = replace(p, runs=tuple(tail_runs), bullet=False, hang=p.bullet or p.hang, gap=0.0)
-    return head, tail
-
-
-# =============================================================================
-# Sections: what a slide body is made of.
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    bold: bool = False
-    fill: str | None = None
-    colour: str | None = None
-    align: str = "left"
-    rule: str | None = None        # a coloured rule under a header cell (arm colour)
-    mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
-    span: int = 1                  # a row's only cell spanning every column: a line across under the row above
-
-
-@dataclass
-class TextSection:
-    paras: list[Para]
-    band: bool = False             # tinted box
-    boxed: bool = False
-
-
-@dataclass
-class TableSection:
-    header: list[Cell] | None
-    rows: list[list[Cell]]
-    caps: list[float]              # each column's share cap of the width (0..1); the flex column gets the rest
-    flex: int = 0
-    body_size: bool = False        # use the body size rather than the table size
-    name: str = "Table"
-    widths: list[float] | None = None   # set when paginated: every page of a table keeps the same columns
-    ratio: float = TABLE_RATIO     # the table size as a share of the body size (``table_size``)
-
-    def size(self, body: float) -> float:
-        return body if self.body_size else table_size(body, self.ratio)
-
-
-Section = TextSection | TableSection
-
-
-def table_size(body: float, ratio: float = TABLE_RATIO) -> float:
-    return min(body, max(_TABLE_MIN.get(), round(body * ratio * 2) / 2))
-
-
-def _cell_paras(cell: Cell) -> list[Para]:
-    return [P(part, bold=cell.bold, gap=0.0,
-              colour=theme.MUTED if cell.mute_from is not None and k >= cell.mute_from else None)
-            for k, part in enumerate(cell.text.split("\n"))]
-
-
-def column_widths(t: TableSection, size: float, width: float) -> list[float]:
-    """Column widths that make the table as short as possible (each column at least its longest word).
-
-    A column other than the flexible one whose longest line fits within its cap gets that width first,
-    so short values ("not reported", "17 (17%)") stay on one line; the rest is shared out greedily where it
-    saves the most lines (the table's height first), then moved between columns where that makes the
-    table shorter or saves lines at the same height; what is left goes to the flexible column."""
-    if t.widths is not None and abs(sum(t.widths) - width) < 0.5:
-        return list(t.widths)
-    n = len(t.caps)
-    rows = [r for r in ([t.header] if t.header else []) + t.rows if not is_line(r)]   # lines across: any width
-    natural, minimum = [0.0] * n, [0.0] * n
-    for row in rows:
-        for j, cell in enumerate(row):
-            for part in cell.text.split("\n"):
-                natural[j] = max(natural[j], _width(part, size, cell.bold) + 2 * CELL_MX + 1)
-                for word in part.split():
-                    minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
-    if sum(minimum) >= width:
-        total = sum(minimum) or 1.0
-        widths = [width * m / total for m in minimum]
-    else:
-        widths = list(minimum)
-        step = max(3.0, width / 160)
-        for j in sorted(range(n), key=lambda k: natural[k]):
-            if j != t.flex and natural[j] <= t.caps[j] * width and \
-                    sum(widths) - widths[j] + natural[j] <= width:
-                widths[j] = max(widths[j], natural[j])
-
-        memo: dict[tuple[int, float], list[int]] = {}   # the searches below ask for the same widths again
-
-        def col_lines(j: int, w: float) -> list[int]:
-            got = memo.get((j, w))
-            if got is None:
-                got = memo[(j, w)] = [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
-                                          for part in row[j].text.split("\n")) for row in rows]
-            return got
-
-        lines = [col_lines(j, widths[j]) for j in range(n)]
-
-        def height(ls: list[list[int]]) -> int:
-            return sum(max(ls[j][i] for j in range(n)) for i in range(len(rows)))
-
-        while True:
-            spare = width - sum(widths)
-            best = None
-            base_h, base_l = height(lines), sum(map(sum, lines))
-            for j in range(n):
-                extra = step
-                while extra <= spare + 1e-6 and widths[j] + extra <= natural[j] + step:
-                    trial = col_lines(j, widths[j] + extra)
-                    if sum(trial) < sum(lines[j]):
-                        ls = lines[:j] + [trial] + lines[j + 1:]
-                        gain = ((base_h - height(ls)) / extra, (base_l - sum(map(sum, ls))) / extra)
-                        if best is None or gain > best[0]:
-                            best = (gain, j, extra, trial)
-                        break
-                    extra += step
-            if best is None:
-                break
-            _, j, extra, trial = best
-            widths[j] += extra
-            lines[j] = trial
-        # Move width from one column to another where the table gets shorter, or saves lines at the same height.
-        for _ in range(4 * n):
-            base_h, base_l = height(lines), sum(map(sum, lines))
-            best = None
-            for i in range(n):
-                extra = step
-                while widths[i] + extra <= natural[i] + step:
-                    trial_i = col_lines(i, widths[i] + extra)
-                    if sum(trial_i) < sum(lines[i]):
-                        break
-                    extra += step
-                else:
-                    continue
-                for j in range(n):
-                    if j == i or widths[j] - extra < minimum[j] - 1e-6:
-                        continue
-                    trial_j = col_lines(j, widths[j] - extra)
-                    ls = list(lines)
-                    ls[i], ls[j] = trial_i, trial_j
-                    h, total = height(ls), sum(map(sum, ls))
-                    if (h, total) < (base_h, base_l) and (best is None or (h, total) < best[0]):
-                        best = ((h, total), i, j, extra, trial_i, trial_j)
-            if best is None:
-                break
-            _, i, j, extra, trial_i, trial_j = best
-            widths[i] += extra
-            widths[j] -= extra
-            lines[i], lines[j] = trial_i, trial_j
-        # The rest goes to the flexible column.
-        widths[t.flex] += width - sum(widths)
-    return widths
-
-
-def cell_height(cell: Cell, size: float, width: float) -> float:
-    return paras_height(_cell_paras(cell), size, width - 2 * CELL_MX) + 2 * CELL_MY
-
-
-def is_line(row: list[Cell]) -> bool:
-    """A row of one cell across the whole table (a line under the row above it)."""
-    return len(row) == 1 and row[0].span > 1
-
-
-def _row_widths(row: list[Cell], widths: list[float]) -> list[float]:
-    return [sum(widths)] if is_line(row) else widths
-
-
-def row_height(row: list[Cell], size: float, widths: list[float]) -> float:
-    widths = _row_widths(row, widths)
-    return max(cell_height(c, size, w) for c, w in zip(row, widths))
-
-
-def split_row(row: list[Cell], size: float, widths: list[float], room: float) -> tuple[list[Cell], list[Cell]] | None:
-    k = int((room - 2 * CELL_MY) // (size * LINE_HEIGHT))
-    if k < 1:
-        return None
-    head, tail = [], []
-    for cell, w in zip(row, _row_widths(row, widths)):
-        lines: list[str] = []
-        mute = None      # the muted lines, counted in wrapped lines
-        for n, part in enumerate(cell.text.split("\n")):
-            if cell.mute_from is not None and n == cell.mute_from:
-                mute = len(lines)
-            lines += _wrap(part, size, max(w - 2 * CELL_MX, 1.0), cell.bold)
-        head.append(replace(cell, text="\n".join(lines[:k]), mute_from=mute))
-        tail.append(replace(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
-    return head, tail
-
-
-# A page is a list of blocks: ("text", TextSection-with-subset) or ("table", TableSection-with-subset).
-
-@dataclass
-class Page:
-    blocks: list[Section] = field(default_factory=list)
-
-
-def section_gap(size: float) -> float:
-    return round(0.75 * size, 2)
-
-
-def _text_box_height(paras: list[Para], size: float, width: float, band: bool) -> float:
-    inset = BAND_INSET if band else TEXT_INSET_Y
-    inner_w = width - 2 * (BAND_INSET if band else TEXT_INSET_X)
-    return paras_height(paras, size, inner_w) + 2 * inset
-
-
-def paginate(sections: list[Section], size: float, width: float, height: float) -> list[Page]:
-    """Pack ``sections`` onto pages of ``width`` × ``height`` at body size ``size``."""
-    pages = [Page()]
-    used = [0.0]
-
-    def room() -> float:
-        return height - used[0] - (section_gap(size) if pages[-1].blocks else 0.0)
-
-    def new_page() -> None:
-        pages.append(Page())
-        used[0] = 0.0
-
-    def bullets_on_page() -> int:
-        return sum(sum(1 for p in b.paras if p.bullet) for b in pages[-1].blocks if isinstance(b, TextSection))
-
-    for sec in sections:
-        if isinstance(sec, TextSection):
-            inset = 2 * (BAND_INSET if sec.band else TEXT_INSET_Y)
-            inner_w = width - 2 * (BAND_INSET if sec.band else TEXT_INSET_X)
-            queue = list(sec.paras)
-            block: TextSection | None = None
-            while queue:
-                p = queue[0]
-                if block is None:
-                    start_gap = section_gap(size) if pages[-1].blocks else 0.0
-                    h_first = para_height(p, size, inner_w, True) + inset
-                    if used[0] + start_gap + h_first <= height + 1e-6 and \
-                            not (p.bullet and bullets_on_page() >= MAX_BULLETS):
-                        block = TextSection([p], sec.band, sec.boxed)
-                        pages[-1].blocks.append(block)
-                        used[0] += start_gap + h_first
-                        queue.pop(0)
-                        continue
-                    if pages[-1].blocks:
-                        new_page()
-                        continue
-                    # Alone on an empty page and still too tall: split between lines.
-                    parts = split_para(p, size, inner_w, height - inset, True)
-                    if parts is None:
-                        raise LayoutError(f"deck: a paragraph cannot fit a slide even at {size:g} pt")
-                    queue[0:1] = list(parts)
-                    continue
-                h = para_height(p, size, inner_w, False)
-                if used[0] + h <= height + 1e-6 and not (p.bullet and bullets_on_page() >= MAX_BULLETS):
-                    block.paras.append(p)
-                    used[0] += h
-                    queue.pop(0)
-                    continue
-                if not (p.bullet and bullets_on_page() >= MAX_BULLETS):
-                    parts = split_para(p, size, inner_w, height - used[0], False)
-                    # Split here only what could not fit a whole slide anyway; else move it over whole.
-                    if parts is not None and para_height(p, size, inner_w, True) > height - inset:
-                        block.paras.append(parts[0])
-                        used[0] = height
-                        queue[0:1] = [parts[1]]
-                new_page()
-                block = None
-        else:
-            s = sec.size(size)
-            widths = column_widths(sec, s, width)
-            head_h = row_height(sec.header, s, widths) if sec.header else 0.0
-            queue_rows = list(sec.rows)
-            block_t: TableSection | None = None
-            while queue_rows:
-                row = queue_rows[0]
-                rh = row_height(row, s, widths)
-                if block_t is None:
-                    start_gap = section_gap(size) if pages[-1].blocks else 0.0
-                    if used[0] + start_gap + head_h + rh <= height + 1e-6:
-                        block_t = replace(sec, rows=[row], widths=widths)
-                        pages[-1].blocks.append(block_t)
-                        used[0] += start_gap + head_h + rh
-                        queue_rows.pop(0)
-                        continue
-                    if pages[-1].blocks:
-                        new_page()
-                        continue
-                    parts_r = split_row(row, s, widths, height - head_h)
-                    if parts_r is None:
-                        raise LayoutError(f"deck: a table row cannot fit a slide even at {s:g} pt")
-                    queue_rows[0:1] = list(parts_r)
-                    continue
-                if used[0] + rh <= height + 1e-6:
-                    block_t.rows.append(row)
-                    used[0] += rh
-                    queue_rows.pop(0)
-                    continue
-                if is_line(row) and len(block_t.rows) > 1 and not is_line(block_t.rows[-1]):
-                    queue_rows.insert(0, block_t.rows.pop())   # a line goes over with the row it belongs to
-                new_page()
-                block_t = None
-    return [pg for pg in pages if pg.blocks]
-
-
-def choose(sections: list[Section], width: float, height: float,
-           sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
-    """The largest body size that fits on one slide; else the largest needing the fewest slides."""
-    results: list[tuple[float, list[Page]]] = []
-    for s in sizes:
-        try:
-            pages = paginate(sections, s, width, height)
-        except LayoutError:
-            continue
-        if len(pages) <= 1:
-            return s, pages
-        results.append((s, pages))
-    if not results:
-        raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
-    fewest = min(len(p) for _, p in results)
-    return next((s, p) for s, p in results if len(p) == fewest)
-
-
-def fit_size(paras: list[Para], width: float, height: float, sizes: tuple[float, ...]) -> float | None:
-    for s in sizes:
-        if paras_height(paras, s, width) <= height + 1e-6:
-            return s
-    return None
 
 
 # =============================================================================
