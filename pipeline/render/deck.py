@@ -595,14 +595,12 @@ class _Deck:
             bar.shadow.inherit = False
         keep = {s.shape_id for s in (title_ph, sub_ph) if s is not None}
         self._tidy(slide, keep)
-        notes = [f"Introduce {c.name}" + (f": {c.title}." if show_title else ".")]
-        if c.citation:
-            notes.append(f"Published as: {c.citation}")
+        notes = [f"Introduce {c.name}" + (f": {c.title}." if show_title else "."),
+                 f"Design in one line: {c.design_summary}.",
+                 f"The bottom line, to come back to at the end: {c.bottom_line}"]
         if c.registry:
             notes.append(f"Registration: {c.registry}.")
-        notes.append(f"Design in one line: {c.design_summary}.")
-        notes.append(f"The bottom line, to come back to at the end: {c.bottom_line}")
-        self._notes(slide, "\n\n".join(notes))
+        self._notes(slide, deck_notes.talking_points(notes, f"the journal and year: {journal}." if journal else None))
 
     # 2 ----------------------------------------------------------------------
     def slide_question(self) -> None:
@@ -623,14 +621,13 @@ class _Deck:
         if rationale:
             sections.append(TextSection([P("Why it matters", bold=True, gap=0.0), P(rationale, gap=0.3)], band=True))
 
+        said = deck_notes.talking_points(
+            ["The clinical question, as PICO."] + [f"{label}: {value}." for label, value in c.pico],
+            "the Intervention and Comparator rows: what the arms did differently.",
+            "Why does this question matter?" if rationale else None, rationale)
+
         def notes(i: int, page: Page) -> str:
-            out = ["The clinical question, as PICO:"]
-            out += [f"{label}: {value}." for label, value in c.pico]
-            if rationale:
-                out.append(f"Why it matters: {rationale}")
-            if i:
-                out.insert(0, "Continued from the previous slide.")
-            return "\n".join(out)
+            return ("Continued from the previous slide.\n" if i else "") + said
 
         self._sections_slides("The clinical question", sections, notes)
 
@@ -684,13 +681,15 @@ class _Deck:
             notes.append(line)
         if c.shared_care:
             notes.append(f"{c.shared_care[0]} received: {c.shared_care[1]}.")
-        if d.masking:
-            notes.append(f"Caveat on masking: {' '.join(d.masking.split())}.")
+        masking = " ".join(d.masking.split()).rstrip(".") + "." if d.masking else None
+        point = "the arm boxes: what each arm received" + (", and the box both arms share." if c.shared_care else ".")
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +
                                 [P(" ".join(a.label.split()) + (f": {' '.join(a.description.split())}"
                                                                 if a.description else ""),
                                    bullet=True) for a in study.arms][:MAX_BULLETS])]
-        self._diagram_slide("Design", design_diagram, "\n".join(notes), fallback)
+        self._diagram_slide("Design", design_diagram,
+                            deck_notes.talking_points(notes, point, "Who knew the allocation?" if masking else None,
+                                                      masking), fallback)
 
     # 4 ----------------------------------------------------------------------
     def slide_flow(self) -> None:
@@ -710,7 +709,10 @@ class _Deck:
                          f"discontinued {count(af.discontinued)}, lost to follow-up {count(af.lost)}, "
                          f"completed {count(af.completed)}, analysed {count(af.analysed)}.")
             rows.append(af)
-        notes.append("A count the paper does not give reads 'not reported' - it is never filled in or derived.")
+        notes.append("A count the paper does not give reads 'not reported' (or 'not in our sources'); it is never "
+                     "filled in or derived.")
+        completed = [f"{a.label}: {count(study.arm_flow(a.id).completed)} completed of "
+                     f"{count(study.arm_flow(a.id).allocated)} allocated" for a in study.arms if study.arm_flow(a.id)]
         fallback: list[Section] = []
         if rows:
             header = [Cell("")] + [Cell(" ".join(a.short.split()), bold=True, fill=theme.arm_fill(i),
@@ -728,7 +730,10 @@ class _Deck:
                    + (f" ({reasons})" if reasons else "") + f"; randomized: {count(flow.randomized)}.")
             fallback = [TextSection([P(top, gap=0.0)]),
                         TableSection(header, body_rows, caps=[0.3] + [0.3] * len(study.arms), flex=0, name="Flow")]
-        self._diagram_slide("Participant flow", flow_diagram, "\n".join(notes), fallback)
+        said = deck_notes.talking_points(notes, "the Completed boxes of each arm.",
+                                         "Did the arms lose similar numbers?" if completed else None,
+                                         "; ".join(completed) + "." if completed else None)
+        self._diagram_slide("Participant flow", flow_diagram, said, fallback)
 
     # 5 ----------------------------------------------------------------------
     def _column_heads(self) -> list[Cell]:
