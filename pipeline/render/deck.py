@@ -657,7 +657,8 @@ class _Deck:
         for k, diagram in enumerate(parts):
             slide = self._new_slide("title_only", title if k == 0 else f"{title} (cont.)")
             x0 = body.x + (body.w - diagram.width) / 2
-            y0 = body.y + max(0.0, (body.h - diagram.height) / 2)
+            # One slide: centred in the body; the parts of a cut diagram start at its top, as they continue.
+            y0 = body.y + (max(0.0, (body.h - diagram.height) / 2) if len(parts) == 1 else 0.0)
             draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
             self._tidy(slide, {ph.shape_id for ph in slide.placeholders if ph.placeholder_format.type in keep_types})
             self._notes(slide, ("Continued from the previous slide.\n" if k else "") + notes)

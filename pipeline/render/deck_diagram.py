@@ -282,12 +282,13 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
     """``diagram`` cut between its rows of boxes into parts each at most ``max_h`` tall (each part's
     top at 0); a connector that crosses a cut is left out. None when one row alone is too tall."""
     # (top, bottom, heading): a row of labels only (a panel's heading) goes with the rows under it.
-    spans = sorted([(b.y, b.y + b.h, False) for b in diagram.boxes] +
-                   [(lb.y, lb.y + _label_height(lb), True) for lb in diagram.labels] +
-                   [(min(s.y1, s.y2), max(s.y1, s.y2), False) for s in diagram.segments])
+    # An axis's tick labels and its "favours" line stay with the axis above them.
+    spans = sorted([(b.y, b.y + b.h, False, False) for b in diagram.boxes] +
+                   [(lb.y, lb.y + _label_height(lb), True, lb.role in ("tick", "favours")) for lb in diagram.labels] +
+                   [(min(s.y1, s.y2), max(s.y1, s.y2), False, False) for s in diagram.segments])
     rows: list[list] = []
-    for top, bottom, heading in spans:
-        if rows and top < rows[-1][1]:
+    for top, bottom, heading, attached in spans:
+        if rows and (top < rows[-1][1] or attached):
             rows[-1][1] = max(rows[-1][1], bottom)
             rows[-1][2] = rows[-1][2] and heading
         else:
