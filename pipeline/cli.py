@@ -419,10 +419,12 @@ def _export(args) -> int:
         checked = load_study(path)
         _print_warnings(checked.warnings)
         if is_review_checked(checked):
-            print(f"note: {path}: not exported: the FHIR export covers trial records; reviews are not exported yet",
-                  file=sys.stderr)
-            return
-        text = bundle_json(checked.study)
+            from .fhir.jsonout import dumps
+            from .fhir.review import export_review_bundle
+
+            text = dumps(export_review_bundle(checked.study))
+        else:
+            text = bundle_json(checked.study)
         target = args.output or (args.out / checked.study.id / "fhir.json" if args.out else None)
         if target is None:
             sys.stdout.write(text)

@@ -13,6 +13,8 @@ from pipeline.cli import main
 from pipeline.fhir import bundle_json, export_bundle
 from pipeline.fhir.bundle import Entries
 from pipeline.fhir.evidence import p_value
+from pipeline.fhir.jsonout import dumps
+from pipeline.fhir.review import export_review_bundle
 from pipeline.loader import load_file
 from pipeline.model import Study, known
 from pipeline.numbers import Printed, exact
@@ -23,7 +25,7 @@ from shapes import HUGE, shapes
 from test_make import make, repo  # noqa: F401  (repo is a fixture)
 
 ALL_SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
-SOURCES = [p for p in ALL_SOURCES if load_file(p).data.get("kind") != "review"]   # trials; reviews are not exported
+SOURCES = [p for p in ALL_SOURCES if load_file(p).data.get("kind") != "review"]   # trials
 REVIEWS = [p for p in ALL_SOURCES if p not in SOURCES]
 SHAPES = shapes()
 
@@ -294,9 +296,10 @@ def test_cli_writes_one_file_or_one_per_record(tmp_path, capsys):
     for path in SOURCES:
         study = load_study(path).study
         assert (tmp_path / "outputs" / study.id / "fhir.json").read_text(encoding="utf-8") == bundle_json(study)
-    for path in REVIEWS:   # said, not written
-        assert not (tmp_path / "outputs" / path.stem).exists()
-        assert f"{path}: not exported" in capsys.readouterr().err
+    for path in REVIEWS:
+        review = load_study(path).study
+        assert (tmp_path / "outputs" / review.id / "fhir.json").read_text(encoding="utf-8") == \
+            dumps(export_review_bundle(review))
     assert main(["export", "fhir", *map(str, SOURCES[:2]), "-o", str(out)]) == 1
     assert "-o takes one record" in capsys.readouterr().err
 
@@ -322,8 +325,42 @@ def test_make_fhir_writes_a_bundle_per_record(repo):
     result = make(repo, "fhir")
     assert result.returncode == 0, result.stderr
     for path in (repo / "sources").glob("*.yaml"):
-        if load_file(path).data.get("kind") == "review":
-            continue
         study = load_study(path).study
         Bundle.model_validate_json((repo / "outputs" / study.id / "fhir.json").read_text(encoding="utf-8"))
     assert "make fhir " in make(repo).stdout
+
+
+@pytest.mark.parametrize("path", REVIEWS, ids=lambda p: p.stem)
+def test_review_exports_with_its_pooled_numbers(path):
+    review = load_study(path).study
+    bundle = _parse(dumps(export_review_bundle(review)))
+    by_url = _resources(bundle)
+    entries = Entries(review.id)
+    compared = 0
+    for outcome in review.outcomes:
+        for i, pooled in enumerate(outcome.pooled, 1):
+            evidence = by_url[entries.ref("Evidence", f"outcome/{outcome.id}/pooled-{i}")["reference"]]
+            assert evidence["synthesisType"]["text"] == {"common": "Fixed-effect model",
+                                                         "random": "Random-effects model"}[pooled.model]
+            stat = evidence["statistic"][0]
+            assert _same(stat["quantity"]["value"], pooled.estimate)
+            compared += 1
+            estimates = {e["type"]["text"]: e for e in stat.get("attributeEstimate", [])}
+            if pooled.ci is not None:
+                ci = estimates["confidence interval"]
+                assert _same(ci["range"]["low"]["value"], pooled.ci[0])
+                assert _same(ci["range"]["high"]["value"], pooled.ci[1])
+                assert ci["level"] == Decimal(pooled.ci_level) / 100
+                compared += 2
+            for name, value in (("I-squared (%)", pooled.i2), ("tau-squared", pooled.tau2)):
+                if isinstance(value, (int, float)):
+                    assert _same(estimates[name]["quantity"]["value"], value)
+                    compared += 1
+            if pooled.studies is not None:
+                assert stat["sampleSize"]["numberOfStudies"] == pooled.studies
+            if pooled.participants is not None:
+                assert stat["sampleSize"]["numberOfParticipants"] == pooled.participants
+        if outcome.certainty and outcome.pooled:
+            assessment = by_url[entries.ref("ArtifactAssessment", f"outcome/{outcome.id}/certainty")["reference"]]
+            assert assessment["content"][0]["classifier"][0]["text"] == outcome.certainty.level
+    assert compared >= 3
