@@ -95,6 +95,11 @@ schema/review-record.schema.json: pipeline/review/model.py pipeline/model.py | $
 test: $(VENV)/.installed-test ## Run the test suite
 	$(PY) -m pytest
 
+.PHONY: lint
+lint: $(VENV)/.installed-test ## Check style (ruff) and types (mypy --strict on pipeline/)
+	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/mypy
+
 .PHONY: bench
 bench: $(VENV)/.installed ## Measure build times, memory and output sizes
 	$(PY) bench/run.py
