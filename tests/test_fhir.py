@@ -12,6 +12,7 @@ from fhir.resources.bundle import Bundle
 from pipeline.cli import main
 from pipeline.fhir import bundle_json, export_bundle
 from pipeline.fhir.bundle import Entries
+from pipeline.fhir.codes import ROB_WORDS
 from pipeline.fhir.evidence import p_value
 from pipeline.fhir.jsonout import dumps
 from pipeline.fhir.review import export_review_bundle
@@ -364,3 +365,27 @@ def test_review_exports_with_its_pooled_numbers(path):
             assessment = by_url[entries.ref("ArtifactAssessment", f"outcome/{outcome.id}/certainty")["reference"]]
             assert assessment["content"][0]["classifier"][0]["text"] == outcome.certainty.level
     assert compared >= 3
+    studies = {entries.ref("Citation", f"study/{s.id}")["reference"]: s for s in review.studies}
+    assert all(by_url[url]["title"] == s.label for url, s in studies.items())
+    for outcome in review.outcomes:
+        for i, _ in enumerate(outcome.pooled, 1):
+            evidence = by_url[entries.ref("Evidence", f"outcome/{outcome.id}/pooled-{i}")["reference"]]
+            parts = [a["resourceReference"]["reference"] for a in evidence["relatedArtifact"] if a["type"] == "composed-of"]
+            assert [studies[u].id for u in parts] == [r.study for r in outcome.studies]
+
+
+def test_review_with_per_study_risk_of_bias_exports_it():
+    from test_review_layout import synthetic_review
+
+    from pipeline.loader import load_bytes
+    from pipeline.validate import check_source
+
+    review = check_source(load_bytes(synthetic_review(3, 4, 2).encode(), "SYNTHETIC.yaml")).study
+    bundle = _parse(dumps(export_review_bundle(review)))
+    by_url = _resources(bundle)
+    entries = Entries(review.id)
+    for study in review.studies:
+        rob = by_url[entries.ref("ArtifactAssessment", f"study/{study.id}/rob")["reference"]]
+        assert rob["artifactReference"]["reference"] == entries.ref("Citation", f"study/{study.id}")["reference"]
+        found = [c["classifier"][0]["text"] for c in rob["content"][0]["component"]]
+        assert found == [ROB_WORDS[j.judgement] for j in study.rob]

@@ -7,6 +7,8 @@ intervention, the control and each outcome, one ``Evidence`` per pooled result
 (statistic type, estimate, CI with its level, P value, I² and τ² as attribute
 estimates, number of studies and participants, common or random effects as the
 synthesis type) and one ``ArtifactAssessment`` per outcome's GRADE certainty.
+Each included study is a ``Citation`` (its label) that the pooled results are
+composed of, with its risk-of-bias judgements as an ``ArtifactAssessment``.
 Nothing is computed: every value is the record's.
 """
 
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 from ..model import known
 from ..numbers import exact
-from ..review.model import Pooled, Review, ReviewOutcome
+from ..review.model import Pooled, Review, ReviewOutcome, RiskOfBias, RobJudgement
 from .assessment import _certainty
 from .bundle import Entries
 from .citation import citation_resource
-from .codes import attribute_type, concept, statistic_type, variable_role
+from .codes import CERTAINTY_TYPE, ROB_WORDS, attribute_type, coding, concept, statistic_type, variable_role
 from .evidence import p_value
 
 _SYNTHESIS = {"common": "Fixed-effect model", "random": "Random-effects model"}
@@ -28,6 +30,14 @@ def export_review_bundle(review: Review) -> dict:
     entries = Entries(review.id)
     if review.citation:
         entries.add("Citation", "primary", citation_resource(review.citation, []))
+    for study in review.studies:
+        cited = entries.add("Citation", f"study/{study.id}", {"status": "active", "title": study.label})
+        if study.rob and review.risk_of_bias:
+            entries.add("ArtifactAssessment", f"study/{study.id}/rob", {
+                "title": f"Risk of bias ({review.risk_of_bias.tool}) of {study.label}",
+                "artifactReference": cited,
+                "content": [_rob(review.risk_of_bias, study.rob)],
+            })
     for side in ("intervention", "control"):
         name = getattr(review.arms, side)
         entries.add("EvidenceVariable", f"group/{side}", {"status": "active", "title": name, "actual": True})
@@ -44,6 +54,15 @@ def export_review_bundle(review: Review) -> dict:
                 "content": [_certainty(outcome.certainty, None)],
             })
     return entries.bundle()
+
+
+def _rob(tool: RiskOfBias, judgements: list[RobJudgement]) -> dict:
+    labels = {d.id: d.label for d in tool.domains}
+    return {"informationType": "rating",
+            "type": concept(coding(CERTAINTY_TYPE, "RiskOfBias", "Risk of bias"), text=tool.tool),
+            "component": [{"informationType": "rating", "type": concept(text=labels.get(j.domain, j.domain)),
+                           "classifier": [concept(text=ROB_WORDS[j.judgement])],
+                           **({"summary": j.support} if j.support else {})} for j in judgements]}
 
 
 def _text_estimate(name: str, value: object) -> dict:
@@ -84,6 +103,10 @@ def _evidence(review: Review, outcome: ReviewOutcome, pooled: Pooled, entries: E
         (f" ({pooled.label})" if pooled.label else "")
     related = [{"type": "cite-as", "resourceReference": entries.ref("Citation", "primary", review.citation.title)}] \
         if review.citation else []
+    labels = {s.id: s.label for s in review.studies}
+    related += [{"type": "composed-of",
+                 "resourceReference": entries.ref("Citation", f"study/{r.study}", labels[r.study])}
+                for r in outcome.studies if r.study in labels]
     return {
         "status": "active", "title": title,
         "variableDefinition": [
