@@ -11,22 +11,23 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PAPER  ?= a4
 TEMPLATE ?=
+FIGURES ?= svg
 
 RECORDS := $(sort $(wildcard sources/*.yaml))
 IDS     := $(patsubst sources/%.yaml,%,$(RECORDS))
 BRIEFS  := $(IDS:%=outputs/%/brief.pdf)
 PACKAGE := $(shell find pipeline -name '*.py' 2>/dev/null)
 
-# A change of PAPER or TEMPLATE must rebuild: the options stamp changes only when they do.
+# A change of PAPER, TEMPLATE or FIGURES must rebuild: the options stamp changes only when they do.
 # TEMPLATE may hold spaces: escaped for make as a prerequisite, quoted for the shell.
 empty :=
 space := $(empty) $(empty)
 quote = '$(subst ','\'',$(1))'
 OPTIONS_STAMP := outputs/.options
-OPTIONS := paper=$(PAPER) template=$(TEMPLATE)
+OPTIONS := paper=$(PAPER) template=$(TEMPLATE) figures=$(FIGURES)
 $(shell mkdir -p outputs; [ "$$(cat $(OPTIONS_STAMP) 2>/dev/null)" = $(call quote,$(OPTIONS)) ] || echo $(call quote,$(OPTIONS)) > $(OPTIONS_STAMP))
 TEMPLATE_DEP := $(if $(TEMPLATE),$(subst $(space),\$(space),$(TEMPLATE)))
-BUILD_FLAGS := --paper $(PAPER) $(if $(TEMPLATE),--template $(call quote,$(TEMPLATE)))
+BUILD_FLAGS := --paper $(PAPER) --figures $(call quote,$(FIGURES)) $(if $(TEMPLATE),--template $(call quote,$(TEMPLATE)))
 
 .PHONY: help
 help: ## List the targets
@@ -34,10 +35,10 @@ help: ## List the targets
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  RECORD=sources/x.yaml (watch)"
+	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  FIGURES=svg|png|svg,png  RECORD=sources/x.yaml (watch)"
 
 .PHONY: report
-report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/ for every sources/*.yaml
+report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/*.svg for every sources/*.yaml
 	@records=$$(sort -u $(QUEUE)); rm -f $(QUEUE); \
 	if [ -n "$$records" ]; then $(PY) -m pipeline build $$records --out outputs --jobs $(JOBS) $(BUILD_FLAGS) --id-must-match-file-name; fi
 

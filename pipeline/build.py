@@ -2,7 +2,8 @@
 
 In:  a record path, an output root, ``BuildOptions``.
 Out: files under ``<out>/<id>/``: ``brief.pdf``, ``deck.pptx`` and
-     ``figures/{design,flow,forest}.{svg,png}``; a ``BuildResult`` listing them
+     ``figures/{design,flow,forest}.svg`` (and ``.png`` at 300 dpi when
+     ``BuildOptions.figures`` asks for png); a ``BuildResult`` listing them
      with the warnings. Every output is rendered in memory first; the study's
      folder is then replaced as a whole (``atomic.write_study``), keeping the
      outputs of kinds not built this time, so a failure or a kill leaves the
@@ -13,24 +14,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_study
 from .errors import Problem
 from .report import Report, prepare
 from .validate import is_review_checked as is_review, load_study
 
+if TYPE_CHECKING:
+    from .layout.geometry import Diagram
+
 KINDS = ("brief", "deck", "figures")
+FIGURE_FORMATS = ("svg", "png")   # the figures' file formats; svg by default, png (300 dpi) on request
 OUTPUT_OF = {"brief": "brief.pdf", "deck": "deck.pptx", "figures": "figures"}   # each kind's entry in a study folder
 PAPERS = ("a4", "letter")
+
+FIGURE_WIDTH = 7.5 * 72 - 8.0     # the figure's 7.5 in less the drawing margin (render.figures.MARGIN) each side
+FIGURE_HEIGHT = 9.0 * 72 - 8.0    # at most 9 in tall
+FIGURE_SIZE, FIGURE_MIN_SIZE = 9.0, 7.0
 
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """``only``: a subset of KINDS (default all); ``paper``: a4 or letter; ``template``: a .pptx."""
+    """``only``: a subset of KINDS (default all); ``paper``: a4 or letter; ``template``: a .pptx;
+    ``figures``: the figure formats, a subset of FIGURE_FORMATS (default svg only)."""
 
     only: tuple[str, ...] = KINDS
     paper: str = "a4"
     template: Path | None = None
+    figures: tuple[str, ...] = ("svg",)
 
 
 @dataclass
@@ -53,8 +65,24 @@ def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, 
         files["deck.pptx"] = render_deck(report, template=options.template)
     if "figures" in options.only:
         from .render.figures import render_figures
-        files.update({f"figures/{name}": data for name, data in render_figures(report.study).items()})
+        drawn = render_figures(figure_diagrams(report), options.figures)
+        files.update({f"figures/{name}": data for name, data in drawn.items()})
     return files
+
+
+def figure_diagrams(report: Report) -> dict[str, Diagram]:
+    """The geometry of each figure, laid out at the figure size (7.5 in wide, at most 9 in tall)."""
+    from .layout.design import design_diagram
+    from .layout.flow import flow_diagram
+    from .layout.forest import forest_plot
+
+    study = report.study
+    out = {"design": design_diagram(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE),
+           "flow": flow_diagram(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE)}
+    forest = forest_plot(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE)
+    if forest is not None:
+        out["forest"] = forest
+    return out
 
 
 def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
@@ -73,7 +101,7 @@ def build_record(path: str | Path, out_root: str | Path, options: BuildOptions =
     if is_review(checked):  # a systematic review: its own report and renderers (pipeline.review)
         from .review.build import prepare_review, render_review
         report = prepare_review(checked)
-        files = render_review(report, options.only, options.paper, options.template)
+        files = render_review(report, options.only, options.paper, options.template, options.figures)
     else:
         report = prepare(checked)
         files = render(report, options)

@@ -8,7 +8,7 @@ please report", exit 70, and its traceback goes to a file whose path is printed
 (``--debug``, or EVIDENCE_BRIEF_DEBUG=1, prints it instead); nothing is written.
 
     evidence-brief validate RECORD...
-    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--paper a4|letter] [--template FILE] [-j N]
+    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--figures svg,png] [--paper a4|letter] [--template FILE] [-j N]
     evidence-brief audit RECORD...
     evidence-brief schema [--review] [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
@@ -108,10 +108,23 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output root (default: outputs)")
     p.add_argument("--only", choices=("brief", "deck", "figures"), action="append",
                    help="build only this output (repeatable; default: all)")
+    p.add_argument("--figures", type=_figure_formats, default=os.environ.get("FIGURES") or "svg",
+                   help="figure formats, comma-separated: svg (default), png (300 dpi, for posters; slower), "
+                        "or svg,png (default: $FIGURES or svg)")
     p.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
                    help="page size of the brief (default: a4, or $PAPER)")
     p.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
                    help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
+
+
+def _figure_formats(text: str) -> tuple[str, ...]:
+    from .build import FIGURE_FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: say svg, png or svg,png")
+    return formats
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,7 +236,8 @@ def _build_options(args):
     if args.template is not None:
         from .template import load_template
         _print_warnings(load_template(args.template).notes)   # refused here, before any record is built
-    return BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template)
+    return BuildOptions(only=tuple(args.only) if args.only else KINDS, paper=args.paper, template=args.template,
+                        figures=args.figures)
 
 
 def _build(args) -> int:

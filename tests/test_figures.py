@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build import figure_diagrams
 from pipeline.errors import RenderError
 from pipeline.layout.design import design_diagram
 from pipeline.loader import load_file
 from pipeline.model import Study
-from pipeline.render.figures import draw_diagram_to_matplotlib, figure_diagrams, render_figures
-from pipeline.validate import load_study
+from pipeline.render.figures import draw_diagram_to_matplotlib, render_figures
+from pipeline.report import prepare
+from pipeline.validate import Checked, load_study
 from test_layout import check_geometry, make_study
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +31,13 @@ def imagine() -> Study:
     return load_study(ROOT / "sources" / "imagine-ra.yaml").study
 
 
+def both_formats(study: Study) -> dict[str, bytes]:
+    return render_figures(figure_diagrams(prepare(Checked(study))), ("svg", "png"))
+
+
 @pytest.fixture(scope="module")
 def figures(imagine) -> dict[str, bytes]:
-    return render_figures(imagine)
+    return both_formats(imagine)
 
 
 def png_chunks(data: bytes) -> dict[bytes, bytes]:
@@ -93,14 +99,22 @@ def test_svg_contains_the_reported_counts(figures):
     assert not re.search(r"n = 0\b", flow)
 
 
+def test_svg_only_by_default(imagine, figures):
+    svg = render_figures(figure_diagrams(prepare(Checked(imagine))))
+    assert sorted(svg) == ["design.svg", "flow.svg", "forest.svg"]
+    assert all(svg[name] == figures[name] for name in svg)      # the same SVG as when PNGs are made too
+    with pytest.raises(RenderError, match="unknown format"):
+        render_figures(figure_diagrams(prepare(Checked(imagine))), ("svg", "gif"))
+
+
 def test_bytes_are_reproducible(imagine, figures):
-    again = render_figures(imagine)
+    again = both_formats(imagine)
     for name, data in figures.items():
         assert again[name] == data, name
 
 
 def test_figure_geometry_is_drawn_at_figure_size(imagine):
-    diagrams = figure_diagrams(imagine)
+    diagrams = figure_diagrams(prepare(Checked(imagine)))
     for d in diagrams.values():
         check_geometry(d, d.width, 9 * 72, min_size=7.0)
         assert d.width == pytest.approx(7.5 * 72 - 8)
@@ -110,13 +124,13 @@ def test_no_forest_without_estimates(imagine):
     data = copy.deepcopy(load_file(ROOT / "sources" / "imagine-ra.yaml").data)
     for o in data["outcomes"]:
         o["effects"] = []
-    out = render_figures(Study.model_validate(data))
+    out = both_formats(Study.model_validate(data))
     assert sorted(out) == ["design.png", "design.svg", "flow.png", "flow.svg"]
 
 
 def test_four_arm_record_labels_every_arm():
     study = make_study(n_arms=4, measures=("risk difference", "hazard ratio"))
-    out = render_figures(study)
+    out = render_figures(figure_diagrams(prepare(Checked(study))))
     design, flow = svg_text(out["design.svg"]), svg_text(out["flow.svg"])
     for arm in study.arms:
         assert arm.label in design and arm.label in flow
@@ -141,3 +155,20 @@ def test_only_the_figures_module_imports_matplotlib():
         if re.search(r"^\s*(import|from)\s+matplotlib", path.read_text(encoding="utf-8"), re.M):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_figures_module_draws_geometry_not_the_record():
+    source = (ROOT / "pipeline" / "render" / "figures.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import)\s+(pipeline\.model|\.\.model|\.\.review\.model)\b", source, re.M)
+
+
+def test_png_on_request(tmp_path):
+    from pipeline.cli import main
+
+    record = ROOT / "sources" / "imagine-ra.yaml"
+    assert main(["build", str(record), "--out", str(tmp_path), "--only", "figures", "--figures", "svg,png"]) == 0
+    folder = tmp_path / "imagine-ra" / "figures"
+    assert sorted(p.name for p in folder.iterdir()) == ["design.png", "design.svg", "flow.png", "flow.svg",
+                                                         "forest.png", "forest.svg"]
+    assert main(["build", str(record), "--out", str(tmp_path), "--only", "figures"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["design.svg", "flow.svg", "forest.svg"]   # no stale PNG

@@ -1,10 +1,10 @@
 """The design, flow and forest figures as SVG and PNG, drawn with matplotlib from layout geometry.
 
-In:  a ``Study`` (``render_figures``) or any ``layout.geometry.Diagram``
-     (``draw_diagram_to_matplotlib``).
-Out: file bytes. ``render_figures`` gives ``design.svg``, ``design.png``,
-     ``flow.svg``, ``flow.png`` and, when an outcome reports an effect
-     estimate, ``forest.svg`` and ``forest.png``.
+In:  named ``layout.geometry.Diagram``s laid out at figure size (the trial's
+     design, flow and forest from ``build.figure_diagrams``; a review's from
+     ``review.build.review_diagrams``) and the formats wanted (svg, png).
+Out: file bytes: ``render_figures`` gives "<name>.svg" and/or "<name>.png"
+     per diagram; ``draw_diagram_to_matplotlib`` one diagram in one format.
 
 This is the only module that imports matplotlib, and it uses the object API
 (``Figure`` + the Agg/SVG canvases), never pyplot, so no GUI backend and no
@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 import numpy as np
@@ -39,18 +40,11 @@ from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
 from .. import theme
 from ..errors import RenderError
 from ..fonts import FAMILY
-from ..layout.design import design_diagram
-from ..layout.flow import flow_diagram
-from ..layout.forest import forest_plot
 from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon as Shape, Segment, TextLine
 from ..layout.text import _metrics, line_height
-from ..model import Study
 
-FIGURE_WIDTH_IN = 7.5
-MAX_HEIGHT_IN = 9.0
+FORMATS = ("svg", "png")
 MARGIN = 4.0            # points of white around the geometry, so edge strokes are not clipped
-BASE_SIZE = 9.0
-MIN_SIZE = 7.0
 DPI = 300
 ARROW_LENGTH = 5.0
 ARROW_HALF_WIDTH = 2.2
@@ -72,29 +66,14 @@ RC = {
 TEXT_COLOURS = {"tick": theme.MUTED, "favours": theme.INK, "note": theme.MUTED}
 
 
-def render_figures(study: Study) -> dict[str, bytes]:
-    """Every figure of ``study`` as {"design.svg": …, "design.png": …, "flow.svg": …, …}."""
-    return render_diagrams(figure_diagrams(study))
-
-
-def render_diagrams(diagrams: dict[str, Diagram]) -> dict[str, bytes]:
-    """Each named diagram as "<name>.svg" and "<name>.png"."""
+def render_figures(diagrams: Mapping[str, Diagram], formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
+    """Each named diagram as "<name>.svg" and/or "<name>.png", as ``formats`` asks."""
     out: dict[str, bytes] = {}
+    wanted = tuple(dict.fromkeys(formats))
     for name, diagram in diagrams.items():
-        # One matplotlib figure per diagram, saved twice (building the artists is a good part of the cost).
-        out[f"{name}.svg"], out[f"{name}.png"] = _draw(diagram, ("svg", "png"))
-    return out
-
-
-def figure_diagrams(study: Study) -> dict[str, Diagram]:
-    """The geometry of each figure, laid out at the figure size (7.5 in wide, at most 9 in tall)."""
-    width = FIGURE_WIDTH_IN * 72 - 2 * MARGIN
-    height = MAX_HEIGHT_IN * 72 - 2 * MARGIN
-    out = {"design": design_diagram(study, width, height, BASE_SIZE, MIN_SIZE),
-           "flow": flow_diagram(study, width, height, BASE_SIZE, MIN_SIZE)}
-    forest = forest_plot(study, width, height, BASE_SIZE, MIN_SIZE)
-    if forest is not None:
-        out["forest"] = forest
+        # One matplotlib figure per diagram, saved in each format (building the artists is a good part of the cost).
+        for fmt, data in zip(wanted, _draw(diagram, wanted)):
+            out[f"{name}.{fmt}"] = data
     return out
 
 
@@ -103,10 +82,10 @@ def draw_diagram_to_matplotlib(diagram: Diagram, fmt: str = "png", dpi: int = DP
     return _draw(diagram, (fmt,), dpi)[0]
 
 
-def _draw(diagram: Diagram, formats: tuple[str, ...], dpi: int = DPI) -> list[bytes]:
+def _draw(diagram: Diagram, formats: Sequence[str], dpi: int = DPI) -> list[bytes]:
     """``diagram`` as one figure saved in each of ``formats`` (png, svg), in that order."""
     for fmt in formats:
-        if fmt not in ("png", "svg"):
+        if fmt not in FORMATS:
             raise RenderError(f"figures: unknown format {fmt!r} (png or svg)")
     out: list[bytes] = []
     with matplotlib.rc_context(RC):

@@ -60,7 +60,8 @@ def review_diagrams(report: ReviewReport) -> dict:
     return out
 
 
-def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, template) -> dict[str, bytes]:
+def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, template,
+                  figures: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "brief" in only:
         from ..render.review_pdf import render_review_brief
@@ -69,6 +70,6 @@ def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, templ
         from ..render.review_deck import render_review_deck
         files["deck.pptx"] = render_review_deck(report, template=template)
     if "figures" in only:
-        from ..render.figures import render_diagrams
-        files.update({f"figures/{name}": data for name, data in render_diagrams(review_diagrams(report)).items()})
+        from ..render.figures import render_figures
+        files.update({f"figures/{name}": data for name, data in render_figures(review_diagrams(report), figures).items()})
     return files
