@@ -71,5 +71,6 @@ def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, templ
         files["deck.pptx"] = render_review_deck(report, template=template)
     if "figures" in only:
         from ..render.figures import render_figures
-        files.update({f"figures/{name}": data for name, data in render_figures(review_diagrams(report), figures).items()})
+        drawn = render_figures(review_diagrams(report), figures)
+        files.update({f"figures/{name}": data for name, data in drawn.items()})
     return files
