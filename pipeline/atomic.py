@@ -20,6 +20,7 @@ Ctrl-C) at any moment removes them; SIGKILL cannot be caught, and the next build
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -27,9 +28,10 @@ import os
 import secrets
 import shutil
 import signal
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from types import FrameType
 
 from .errors import RenderError, shown_name
 
@@ -85,10 +87,8 @@ def _make_folders(folder: Path) -> list[Path]:
 
 def _remove_folders(folders: list[Path]) -> None:
     for f in reversed(folders):
-        try:
+        with contextlib.suppress(OSError):
             f.rmdir()
-        except OSError:
-            pass
 
 
 def write_study(folder: Path, files: dict[str, bytes], keep: Callable[[str], bool]) -> list[Path]:
@@ -160,7 +160,7 @@ def _carry(src: Path, dst: Path) -> None:
         _link_or_copy(src, dst)
 
 
-def _link_or_copy(src, dst) -> None:
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
     try:
         os.link(src, dst, follow_symlinks=False)
     except OSError:
@@ -224,7 +224,7 @@ def _sweep(root: Path, name: str) -> None:
 
 
 @contextmanager
-def _locked(folder: Path):
+def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive ``flock`` on the output root ``folder`` itself (no lock file to leave behind);
     another build writing a study there waits. Only the short write-and-swap is serialised, not rendering."""
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -235,7 +235,7 @@ def _locked(folder: Path):
         os.close(fd)
 
 
-def _remove(paths) -> None:
+def _remove(paths: Iterable[str | Path]) -> None:
     """Remove each path, a file or a whole folder; what is already gone is fine."""
     for p in paths:
         try:
@@ -248,13 +248,13 @@ def _remove(paths) -> None:
 
 
 @contextmanager
-def _cleanup_on_signal(temps: list[tuple[str, Path]]):
+def _cleanup_on_signal(temps: list[tuple[str, Path]]) -> Iterator[None]:
     """On SIGTERM, remove the temporaries, then die as the signal asks."""
     try:
         previous = signal.getsignal(signal.SIGTERM)
         installed = True
 
-        def handler(signum, frame):
+        def handler(signum: int, frame: FrameType | None) -> None:
             signal.signal(signum, signal.SIG_IGN)      # a second SIGTERM must not cut the clean-up short
             _remove(t for t, _ in temps)
             signal.signal(signum, signal.SIG_DFL)

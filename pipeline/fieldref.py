@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -22,7 +24,7 @@ REVIEW_START = "<!-- review-field-reference:start -->"
 REVIEW_END = "<!-- review-field-reference:end -->"
 
 
-def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
+def _type_name(annotation: Any) -> tuple[str, type[BaseModel] | None]:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -46,7 +48,8 @@ def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
         return f"[{name}, {name}]", model
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "mapping", annotation
-    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, str(annotation)), None
+    simple = {str: "text", int: "whole number", float: "number", bool: "true/false"}
+    return simple.get(annotation, str(annotation)), None
 
 
 def rows(model: type[BaseModel] = Study, prefix: str = "",
@@ -57,7 +60,8 @@ def rows(model: type[BaseModel] = Study, prefix: str = "",
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         kind, inner = _type_name(info.annotation)
-        kind = kind.replace("whole number or `not reported` / `not in sources`", "count, `not reported` or `not in sources`")
+        kind = kind.replace("whole number or `not reported` / `not in sources`",
+                            "count, `not reported` or `not in sources`")
         kind = kind.replace(" or `not reported` / `not in sources`", ", `not reported` or `not in sources`")
         required = "yes" if info.is_required() else ""
         meaning = (info.description or "").replace("|", "\\|")
@@ -77,6 +81,11 @@ def markdown(model: type[BaseModel] = Study) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _always(text: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement that inserts ``text`` as it is (backslashes included)."""
+    return lambda _: text
+
+
 def refresh_readme(readme: Path) -> bool:
     """Rewrite the reference sections of ``readme`` (study, then review records); True when one changed."""
     from .review.model import Review
@@ -85,7 +94,7 @@ def refresh_readme(readme: Path) -> bool:
     new = text
     for start, end, model in ((START, END, Study), (REVIEW_START, REVIEW_END, Review)):
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        new = pattern.sub(lambda _, s=start, e=end, m=model: f"{s}\n{markdown(m)}{e}", new)
+        new = pattern.sub(_always(f"{start}\n{markdown(model)}{end}"), new)
     if new != text:
         readme.write_text(new, encoding="utf-8")
     return new != text

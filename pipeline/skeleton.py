@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import re
 
-from .ctgov.importer import (SCHEMA_COMMENT, TODO_ASSESSED_BY, TODO_BOTTOM_LINE, TODO_KEY_MESSAGE, TODO_LIMITATION,
-                             TODO_STRENGTH)
+from .ctgov.importer import (
+    SCHEMA_COMMENT,
+    TODO_ASSESSED_BY,
+    TODO_BOTTOM_LINE,
+    TODO_KEY_MESSAGE,
+    TODO_LIMITATION,
+    TODO_STRENGTH,
+)
 from .ctgov.yamlout import Node, dump
 from .errors import RecordError, UsageError
 

@@ -15,8 +15,8 @@ new file and renaming it over the old one. Ctrl-C stops it (exit status 0).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchfiles import watch as watch_changes
 

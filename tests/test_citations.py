@@ -11,11 +11,10 @@ import shutil
 
 import pytest
 import yaml
-
-from pipeline.cli import main
 from pipeline.citations import read_reference
 from pipeline.citations.fields import citation_node, record_id
 from pipeline.citations.reference import Reference, pages_of, vancouver
+from pipeline.cli import main
 from pipeline.validate import load_study
 
 from conftest import ROOT, SHIPPED
@@ -51,9 +50,8 @@ def test_new_records_from_the_four_formats_are_the_same(tmp_path, capsys):
 
 
 def test_a_new_record_from_a_citation_builds_and_says_what_is_missing(tmp_path, capsys):
-    from pypdf import PdfReader
-
     from pipeline.build import BuildOptions, build_record
+    from pypdf import PdfReader
 
     out = tmp_path / "imagine-ra.yaml"
     assert main(["import", "citation", str(FIXTURES / "imagine-ra.bib"), "-o", str(out)]) == 0

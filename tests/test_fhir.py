@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from fhir.resources.bundle import Bundle
-
 from pipeline.cli import main
 from pipeline.fhir import bundle_json, export_bundle
 from pipeline.fhir.bundle import Entries
@@ -375,10 +374,10 @@ def test_review_exports_with_its_pooled_numbers(path):
 
 
 def test_review_with_per_study_risk_of_bias_exports_it():
-    from test_review_layout import synthetic_review
-
     from pipeline.loader import load_bytes
     from pipeline.validate import check_source
+
+    from test_review_layout import synthetic_review
 
     review = check_source(load_bytes(synthetic_review(3, 4, 2).encode(), "SYNTHETIC.yaml")).study
     bundle = _parse(dumps(export_review_bundle(review)))

@@ -10,22 +10,28 @@ Out: one ``Reference`` (``read_reference``); its record ``citation`` comes from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from . import bibtex, csljson, medline, ris
 from .reference import CitationFileError, Reference, doi_of, read_text
 
-FORMATS = {".ris": ris, ".bib": bibtex, ".bibtex": bibtex, ".nbib": medline, ".medline": medline,
-           ".json": csljson}
+Reader = Callable[[str, str], list[Reference]]
+"""A format's ``read(text, file name)``."""
+
+FORMATS: dict[str, Reader] = {".ris": ris.read, ".bib": bibtex.read, ".bibtex": bibtex.read, ".nbib": medline.read,
+                              ".medline": medline.read, ".json": csljson.read}
 
 
-def _format_of(path: Path, text: str):
+def _format_of(path: Path, text: str) -> Reader:
     if path.suffix.lower() in FORMATS:
         return FORMATS[path.suffix.lower()]
     start = text.lstrip()
-    for prefix, module in (("TY  -", ris), ("PMID-", medline), ("@", bibtex), ("[", csljson), ("{", csljson)):
+    readers: tuple[tuple[str, Reader], ...] = (("TY  -", ris.read), ("PMID-", medline.read), ("@", bibtex.read),
+                                               ("[", csljson.read), ("{", csljson.read))
+    for prefix, reader in readers:
         if start.startswith(prefix):
-            return module
+            return reader
     raise CitationFileError(str(path), 0, "cannot tell the format; expected RIS (.ris), BibTeX (.bib), "
                                           "PubMed MEDLINE (.nbib) or CSL-JSON (.json)")
 
@@ -35,7 +41,7 @@ def read_references(path: str | Path) -> list[Reference]:
     text, name = read_text(path)
     if not text.strip():
         raise CitationFileError(name, 0, "the file is empty")
-    return _format_of(path, text).read(text, name)
+    return _format_of(path, text)(text, name)
 
 
 def read_reference(path: str | Path, *, pick: int | None = None, doi: str | None = None) -> Reference:

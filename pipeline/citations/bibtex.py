@@ -13,26 +13,36 @@ from __future__ import annotations
 
 import logging
 
-import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
-                        vancouver, year_of)
+from .reference import (
+    CitationFileError,
+    Reference,
+    clean,
+    clean_title,
+    digits_of,
+    doi_of,
+    pages_of,
+    pmcid_of,
+    vancouver,
+    year_of,
+)
 
 _latex = LatexNodes2Text()
 
 
 def read(text: str, name: str) -> list[Reference]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below, located
-    library = bibtexparser.parse_string(text, append_middleware=[middlewares.NormalizeFieldKeys(),
+    library = parse_string(text, append_middleware=[middlewares.NormalizeFieldKeys(),
                                                                   middlewares.SeparateCoAuthors(),
                                                                   middlewares.SplitNameParts()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         reason = getattr(block.error, "abort_reason", "") or str(block.error) or "cannot be read"
-        raise CitationFileError(name, block.start_line + 1, f"BibTeX entry cannot be read: {reason.strip()}")
+        raise CitationFileError(name, (block.start_line or 0) + 1, f"BibTeX entry cannot be read: {reason.strip()}")
     if not library.entries:
         raise CitationFileError(name, 1, "no entry in the file (a BibTeX entry starts with '@article{')")
     return [_reference(entry, name) for entry in library.entries]
@@ -62,7 +72,7 @@ def _reference(entry: Entry, name: str) -> Reference:
             family = _text(" ".join(parts.von + parts.last + parts.jr)) or ""
             authors.append(vancouver(family, _text(" ".join(parts.first)) or ""))
     return Reference(
-        file=name, line=entry.start_line + 1,
+        file=name, line=(entry.start_line or 0) + 1,
         title=clean_title(text_of("title")),
         journal=text_of("shortjournal", "journaltitle", "journal"),
         year=year_of(text_of("year", "date")),

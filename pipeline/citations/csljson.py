@@ -14,9 +14,20 @@ PMID, PMCID, author (family and given, or literal for a group).
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
-                        vancouver, year_of)
+from .reference import (
+    CitationFileError,
+    Reference,
+    clean,
+    clean_title,
+    digits_of,
+    doi_of,
+    pages_of,
+    pmcid_of,
+    vancouver,
+    year_of,
+)
 
 
 def read(text: str, name: str) -> list[Reference]:
@@ -29,7 +40,7 @@ def read(text: str, name: str) -> list[Reference]:
     if not items:
         raise CitationFileError(name, 1, "no item in the file (CSL-JSON is an array of items)")
     out = []
-    for index, (item, offset) in enumerate(zip(items, offsets)):
+    for index, (item, offset) in enumerate(zip(items, offsets, strict=True)):
         line = text.count("\n", 0, offset) + 1
         if not isinstance(item, dict):
             raise CitationFileError(name, line, f"item {index + 1} is not an object with title, author, issued …")
@@ -40,7 +51,7 @@ def read(text: str, name: str) -> list[Reference]:
 def _item_offsets(text: str) -> list[int]:
     """Where each element of the top-level array starts."""
     decoder = json.JSONDecoder()
-    offsets = []
+    offsets: list[int] = []
     i = text.index("[") + 1
     while True:
         while i < len(text) and text[i] in " \t\r\n,":
@@ -56,7 +67,7 @@ def _line_of_key(text: str, start: int, key: str) -> int:
     return text.count("\n", 0, at if at >= 0 else start) + 1
 
 
-def _reference(item: dict, name: str, line: int, text: str, offset: int) -> Reference:
+def _reference(item: dict[str, Any], name: str, line: int, text: str, offset: int) -> Reference:
     def text_of(key: str) -> str | None:
         value = item.get(key)
         if value is not None and not isinstance(value, (str, int, float)):

@@ -49,7 +49,7 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
 
 def record_id(ref: Reference) -> str:
     """A record id from the first author and the year, e.g. ``moller-bisgaard-2019``."""
-    from ..ctgov.importer import slug
+    from ..slugs import slug
 
     first = ref.authors[0].rsplit(" ", 1)[0] if ref.authors else (ref.group or "study")
     ascii_name = unicodedata.normalize("NFKD", first.translate(_FOLD)).encode("ascii", "ignore").decode()

@@ -17,8 +17,17 @@ from __future__ import annotations
 
 import re
 
-from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, pages_of, pmcid_of,
-                        year_of)
+from .reference import (
+    CitationFileError,
+    Reference,
+    author_of,
+    clean,
+    clean_title,
+    digits_of,
+    pages_of,
+    pmcid_of,
+    year_of,
+)
 
 _LINE = re.compile(r"^([A-Z]{2,4}) {0,2}- (.*)$")
 
@@ -52,7 +61,7 @@ def _reference(fields: list[tuple[str, str]], name: str, line: int) -> Reference
         return next((clean(v) for t, v in fields if t == tag and clean(v)), None)
 
     def every(tag: str) -> list[str]:
-        return [clean(v) for t, v in fields if t == tag and clean(v)]
+        return [c for t, v in fields if t == tag and (c := clean(v))]
 
     ids = every("LID") + every("AID")
     doi = next((i[: -len("[doi]")].strip() for i in ids if i.endswith("[doi]")), None)

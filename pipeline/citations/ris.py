@@ -11,11 +11,23 @@ continue the field above (some exports wrap long titles); rispy joins them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import rispy
 
-from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, doi_of, pages_of,
-                        pmcid_of, year_of)
+from .reference import (
+    CitationFileError,
+    Reference,
+    author_of,
+    clean,
+    clean_title,
+    digits_of,
+    doi_of,
+    pages_of,
+    pmcid_of,
+    year_of,
+)
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 
@@ -25,7 +37,7 @@ def read(text: str, name: str) -> list[Reference]:
     entries = rispy.loads(text)
     if len(entries) != len(starts):  # pragma: no cover - the structure check and rispy disagree: our bug
         raise AssertionError(f"{name}: rispy read {len(entries)} references, the structure check {len(starts)}")
-    return [_reference(entry, name, line) for entry, line in zip(entries, starts)]
+    return [_reference(entry, name, line) for entry, line in zip(entries, starts, strict=True)]
 
 
 def _check_structure(text: str, name: str) -> list[int]:
@@ -56,7 +68,7 @@ def _check_structure(text: str, name: str) -> list[int]:
     return starts
 
 
-def _first(entry: dict, *keys: str) -> str | None:
+def _first(entry: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = entry.get(key)
         if isinstance(value, list):
@@ -66,7 +78,7 @@ def _first(entry: dict, *keys: str) -> str | None:
     return None
 
 
-def _notes(entry: dict) -> list[str]:
+def _notes(entry: dict[str, Any]) -> list[str]:
     out: list[str] = []
     for key in ("notes", "note", "custom1", "custom2", "accession_number"):
         value = entry.get(key)
@@ -74,7 +86,7 @@ def _notes(entry: dict) -> list[str]:
     return [str(v) for v in out]
 
 
-def _tagged(notes: list[str], pattern: str, parse) -> str | None:
+def _tagged(notes: list[str], pattern: str, parse: Callable[[str], str | None]) -> str | None:
     """``PMID: 30747964`` or ``PMCID: PMC6440221`` written in a note (as Zotero and EndNote do)."""
     for note in notes:
         for match in re.finditer(pattern, note, re.I):
@@ -84,7 +96,7 @@ def _tagged(notes: list[str], pattern: str, parse) -> str | None:
     return None
 
 
-def _reference(entry: dict, name: str, line: int) -> Reference:
+def _reference(entry: dict[str, Any], name: str, line: int) -> Reference:
     notes = _notes(entry)
     authors = [author_of(a) for key in ("authors", "first_authors") for a in entry.get(key, []) if clean(a)]
     pmid = (_tagged(notes, r"PMID:?\s*\d{1,9}", digits_of)

@@ -17,12 +17,13 @@ from ..model import Study
 from .assessment import add_assessments
 from .bundle import Entries
 from .citation import citation_resource
+from .codes import Json
 from .evidence import add_evidence
 from .jsonout import dumps
 from .study import add_variables, research_study
 
 
-def export_bundle(study: Study) -> dict:
+def export_bundle(study: Study) -> Json:
     entries = Entries(study.id)
     if study.citation:
         entries.add("Citation", "primary", citation_resource(study.citation, list(study.related)))

@@ -16,10 +16,19 @@ Out: ``ArtifactAssessment`` resources added to the Bundle:
 
 from __future__ import annotations
 
-from ..model import ROB2_DOMAINS, Certainty, Outcome, RoB2, Study
+from ..model import ROB2_DOMAINS, Certainty, Outcome, RoB2, RobDomain, Study
 from .bundle import Entries
-from .codes import (CERTAINTY_LEVEL, CERTAINTY_RATING, CERTAINTY_TYPE, GRADE_DOMAIN, GRADE_LEVELS, ROB_WORDS,
-                    coding, concept)
+from .codes import (
+    CERTAINTY_LEVEL,
+    CERTAINTY_RATING,
+    CERTAINTY_TYPE,
+    GRADE_DOMAIN,
+    GRADE_LEVELS,
+    ROB_WORDS,
+    Json,
+    coding,
+    concept,
+)
 from .evidence import effect_keys
 from .study import outcome_key
 
@@ -48,19 +57,19 @@ def add_assessments(study: Study, entries: Entries) -> None:
             })
 
 
-def _targets(study: Study, outcome: Outcome, harm: bool, entries: Entries) -> list[dict]:
+def _targets(study: Study, outcome: Outcome, harm: bool, entries: Entries) -> list[Json]:
     keys = effect_keys(study, outcome, harm)
     if keys:
         return [entries.ref("Evidence", key) for key in keys]
     return [entries.ref("EvidenceVariable", outcome_key(outcome, harm), outcome.label)]
 
 
-def _author(name: str | None) -> dict:
+def _author(name: str | None) -> Json:
     return {"author": {"display": name}} if name else {}
 
 
-def _rob2(rob: RoB2, assessed_by: str | None) -> dict:
-    content: dict = {"informationType": "rating",
+def _rob2(rob: RoB2, assessed_by: str | None) -> Json:
+    content: Json = {"informationType": "rating",
                      "type": concept(coding(CERTAINTY_TYPE, "RiskOfBias", "Risk of bias"), text="RoB 2"),
                      **_author(assessed_by)}
     if rob.overall:
@@ -72,12 +81,12 @@ def _rob2(rob: RoB2, assessed_by: str | None) -> dict:
     return content
 
 
-def _domains(rob: RoB2):
+def _domains(rob: RoB2) -> list[tuple[str, RobDomain]]:
     return [(key, getattr(rob, key)) for key in ROB2_DOMAINS if getattr(rob, key)]
 
 
-def _certainty(c: Certainty, assessed_by: str | None) -> dict:
-    content: dict = {"informationType": "rating",
+def _certainty(c: Certainty, assessed_by: str | None) -> Json:
+    content: Json = {"informationType": "rating",
                      "type": concept(coding(CERTAINTY_TYPE, "Overall", "Overall certainty"), text="GRADE"),
                      "classifier": [concept(coding(CERTAINTY_RATING, *CERTAINTY_LEVEL[c.level]), text=c.level)],
                      **_author(c.assessed_by or assessed_by)}

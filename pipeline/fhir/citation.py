@@ -13,11 +13,11 @@ title and web address.
 from __future__ import annotations
 
 from ..model import Citation, RelatedPublication
-from .codes import DOI, PMC, PUBMED, TITLE_TYPE, coding, concept
+from .codes import DOI, PMC, PUBMED, TITLE_TYPE, Json, coding, concept
 
 
-def citation_resource(c: Citation, related: list[RelatedPublication]) -> dict:
-    artifact: dict = {}
+def citation_resource(c: Citation, related: list[RelatedPublication]) -> Json:
+    artifact: Json = {}
     identifiers = [{"system": system, "value": value}
                    for system, value in ((DOI, c.doi), (PUBMED, c.pmid), (PMC, c.pmcid)) if value]
     if identifiers:
@@ -25,7 +25,7 @@ def citation_resource(c: Citation, related: list[RelatedPublication]) -> dict:
     if c.title:
         artifact["title"] = [{"type": [concept(coding(TITLE_TYPE, "primary", "Primary title"))],
                               "text": " ".join(c.title.split())}]
-    form: dict = {"publishedIn": {"title": c.journal}}
+    form: Json = {"publishedIn": {"title": c.journal}}
     for key, value in (("volume", c.volume), ("issue", c.issue)):
         if value:
             form[key] = value
@@ -53,8 +53,8 @@ def citation_resource(c: Citation, related: list[RelatedPublication]) -> dict:
     return out
 
 
-def _related(r: RelatedPublication) -> dict:
-    out = {"type": "correction-in" if "correction" in r.relation.lower() else "supported-with",
+def _related(r: RelatedPublication) -> Json:
+    out: Json = {"type": "correction-in" if "correction" in r.relation.lower() else "supported-with",
            "label": r.relation, "display": " ".join(r.title.split()) if r.title else f"{r.journal} {r.year}"}
     if r.doi or r.url:
         out["document"] = {"url": f"https://doi.org/{r.doi}" if r.doi else r.url}

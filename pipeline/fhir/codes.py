@@ -13,6 +13,11 @@ HL7 EBMonFHIR implementation guide's examples use. A measure neither names
 
 from __future__ import annotations
 
+from typing import Any
+
+Json = dict[str, Any]
+"""A FHIR resource or element, as the JSON object it is written as."""
+
 STATISTIC_TYPE = "http://terminology.hl7.org/CodeSystem/statistic-type"
 SEVCO = "https://fevir.net/sevco"
 ATTRIBUTE_ESTIMATE = "http://terminology.hl7.org/CodeSystem/attribute-estimate-type"
@@ -29,13 +34,13 @@ PMC = "https://www.ncbi.nlm.nih.gov/pmc"
 CLINICALTRIALS = "https://clinicaltrials.gov"
 
 
-def coding(system: str, code: str, display: str | None = None) -> dict:
+def coding(system: str, code: str, display: str | None = None) -> Json:
     """A Coding; ``display`` only where the code system's own display is known."""
     return {"system": system, "code": code, **({"display": display} if display else {})}
 
 
-def concept(*codings: dict, text: str | None = None) -> dict:
-    out: dict = {}
+def concept(*codings: Json, text: str | None = None) -> Json:
+    out: Json = {}
     if codings:
         out["coding"] = list(codings)
     if text:
@@ -64,7 +69,7 @@ _STATISTICS = {
 }
 
 
-def statistic_type(name: str) -> dict:
+def statistic_type(name: str) -> Json:
     """``hazard ratio`` -> a CodeableConcept with the codings that exist and the record's word as text."""
     core, stato = _STATISTICS[name]
     codings = ([coding(STATISTIC_TYPE, *core)] if core else []) + ([coding(SEVCO, *stato)] if stato else [])
@@ -80,11 +85,11 @@ _ATTRIBUTES = {
 }
 
 
-def attribute_type(name: str) -> dict:
+def attribute_type(name: str) -> Json:
     return concept(coding(ATTRIBUTE_ESTIMATE, *_ATTRIBUTES[name]), text=name)
 
 
-def variable_role(code: str) -> dict:
+def variable_role(code: str) -> Json:
     """population, subpopulation, exposure, referenceExposure, measuredVariable or confounder."""
     return concept(coding(VARIABLE_ROLE, code))
 
@@ -108,7 +113,7 @@ _PHASES = {"1": ("phase-1", "Phase 1"), "2": ("phase-2", "Phase 2"), "3": ("phas
            "n/a": ("n-a", "N/A")}
 
 
-def phase(text: str) -> dict:
+def phase(text: str) -> Json:
     """``3`` or ``Phase 2/3`` -> the research-study-phase code where one fits; the text always."""
     key = " ".join(text.lower().replace("phase", "").replace("–", "/").replace("-", "/").split())
     key = key.replace(" / ", "/").replace("/ ", "/").replace(" /", "/")

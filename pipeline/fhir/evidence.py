@@ -5,7 +5,8 @@ Out: ``Evidence`` resources added to the Bundle, each naming its variables
      (population, and a subgroup's subpopulation; exposure and reference
      exposure, or the one arm; the measured outcome) and its statistics:
 
-- an effect (of the whole population or of a subgroup level): its measure as the statistic type, the estimate as the quantity,
+- an effect (of the whole population or of a subgroup level): its measure as the
+  statistic type, the estimate as the quantity,
   the confidence interval as an attribute estimate with its level (95 -> 0.95),
   the P value as an attribute estimate (``<0.001`` -> comparator ``<``), the
   sample size and number of events of the two groups when both are reported,
@@ -25,9 +26,9 @@ import re
 from decimal import Decimal
 
 from ..model import ArmResult, Effect, Outcome, Study, known
-from ..numbers import exact
+from ..numbers import exact, printed
 from .bundle import Entries
-from .codes import UCUM, attribute_type, concept, statistic_type, variable_role
+from .codes import UCUM, Json, attribute_type, concept, statistic_type, variable_role
 from .study import outcome_key
 
 _P = re.compile(r"^(?:p\s*)?(=|<|>|<=|>=|≤|≥)?\s*(\d*\.?\d+(?:[eE]-?\d+)?)$", re.I)
@@ -67,7 +68,7 @@ def add_evidence(study: Study, entries: Entries) -> None:
 
 
 def _add_effect(study: Study, entries: Entries, outcome: Outcome, effect: Effect, results: list[ArmResult],
-                key: str, variables: list[dict], subgroup: str | None = None) -> None:
+                key: str, variables: list[Json], subgroup: str | None = None) -> None:
     arm, reference = study.comparison(effect)
     detail = ", ".join(x for x in (subgroup, effect.label) if x)
     title = f"{outcome.label}: {study.group_label(arm)} vs {study.group_label(reference)}" + \
@@ -88,26 +89,26 @@ def effect_keys(study: Study, outcome: Outcome, harm: bool) -> list[str]:
     return [f"{outcome_key(outcome, harm)}/effect-{i}" for i in range(1, len(outcome.effects) + 1)]
 
 
-def _sources(study: Study, entries: Entries) -> list[dict]:
+def _sources(study: Study, entries: Entries) -> list[Json]:
     out = [{"type": "derived-from", "resourceReference": entries.ref("ResearchStudy", "study", study.title)}]
     if study.citation:
         out.append({"type": "cite-as", "resourceReference": entries.ref("Citation", "primary", study.citation.title)})
     return out
 
 
-def _quantity(value: float, unit: str | None = None) -> dict:
-    out: dict = {"value": exact(value)}
+def _quantity(value: float, unit: str | None = None) -> Json:
+    out: Json = {"value": exact(value)}
     if unit:
         out["unit"] = unit
     return out
 
 
-def _missing(what: str, value: object) -> dict | None:
+def _missing(what: str, value: object) -> Json | None:
     return {"text": f"{what}: {value}"} if isinstance(value, str) else None
 
 
-def effect_statistic(study: Study, outcome: Outcome, effect: Effect, results: list[ArmResult]) -> dict:
-    stat: dict = {"statisticType": statistic_type(effect.measure)}
+def effect_statistic(study: Study, outcome: Outcome, effect: Effect, results: list[ArmResult]) -> Json:
+    stat: Json = {"statisticType": statistic_type(effect.measure)}
     notes = [n for n in (_missing("estimate", effect.estimate), _missing("confidence interval", effect.ci)) if n]
     if effect.estimate_value is not None:
         stat["quantity"] = _quantity(effect.estimate_value, effect.unit)
@@ -141,22 +142,24 @@ def effect_statistic(study: Study, outcome: Outcome, effect: Effect, results: li
     return stat
 
 
-def p_value(p: object) -> dict | None:
+def p_value(p: object) -> Json | None:
     """A P value as an attribute estimate: ``0.03`` or ``<0.001`` (comparator and value); None for other text."""
     if isinstance(p, float):
         return {"type": attribute_type("p-value"), "quantity": {"value": exact(p)}}
-    match = _P.match(p.strip()) if isinstance(p, str) else None
+    if not isinstance(p, str):
+        return None
+    match = _P.match(p.strip())
     if not match:
         return None
     sign, digits = match.groups()
-    quantity: dict = {"value": Decimal(digits)}
+    quantity: Json = {"value": Decimal(digits)}
     comparator = _COMPARATOR.get(sign, sign)
     if comparator:
         quantity["comparator"] = comparator
     return {"type": attribute_type("p-value"), "quantity": quantity, "description": f"P {p.strip()}"}
 
 
-def _model(study: Study, outcome: Outcome, effect: Effect) -> list[dict]:
+def _model(study: Study, outcome: Outcome, effect: Effect) -> list[Json]:
     out = []
     if effect.adjusted is not None:
         text = ("Adjusted" + (f" for {effect.adjusted_for}" if effect.adjusted_for else "")) if effect.adjusted \
@@ -168,19 +171,19 @@ def _model(study: Study, outcome: Outcome, effect: Effect) -> list[dict]:
     hypothesis = effect.hypothesis or (study.design.hypothesis if outcome.primary else "superiority")
     margin = effect.margin or (study.design.margin if outcome.primary else None)
     if hypothesis != "superiority":
-        item: dict = {"code": concept(text=f"{hypothesis.capitalize()} margin" if margin else hypothesis)}
+        item: Json = {"code": concept(text=f"{hypothesis.capitalize()} margin" if margin else hypothesis)}
         if margin:
             item["value"] = _quantity(margin.value)
         out.append(item)
     return out
 
 
-def arm_statistics(outcome: Outcome, r: ArmResult) -> list[dict]:
-    out: list[dict] = []
+def arm_statistics(outcome: Outcome, r: ArmResult) -> list[Json]:
+    out: list[Json] = []
     events, total = known(r.events), known(r.total)
     size = {"sampleSize": {"numberOfParticipants": total}} if total is not None else {}
     if isinstance(r.percent, float):
-        stat = {"statisticType": statistic_type("percentage"),
+        stat: Json = {"statisticType": statistic_type("percentage"),
                 "quantity": {"value": exact(r.percent), "unit": "%", "system": UCUM, "code": "%"}, **size}
         if events is not None:
             stat["numberOfEvents"] = events
@@ -189,31 +192,33 @@ def arm_statistics(outcome: Outcome, r: ArmResult) -> list[dict]:
         out.append({"statisticType": statistic_type("count"), "quantity": {"value": events}, **size,
                     "numberOfEvents": events})
     if r.rate is not None:
-        stat = {"statisticType": statistic_type("incidence rate"), "quantity": _quantity(r.rate.value, r.rate.unit)}
+        rate: Json = {"statisticType": statistic_type("incidence rate"),
+                      "quantity": _quantity(r.rate.value, r.rate.unit)}
         if r.person_time is not None:
-            stat["note"] = [{"text": f"Person-time: {r.person_time.value.text} {r.person_time.unit}"}]
-        out.append(stat)
+            rate["note"] = [{"text": f"Person-time: {printed(r.person_time.value).text} {r.person_time.unit}"}]
+        out.append(rate)
     if r.kaplan_meier is not None:
         out.append({"statisticType": statistic_type("percentage"),
                     "description": f"Kaplan–Meier estimate at {r.kaplan_meier.at}",
                     "quantity": {"value": exact(r.kaplan_meier.percent), "unit": "%", "system": UCUM, "code": "%"}})
     change = {"description": "Change from baseline"} if r.change else {}
     if isinstance(r.mean, float):
-        estimates = []
+        estimates: list[Json] = []
         for name, value in (("standard deviation", r.sd), ("standard error", r.se)):
             if value is not None:
                 estimates.append({"type": attribute_type(name), "quantity": _quantity(value, outcome.unit)})
         if r.ci is not None:
             estimates.append({"type": attribute_type("confidence interval"),
-                              "range": {"low": _quantity(r.ci[0], outcome.unit), "high": _quantity(r.ci[1], outcome.unit)}})
+                              "range": {"low": _quantity(r.ci[0], outcome.unit),
+                                        "high": _quantity(r.ci[1], outcome.unit)}})
         out.append({"statisticType": statistic_type("mean"), **change, "quantity": _quantity(r.mean, outcome.unit),
                     **size, **({"attributeEstimate": estimates} if estimates else {})})
     if r.median is not None:
-        stat = {"statisticType": statistic_type("median"), **change, "quantity": _quantity(r.median, outcome.unit),
-                **size}
+        median: Json = {"statisticType": statistic_type("median"), **change,
+                        "quantity": _quantity(r.median, outcome.unit), **size}
         if r.iqr is not None:
-            stat["attributeEstimate"] = [{"type": attribute_type("interquartile range"),
-                                          "range": {"low": _quantity(r.iqr[0], outcome.unit),
-                                                    "high": _quantity(r.iqr[1], outcome.unit)}}]
-        out.append(stat)
+            median["attributeEstimate"] = [{"type": attribute_type("interquartile range"),
+                                            "range": {"low": _quantity(r.iqr[0], outcome.unit),
+                                                      "high": _quantity(r.iqr[1], outcome.unit)}}]
+        out.append(median)
     return out

@@ -20,13 +20,13 @@ from ..review.model import Pooled, Review, ReviewOutcome, RiskOfBias, RobJudgeme
 from .assessment import _certainty
 from .bundle import Entries
 from .citation import citation_resource
-from .codes import CERTAINTY_TYPE, ROB_WORDS, attribute_type, coding, concept, statistic_type, variable_role
+from .codes import CERTAINTY_TYPE, ROB_WORDS, Json, attribute_type, coding, concept, statistic_type, variable_role
 from .evidence import p_value
 
 _SYNTHESIS = {"common": "Fixed-effect model", "random": "Random-effects model"}
 
 
-def export_review_bundle(review: Review) -> dict:
+def export_review_bundle(review: Review) -> Json:
     entries = Entries(review.id)
     if review.citation:
         entries.add("Citation", "primary", citation_resource(review.citation, []))
@@ -56,7 +56,7 @@ def export_review_bundle(review: Review) -> dict:
     return entries.bundle()
 
 
-def _rob(tool: RiskOfBias, judgements: list[RobJudgement]) -> dict:
+def _rob(tool: RiskOfBias, judgements: list[RobJudgement]) -> Json:
     labels = {d.id: d.label for d in tool.domains}
     return {"informationType": "rating",
             "type": concept(coding(CERTAINTY_TYPE, "RiskOfBias", "Risk of bias"), text=tool.tool),
@@ -65,13 +65,13 @@ def _rob(tool: RiskOfBias, judgements: list[RobJudgement]) -> dict:
                            **({"summary": j.support} if j.support else {})} for j in judgements]}
 
 
-def _text_estimate(name: str, value: object) -> dict:
+def _text_estimate(name: str, value: float | int) -> Json:
     return {"type": concept(text=name), "quantity": {"value": exact(value)}}
 
 
-def _evidence(review: Review, outcome: ReviewOutcome, pooled: Pooled, entries: Entries) -> dict:
+def _evidence(review: Review, outcome: ReviewOutcome, pooled: Pooled, entries: Entries) -> Json:
     measure = pooled.measure or outcome.measure
-    stat: dict = {"statisticType": statistic_type(measure), "quantity": {"value": exact(pooled.estimate)}}
+    stat: Json = {"statisticType": statistic_type(measure), "quantity": {"value": exact(pooled.estimate)}}
     if outcome.unit:
         stat["quantity"]["unit"] = outcome.unit
     estimates = []
@@ -88,7 +88,7 @@ def _evidence(review: Review, outcome: ReviewOutcome, pooled: Pooled, entries: E
         stat["attributeEstimate"] = estimates
     studies = known(pooled.studies) if pooled.studies is not None else len(outcome.studies) or None
     participants = known(pooled.participants) if pooled.participants is not None else known(outcome.participants)
-    size: dict = {}
+    size: Json = {}
     if studies:
         size["numberOfStudies"] = studies
     if participants is not None:

@@ -12,9 +12,9 @@ Out: one ``EvidenceVariable`` per arm, per factorial group and per outcome or
 
 from __future__ import annotations
 
-from ..model import Outcome, Study, known
+from ..model import Arm, Outcome, Study, known
 from .bundle import Entries
-from .codes import ARM_ROLE, ARM_TYPE, CLINICALTRIALS, SEVCO, TITLE_TYPE, coding, concept, phase
+from .codes import ARM_ROLE, ARM_TYPE, CLINICALTRIALS, SEVCO, TITLE_TYPE, Json, coding, concept, phase
 
 _HANDLING = {"binary": "dichotomous", "continuous": "continuous"}  # R5 has no time-to-event handling
 _DESIGN = {"parallel": "Parallel-group design", "crossover": "Crossover design", "cluster": "Cluster design",
@@ -47,7 +47,7 @@ def add_variables(study: Study, entries: Entries) -> None:
                                                                else "") if harm else None) if n]
         if notes:
             resource["description"] = "\n\n".join(notes)
-        characteristic: dict = {"description": outcome.label}
+        characteristic: Json = {"description": outcome.label}
         if outcome.timepoint:
             characteristic["timeFromEvent"] = [{"description": outcome.timepoint}]
         resource["characteristic"] = [characteristic]
@@ -56,8 +56,8 @@ def add_variables(study: Study, entries: Entries) -> None:
         entries.add("EvidenceVariable", outcome_key(outcome, harm), resource)
 
 
-def research_study(study: Study, entries: Entries) -> dict:
-    out: dict = {"status": "active", "name": study.id, "title": study.title}
+def research_study(study: Study, entries: Entries) -> Json:
+    out: Json = {"status": "active", "name": study.id, "title": study.title}
     if study.acronym:
         out["label"] = [{"type": concept(coding(TITLE_TYPE, "acronym", "Acronym")), "value": study.acronym}]
     if study.registrations:
@@ -108,15 +108,15 @@ def research_study(study: Study, entries: Entries) -> dict:
     return out
 
 
-def _identifier(registry: str, value: str) -> dict:
+def _identifier(registry: str, value: str) -> Json:
     out = {"type": concept(text=registry), "value": value}
     if registry.replace(" ", "").lower() == "clinicaltrials.gov":
         out["system"] = CLINICALTRIALS
     return out
 
 
-def _group(study: Study, arm, entries: Entries) -> dict:
-    group: dict = {"linkId": arm.id, "name": arm.label}
+def _group(study: Study, arm: Arm, entries: Entries) -> Json:
+    group: Json = {"linkId": arm.id, "name": arm.label}
     if arm.role in ARM_ROLE:
         group["type"] = concept(coding(ARM_TYPE, *ARM_ROLE[arm.role]))
     elif arm.role:
