@@ -18,18 +18,8 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .reference import (
-    CitationFileError,
-    Reference,
-    clean,
-    clean_title,
-    digits_of,
-    doi_of,
-    pages_of,
-    pmcid_of,
-    vancouver,
-    year_of,
-)
+from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
+                        vancouver, year_of)
 
 _latex = LatexNodes2Text()
 

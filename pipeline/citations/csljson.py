@@ -16,18 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .reference import (
-    CitationFileError,
-    Reference,
-    clean,
-    clean_title,
-    digits_of,
-    doi_of,
-    pages_of,
-    pmcid_of,
-    vancouver,
-    year_of,
-)
+from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
+                        vancouver, year_of)
 
 
 def read(text: str, name: str) -> list[Reference]:

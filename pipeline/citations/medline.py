@@ -17,17 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .reference import (
-    CitationFileError,
-    Reference,
-    author_of,
-    clean,
-    clean_title,
-    digits_of,
-    pages_of,
-    pmcid_of,
-    year_of,
-)
+from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, pages_of, pmcid_of,
+                        year_of)
 
 _LINE = re.compile(r"^([A-Z]{2,4}) {0,2}- (.*)$")
 

@@ -16,18 +16,8 @@ from typing import Any
 
 import rispy
 
-from .reference import (
-    CitationFileError,
-    Reference,
-    author_of,
-    clean,
-    clean_title,
-    digits_of,
-    doi_of,
-    pages_of,
-    pmcid_of,
-    year_of,
-)
+from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, doi_of, pages_of,
+                        pmcid_of, year_of)
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 
