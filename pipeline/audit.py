@@ -92,17 +92,18 @@ Numbers are written with the minus sign U+2212, like ``content.number``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Optional, Union
 
-from . import absolute, stats
+from . import absolute, rules, stats
 from .absolute import MEASURE_SHORT, Absolute, comparison_label, per_1000_words, rd_scale
 from .arithmetic import (as_printed, as_printed_signed, count_text, decimals, fixed, fraction, half_unit,
                          number_or_none, percent_text, rounded, signed)
 from .errors import Problem, RecordError, shown_name
+from .loader import Source, format_path, parse_path
 from .model import NOT_IN_SOURCES, ArmResult, Effect, Margin, Outcome, Study, known
 
 __all__ = [
@@ -134,6 +135,8 @@ class Finding:
     detail: str = ""
     fragment: str = ""   # the arithmetic alone, e.g. "64/76 is 84% (reported 85%)", for grouped reader notes
     comparison: str = ""  # e.g. "Dabigatran 150 mg vs Warfarin"; "" for per-arm and flow findings
+    line: int = field(default=0, compare=False)    # where fields[0] stands in the record file; 0: not known
+    column: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         where = f" {', '.join(self.fields)}:" if self.fields else ""
@@ -185,24 +188,8 @@ def implied_denominators(events: int, percent: float) -> Optional[range]:
     return range(n_min, max(n_min, n_max + 1))
 
 
-def _path(*parts: Union[str, int]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _parse_path(text: str) -> tuple[Union[str, int], ...]:
-    out: list[Union[str, int]] = []
-    for piece in text.split("."):
-        name, _, rest = piece.partition("[")
-        if name:
-            out.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            out.append(int(index))
-            rest = rest.lstrip("[")
-    return tuple(out)
+def _path(*parts: str | int) -> str:
+    return format_path(parts)
 
 
 def _list_or(values: Iterable[object]) -> str:
@@ -331,68 +318,56 @@ class _Audit:
         return out
 
     def check_flow(self) -> None:
-        study, flow = self.study, self.study.flow
-        sizes = [known(a.randomized) for a in study.arms]
-        total = known(flow.randomized) if flow else None
-        if total is not None and all(s is not None for s in sizes) and sum(sizes) != total:
-            self.add("error", "flow-sum",
-                     f"The arms' randomized counts add up to {' + '.join(map(str, sizes))} = {sum(sizes)}, "
-                     f"not the {total} randomized.",
-                     ["flow.randomized", *(_path("arms", i, "randomized") for i in range(len(sizes)))])
-        if flow is None:
-            return
-        allocated = [known(f.allocated) for f in flow.arms]
-        if (total is not None and flow.arms and len(flow.arms) == len(study.arms)
-                and all(a is not None for a in allocated) and sum(allocated) != total):
-            self.add("error", "flow-sum",
-                     f"The arms' allocated counts add up to {' + '.join(map(str, allocated))} = {sum(allocated)}, "
-                     f"not the {total} randomized.",
-                     ["flow.randomized", *(_path("flow", "arms", i, "allocated") for i in range(len(allocated)))])
-        arm_ids = {a.id for a in study.arms}
-        for k, af in enumerate(flow.arms):
-            if af.arm not in arm_ids:
-                continue
+        """The breaches of ``rules`` as errors (validate lets none through); a flow that leaves
+        participants unaccounted for as a warning, or a note when the number lost is not given."""
+        study = self.study
+        for breach, counts in ((rules.randomized_sum(study), "randomized"), (rules.allocated_sum(study), "allocated")):
+            if breach is not None:
+                self.add("error", "flow-sum",
+                         f"The arms' {counts} counts add up to {' + '.join(map(str, breach.parts))} = {breach.sum}, "
+                         f"not the {breach.total} randomized.",
+                         ["flow.randomized", *map(format_path, breach.paths)])
+        excesses = list(rules.flow_excesses(study))
+        balances = {b.base: b for b in rules.flow_balances(study)}
+        for k, af, ceiling in rules.flow_ceilings(study):
             name = study.arm(af.arm).short
             base = ("flow", "arms", k)
-            ceiling, ceiling_field, what = known(af.allocated), _path(*base, "allocated"), "allocated"
-            if ceiling is None:
-                index = next(i for i, a in enumerate(study.arms) if a.id == af.arm)
-                ceiling, ceiling_field, what = known(study.arms[index].randomized), _path("arms", index, "randomized"), "randomized"
-            if ceiling is None:
-                continue
-            for part in ("received", "completed", "analysed", "discontinued", "lost"):
-                n = known(getattr(af, part))
-                if n is not None and n > ceiling:
-                    self.add("error", "flow-exceeds",
-                             f"{count_text(n)} {part} in the {name} arm is more than the {count_text(ceiling)} {what}.",
-                             [_path(*base, part), ceiling_field])
-            completed, discontinued, lost = known(af.completed), known(af.discontinued), known(af.lost)
-            if completed is None or discontinued is None:
-                continue
-            fields = [_path(*base, "completed"), _path(*base, "discontinued")]
-            if lost is not None:
-                fields.append(_path(*base, "lost"))
-                used = completed + discontinued + lost
-                sum_text = (f"{count_text(completed)} completed + {count_text(discontinued)} discontinued + {count_text(lost)} lost "
-                            f"= {count_text(used)}")
-            else:
-                used = completed + discontinued
-                sum_text = f"{count_text(completed)} completed + {count_text(discontinued)} discontinued = {count_text(used)}"
-            fields.append(ceiling_field)
-            if used > ceiling:
-                self.add("error", "flow-balance", f"In the {name} arm, {sum_text}, more than the {count_text(ceiling)} {what}.", fields)
-            elif used < ceiling and lost is not None:
-                self.add("warning", "flow-balance",
-                         f"In the {name} arm, {sum_text}, not the {count_text(ceiling)} {what}; "
-                         f"{count_text(ceiling - used)} participants are not accounted for in the flow.",
-                         fields,
-                         "In a CONSORT flow diagram every participant allocated to an arm should be counted once: "
-                         "as having completed, discontinued or been lost to follow-up. A gap usually means a box "
-                         "of the diagram (for example deaths or withdrawals of consent) is missing from the record.")
-            elif used < ceiling:
-                self.add("info", "flow-balance",
-                         f"In the {name} arm, {sum_text}, {count_text(ceiling - used)} fewer than the {count_text(ceiling)} {what}; "
-                         f"the number lost to follow-up is not given.", fields)
+            for excess in (e for e in excesses if e.path[:3] == base):
+                self.add("error", "flow-exceeds",
+                         f"{count_text(excess.value)} {excess.name} in the {name} arm is more than the "
+                         f"{count_text(ceiling.value)} {ceiling.name}.",
+                         [format_path(excess.path), format_path(ceiling.path)])
+            if base in balances:
+                self.check_balance(name, balances[base])
+
+    def check_balance(self, name: str, balance: rules.Balance) -> None:
+        base, ceiling, used = balance.base, balance.ceiling.value, balance.used
+        completed, discontinued, lost = balance.completed, balance.discontinued, balance.lost
+        fields = [_path(*base, "completed"), _path(*base, "discontinued")]
+        what = balance.ceiling.name
+        if lost is not None:
+            fields.append(_path(*base, "lost"))
+            sum_text = (f"{count_text(completed)} completed + {count_text(discontinued)} discontinued + "
+                        f"{count_text(lost)} lost = {count_text(used)}")
+        else:
+            sum_text = (f"{count_text(completed)} completed + {count_text(discontinued)} discontinued = "
+                        f"{count_text(used)}")
+        fields.append(format_path(balance.ceiling.path))
+        if balance.over:
+            self.add("error", "flow-balance",
+                     f"In the {name} arm, {sum_text}, more than the {count_text(ceiling)} {what}.", fields)
+        elif used < ceiling and lost is not None:
+            self.add("warning", "flow-balance",
+                     f"In the {name} arm, {sum_text}, not the {count_text(ceiling)} {what}; "
+                     f"{count_text(ceiling - used)} participants are not accounted for in the flow.",
+                     fields,
+                     "In a CONSORT flow diagram every participant allocated to an arm should be counted once: "
+                     "as having completed, discontinued or been lost to follow-up. A gap usually means a box "
+                     "of the diagram (for example deaths or withdrawals of consent) is missing from the record.")
+        elif used < ceiling:
+            self.add("info", "flow-balance",
+                     f"In the {name} arm, {sum_text}, {count_text(ceiling - used)} fewer than the "
+                     f"{count_text(ceiling)} {what}; the number lost to follow-up is not given.", fields)
 
     # --- per-arm counts and percentages ---------------------------------------
 
@@ -410,11 +385,13 @@ class _Audit:
         by_name = {c.name: c for c in counts}
 
         if events is not None and total is None:
-            ceiling = by_name.get("allocated") or by_name.get("randomized")
-            if ceiling is not None and events > ceiling.value:
+            excess = rules.result_excess(self.study, base, result)
+            if excess is not None and excess.ceiling.path:  # an arm's size (a group's is the sum of its arms)
+                ceiling = excess.ceiling
                 self.add("error", "events-exceed-arm",
-                         f"{where}{count_text(events)} with the outcome is more than the {count_text(ceiling.value)} {ceiling.label} to this arm.",
-                         [f_events, ceiling.field])
+                         f"{where}{count_text(events)} with the outcome is more than the {count_text(ceiling.value)} "
+                         f"{_LABELS[ceiling.name]} to this arm.",
+                         [f_events, format_path(ceiling.path)])
                 return None
             analysed = by_name.get("analysed")
             if analysed is not None and events > analysed.value:
@@ -1114,16 +1091,28 @@ def _p_text(p: Union[float, str, None]) -> str:
 # public API
 
 
-def run_audit(checked_or_study) -> AuditResult:
-    """Audit a ``Checked`` record or a ``Study``. Never raises for what it finds."""
+def run_audit(checked_or_study, source: Source | None = None) -> AuditResult:
+    """Audit a ``Checked`` record or a ``Study``. Never raises for what it finds.
+
+    Each finding is placed at its first field's line and column by the loader's positions: those of
+    ``source``, else of the ``Checked`` record's source (a bare ``Study`` has none: line 0)."""
     study = getattr(checked_or_study, "study", checked_or_study)
     if not isinstance(study, Study):
         raise TypeError(f"run_audit needs a validate.Checked or a model.Study, got {type(checked_or_study).__name__}")
     audit = _Audit(study)
     audit.run()
-    findings = tuple(sorted(audit.findings, key=lambda f: _RANK[f.severity]))
+    ordered = sorted(audit.findings, key=lambda f: _RANK[f.severity])
+    findings = placed(ordered, source or getattr(checked_or_study, "source", None))
     return AuditResult(findings, dict(audit.derived), reader_notes(findings), dict(audit.absolute),
                        dict(audit.recomputed))
+
+
+def placed(findings: Iterable[Finding], source: Source | None) -> tuple[Finding, ...]:
+    """The findings, each with the line and column of its first field in ``source`` (when there is one)."""
+    if source is None:
+        return tuple(findings)
+    return tuple(replace(f, line=line, column=column) if f.fields else f for f in findings
+                 for line, column in [source.position(parse_path(f.fields[0])) if f.fields else (0, 0)])
 
 
 _NOTE_LEADS = {
@@ -1165,30 +1154,14 @@ def format_findings(path: Union[str, Path], findings: Iterable[Finding]) -> str:
 
 
 def errors_as_record_error(result: AuditResult, file: Union[str, Path] = "") -> Optional[RecordError]:
-    """A ``RecordError`` naming the fields of every error finding, or None when there is none.
-
-    When ``file`` is a readable record, each problem is located at its field's line and column.
-    """
+    """A ``RecordError`` naming ``file`` and the fields of every error finding, or None when there is none."""
     errors = [f for f in result.findings if f.severity == "error"]
     return RecordError(located(errors, file)) if errors else None
 
 
 def located(findings: Iterable[Finding], file: Union[str, Path] = "") -> list[Problem]:
-    """Each finding as a ``Problem`` at its first field's line and column in ``file`` (when readable)."""
-    name = str(file)
-    source = None
-    if name:
-        try:
-            from .loader import load_file
-            source = load_file(name)
-        except RecordError:  # unreadable now: the audit's message matters more than the position
-            source = None
-    problems = []
-    for finding in findings:
-        field_ = finding.fields[0] if finding.fields else ""
-        line, column = source.position(_parse_path(field_)) if source is not None and field_ else (0, 0)
-        problems.append(Problem(name, line, column, field_, finding.message))
-    return problems
+    """Each finding as a ``Problem`` in ``file`` at its first field's line and column (see ``placed``)."""
+    return [Problem(str(file), f.line, f.column, f.fields[0] if f.fields else "", f.message) for f in findings]
 
 
 def raise_for_errors(result: AuditResult, source_file: Union[str, Path] = "") -> None:

@@ -103,6 +103,20 @@ def format_path(path: Path_) -> str:
     return out
 
 
+def parse_path(text: str) -> Path_:
+    """``arms[0].label`` -> ``('arms', 0, 'label')`` (the inverse of ``format_path``)."""
+    out: list[str | int] = []
+    for piece in text.split("."):
+        name, _, rest = piece.partition("[")
+        if name:
+            out.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            out.append(int(index))
+            rest = rest.lstrip("[")
+    return tuple(out)
+
+
 def load_file(path: str | Path) -> Source:
     """Read and parse the record at ``path``. Raises ``RecordError`` if unreadable."""
     return load_bytes(read_record_bytes(path), str(path))

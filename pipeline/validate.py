@@ -44,6 +44,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import rules
 from .errors import Problem, RecordError
 from .loader import Path_, Source, format_path, load_file, scalar_hint
 from .model import RATIO_MEASURES, RATIO_RANGE, ArmResult, Effect, Margin, Outcome, Study, is_placeholder, known
@@ -69,6 +70,7 @@ class Checked:
     study: Study
     warnings: list[Problem] = field(default_factory=list)
     file: str = ""
+    source: Source | None = field(default=None, compare=False, repr=False)  # the positions of its values
 
 
 def load_study(path: str | Path) -> Checked:
@@ -93,7 +95,7 @@ def check_source(source: Source) -> Checked:
     if problems:
         raise RecordError(_capped(problems))
     assert study is not None
-    return Checked(study, upgrade_notes + cross_warnings + _warnings(source, study), source.file)
+    return Checked(study, upgrade_notes + cross_warnings + _warnings(source, study), source.file, source)
 
 
 def parse_model(source: Source, root: type[BaseModel]) -> tuple[Any, list[Problem]]:
@@ -452,22 +454,6 @@ class _CrossChecks:
         self.refuse(path, f"no {what} has the id {ref!r} ({listed}){_did_you_mean(ref, choices)}")
         return False
 
-    def size(self, ref: str) -> tuple[int | None, str]:
-        """The most participants a result of arm or group ``ref`` can have, and what that count is."""
-        if ref in self.arms:
-            af = self.study.arm_flow(ref)
-            allocated = known(af.allocated) if af else None
-            if allocated is not None:
-                return allocated, "allocated"
-            return known(self.arms[ref].randomized), "randomized"
-        group = self.groups.get(ref)
-        if group is None or not group.arms:
-            return None, ""
-        sizes = [self.size(a)[0] for a in group.arms if a in self.arms]
-        if len(sizes) != len(group.arms) or any(s is None for s in sizes):
-            return None, ""
-        return sum(sizes), "in its arms"  # type: ignore[arg-type]
-
     # --- design ---
 
     def design(self) -> None:
@@ -598,11 +584,10 @@ class _CrossChecks:
 
     def flow(self) -> None:
         study, flow = self.study, self.study.flow
-        sizes = [known(a.randomized) for a in study.arms]
         total_randomized = known(flow.randomized) if flow else None
-        if total_randomized is not None and all(s is not None for s in sizes) and sum(sizes) != total_randomized:  # type: ignore[arg-type]
-            self.refuse(("flow", "randomized"), f"the arms' randomized counts sum to {sum(sizes)} "  # type: ignore[arg-type]
-                                                f"({' + '.join(map(str, sizes))}), not {total_randomized}")
+        if (breach := rules.randomized_sum(study)) is not None:
+            self.refuse(("flow", "randomized"), f"the arms' randomized counts sum to {breach.sum} "
+                                                f"({' + '.join(map(str, breach.parts))}), not {breach.total}")
         if flow is None:
             return
         assessed, excluded = known(flow.assessed), known(flow.excluded)
@@ -612,11 +597,8 @@ class _CrossChecks:
             self.refuse(("flow", "randomized"), f"{total_randomized} randomized is more than the {assessed} assessed")
         self.reasons(("flow", "excluded_reasons"), flow.excluded_reasons, excluded, "excluded")
         self.unique_arms(("flow", "arms"), [f.arm for f in flow.arms])
-        allocated_sum = [known(f.allocated) for f in flow.arms]
-        if (total_randomized is not None and flow.arms and len(flow.arms) == len(study.arms)
-                and all(a is not None for a in allocated_sum) and sum(allocated_sum) != total_randomized):  # type: ignore[arg-type]
-            self.refuse(("flow", "arms"), f"allocated counts sum to {sum(allocated_sum)}, "  # type: ignore[arg-type]
-                                          f"not the {total_randomized} randomized")
+        if (breach := rules.allocated_sum(study)) is not None:
+            self.refuse(("flow", "arms"), f"allocated counts sum to {breach.sum}, not the {breach.total} randomized")
         for i, af in enumerate(flow.arms):
             base = ("flow", "arms", i)
             if not self.arm_ref(base + ("arm",), af.arm, groups=False):
@@ -626,21 +608,17 @@ class _CrossChecks:
             if allocated is not None and randomized is not None and allocated > randomized:
                 self.refuse(base + ("allocated",), f"{allocated} allocated is more than the {randomized} "
                                                    f"randomized to arm {af.arm!r}")
-            ceiling = allocated if allocated is not None else randomized
-            what = "allocated" if allocated is not None else "randomized"
-            for name in ("received", "completed", "analysed", "discontinued", "lost"):
-                n = known(getattr(af, name))
-                if n is not None and ceiling is not None and n > ceiling:
-                    self.refuse(base + (name,), f"{n} {name} is more than the {ceiling} {what}")
-            parts = [known(af.completed), known(af.discontinued), known(af.lost)]
-            if ceiling is not None and all(p is not None for p in parts[:2]):
-                used = sum(p for p in parts if p is not None)
-                if used > ceiling:
-                    self.refuse(base + ("completed",), f"completed + discontinued + lost = {used}, "
-                                                       f"more than the {ceiling} {what}")
             self.reasons(base + ("discontinued_reasons",), af.discontinued_reasons, known(af.discontinued),
                          "discontinued")
             self.reasons(base + ("lost_reasons",), af.lost_reasons, known(af.lost), "lost")
+        for excess in rules.flow_excesses(study):
+            self.refuse(excess.path, f"{excess.value} {excess.name} is more than the {excess.ceiling.value} "
+                                     f"{excess.ceiling.name}")
+        for balance in rules.flow_balances(study):
+            if balance.over:
+                self.refuse(balance.base + ("completed",), f"completed + discontinued + lost = {balance.used}, "
+                                                           f"more than the {balance.ceiling.value} "
+                                                           f"{balance.ceiling.name}")
 
     def reasons(self, path: Path_, reasons, total: int | None, what: str) -> None:
         counts = [known(r.n) for r in reasons]
@@ -686,13 +664,11 @@ class _CrossChecks:
             events, total = known(result.events), known(result.total)
             if events is not None and total is not None and events > total:
                 self.refuse(path + ("events",), f"{events} events is more than the total of {total}")
-            ceiling, counted = self.size(result.arm)
-            if total is not None and ceiling is not None and total > ceiling:
-                self.refuse(path + ("total",), f"a total of {total} is more than the {ceiling} {counted} "
-                                               f"of {result.arm!r}")
-            elif events is not None and total is None and ceiling is not None and events > ceiling:
-                self.refuse(path + ("events",), f"{events} events is more than the {ceiling} {counted} "
-                                                f"of {result.arm!r}")
+            excess = rules.result_excess(self.study, path, result)
+            if excess is not None:
+                what = f"a total of {excess.value}" if excess.name == "total" else f"{excess.value} events"
+                self.refuse(excess.path, f"{what} is more than the {excess.ceiling.value} {excess.ceiling.name} "
+                                         f"of {result.arm!r}")
             if isinstance(result.percent, float):
                 self.percent_base(path, result)
             if result.iqr is not None:

@@ -518,7 +518,8 @@ def test_record_error_is_located_in_the_file(tmp_path):
         load_study(path)
     from pipeline.loader import load_file
 
-    result = run_audit(Study.model_validate(load_file(path).data))
+    source = load_file(path)  # the loader's positions: the audit does not read the file again
+    result = run_audit(Study.model_validate(source.data), source)
     error = errors_as_record_error(result, str(path))
     assert error is not None
     (problem,) = error.problems
@@ -1012,3 +1013,11 @@ def test_per_1000_words():
     assert per_1000_words(Decimal("1.5"), 1) == "1.5 more"
     assert per_1000_words(-0.2) == "0 fewer"   # a value that rounds to 0 keeps its direction
     assert per_1000_words(0) == "0"
+
+
+def test_findings_stand_where_the_loader_saw_their_first_field(imagine):
+    finding = next(f for f in imagine.findings if "64 of 76" in f.message)
+    assert finding.fields[0] == "outcomes[0].results[0].percent"
+    line = IMAGINE.read_text(encoding="utf-8").splitlines()[finding.line - 1]
+    assert "percent:" in line and finding.column > 1
+    assert run_audit(load_study(IMAGINE).study).findings[0].line == 0  # a bare Study has no positions

@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from ..audit import AuditResult, Finding, reader_notes
+from ..audit import AuditResult, Finding, placed, reader_notes
 from ..numbers import Printed, decimals
 from ..model import known
 from .model import Pooled, Review, ReviewOutcome, StudyResult
@@ -145,7 +145,7 @@ def run_review_audit(checked_or_review) -> ReviewAudit:
         recomputed[o.id] = rec
     if review.prisma is not None:
         findings.extend(prisma_sums(review))
-    ordered = tuple(sorted(findings, key=lambda f: _RANK[f.severity]))
+    ordered = placed(sorted(findings, key=lambda f: _RANK[f.severity]), getattr(checked_or_review, "source", None))
     return ReviewAudit(AuditResult(ordered, {}, reader_notes(ordered)), recomputed)
 
 

@@ -38,6 +38,7 @@ class CheckedReview:
     study: Review
     warnings: list[Problem] = field(default_factory=list)
     file: str = ""
+    source: Source | None = field(default=None, compare=False, repr=False)  # the positions of its values
 
 
 def check_review(source: Source) -> CheckedReview:
@@ -47,7 +48,7 @@ def check_review(source: Source) -> CheckedReview:
         problems.extend(_glyph_checks(source))
     if problems:
         raise RecordError(problems)
-    return CheckedReview(review, _warnings(source, review), source.file)
+    return CheckedReview(review, _warnings(source, review), source.file, source)
 
 
 def _cross_checks(source: Source, review: Review) -> list[Problem]:
