@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import random
 import zlib
+from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator
 
@@ -610,6 +611,16 @@ _Dumper.add_representer(tuple, lambda dumper, value: dumper.represent_list(list(
 def dump(record: Record) -> str:
     """The record as YAML, each number written with its printed text."""
     return yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def record_file(name: str, folder: Path) -> Path:
+    """The file of a record by name: a shape written into ``folder``, else ``sources/<name>.yaml``."""
+    every = shapes()
+    if name not in every:
+        return Path(__file__).resolve().parents[1] / "sources" / f"{name}.yaml"
+    path = folder / f"{name}.yaml"
+    path.write_text(dump(every[name]), encoding="utf-8")
+    return path
 
 
 _NUMBER_FIELDS = {"randomized", "clusters", "allocated", "received", "discontinued", "lost", "completed", "analysed",

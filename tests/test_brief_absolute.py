@@ -4,7 +4,8 @@ Each brief (every record in sources/ and every SYNTHETIC shape) is built and rea
 Every "48 fewer per 1,000 (95% CI 60 fewer to 35 fewer)" on it is checked against the record,
 computed here independently of the pipeline:
 
-* from a reported risk difference: the difference rescaled to per 1,000;
+* from a reported risk difference: the difference rescaled to per 1,000 (from its scale as the pipeline
+  reads the unit: points, per 1,000 or a fraction);
 * from a reported risk, odds or hazard ratio: the ratio applied to the reference arm's risk
   (its Kaplan–Meier percentage, events/total or printed percentage), GRADE's method;
 * from a reported ratio and the reference arm's rate: (ratio − 1) × rate, per 1,000 of its time;
@@ -24,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pipeline.absolute import rd_scale
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
 from pipeline.model import Outcome, Study, known
@@ -110,16 +112,6 @@ def _rate_per_1000(result) -> float | None:
     return None
 
 
-def _rd_factor(effect) -> float:
-    unit = (effect.unit or "").lower().replace(",", "").replace(" ", "")
-    if "1000" in unit:
-        return 1.0
-    if "point" in unit or "%" in unit or "percent" in unit:
-        return 10.0
-    values = [v for v in (effect.estimate_value, *(effect.interval or ())) if v is not None]
-    return 1000.0 if values and all(abs(v) <= 1 for v in values) else 10.0
-
-
 def expected_of(study: Study, outcome: Outcome) -> list[Expected]:
     """Every absolute effect per 1,000 the outcome's reported effects (or, lacking one, its counts) allow."""
     out: list[Expected] = []
@@ -133,7 +125,7 @@ def expected_of(study: Study, outcome: Outcome) -> list[Expected]:
         numbers = [float(estimate), *(float(v) for v in effect.interval or ())]
         interval = len(numbers) == 3
         if effect.measure == "risk difference":
-            scaled = [v * _rd_factor(effect) for v in numbers]
+            scaled = [v * 1000 / rd_scale(effect) for v in numbers]
             out.append(Expected(outcome.id, scaled[0], tuple(sorted(scaled[1:])) if interval else None))
             continue
         if effect.measure not in ("risk ratio", "odds ratio", "hazard ratio", "rate ratio"):
@@ -177,11 +169,7 @@ def brief_of(tmp_path_factory):
 
     def build(name: str) -> tuple[Study, str] | None:
         if name not in cache:
-            if name in SHAPES:
-                path = root / f"{name}.yaml"
-                path.write_text(shapes.dump(SHAPES[name]), encoding="utf-8")
-            else:
-                path = ROOT / "sources" / f"{name}.yaml"
+            path = shapes.record_file(name, root)
             study = load_study(path).study
             try:
                 result = build_record(path, root / "out", BuildOptions(only=("brief",)))
