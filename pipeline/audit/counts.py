@@ -11,16 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .. import rules
-from ..arithmetic import (
-    as_printed,
-    count_text,
-    decimals,
-    fixed,
-    fraction,
-    half_unit,
-    number_or_none,
-    percent_text,
-)
+from ..arithmetic import as_printed, count_text, decimals, fixed, fraction, half_unit, number_or_none, percent_text
 from ..loader import Path_, format_path
 from ..model import ArmResult, known
 from .base import _HARM_ORDER, _LABELS, _MEASURED, _MEASURED_HARM, _OUTCOME_ORDER, AuditBase, _Denominator, _Item

@@ -12,15 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ..absolute import MEASURE_SHORT, rd_scale
-from ..arithmetic import (
-    as_printed,
-    as_printed_signed,
-    decimals,
-    fixed,
-    fraction,
-    half_unit,
-    number_or_none,
-)
+from ..arithmetic import as_printed, as_printed_signed, decimals, fixed, fraction, half_unit, number_or_none
 from ..loader import Path_
 from ..model import NOT_IN_SOURCES, Effect, Margin, known
 from .base import _Denominator, _Item

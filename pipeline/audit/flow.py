@@ -6,9 +6,7 @@ In:  the study (through ``AuditBase``). Out: findings ``flow-sum``, ``flow-excee
 from __future__ import annotations
 
 from .. import rules
-from ..arithmetic import (
-    count_text,
-)
+from ..arithmetic import count_text
 from ..loader import format_path
 from .base import AuditBase
 from .printed import _path

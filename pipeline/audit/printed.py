@@ -11,11 +11,7 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
-from ..arithmetic import (
-    count_text,
-    fraction,
-    half_unit,
-)
+from ..arithmetic import count_text, fraction, half_unit
 from ..loader import format_path
 
 EPS = 1e-9

@@ -8,8 +8,9 @@ Out: ``ReviewReport`` (the review, its ``ReviewContent``, warnings, audit findin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ..audit import Finding
 from ..errors import Problem
 from .audit import ReviewAudit, run_review_audit
 from .content import ReviewContent, build_review_content
@@ -26,19 +27,21 @@ class ReviewReport:
     review: Review
     content: ReviewContent
     audit: ReviewAudit
-    warnings: tuple[Problem, ...] = ()
-    source_file: str = ""
-    findings: tuple = field(default=())
+    warnings: tuple[Problem, ...]
 
     @property
     def study(self) -> Review:          # the name the trial side's footer and build use
         return self.review
 
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.audit.result.findings
+
 
 def prepare_review(checked: CheckedReview) -> ReviewReport:
     audit = run_review_audit(checked)
     content = build_review_content(checked.study, audit)
-    return ReviewReport(checked.study, content, audit, tuple(checked.warnings), checked.file, audit.result.findings)
+    return ReviewReport(checked.study, content, audit, tuple(checked.warnings))
 
 
 def review_diagrams(report: ReviewReport) -> dict:
