@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from .atomic import write_study
 from .errors import Problem
 from .report import Report, prepare
-from .validate import is_review_checked as is_review, load_study
+from .validate import check_source, is_review_checked as is_review, load_study
 
 if TYPE_CHECKING:
     from .layout.geometry import Diagram
+    from .loader import Source
 
 KINDS = ("brief", "deck", "figures")
 FIGURE_FORMATS = ("svg", "png")   # the figures' file formats; svg by default, png (300 dpi) on request
@@ -95,9 +96,11 @@ def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
         from .render import figures  # noqa: F401
 
 
-def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Validate ``path`` and write its outputs under ``out_root/<id>/``."""
-    checked = load_study(path)
+def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions(),
+                 source: Source | None = None) -> BuildResult:
+    """Validate ``path`` (or ``source``, the record at ``path`` read already) and write its outputs
+    under ``out_root/<id>/``."""
+    checked = load_study(path) if source is None else check_source(source)
     if is_review(checked):  # a systematic review: its own report and renderers (pipeline.review)
         from .review.build import prepare_review, render_review
         report = prepare_review(checked)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import sys
@@ -183,31 +184,33 @@ def _each_record(paths: list[Path], action) -> int:
 
 
 def _validate(args) -> int:
-    from .validate import load_study
+    from .validate import check_source
 
-    refused = _refuse_shared_ids(args.records, args.id_must_match_file_name)
+    refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name)
 
     def one(path: Path) -> None:
         if path in refused:
             raise refused[path]
-        checked = load_study(path)
+        checked = check_source(sources[path])
         _print_warnings(checked.warnings)
         print(f"{path}: valid ({checked.study.id})")
 
     return _each_record(args.records, one)
 
 
-def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> dict[Path, RecordError]:
+def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[Path, RecordError], dict]:
     """Records of one run that would write the same ``outputs/<id>/`` (or, with ``must_match_name``,
-    whose id is not their file name), each with the located error that refuses it; and the records
-    that cannot even be read, with their error (so no file is parsed twice)."""
+    whose id is not their file name), each with the located error that refuses it, and the records
+    that cannot even be read, with their error; then every record read, as {path: loader.Source},
+    for the caller to check (so no file is parsed twice)."""
     from .loader import load_file
 
     ids: dict[Path, tuple[str, Problem]] = {}
     refused: dict[Path, RecordError] = {}
+    sources = {}
     for path in dict.fromkeys(paths):
         try:
-            source = load_file(path)
+            source = sources[path] = load_file(path)
         except RecordError as exc:
             refused[path] = exc
             continue
@@ -227,7 +230,7 @@ def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> dict[Path, R
                        f"outputs by its file, so rename the file to {study_id}{path.suffix} or set id: {path.stem}")
         if message:
             refused[path] = RecordError([Problem(where.file, where.line, where.column, "id", message)])
-    return refused
+    return refused, sources
 
 
 def _build_options(args):
@@ -242,17 +245,17 @@ def _build_options(args):
 
 def _build(args) -> int:
     options = _build_options(args)
-    refused = _refuse_shared_ids(args.records, args.id_must_match_file_name)
+    refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name)
     for error in refused.values():
         if str(error):
             print(str(error), file=sys.stderr)
-    records = [p for p in args.records if p not in refused]
+    records = [(p, sources[p]) for p in args.records if p not in refused]
     if not records:
         return max(error.exit_status for error in refused.values())
     jobs = max(1, min(args.jobs, len(records)))
     work = functools.partial(_build_one, out=args.out, options=options)
     if jobs == 1:
-        outcomes = map(work, records)
+        outcomes = itertools.starmap(work, records)
     else:
         import concurrent.futures
         import multiprocessing
@@ -260,7 +263,7 @@ def _build(args) -> int:
         from .build import preload_renderers
         preload_renderers(options)  # imported once, shared by the forked workers
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            outcomes = list(pool.map(work, records))
+            outcomes = list(pool.map(work, [p for p, _ in records], [s for _, s in records]))
     status = 2 if refused else 0
     for code, out, err in outcomes:
         for line in err:
@@ -271,12 +274,13 @@ def _build(args) -> int:
     return status
 
 
-def _build_one(path: Path, *, out: Path, options) -> tuple[int, list[str], list[str]]:
-    """Build one record; return (exit status, stdout lines, stderr lines) so parallel output never interleaves."""
+def _build_one(path: Path, source, *, out: Path, options) -> tuple[int, list[str], list[str]]:
+    """Build one record (read already, as ``source``); return (exit status, stdout lines, stderr lines)
+    so parallel output never interleaves."""
     from .build import build_record
 
     try:
-        result = build_record(path, out, options)
+        result = build_record(path, out, options, source=source)
     except EvidenceBriefError as exc:
         return exc.exit_status, [], [str(exc)] if str(exc) else []
     except Exception as exc:  # a bug, reported like main() does, per record (a worker's traceback stays its own)

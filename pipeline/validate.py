@@ -60,7 +60,7 @@ ALLOCATION_TOLERANCE = (0.05, 3)   # an arm may differ from the allocation ratio
 TIME_TO_EVENT_FIELDS = ("person_time", "rate", "kaplan_meier")
 CONTINUOUS_FIELDS = ("mean", "sd", "se", "ci", "median", "iqr", "change")
 COUNT_FIELDS = ("events", "percent")
-from .review.model import is_review
+from .review import is_review
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,23 @@ text in the PDF, the deck and the figures.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from itertools import repeat
-
-from fontTools.ttLib import TTFont
+from typing import TYPE_CHECKING
 
 from ..fonts import font_path
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size
 
 
 class _Metrics:
     def __init__(self, style: str):
+        from fontTools.ttLib import TTFont
+
         with TTFont(font_path(style), lazy=True) as font:
             self._read(font)
 
@@ -61,8 +66,17 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _units(text, bold) * size / _metrics(bold).units
 
 
+# Code points the regular font draws, every one (a test checks them against the font): ASCII, Latin-1
+# and Latin Extended, general punctuation, arrows and mathematical operators. Text made only of these
+# is checked without reading the font (validate need not load fontTools).
+DRAWN_RANGES = ((0x20, 0x7E), (0xA0, 0x2E9), (0x2000, 0x2064), (0x2190, 0x2311))
+_NOT_SURELY_DRAWN = re.compile("[^\n\t" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in DRAWN_RANGES) + "]")
+
+
 def missing_glyphs(text: str) -> list[str]:
     """Characters of ``text`` the font cannot draw (they would print as boxes)."""
+    if _NOT_SURELY_DRAWN.search(text) is None:
+        return []
     cmap = _metrics(False).cmap
     return sorted({ch for ch in text if ord(ch) not in cmap and ch not in "\n\t"})
 

@@ -24,7 +24,6 @@ from pydantic import Field, WrapValidator
 from ..model import (Certainty, CiLevel, Citation, Conclusions, Count, Flag, Judgement, Missing, NonNegative, Number, Part,
                      Percent, PValue, Reason, Registration, RequiredText, Slug, Text, keep_printed)
 
-REVIEW_KIND = "review"
 Year = Annotated[int, Field(strict=True, ge=1800, le=2100)]
 
 RATIO_MEASURES = ("odds ratio", "risk ratio", "hazard ratio", "rate ratio")
@@ -242,11 +241,6 @@ class Review(Part):
     def key_outcomes(self) -> list[ReviewOutcome]:
         keys = [o for o in self.outcomes if o.key]
         return keys or self.outcomes[:1]
-
-
-def is_review(data: object) -> bool:
-    """True for plain record data that asks to be read as a review (``kind: review``)."""
-    return isinstance(data, dict) and data.get("kind") == REVIEW_KIND
 
 
 def review_schema() -> dict:
