@@ -299,7 +299,7 @@ def test_shipped_record_has_the_design_diagram(report, paper, body):
     A4 (the shorter Letter page, with the escalation protocol, per-result risk of bias and absolute effects
     the version-2 record adds, takes the smallest step)."""
     page = fit_page(report, paper)
-    figures = [op for op in page.ops if isinstance(op, Figure)]
+    figures = [op for op in page.ops if isinstance(op, Figure) and op.diagram.kind != "results"]
     assert len(figures) == 1 and figures[0].diagram.kind == "design"
     assert page.style.body >= body
     assert figures[0].diagram.extra["font_size"] >= MIN_BODY
@@ -464,3 +464,19 @@ def test_continuous_cells_carry_the_outcome_unit(unit, text):
     result = ArmResult.model_validate({"arm": "x", "mean": Printed(-14.9, "-14.9"), "sd": Printed(2.0, "2.0"),
                                        "total": 1306, "change": True})
     assert fmt.arm_cell(result, "continuous", unit) == text
+
+
+def test_primary_results_are_drawn_in_their_cells_without_repeating_a_number(report):
+    """Issue 12: the results graphic on the brief: a bar under each arm's percentage and a strip under each
+    effect's interval; the marks carry no text (the cells state each number once), and the page keeps its
+    design diagram."""
+    page = fit_page(report, "a4")
+    marks = [op.diagram for op in page.ops if isinstance(op, Figure) and op.diagram.kind == "results"]
+    bars = [b for d in marks for b in d.boxes if b.role == "bar"]
+    tracks = [b for d in marks for b in d.boxes if b.role == "track"]
+    assert [round(100 * b.w / t.w) for b, t in zip(bars, tracks, strict=True)] == [85, 88, 66, 62]
+    assert [b.arm for b in bars] == [0, 1, 0, 1]
+    estimates = [m for d in marks for m in d.markers]
+    assert len(estimates) == 2 and not any(m.filled for m in estimates)   # no CI in our sources: hollow
+    assert not any(d.labels for d in marks)
+    assert any(isinstance(op, Figure) and op.diagram.kind == "design" for op in page.ops)

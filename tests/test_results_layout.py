@@ -1,14 +1,16 @@
 """The results graphic's geometry (layout/results.py) for every record in sources/ and every SYNTHETIC shape:
-everything inside its width, an estimate without an interval hollow and without a whisker."""
+everything inside its width, an estimate without an interval hollow and without a whisker; and the same
+picture in the brief's table cells (bars as long as their percentages, effect strips on one scale per measure)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 import shapes
-from pipeline.layout.results import results_graphic
+from pipeline.layout.results import cell_bar, cell_percents, cell_strips, results_graphic
 from pipeline.layout.text import text_width
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -61,3 +63,48 @@ def test_imagine_ra_interval_not_reported_is_hollow():
 def test_shapes_results_graphic_fits(name):
     study = Study.model_validate(SHAPES[name])
     _check(study, 535.0)
+
+
+# --- the same picture in the cells of the brief's results table ------------------------------------------------
+
+def _strip_positions(strip, width=60.0):
+    d = strip.diagram(width)
+    (marker,) = d.markers
+    null = next(s for s in d.segments if s.role == "null")
+    return d, marker, null
+
+
+def test_cell_bar_is_as_long_as_its_percentage_and_says_no_number():
+    d = cell_bar(85.0, 0, 80.0)
+    track, bar = d.boxes
+    assert (track.role, bar.role, bar.arm) == ("track", "bar", 0)
+    assert track.w == 80.0 and abs(bar.w - 68.0) < 1e-9 and not d.labels
+    assert cell_bar(0.0, 1, 80.0).boxes[1].w > 0        # 0% still shows where the bar starts
+    assert cell_bar(140.0, 1, 80.0).boxes[1].w == 80.0   # never past its track
+
+
+def test_imagine_ra_strips_share_one_scale_and_are_hollow_without_an_interval():
+    study = load_study(ROOT / "sources" / "imagine-ra.yaml").study
+    primary = [o for o in study.outcomes if o.primary]
+    strips = cell_strips(study, primary)
+    assert set(strips) == {(o.id, 0) for o in primary}
+    (_, fewer, null_a), (_, more, null_b) = (_strip_positions(strips[(o.id, 0)]) for o in primary)
+    assert abs(null_a.x1 - null_b.x1) < 1e-9               # one scale: the line of no effect in one place
+    assert fewer.x < null_a.x1 < more.x                     # −4.8 left of it, +4.7 right of it
+    assert not fewer.filled and not more.filled             # the CI is not in our sources: no whisker
+    assert not any(s.role == "ci" for o in primary for s in strips[(o.id, 0)].diagram(60.0).segments)
+    assert cell_percents(primary[0], [a.id for a in study.arms]) == {0: 85.0, 1: 88.0}
+
+
+def test_re_ly_strips_are_on_a_log_scale_with_the_margin():
+    study = load_study(ROOT / "sources" / "re-ly.yaml").study
+    primary = [o for o in study.outcomes if o.primary]
+    strips = cell_strips(study, primary)
+    d, marker, null = _strip_positions(strips[(primary[0].id, 0)], 100.0)
+    ci = next(s for s in d.segments if s.role == "ci")
+    margin = next(s for s in d.segments if s.role == "margin")
+    assert marker.filled and ci.x1 < null.x1 < ci.x2 < margin.x1     # 0.91 (0.74 to 1.11), margin 1.46
+    # log scale: 1/0.74 and 1.11 are about as far from 1 as their logs say
+    strip = strips[(primary[0].id, 0)]
+    assert abs((null.x1 - ci.x1) / (ci.x2 - null.x1) - math.log(1 / 0.74) / math.log(1.11)) < 1e-6
+    assert strip.ratio and all(0 <= s.x1 <= 100.0 for s in d.segments)

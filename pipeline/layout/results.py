@@ -24,11 +24,18 @@ One panel per primary outcome, ``columns`` panels to a row, rows stacked:
                     the value. Ratios are placed on a log scale. Under the axis, the tick values
                     (role ``tick``) and the "favours" words (role ``favours``).
 
+The brief draws the same picture inside its results table instead (``cell_bar``, ``cell_strips``):
+a bar under each arm's percentage and a strip under each effect's interval, without text, so the
+table's cells state each number once and the page keeps its design diagram.
+
 Every string is formatted by ``content``; this module only measures and places.
 ``Diagram.extra["panels"]`` lists (outcome id, x, y, w, h) for tests and back-ends.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 from ..content import EffectText, arm_cell, effect_text, number
 from ..model import ArmResult, Effect, Outcome, Study
@@ -253,3 +260,89 @@ def _favours(study: Study, o: Outcome, t: EffectText) -> tuple[str, str]:
     if o.higher_is_better:
         return f"\u2190 favours {ref}", f"favours {arm} \u2192"
     return f"\u2190 favours {arm}", f"favours {ref} \u2192"
+
+
+# --- the same picture in the cells of a results table ----------------------------------------------------------
+# The brief draws each primary outcome's results inside its table rows: a bar under each arm's
+# percentage and a strip under each effect's interval. The cells state the numbers, the marks show
+# them, so the page states each fact once.
+
+CELL_BAR = 3.2     # height of a per-arm bar in a table cell
+CELL_STRIP = 7.0   # height of an effect strip in a table cell
+
+
+def cell_bar(percent: float, arm: int | None, width: float) -> Diagram:
+    """A percentage as a bar in a 0–100 % track, ``width`` wide (no text: the cell above states it)."""
+    length = max(width * min(max(percent, 0.0), 100.0) / 100.0, 0.8)
+    boxes = (Box("track", 0.0, 0.0, width, CELL_BAR, (), role="track", padding=0),
+             Box("bar", 0.0, 0.0, length, CELL_BAR, (), role="bar", arm=arm, padding=0))
+    return Diagram("results", width, CELL_BAR, boxes, alt_text=f"{number(round(percent, 1))}% of the arm")
+
+
+def cell_percents(o: Outcome, columns: list[str]) -> dict[int, float]:
+    """{column index: percentage} of the outcome's per-arm results with a percentage, by the table's columns
+    (the ids of ``content.result_columns``)."""
+    by_arm = {r.arm: r for r in o.results}
+    found = {j: _percent(by_arm[key]) for j, key in enumerate(columns) if key in by_arm}
+    return {j: p for j, p in found.items() if p is not None}
+
+
+@dataclass(frozen=True)
+class Strip:
+    """One effect as a strip for a table cell: the line of no effect, the margin when there is one
+    (dashed), the interval as a line and the estimate as a square (hollow, with no line, when the
+    interval is not given: the cell above says why). ``lo``/``hi``: the outcome's scale (log10 for ratios)."""
+
+    effect: Effect
+    ratio: bool
+    null: float
+    margin: float | None
+    lo: float
+    hi: float
+
+    def diagram(self, width: float) -> Diagram:
+        h = CELL_STRIP
+        inset = 0.4 * h
+
+        def x(v: float) -> float:
+            t = math.log10(v) if self.ratio else v
+            return inset + (t - self.lo) / (self.hi - self.lo) * (width - 2 * inset)
+
+        e, cy = self.effect, h / 2
+        segments = [Segment(x(self.null), 0.0, x(self.null), h, "null", 0.6)]
+        if self.margin is not None:
+            segments.append(Segment(x(self.margin), 0.0, x(self.margin), h, "margin", 0.7, (1.2, 1.0)))
+        if e.interval is not None:
+            a, b = (float(v) for v in e.interval)
+            segments.append(Segment(x(a), cy, x(b), cy, "ci", 1.0))
+        marker = Marker(x(float(e.estimate_value)), cy, 0.62 * h, "estimate", filled=e.interval is not None)
+        return Diagram("results", width, h, (), segments=tuple(segments), markers=(marker,),
+                       alt_text="the estimate and its interval against the line of no effect")
+
+
+def cell_strips(study: Study, outcomes: list[Outcome]) -> dict[tuple[str, int], Strip]:
+    """{(outcome id, index into its effects): strip}: every effect with an estimate, the effects of one
+    measure on one scale (ratios on a log scale) so that their strips compare."""
+    drawn = [(o, k, e) for o in outcomes for k, e in enumerate(o.effects) if e.estimate_value is not None]
+    margins = {(o.id, k): effect_text(study, o, e).margin for o, k, e in drawn}
+    strips: dict[tuple[str, int], Strip] = {}
+    for measure in {e.measure for _, _, e in drawn}:
+        same = [(o, k, e) for o, k, e in drawn if e.measure == measure]
+        ratio = same[0][2].is_ratio
+        null = 1.0 if ratio else 0.0
+        points = [null]
+        for o, k, e in same:
+            points += [float(e.estimate_value), *(float(v) for v in e.interval or ())]
+            margin = margins[(o.id, k)]
+            if margin is not None:
+                points.append(float(margin))
+        if ratio and min(points) <= 0:
+            continue
+        scale = [math.log10(v) for v in points] if ratio else points
+        lo, hi = min(scale), max(scale)
+        span = (hi - lo) or 1.0
+        strips.update({(o.id, k): Strip(e, ratio, null, margins[(o.id, k)], lo - 0.06 * span, hi + 0.06 * span)
+                       for o, k, e in same})
+    return strips
+
+

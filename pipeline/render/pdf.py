@@ -19,7 +19,10 @@ Reading order (what was studied → found → how sure → what it means):
                     measure, unit, CI level and time point in the header; one line per effect naming
                     its comparison, with its hypothesis and margin, adjustment and population),
                     absolute effects under their effect, subgroups by variable with the interaction P,
-                    harms like outcomes
+                    harms like outcomes; each primary outcome's results drawn in its cells (the results
+                    graphic of ``layout.results``, without numbers: a bar in a 0–100 % track under each
+                    arm's percentage, a strip under each interval with the line of no effect and the
+                    margin, hollow without an interval; the cells state every number once)
     lower half      two flowing, balanced columns: how sure (RoB 2 with symbol + word,
                     "Checking the numbers" panel, limitations, GRADE), then what it means
                     (key conclusions, the authors' conclusion)
@@ -54,10 +57,11 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
 from ..content import (ABSENT, NR, Content, MEASURE_SHORT, ResultRow, centres_text, citation_text, fact_phrases,
-                       source_date, split_shared_mark)
+                       result_columns, source_date, split_shared_mark)
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
+from ..layout.results import Strip, cell_bar, cell_percents, cell_strips
 from ..layout.text import missing_glyphs, text_width, wrap
 from ..report import Report
 from .pdf_diagram import Fonts, baseline_offset, draw_diagram
@@ -369,6 +373,7 @@ def question_block(c: Content, width: float, style: Style, items: list | None = 
 @dataclass
 class Cell:
     lines: list[tuple[str, str, float, str]] = field(default_factory=list)   # (text, font, size, colour)
+    mark: Callable[[float], Diagram] | None = None   # a picture under the text, made for the cell's width
 
     def natural(self) -> float:
         return max((text_width(t, s, f == "bold") for t, f, s, _ in self.lines), default=0.0)
@@ -425,7 +430,22 @@ class TableRow:
     indent_label: bool = False
 
 
-def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: float, small: float) -> list[Cell]:
+@dataclass(frozen=True)
+class Marks:
+    """The results graphic of one primary outcome, in its table cells (``layout.results``): a bar under each
+    arm's percentage ({column: percent}) and a strip under each effect's interval ({effect index: strip})."""
+
+    percents: dict[int, float]
+    strips: dict[int, Strip]   # by the outcome's effect index
+    coloured: bool     # the columns are arms (False: factorial levels, drawn without arm colours)
+
+
+def _bar(percent: float, arm: int | None) -> Callable[[float], Diagram]:
+    return lambda width: cell_bar(percent, arm, width)
+
+
+def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: float, small: float,
+                  mark: Strip | None = None) -> list[Cell]:
     est = e.estimate
     if strip and e.value not in ABSENT and est.startswith(strip[0]) and est.endswith(strip[1]):
         est = est[len(strip[0]): len(est) - len(strip[1])] if strip[1] else est[len(strip[0]):]
@@ -433,16 +453,22 @@ def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: f
     if e.significance:
         eff.lines.append((e.significance, "regular", small, theme.MUTED))
     ci = e.range if e.range in ABSENT or level_in_head else e.ci
-    return [eff, Cell([(ci, "regular", size, _muted(ci))]), Cell([(_strip_p(e.p), "regular", size, _muted(e.p))])]
+    return [eff, Cell([(ci, "regular", size, _muted(ci))], mark.diagram if mark is not None else None),
+            Cell([(_strip_p(e.p), "regular", size, _muted(e.p))])]
 
 
 def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: Style, strip, level_in_head: bool,
-                   label_text: str, method: str | None) -> list[TableRow]:
+                   label_text: str, method: str | None, marks: Marks | None = None) -> list[TableRow]:
     """An outcome's table lines: its label and per-arm cells, then one line per effect naming its comparison
-    (on the outcome's own line when the record has one comparison and this outcome one effect)."""
+    (on the outcome's own line when the record has one comparison and this outcome one effect); ``marks``
+    draw a primary outcome's results under its numbers."""
     size, small = style.body, style.small
     label = Cell([(label_text, "regular", size, theme.INK)])
-    arms = [Cell([(cell, "regular", size, _muted(cell))]) for cell in r.cells]
+    percents = marks.percents if marks is not None else {}
+    arms = [Cell([(cell, "regular", size, _muted(cell))],
+                 _bar(percents[j], j if marks is not None and marks.coloured else None) if j in percents else None)
+            for j, cell in enumerate(r.cells)]
+    strips = marks.strips if marks is not None else {}
     inline = len(r.effects) == 1 and c.comparison is not None and not r.effects[0].label
     lines: list[TableRow] = []
     if inline or not r.effects:
@@ -450,7 +476,7 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
         if e is not None:
             for q in e.qualifiers:
                 label.lines.append((q, "regular", small, theme.MUTED))
-            effect = _effect_cells(e, strip, level_in_head, size, small)
+            effect = _effect_cells(e, strip, level_in_head, size, small, strips.get(0))
         elif source.startswith("harms"):      # a harm without a reported effect: per-arm counts only
             effect = [Cell(), Cell(), Cell()]
         else:
@@ -464,7 +490,8 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
         sub = Cell([(name, "regular", size, theme.INK)]) if name else Cell()
         for q in e.qualifiers:
             sub.lines.append((q, "regular", small, theme.MUTED))
-        lines.append(TableRow([sub] + [Cell() for _ in r.cells] + _effect_cells(e, strip, level_in_head, size, small),
+        lines.append(TableRow([sub] + [Cell() for _ in r.cells] +
+                              _effect_cells(e, strip, level_in_head, size, small, strips.get(k)),
                               [f"{source}.effects[{k}]"], indent_label=True))
     lines[-1].extra = _extra_parts(r, method)
     return lines
@@ -495,10 +522,17 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     if not rows:     # only harms below the header: no outcome, effect, CI or P columns to name
         header = [Cell()] + header[1:1 + n_arms] + [Cell(), Cell(), Cell()]
     body_rows: list[TableRow] = []
+    columns = [key for key, _, _ in result_columns(report.study)]
+    primary = [report.study.outcomes[index[r.id]] for r in rows if r.id in index]
+    strips = cell_strips(report.study, primary)
     for r in rows:
         text = r.label + (f" at {r.timepoint}" if r.timepoint and not common_time else "")
+        outcome = report.study.outcomes[index[r.id]] if r.id in index else None
+        marks = None if outcome is None else Marks(
+            cell_percents(outcome, columns), {k: s for (oid, k), s in strips.items() if oid == outcome.id},
+            c.arm_columns)
         lines = _outcome_lines(c, r, f"outcomes[{index.get(r.id, 0)}]", width, style, strip, level_in_head, text,
-                               method)
+                               method, marks)
         lines[0].rule = bool(body_rows)
         body_rows.extend(lines)
     harm_rows: list[TableRow] = []
@@ -545,6 +579,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
 
     def layout_row(cells: list[Cell], is_header: bool = False, indent_label: bool = False) -> Block:
         block = Block()
+        texts: dict[int, tuple[Block, float, float]] = {}
         for j, cell in enumerate(cells):
             if not cell.lines:
                 continue
@@ -554,7 +589,16 @@ def results_block(report: Report, width: float, style: Style) -> Block:
             for text, font, sz, colour in cell.lines:
                 align = "left" if j == 0 else "right"
                 col.add(paragraph(text, w, sz, style, font, colour, align=align))
-            x = xs[j] + (indent if indent_label else 0.0) if j == 0 else xs[j] + widths[j] - w
+            texts[j] = col, w, xs[j] + (indent if indent_label else 0.0) if j == 0 else xs[j] + widths[j] - w
+        # The arms' bars on one line, under the tallest of their numbers.
+        bar_top = max((texts[j][0].height for j in texts if 1 <= j <= n_arms and cells[j].mark), default=0.0)
+        for j, (col, w, x) in texts.items():
+            mark = cells[j].mark
+            if mark is not None and w >= MARK_MIN_WIDTH:
+                picture = mark(w)
+                top = bar_top if 1 <= j <= n_arms else col.height
+                col.ops.append(Figure(picture, 0.0, top + 0.5))
+                col.height = top + picture.height + 1.5
             block.add(col, x, 0.0)
         return block
 
@@ -623,6 +667,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
 
 
 EXTRA_INDENT = 10.0
+MARK_MIN_WIDTH = 24.0   # a cell narrower than this gets no bar or strip
 
 
 def _parts_block(parts: list[tuple[str, str, str]], width: float, style: Style, source: str) -> Block | None:

@@ -94,6 +94,11 @@ def draw_diagram(canvas, diagram: Diagram, left: float, top: float, scale: float
 
 
 def _box(canvas, m: _Mapper, box: Box, fonts: Fonts) -> None:
+    if box.role in ("track", "bar"):   # a results bar: flat, the bar in its arm's full colour on a grey track
+        bar = theme.arm_colour(box.arm) if box.arm is not None else theme.MUTED
+        canvas.setFillColor(bar if box.role == "bar" else TRACK)
+        canvas.rect(m.x(box.x), m.y(box.bottom), m.d(box.w), m.d(box.h), stroke=0, fill=1)
+        return
     fill = theme.role_fill(box.role, box.arm)
     stroke = _outline(box)
     canvas.setFillColor(fill)
@@ -166,6 +171,7 @@ def _connector(canvas, m: _Mapper, conn: Connector) -> None:
         canvas.drawPath(head, stroke=0, fill=1)
 
 
+TRACK = "#E4E4E4"   # the 0–100 % track behind a results bar
 _SEGMENT_COLOURS = {"axis": theme.LINE, "tick": theme.LINE, "ci": theme.INK, "null": theme.MUTED, "grid": "#D9D9D9",
                     "margin": theme.INK}
 
