@@ -52,12 +52,12 @@ class CountChecks(AuditBase):
                 self.check_percent(where, events, total, percent, [f_percent, f_events, f_total])
             elif events is None and percent is not None and \
                     not any(percent_fits(e, total, percent) for e in range(total + 1)):
-                    self.add("warning", "percent-mismatch",
-                             f"{where}no whole number of participants out of {count_text(total)} is "
-                             f"{percent_text(percent)}; "
-                             f"{percent_text(percent)} of {count_text(total)} is "
-                             f"{fixed(percent * total / 100, 1)}.",
-                             [f_percent, f_total])
+                self.add("warning", "percent-mismatch",
+                         f"{where}no whole number of participants out of {count_text(total)} is "
+                         f"{percent_text(percent)}; "
+                         f"{percent_text(percent)} of {count_text(total)} is "
+                         f"{fixed(percent * total / 100, 1)}.",
+                         [f_percent, f_total])
             return _Denominator(total, True) if events is not None else None
 
         if events is None or percent is None:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem, RecordError
 from ..loader import Path_, Source
-from ..validate import _glyph_checks, _warnings, parse_model
+from ..validate.fields import parse_model
+from ..validate.text import glyph_checks, record_warnings
 from ..model import known
 from .model import Prisma, Review
 
@@ -45,10 +46,10 @@ def check_review(source: Source) -> CheckedReview:
     review, problems = parse_model(source, Review)
     if review is not None:
         problems.extend(_cross_checks(source, review))
-        problems.extend(_glyph_checks(source))
+        problems.extend(glyph_checks(source))
     if problems:
         raise RecordError(problems)
-    return CheckedReview(review, _warnings(source, review), source.file, source)
+    return CheckedReview(review, record_warnings(source, review), source.file, source)
 
 
 def _cross_checks(source: Source, review: Review) -> list[Problem]:
