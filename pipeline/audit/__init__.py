@@ -183,7 +183,7 @@ class _Audit(FlowChecks, EffectChecks):
 
 
 
-def run_audit(checked_or_study: Checked | Study, source: Source | None = None) -> AuditResult:
+def run_audit(checked_or_study: Checked[Study] | Study, source: Source | None = None) -> AuditResult:
     """Audit a ``Checked`` record or a ``Study``. Never raises for what it finds.
 
     Each finding is placed at its first field's line and column by the loader's positions: those of

@@ -20,10 +20,10 @@ sought, reports excluded ≤ assessed, included ≤ assessed).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 
 from ..errors import Problem, RecordError
 from ..loader import Path_, Source
+from ..validate import Checked
 from ..validate.fields import parse_model
 from ..validate.text import glyph_checks, record_warnings
 from ..model import known
@@ -32,14 +32,7 @@ from .model import Prisma, Review
 WEIGHT_SLACK = 0.5   # printed weights are rounded: their sum may exceed 100 by this much
 
 
-@dataclass(frozen=True)
-class CheckedReview:
-    """A valid review and the warnings about it."""
-
-    study: Review
-    warnings: list[Problem] = field(default_factory=list)
-    file: str = ""
-    source: Source | None = field(default=None, compare=False, repr=False)  # the positions of its values
+CheckedReview = Checked[Review]   # a valid review and the warnings about it
 
 
 def check_review(source: Source) -> CheckedReview:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ..errors import Problem, RecordError
 from ..loader import Source, load_file
@@ -49,7 +49,7 @@ from .structure import StructureChecks
 from .text import glyph_checks, record_warnings
 
 if TYPE_CHECKING:
-    from ..review.validate import CheckedReview
+    from ..review.model import Review
 
 __all__ = ["SHOWN_PROBLEMS", "SHOWN_UNKNOWN", "Checked", "check_source", "is_review_checked", "load_study",
            "parse_model"]
@@ -57,22 +57,26 @@ __all__ = ["SHOWN_PROBLEMS", "SHOWN_UNKNOWN", "Checked", "check_source", "is_rev
 SHOWN_PROBLEMS = 200        # problems listed in all; the rest are summarised in one line
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A valid study and the warnings about it (``Problem`` objects)."""
+StudyT = TypeVar("StudyT", Study, "Review")
 
-    study: Study
+
+@dataclass(frozen=True)
+class Checked(Generic[StudyT]):
+    """A valid record and the warnings about it (``Problem`` objects): a trial's ``Study``, or (as
+    ``review.validate.CheckedReview``) a review's ``Review``, named ``study`` so that callers treat both alike."""
+
+    study: StudyT
     warnings: list[Problem] = field(default_factory=list)
     file: str = ""
     source: Source | None = field(default=None, compare=False, repr=False)  # the positions of its values
 
 
-def load_study(path: str | Path) -> Checked | CheckedReview:
+def load_study(path: str | Path) -> Checked[Study] | Checked[Review]:
     """Read, parse and validate the record at ``path``. Raises ``RecordError``."""
     return check_source(load_file(path))
 
 
-def check_source(source: Source) -> Checked | CheckedReview:
+def check_source(source: Source) -> Checked[Study] | Checked[Review]:
     """Validate a loaded record (either version). Raises ``RecordError`` with every problem."""
     if is_review(source.data):  # a systematic review or meta-analysis: its own model and checks
         from ..review.validate import check_review

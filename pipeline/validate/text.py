@@ -66,11 +66,9 @@ def record_warnings(source: Source, study: Study) -> list[Problem]:
 
 
 def walk(data: Any, path: Path_) -> Iterator[tuple[Path_, Any]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from walk(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from walk(v, path + (i,))
-    else:
+    """Every (path, value) below ``data`` that is neither a mapping nor a list."""
+    if not isinstance(data, (dict, list)):
         yield path, data
+        return
+    for key, value in (data.items() if isinstance(data, dict) else enumerate(data)):
+        yield from walk(value, path + (key,))
