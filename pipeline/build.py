@@ -62,8 +62,9 @@ def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, 
         from .render.pdf import render_brief
         files["brief.pdf"] = render_brief(report, paper=options.paper)
     if "deck" in options.only:
+        from .layout.figures import trial_figures
         from .render.deck import render_deck
-        files["deck.pptx"] = render_deck(report, template=options.template)
+        files["deck.pptx"] = render_deck(report.content, trial_figures(report.study), template=options.template)
     if "figures" in options.only:
         from .render.figures import render_figures
         drawn = render_figures(figure_diagrams(report), options.figures)

@@ -438,6 +438,33 @@ class RobRow:
 
 
 @dataclass(frozen=True)
+class ArmText:
+    """One arm as the deck's design slide and notes say it: label, short label, the number randomized
+    (``None`` when the record has none), what it received and its target."""
+
+    label: str
+    short: str
+    randomized: str | None
+    description: str | None
+    target: str | None
+
+
+FLOW_STAGES = ("allocated", "received", "discontinued", "lost", "completed", "analysed")
+
+
+@dataclass(frozen=True)
+class FlowText:
+    """The participant flow's counts as text: the top of the diagram, the exclusion reasons as
+    (reason, n), and per arm (label, short label, one count per ``FLOW_STAGES``; ``None``: no flow)."""
+
+    assessed: str
+    excluded: str
+    randomized: str
+    reasons: tuple[tuple[str, str], ...]
+    arms: tuple[tuple[str, str, tuple[str, ...] | None], ...]
+
+
+@dataclass(frozen=True)
 class OutcomeRob:
     """The RoB 2 domains judged for one result apart from the study's (the others are the study's)."""
 
@@ -497,6 +524,17 @@ class Content:
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
     arm_columns: bool = True          # the per-arm columns are the arms (False: factorial levels; no arm colours)
     outcome_rob: tuple[OutcomeRob, ...] = ()
+    # What the deck shows or says beyond the brief's fields (render/ never reads the record).
+    journal: str | None = None        # "N Engl J Med 2019"
+    link_url: str | None = None       # the citation's own URL
+    protocol: str | None = None
+    rationale: str | None = None      # why the question matters
+    enrolment: str | None = None
+    visits: str | None = None
+    masking: str | None = None        # who was blinded, as a sentence
+    arms: tuple[ArmText, ...] = ()
+    flow: FlowText | None = None
+    audit_warnings: tuple[str, ...] = ()   # each audit warning in full (message and detail), once
 
 
 MAX_EPOCH = 253402300799   # 9999-12-31 23:59:59 UTC, the last second a date can show
@@ -751,9 +789,11 @@ def single_comparison(study: Study) -> str | None:
 
 
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
-                  notes: tuple[str, ...] = (), absolute: dict[str, tuple] | None = None) -> Content:
+                  notes: tuple[str, ...] = (), absolute: dict[str, tuple] | None = None,
+                  warnings: tuple = ()) -> Content:
     """Format everything once. ``derived`` maps outcome or harm id -> marked absolute effects or recomputed
-    values, ``absolute`` the same ids -> the audit's ``Absolute`` values (preferred when given)."""
+    values, ``absolute`` the same ids -> the audit's ``Absolute`` values (preferred when given), ``warnings``
+    the audit's findings (those of severity "warning" are kept in full for the speaker notes)."""
     derived = derived or {}
     absolute = absolute or {}
 
@@ -822,4 +862,46 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         arm_columns=[key for key, _, _ in result_columns(study)] == [a.id for a in study.arms],
         outcome_rob=tuple(OutcomeRob(_flat(o.label), rob_rows(o.risk_of_bias))
                           for o in [*study.outcomes, *study.harms] if o.risk_of_bias and o.risk_of_bias.domains()),
+        journal=journal_text(study),
+        link_url=study.citation.url if study.citation and study.citation.url else None,
+        protocol=_flat(study.protocol) or None,
+        rationale=_flat(q.rationale) or None,
+        enrolment=_flat(study.design.enrolment_period) or None,
+        visits=_flat(study.design.visit_schedule) or None,
+        masking=(_flat(study.design.masking).rstrip(".") + ".") if study.design.masking else None,
+        arms=tuple(ArmText(_flat(a.label), _flat(a.short), count(a.randomized) if known(a.randomized) is not None
+                           else None, _flat(a.description) or None, _flat(a.target) or None) for a in study.arms),
+        flow=flow_text(study),
+        audit_warnings=warning_texts(warnings),
     )
+
+
+def journal_text(study) -> str | None:
+    """"N Engl J Med 2019": the journal and year of the record's (trial's or review's) citation."""
+    c = study.citation
+    return f"{_flat(c.journal)} {c.year}" if c else None
+
+
+def flow_text(study: Study) -> FlowText | None:
+    flow = study.flow
+    if flow is None:
+        return None
+    arms = []
+    for a in study.arms:
+        af = study.arm_flow(a.id)
+        counts = tuple(count(getattr(af, stage)) for stage in FLOW_STAGES) if af is not None else None
+        arms.append((_flat(a.label), _flat(a.short), counts))
+    return FlowText(count(flow.assessed), count(flow.excluded), count(flow.randomized),
+                    tuple((_flat(r.reason), count(r.n)) for r in flow.excluded_reasons), tuple(arms))
+
+
+def warning_texts(findings) -> tuple[str, ...]:
+    """Each audit finding of severity "warning" in full, message then detail, once each."""
+    out: list[str] = []
+    for f in findings:
+        if str(getattr(f, "severity", "")).lower() != "warning":
+            continue
+        text = " ".join(f"{f.message} {f.detail or ''}".split())
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)

@@ -33,5 +33,5 @@ def prepare(checked: Checked) -> Report:
     if error is not None:
         raise error
     content = build_content(checked.study, derived=dict(result.derived), notes=tuple(result.notes),
-                            absolute=dict(result.absolute))
+                            absolute=dict(result.absolute), warnings=tuple(result.findings))
     return Report(checked.study, content, tuple(checked.warnings), tuple(result.findings), checked.file)

@@ -18,10 +18,12 @@ import yaml
 from lxml import etree
 from pptx import Presentation
 
+from pipeline.content import warning_texts
+from pipeline.layout.figures import trial_figures
 from pipeline.layout.text import text_width, wrap
 from pipeline.loader import load_bytes
+from pipeline.render import deck as deck_renderer
 from pipeline.report import Report, prepare
-from pipeline.render.deck import render_deck
 from pipeline.validate import check_source, load_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +32,10 @@ TEMPLATE = ROOT / "tests" / "fixtures" / "template.pptx"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 EMU_PT = 12700.0
+
+
+def render_deck(report: Report, template: Path | None = None) -> bytes:
+    return deck_renderer.render_deck(report.content, trial_figures(report.study), template)
 
 
 def _report(data: dict | None = None) -> Report:
@@ -461,8 +467,8 @@ def test_checking_the_numbers_with_fake_findings(report):
     findings = (FakeFinding("warning", "64 of 76 is 84%, not the reported 85%", ("outcomes[0].results[0]",),
                             "The denominator may be those analysed."),
                 FakeFinding("info", "An informational remark that is not a warning"))
-    r = dataclasses.replace(report, findings=findings,
-                            content=dataclasses.replace(report.content, notes=("A reader-facing note.",)))
+    r = dataclasses.replace(report, content=dataclasses.replace(report.content, notes=("A reader-facing note.",),
+                                                                audit_warnings=warning_texts(findings)))
     slide = _checks_slide(Presentation(io.BytesIO(render_deck(r))))
     assert _bullet_texts(slide) == ["A reader-facing note."]
     assert "informational remark" not in slide_text(slide)
@@ -472,7 +478,8 @@ def test_checking_the_numbers_with_fake_findings(report):
     assert "A reader-facing note." in notes and "informational remark" not in notes
     # No reader notes: no slide, whatever the findings.
     for found in ((), findings):
-        quiet = dataclasses.replace(report, findings=found, content=dataclasses.replace(report.content, notes=()))
+        quiet = dataclasses.replace(report, content=dataclasses.replace(report.content, notes=(),
+                                                                        audit_warnings=warning_texts(found)))
         assert _checks_slide(Presentation(io.BytesIO(render_deck(quiet)))) is None
 
 

@@ -12,6 +12,7 @@ Style roles (``Box.role``) name what a box is, not how it looks; the theme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -135,3 +136,15 @@ class Diagram:
 
     def box(self, box_id: str) -> Box:
         return next(b for b in self.boxes if b.id == box_id)
+
+
+@dataclass(frozen=True)
+class DiagramSource:
+    """A diagram a renderer lays out at the size it chooses, and the diagram's text alternative.
+
+    ``make(width, height, base_size, min_size)`` returns the ``Diagram`` (``None`` when there is
+    nothing to draw) or raises ``LayoutError`` when it cannot fit. Built by ``layout.figures`` from
+    the record, so a renderer draws it without ever seeing the record."""
+
+    make: Callable[[float, float, float, float], Diagram | None]
+    alt: str = ""

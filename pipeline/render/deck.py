@@ -1,7 +1,8 @@
 """The journal-club slide deck (python-pptx; the only module besides ``deck_diagram`` that imports it).
 
-In:  a prepared ``Report``; optionally ``template``, a .pptx whose slide layouts,
-     theme colours, fonts and slide size the deck is built on.
+In:  the record's ``Content``, its diagrams as ``DiagramSource``s (``layout.figures``: laid out here at the
+     slide's size) and optionally ``template``, a .pptx whose slide layouts, theme colours, fonts and
+     slide size the deck is built on. The record itself is never read here.
 Out: the .pptx as bytes (``build`` writes them atomically).
 
 Slides, in order; a slide whose content the record lacks entirely is left out:
@@ -50,7 +51,7 @@ import io
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from pptx import Presentation
 from pptx.enum.dml import MSO_THEME_COLOR
@@ -60,10 +61,10 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Pt
 
 from .. import theme
-from ..content import ABSENT, NR, Content, ResultRow, count, source_date, split_shared_mark
+from ..content import ABSENT, FLOW_STAGES, NR, Content, ResultRow, source_date, split_shared_mark
 from ..errors import LayoutError, RenderError
+from ..layout.geometry import DiagramSource
 from ..layout.text import LINE_HEIGHT, text_width, wrap
-from ..report import Report
 from ..template import load_template
 from . import deck_notes, pptx_xml
 from .deck_fit import (
@@ -73,19 +74,6 @@ from .deck_fit import (
     column_widths, fit_size, indent_for, is_line, paginate, paras_height, row_height, section_gap,
 )
 from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows
-
-try:  # the diagram layouts are optional: without them the deck falls back to text and tables
-    from ..layout.design import design_diagram
-except ImportError:  # pragma: no cover
-    design_diagram = None
-try:
-    from ..layout.flow import flow_diagram
-except ImportError:  # pragma: no cover
-    flow_diagram = None
-try:
-    from ..layout.forest import forest_plot
-except ImportError:  # pragma: no cover
-    forest_plot = None
 
 FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
@@ -99,16 +87,16 @@ FOOTER_SIZE = 16.0                         # footer and slide number
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 
-def render_deck(report: Report, template: Path | None = None) -> bytes:
-    """The deck of ``report`` as .pptx bytes, on ``template``'s layouts when given."""
-    return render_with(_Deck, report, template)
+def render_deck(content: Content, figures: Mapping[str, DiagramSource], template: Path | None = None) -> bytes:
+    """The deck of ``content`` (diagrams from ``figures``) as .pptx bytes, on ``template``'s layouts when given."""
+    return render_with(_Deck, content, figures, template)
 
 
-def render_with(deck_class, report, template: Path | None = None) -> bytes:
+def render_with(deck_class, content, figures: Mapping[str, DiagramSource], template: Path | None = None) -> bytes:
     """Build and save a deck with ``deck_class`` (``_Deck`` or a subclass, e.g. the review deck's)."""
     token = _WIDTH_FACTOR.set(TEMPLATE_WIDTH_FACTOR if template is not None else 1.0)
     try:
-        deck = deck_class(report, template)
+        deck = deck_class(content, figures, template)
         # A slide is shown at screen size whatever its page size: a narrower template needs fewer points.
         minimum = _TABLE_MIN.set(TABLE_MIN * min(1.0, deck.W / SLIDE_W))
         try:
@@ -207,9 +195,9 @@ def pick_layouts(prs) -> dict[str, object]:
 # The deck.
 
 class _Deck:
-    def __init__(self, report: Report, template: Path | None):
-        self.report = report
-        self.c: Content = report.content
+    def __init__(self, content: Content, figures: Mapping[str, DiagramSource], template: Path | None):
+        self.c: Content = content
+        self.figures = figures
         self.templated = template is not None
         if template is not None:
             self.prs = Presentation(load_template(template).open())
@@ -437,8 +425,7 @@ class _Deck:
                 ph._element.getparent().remove(ph._element)
 
     def _footer_text(self) -> str:
-        cit = self.report.study.citation
-        return self.c.name + (f" · {cit.journal} {cit.year}" if cit else "")
+        return self.c.name + (f" · {self.c.journal}" if self.c.journal else "")
 
     def _furniture(self) -> None:
         """The footer (study and journal, left) and the slide number (right) on every slide, once."""
@@ -525,7 +512,7 @@ class _Deck:
 
     # 1 ----------------------------------------------------------------------
     def slide_title(self) -> None:
-        c, study = self.c, self.report.study
+        c = self.c
         slide = self.prs.slides.add_slide(self.layouts["title"])
         W, H = self.W, self.H
         title_ph = _find_ph(slide, (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
@@ -539,8 +526,7 @@ class _Deck:
             s_rect = self._clamp(_rect_of(sub_ph))
         else:
             s_rect = Rect(mx, t_rect.bottom + 0.04 * H, W - 2 * mx, 0.88 * H - t_rect.bottom - 0.04 * H)
-        cit = study.citation
-        journal = f"{cit.journal} {cit.year}" if cit else None
+        journal = c.journal
         show_title = c.title if c.name != c.title else None
         # The name.
         name_para = P(c.name, bold=True, align="left" if not self.templated else "center")
@@ -604,8 +590,9 @@ class _Deck:
 
     # 2 ----------------------------------------------------------------------
     def slide_question(self) -> None:
-        c, q = self.c, self.report.study.question
-        have_design = design_diagram is not None
+        c = self.c
+        have_design = "design" in self.figures
+        baseline = dict(c.pico).get("Participants")
         keep_labels = {"Population", "Intervention", "Comparator", "Outcomes"}
         if not have_design:
             keep_labels |= {"Eligibility", "Setting"}
@@ -613,11 +600,11 @@ class _Deck:
         for label, value in c.pico:
             if label not in keep_labels:
                 continue
-            if label == "Population" and q.baseline:
-                value = f"{value}\n{' '.join(q.baseline.split())}"
+            if label == "Population" and baseline:
+                value = f"{value}\n{baseline}"
             rows.append([Cell(label, bold=True, colour=None if self.templated else theme.ACCENT), Cell(value)])
         sections: list[Section] = [TableSection(None, rows, caps=[0.22, 1.0], flex=1, body_size=True, name="PICO")]
-        rationale = " ".join(q.rationale.split()) if q.rationale else None
+        rationale = c.rationale
         if rationale:
             sections.append(TextSection([P("Why it matters", bold=True, gap=0.0), P(rationale, gap=0.3)], band=True))
 
@@ -632,7 +619,8 @@ class _Deck:
         self._sections_slides("The clinical question", sections, notes)
 
     # 3 ----------------------------------------------------------------------
-    def _diagram_slide(self, title: str, make, notes: str, fallback_sections: list[Section] | None) -> None:
+    def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
+                       fallback_sections: list[Section] | None) -> None:
         """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
         over consecutive slides; a row too tall for a slide: the fallback tables and text instead."""
         body = self.diagram_rect
@@ -640,12 +628,12 @@ class _Deck:
         # A slide is shown at screen size whatever its page size: on a template narrower than the
         # 13.33-inch default, the same apparent size needs proportionally fewer points.
         minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
-        if make is not None:
+        if figure is not None:
             try:
-                parts = [make(self.report.study, body.w, body.h, base_size=DIAGRAM_BASE, min_size=minimum)]
+                parts = [figure.make(body.w, body.h, DIAGRAM_BASE, minimum)]
             except LayoutError:
                 try:
-                    tall = make(self.report.study, body.w, 4 * body.h, base_size=minimum, min_size=minimum)
+                    tall = figure.make(body.w, 4 * body.h, minimum, minimum)
                 except LayoutError:
                     tall = None
                 parts = split_rows(tall, body.h) if tall is not None else None
@@ -664,77 +652,66 @@ class _Deck:
             self._notes(slide, ("Continued from the previous slide.\n" if k else "") + notes)
 
     def slide_design(self) -> None:
-        c, study = self.c, self.report.study
-        d = study.design
+        c = self.c
         notes = [f"Design: {c.design_summary}."]
-        if d.enrolment_period:
-            notes.append(f"Enrolment: {' '.join(d.enrolment_period.split())}.")
-        if d.visit_schedule:
-            notes.append(f"Visits: {' '.join(d.visit_schedule.split())}.")
-        for arm in study.arms:
-            line = f"{arm.label}"
-            if known(arm.randomized) is not None:
-                line += f" (n = {count(arm.randomized)})"
+        if c.enrolment:
+            notes.append(f"Enrolment: {c.enrolment}.")
+        if c.visits:
+            notes.append(f"Visits: {c.visits}.")
+        for arm in c.arms:
+            line = arm.label
+            if arm.randomized is not None:
+                line += f" (n = {arm.randomized})"
             if arm.description:
-                line += f": {' '.join(arm.description.split())}"
+                line += f": {arm.description}"
             if arm.target:
-                line += f" Target: {' '.join(arm.target.split())}."
+                line += f" Target: {arm.target}."
             notes.append(line)
         if c.shared_care:
             notes.append(f"{c.shared_care[0]} received: {c.shared_care[1]}.")
-        masking = " ".join(d.masking.split()).rstrip(".") + "." if d.masking else None
+        masking = c.masking
         point = "the arm boxes: what each arm received" + (", and the box both arms share." if c.shared_care else ".")
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +
-                                [P(" ".join(a.label.split()) + (f": {' '.join(a.description.split())}"
-                                                                if a.description else ""),
-                                   bullet=True) for a in study.arms][:MAX_BULLETS])]
-        self._diagram_slide("Design", design_diagram,
+                                [P(a.label + (f": {a.description}" if a.description else ""), bullet=True)
+                                 for a in c.arms][:MAX_BULLETS])]
+        self._diagram_slide("Design", self.figures.get("design"),
                             deck_notes.talking_points(notes, point, "Who knew the allocation?" if masking else None,
                                                       masking), fallback)
 
     # 4 ----------------------------------------------------------------------
     def slide_flow(self) -> None:
-        study, c = self.report.study, self.c
-        flow = study.flow
+        c = self.c
+        flow = c.flow
         if flow is None:
             return
-        notes = ["Participant flow (CONSORT)."]
-        notes.append(f"Assessed for eligibility: {count(flow.assessed)}; excluded: {count(flow.excluded)}; "
-                     f"randomized: {count(flow.randomized)}.")
-        rows = []
-        for i, arm in enumerate(study.arms):
-            af = study.arm_flow(arm.id)
-            if af is None:
-                continue
-            notes.append(f"{arm.label}: allocated {count(af.allocated)}, received {count(af.received)}, "
-                         f"discontinued {count(af.discontinued)}, lost to follow-up {count(af.lost)}, "
-                         f"completed {count(af.completed)}, analysed {count(af.analysed)}.")
-            rows.append(af)
+        notes = ["Participant flow (CONSORT).",
+                 f"Assessed for eligibility: {flow.assessed}; excluded: {flow.excluded}; randomized: {flow.randomized}."]
+        words = dict(zip(FLOW_STAGES, ("allocated", "received", "discontinued", "lost to follow-up", "completed",
+                                       "analysed")))
+        with_flow = [(label, counts) for label, _, counts in flow.arms if counts is not None]
+        for label, counts in with_flow:
+            notes.append(f"{label}: " + ", ".join(f"{words[s]} {n}" for s, n in zip(FLOW_STAGES, counts)) + ".")
         notes.append("A count the paper does not give reads 'not reported' (or 'not in our sources'); it is never "
                      "filled in or derived.")
-        completed = [f"{a.label}: {count(study.arm_flow(a.id).completed)} completed of "
-                     f"{count(study.arm_flow(a.id).allocated)} allocated" for a in study.arms if study.arm_flow(a.id)]
+        at = {s: k for k, s in enumerate(FLOW_STAGES)}
+        completed = [f"{label}: {counts[at['completed']]} completed of {counts[at['allocated']]} allocated"
+                     for label, counts in with_flow]
         fallback: list[Section] = []
-        if rows:
-            header = [Cell("")] + [Cell(" ".join(a.short.split()), bold=True, fill=theme.arm_fill(i),
-                                        rule=theme.arm_colour(i)) for i, a in enumerate(study.arms)]
-            stages = ("allocated", "received", "discontinued", "lost", "completed", "analysed")
-            body_rows = []
-            for stage in stages:
-                cells = [Cell(stage.capitalize(), bold=True)]
-                for arm in study.arms:
-                    af = study.arm_flow(arm.id)
-                    cells.append(Cell(count(getattr(af, stage)) if af else NR, align="right"))
-                body_rows.append(cells)
-            reasons = "; ".join(f"{' '.join(r.reason.split())} ({count(r.n)})" for r in flow.excluded_reasons)
-            top = (f"Assessed for eligibility: {count(flow.assessed)}; excluded: {count(flow.excluded)}"
-                   + (f" ({reasons})" if reasons else "") + f"; randomized: {count(flow.randomized)}.")
+        if with_flow:
+            header = [Cell("")] + [Cell(short, bold=True, fill=theme.arm_fill(i), rule=theme.arm_colour(i))
+                                   for i, (_, short, _) in enumerate(flow.arms)]
+            body_rows = [[Cell(stage.capitalize(), bold=True)] +
+                         [Cell(counts[k] if counts is not None else NR, align="right") for _, _, counts in flow.arms]
+                         for k, stage in enumerate(FLOW_STAGES)]
+            reasons = "; ".join(f"{reason} ({n})" for reason, n in flow.reasons)
+            top = (f"Assessed for eligibility: {flow.assessed}; excluded: {flow.excluded}"
+                   + (f" ({reasons})" if reasons else "") + f"; randomized: {flow.randomized}.")
             fallback = [TextSection([P(top, gap=0.0)]),
-                        TableSection(header, body_rows, caps=[0.3] + [0.3] * len(study.arms), flex=0, name="Flow")]
+                        TableSection(header, body_rows, caps=[0.3] + [0.3] * len(flow.arms), flex=0, name="Flow")]
         said = deck_notes.talking_points(notes, "the Completed boxes of each arm.",
                                          "Did the arms lose similar numbers?" if completed else None,
                                          "; ".join(completed) + "." if completed else None)
-        self._diagram_slide("Participant flow", flow_diagram, said, fallback)
+        self._diagram_slide("Participant flow", self.figures.get("flow"), said, fallback)
 
     # 5 ----------------------------------------------------------------------
     def _column_heads(self) -> list[Cell]:
@@ -815,9 +792,8 @@ class _Deck:
         notes = deck_notes.results_notes(c, rows, "Primary outcomes")
         self._sections_slides("Primary outcomes", [table],
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
-        if forest_plot is not None:
-            self._diagram_slide("Forest plot", forest_plot,
-                                deck_notes.results_notes(c, rows, "The effects of the forest plot"), None)
+        self._diagram_slide("Forest plot", self.figures.get("forest"),
+                            deck_notes.results_notes(c, rows, "The effects of the forest plot"), None)
 
     def slide_subgroups(self) -> None:
         """One table per outcome with subgroups: the variable with its interaction P, then each level's
@@ -967,21 +943,12 @@ class _Deck:
         items = [_lead_in(" ".join(n.split())) for n in c.notes if n.strip()]
         if not items:
             return
-        warnings = [f for f in self.report.findings if _severity(f) == "warning"]
         notes: list[str] = ["Checking the numbers: what did not add up when the record's numbers were recomputed. "
                             "These are observations about the published numbers, not errors of this deck."]
         notes += [f"- {p.text}" for p in items]
-        if warnings:
-            notes.append("")
-            notes.append("The audit's findings in full:")
-        seen = set()
-        for k, f in enumerate(warnings, 1):
-            msg = " ".join(str(getattr(f, "message", "")).split())
-            detail = " ".join(str(getattr(f, "detail", "") or "").split())
-            if (msg, detail) in seen or not msg:
-                continue
-            seen.add((msg, detail))
-            notes.append(f"{k}. {msg}" + (f" {detail}" if detail else ""))
+        if c.audit_warnings:
+            notes += ["", "The audit's findings in full:"]
+            notes += [f"{k}. {text}" for k, text in enumerate(c.audit_warnings, 1)]
         self._sections_slides("Checking the numbers", [TextSection(items)],
                               lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
 
@@ -1011,7 +978,7 @@ class _Deck:
 
     # 11 ---------------------------------------------------------------------
     def slide_reference(self) -> None:
-        c, study = self.c, self.report.study
+        c = self.c
         paras: list[Para] = []
         if c.citation:
             paras.append(P(c.citation, gap=0.0))
@@ -1024,10 +991,10 @@ class _Deck:
                     runs.append(Run("; "))
                 runs.append(Run(text, link=url) if url else Run(text))
             paras.append(Para(tuple(runs)))
-        if study.citation and study.citation.url:
-            paras.append(Para((Run("Link: ", bold=True), Run(study.citation.url, link=study.citation.url))))
-        if study.protocol:
-            paras.append(Para((Run("Protocol: ", bold=True), Run(" ".join(study.protocol.split())))))
+        if c.link_url:
+            paras.append(Para((Run("Link: ", bold=True), Run(c.link_url, link=c.link_url))))
+        if c.protocol:
+            paras.append(Para((Run("Protocol: ", bold=True), Run(c.protocol))))
         if c.funding:
             paras.append(Para((Run("Funding: ", bold=True), Run(c.funding))))
         if c.interests:
@@ -1103,12 +1070,6 @@ def _effect_cells(e, merge_ci_p: bool, one_level: bool, derived: tuple[str, ...]
                     [_muted_value(ci), _muted_value(e.p)])
 
 
-def _severity(finding) -> str:
-    sev = getattr(finding, "severity", "")
-    sev = getattr(sev, "value", sev)
-    return str(sev).lower()
-
-
 def _lead_in(text: str) -> Para:
     """A bullet whose opening clause (up to the first ": " or " (", when that comes early) is bold."""
     cut = min((i for i in (text.find(": "), text.find(" (")) if i > 0), default=-1)
@@ -1116,7 +1077,3 @@ def _lead_in(text: str) -> Para:
         return Para((Run(text[:cut], bold=True), Run(text[cut:])), bullet=True, gap=0.9)
     return Para((Run(text),), bullet=True, gap=0.9)
 
-
-def known(value):
-    from ..model import known as _known
-    return _known(value)

@@ -1,6 +1,7 @@
 """The journal-club deck of a review (python-pptx, through the trial deck's own machinery).
 
-In:  a ``ReviewReport``; optionally ``template``, a .pptx whose layouts, theme and slide size to use.
+In:  the review's ``ReviewContent``, its diagrams as ``DiagramSource``s (``layout.figures.review_figures``) and
+     optionally ``template``, a .pptx whose layouts, theme and slide size to use. The record is never read.
 Out: the .pptx as bytes.
 
 Slides (a slide whose content the record lacks is left out); every slide has speaker notes:
@@ -22,25 +23,21 @@ Fitting, pagination, the theme, templates and the reproducible zip are those of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import theme
-from ..layout.prisma import prisma_alt, prisma_diagram
-from ..layout.review_forest import review_forest
-from ..layout.rob_grid import rob_alt, rob_grid
+from ..layout.geometry import DiagramSource
 from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
 from .deck import MAX_BULLETS, ROB_FILL, Cell, P, Section, TableSection, TextSection, _Deck, render_with
 
 
-def render_review_deck(report, template: Path | None = None) -> bytes:
-    return render_with(_ReviewDeck, report, template)
+def render_review_deck(content: ReviewContent, figures: Mapping[str, DiagramSource], template: Path | None = None) -> bytes:
+    return render_with(_ReviewDeck, content, figures, template)
 
 
 def _cont(i: int) -> str:
     return "Continued from the previous slide.\n" if i else ""
-
-
-MINOR_SHARE = 0.9    # layout.design.minor_size: a forest's notes are set at nine tenths of its size
 
 
 class _ReviewDeck(_Deck):
@@ -78,16 +75,16 @@ class _ReviewDeck(_Deck):
         self._sections_slides("The question", sections, lambda i, p: _cont(i) + "\n".join(n for n in notes if n))
 
     def slide_prisma(self) -> None:
-        c, review = self.c, self.report.review
-        if review.prisma is None:
+        c, prisma = self.c, self.figures.get("prisma")
+        if prisma is None:
             return
-        notes = ["How the studies were found and selected (PRISMA 2020).", prisma_alt(review), f"Search: {c.search}",
+        notes = ["How the studies were found and selected (PRISMA 2020).", prisma.alt, f"Search: {c.search}",
                  "A count the review does not give reads 'not reported' (or 'not in sources' when the sources "
                  "behind this record lack it); it is never shown as 0."]
-        self._diagram_slide("Search and selection (PRISMA 2020)", prisma_diagram, "\n".join(notes), None)
+        self._diagram_slide("Search and selection (PRISMA 2020)", prisma, "\n".join(notes), None)
 
     def slide_studies(self) -> None:
-        c, review = self.c, self.report.review
+        c = self.c
         f = c.forests[0] if c.forests else None
         header = [Cell("Study", bold=True), Cell("Details", bold=True)]
         if f is not None:
@@ -103,7 +100,7 @@ class _ReviewDeck(_Deck):
                 row += [Cell(r.cells[0] if r else "—", align="right"), Cell(r.cells[1] if r else "—", align="right")]
             rows.append(row)
         caps = [0.26, 1.0] + ([0.18, 0.18] if f is not None else [])
-        notes = [f"The {len(review.studies)} included studies" + (f", with their numbers for {f.title}." if f else ".")]
+        notes = [f"The {len(c.studies_table)} included studies" + (f", with their numbers for {f.title}." if f else ".")]
         notes += [f"{label}: " + "; ".join(x for x in (year, details, note) if x) for label, year, details, note in
                   c.studies_table]
         self._sections_slides("Included studies", [TableSection(header, rows, caps=caps, flex=1, name="Studies")],
@@ -111,9 +108,6 @@ class _ReviewDeck(_Deck):
 
     def slide_forests(self) -> None:
         for f in self.c.forests:
-            def make(_review, w, h, base_size, min_size, f=f):
-                smallest = min_size / MINOR_SHARE       # the pooled-result notes are set a size smaller
-                return review_forest(f, w, h, max(base_size, smallest), smallest)
             notes = [f"Forest plot of {f.title} ({f.measure}): one row per study, the square's area proportional "
                      f"to its weight, the diamond the pooled result (filled: the primary analysis).",
                      f.alt]
@@ -128,7 +122,8 @@ class _ReviewDeck(_Deck):
             rows += [[Cell(p.label, bold=True), Cell(""), Cell(""), Cell(f"{p.text}; {p.p}", bold=True), Cell("")]
                      for p in f.pooled]
             fallback = [TableSection(header, rows, caps=[0.3, 0.14, 0.14, 0.3, 0.1], flex=0, name="Forest table")]
-            self._diagram_slide(f"Forest plot: {f.title}", make, "\n".join(notes), fallback)
+            self._diagram_slide(f"Forest plot: {f.title}", self.figures.get(f"forest-{f.outcome_id}"),
+                                "\n".join(notes), fallback)
 
     def slide_rob(self) -> None:
         c = self.c
@@ -139,11 +134,9 @@ class _ReviewDeck(_Deck):
             notes.append(c.rob.summary)
         notes.append("Symbols: + low, ? some concerns, − high, · no information; the word is shown too, "
                      "colour is only a cue.")
-        have = any(j is not None for row in c.rob.cells for j in row)
-        if have:
-            def make(_review, w, h, base_size, min_size):
-                return rob_grid(c.rob, w, h, base_size, min_size)
-            notes.append(rob_alt(c.rob))
+        grid = self.figures.get("rob")
+        if grid is not None:
+            notes.append(grid.alt)
             # Too many studies for the grid on one slide: the same judgements as a table, paginated.
             header = [Cell("Study", bold=True)] + [Cell(short, bold=True, align="center") for short, _ in c.rob.domains]
             rows = [[Cell(study)] + [Cell(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" if j else "not given", align="center",
@@ -154,7 +147,7 @@ class _ReviewDeck(_Deck):
             fallback = [TableSection(header, rows, caps=[0.3] + [0.7 / n] * n, flex=0, name="Risk of bias"),
                         TextSection([P("; ".join(f"{short}: {label}" for short, label in c.rob.domains
                                                  if short != label), gap=0.0, scale=0.8, colour=theme.MUTED)])]
-            self._diagram_slide(f"Risk of bias ({c.rob.tool})", make, "\n".join(notes), fallback)
+            self._diagram_slide(f"Risk of bias ({c.rob.tool})", grid, "\n".join(notes), fallback)
         else:
             text = c.rob.summary or "Per-study judgements are not given."
             self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(text, gap=0.0)], band=True)],

@@ -70,8 +70,10 @@ def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, templ
         from ..render.review_pdf import render_review_brief
         files["brief.pdf"] = render_review_brief(report, paper=paper)
     if "deck" in only:
+        from ..layout.figures import review_figures
         from ..render.review_deck import render_review_deck
-        files["deck.pptx"] = render_review_deck(report, template=template)
+        files["deck.pptx"] = render_review_deck(report.content, review_figures(report.review, report.content),
+                                                template=template)
     if "figures" in only:
         from ..render.figures import render_figures
         drawn = render_figures(review_diagrams(report), figures)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__, theme
-from ..content import build_date, citation_text, text_or_placeholder
+from ..content import build_date, citation_text, journal_text, text_or_placeholder, warning_texts
 from ..content import _flat as flat
 from .audit import ReviewAudit, as_printed
 from ..model import NOT_IN_SOURCES, known
@@ -158,6 +158,11 @@ class ReviewContent:
     appraisal_by: str | None
     footer: str
     build_date: str
+    # What the deck says beyond the brief's fields (render/ never reads the record).
+    journal: str | None = None            # "Lancet 2022"
+    link_url: str | None = None
+    protocol: str | None = None
+    audit_warnings: tuple[str, ...] = ()  # each audit warning in full (message and detail), once
 
 
 def interval_text(estimate, ci) -> str:
@@ -407,5 +412,9 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
         appraisal_by=text_or_placeholder(review.appraisal_by) or None,
         footer=f"Record {review.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
+        journal=journal_text(review),
+        link_url=review.citation.url if review.citation and review.citation.url else None,
+        protocol=flat(review.protocol) or None,
+        audit_warnings=warning_texts(audit.result.findings),
     )
 

@@ -1,0 +1,50 @@
+"""Each diagram of one record as a ``DiagramSource``: laid out on demand, at the size the renderer chooses.
+
+In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
+Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest" (``make`` returns None when the
+     record has no flow or no estimate to plot); review "prisma" (only with a PRISMA record),
+     "forest-<outcome id>" per key outcome, "rob" (only with per-study judgements). The deck sizes
+     each to its slide and never reads the record itself.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..model import Study
+from ..review.content import ForestData, ReviewContent
+from ..review.model import Review
+from .design import design_diagram
+from .flow import flow_diagram
+from .forest import forest_plot
+from .geometry import Diagram, DiagramSource
+from .prisma import prisma_alt, prisma_diagram
+from .review_forest import review_forest
+from .rob_grid import rob_alt, rob_grid
+
+MINOR_SHARE = 0.9    # layout.design.minor_size: a review forest's pooled-result notes are set at 0.9 × its size
+
+
+def trial_figures(study: Study) -> dict[str, DiagramSource]:
+    def flow(width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
+        return flow_diagram(study, width, height, base_size, min_size) if study.flow is not None else None
+
+    return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(flow),
+            "forest": DiagramSource(partial(forest_plot, study))}
+
+
+def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramSource]:
+    out: dict[str, DiagramSource] = {}
+    if review.prisma is not None:
+        out["prisma"] = DiagramSource(partial(prisma_diagram, review), prisma_alt(review))
+    for f in content.forests:
+        out[f"forest-{f.outcome_id}"] = DiagramSource(partial(_review_forest, f), f.alt)
+    rob = content.rob
+    if rob is not None and any(j is not None for row in rob.cells for j in row):
+        out["rob"] = DiagramSource(partial(rob_grid, rob), rob_alt(rob))
+    return out
+
+
+def _review_forest(data: ForestData, width: float, height: float, base_size: float, min_size: float) -> Diagram:
+    smallest = min_size / MINOR_SHARE       # the pooled-result notes are set a size smaller: none under min_size
+    return review_forest(data, width, height, max(base_size, smallest), smallest)

@@ -1,0 +1,123 @@
+"""Renderers draw Content and layout, never the record.
+
+No module under ``pipeline/render/`` imports the record model (``pipeline.model``,
+``pipeline.review.model``), directly or through the project modules it imports, lazily inside a
+function included. ``pipeline.content`` and ``pipeline.review.content`` are where the record becomes
+text: a renderer may import their types and formatters, so the walk does not go through them, but a
+name imported from them must be their own (not the model's, re-exported). Diagrams reach a renderer
+as ``layout.geometry.DiagramSource`` (built by ``layout.figures``), so a renderer needs no layout
+module that reads the record either: those import the model and the walk finds them.
+
+``STILL_READING`` lists the renderers not yet moved off the record (the brief's ``pdf``/``review_pdf``
+and ``figures``, owned by other work); the test checks every other module under ``render/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "pipeline"
+MODEL = {"pipeline.model", "pipeline.review.model"}
+CONTENT = {"pipeline.content", "pipeline.review.content"}
+STILL_READING = {"pipeline.render.pdf", "pipeline.render.review_pdf", "pipeline.render.figures"}
+
+
+def module_path(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def imports(name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The project modules ``name`` imports anywhere in its source, each with the names taken from it."""
+    path = module_path(name)
+    assert path is not None, name
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, ()) for alias in node.names if alias.name.split(".")[0] == "pipeline"]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "pipeline":
+                continue
+            names = tuple(alias.name for alias in node.names)
+            # "from . import deck_notes": the submodules named are imported too.
+            out += [(f"{target}.{n}", ()) for n in names if module_path(f"{target}.{n}") is not None]
+            out.append((target, tuple(n for n in names if module_path(f"{target}.{n}") is None)))
+    return out
+
+
+def path_to_model(start: str) -> list[str] | None:
+    """The chain of imports from ``start`` to a record model module, or None when there is none."""
+    seen = {start}
+    queue: list[list[str]] = [[start]]
+    while queue:
+        chain = queue.pop(0)
+        for target, _ in imports(chain[-1]):
+            if target in MODEL:
+                return [*chain, target]
+            if target in seen or target in CONTENT or module_path(target) is None:
+                continue
+            seen.add(target)
+            queue.append([*chain, target])
+    return None
+
+
+def render_modules() -> list[str]:
+    return sorted(f"pipeline.render.{p.stem}" for p in (PACKAGE / "render").glob("*.py") if p.stem != "__init__")
+
+
+CHECKED = [m for m in render_modules() if m not in STILL_READING]
+
+
+def test_the_walk_finds_an_indirect_import():
+    # The layout modules that read the record are found through their imports (a test that cannot fail is
+    # a defect): design imports the model itself, prisma the review model.
+    assert path_to_model("pipeline.layout.design") == ["pipeline.layout.design", "pipeline.model"]
+    assert path_to_model("pipeline.layout.figures")[-1] in MODEL
+    assert path_to_model("pipeline.report") is not None
+
+
+def test_the_deck_modules_are_checked():
+    assert {"pipeline.render.deck", "pipeline.render.review_deck", "pipeline.render.deck_diagram",
+            "pipeline.render.deck_fit", "pipeline.render.deck_notes", "pipeline.render.pptx_xml"} <= set(CHECKED)
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_renderer_never_imports_the_record_model(name):
+    chain = path_to_model(name)
+    assert chain is None, f"{name} reaches the record model: {' -> '.join(chain)}"
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_names_from_content_are_contents_own(name):
+    # ``from ..content import Study`` would hand the model over by the back door.
+    for target, names in imports(name):
+        if target not in CONTENT:
+            continue
+        module = importlib.import_module(target)
+        for n in names:
+            home = getattr(getattr(module, n), "__module__", target)
+            assert home not in MODEL, f"{name} takes {n} from {target}, which is {home}'s"
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_renderer_never_reads_the_record_through_a_report(name):
+    # A Report or ReviewReport carries the record (``.study``, ``.review``): renderers take Content.
+    tree = ast.parse(module_path(name).read_text(encoding="utf-8"))
+    read = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                   and node.attr in ("study", "review", "report", "findings")})
+    assert not read, f"{name} reads {read}"
