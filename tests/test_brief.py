@@ -345,16 +345,25 @@ def test_said_in_matches_only_the_repeated_limitation(report):
     assert said == [t for t in c.limitations if t.startswith("Denominators")]
 
 
-def test_the_design_band_is_captioned_with_the_participant_numbers():
+def test_the_design_band_shows_each_arm_s_completion_and_the_caption_only_what_the_band_does_not():
+    """Issue 12: per-arm completion in the band (76 vs 95), and no participant number said twice: the
+    caption under the band leaves out who was randomized and completed (the band shows them) and a count
+    missing only from the sources behind the record."""
     from pipeline.layout.alt import flow_caption
+    from pipeline.layout.design import design_diagram
 
-    caption = flow_caption(load_study(RECORD).study)
-    assert caption == ("200 randomized 1:1: 100 to MRI-guided, 100 to Conventional; completed: 76 and 95; "
-                       "analysed: not in our sources")
+    study = load_study(RECORD).study
+    assert flow_caption(study) == ("200 randomized 1:1: 100 to MRI-guided, 100 to Conventional; completed: 76 and 95; "
+                                   "analysed: not in our sources")
+    assert flow_caption(study, beside_band=True) == ""
+    band = design_diagram(study, 535.0, 110.0, compact=True)
+    arms = [" ".join(line.text for line in b.lines) for b in band.boxes if b.arm is not None]
+    assert arms == ["MRI-guided n = 100 randomized 76 completed", "Conventional n = 100 randomized 95 completed"]
     report = prepare(load_study(RECORD))
     for paper in ("a4", "letter"):
-        pdf = render(report, BuildOptions(only=("brief",), paper=paper))["brief.pdf"]
-        assert_contains(pypdf_text(pdf), "completed: 76 and 95")
+        text = words(pypdf_text(render(report, BuildOptions(only=("brief",), paper=paper))["brief.pdf"]))
+        assert "76 completed" in text and "95 completed" in text
+        assert "completed: 76" not in text and text.count("n = 100 randomized") == 2
 
 
 # --- version 2: numbers as printed, effects per comparison, gaps said as such -------
@@ -480,3 +489,19 @@ def test_primary_results_are_drawn_in_their_cells_without_repeating_a_number(rep
     assert len(estimates) == 2 and not any(m.filled for m in estimates)   # no CI in our sources: hollow
     assert not any(d.labels for d in marks)
     assert any(isinstance(op, Figure) and op.diagram.kind == "design" for op in page.ops)
+
+
+def test_one_statement_of_attrition_and_strengths_where_they_fit(report, brief):
+    """Issue 12: the overall risk-of-bias support is left out when the limitations already say it (IMAGINE-RA's
+    unequal attrition is stated once); strengths are added where the page fits them at its step, never at the
+    cost of type size or the design diagram."""
+    text = words(pypdf_text(brief))
+    assert text.count("attrition") == 1
+    plain = fit_page(report, "a4")
+    assert plain.style.body >= 8.0 and any(isinstance(op, Figure) and op.diagram.kind == "design" for op in plain.ops)
+    if plain.style.strengths:
+        assert "Main strengths:" in text
+    short = prepare(check_source(load_bytes(shapes.dump(shapes.shapes()["arms-2"]).encode("utf-8"), "x.yaml")))
+    page = fit_page(short, "a4")
+    assert page.style.strengths and page.style.body == brief_pdf.STEPS[0].body
+    assert "Main strengths: SYNTHETIC strength." in words(pypdf_text(render_brief(short)))

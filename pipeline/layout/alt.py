@@ -16,7 +16,7 @@ layout modules put these strings into ``Diagram.alt_text``.
 
 from __future__ import annotations
 
-from ..content import ABSENT, NR, count, design_facts, number, shared_care
+from ..content import ABSENT, NIS, NR, count, design_facts, number, shared_care
 from ..model import Study, known
 
 
@@ -108,9 +108,11 @@ def flow_alt(study: Study) -> str:
     return " ".join(parts)
 
 
-def flow_caption(study: Study) -> str:
+def flow_caption(study: Study, beside_band: bool = False) -> str:
     """One short line on who was randomized, completed and analysed, e.g. "200 randomized 1:1: 100 to
-    MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported"."""
+    MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported". ``beside_band``: only
+    what the brief's design band does not show (it shows who was randomized and, per arm, who completed),
+    and no count that is missing only from the sources behind the record; "" when nothing is left."""
     from .design import total_randomized
 
     d = study.design
@@ -127,13 +129,15 @@ def flow_caption(study: Study) -> str:
         per_arm = f" (arm sizes {sizes[0] if len(set(sizes)) == 1 else NR})"
     else:
         per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes))
-    parts = [f"{count(n)} {how}{ratio}{per_arm}"]
+    parts = [] if beside_band else [f"{count(n)} {how}{ratio}{per_arm}"]
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
         values = [count(c) for c in counts]
         if all(v in ABSENT for v in values):
-            parts.append(f"{name}: {values[0] if len(set(values)) == 1 else NR}")
-        else:
+            said = values[0] if len(set(values)) == 1 else NR
+            if not (beside_band and said == NIS):
+                parts.append(f"{name}: {said}")
+        elif not (beside_band and name == "completed" and NIS not in values and NR not in values):
             parts.append(f"{name}: {join_and(values)}" if len(values) > 1 else f"{name}: {values[0]}")
     return "; ".join(parts)
 

@@ -39,7 +39,8 @@ fits, ``LayoutError``.
 ``compact=True`` lays the same boxes out across instead, as one short band
 for a page that states the question above it (the PDF brief): population
 (the population only: eligibility and setting are said beside it) →
-randomization → the arms stacked, each named by its short label with its n →
+randomization → the arms stacked, each named by its short label with its n and,
+when the record's flow gives it, how many completed ("76 completed") →
 follow-up → outcomes, each column as tall as the band (the arms share it).
 Column widths are the narrowest that give the lowest band the width allows
 (each at least its longest word), the room left shared out in proportion;
@@ -53,7 +54,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content import design_facts, factor_text, missing, number, shared_care
+from ..content import count, design_facts, factor_text, missing, number, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
@@ -208,7 +209,8 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     def arm_paras(arm) -> list[Para]:
         if sizes_unknown and len(study.arms) > 2:
             return [para(arm.short, bold=True)]
-        return [para(arm.short, bold=True), para(arm_size(study, arm, verb))]
+        return [para(arm.short, bold=True), para(arm_size(study, arm, verb))] + \
+            [para(text) for text in [arm_completed(study, arm)] if text]
 
     columns: list[tuple[str, list[Para], list[str], str]] = [
         ("population", [para(q.population, bold=True)], ["question.population"], "center")]
@@ -373,6 +375,13 @@ def arm_size(study: Study, arm, verb: str) -> str:
     if clusters is not None:
         return f"{clusters:,} {plural(unit, clusters)} {verb}"
     return f"n {verb}: {missing(arm.randomized)}"
+
+
+def arm_completed(study: Study, arm) -> str | None:
+    """"76 completed" from the arm's flow, or None when the record does not give the count."""
+    flow = study.arm_flow(arm.id)
+    n = known(flow.completed) if flow is not None else None
+    return None if n is None else f"{count(n)} completed"
 
 
 def plural(unit: str, n: int) -> str:

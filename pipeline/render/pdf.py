@@ -90,6 +90,7 @@ class Style:
     leading: float = 1.25
     extras: bool = True  # the secondary-outcomes summary and who appraised (not essential; dropped last)
     lean: bool = False   # leave out what the page says twice (see ``LEAN``), when space forces it
+    strengths: bool = False  # the appraisal's strengths, added only where the page fits them at its step
 
 
 STEPS = (
@@ -951,6 +952,10 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
     else:
         block.add(paragraph("Risk of bias: not assessed in this record.", width, size, style, colour=theme.MUTED))
     pieces.append(Piece(block, before))
+    if c.strengths and style.strengths:    # one paragraph: they are added only where they fit
+        said = "; ".join(t.rstrip(".") for t in c.strengths) + "."
+        pieces.append(Piece(_lead_paragraph("Main strengths: ", said, width, size, style, "appraisal.strengths",
+                                            theme.INK), 5.0))
     if c.limitations:
         head = subheading("Main limitations", width, style)
         head.space(1.5)
@@ -991,7 +996,7 @@ def rob_table(c: Content, width: float, style: Style) -> Block:
         block.ops.append(Text(badge / 2, cy + size * 0.36, r.symbol, "bold", size, "#FFFFFF", "centre"))
         block.ops.append(Text(width, top + baseline_offset(size, p), r.word, "bold", size, theme.INK, "right"))
         block.space(1.2)
-        if overall and r.support:
+        if overall and r.support and not _said_in(r.support, c.limitations):   # said once: by the limitations
             block.add(paragraph(r.support, width - name_x, size, style, colour=theme.MUTED,
                                 source="appraisal.rob2.overall.support"), name_x)
     return block
@@ -1218,10 +1223,12 @@ def _question_above_band(report: Report, width: float, col: float, style: Style,
     block.space(style.gap * 0.8)
     block.ops.append(Figure(diagram, 0.0, block.height))
     block.height += diagram.height
-    # The caption is the figure's alt text for participant flow: it adds who completed and was analysed.
+    # The caption is the figure's alt text for participant flow, less what the band shows.
     from ..layout.alt import flow_caption
-    block.add(paragraph("Participants: " + flow_caption(study), width, style.small, style, colour=theme.MUTED,
-                        source="flow"))
+    caption = flow_caption(study, beside_band=not wide)
+    if caption:
+        block.add(paragraph("Participants: " + caption, width, style.small, style, colour=theme.MUTED,
+                            source="flow"))
     return block
 
 
@@ -1355,6 +1362,10 @@ def fit_page(report: Report, paper: str) -> Page:
             too_wide = exc
             continue
         if page.overflow <= 0 and page.diagram:
+            if report.content.strengths:
+                fuller = layout_page(report, paper, replace(style, strengths=True), with_diagram)
+                if fuller.overflow <= 0 and fuller.diagram:
+                    return fuller
             return page
         last = page
     if last is None:
