@@ -53,12 +53,14 @@ The helpers at the bottom (``para``, ``wrap_paragraphs``, ``sizes``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..content import count, design_facts, factor_text, missing, number, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
 from .geometry import Box, Connector, Diagram, TextLine
+from .memo import per_study
 from .text import line_height, text_width, wrap
 
 
@@ -89,6 +91,7 @@ class _Attempt:
     fields: dict[str, list[str]]      # box id -> record fields shown in it
 
 
+@per_study
 def _layout(study: Study, width: float, size: float, shared: bool = True) -> _Attempt:
     pad = padding_for(size)
     gap = row_gap(size)
@@ -193,6 +196,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     return _Attempt(diagram, broken, fields)
 
 
+@per_study
 def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     """The compact variant: one band, read left to right (see the module docstring)."""
     pad = padding_for(size)
@@ -519,6 +523,11 @@ def wrap_glued(text: str, size: float, width: float, bold: bool = False) -> list
 
     A paragraph starting with "• " gets a hanging indent: its continuation lines start with ``HANG``.
     """
+    return list(_wrap_glued(text, size, width, bold))
+
+
+@lru_cache(maxsize=8192)   # remembered across studies too: labels such as "Randomized (n = 240)" recur
+def _wrap_glued(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         hang = HANG if paragraph.startswith(BULLET) and text_width(HANG, size, bold) < width / 3 else ""
@@ -541,7 +550,7 @@ def wrap_glued(text: str, size: float, width: float, bold: bool = False) -> list
                 started = started or len(pieces) > 1
                 current = (hang if started else "") + pieces[-1]
         lines.append(current)
-    return lines
+    return tuple(lines)
 
 
 def wrap_paragraphs(paragraphs: list[Para], size: float, width: float) -> tuple[list[TextLine], bool]:

@@ -39,6 +39,7 @@ from .alt import flow_alt
 from .design import (Para, branch, first_fit, padding_for, para, row_gap, sizes, straight, text_height,
                      too_long_message, total_randomized, wrap_paragraphs)
 from .geometry import Box, Connector, Diagram, Label
+from .memo import per_study
 from .text import text_width
 
 
@@ -57,6 +58,7 @@ def _reasons(reasons: list[Reason]) -> list[Para]:
     return [para(f"• {r.reason} ({n_equals(r.n)})") for r in reasons]
 
 
+@per_study
 def _layout(study: Study, width: float, size: float):
     pad = padding_for(size)
     gap = row_gap(size)

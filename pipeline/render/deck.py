@@ -47,6 +47,7 @@ fixed timestamp, and the core properties are dated from ``SOURCE_DATE_EPOCH``
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, replace
@@ -191,6 +192,29 @@ def pick_layouts(prs) -> dict[str, object]:
             "title_only": title_only or content or fallback}
 
 
+@functools.cache
+def _default_package() -> bytes:
+    """python-pptx's default package, 16:9, with DejaVu Sans and the brief's colours in the theme and the
+    layouts stretched to the new width; made once per process (every deck opens a copy)."""
+    prs = Presentation()
+    old_w = prs.slide_width
+    prs.slide_width, prs.slide_height = emu(SLIDE_W), emu(SLIDE_H)
+    factor = prs.slide_width / old_w
+    master = prs.slide_master
+    for holder in [master, *master.slide_layouts]:
+        for shape in holder.shapes:
+            pptx_xml.stretch_x(shape._element, factor)
+    theme_part = master.part.part_related_by(RT.THEME)
+    colours = {"dk2": theme.ACCENT, "lt2": theme.TINT, "accent1": theme.ACCENT,
+               "accent2": theme.ARM_COLOURS[1], "accent3": theme.ARM_COLOURS[2],
+               "accent4": theme.ARM_COLOURS[0], "accent5": theme.ARM_COLOURS[4],
+               "accent6": theme.ARM_COLOURS[3]}
+    theme_part._blob = pptx_xml.restyle_theme(theme_part.blob, FONT, colours, "evidence-brief")
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
 # =============================================================================
 # The deck.
 
@@ -203,8 +227,7 @@ class _Deck:
             self.prs = Presentation(load_template(template).open())
             self._delete_slides()
         else:
-            self.prs = Presentation()
-            self._default_theme()
+            self.prs = Presentation(io.BytesIO(_default_package()))
         self.W = _pt(self.prs.slide_width)
         self.H = _pt(self.prs.slide_height)
         self.look = Look(font=None if self.templated else FONT)
@@ -219,23 +242,6 @@ class _Deck:
         for sld_id in list(sld_ids):
             self.prs.part.drop_rel(sld_id.rId)
             sld_ids.remove(sld_id)
-
-    def _default_theme(self) -> None:
-        """16:9, DejaVu Sans and the brief's colours in the theme; layouts stretched to the new width."""
-        prs = self.prs
-        old_w = prs.slide_width
-        prs.slide_width, prs.slide_height = emu(SLIDE_W), emu(SLIDE_H)
-        factor = prs.slide_width / old_w
-        master = prs.slide_master
-        for holder in [master, *master.slide_layouts]:
-            for shape in holder.shapes:
-                pptx_xml.stretch_x(shape._element, factor)
-        theme_part = master.part.part_related_by(RT.THEME)
-        colours = {"dk2": theme.ACCENT, "lt2": theme.TINT, "accent1": theme.ACCENT,
-                   "accent2": theme.ARM_COLOURS[1], "accent3": theme.ARM_COLOURS[2],
-                   "accent4": theme.ARM_COLOURS[0], "accent5": theme.ARM_COLOURS[4],
-                   "accent6": theme.ARM_COLOURS[3]}
-        theme_part._blob = pptx_xml.restyle_theme(theme_part.blob, FONT, colours, "evidence-brief")
 
     def _frames(self) -> None:
         W, H = self.W, self.H
