@@ -91,6 +91,7 @@ class Style:
     extras: bool = True  # the secondary-outcomes summary and who appraised (not essential; dropped last)
     lean: bool = False   # leave out what the page says twice (see ``LEAN``), when space forces it
     strengths: bool = False  # the appraisal's strengths, added only where the page fits them at its step
+    split_panel: bool = False  # the "Checking the numbers" box may break between the columns (space forcing it)
 
 
 STEPS = (
@@ -833,9 +834,13 @@ def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
         inner = width - 2 * PANEL_PAD
         head = paragraph("Checking the numbers", inner, style.small, style, "bold", theme.INK)
         head.space(2.0)
+        panel: list[Piece] = []
         for i, note in enumerate(c.notes):
-            pieces.extend(bullet_pieces(note, "audit notes", inner, style.small, style, 2.0 if i else 6.0,
-                                        head if i == 0 else None, panel=True))
+            panel.extend(bullet_pieces(note, "audit notes", inner, style.small, style, 2.0 if i else 6.0,
+                                       head if i == 0 else None, panel=True))
+        for piece in panel[:-1] if not style.split_panel else ():    # one box, unless space forces a split
+            piece.keep_with_next = True
+        pieces.extend(panel)
     pieces.extend(appraisal[1:])
     pieces.extend(meaning_pieces(c, width, style, style.gap))
     return pieces
@@ -1358,6 +1363,9 @@ def fit_page(report: Report, paper: str) -> Page:
     for style, with_diagram in attempts():
         try:
             page = layout_page(report, paper, style, with_diagram)
+            if page.overflow > 0 and report.content.notes:   # the audit's box whole, else split at this step
+                style = replace(style, split_panel=True)
+                page = layout_page(report, paper, style, with_diagram)
         except _TooWide as exc:     # the results table may fit at a smaller size
             too_wide = exc
             continue
