@@ -11,6 +11,7 @@ from __future__ import annotations
 INK = "#1A1A1A"          # body text
 MUTED = "#555555"        # secondary text
 RULE = "#8C8C8C"         # thin rules and box outlines
+TRACK = "#E4E4E4"      # the 0–100 % track behind a results bar
 LINE = "#333333"         # connectors and arrows
 PAPER = "#FFFFFF"
 ACCENT = "#0B4F8A"       # headings, title band (prints as dark grey)

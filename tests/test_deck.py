@@ -84,13 +84,27 @@ def has_warnings(report: Report) -> bool:
 # --- slides, titles, notes ----------------------------------------------------
 
 def test_expected_slides_in_order(prs, report):
-    expected = ["IMAGINE-RA", "The clinical question", "Design", "Participant flow", "Primary outcomes",
+    expected = ["IMAGINE-RA", "The clinical question", "Design", "Participant flow", "Primary outcomes at a glance",
+                "Primary outcomes",
                 "Secondary outcomes and harms", "Appraisal: risk of bias (RoB 2)", "Strengths and limitations"]
     if has_warnings(report):
         expected.append("Checking the numbers")
     expected += ["Key conclusions", "Discussion", "Reference"]
     got = [t for t in titles(prs) if "(cont.)" not in t and t != "Forest plot"]
     assert got == expected
+
+
+def test_results_graphic_slide(prs):
+    slide = prs.slides[titles(prs).index("Primary outcomes at a glance")]
+    names = [el.get("name") for el in slide.shapes._spTree.iter(f"{P_NS}cNvPr")]
+    # Two primary outcomes, two arms each: a bar on its track per arm; each risk difference a hollow marker
+    # (its interval is not in the sources), and the words say so.
+    assert sum(n.startswith("Bar ") for n in names) == 4 and sum(n.startswith("Track ") for n in names) == 4
+    text = slide_text(slide)
+    assert "64 (85%)" in text and "83 (88%)" in text
+    assert text.count("CI not in our sources") == 2
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Point at:" in notes and "hollow marker" in notes
 
 
 def test_title_slide_has_title_journal_and_presenter_line(prs):

@@ -1,16 +1,17 @@
 """Each diagram of one record as a ``DiagramSource``: laid out on demand, at the size the renderer chooses.
 
 In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
-Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest" (``make`` returns None when the
-     record has no flow or no estimate to plot); review "prisma" (only with a PRISMA record),
-     "forest-<outcome id>" per key outcome, "rob" (only with per-study judgements). The deck sizes
-     each to its slide and never reads the record itself.
+Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest", "results" (``make`` returns
+     None when the record has no flow, no estimate to plot or no primary result to draw); review
+     "prisma" (only with a PRISMA record), "forest-<outcome id>" per key outcome, "rob" (only with
+     per-study judgements). The deck sizes each to its slide and never reads the record itself.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
+from ..errors import LayoutError
 from ..model import Study
 from ..review.content import ForestData, ReviewContent
 from ..review.model import Review
@@ -19,6 +20,7 @@ from .flow import flow_diagram
 from .forest import forest_plot
 from .geometry import Diagram, DiagramSource
 from .prisma import prisma_alt, prisma_diagram
+from .results import graphed_outcomes, results_graphic
 from .review_forest import review_forest
 from .rob_grid import rob_alt, rob_grid
 
@@ -30,7 +32,35 @@ def trial_figures(study: Study) -> dict[str, DiagramSource]:
         return flow_diagram(study, width, height, base_size, min_size) if study.flow is not None else None
 
     return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(flow),
-            "forest": DiagramSource(partial(forest_plot, study))}
+            "forest": DiagramSource(partial(forest_plot, study)),
+            "results": DiagramSource(partial(_results, study))}
+
+
+def _results(study: Study, width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
+    """The results graphic at the largest size that fits ``height`` with no label shortened ("…"), its panels
+    side by side only when nothing is shortened either; its ticks and "favours" words are set a point smaller,
+    so the size goes down to ``min_size`` + 1. When every size shortens a label, the smallest that fits."""
+    if not graphed_outcomes(study):
+        return None
+    fallback: Diagram | None = None
+    size = base_size
+    while size >= min_size + 1.0 - 1e-9:
+        for columns in (1, 2):
+            diagram = results_graphic(study, width, size, columns)
+            if diagram is None:
+                return None
+            if diagram.height <= height:
+                if not _shortened(diagram):
+                    return diagram
+                fallback = diagram if columns == 1 else fallback
+        size -= 1.0
+    if fallback is not None:
+        return fallback
+    raise LayoutError(f"the results graphic is taller than {height:.0f} pt at {min_size + 1.0:g} pt")
+
+
+def _shortened(diagram: Diagram) -> bool:
+    return any(line.text.endswith("…") for label in diagram.labels for line in label.lines)
 
 
 def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramSource]:

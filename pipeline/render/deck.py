@@ -11,7 +11,8 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
  2. The clinical question (PICO) and why it matters.
  3. Design: the design diagram as editable shapes and glued connectors.
  4. Participant flow (CONSORT), editable the same way.
- 5. Primary outcomes: a native table (per arm, then one line per effect naming its comparison:
+ 5. Primary outcomes: the results graphic (each arm's result as a bar or a mean, each effect with its
+    interval, the line of no effect and any margin; ``layout.results``), a native table (per arm, then one line per effect naming its comparison:
     effect, CI, P; one "CI; P" column when no row reports either; "not reported" and recomputed
     values muted) and the forest plot; then one slide per outcome with subgroups (variable with
     its interaction P, each level's numbers and effect).
@@ -80,6 +81,7 @@ FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
 TITLE_MAX, TITLE_MIN = 36.0, 28.0
 DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0
+RESULTS_BASE = 24.0                        # the results graphic has few rows: as large as its slide allows
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
 # Risk-of-bias cell fills: none of the arm colours' hues, lighter to darker as the risk rises (the symbol
 # and word in the cell carry the judgement in greyscale).
@@ -626,7 +628,7 @@ class _Deck:
 
     # 3 ----------------------------------------------------------------------
     def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
-                       fallback_sections: list[Section] | None) -> None:
+                       fallback_sections: list[Section] | None, base: float = DIAGRAM_BASE) -> None:
         """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
         over consecutive slides; a row too tall for a slide: the fallback tables and text instead."""
         body = self.diagram_rect
@@ -636,7 +638,7 @@ class _Deck:
         minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
         if figure is not None:
             try:
-                parts = [figure.make(body.w, body.h, DIAGRAM_BASE, minimum)]
+                parts = [figure.make(body.w, body.h, base, minimum)]
             except LayoutError:
                 try:
                     tall = figure.make(body.w, 4 * body.h, minimum, minimum)
@@ -794,6 +796,8 @@ class _Deck:
         rows = c.primary_rows
         if not rows:
             return
+        self._diagram_slide("Primary outcomes at a glance", self.figures.get("results"),
+                            deck_notes.graphic_notes(rows), None, base=RESULTS_BASE)
         table = self._results_table(rows, "Primary outcomes")
         notes = deck_notes.results_notes(c, rows, "Primary outcomes")
         self._sections_slides("Primary outcomes", [table],

@@ -118,7 +118,22 @@ def _frame_insets(text_frame, left: float, right: float, top: float, bottom: flo
     text_frame.margin_top, text_frame.margin_bottom = emu(top), emu(bottom)
 
 
+def _bar(shapes, box: Box, X, Y, scale: float):
+    """A results bar (flat, in its arm's full colour) or the grey 0–100 % track behind it; no outline."""
+    shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(box.x)), emu(Y(box.y)), emu(box.w * scale),
+                             emu(box.h * scale))
+    shape.name = f"{box.role.capitalize()} {box.id}"
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = rgb(theme.arm_colour(box.arm) if box.role == "bar" and box.arm is not None
+                                    else theme.MUTED if box.role == "bar" else theme.TRACK)
+    shape.line.fill.background()
+    _no_effects(shape)
+    return shape
+
+
 def _box(shapes, box: Box, X, Y, scale: float, look: Look):
+    if box.role in ("track", "bar"):
+        return _bar(shapes, box, X, Y, scale)
     shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, emu(X(box.x)), emu(Y(box.y)),
                              emu(box.w * scale), emu(box.h * scale))
     shape.name = f"Box {box.id}"

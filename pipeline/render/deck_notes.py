@@ -72,6 +72,31 @@ def results_notes(c: Content, rows: tuple[ResultRow, ...], what: str) -> str:
     return talking_points(say, point, question, answer[0].upper() + answer[1:])
 
 
+def graphic_notes(rows: tuple[ResultRow, ...]) -> str:
+    """The results graphic: how to read it, the interval to point at, and the effect in absolute terms (the
+    audit's GRADE-style words) or, without them, where the interval lies."""
+    say = ["Read the picture before the numbers: each arm's result, then each effect with its interval; the "
+           "dashed line is no effect."]
+    if any(e.range in ABSENT for r in rows for e in r.effects):
+        say.append("A hollow marker with no line is an effect whose interval is not reported: not a precise "
+                   "estimate, only a point.")
+    if any(e.margin_label for r in rows for e in r.effects):
+        say.append("The labelled dashed line is the margin the trial set for its non-inferiority question.")
+    first = _first_effect(rows)
+    if first is None:
+        return talking_points(say, "the bars: how far apart the arms are.")
+    r, e = first
+    point = f"the interval of the {e.short} for {r.label} and where it lies against the dashed line" + \
+        (f" and the {e.margin_label}." if e.margin_label else ".")
+    if e.absolute:
+        return talking_points(say, point, "How large is that in absolute terms?", "; ".join(e.absolute) + ".")
+    if e.range in ABSENT:
+        return talking_points(say, point)
+    answer = f"The {e.level}% confidence interval runs from {e.range}" + \
+        (f"; the authors call it {e.significance}." if e.significance else ".")
+    return talking_points(say, point, "Does the interval exclude no effect?", answer)
+
+
 def rob_notes(c: Content) -> str:
     """The risk-of-bias slide: each domain, the overall judgement to point at, who judged."""
     say = [f"{r.domain}: {r.word} ({r.symbol}). {r.support}" for r in c.rob_rows]
