@@ -639,3 +639,15 @@ def test_imported_placeholders_never_reach_readers(imported):
     assert content.bottom_line == "not yet written"
     assert content.limitations == ("not yet written",) and content.strengths == ()
     assert content.appraisal_by == "not yet written"
+
+
+def test_a_record_the_importer_writes_wrong_is_an_internal_error(monkeypatch, tmp_path, capsys):
+    """The registry file is not at fault when the importer writes a record that does not validate: exit 70."""
+    from pipeline.ctgov import importer
+
+    monkeypatch.setattr(importer, "dump", lambda *args, **kwargs: "record: 2\nid: broken\n")
+    out = tmp_path / "czp.yaml"
+    assert main(["import", "ctgov", str(CZP), "-o", str(out)]) == 70
+    err = capsys.readouterr().err
+    assert "internal error, please report" in err and "does not validate" in err
+    assert not out.exists()
