@@ -5,7 +5,9 @@ In:  a ``Study``, one of its outcomes or harms and one of that item's effects;
      (``stats.Estimate``) the audit recomputed from the per-arm counts.
 Out: ``Absolute``: the figure per 1,000 with its interval, worded as GRADE
      words it ("48 fewer per 1,000 (95% CI 60 fewer to 35 fewer)"), and the
-     method that made it; or None when the record gives no honest way.
+     method that made it, with its numbers (``method``, for the audit) and
+     without them (``said``, for a page whose table states them); or None when
+     the record gives no honest way.
 
 Methods, in order of preference:
 
@@ -65,6 +67,13 @@ class Absolute:
     text: str
     method: str
     effect: Optional[int] = None
+    basis: str = ""    # the method without the numbers a page states beside it (falls back to ``method``)
+
+    @property
+    def said(self) -> str:
+        """The method as a page beside the table says it: "GRADE's method: reported HR applied to the
+        Placebo arm's risk" (the HR and the risk are in the table)."""
+        return self.basis or self.method
 
     @property
     def recomputed(self) -> bool:
@@ -113,18 +122,19 @@ def rate_scale(unit: str) -> Optional[tuple[Decimal, str]]:
     return None
 
 
-def control_risk(result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, str]]:
-    """The reference arm's risk and how it reads: a Kaplan–Meier percentage (for a hazard
-    ratio), else events/total, else the printed percentage of participants."""
+def control_risk(result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, str, str]]:
+    """The reference arm's risk, how it reads, and what kind of risk it is: a Kaplan–Meier percentage
+    (for a hazard ratio), else events/total, else the printed percentage of participants."""
     km = result.kaplan_meier
     if effect.measure == "hazard ratio" and km is not None:
-        return fraction(km.percent) / 100, f"{percent_text(km.percent)} at {km.at}, Kaplan–Meier"
+        return (fraction(km.percent) / 100, f"{percent_text(km.percent)} at {km.at}, Kaplan–Meier",
+                f"Kaplan–Meier risk at {km.at}")
     events, total = known(result.events), known(result.total)
     if events is not None and total:
-        return Fraction(events, total), f"{count_text(events)} of {count_text(total)}"
+        return Fraction(events, total), f"{count_text(events)} of {count_text(total)}", "risk"
     percent = number_or_none(result.percent)
     if percent is not None:
-        return fraction(percent) / 100, percent_text(percent)
+        return fraction(percent) / 100, percent_text(percent), "risk"
     return None
 
 
@@ -140,25 +150,25 @@ def from_effect(study: Study, outcome: Outcome, k: int, effect: Effect) -> Optio
         shift = len(str(int(factor))) - 1
         # Each figure keeps the precision its reported number was printed with.
         values = [(exact_decimal(v) * factor, max(0, decimals(v) - shift)) for v in numbers]
-        method = "from the reported risk difference"
-    elif effect.is_ratio and effect.measure != "win ratio":
-        reference = next((r for r in outcome.results if r.arm == comparison[1]), None)
-        if reference is None:
-            return None
-        risk = control_risk(reference, effect) if effect.measure != "rate ratio" else None
-        if risk is None:
-            return _from_rate(study, k, effect, comparison, reference)
-        r0, how = risk
-        try:
-            values = [(Decimal(repr(stats.difference_from_ratio(effect.measure, float(v), float(r0)) * 1000)), 0)
-                      for v in numbers]
-        except ValueError:
-            return None  # a risk ratio that would give a risk above 1: no absolute effect
-        method = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} {as_printed(est)} applied to the "
-                  f"{study.group_label(comparison[1])} arm's risk, {how}")
-    else:
+        return _absolute(study, k, effect, comparison, values, "per 1,000", "from the reported risk difference")
+    if not effect.is_ratio or effect.measure == "win ratio":
         return None
-    return _absolute(study, k, effect, comparison, values, "per 1,000", method)
+    reference = next((r for r in outcome.results if r.arm == comparison[1]), None)
+    if reference is None:
+        return None
+    risk = control_risk(reference, effect) if effect.measure != "rate ratio" else None
+    if risk is None:
+        return _from_rate(study, k, effect, comparison, reference)
+    r0, how, kind = risk
+    try:
+        values = [(Decimal(repr(stats.difference_from_ratio(effect.measure, float(v), float(r0)) * 1000)), 0)
+                  for v in numbers]
+    except ValueError:
+        return None  # a risk ratio that would give a risk above 1: no absolute effect
+    arm, short = study.group_label(comparison[1]), MEASURE_SHORT[effect.measure]
+    method = f"GRADE's method: reported {short} {as_printed(est)} applied to the {arm} arm's risk, {how}"
+    basis = f"GRADE's method: reported {short} applied to the {arm} arm's {kind}"
+    return _absolute(study, k, effect, comparison, values, "per 1,000", method, basis)
 
 
 def _from_rate(study: Study, k: int, effect: Effect, comparison: tuple[str, str],
@@ -173,11 +183,13 @@ def _from_rate(study: Study, k: int, effect: Effect, comparison: tuple[str, str]
     method = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} {as_printed(effect.estimate_value)} "
               f"applied to the {study.group_label(comparison[1])} arm's rate, {as_printed(rate.value)}"
               f"{'' if rate.unit.startswith('%') else ' '}{rate.unit}")
-    return _absolute(study, k, effect, comparison, values, per, method)
+    basis = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} applied to the "
+             f"{study.group_label(comparison[1])} arm's rate")
+    return _absolute(study, k, effect, comparison, values, per, method, basis)
 
 
 def _absolute(study: Study, k: int, effect: Effect, comparison: tuple[str, str],
-              values: list[tuple[Decimal, int]], per: str, method: str) -> Absolute:
+              values: list[tuple[Decimal, int]], per: str, method: str, basis: str = "") -> Absolute:
     (value, places), bounds = values[0], sorted(values[1:])
     text = f"{per_1000_words(value, places)} {per}"
     lower = upper = None
@@ -187,7 +199,7 @@ def _absolute(study: Study, k: int, effect: Effect, comparison: tuple[str, str],
                  f"{per_1000_words(upper, up_places)})")
     return Absolute(comparison, comparison_label(study, comparison), float(value),
                     None if lower is None else float(lower), None if upper is None else float(upper), places,
-                    float(effect.ci_level), text, method, k)
+                    float(effect.ci_level), text, method, k, basis)
 
 
 def from_risk_difference(study: Study, comparison: tuple[str, str], rd: stats.Estimate, method: str) -> Absolute:

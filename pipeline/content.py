@@ -739,7 +739,7 @@ def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
 def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), absolute: tuple = ()) -> ResultRow:
     """``absolute``: the audit's ``Absolute`` values for this outcome; each is shown under the effect it
     comes from (``.effect``), a recomputed one (``.effect`` None) with the row's ``derived``."""
-    per_effect = [tuple((a.text, a.method) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
+    per_effect = [tuple((a.text, a.said) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
     if absolute:
         pairs = {a.comparison for a in absolute if a.effect is None}
         derived = tuple((f"{a.label}: " if len(pairs) > 1 else "") + str(a) for a in absolute if a.effect is None)
