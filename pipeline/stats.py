@@ -299,6 +299,17 @@ def _table(
     return float(a), float(b), float(c), float(d), False
 
 
+def _checked_table(
+    e1: int, n1: int, e2: int, n2: int, level: float
+) -> Optional[tuple[tuple[float, float, float, float, bool], float]]:
+    """The arms and level checked, then ``_table``'s cells and the level; None when not estimable."""
+    e1, n1 = _check_arm(e1, n1, "arm 1")
+    e2, n2 = _check_arm(e2, n2, "arm 2")
+    lvl = _check_level(level)
+    cells = _table(e1, n1, e2, n2)
+    return None if cells is None else (cells, lvl)
+
+
 def _log_interval(
     log_value: float, se: float, lvl: float, method: str, corrected: bool
 ) -> Estimate:
@@ -322,13 +333,10 @@ def risk_ratio(
     every participant has the event in both arms). When any cell of the 2x2
     table is zero, 0.5 is added to every cell and ``corrected`` is True.
     """
-    e1, n1 = _check_arm(e1, n1, "arm 1")
-    e2, n2 = _check_arm(e2, n2, "arm 2")
-    lvl = _check_level(level)
-    cells = _table(e1, n1, e2, n2)
-    if cells is None:
+    table = _checked_table(e1, n1, e2, n2, level)
+    if table is None:
         return None
-    a, b, c, d, corrected = cells
+    (a, b, c, d, corrected), lvl = table
     t1, t2 = a + b, c + d
     log_rr = math.log(a / t1) - math.log(c / t2)
     se = math.sqrt(1.0 / a - 1.0 / t1 + 1.0 / c - 1.0 / t2)
@@ -343,13 +351,10 @@ def odds_ratio(
 
     Same zero-cell rule and ``None`` cases as ``risk_ratio``.
     """
-    e1, n1 = _check_arm(e1, n1, "arm 1")
-    e2, n2 = _check_arm(e2, n2, "arm 2")
-    lvl = _check_level(level)
-    cells = _table(e1, n1, e2, n2)
-    if cells is None:
+    table = _checked_table(e1, n1, e2, n2, level)
+    if table is None:
         return None
-    a, b, c, d, corrected = cells
+    (a, b, c, d, corrected), lvl = table
     log_or = math.log(a) + math.log(d) - math.log(b) - math.log(c)
     se = math.sqrt(1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d)
     method = "Woolf logit" + (" (0.5 added to every cell)" if corrected else "")

@@ -27,6 +27,7 @@ here (regularised incomplete beta and gamma functions), so no SciPy is needed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -168,23 +169,20 @@ def mantel_haenszel(tables: list[tuple[int, int, int, int]], measure: str, level
     n = n1 + n2
     if measure == "odds ratio":
         r, s = a * d / n, b * c / n
-        R, S = r.sum(), s.sum()
-        if R == 0 or S == 0:
-            raise ValueError("mantel_haenszel: the pooled odds ratio is 0 or infinite")
-        est = math.log(R / S)
-        p_, q_ = (a + d) / n, (b + c) / n
-        var = float((p_ * r).sum() / (2 * R * R) + (p_ * s + q_ * r).sum() / (2 * R * S) + (q_ * s).sum() / (2 * S * S))
-        weights = s
     elif measure == "risk ratio":
         r, s = a * n2 / n, c * n1 / n
-        R, S = r.sum(), s.sum()
-        if R == 0 or S == 0:
-            raise ValueError("mantel_haenszel: the pooled risk ratio is 0 or infinite")
-        est = math.log(R / S)
-        var = float(((n1 * n2 * (a + c) - a * c * n) / (n * n)).sum() / (R * S))
-        weights = s
     else:
         raise ValueError(f"mantel_haenszel: {measure!r} (odds ratio or risk ratio)")
+    R, S = r.sum(), s.sum()
+    if R == 0 or S == 0:
+        raise ValueError(f"mantel_haenszel: the pooled {measure} is 0 or infinite")
+    est = math.log(R / S)
+    if measure == "odds ratio":   # Robins, Breslow and Greenland
+        p_, q_ = (a + d) / n, (b + c) / n
+        var = float((p_ * r).sum() / (2 * R * R) + (p_ * s + q_ * r).sum() / (2 * R * S) + (q_ * s).sum() / (2 * S * S))
+    else:                         # Greenland and Robins
+        var = float(((n1 * n2 * (a + c) - a * c * n) / (n * n)).sum() / (R * S))
+    weights = s
     se = math.sqrt(var)
     crit = normal_quantile(0.5 + level / 200)
     # Heterogeneity as reviews report it with MH: Q from the inverse-variance study effects around the MH estimate.
@@ -240,14 +238,15 @@ def tau2_estimate(y: np.ndarray, v: np.ndarray, estimator: str) -> float:
     raise ValueError(f"unknown τ² estimator {estimator!r}")
 
 
-def _bisect(f, lo: float, hi: float) -> float:
+def _bisect(f: Callable[[float], float], lo: float, hi: float, tolerance: float = 1e-14) -> float:
+    """Where ``f`` (positive below, not above) changes sign in [lo, hi]."""
     for _ in range(200):
         mid = (lo + hi) / 2
         if f(mid) > 0:
             lo = mid
         else:
             hi = mid
-        if hi - lo < 1e-14 * max(1.0, hi):
+        if hi - lo < tolerance * max(1.0, hi):
             break
     return (lo + hi) / 2
 
@@ -325,15 +324,7 @@ def t_quantile(p: float, df: float) -> float:
     lo, hi = 0.0, 10.0
     while t_sf(hi, df) > 1 - p:
         hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if t_sf(mid, df) > 1 - p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-13 * max(1.0, hi):
-            break
-    return (lo + hi) / 2
+    return _bisect(lambda t: t_sf(t, df) - (1 - p), lo, hi, 1e-13)
 
 
 def gamma_inc_upper(a: float, x: float) -> float:
