@@ -49,6 +49,7 @@ are better (mirrored when lower is better; "← lower with <arm>" / "higher with
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
@@ -133,25 +134,27 @@ class Group:
             return " or ".join(names), ref
         return None, ref
 
-    def side_labels(self) -> tuple[str, str]:
-        """Text under the left and right side of the axis."""
+    def _favoured(self) -> tuple[str, tuple[str, str] | None]:
+        """The arm named first, and the arms favoured left and right of the null (None: no direction is better)."""
         arm, ref = self._names()
         arm = arm or "the arm named first"
         if self.higher_is_better is None or ref is None:
+            return arm, None
+        return arm, ((ref, arm) if self.higher_is_better else (arm, ref))
+
+    def side_labels(self) -> tuple[str, str]:
+        """Text under the left and right side of the axis."""
+        arm, sides = self._favoured()
+        if sides is None:
             return f"\u2190 lower with {arm}", f"higher with {arm} \u2192"
-        if self.higher_is_better:
-            return f"\u2190 favours {ref}", f"favours {arm} \u2192"
-        return f"\u2190 favours {arm}", f"favours {ref} \u2192"
+        return f"\u2190 favours {sides[0]}", f"favours {sides[1]} \u2192"
 
     def side_words(self) -> tuple[str, str]:
         """The same as verb phrases, for alt text: values below the null …, above …"""
-        arm, ref = self._names()
-        arm = arm or "the arm named first"
-        if self.higher_is_better is None or ref is None:
+        arm, sides = self._favoured()
+        if sides is None:
             return f"mean lower values with {arm}", f"mean higher values with {arm}"
-        if self.higher_is_better:
-            return f"favour {ref}", f"favour {arm}"
-        return f"favour {arm}", f"favour {ref}"
+        return f"favour {sides[0]}", f"favour {sides[1]}"
 
     def title(self) -> str:
         name = self.measure[0].upper() + self.measure[1:]
@@ -370,16 +373,7 @@ def _layout(study: Study, groups: list[Group], width: float, size: float):
         for m in sorted(g.margins):
             mx = pos(m)
             segments.insert(0, Segment(mx, rows_top - 0.2 * s, mx, axis_y, role="margin", width=0.9, dash=(5.0, 2.5)))
-        segments.append(Segment(px0, axis_y, px1, axis_y, role="axis", width=0.8))
-        tick_len = max(2.5, 0.4 * s)
-        for t in ticks:
-            x = pos(t)
-            segments.append(Segment(x, axis_y, x, axis_y + tick_len, role="tick", width=0.8))
-            text = _tick_text(t)
-            w = text_width(text, s)
-            lx = min(max(x - w / 2, 0.0), width - w)
-            labels.append(Label(f"tick-{gi}-{text}", lx, axis_y + tick_len + 0.15 * s, w, (TextLine(text, s),),
-                                "center", "tick"))
+        tick_len = axis(segments, labels, (px0, px1, axis_y), ticks, pos, s, width, f"tick-{gi}-")
         y = axis_y + tick_len + 0.15 * s + lh + 0.35 * s
 
         left, right = g.side_labels()
@@ -414,6 +408,23 @@ def _numbers_head(g: Group) -> str:
     if len(levels) == 1:
         return f"{abbrev} ({number(levels.pop())}% CI)"
     return f"{abbrev} (CI)"
+
+
+def axis(segments: list[Segment], labels: list[Label], line: tuple[float, float, float], ticks: list[float],
+         pos: Callable[[float], float], size: float, width: float, name: str) -> float:
+    """Add the axis from x0 to x1 at y (``line``), a tick at each value and its label (ids ``name`` + the
+    text), kept within ``width``. Returns the ticks' length."""
+    x0, x1, y = line
+    segments.append(Segment(x0, y, x1, y, role="axis", width=0.8))
+    tick_len = max(2.5, 0.4 * size)
+    for t in ticks:
+        x = pos(t)
+        segments.append(Segment(x, y, x, y + tick_len, role="tick", width=0.8))
+        text = _tick_text(t)
+        w = text_width(text, size)
+        labels.append(Label(f"{name}{text}", min(max(x - w / 2, 0.0), width - w), y + tick_len + 0.15 * size, w,
+                            (TextLine(text, size),), "center", "tick"))
+    return tick_len
 
 
 def _tick_text(t: float) -> str:

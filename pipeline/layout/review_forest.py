@@ -31,7 +31,7 @@ import math
 from ..errors import LayoutError
 from ..review.content import ForestData
 from .design import Para, minor_size, sizes, text_height, wrap_paragraphs
-from .forest import _position, _tick_text, axis_range
+from .forest import _position, axis, axis_range
 from .geometry import Diagram, Label, Marker, Polygon, Segment, TextLine
 from .text import line_height, text_width
 
@@ -163,15 +163,7 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     axis_y = y + 0.1 * s
     null_x = pos(1.0 if d.is_ratio else 0.0)
     segments.insert(0, Segment(null_x, rows_top - 0.2 * s, null_x, axis_y, role="null", width=0.8, dash=(3.0, 2.0)))
-    segments.append(Segment(px0, axis_y, px1, axis_y, role="axis", width=0.8))
-    tick_len = max(2.5, 0.4 * s)
-    for t in ticks:
-        x = pos(t)
-        segments.append(Segment(x, axis_y, x, axis_y + tick_len, role="tick", width=0.8))
-        text = _tick_text(t)
-        tw = text_width(text, s)
-        labels.append(Label(f"tick-{text}", min(max(x - tw / 2, 0.0), width - tw), axis_y + tick_len + 0.15 * s, tw,
-                            (TextLine(text, s),), "center", "tick"))
+    tick_len = axis(segments, labels, (px0, px1, axis_y), ticks, pos, s, width, "tick-")
     y = axis_y + tick_len + 0.15 * s + lh + 0.3 * s
     left_text, right_text = d.favours
     left_w = null_x - 3
