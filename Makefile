@@ -35,7 +35,7 @@ help: ## List the targets
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  FIGURES=svg|png|svg,png  RECORD=sources/x.yaml (watch)"
+	@echo "  Variables: PAPER=a4|letter  TEMPLATE=institution.pptx  FIGURES=svg|png|svg,png  RECORD=sources/x.yaml (watch)  BENCH_BIG=1 (bench)"
 
 .PHONY: report
 report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/*.svg for every sources/*.yaml
@@ -102,8 +102,8 @@ lint: $(VENV)/.installed-test ## Check style (ruff) and types (mypy --strict on 
 	$(VENV)/bin/mypy
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Measure build times, memory and output sizes
-	$(PY) bench/run.py
+bench: $(VENV)/.installed ## Measure speed, memory and sizes against issue #15's targets (BENCH_BIG=1: also 1,000 studies)
+	$(PY) bench/run.py $(if $(BENCH_BIG),--big)
 
 .PHONY: clean
 clean: ## Remove generated outputs (keeps the virtual environment)

@@ -1,34 +1,35 @@
-"""Benchmark: build times, memory and output sizes as the number of studies grows.
+"""Benchmark: what a study costs, as ratios to what cannot be avoided, and how it scales.
 
-    python bench/run.py            # N = 100 synthetic studies
-    python bench/run.py --quick    # N = 10
-    python bench/run.py -n 250
+    python bench/run.py              # N = 1, 10, 100 studies
+    python bench/run.py --big        # and N = 1,000 (slow: about ten minutes on two cores)
+    python bench/run.py --quick      # N = 1, 10; fewer repeats (a smoke run)
 
-Every record it builds is SYNTHETIC: generated numbers, ids bench-001 ...,
-titles that say "SYNTHETIC". They exist only to load the pipeline the way a
-real corpus would (2-4 arms, 3-8 outcomes, full participant flow, harms,
-appraisal); they describe no real study.
+Every record it builds is SYNTHETIC: generated numbers, ids bench-0001 ..., titles that say
+"SYNTHETIC"; they exist only to load the pipeline as a real corpus would (2-4 arms, 3-8
+outcomes, full participant flow, harms, appraisal) and describe no real study.
 
-It measures, each in child processes (``os.wait4`` gives each child's peak
-resident memory):
+In one run, each in child processes of a temporary copy of the repository (``os.wait4`` gives
+each child's peak resident memory), it measures:
 
-1. one study cold, end to end (``python -m pipeline build``: PDF + PPTX +
-   figures), median of several runs, beside a floor measured in the same run:
-   a bare Python that imports yaml, reportlab, pptx and matplotlib and writes
-   a trivial PDF and PPTX;
-2. the marginal time per study when N studies are built in one process
-   (``pipeline.build.build_record`` in a loop), and ``make -j2 report`` over
-   the N records from clean, in a temporary copy of the repository;
-3. a no-op ``make report`` when everything is up to date;
-4. peak memory and output sizes.
+1. one study cold, whole process (``python -m pipeline build``: brief, deck, SVG figures) against
+   the import floor (a process that only imports what a build uses: yaml, pydantic, reportlab,
+   python-pptx, matplotlib's SVG back-end, fontTools), in paired runs; ``validate`` of one record
+   against the floor of importing yaml and pydantic;
+2. the marginal cost of a study in one process (``build_record`` in a loop, the first study left
+   out), and its split into loading, brief, deck and figures;
+3. ``make -j1 report`` and ``make -j2 report`` from clean over N = 1, 10, 100 (and 1,000 with
+   ``--big``) studies, and a no-op ``make report`` over the largest N;
+4. the peak memory of any process, and the output sizes;
 
-Nothing is written inside the repository; everything happens in a temporary
-folder, removed at the end (``--keep`` keeps it).
+and prints each result beside the target of issue #15, saying whether it is met. Timings depend
+on the machine and on what else runs on it; the ratios less so. Nothing is written inside the
+repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -43,37 +44,49 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
-# Goals, printed beside what was measured.
-COLD_FACTOR_GOAL = 1.5      # one study cold within 1.5x the floor
-MARGINAL_MS_GOAL = 60.0     # per study beyond start-up, in one process
-NOOP_MAKE_S_GOAL = 0.2
-PEAK_MB_GOAL = 200.0
+# The targets of issue #15, printed beside what was measured.
+COLD_RATIO = 1.5          # one study cold, whole process, ≤ 1.5× the import floor
+VALIDATE_RATIO = 1.3      # validate of one record ≤ 1.3× the yaml + pydantic floor
+MARGINAL_MS = 120.0       # each further study in one process
+THOUSAND_S = 60.0         # 1,000 studies from clean with make -j2 report
+NOOP_S = 0.2              # no-op make report
+PEAK_MB = 200.0           # any process, any N
+BRIEF_KB = 150.0          # a brief to e-mail
 
-FLOOR_SCRIPT = textwrap.dedent("""
-    import io, sys
-    import yaml, reportlab, pptx, matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot
+BUILD_FLOOR = textwrap.dedent("""
+    import yaml
+    from pydantic import BaseModel
     from reportlab.pdfgen import canvas
+    from reportlab.pdfbase.ttfonts import TTFont
     from pptx import Presentation
-    out = sys.argv[1]
-    c = canvas.Canvas(out + "/floor.pdf"); c.drawString(72, 720, "floor"); c.showPage(); c.save()
-    p = Presentation(); s = p.slides.add_slide(p.slide_layouts[5]); s.shapes.title.text = "floor"
-    p.save(out + "/floor.pptx")
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from fontTools.ttLib import TTFont
 """)
+VALIDATE_FLOOR = "import yaml\nfrom pydantic import BaseModel\n"
 
-LOOP_SCRIPT = textwrap.dedent("""
+LOOP = textwrap.dedent("""
     import json, sys, time
-    t0 = time.perf_counter()
-    from pipeline.build import build_record
+    from pipeline.build import BuildOptions, build_record, preload_renderers, render
+    from pipeline.report import prepare
+    from pipeline.validate import load_study
     records, out = sys.argv[1:-1], sys.argv[-1]
-    t_import = time.perf_counter()
-    times = []
+    preload_renderers()
+    wall, cpu, parts = [], [], {"load": [], "brief": [], "deck": [], "figures": []}
     for r in records:
-        s = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         build_record(r, out)
-        times.append(time.perf_counter() - s)
-    print(json.dumps({"import": t_import - t0, "times": times}))
+        wall.append(time.perf_counter() - w)
+        cpu.append(time.process_time() - c)
+    for r in records[1:]:
+        c = time.process_time()
+        report = prepare(load_study(r))
+        parts["load"].append(time.process_time() - c)
+        for kind in ("brief", "deck", "figures"):
+            c = time.process_time()
+            render(report, BuildOptions(only=(kind,)))
+            parts[kind].append(time.process_time() - c)
+    print(json.dumps({"wall": wall, "cpu": cpu, "parts": parts}))
 """)
 
 
@@ -86,56 +99,55 @@ OUTCOME_NAMES = ["Remission", "Response (50% improvement)", "Pain score", "Hospi
 
 
 def synthetic_record(index: int) -> str:
-    """A realistic-looking but SYNTHETIC record as YAML text (deterministic per index)."""
+    """A realistic-looking but SYNTHETIC version-2 record as YAML text (deterministic per index)."""
     import yaml
+    from pipeline.upgrade import upgrade_data
 
     rnd = random.Random(index)
     n_arms = rnd.randint(2, 4)
     n_outcomes = rnd.randint(3, 8)
-    sid = f"bench-{index:03d}"
+    sid = f"bench-{index:04d}"
     arm_labels = rnd.sample(ARM_NAMES, n_arms)
+    size = rnd.randint(40, 400)          # every arm the same size: allocation 1:1:...
     arms, flow_arms, sizes = [], [], []
     for a, label in enumerate(arm_labels):
-        size = rnd.randint(40, 400)
         sizes.append(size)
         arm_id = f"arm-{a + 1}"
         arms.append({"id": arm_id, "label": f"{label} (synthetic)", "short_label": label.split(" (")[0][:18],
                      "role": "intervention" if a < n_arms - 1 else "control", "randomized": size})
         discontinued = rnd.randint(0, size // 10)
         lost = rnd.randint(0, size // 20)
-        completed = size - discontinued - lost
         flow_arms.append({
             "arm": arm_id, "allocated": size, "received": size - rnd.randint(0, 2),
             "discontinued": discontinued,
             "discontinued_reasons": [{"reason": "Adverse event", "n": discontinued // 2},
                                      {"reason": "Withdrew consent", "n": discontinued - discontinued // 2}],
-            "lost": lost, "completed": completed, "analysed": size})
+            "lost": lost, "completed": size - discontinued - lost, "analysed": size})
     randomized = sum(sizes)
     excluded = rnd.randint(20, 300)
     outcomes = []
     for o in range(n_outcomes):
         binary = o % 2 == 0
-        label = OUTCOME_NAMES[o % len(OUTCOME_NAMES)]
         results = []
-        for arm, size in zip(arms, sizes):
+        for arm, n in zip(arms, sizes, strict=True):
             if binary:
-                results.append({"arm": arm["id"], "events": rnd.randint(1, size - 1), "total": size})
+                results.append({"arm": arm["id"], "events": rnd.randint(1, n - 1), "total": n})
             else:
                 results.append({"arm": arm["id"], "mean": round(rnd.uniform(10, 60), 1),
-                                "sd": round(rnd.uniform(5, 20), 1), "total": size})
+                                "sd": round(rnd.uniform(5, 20), 1), "total": n})
         est = round(rnd.uniform(-8, 8), 1) if not binary else round(rnd.uniform(0.6, 1.6), 2)
-        half = round(rnd.uniform(1, 6), 1) if not binary else None
+        half = round(rnd.uniform(1, 6), 1)
         effect = ({"measure": "risk ratio", "compares": [arms[0]["id"], arms[-1]["id"]], "estimate": est,
                    "ci": [round(est * 0.8, 2), round(est * 1.25, 2)]} if binary else
                   {"measure": "mean difference", "compares": [arms[0]["id"], arms[-1]["id"]], "estimate": est,
                    "ci": [round(est - half, 1), round(est + half, 1)], "unit": "points"})
-        outcomes.append({"id": f"out-{o + 1}", "label": label, "primary": o == 0, "timepoint": "12 months",
-                         "kind": "binary" if binary else "continuous", "higher_is_better": o % 3 != 1,
-                         "results": results, "effect": effect})
+        outcomes.append({"id": f"out-{o + 1}", "label": OUTCOME_NAMES[o % len(OUTCOME_NAMES)], "primary": o == 0,
+                         "timepoint": "12 months", "kind": "binary" if binary else "continuous",
+                         "higher_is_better": o % 3 != 1, "results": results, "effect": effect})
     record = {
         "id": sid,
-        "acronym": f"BENCH-{index:03d}",
-        "title": f"SYNTHETIC benchmark study {index:03d}: not a real trial; every number is generated",
+        "acronym": f"BENCH-{index:04d}",
+        "title": f"SYNTHETIC benchmark study {index:04d}: not a real trial; every number is generated",
         "question": {"population": "Adults with a chronic inflammatory condition (synthetic)",
                      "eligibility": ["Age 18 years or older", "Active disease despite first-line treatment"],
                      "intervention": arm_labels[0], "comparator": arm_labels[-1],
@@ -149,55 +161,65 @@ def synthetic_record(index: int) -> str:
                  "randomized": randomized, "arms": flow_arms},
         "outcomes": outcomes,
         "harms": [{"label": "Serious adverse events", "serious": True,
-                   "results": [{"arm": a["id"], "events": rnd.randint(0, s // 10), "total": s}
-                               for a, s in zip(arms, sizes)]}],
+                   "results": [{"arm": a["id"], "events": rnd.randint(0, n // 10), "total": n}
+                               for a, n in zip(arms, sizes, strict=True)]}],
         "appraisal": {"rob2": {"overall": {"judgement": "some concerns", "support": "Synthetic judgement."}},
                       "strengths": ["Randomized (synthetic)"], "limitations": ["Synthetic data"]},
         "conclusions": {"bottom_line": "Synthetic benchmark record; it supports no clinical conclusion.",
                         "key_messages": ["Synthetic numbers", "For timing only", "Not a real trial"]},
     }
+    upgrade_data(record)     # written as version 2, as `evidence-brief new` and `upgrade` write records
     header = "# SYNTHETIC benchmark record generated by bench/run.py: not a real study.\n"
     return header + yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=100)
 
 
 # --- measuring ---------------------------------------------------------------------
 
-def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB of it and its waited-for children, stdout)."""
+def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, str]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MB of its largest process, stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{stderr[-3000:]}")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed:\n{stderr[-3000:]}")
     return elapsed, usage.ru_maxrss / 1024, stdout
 
 
-def median_run(cmd, cwd, env, repeat: int, before=None) -> tuple[float, float]:
-    times, peaks = [], []
+def paired(floor: list[str], cmd: list[str], cwd: Path, env: dict, repeat: int, before=None):
+    """Run the floor and the command alternately ``repeat`` times; medians of each and of the ratios."""
+    floors, times, ratios, peak = [], [], [], 0.0
     for _ in range(repeat):
+        f, _, _ = run(floor, cwd, env)
         if before:
             before()
         t, mb, _ = run(cmd, cwd, env)
+        floors.append(f)
         times.append(t)
-        peaks.append(mb)
-    return statistics.median(times), max(peaks)
+        ratios.append(t / f)
+        peak = max(peak, mb)
+    return statistics.median(floors), statistics.median(times), statistics.median(ratios), peak
 
 
-def copy_repo(dest: Path) -> None:
-    """The parts of the repository a build needs, and the virtual environment by symlink."""
-    for name in ("pipeline", "schema"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+def make_repo(dest: Path, n: int) -> Path:
+    """A copy of the parts of the repository a build needs (the venv by symlink), with n SYNTHETIC records."""
+    dest.mkdir()
+    shutil.copytree(REPO / "pipeline", dest / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(REPO / name, dest / name)
     (dest / ".venv").symlink_to(REPO / ".venv")
     (dest / "sources").mkdir()
+    subprocess.run([PY, "-m", "compileall", "-q", str(dest / "pipeline")], check=True)   # no run pays for it
+    for i in range(1, n + 1):
+        (dest / "sources" / f"bench-{i:04d}.yaml").write_text(RECORDS[i], encoding="utf-8")
+    return dest
+
+
+RECORDS: dict[int, str] = {}
 
 
 def folder_size(path: Path) -> int:
@@ -205,105 +227,111 @@ def folder_size(path: Path) -> int:
 
 
 def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+    return "met" if ok else "NOT MET"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-n", type=int, default=100, help="number of synthetic studies (default 100)")
-    ap.add_argument("--quick", action="store_true", help="N = 10 and fewer repeats")
-    ap.add_argument("--repeat", type=int, default=None, help="runs per cold measurement (default 5, quick 3)")
+    ap.add_argument("--big", action="store_true", help="also N = 1,000 studies (slow)")
+    ap.add_argument("--quick", action="store_true", help="N = 1 and 10 only, 3 paired runs")
+    ap.add_argument("--repeat", type=int, help="paired runs for the cold measures (default 5, quick 3)")
+    ap.add_argument("--loop", type=int, default=20, help="studies built in one process for the marginal cost")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args(argv)
-    n = 10 if args.quick else args.n
+    ns = [1, 10] if args.quick else [1, 10, 100] + ([1000] if args.big else [])
     repeat = args.repeat or (3 if args.quick else 5)
+    for i in range(1, max(ns + [args.loop]) + 1):
+        RECORDS[i] = synthetic_record(i)
 
     tmp = Path(tempfile.mkdtemp(prefix="evidence-brief-bench-"))
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    env.pop("EVIDENCE_BRIEF_DEBUG", None)
+    env = {k: v for k, v in os.environ.items() if k not in ("FIGURES", "PAPER", "TEMPLATE", "EVIDENCE_BRIEF_DEBUG")}
+    env.update(SOURCE_DATE_EPOCH="1700000000", MPLBACKEND="Agg")
+    rows: list[tuple[str, str, str, str]] = []
     try:
-        repo = tmp / "repo"
-        repo.mkdir()
-        copy_repo(repo)
-        records = []
-        for i in range(1, n + 1):
-            path = repo / "sources" / f"bench-{i:03d}.yaml"
-            path.write_text(synthetic_record(i), encoding="utf-8")
-            records.append(path)
-        print(f"evidence-brief benchmark: N = {n} SYNTHETIC studies (bench-001 ...), "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n", flush=True)
+        print(f"evidence-brief benchmark: SYNTHETIC studies, N = {', '.join(map(str, ns))}; "
+              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
+        base = make_repo(tmp / "base", args.loop)
+        one = base / "sources" / "bench-0001.yaml"
+        py = str(base / ".venv" / "bin" / "python")
 
-        # 1. cold, one study, vs the floor.
-        floor_dir = tmp / "floor"
-        floor_dir.mkdir()
-        floor_s, floor_mb = median_run([PY, "-c", FLOOR_SCRIPT, str(floor_dir)], tmp, env, repeat)
+        # 1. cold, against the floors, in paired runs.
         cold_out = tmp / "cold"
-        cold_s, cold_mb = median_run([PY, "-m", "pipeline", "build", str(records[0]), "--out", str(cold_out)],
-                                     tmp, env, repeat, before=lambda: shutil.rmtree(cold_out, ignore_errors=True))
+        floor_s, cold_s, cold_x, cold_mb = paired(
+            [py, "-c", BUILD_FLOOR], [py, "-m", "pipeline", "build", str(one), "--out", str(cold_out)], base, env,
+            repeat, before=lambda: shutil.rmtree(cold_out, ignore_errors=True))
+        rows.append(("one study cold, whole process (brief, deck, SVG figures)",
+                     f"{cold_s:.2f} s = {cold_x:.2f}× floor ({floor_s:.2f} s)", f"≤ {COLD_RATIO}× floor",
+                     verdict(cold_x <= COLD_RATIO)))
+        vfloor_s, val_s, val_x, _ = paired([py, "-c", VALIDATE_FLOOR], [py, "-m", "pipeline", "validate", str(one)],
+                                           base, env, repeat)
+        rows.append(("validate one record, whole process",
+                     f"{val_s:.2f} s = {val_x:.2f}× floor ({vfloor_s:.2f} s)", f"≤ {VALIDATE_RATIO}× floor",
+                     verdict(val_x <= VALIDATE_RATIO)))
+        print("  cold runs done", flush=True)
 
-        # 2a. N studies in one process.
-        loop_out = tmp / "loop"
-        _, loop_mb, stdout = run([PY, "-c", LOOP_SCRIPT, *map(str, records), str(loop_out)], tmp, env)
-        import json
+        # 2. the marginal study, in one process.
+        loop_records = [str(base / "sources" / f"bench-{i:04d}.yaml") for i in range(1, args.loop + 1)]
+        _, loop_mb, stdout = run([py, "-c", LOOP, *loop_records, str(tmp / "loop")], base, env)
         loop = json.loads(stdout.strip().splitlines()[-1])
-        times = loop["times"]
-        first_s = times[0]
-        marginal_ms = 1000 * statistics.mean(times[1:]) if len(times) > 1 else 1000 * first_s
-        loop_total = loop["import"] + sum(times)
+        marginal_ms = 1000 * statistics.median(loop["wall"][1:])
+        rows.append((f"each further study in one process (median of {args.loop - 1})",
+                     f"{marginal_ms:.0f} ms (CPU {1000 * statistics.median(loop['cpu'][1:]):.0f} ms)",
+                     f"≤ {MARGINAL_MS:.0f} ms", verdict(marginal_ms <= MARGINAL_MS)))
+        split = ", ".join(f"{k} {1000 * statistics.median(v):.0f}" for k, v in loop["parts"].items())
+        rows.append(("  of which (CPU ms): " + split, "", "", ""))
+        print("  one-process loop done", flush=True)
 
-        # 2b. make -j2 report from clean; 3. no-op make.
+        # 3. make report from clean, N studies, 1 and 2 workers; a no-op make over the largest N.
+        peak = max(cold_mb, loop_mb)
         make = shutil.which("make")
-        make_cmd = [make, "-o", ".venv/.installed", f"PY={REPO / '.venv' / 'bin' / 'python'}"] if make else []
-        if make:
-            run(make_cmd + ["clean"], repo, env)
-            make_s, make_mb, _ = run(make_cmd + ["-j2", "report"], repo, env)
-            noop_s, _ = median_run(make_cmd + ["report"], repo, env, max(repeat, 3))
-        outputs = repo / "outputs"
-
-        # 4. sizes.
-        sizes = {"brief.pdf": [], "deck.pptx": [], "figures/": []}
-        for rec in records:
-            folder = outputs / rec.stem if make else loop_out / rec.stem
-            sizes["brief.pdf"].append((folder / "brief.pdf").stat().st_size)
-            sizes["deck.pptx"].append((folder / "deck.pptx").stat().st_size)
-            sizes["figures/"].append(folder_size(folder / "figures"))
-
-        rows = [
-            ("1. one study cold, end to end (median of %d)" % repeat, f"{cold_s:.2f} s",
-             f"≤ {COLD_FACTOR_GOAL}× floor = {COLD_FACTOR_GOAL * floor_s:.2f} s",
-             f"{cold_s / floor_s:.2f}× floor, {verdict(cold_s <= COLD_FACTOR_GOAL * floor_s)}"),
-            ("   floor: bare imports + trivial PDF and PPTX", f"{floor_s:.2f} s", "", ""),
-            (f"2. {n} studies in one process: per study beyond start-up", f"{marginal_ms:.0f} ms",
-             f"< {MARGINAL_MS_GOAL:.0f} ms", verdict(marginal_ms < MARGINAL_MS_GOAL)),
-            ("   start-up (imports) + first study", f"{loop['import']:.2f} s + {first_s:.2f} s", "", ""),
-            (f"   {n} studies in one process, total", f"{loop_total:.1f} s", "", ""),
-        ]
-        if make:
-            rows += [(f"   make -j2 report, {n} studies from clean", f"{make_s:.1f} s",
-                      "", f"{1000 * make_s / n:.0f} ms per study"),
-                     ("3. no-op make report (median)", f"{noop_s:.3f} s", f"< {NOOP_MAKE_S_GOAL} s",
-                      verdict(noop_s < NOOP_MAKE_S_GOAL))]
+        sizes: dict[str, list[int]] = {"brief.pdf": [], "deck.pptx": [], "figures/": []}
+        if make is None:
+            rows.append(("make report", "skipped: make not found", "", ""))
         else:
-            rows += [("   make -j2 report / 3. no-op make", "skipped", "", "make not found")]
-        peak = max(cold_mb, loop_mb, make_mb if make else 0)
-        rows += [
-            ("4. peak memory (max RSS of a child)", f"{peak:.0f} MB", f"< {PEAK_MB_GOAL:.0f} MB",
-             verdict(peak < PEAK_MB_GOAL)),
-            ("   cold build / in-process loop / make -j2", f"{cold_mb:.0f} / {loop_mb:.0f} / "
-                                                           f"{(make_mb if make else 0):.0f} MB", "", "per process"),
-            ("   floor process", f"{floor_mb:.0f} MB", "", ""),
-        ]
+            per_study: dict[tuple[int, int], float] = {}
+            for n in ns:
+                repo = make_repo(tmp / f"n{n}", n)
+                cmd = [make, "-o", ".venv/.installed", f"PY={py}", "report"]
+                for jobs in (1, 2):
+                    run([make, "clean"], repo, env)
+                    took, mb, _ = run(cmd[:1] + [f"-j{jobs}"] + cmd[1:], repo, env)
+                    per_study[(n, jobs)] = took / n
+                    peak = max(peak, mb)
+                    target, ok = "", ""
+                    if n == 1000 and jobs == 2:
+                        target, ok = f"< {THOUSAND_S:.0f} s", verdict(took < THOUSAND_S)
+                    rows.append((f"make -j{jobs} report, {n} {'study' if n == 1 else 'studies'} from clean",
+                                 f"{took:.1f} s ({1000 * took / n:.0f} ms a study, {mb:.0f} MB peak)", target, ok))
+                    print(f"  make -j{jobs}, N = {n} done", flush=True)
+                if n == max(ns):
+                    noop = statistics.median(run(cmd, repo, env)[0] for _ in range(3))
+                    rows.append((f"no-op make report, {n} studies up to date", f"{noop:.3f} s", f"< {NOOP_S} s",
+                                 verdict(noop < NOOP_S)))
+                    for rec in sorted((repo / "sources").glob("*.yaml")):
+                        folder = repo / "outputs" / rec.stem
+                        sizes["brief.pdf"].append((folder / "brief.pdf").stat().st_size)
+                        sizes["deck.pptx"].append((folder / "deck.pptx").stat().st_size)
+                        sizes["figures/"].append(folder_size(folder / "figures"))
+                shutil.rmtree(repo, ignore_errors=True)
+            big = max(ns)
+            if 1000 not in ns:
+                projected = 1000 * per_study[(big, 2)]
+                rows.append((f"1,000 studies with make -j2 report, projected from N = {big}", f"{projected:.0f} s",
+                             f"< {THOUSAND_S:.0f} s", verdict(projected < THOUSAND_S) + " (projected)"))
+            rows.append((f"speed-up of make -j2 over -j1, N = {big}",
+                         f"{per_study[(big, 1)] / per_study[(big, 2)]:.2f}×", f"≈ {min(2, os.cpu_count() or 1)}× "
+                         f"(the cores)", ""))
+        rows.append(("peak memory of any process, any N", f"{peak:.0f} MB", f"≤ {PEAK_MB:.0f} MB",
+                     verdict(peak <= PEAK_MB)))
         for name, values in sizes.items():
-            rows.append((f"   output size {name} (median / max)",
-                         f"{statistics.median(values) / 1024:.0f} / {max(values) / 1024:.0f} KiB", "", ""))
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        head = ("measure", "measured", "goal", "")
-        widths = [max(w, len(h)) for w, h in zip(widths, head)]
-        line = "  ".join(h.ljust(w) for h, w in zip(head, widths))
-        print(line)
-        print("-" * len(line))
+            if values:
+                median_kb, max_kb = statistics.median(values) / 1024, max(values) / 1024
+                target, ok = (f"< {BRIEF_KB:.0f} KB", verdict(max_kb < BRIEF_KB)) if name == "brief.pdf" else ("", "")
+                rows.append((f"output size {name} (median / max)", f"{median_kb:.0f} / {max_kb:.0f} KiB", target, ok))
+
+        print("\n| measure | measured | target (#15) | |\n|---|---|---|---|")
         for r in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            print("| " + " | ".join(r) + " |")
         print("\nAll records are SYNTHETIC (generated numbers); see bench/README.md.")
         if args.keep:
             print(f"kept {tmp}")
