@@ -258,6 +258,13 @@ class EffectText:
         return tuple(f"{words} ({method})" for words, method in self.absolute_parts)
 
     @property
+    def absolute_short(self) -> tuple[str, ...]:
+        """"6 fewer per 1,000 per year (95% CI 8 fewer to 3 fewer), by GRADE's method": the method named, not
+        spelled out (for a table cell on a slide; ``absolute`` has it in full)."""
+        return tuple(f"{words}, {'by ' if ':' in method else ''}{method.split(':')[0]}"
+                     for words, method in self.absolute_parts)
+
+    @property
     def estimate(self) -> str:
         """"RD −4.8 percentage points (adjusted for age)" or the missing words."""
         if self.value in ABSENT:

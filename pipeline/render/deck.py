@@ -262,11 +262,40 @@ class _Deck:
         else:
             top = self.title_rect.bottom + 0.03 * H
             self.body_rect = Rect(mx, top, W - 2 * mx, H * 0.92 - top)
-        self.footer_rect = None if self.templated else Rect(mx, H * 0.935, W - 2 * mx, 0.045 * H)
+        # A slide is shown at screen size whatever its page size: a narrower template needs fewer points.
+        self.footer_size = FOOTER_SIZE * min(1.0, W / SLIDE_W)
+        self.footer_rect = self._template_footer() if self.templated else None
+        if self.footer_rect is None:
+            self.footer_rect = Rect(mx, H * 0.935, W - 2 * mx, 0.045 * H)
+        floor = self.footer_rect.y - 0.005 * H          # nothing of the body runs into the footer
+        if self.body_rect.bottom > floor:
+            self.body_rect = Rect(self.body_rect.x, self.body_rect.y, self.body_rect.w, floor - self.body_rect.y)
         top = self.body_rect.y
         self.diagram_rect = Rect(self.body_rect.x, top, self.body_rect.w,
-                                 max(self.body_rect.h, 0.93 * H - top) if not self.templated else
-                                 max(self.body_rect.h, min(0.96 * H, self.body_rect.bottom + 0.05 * H) - top))
+                                 max(self.body_rect.h, min(0.93 * H, floor) - top) if not self.templated else
+                                 max(self.body_rect.h, min(0.96 * H, self.body_rect.bottom + 0.05 * H, floor) - top))
+
+    def _template_footer(self) -> Rect | None:
+        """The band of the template master's footer, date and slide-number placeholders, across the body's
+        width (the footer text left, the number right); None when the master has none."""
+        types = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE)
+        rects = []
+        for ph in self.prs.slide_master.placeholders:
+            try:
+                kind = ph.placeholder_format.type
+            except ValueError:  # pragma: no cover - unknown placeholder type
+                continue
+            rect = _rect_of(ph) if kind in types else None
+            if rect is not None and rect.y > 0.5 * self.H:
+                rects.append(self._clamp(rect))
+        if not rects:
+            return None
+        need = self.footer_size * LINE_HEIGHT + 2.0
+        bottom = min(max(r.bottom for r in rects), self.H)
+        y = min(min(r.y for r in rects), bottom - need)
+        x = min(self.body_rect.x, min(r.x for r in rects))
+        right = max(self.body_rect.x + self.body_rect.w, max(r.x + r.w for r in rects))
+        return Rect(x, y, right - x, bottom - y)
 
     def _clamp(self, r: Rect) -> Rect:
         x, y = max(r.x, 0.0), max(r.y, 0.0)
@@ -437,25 +466,23 @@ class _Deck:
 
     def _furniture(self) -> None:
         """The footer (study and journal, left) and the slide number (right) on every slide, once."""
-        if self.footer_rect is None:
-            return
-        r = self.footer_rect
-        number_w = text_width("999", FOOTER_SIZE) + 4.0
+        r, size = self.footer_rect, self.footer_size
+        number_w = text_width("999", size) + 4.0
         text_w = r.w - number_w - 12.0
-        lines = wrap(self._footer_text(), FOOTER_SIZE, text_w)
+        lines = wrap(self._footer_text(), size, text_w)
         text = lines[0] if len(lines) == 1 else lines[0].rstrip(" ·,;:") + "…"
         for n, slide in enumerate(self.prs.slides, 1):
             shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(text_w), emu(r.h))
             shape.name = "Footer"
             self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
-            self._write(shape.text_frame, [P(text, colour=theme.MUTED)], FOOTER_SIZE)
+            self._write(shape.text_frame, [P(text, colour=theme.MUTED)], size)
             box = slide.shapes.add_textbox(emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h))
             box.name = "Slide number"
             self._frame(box.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
             p = box.text_frame.paragraphs[0]
             p.alignment = PP_ALIGN.RIGHT
             r_pr = pptx_xml.add_slide_number(p._p, n)
-            pptx_xml.style_run(r_pr, int(FOOTER_SIZE * 100), theme.MUTED, self.look.font)
+            pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
 
     def _notes(self, slide, text: str) -> None:
         tf = slide.notes_slide.notes_text_frame
@@ -744,6 +771,8 @@ class _Deck:
         header += self._column_heads()
         effects = [e for r in rows for e in r.effects]
         merge_ci_p = all(e.range in ABSENT and e.p in ABSENT for e in effects)
+        # Three arms or more leave no room for an interval on one line: CI over P in one column.
+        stack = not merge_ci_p and len(c.arm_names) >= 3
         levels = {e.level for e in effects if e.range not in ABSENT}
         one_level = len(levels) <= 1
         ci_head = f"{levels.pop()}% CI" if len(levels) == 1 else "95% CI" if not levels else "CI"
@@ -751,13 +780,19 @@ class _Deck:
             # The record's one comparison is named once, in the effect column's heading.
             header += [Cell(f"Effect\n{c.comparison}" if c.comparison else "Effect", bold=True,
                             mute_from=1 if c.comparison else None)]
-            header += [Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else [Cell(ci_head, bold=True),
-                                                                              Cell("P", bold=True)]
+            header += ([Cell(f"{ci_head}; P", bold=True)] if merge_ci_p else [Cell(f"{ci_head}\nP", bold=True)]
+                       if stack else [Cell(ci_head, bold=True), Cell("P", bold=True)])
 
         def effect_cells(e, derived: tuple[str, ...] = ()) -> list[Cell]:
-            return _effect_cells(e, merge_ci_p, one_level, derived)
+            cells = _effect_cells(e, merge_ci_p, one_level, derived)
+            if not stack:
+                return cells
+            ci, p = cells[1].text, cells[2].text
+            both = Cell(f"{ci}\n{p}", colour=theme.MUTED if ci in ABSENT and p in ABSENT else None,
+                        mute_from=1 if p in ABSENT and ci not in ABSENT else None)
+            return [cells[0], both]
 
-        blank = [Cell("")] * (2 if merge_ci_p else 3)
+        blank = [Cell("")] * (2 if merge_ci_p or stack else 3)
         body = []
         for r in rows:
             title = r.label + (f"\n{r.timepoint}" if r.timepoint else "")
@@ -788,7 +823,7 @@ class _Deck:
         n_arms = len(c.arm_names)
         caps = [1.0] + [0.16] * n_arms
         if with_effect:
-            caps += [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
+            caps += [0.24] + ([0.18] if merge_ci_p or stack else [0.18, 0.13])
         return TableSection(header, body, caps=caps, flex=0, name=name, ratio=ratio)
 
     def slide_primary(self) -> None:
@@ -1070,7 +1105,7 @@ def _effect_cells(e, merge_ci_p: bool, one_level: bool, derived: tuple[str, ...]
     """Effect (with significance, absolute effects and ``derived`` muted under it), CI (the level left to the
     header when ``one_level``), P; or "CI; P" in one cell when ``merge_ci_p``."""
     parts = [e.estimate] + ([e.significance] if e.significance else [])
-    extra = list(e.absolute) + list(derived)
+    extra = list(e.absolute_short) + list(derived)     # the methods in full are in the speaker notes
     if e.value in ABSENT and not e.significance and not extra:
         cells = [_muted_value(e.estimate)]
     else:

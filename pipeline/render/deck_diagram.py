@@ -319,6 +319,10 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
                 groups.append([groups[-1].pop(), row])
             else:
                 groups.append([row])
+    if len(groups) > 1 and diagram.kind != "forest":
+        # As many parts, as even as the rows allow (no thin last part). A forest keeps its rows together
+        # above its axis instead: its parts are cut where the slide is full.
+        groups = _balanced(rows, len(groups), max_h) or groups
     cuts = [(g[0][0], g[-1][1]) for g in groups]      # (top, bottom) of each part
     parts = []
     for k, (top, bottom) in enumerate(cuts):
@@ -340,3 +344,34 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
             polygons=tuple(replace(p, points=tuple((x, y - top) for x, y in p.points)) for p in diagram.polygons
                            if inside(min(y for _, y in p.points)))))
     return parts
+
+
+def _balanced(rows: list[list], parts: int, max_h: float) -> list[list[list]] | None:
+    """``rows`` ([top, bottom, heading]) in ``parts`` consecutive groups, the tallest as short as it can be,
+    never cut just after a heading row (it goes with the rows under it); None when no such cut fits ``max_h``."""
+    n = len(rows)
+    inf = float("inf")
+    # best[m][j]: the least tallest-group height for rows[:j] in m groups; back[m][j]: where the last one starts
+    best = [[inf] * (n + 1) for _ in range(parts + 1)]
+    back = [[0] * (n + 1) for _ in range(parts + 1)]
+    best[0][0] = 0.0
+    for m in range(1, parts + 1):
+        for j in range(1, n + 1):
+            for i in range(m - 1, j):
+                if best[m - 1][i] == inf or (i and rows[i - 1][2]):
+                    continue
+                h = rows[j - 1][1] - rows[i][0]
+                if h > max_h:
+                    continue
+                tallest = max(best[m - 1][i], h)
+                if tallest < best[m][j] - 1e-9:
+                    best[m][j], back[m][j] = tallest, i
+    if best[parts][n] == inf:
+        return None
+    groups: list[list[list]] = []
+    j = n
+    for m in range(parts, 0, -1):
+        i = back[m][j]
+        groups.insert(0, rows[i:j])
+        j = i
+    return groups
