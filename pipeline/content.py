@@ -319,6 +319,17 @@ def effect_hypothesis(study: Study, outcome: Outcome | None, effect: Effect) -> 
     return hypothesis, margin
 
 
+def significance_text(hypothesis: str, significant: bool | None) -> str:
+    """The authors' verdict in the words of the test they ran: a non-inferiority P tests the margin, not
+    no effect, so "P < 0.001" beside RR 0.91 (0.74 to 1.11) reads "non-inferiority shown", never
+    "statistically significant"."""
+    if significant is None:
+        return ""
+    if hypothesis == "superiority":
+        return "statistically significant" if significant else "not statistically significant"
+    return f"{hypothesis} shown" if significant else f"{hypothesis} not shown"
+
+
 def comparison_text(study: Study, effect: Effect) -> str:
     arm, ref = study.comparison(effect)
     return f"{_flat(study.group_label(arm))} vs {_flat(study.group_label(ref))}"
@@ -341,9 +352,7 @@ def effect_text(study: Study, outcome: Outcome | None, effect: Effect,
         adjusted = f"adjusted for {_flat(effect.adjusted_for)}"
     elif effect.adjusted is False:
         adjusted = "unadjusted"
-    significance = ""
-    if effect.significant is not None:
-        significance = "statistically significant" if effect.significant else "not statistically significant"
+    significance = significance_text(hypothesis, effect.significant)
     hyp = hypothesis_text(hypothesis, margin, effect.measure) if hypothesis != "superiority" else None
     margin_value = margin_label = None
     if margin is not None and (margin.measure is None or margin.measure == effect.measure):

@@ -505,3 +505,15 @@ def test_one_statement_of_attrition_and_strengths_where_they_fit(report, brief):
     page = fit_page(short, "a4")
     assert page.style.strengths and page.style.body == brief_pdf.STEPS[0].body
     assert "Main strengths: SYNTHETIC strength." in words(pypdf_text(render_brief(short)))
+
+
+def test_a_non_inferiority_verdict_is_not_called_significant():
+    # RE-LY: dabigatran 110 mg, RR 0.91 (0.74 to 1.11), P < 0.001 for non-inferiority. "Statistically
+    # significant" beside an interval that includes 1 would read as a reduction in strokes.
+    rely = prepare(load_study(ROOT / "sources" / "re-ly.yaml"))
+    lines = [words(line) for line in pypdf_text(render(rely, BuildOptions(only=("brief",)))["brief.pdf"]).splitlines()]
+    text = " ".join(lines)
+    assert "non-inferiority shown" in text
+    verdicts = [line for line in lines if "statistically significant" in line or "inferiority shown" in line]
+    assert len(verdicts) == 2 and "non-inferiority shown" in verdicts[0], verdicts
+    assert "statistically significant" in verdicts[1] and "0.66" in text
