@@ -31,11 +31,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Optional, Union
 
 from . import stats
-from .arithmetic import (as_printed, count_text, decimals, exact_decimal, fixed, fraction, number_or_none,
-                         percent_text)
+from .arithmetic import as_printed, count_text, decimals, exact_decimal, fixed, fraction, number_or_none, percent_text
 from .model import ArmResult, Effect, Outcome, Study, known
 
 MEASURE_SHORT = {
@@ -60,13 +58,13 @@ class Absolute:
     comparison: tuple[str, str]
     label: str
     value: float
-    lower: Optional[float]
-    upper: Optional[float]
+    lower: float | None
+    upper: float | None
     places: int
     level: float
     text: str
     method: str
-    effect: Optional[int] = None
+    effect: int | None = None
     basis: str = ""    # the method without the numbers a page states beside it (falls back to ``method``)
 
     @property
@@ -83,7 +81,7 @@ class Absolute:
         return f"{self.text} ({self.method})"
 
 
-def per_1000_words(value: Union[float, Decimal], places: int = 0) -> str:
+def per_1000_words(value: float | Decimal, places: int = 0) -> str:
     """GRADE's wording of an absolute effect: "48 fewer", "12 more", "0" for none."""
     text = fixed(abs(value) if not isinstance(value, Decimal) else value.copy_abs(), places)
     if value < 0:
@@ -109,7 +107,7 @@ def rd_scale(effect: Effect) -> int:
     return 1 if values and all(abs(v) <= 1 for v in values) else 100
 
 
-def rate_scale(unit: str) -> Optional[tuple[Decimal, str]]:
+def rate_scale(unit: str) -> tuple[Decimal, str] | None:
     """How a printed rate unit reads per 1,000: "% per year" -> (10, "per 1,000 per year");
     "per 100 patient-years" -> (10, "per 1,000 patient-years"); None for a unit not understood."""
     words = " ".join(unit.replace(",", "").split())
@@ -122,7 +120,7 @@ def rate_scale(unit: str) -> Optional[tuple[Decimal, str]]:
     return None
 
 
-def control_risk(result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, str, str]]:
+def control_risk(result: ArmResult, effect: Effect) -> tuple[Fraction, str, str] | None:
     """The reference arm's risk, how it reads, and what kind of risk it is: a Kaplan–Meier percentage
     (for a hazard ratio), else events/total, else the printed percentage of participants."""
     km = result.kaplan_meier
@@ -138,7 +136,7 @@ def control_risk(result: ArmResult, effect: Effect) -> Optional[tuple[Fraction, 
     return None
 
 
-def from_effect(study: Study, outcome: Outcome, k: int, effect: Effect) -> Optional[Absolute]:
+def from_effect(study: Study, outcome: Outcome, k: int, effect: Effect) -> Absolute | None:
     """The absolute effect of ``outcome.effects[k]``, or None when the record gives no way to make one."""
     est = effect.estimate_value
     if est is None or outcome.kind == "continuous":
@@ -158,10 +156,13 @@ def from_effect(study: Study, outcome: Outcome, k: int, effect: Effect) -> Optio
         return None
     risk = control_risk(reference, effect) if effect.measure != "rate ratio" else None
     if risk is None:
-        return _from_rate(study, k, effect, comparison, reference)
+        return _from_rate(study, k, effect, comparison, reference, est)
     r0, how, kind = risk
+    measure = effect.measure
+    if not stats.is_risk_ratio(measure):
+        return None  # a measure difference_from_ratio refuses
     try:
-        values = [(Decimal(repr(stats.difference_from_ratio(effect.measure, float(v), float(r0)) * 1000)), 0)
+        values = [(Decimal(repr(stats.difference_from_ratio(measure, float(v), float(r0)) * 1000)), 0)
                   for v in numbers]
     except ValueError:
         return None  # a risk ratio that would give a risk above 1: no absolute effect
@@ -172,15 +173,15 @@ def from_effect(study: Study, outcome: Outcome, k: int, effect: Effect) -> Optio
 
 
 def _from_rate(study: Study, k: int, effect: Effect, comparison: tuple[str, str],
-               reference: ArmResult) -> Optional[Absolute]:
+               reference: ArmResult, est: float) -> Absolute | None:
     rate = reference.rate
     scale = rate_scale(rate.unit) if rate is not None else None
     if rate is None or scale is None:
         return None
     factor, per = scale
     base = exact_decimal(rate.value) * factor
-    values = [((exact_decimal(v) - 1) * base, 0) for v in (effect.estimate_value, *(effect.interval or ()))]
-    method = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} {as_printed(effect.estimate_value)} "
+    values = [((exact_decimal(v) - 1) * base, 0) for v in (est, *(effect.interval or ()))]
+    method = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} {as_printed(est)} "
               f"applied to the {study.group_label(comparison[1])} arm's rate, {as_printed(rate.value)}"
               f"{'' if rate.unit.startswith('%') else ' '}{rate.unit}")
     basis = (f"GRADE's method: reported {MEASURE_SHORT[effect.measure]} applied to the "

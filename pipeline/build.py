@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 from .atomic import write_study
 from .errors import Problem
 from .report import Report, prepare
-from .validate import check_source, is_review_checked as is_review, load_study
+from .validate import check_source, load_study
+from .validate import is_review_checked as is_review
 
 if TYPE_CHECKING:
+    from .audit import Finding
     from .layout.geometry import Diagram
     from .loader import Source
 
@@ -51,7 +53,7 @@ class BuildResult:
     study_id: str
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    findings: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # the audit's observations, as shown to readers
 
 
@@ -104,12 +106,13 @@ def build_record(path: str | Path, out_root: str | Path, options: BuildOptions =
     checked = load_study(path) if source is None else check_source(source)
     if is_review(checked):  # a systematic review: its own report and renderers (pipeline.review)
         from .review.build import prepare_review, render_review
-        report = prepare_review(checked)
-        files = render_review(report, options.only, options.paper, options.template, options.figures)
+        review = prepare_review(checked)
+        files = render_review(review, options.only, options.paper, options.template, options.figures)
+        findings, notes = review.findings, review.content.notes
     else:
         report = prepare(checked)
         files = render(report, options)
+        findings, notes = report.findings, report.content.notes
     rendered = {OUTPUT_OF[name] for name in OUTPUT_OF if name in options.only}
     written = write_study(Path(out_root) / checked.study.id, files, keep=lambda name: name not in rendered)
-    return BuildResult(checked.study.id, sorted(written), list(checked.warnings), list(report.findings),
-                       list(report.content.notes))
+    return BuildResult(checked.study.id, sorted(written), list(checked.warnings), list(findings), list(notes))

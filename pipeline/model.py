@@ -29,10 +29,18 @@ readers as "not yet written".
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints,
-                      ValidatorFunctionWrapHandler, WrapValidator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from .numbers import Printed, printed
 
@@ -81,7 +89,7 @@ Text = Annotated[str, StringConstraints(strict=True, max_length=5000), AfterVali
 RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Missing = Literal["not reported", "not in sources"]
-Count = Union[Annotated[int, Field(strict=True, ge=0, le=100_000_000)], Missing, None]
+Count = Annotated[int, Field(strict=True, ge=0, le=100_000_000)] | Missing | None
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(keep_printed)]
 NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(keep_printed)]
 Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(keep_printed)]
@@ -93,7 +101,7 @@ CiLevel = Annotated[float, Field(strict=True, gt=50, lt=100), WrapValidator(keep
 # A number-or-text field dumps its value as it is (Printed keeps its text; JSON gets plain numbers);
 # pydantic's union serializer would warn that a Printed is not one of the union's exact types.
 AsReported = PlainSerializer(lambda value, info: _plain(value) if info.mode_is_json() else value)
-PValue = Annotated[Union[Probability, RequiredText, None], AsReported]
+PValue = Annotated[Probability | RequiredText | None, AsReported]
 
 
 def known(count: int | str | None) -> int | None:
@@ -357,7 +365,7 @@ class Effect(Part):
 
     @property
     def estimate_value(self) -> Printed | None:
-        return self.estimate if isinstance(self.estimate, float) else None
+        return printed(self.estimate) if isinstance(self.estimate, float) else None
 
     @property
     def interval(self) -> tuple[Printed, Printed] | None:
@@ -499,7 +507,7 @@ class Study(Part):
     harms_note: Text | None = Field(None, description="Harms summarised rather than itemised.")
     appraisal: Appraisal | None = Field(None, description="Risk of bias, strengths, limitations.")
     conclusions: Conclusions
-    discussion_questions: list[Union[RequiredText, DiscussionQuestion]] = Field(default_factory=list, max_length=12, description="Questions for the journal club, each text or {question, answer}.")
+    discussion_questions: list[RequiredText | DiscussionQuestion] = Field(default_factory=list, max_length=12, description="Questions for the journal club, each text or {question, answer}.")
 
     # Lookups used by every later stage.
     def arm(self, arm_id: str) -> Arm:
@@ -551,7 +559,7 @@ class Study(Part):
         return self.acronym or self.title
 
 
-def study_schema() -> dict:
+def study_schema() -> dict[str, Any]:
     """The JSON Schema of a study record (draft 2020-12)."""
     schema = Study.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

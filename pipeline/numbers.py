@@ -27,7 +27,8 @@ class Printed(float):
         number.text = _normal_text(text if text is not None else _shortest(value))
         return number
 
-    def __getnewargs__(self) -> tuple[float, str]:
+    # float's stub says tuple[float]; pickle passes any tuple to __new__, and the text must survive it.
+    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]
         return (float(self), self.text)
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .audit import errors_as_record_error, run_audit
+from .audit import Finding, errors_as_record_error, run_audit
 from .content import Content, build_content
 from .errors import Problem
 from .model import Study
@@ -22,11 +22,11 @@ class Report:
     study: Study
     content: Content
     warnings: tuple[Problem, ...] = ()
-    findings: tuple = field(default=())     # audit.Finding objects
+    findings: tuple[Finding, ...] = field(default=())
     source_file: str = ""
 
 
-def prepare(checked: Checked) -> Report:
+def prepare(checked: Checked[Study]) -> Report:
     """Audit the study and format its content. Raises ``RecordError`` for impossible numbers."""
     result = run_audit(checked)
     error = errors_as_record_error(result, checked.file)

@@ -70,23 +70,25 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Literal, Optional, Union, overload
+from typing import Literal, TypeGuard, TypeVar, overload
 
 __all__ = [
-    "Estimate",
     "NNT",
-    "risk",
-    "wilson_interval",
-    "risk_difference",
-    "risk_ratio",
+    "Estimate",
+    "difference_from_ratio",
+    "is_risk_ratio",
+    "mean_difference",
+    "nnt",
     "odds_ratio",
     "per_1000",
-    "nnt",
-    "mean_difference",
     "rate_ratio",
-    "difference_from_ratio",
+    "risk",
+    "risk_difference",
+    "risk_ratio",
+    "wilson_interval",
 ]
 
 NNTKind = Literal["NNTB", "NNTH"]
@@ -130,11 +132,11 @@ class NNT:
     """
 
     value: float
-    kind: Optional[NNTKind]
+    kind: NNTKind | None
     lower: float
-    lower_kind: Optional[NNTKind]
+    lower_kind: NNTKind | None
     upper: float
-    upper_kind: Optional[NNTKind]
+    upper_kind: NNTKind | None
     level: float
     crosses_infinity: bool
 
@@ -210,9 +212,13 @@ def _check_real(value: object, name: str) -> float:
     return float(value)
 
 
-def _both_arms(check, value1: object, value2: object, what: str, low: float, *, above: bool = False):
+_Real = TypeVar("_Real", int, float)
+
+
+def _both_arms(check: Callable[[object, str], _Real], value1: object, value2: object, what: str, low: float, *,
+               above: bool = False) -> list[_Real]:
     """``check`` each arm's ``what``, then that it is at least ``low`` (above it when ``above``)."""
-    out = []
+    out: list[_Real] = []
     for arm, value in ((1, value1), (2, value2)):
         name = f"{what} (arm {arm})"
         v = check(value, name)
@@ -289,7 +295,7 @@ def risk_difference(
 
 def _table(
     e1: int, n1: int, e2: int, n2: int
-) -> Optional[tuple[float, float, float, float, bool]]:
+) -> tuple[float, float, float, float, bool] | None:
     """Cells ``(a, b, c, d, corrected)`` after the zero-cell rule, or None."""
     if (e1 == 0 and e2 == 0) or (e1 == n1 and e2 == n2):
         return None
@@ -301,7 +307,7 @@ def _table(
 
 def _checked_table(
     e1: int, n1: int, e2: int, n2: int, level: float
-) -> Optional[tuple[tuple[float, float, float, float, bool], float]]:
+) -> tuple[tuple[float, float, float, float, bool], float] | None:
     """The arms and level checked, then ``_table``'s cells and the level; None when not estimable."""
     e1, n1 = _check_arm(e1, n1, "arm 1")
     e2, n2 = _check_arm(e2, n2, "arm 2")
@@ -326,7 +332,7 @@ def _log_interval(
 
 def risk_ratio(
     e1: int, n1: int, e2: int, n2: int, level: float = 0.95
-) -> Optional[Estimate]:
+) -> Estimate | None:
     """Risk ratio ``(e1/n1) / (e2/n2)`` with the Katz log interval.
 
     Returns None when the ratio is not estimable (no events in either arm, or
@@ -346,7 +352,7 @@ def risk_ratio(
 
 def odds_ratio(
     e1: int, n1: int, e2: int, n2: int, level: float = 0.95
-) -> Optional[Estimate]:
+) -> Estimate | None:
     """Odds ratio ``(a*d) / (b*c)`` with the Woolf (logit) interval.
 
     Same zero-cell rule and ``None`` cases as ``risk_ratio``.
@@ -367,7 +373,7 @@ def per_1000(risk_difference: Estimate) -> Estimate: ...
 def per_1000(risk_difference: float) -> float: ...
 
 
-def per_1000(risk_difference: Union[Estimate, float]) -> Union[Estimate, float]:
+def per_1000(risk_difference: Estimate | float) -> Estimate | float:
     """Absolute effect per 1,000 people: the risk difference times 1000.
 
     Given an ``Estimate`` returns an ``Estimate`` with value and limits
@@ -399,7 +405,7 @@ def per_1000(risk_difference: Union[Estimate, float]) -> Union[Estimate, float]:
 # number needed to treat
 
 
-def _nnt_text(value: float, kind: Optional[str]) -> str:
+def _nnt_text(value: float, kind: str | None) -> str:
     if kind is None or math.isinf(value):
         return "∞"
     return f"{kind} {_round_up(value)}"
@@ -414,7 +420,7 @@ def _round_up(value: float) -> int:
     return math.ceil(value)
 
 
-def _invert(benefit: float) -> tuple[float, Optional[NNTKind]]:
+def _invert(benefit: float) -> tuple[float, NNTKind | None]:
     """NNT magnitude and kind for a risk reduction on the benefit scale."""
     if benefit > 0:
         return 1.0 / benefit, "NNTB"
@@ -518,7 +524,7 @@ def mean_difference(
 
 def rate_ratio(
     e1: int, t1: float, e2: int, t2: float, level: float = 0.95
-) -> Optional[Estimate]:
+) -> Estimate | None:
     """Incidence rate ratio ``(e1/t1) / (e2/t2)`` with the Wald interval on the log scale.
 
     ``t1`` and ``t2`` are person-time in the same unit (> 0). Returns None when
@@ -538,6 +544,11 @@ def rate_ratio(
 # absolute effects from relative ones (GRADE)
 
 RatioMeasure = Literal["risk ratio", "odds ratio", "hazard ratio"]
+
+
+def is_risk_ratio(measure: str) -> TypeGuard[RatioMeasure]:
+    """True for the ratios ``difference_from_ratio`` turns into a risk difference."""
+    return measure in ("risk ratio", "odds ratio", "hazard ratio")
 
 
 def difference_from_ratio(measure: RatioMeasure, ratio: float, control_risk: float) -> float:

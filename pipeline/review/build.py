@@ -9,6 +9,8 @@ Out: ``ReviewReport`` (the review, its ``ReviewContent``, warnings, audit findin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..audit import Finding
 from ..errors import Problem
@@ -16,6 +18,9 @@ from .audit import ReviewAudit, run_review_audit
 from .content import ReviewContent, build_review_content
 from .model import Review
 from .validate import CheckedReview
+
+if TYPE_CHECKING:
+    from ..layout.geometry import Diagram
 
 FIGURE_WIDTH = 7.5 * 72 - 8.0
 FIGURE_HEIGHT = 9.0 * 72 - 8.0
@@ -44,14 +49,14 @@ def prepare_review(checked: CheckedReview) -> ReviewReport:
     return ReviewReport(checked.study, content, audit, tuple(checked.warnings))
 
 
-def review_diagrams(report: ReviewReport) -> dict:
+def review_diagrams(report: ReviewReport) -> dict[str, Diagram]:
     """The figures' geometry at figure size (7.5 in wide; the PRISMA diagram at most 9 in tall, the
     forest plots and the risk-of-bias grid as tall as their studies need, up to 24 in)."""
     from ..layout.prisma import prisma_diagram
     from ..layout.review_forest import review_forest
     from ..layout.rob_grid import rob_grid
 
-    out = {}
+    out: dict[str, Diagram] = {}
     prisma = prisma_diagram(report.review, FIGURE_WIDTH, FIGURE_HEIGHT, 9.0, 7.0)
     if prisma is not None:
         out["prisma"] = prisma
@@ -63,7 +68,7 @@ def review_diagrams(report: ReviewReport) -> dict:
     return out
 
 
-def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, template,
+def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, template: Path | None,
                   figures: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "brief" in only:

@@ -17,12 +17,31 @@ trial record's own.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, WrapValidator
 
-from ..model import (Certainty, CiLevel, Citation, Conclusions, Count, Flag, Judgement, Missing, NonNegative, Number, Part,
-                     Percent, PValue, Reason, Registration, RequiredText, Slug, Text, keep_printed)
+from ..model import (
+    Certainty,
+    CiLevel,
+    Citation,
+    Conclusions,
+    Count,
+    Flag,
+    Judgement,
+    Missing,
+    NonNegative,
+    Number,
+    Part,
+    Percent,
+    PValue,
+    Reason,
+    Registration,
+    RequiredText,
+    Slug,
+    Text,
+    keep_printed,
+)
 
 Year = Annotated[int, Field(strict=True, ge=1800, le=2100)]
 
@@ -243,7 +262,7 @@ class Review(Part):
         return keys or self.outcomes[:1]
 
 
-def review_schema() -> dict:
+def review_schema() -> dict[str, Any]:
     """The JSON Schema of a review record (draft 2020-12)."""
     schema = Review.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

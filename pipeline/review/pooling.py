@@ -83,7 +83,8 @@ def binary_effect(measure: str, e1: int, n1: int, e2: int, n2: int) -> StudyEffe
     if measure == "odds ratio":
         return StudyEffect(math.log(a * d / (b * c)), 1 / a + 1 / b + 1 / c + 1 / d, corrected)
     if measure == "risk ratio":
-        return StudyEffect(math.log((a / (a + b)) / (c / (c + d))), 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d), corrected)
+        return StudyEffect(math.log((a / (a + b)) / (c / (c + d))), 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d),
+                           corrected)
     raise ValueError(f"binary_effect: {measure!r} is not computed from counts")
 
 
@@ -186,7 +187,7 @@ def mantel_haenszel(tables: list[tuple[int, int, int, int]], measure: str, level
     se = math.sqrt(var)
     crit = normal_quantile(0.5 + level / 200)
     # Heterogeneity as reviews report it with MH: Q from the inverse-variance study effects around the MH estimate.
-    effects = [binary_effect(measure, *tables[i]) for i in used]
+    effects = [e for i in used if (e := binary_effect(measure, *tables[i])) is not None]  # all estimable
     y = np.array([e.y for e in effects])
     wv = 1 / np.array([e.v for e in effects])
     q = float(np.sum(wv * (y - est) ** 2)) if len(used) > 1 else None

@@ -20,14 +20,16 @@ sought, reports excluded ≤ assessed, included ≤ assessed).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from ..errors import Problem, RecordError
 from ..loader import Path_, Source
+from ..model import known
+from ..numbers import printed
 from ..validate import Checked
 from ..validate.fields import parse_model
 from ..validate.text import glyph_checks, record_warnings
-from ..model import known
-from .model import Prisma, Review
+from .model import OtherMethods, Prisma, Review
 
 WEIGHT_SLACK = 0.5   # printed weights are rounded: their sum may exceed 100 by this much
 
@@ -125,7 +127,8 @@ def _cross_checks(source: Source, review: Review) -> list[Problem]:
     return out
 
 
-def _interval(add, base: Path_, estimate, ci, ratio: bool, measure: str, key: str = "ci") -> None:
+def _interval(add: Callable[[Path_, str], None], base: Path_, estimate: float | None,
+              ci: tuple[float, float] | None, ratio: bool, measure: str, key: str = "ci") -> None:
     if ratio:
         values = [v for v in (estimate, *(ci or ())) if v is not None]
         if any(v <= 0 for v in values):
@@ -135,10 +138,11 @@ def _interval(add, base: Path_, estimate, ci, ratio: bool, measure: str, key: st
     if ci is None:
         return
     low, high = ci
+    interval = f"the interval [{printed(low).text}, {printed(high).text}]"
     if low > high:
-        add(base + (key,), f"the interval [{low.text}, {high.text}] is reversed; write [lower, upper]")
+        add(base + (key,), f"{interval} is reversed; write [lower, upper]")
     elif estimate is not None and not (low <= estimate <= high):
-        add(base + (key,), f"the interval [{low.text}, {high.text}] does not contain the estimate {estimate.text}")
+        add(base + (key,), f"{interval} does not contain the estimate {printed(estimate).text}")
 
 
 def prisma_problems(p: Prisma) -> list[tuple[Path_, str]]:
@@ -146,7 +150,8 @@ def prisma_problems(p: Prisma) -> list[tuple[Path_, str]]:
     out: list[tuple[Path_, str]] = []
     base: Path_ = ("prisma",)
 
-    def at_most(part: str, whole: str, part_word: str, whole_word: str, obj=p, where: Path_ = base) -> None:
+    def at_most(part: str, whole: str, part_word: str, whole_word: str, obj: Prisma | OtherMethods = p,
+                where: Path_ = base) -> None:
         a, b = known(getattr(obj, part)), known(getattr(obj, whole))
         if a is not None and b is not None and a > b:
             out.append((where + (part,), f"{a} {part_word} is more than the {b} {whole_word}"))
@@ -156,15 +161,15 @@ def prisma_problems(p: Prisma) -> list[tuple[Path_, str]]:
     at_most("assessed", "sought", "reports assessed", "reports sought")
     at_most("reports_included", "assessed", "reports included", "reports assessed")
     at_most("studies_included", "reports_included", "studies included", "reports of included studies")
-    identified = [known(s.n) for s in p.identified]
-    if identified and all(n is not None for n in identified):
+    identified = [n for s in p.identified if (n := known(s.n)) is not None]
+    if identified and len(identified) == len(p.identified):
         total = sum(identified)
         screened = known(p.screened)
         if screened is not None and screened > total:
             out.append((base + ("screened",), f"{screened} records screened is more than the {total} identified"))
-    reasons = [known(r.n) for r in p.excluded_reasons]
+    reasons = [n for r in p.excluded_reasons if (n := known(r.n)) is not None]
     assessed = known(p.assessed)
-    if assessed is not None and reasons and all(n is not None for n in reasons) and sum(reasons) > assessed:
+    if assessed is not None and reasons and len(reasons) == len(p.excluded_reasons) and sum(reasons) > assessed:
         out.append((base + ("excluded_reasons",), f"the reasons add up to {sum(reasons)}, more than the "
                                                   f"{assessed} reports assessed"))
     if p.other_methods is not None:

@@ -49,6 +49,8 @@ from .structure import StructureChecks
 from .text import glyph_checks, record_warnings
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
     from ..review.model import Review
 
 __all__ = ["SHOWN_PROBLEMS", "SHOWN_UNKNOWN", "Checked", "check_source", "is_review_checked", "load_study",
@@ -106,7 +108,7 @@ def _capped(problems: list[Problem]) -> list[Problem]:
                                                 f"… and {len(rest):,} more problems from here on (not listed)")]
 
 
-def is_review_checked(checked: object) -> bool:
+def is_review_checked(checked: object) -> TypeIs[Checked[Review]]:
     """True for what ``check_source`` returns for a review record (``review.validate.CheckedReview``)."""
     return getattr(getattr(checked, "study", None), "kind", None) == "review"
 
