@@ -22,9 +22,12 @@ Reading order (what was studied → found → how sure → what it means):
                     harms like outcomes; each primary outcome's results drawn in its cells (the results
                     graphic of ``layout.results``, without numbers: a bar in a 0–100 % track under each
                     arm's percentage, a strip under each interval with the line of no effect and the
-                    margin, hollow without an interval; the cells state every number once)
+                    margin, hollow without an interval; the cells state every number once); under an
+                    outcome rated with GRADE, its certainty, GRADE's statement of what it means and why
+                    (``content.CertaintyText``), the rater said once under the table when shared
     lower half      two flowing, balanced columns: how sure (RoB 2 with symbol + word,
-                    "Checking the numbers" panel, limitations, GRADE), then what it means
+                    "Checking the numbers" panel, strengths where they fit, limitations, GRADE of
+                    outcomes not in the table), then what it means
                     (key conclusions, the authors' conclusion)
     footer          funding, interests, appraiser; record id, tool version, build date
 
@@ -57,7 +60,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from .. import __version__, theme
 from ..content import (ABSENT, NR, Content, MEASURE_SHORT, ResultRow, centres_text, citation_text, fact_phrases,
-                       result_columns, source_date, split_shared_mark)
+                       lower_first, result_columns, source_date, split_shared_mark)
 from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
@@ -460,7 +463,8 @@ def _effect_cells(e, strip: tuple[str, str] | None, level_in_head: bool, size: f
 
 
 def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: Style, strip, level_in_head: bool,
-                   label_text: str, method: str | None, marks: Marks | None = None) -> list[TableRow]:
+                   label_text: str, method: str | None, marks: Marks | None = None, rater_said: bool = False
+                   ) -> list[TableRow]:
     """An outcome's table lines: its label and per-arm cells, then one line per effect naming its comparison
     (on the outcome's own line when the record has one comparison and this outcome one effect); ``marks``
     draw a primary outcome's results under its numbers."""
@@ -483,7 +487,7 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
             effect = [Cell(), Cell(), Cell()]
         else:
             effect = [Cell([(NR, "regular", size, theme.MUTED)]), Cell(), Cell()]
-        lines.append(TableRow([label] + arms + effect, [f"{source}.label"], _extra_parts(r, method)))
+        lines.append(TableRow([label] + arms + effect, [f"{source}.label"], _extra_parts(r, method, rater_said)))
         return lines
     lines.append(TableRow([label] + arms + [Cell(), Cell(), Cell()], [f"{source}.label"]))
     for k, e in enumerate(r.effects):
@@ -495,7 +499,7 @@ def _outcome_lines(c: Content, r: ResultRow, source: str, width: float, style: S
         lines.append(TableRow([sub] + [Cell() for _ in r.cells] +
                               _effect_cells(e, strip, level_in_head, size, small, strips.get(k)),
                               [f"{source}.effects[{k}]"], indent_label=True))
-    lines[-1].extra = _extra_parts(r, method)
+    lines[-1].extra = _extra_parts(r, method, rater_said)
     return lines
 
 
@@ -506,6 +510,7 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     n_arms = len(c.arm_names)
     effect_head, strip = _effect_header(rows + c.harm_rows)
     method = shared_method(rows + c.harm_rows)
+    rater_said, rater = shared_rater(rows + c.harm_rows)
     ci_head, level_in_head = _ci_header(rows + c.harm_rows)
     times = {r.timepoint for r in rows}
     common_time = times.pop() if len(times) == 1 and rows else None
@@ -534,14 +539,14 @@ def results_block(report: Report, width: float, style: Style) -> Block:
             cell_percents(outcome, columns), {k: s for (oid, k), s in strips.items() if oid == outcome.id},
             c.arm_columns)
         lines = _outcome_lines(c, r, f"outcomes[{index.get(r.id, 0)}]", width, style, strip, level_in_head, text,
-                               method, marks)
+                               method, marks, rater_said)
         lines[0].rule = bool(body_rows)
         body_rows.extend(lines)
     harm_rows: list[TableRow] = []
     for h in c.harm_rows:
         text = h.label + (f" at {h.timepoint}" if h.timepoint else "")
         lines = _outcome_lines(c, h, f"harms[{harm_index.get(h.id, 0)}]", width, style, strip, level_in_head, text,
-                               method)
+                               method, rater_said=rater_said)
         harm_rows.extend(lines)
 
     ncols = 1 + n_arms + 3
@@ -661,10 +666,11 @@ def results_block(report: Report, width: float, style: Style) -> Block:
     else:
         block.space(cell_pad)
         block.add(paragraph("Harms: not reported in the record.", width, small, style, colour=theme.MUTED))
-    if method:
+    said = ([("Absolute effects per 1,000:", "bold"), (f"{method}.", "regular")] if method else []) + \
+        ([("Certainty (GRADE):", "bold"), (f"rated by {lower_first(rater)}.", "regular")] if rater else [])
+    if said:
         block.space(1.5)
-        block.add(runs([("Absolute effects per 1,000:", "bold"), (f"{method}.", "regular")], width, small, style,
-                       theme.MUTED, "audit: absolute effects"))
+        block.add(runs(said, width, small, style, theme.MUTED, "audit: absolute effects; certainty"))
     return block
 
 
@@ -676,10 +682,20 @@ def _parts_block(parts: list[tuple[str, str, str]], width: float, style: Style, 
     """Absolute effects, recomputed values, subgroups and the outcome's note (``_extra_parts``), in small
     type across ``width``."""
     block = Block()
-    for lead, text, field_name in parts:
-        block.add(runs(([(lead, "bold")] if lead else []) + [(text, "regular")], width, style.small, style,
+    for lead, text, field_name, *tail in parts:
+        ink = theme.INK if tail else theme.MUTED      # a part with a tail (the certainty) leads in ink
+        said = ([(lead, "bold", ink)] if lead else []) + ([(text, "regular", ink)] if text else [])
+        block.add(runs(said + [(t, "regular", theme.MUTED) for t in tail if t], width, style.small, style,
                        theme.MUTED, f"{source}.{field_name}"))
     return block if block.ops else None
+
+
+def shared_rater(rows: tuple[ResultRow, ...]) -> tuple[bool, str | None]:
+    """Whether the table's certainty ratings share one rater (then said once, under the table), and who."""
+    raters = {r.grade.by for r in rows if r.grade is not None}
+    if len(raters) > 1:
+        return False, None
+    return True, (raters.pop() if raters else None)
 
 
 def shared_method(rows: tuple[ResultRow, ...]) -> str | None:
@@ -688,10 +704,11 @@ def shared_method(rows: tuple[ResultRow, ...]) -> str | None:
     return methods.pop() if len(methods) == 1 else None
 
 
-def _extra_parts(row: ResultRow, method: str | None = None) -> list[tuple[str, str, str]]:
-    """(bold lead, text, record field) for each small line under a row; absolute effects without their
-    method when the table says ``method`` once."""
-    parts: list[tuple[str, str, str]] = []
+def _extra_parts(row: ResultRow, method: str | None = None, rater_said: bool = False) -> list[tuple[str, ...]]:
+    """(bold lead, text, record field[, muted tail]) for each small line under a row; absolute effects without
+    their method when the table says ``method`` once; the GRADE certainty (lead and statement in ink, why in
+    the tail) without its rater when the table says ``rater_said`` once."""
+    parts: list[tuple[str, ...]] = []
     many = len(row.effects) > 1
     for e in row.effects:
         if e.absolute_parts:
@@ -710,6 +727,11 @@ def _extra_parts(row: ResultRow, method: str | None = None) -> list[tuple[str, s
         parts.append((f"By {sg.variable[0].lower() + sg.variable[1:]}{ip}: ", "; ".join(levels), "subgroups"))
     if row.note:
         parts.append(("", row.note, "note"))
+    if row.grade is not None:
+        g = row.grade
+        said = " ".join(g.statements)
+        why = g.why + (f" Rated by {lower_first(g.by)}." if g.by and not rater_said else "")
+        parts.append((f"Certainty {g.symbols} {g.level} (GRADE): ", said, "certainty", why.strip()))
     return parts
 
 
@@ -967,14 +989,16 @@ def appraisal_pieces(c: Content, width: float, style: Style, before: float) -> l
         for i, text in enumerate(c.limitations):
             pieces.extend(bullet_pieces(text, f"appraisal.limitations[{i}]", width, size, style,
                                         5.0 if i == 0 else 1.5, head if i == 0 else None))
-    if c.grade:
-        lead = "GRADE certainty:"
-        if c.grade.startswith(lead):
-            g = runs([(lead, "bold"), (c.grade[len(lead):].strip(), "regular")], width, size, style, theme.INK,
-                     "appraisal.grade")
-        else:
-            g = paragraph(c.grade, width, size, style, source="appraisal.grade")
-        pieces.append(Piece(g, 5.0))
+    # The table shows the certainty of its outcomes beside their results; here only that of the others.
+    rated = [r for r in c.secondary_rows if r.grade is not None]
+    if rated:
+        said = "; ".join(f"{r.label}: {r.grade.rating}" + (f" ({r.grade.why.rstrip('.')})" if r.grade.why else "")
+                         + "".join(f" {s}" for s in r.grade.statements)
+                         + (f" Rated by {lower_first(r.grade.by)}." if r.grade.by and r.grade.by != c.appraisal_by
+                            else "")
+                         for r in rated if r.grade is not None)
+        pieces.append(Piece(runs([("GRADE certainty of other outcomes:", "bold"), (said, "regular")], width, size,
+                                 style, theme.INK, "outcomes[].certainty"), 5.0))
     return pieces
 
 

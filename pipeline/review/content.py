@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__, theme
-from ..content import build_date, citation_text, journal_text, text_or_placeholder, warning_texts
+from ..content import CERTAINTY_SYMBOL, build_date, citation_text, journal_text, text_or_placeholder, warning_texts
 from ..content import _flat as flat
 from .audit import ReviewAudit, as_printed
 from ..model import NOT_IN_SOURCES, known
@@ -31,7 +31,6 @@ NR = "not reported"
 MINUS = "\u2212"
 MEASURE_ABBREV = {"odds ratio": "OR", "risk ratio": "RR", "hazard ratio": "HR", "rate ratio": "Rate ratio",
                   "risk difference": "RD", "mean difference": "MD", "standardized mean difference": "SMD"}
-CERTAINTY_SYMBOL = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
 ROB_SYMBOL = {**theme.ROB_SYMBOL, "no information": "·"}
 ROB_WORD = {**theme.ROB_WORD, "no information": "No information"}
 
