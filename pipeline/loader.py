@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -137,7 +138,8 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise RecordError([_too_big(name, len(raw))])
     text = _decode(raw, name)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise RecordError([Problem(name, 1, 1, "", "the file is empty; a record is a YAML mapping (see schema/study-record.schema.json)")])
+        raise RecordError([Problem(name, 1, 1, "", "the file is empty; a record is a YAML mapping "
+                                                   "(see schema/study-record.schema.json)")])
     _check_printable(text, name)
     _check_events(text, name)
     try:
@@ -145,11 +147,13 @@ def load_bytes(raw: bytes, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         raise RecordError([_yaml_problem(name, exc, text)]) from None
     if node is None:
-        raise RecordError([Problem(name, 1, 1, "", "the file holds no values; a record is a YAML mapping (see schema/study-record.schema.json)")])
+        raise RecordError([Problem(name, 1, 1, "", "the file holds no values; a record is a YAML mapping "
+                                                   "(see schema/study-record.schema.json)")])
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
         raise RecordError([Problem(name, node.start_mark.line + 1, node.start_mark.column + 1, "",
-                                   f"the top level is {kind}; a record must be a mapping of fields (id: ..., title: ...)")])
+                                   f"the top level is {kind}; a record must be a mapping of fields "
+                                   "(id: ..., title: ...)")])
     source = Source(file=name, data={})
     walker = _Walker(source)
     source.data = walker.build(node, ())
@@ -172,7 +176,8 @@ def _decode(raw: bytes, name: str) -> str:
         lenient = raw.decode("utf-8-sig", errors="replace")
         index = len(raw[: exc.start].decode("utf-8-sig", errors="replace"))
         raise RecordError([Problem(name, line, column, _field_at(lenient, index),
-                                   f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save it as UTF-8")]) from None
+                                   f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02X}); "
+                                   "save it as UTF-8")]) from None
 
 
 def _check_printable(text: str, name: str) -> None:
@@ -186,33 +191,45 @@ def _check_printable(text: str, name: str) -> None:
     code = ord(match.group())
     what = "non-character" if code >= 0x80 else "control character"
     raise RecordError([Problem(name, line, column, _field_at(text, index),
-                               f"the file contains the invisible {what} U+{code:04X}, which YAML does not allow; remove it")])
+                               f"the file contains the invisible {what} U+{code:04X}, which YAML does not allow; "
+                               "remove it")])
 
 
-def _located_events(text: str):
+@dataclass(slots=True)
+class _Frame:
+    """An open mapping or sequence while walking events: its path and where in it the walk stands."""
+
+    path: Path_
+    mapping: bool
+    expecting_key: bool = True
+    key: str = "?"      # a mapping's current key
+    index: int = 0      # a sequence's next index
+
+
+def _located_events(text: str) -> Iterator[tuple[yaml.Event, Path_ | None]]:
     """Parse events with the path of every node they start (a key scalar gets its key's path)."""
-    stack: list[list] = []   # [path, is_mapping, expecting_key, key_or_index]
+    stack: list[_Frame] = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if not stack:
                 path: Path_ = ()
             else:
                 frame = stack[-1]
-                if not frame[1]:
-                    path = frame[0] + (frame[3],)
-                    frame[3] += 1
-                elif frame[2]:
-                    frame[3] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-                    path = frame[0] + (frame[3],)
-                    frame[2] = False
+                if not frame.mapping:
+                    path = (*frame.path, frame.index)
+                    frame.index += 1
+                elif frame.expecting_key:
+                    frame.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                    path = (*frame.path, frame.key)
+                    frame.expecting_key = False
                 else:
-                    path = frame[0] + (frame[3],)
-                    frame[2] = True
+                    path = (*frame.path, frame.key)
+                    frame.expecting_key = True
             yield event, path
             if isinstance(event, yaml.MappingStartEvent):
-                stack.append([path, True, True, None])
+                stack.append(_Frame(path, mapping=True))
             elif isinstance(event, yaml.SequenceStartEvent):
-                stack.append([path, False, False, 0])
+                stack.append(_Frame(path, mapping=False, expecting_key=False))
         else:
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and stack:
                 stack.pop()
@@ -224,7 +241,7 @@ def _field_at(text: str, index: int) -> str:
     found: Path_ = ()
     try:
         for event, path in _located_events(_NON_PRINTABLE.sub(" ", text)):
-            if event.start_mark.index > index:
+            if event.start_mark is not None and event.start_mark.index > index:
                 break
             if path is not None:
                 found = path
@@ -242,15 +259,17 @@ def _check_events(text: str, name: str) -> None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    mark = event.start_mark
-                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, "",
-                                               "a second YAML document starts here; a record file holds exactly one document (remove the extra '---')")])
+                    line, column = _place(event.start_mark)
+                    raise RecordError([Problem(name, line, column, "",
+                                               "a second YAML document starts here; a record file holds exactly one "
+                                               "document (remove the extra '---')")])
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise RecordError([Problem(name, mark.line + 1, mark.column + 1, _short_path(path),
-                                               f"values are nested more than {MAX_DEPTH} levels deep; a record needs far fewer")])
+                    line, column = _place(event.start_mark)
+                    raise RecordError([Problem(name, line, column, _short_path(path or ()),
+                                               f"values are nested more than {MAX_DEPTH} levels deep; "
+                                               "a record needs far fewer")])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
@@ -263,6 +282,18 @@ def _short_path(path: Path_) -> str:
     return text if len(text) <= 60 else text[:40] + "…" + text[-12:]
 
 
+class _Mark(Protocol):
+    """Where an event or node starts (PyYAML's pure-Python and C parsers each have a Mark class)."""
+
+    line: int
+    column: int
+
+
+def _place(mark: _Mark | None) -> tuple[int, int]:
+    """Line and column (from 1) of a mark; 0, 0 without one."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, text: str | None = None) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or "invalid YAML"
@@ -270,7 +301,7 @@ def _yaml_problem(name: str, exc: yaml.MarkedYAMLError, text: str | None = None)
         # An unclosed quote runs to the end of the file: point at where it opened.
         mark = exc.context_mark
         what = "a quoted value starts here but its closing quote is missing"
-    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    line, column = _place(mark)
     if "\t" in what or "'\\t'" in what:
         what += " (YAML does not allow tabs for indentation; use spaces)"
     context = f" ({exc.context})" if exc.context and exc.context not in what and "closing quote" not in what else ""
@@ -291,7 +322,8 @@ class _Walker:
         if self.count > MAX_VALUES:
             mark = node.start_mark
             raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, _short_path(path),
-                                       f"the record expands to more than {MAX_VALUES:,} values (YAML aliases?); a record needs far fewer")])
+                                       f"the record expands to more than {MAX_VALUES:,} values (YAML aliases?); "
+                                       "a record needs far fewer")])
         if len(path) > MAX_DEPTH:  # only reachable through aliases (the event pass bounds written nesting)
             mark = node.start_mark
             raise RecordError([Problem(self.source.file, mark.line + 1, mark.column + 1, _short_path(path[:MAX_DEPTH]),
@@ -313,7 +345,8 @@ class _Walker:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.source.problems.append(self.source.problem(path, "a key must be a plain word, not a list or mapping"))
+                self.source.problems.append(
+                    self.source.problem(path, "a key must be a plain word, not a list or mapping"))
                 continue
             key = key_node.value
             key_path = path + (key,)
@@ -344,11 +377,11 @@ class _Walker:
                 path, f"a whole number of {len(node.value.strip()):,} characters; no field holds a number this long"))
             self.source.refused.add(path)
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None:
-            if _SURPRISING_NUMBER.match(node.value.strip()):
-                self.source.problems.append(self.source.problem(
-                    path, f"YAML 1.1 reads {node.value!r} as the number {value!r}; "
-                          f"put it in quotes if it is text, or write the number plainly"))
+        if (isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None
+                and _SURPRISING_NUMBER.match(node.value.strip())):
+            self.source.problems.append(self.source.problem(
+                path, f"YAML 1.1 reads {node.value!r} as the number {value!r}; "
+                      f"put it in quotes if it is text, or write the number plainly"))
         if isinstance(value, float) and math.isfinite(value):
             return Printed(value, node.value)
         return value
@@ -362,7 +395,9 @@ def scalar_hint(source: Source, path: Path_, value: Any) -> str:
     if isinstance(value, bool):
         return f" (YAML 1.1 reads {raw!r} as {str(value).lower()}; put it in quotes: \"{raw}\")"
     if value is None:
-        return " (the value is empty; write the text, or remove the key)" if raw == "" else f" (YAML reads {raw!r} as empty; put it in quotes)"
+        if raw == "":
+            return " (the value is empty; write the text, or remove the key)"
+        return f" (YAML reads {raw!r} as empty; put it in quotes)"
     if isinstance(value, (int, float)):
         return f" (YAML reads {raw!r} as the number {value!r}; put it in quotes: \"{raw}\")"
     return ""

@@ -27,9 +27,11 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from xml.etree import ElementTree as ET
 
-from lxml import etree     # python-pptx's own XML library: rewrites keep every namespace prefix as written
+from lxml import etree  # python-pptx's own XML library: rewrites keep every namespace prefix as written
+
 from .errors import EvidenceBriefError, shown_name
 from .inputfile import NotReadable, read_limited
 
@@ -50,7 +52,8 @@ CONVERTIBLE_MAIN = {
 }
 REFUSED_TYPES = ("vbaProject", "macroEnabled", "activeX", "oleObject", "msdownload")
 ALLOWED_PREFIXES = ("application/vnd.openxmlformats-", "application/vnd.ms-", "image/", "application/xml",
-                    "application/x-fontdata", "application/x-font", "font/", "audio/", "video/", "application/octet-stream")
+                    "application/x-fontdata", "application/x-font", "font/", "audio/", "video/",
+                    "application/octet-stream")
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -65,6 +68,12 @@ class TemplateError(EvidenceBriefError):
     """The template cannot be used; the message names the file (and the part of it at fault)."""
 
     exit_status = 2
+
+
+class _Fail(Protocol):
+    """Makes the ``TemplateError`` naming the template (and ``part``, the part of it at fault)."""
+
+    def __call__(self, message: str, part: str | None = None) -> TemplateError: ...
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def load_template(path: str | Path) -> Template:
     return Template(path, out.getvalue(), tuple(f"template {name}: {note}" for note in notes))
 
 
-def _check_directory(members: list[zipfile.ZipInfo], fail) -> None:
+def _check_directory(members: list[zipfile.ZipInfo], fail: _Fail) -> None:
     if not members:
         raise fail("not a PowerPoint template: the zip package is empty")
     if len(members) > MAX_MEMBERS:
@@ -148,7 +157,7 @@ def _check_directory(members: list[zipfile.ZipInfo], fail) -> None:
         raise fail("not a PowerPoint template: the package has no [Content_Types].xml")
 
 
-def _read_parts(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], fail) -> dict[str, bytes]:
+def _read_parts(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], fail: _Fail) -> dict[str, bytes]:
     """Every part's bytes (sizes already bounded by the directory); XML with a DTD is refused."""
     parts: dict[str, bytes] = {}
     for info in members:
@@ -166,31 +175,32 @@ def _read_parts(package: zipfile.ZipFile, members: list[zipfile.ZipInfo], fail) 
     return parts
 
 
-def _parse(data: bytes, part: str, fail) -> ET.Element:
+def _parse(data: bytes, part: str, fail: _Fail) -> ET.Element:
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:
         raise fail(f"the XML is damaged ({exc})", part) from None
 
 
-def _content_types(parts: dict[str, bytes], fail) -> dict[str, str]:
+def _content_types(parts: dict[str, bytes], fail: _Fail) -> dict[str, str]:
     """The content type of every part, checked against what a template may hold."""
     root = _parse(parts["[Content_Types].xml"], "[Content_Types].xml", fail)
     defaults = {el.get("Extension", "").lower(): el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Default")}
-    overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Override")}
+    overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "")
+                 for el in root.iter(f"{{{CT_NS}}}Override")}
     types: dict[str, str] = {}
     for part in parts:
         if part == "[Content_Types].xml" or part.endswith("/"):
             continue
         kind = overrides.get(part) or defaults.get(posixpath.splitext(part)[1].lstrip(".").lower(), "")
-        if any(word in kind for word in REFUSED_TYPES) or kind and not kind.startswith(ALLOWED_PREFIXES):
+        if any(word in kind for word in REFUSED_TYPES) or (kind and not kind.startswith(ALLOWED_PREFIXES)):
             raise fail(f"a template may not hold this kind of part ({kind}): macros, ActiveX controls and "
                        f"embedded programs are refused; remove it and save the template again", part)
         types[part] = kind
     return types
 
 
-def _main_part(parts: dict[str, bytes], fail) -> str:
+def _main_part(parts: dict[str, bytes], fail: _Fail) -> str:
     root = _parse(parts.get("_rels/.rels", b"<r/>"), "_rels/.rels", fail)
     for rel in root.iter(f"{{{REL_NS}}}Relationship"):
         if rel.get("Type", "").endswith("/officeDocument"):
@@ -198,7 +208,7 @@ def _main_part(parts: dict[str, bytes], fail) -> str:
     raise fail("not a PowerPoint template: the package names no main part (_rels/.rels)")
 
 
-def _as_presentation(content_types: bytes, types: dict[str, str], fail) -> bytes:
+def _as_presentation(content_types: bytes, types: dict[str, str], fail: _Fail) -> bytes:
     """[Content_Types].xml with a .potx/.ppsx main part declared a presentation."""
     mains = [t for t in types.values() if t == PRESENTATION_MAIN or t in CONVERTIBLE_MAIN]
     if not mains:
@@ -208,7 +218,7 @@ def _as_presentation(content_types: bytes, types: dict[str, str], fail) -> bytes
     return content_types
 
 
-def _check_slide_size(parts: dict[str, bytes], types: dict[str, str], fail) -> None:
+def _check_slide_size(parts: dict[str, bytes], types: dict[str, str], fail: _Fail) -> None:
     main = _main_part(parts, fail)
     if main not in parts:
         raise fail(f"not a PowerPoint template: its main part {main} is missing")
@@ -228,7 +238,7 @@ def _check_slide_size(parts: dict[str, bytes], types: dict[str, str], fail) -> N
                    main)
 
 
-def _check_targets(parts: dict[str, bytes], fail) -> None:
+def _check_targets(parts: dict[str, bytes], fail: _Fail) -> None:
     """Every relationship inside the package must point at a part that is there."""
     for rels_name, data in parts.items():
         if not rels_name.endswith(".rels"):
@@ -287,4 +297,5 @@ def _drop_references(xml: bytes, ids: set[str]) -> bytes:
         else:
             for attribute in named:
                 del el.attrib[attribute]
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 THRESHOLD = 0.6
 _SWITCH = re.compile(r"->|→|=>|\bswitch|\bto\s+(ol|open[- ]label)\b|\bre-?randomi[sz]ed\b", re.I)
-_EXTENSION = re.compile(r"\b(sfe|ole|ol|open[- ]label|extension|follow[- ]?up|long[- ]term|rollover|total|overall)\b", re.I)
+_EXTENSION = re.compile(r"\b(sfe|ole|ol|open[- ]label|extension|follow[- ]?up|long[- ]term|rollover|total|overall)\b",
+                        re.I)
 _NUMBERING = re.compile(r"^\s*(\d{1,2}|[a-z])\s*[.):]\s+|^\s*\d\s+(?!(mg|g|ml|mcg|µg|kg|iu|units?|x|times|doses?|"
                         r"days?|weeks?|months?|years?|hours?|h|min)\b)(?=[a-z])", re.I)
 
@@ -88,9 +91,9 @@ def _score(title: str, description: str | None, names: tuple[str, ...], arm_desc
     return best
 
 
-def assign(groups: list[dict], arms: list[ArmKey], threshold: float = THRESHOLD) -> dict[str, str]:
+def assign(groups: list[dict[str, Any]], arms: list[ArmKey], threshold: float = THRESHOLD) -> dict[str, str]:
     """One group per arm, best matches first. Returns ``{group id: arm id}``."""
-    pairs = []
+    pairs: list[tuple[float, str, str]] = []
     for g in groups:
         gid, title = g.get("id"), g.get("title")
         if not isinstance(gid, str) or not isinstance(title, str):
@@ -102,11 +105,15 @@ def assign(groups: list[dict], arms: list[ArmKey], threshold: float = THRESHOLD)
     return best_pairs(pairs)
 
 
-def best_pairs(pairs: list[tuple[float, object, object]]) -> dict:
+_Left = TypeVar("_Left", bound=Hashable)
+_Right = TypeVar("_Right", bound=Hashable)
+
+
+def best_pairs(pairs: Iterable[tuple[float, _Left, _Right]]) -> dict[_Left, _Right]:
     """Greedy one-to-one matching: ``(score, left, right)`` pairs, best score first, each side used once.
     Returns ``{left: right}``."""
-    out: dict = {}
-    taken: set = set()
+    out: dict[_Left, _Right] = {}
+    taken: set[_Right] = set()
     for _, left, right in sorted(pairs, key=lambda p: -p[0]):
         if left in out or right in taken:
             continue
@@ -115,7 +122,7 @@ def best_pairs(pairs: list[tuple[float, object, object]]) -> dict:
     return out
 
 
-def subgroups(groups: list[dict], arm: ArmKey, threshold: float = THRESHOLD) -> list[tuple[str, str]]:
+def subgroups(groups: list[dict[str, Any]], arm: ArmKey, threshold: float = THRESHOLD) -> list[tuple[str, str]]:
     """For a one-arm study: every group of ``arm`` with what sets it apart.
 
     ``"Healthy Participants: Carrot"`` -> ``("OG000", "Carrot")``; a group that is

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ MAX_BYTES = 16 * 1024 * 1024   # the largest registry entries with results are a
 MAX_TEXT = 5000
 
 
-def read_study(path: str | Path) -> dict:
+def read_study(path: str | Path) -> dict[str, Any]:
     """The study in ``path`` (a v2 study, or a v2 search response holding exactly one)."""
     name = shown_name(path)
     try:
@@ -49,13 +50,14 @@ def read_study(path: str | Path) -> dict:
         raise ImportSourceError(f"{name}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
                                 f"expected a ClinicalTrials.gov API v2 study (.json)") from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: it holds a number with thousands of digits") from None
+        raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: it holds a number with thousands "
+                                f"of digits") from None
     except RecursionError:
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov study: the JSON is nested too deeply") from None
     return study_of(data, name)
 
 
-def study_of(data: Any, name: str) -> dict:
+def study_of(data: Any, name: str) -> dict[str, Any]:
     """Check the shape of parsed JSON; return the one study it holds."""
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         studies = data["studies"]
@@ -63,11 +65,13 @@ def study_of(data: Any, name: str) -> dict:
             raise ImportSourceError(f"{name}: the file holds {len(studies)} studies; import one study at a time")
         data = studies[0]
     if isinstance(data, dict) and ("FullStudiesResponse" in data or "FullStudy" in data
-                                   or "ProtocolSection" in data or "Study" in data and isinstance(data["Study"], dict)):
+                                   or "ProtocolSection" in data
+                                   or ("Study" in data and isinstance(data["Study"], dict))):
         raise ImportSourceError(f"{name}: this is the retired ClinicalTrials.gov API v1 format; download the study "
                                 f"in the v2 format (https://clinicaltrials.gov/api/v2/studies/NCT...)")
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}.get(type(data), "null")
+        kinds = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+        kind = kinds.get(type(data), "null")
         raise ImportSourceError(f"{name}: not a ClinicalTrials.gov API v2 study: the JSON is {kind}, "
                                 f"not an object with a protocolSection")
     protocol = data.get("protocolSection")
@@ -104,7 +108,7 @@ def get(obj: Any, *keys: str | int, default: Any = None) -> Any:
     return obj
 
 
-def section(obj: Any, *keys: str) -> dict:
+def section(obj: Any, *keys: str) -> dict[str, Any]:
     """The mapping at ``keys``, or {} when it is absent or not a mapping."""
     value = get(obj, *keys)
     return value if isinstance(value, dict) else {}
@@ -121,7 +125,7 @@ def key_of(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def items(obj: Any, *keys: str) -> list[dict]:
+def items(obj: Any, *keys: str) -> list[dict[str, Any]]:
     """A list of mappings at ``keys`` (non-mappings dropped), or []."""
     value = get(obj, *keys, default=[])
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
@@ -226,7 +230,7 @@ class TextCleaner:
     def __init__(self) -> None:
         self.replaced: dict[str, str] = {}
         self.truncated = 0
-        self._missing = None
+        self._missing: Callable[[str], list[str]] | None = None
 
     def _missing_glyphs(self, text: str) -> list[str]:
         if self._missing is None:

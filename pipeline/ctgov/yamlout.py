@@ -17,6 +17,8 @@ refuses to return text that does not load to the same data.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import yaml
@@ -27,23 +29,23 @@ WIDTH = 88
 FLOW_KEYS = {"ci", "compares", "iqr"}
 
 
-class Node(dict):
+class Node(dict[str, Any]):
     """A mapping whose keys can carry comment lines (written above the key).
 
     ``note("", ...)`` puts a comment above the mapping itself (used for list items).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.notes: dict[str, list[str]] = {}
 
-    def note(self, key: str, text: str) -> "Node":
+    def note(self, key: str, text: str) -> Node:
         text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in str(text))
         for line in text.splitlines() or [""]:
             self.notes.setdefault(key, []).append(line.rstrip())
         return self
 
-    def put(self, key: str, value: Any) -> "Node":
+    def put(self, key: str, value: Any) -> Node:
         """Set ``key`` unless ``value`` is None or an empty list/mapping."""
         if value is None or (isinstance(value, (list, dict)) and not value):
             return self
@@ -63,7 +65,7 @@ def scalar(value: Any) -> str:
     return text.rstrip("\n")
 
 
-def dump(data: Node, header: list[str] = (), blank_before: set[str] = frozenset()) -> str:
+def dump(data: Node, header: Sequence[str] = (), blank_before: AbstractSet[str] = frozenset()) -> str:
     out: list[str] = []
     _comments(list(header), 0, out)
     _mapping(data, 0, out, blank_before)
@@ -95,7 +97,7 @@ def _comments(lines: list[str], indent: int, out: list[str]) -> None:
             out.append(f"{pad}# {part}".rstrip())
 
 
-def _mapping(data: dict, indent: int, out: list[str], blank_before: set[str] = frozenset()) -> None:
+def _mapping(data: dict[str, Any], indent: int, out: list[str], blank_before: AbstractSet[str] = frozenset()) -> None:
     notes = getattr(data, "notes", {})
     for key, value in data.items():
         if key in blank_before and out:
@@ -128,7 +130,7 @@ def _value(value: Any, prefix: str, indent: int, content_indent: int, out: list[
         out.append(f"{prefix} {scalar(value)}")
 
 
-def _sequence(items: list, indent: int, out: list[str]) -> None:
+def _sequence(items: Sequence[Any], indent: int, out: list[str]) -> None:
     notes = getattr(items, "notes", {})
     for i, item in enumerate(items):
         _comments(notes.get(i, []), indent, out)
