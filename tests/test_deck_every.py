@@ -1,10 +1,10 @@
 """Every deck (each record in sources/ and each SYNTHETIC shape, reviews included) as a presenter sees it.
 
-Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt;
-the title slide's presenter line is body text too. Every slide carries its slide number (a
-slide-number field) and the footer. Speaker notes hold no record field paths or editing tips. No
-shape or connector inherits the theme's drop shadow: any shape with a theme style carries its own
-(empty) effect list.
+Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt; the
+title slide's presenter line is body text too. Every slide carries its slide number (a slide-number
+field) and the footer. A forest plot cut over slides keeps each part's rows with their axis. Speaker
+notes hold no record field paths or editing tips. No shape or connector inherits the theme's drop
+shadow: any shape with a theme style carries its own (empty) effect list.
 """
 
 from __future__ import annotations
@@ -93,6 +93,10 @@ def problems(data: bytes) -> list[str]:
             if ref is not None and el.find(f"{P}spPr/{A}effectLst") is None:
                 name = el.find(f".//{P}cNvPr").get("name")
                 found.append(f"slide {i}: {name} inherits the theme's effects (shadow)")
+        for group in (s for s in slide.shapes if s.shape_type == 6 and s.name.startswith("Forest plot")):
+            names = {sh.name for sh in group.shapes}
+            if "Marker estimate" in names and "Line axis" not in names:
+                found.append(f"slide {i}: forest rows without their axis")
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
         if not notes.strip():
             found.append(f"slide {i}: no speaker notes")

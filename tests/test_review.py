@@ -219,6 +219,10 @@ def test_react_deck_has_the_review_slides_with_notes(react_files):
     assert any(sh.name == "Diamond pooled" for sh in group.shapes)
     notes = prs.slides[titles.index("Discussion")].notes_slide.notes_text_frame.text
     assert "A suggested answer:" in notes
+    # The pooled results' notes under the plot would not fit beside it: they are said, not left on a slide alone.
+    assert not any(t.startswith("Forest plot") and "(cont.)" in t for t in titles)
+    said = forest.notes_slide.notes_text_frame.text
+    assert "Heterogeneity: I² = 16% (computed)" in said
 
 
 def test_react_figures_are_written(react_files):

@@ -75,7 +75,7 @@ from .deck_fit import (
     TEXT_INSET_Y, TableSection, TextSection, _TABLE_MIN, _WIDTH_FACTOR, _cell_paras, choose,
     column_widths, fit_size, indent_for, is_line, paginate, paras_height, row_height, section_gap,
 )
-from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows
+from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows, trailing_notes
 
 FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
@@ -655,9 +655,11 @@ class _Deck:
 
     # 3 ----------------------------------------------------------------------
     def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
-                       fallback_sections: list[Section] | None, base: float = DIAGRAM_BASE) -> None:
+                       fallback_sections: list[Section] | None, base: float = DIAGRAM_BASE,
+                       footnotes_said: bool = False) -> None:
         """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
-        over consecutive slides; a row too tall for a slide: the fallback tables and text instead."""
+        over consecutive slides, unless leaving its footnotes to the speaker notes keeps it on one (``notes``
+        add them unless ``footnotes_said``); a row too tall for a slide: the fallback tables and text instead."""
         body = self.diagram_rect
         parts: list | None = None
         # A slide is shown at screen size whatever its page size: on a template narrower than the
@@ -672,6 +674,13 @@ class _Deck:
                 except LayoutError:
                     tall = None
                 parts = split_rows(tall, body.h) if tall is not None else None
+                if tall is not None and parts is not None and len(parts) > 1:
+                    # The notes under a diagram go to the speaker notes when that keeps it on one slide.
+                    core, below = trailing_notes(tall)
+                    if below and core.height <= body.h:
+                        parts = [core]
+                        if not footnotes_said:
+                            notes += "\nThe figure's footnote, left off this slide: " + " ".join(below)
         if not parts or parts[0] is None:
             if fallback_sections:
                 self._sections_slides(title, fallback_sections, lambda i, p: notes)

@@ -297,10 +297,10 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
     """``diagram`` cut between its rows of boxes into parts each at most ``max_h`` tall (each part's
     top at 0); a connector that crosses a cut is left out. None when one row alone is too tall."""
     # (top, bottom, heading): a row of labels only (a panel's heading) goes with the rows under it.
-    # An axis's tick labels and its "favours" line stay with the axis above them.
+    # A forest's axis, its ticks and its "favours" line stay with the rows above them.
     spans = sorted([(b.y, b.y + b.h, False, False) for b in diagram.boxes] +
                    [(lb.y, lb.y + _label_height(lb), True, lb.role in ("tick", "favours")) for lb in diagram.labels] +
-                   [(min(s.y1, s.y2), max(s.y1, s.y2), False, False) for s in diagram.segments])
+                   [(min(s.y1, s.y2), max(s.y1, s.y2), False, s.role in ("axis", "tick")) for s in diagram.segments])
     rows: list[list] = []
     for top, bottom, heading, attached in spans:
         if rows and (top < rows[-1][1] or attached):
@@ -319,10 +319,8 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
                 groups.append([groups[-1].pop(), row])
             else:
                 groups.append([row])
-    if len(groups) > 1 and diagram.kind != "forest":
-        # As many parts, as even as the rows allow (no thin last part). A forest keeps its rows together
-        # above its axis instead: its parts are cut where the slide is full.
-        groups = _balanced(rows, len(groups), max_h) or groups
+    if len(groups) > 1:
+        groups = _balanced(rows, len(groups), max_h) or groups    # as many parts, as even as the rows allow
     cuts = [(g[0][0], g[-1][1]) for g in groups]      # (top, bottom) of each part
     parts = []
     for k, (top, bottom) in enumerate(cuts):
@@ -344,6 +342,20 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
             polygons=tuple(replace(p, points=tuple((x, y - top) for x, y in p.points)) for p in diagram.polygons
                            if inside(min(y for _, y in p.points)))))
     return parts
+
+
+def trailing_notes(diagram: Diagram) -> tuple[Diagram, list[str]]:
+    """``diagram`` without the notes (labels of role "note") under everything else, and their text."""
+    others = [b.y + b.h for b in diagram.boxes] + [max(s.y1, s.y2) for s in diagram.segments] + \
+        [m.y + m.size / 2 for m in diagram.markers] + [max(y for _, y in p.points) for p in diagram.polygons] + \
+        [lb.y + _label_height(lb) for lb in diagram.labels if lb.role != "note"]
+    floor = max(others, default=0.0)
+    under = [lb.role == "note" and lb.y >= floor - 0.01 for lb in diagram.labels]
+    if not any(under):
+        return diagram, []
+    kept = tuple(lb for lb, out in zip(diagram.labels, under, strict=True) if not out)
+    notes = [" ".join(line.text for line in lb.lines) for lb, out in zip(diagram.labels, under, strict=True) if out]
+    return replace(diagram, labels=kept, height=floor), notes
 
 
 def _balanced(rows: list[list], parts: int, max_h: float) -> list[list[list]] | None:

@@ -435,7 +435,31 @@ def choose(sections: list[Section], width: float, height: float,
     if not results:
         raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
     fewest = min(len(p) for _, p in results)
-    return next((s, p) for s, p in results if len(p) == fewest)
+    size, pages = next((s, p) for s, p in results if len(p) == fewest)
+    return size, balanced(sections, size, width, height, pages)
+
+
+def _pieces(pages: list[Page]) -> int:
+    return sum(len(b.paras) if isinstance(b, TextSection) else len(b.rows) for pg in pages for b in pg.blocks)
+
+
+def balanced(sections: list[Section], size: float, width: float, height: float, pages: list[Page]) -> list[Page]:
+    """``pages`` evened out: the same sections paginated on the shortest page that needs no more pages and
+    cuts no paragraph or row that ``pages`` keeps whole (no thin last slide)."""
+    n, pieces = len(pages), _pieces(pages)
+    lo, hi, best = height / n, height, pages
+    for _ in range(8):
+        mid = (lo + hi) / 2
+        try:
+            trial = paginate(sections, size, width, mid)
+        except LayoutError:
+            lo = mid
+            continue
+        if len(trial) <= n and _pieces(trial) <= pieces:
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
 
 
 def fit_size(paras: list[Para], width: float, height: float, sizes: tuple[float, ...]) -> float | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from .. import theme
 from ..layout.geometry import DiagramSource
 from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
+from . import deck_notes
 from .deck import MAX_BULLETS, ROB_FILL, Cell, P, Section, TableSection, TextSection, _Deck, render_with
 
 
@@ -108,12 +109,16 @@ class _ReviewDeck(_Deck):
 
     def slide_forests(self) -> None:
         for f in self.c.forests:
-            notes = [f"Forest plot of {f.title} ({f.measure}): one row per study, the square's area proportional "
-                     f"to its weight, the diamond the pooled result (filled: the primary analysis).",
-                     f.alt]
-            notes += [f"{p.label}: {p.text}, {p.p}. {p.heterogeneity}." for p in f.pooled]
+            say = [f"One row per trial: the square is its {f.abbrev} with the interval, its area the trial's weight; "
+                   "the diamonds are the pooled results (filled: the primary analysis).",
+                   *(f"{p.label}: {p.text}, {p.p}." for p in f.pooled)]
             if f.note:
-                notes.append(f.note)
+                say.append(f.note)
+            primary = next((p for p in f.pooled if p.primary), f.pooled[0] if f.pooled else None)
+            point = (f"the filled diamond and where it sits against the line of no effect: {primary.text}."
+                     if primary else None)
+            notes = deck_notes.talking_points(say, point, "Do the trials agree with each other?" if primary else None,
+                                              f"{primary.heterogeneity}." if primary else None)
             header = [Cell("Study", bold=True), Cell(f.arm_heads[0], bold=True, align="right"),
                       Cell(f.arm_heads[1], bold=True, align="right"), Cell(f"{f.abbrev} (95% CI)", bold=True),
                       Cell("Weight", bold=True, align="right")]
@@ -122,8 +127,8 @@ class _ReviewDeck(_Deck):
             rows += [[Cell(p.label, bold=True), Cell(""), Cell(""), Cell(f"{p.text}; {p.p}", bold=True), Cell("")]
                      for p in f.pooled]
             fallback = [TableSection(header, rows, caps=[0.3, 0.14, 0.14, 0.3, 0.1], flex=0, name="Forest table")]
-            self._diagram_slide(f"Forest plot: {f.title}", self.figures.get(f"forest-{f.outcome_id}"),
-                                "\n".join(notes), fallback)
+            self._diagram_slide(f"Forest plot: {f.title}", self.figures.get(f"forest-{f.outcome_id}"), notes,
+                                fallback, footnotes_said=True)
 
     def slide_rob(self) -> None:
         c = self.c
