@@ -20,11 +20,11 @@ import pytest
 
 from pipeline.errors import LayoutError
 from pipeline.layout.alt import design_alt, flow_alt, forest_alt
-from pipeline.layout.design import design_diagram, units, wrap_glued
+from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_plot
 from pipeline.layout.geometry import Box, Diagram
-from pipeline.layout.text import line_height, text_width
+from pipeline.layout.text import line_height, text_width, units, wrap
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -400,11 +400,13 @@ def test_wrapping_keeps_counts_together():
     assert units("Analysed (n not in our sources); not in place") == \
         ["Analysed", "(n not in our sources);", "not", "in", "place"]
     assert units("• Moved away") == ["• Moved", "away"]
-    lines = wrap_glued("Received allocated intervention (n = 49)", 8, text_width("Received allocated intervention (n", 8))
+    lines = wrap("Received allocated intervention (n = 49)", 8, text_width("Received allocated intervention (n", 8), glued=True)
     assert lines[-1] == "(n = 49)"
-    hanging = wrap_glued("• Withdrew consent after a long discussion", 8, 80)
+    hanging = wrap("• Withdrew consent after a long discussion", 8, 80, glued=True)
     assert len(hanging) > 1 and all(line.startswith("\u00a0" * 3) for line in hanging[1:])
     assert all(text_width(line, 8) <= 80 for line in hanging)
+    plain = wrap("• Withdrew consent after a long discussion (n = 49)", 8, 80)
+    assert plain[1:] and not any(line.startswith("\u00a0") for line in plain) and "(n = 49)" not in plain
 
 
 # ---------------------------------------------------------------------------

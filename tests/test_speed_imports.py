@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from pipeline import glyphs
 from pipeline.cli import main
-from pipeline.layout import text
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIAL = ROOT / "sources" / "imagine-ra.yaml"
@@ -102,8 +102,8 @@ def test_a_trial_record_is_checked_without_the_review_model(tmp_path):
 
 
 def test_the_ranges_checked_without_the_font_are_all_in_the_font():
-    cmap = text._metrics(False).cmap
-    missing = [f"U+{code:04X}" for a, b in text.DRAWN_RANGES for code in range(a, b + 1) if code not in cmap]
+    cmap = glyphs.drawn()
+    missing = [f"U+{code:04X}" for a, b in glyphs.DRAWN_RANGES for code in range(a, b + 1) if code not in cmap]
     assert not missing
-    assert text.missing_glyphs("plain – ≥ × é") == []
-    assert text.missing_glyphs("a\x01b 漢") == ["\x01", "漢"]
+    assert glyphs.missing_glyphs("plain – ≥ × é") == []
+    assert glyphs.missing_glyphs("a\x01b 漢") == ["\x01", "漢"]

@@ -234,7 +234,7 @@ class TextCleaner:
 
     def _missing_glyphs(self, text: str) -> list[str]:
         if self._missing is None:
-            from ..layout.text import missing_glyphs
+            from ..glyphs import missing_glyphs
             self._missing = missing_glyphs
         return self._missing(text)
 

@@ -12,6 +12,9 @@ layout modules put these strings into ``Diagram.alt_text``.
   analysed per arm (when the record has a flow).
 * ``forest_alt``: per axis group, the measure, the comparison, each outcome's
   estimate and interval (or "CI not reported"), and which side favours whom.
+
+``total_randomized`` (the number randomized as the record gives it) is here because the alt text, the
+design schema and the flow diagram all say it, and this module imports no other layout module.
 """
 
 from __future__ import annotations
@@ -28,14 +31,24 @@ def join_and(items: list[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} {items[-1]}"
 
 
+def total_randomized(study: Study) -> int | None:
+    """The number randomized as the record gives it: ``flow.randomized``, else the arm sizes summed
+    when every arm gives one; None otherwise."""
+    if study.flow is not None and known(study.flow.randomized) is not None:
+        return known(study.flow.randomized)
+    counts = [known(a.randomized) for a in study.arms]
+    if counts and all(c is not None for c in counts):
+        return sum(c for c in counts if c is not None)
+    return None
+
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def design_alt(study: Study) -> str:
-    from .design import total_randomized
-
     d = study.design
     q = study.question
     parts: list[str] = []
@@ -69,8 +82,6 @@ def design_alt(study: Study) -> str:
 
 
 def flow_alt(study: Study) -> str:
-    from .design import total_randomized
-
     flow = study.flow
     single = len(study.arms) == 1 or study.design.type == "single-group"
     verb = "enrolled" if single or not study.design.randomized else "randomized"
@@ -113,8 +124,6 @@ def flow_caption(study: Study, beside_band: bool = False) -> str:
     MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported". ``beside_band``: only
     what the brief's design band does not show (it shows who was randomized and, per arm, who completed),
     and no count that is missing only from the sources behind the record; "" when nothing is left."""
-    from .design import total_randomized
-
     d = study.design
     n = total_randomized(study)
     how = "randomized" if d.randomized and len(study.arms) > 1 else "enrolled"

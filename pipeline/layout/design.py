@@ -46,22 +46,20 @@ Column widths are the narrowest that give the lowest band the width allows
 (each at least its longest word), the room left shared out in proportion;
 connectors run left to right, one per arm into the follow-up box.
 
-The helpers at the bottom (``para``, ``wrap_paragraphs``, ``sizes``,
-``too_long_message``) are shared with ``flow`` and ``forest``.
+Boxes, wrapping and connectors come from ``boxes``; the size search from ``fit``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-
 from ..content import count, design_facts, factor_text, missing, number, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
-from .alt import design_alt
-from .geometry import Box, Connector, Diagram, TextLine
+from .alt import design_alt, total_randomized
+from .boxes import WRAP_SAFETY, Para, Sheet, branch, drop, para, row_gap, straight, text_height, wrap_paragraphs
+from .fit import Attempt, first_fit, sizes, too_long_message
+from .geometry import Box, Connector, Diagram
 from .memo import per_study
-from .text import line_height, text_width, wrap
+from .text import text_width
 
 
 def design_diagram(study: Study, width: float, height: float, base_size: float = 8.0,
@@ -71,48 +69,26 @@ def design_diagram(study: Study, width: float, height: float, base_size: float =
         raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
     # The full schema says what every arm received alike with the follow-up when that fits; else it leaves
     # it to the text beside it (the brief's question, the deck's notes).
+    last: Attempt | None = None
     for shared in ((False,) if compact else (True, False)):
-        lay = _layout_across if compact else (lambda st, w, sz: _layout(st, w, sz, shared))
-        attempts = ((a.diagram, a.broken, a.fields)
-                    for a in (lay(study, width, size) for size in sizes(base_size, min_size)))
+        attempts = (_layout_across(study, width, size) if compact else _layout(study, width, size, shared)
+                    for size in sizes(base_size, min_size))
         chosen, last = first_fit(attempts, height)
         if chosen is not None:
             return chosen
-    raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0], last[2]))
+    raise LayoutError(too_long_message("design diagram", width, height, min_size, last))
 
 
 # ---------------------------------------------------------------------------
 # The layout at one font size.
 
-@dataclass
-class _Attempt:
-    diagram: Diagram
-    broken: bool                      # a word had to be broken across lines
-    fields: dict[str, list[str]]      # box id -> record fields shown in it
-
-
 @per_study
-def _layout(study: Study, width: float, size: float, shared: bool = True) -> _Attempt:
-    pad = padding_for(size)
-    gap = row_gap(size)
+def _layout(study: Study, width: float, size: float, shared: bool = True) -> Attempt:
+    sheet = Sheet(size)
+    pad, gap = sheet.pad, row_gap(size)
     col_gap = max(6.0, 1.2 * size)
-    boxes: list[Box] = []
-    connectors: list[Connector] = []
-    fields: dict[str, list[str]] = {}
-    broken = False
+    boxes, connectors = sheet.boxes, sheet.connectors
     y = 0.0
-
-    def add(box_id: str, paragraphs: list[Para], x: float, w: float, top: float, role: str,
-            arm: int | None = None, source_fields: list[str] | None = None, h: float | None = None,
-            align: str = "center") -> Box:
-        nonlocal broken
-        lines, was_broken = wrap_paragraphs(paragraphs, size, w - 2 * pad)
-        broken = broken or was_broken
-        box = Box(box_id, x, top, w, h if h is not None else text_height(lines) + 2 * pad, tuple(lines),
-                  role=role, arm=arm, align=align, padding=pad)
-        boxes.append(box)
-        fields[box_id] = source_fields or []
-        return box
 
     q = study.question
     # Population and eligibility.
@@ -124,7 +100,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     if q.setting:
         pop_paras.append(para(q.setting))
         pop_fields.append("question.setting")
-    population = add("population", pop_paras, 0.0, width, y, "population", source_fields=pop_fields)
+    population = sheet.box("population", pop_paras, 0.0, width, y, "population", fields=pop_fields)
     y = population.bottom + gap
 
     single = len(study.arms) == 1 or study.design.type == "single-group"
@@ -134,9 +110,8 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
         extra = [para(line) for line in randomization_notes(study)]
         widest = max([text_width(text, size, True)] + [text_width(p.text, size) for p in extra])
         w = min(width, max(0.4 * width, widest + 2 * pad + 2 * size))
-        rand = add("randomization", [para(text, bold=True)] + extra, (width - w) / 2, w, y, "randomization",
-                   source_fields=["design.allocation_ratio", "flow.randomized", "design.hypothesis",
-                                  "design.margin"])
+        rand = sheet.box("randomization", [para(text, bold=True)] + extra, (width - w) / 2, w, y, "randomization",
+                         fields=["design.allocation_ratio", "flow.randomized", "design.hypothesis", "design.margin"])
         connectors.append(straight(population, rand))
         above = rand
         y = rand.bottom + gap * 1.25   # room for the branching bus
@@ -144,17 +119,13 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     # Arm columns: wrap first, then give the row one height.
     n = len(study.arms)
     col_w = (width - (n - 1) * col_gap) / n
-    arm_content: list[tuple[list[TextLine], bool]] = []
-    for arm in study.arms:
-        arm_content.append(wrap_paragraphs(_arm_paragraphs(study, arm), size, col_w - 2 * pad))
-    row_h = max(text_height(lines) for lines, _ in arm_content) + 2 * pad
+    arm_content = [sheet.wrap(_arm_paragraphs(study, arm), col_w) for arm in study.arms]
+    row_h = max(text_height(lines) for lines in arm_content) + 2 * pad
     arm_boxes = []
-    for i, (arm, (lines, was_broken)) in enumerate(zip(study.arms, arm_content)):
-        broken = broken or was_broken
-        box = Box(f"arm-{arm.id}", i * (col_w + col_gap), y, col_w, row_h, tuple(lines), role="arm", arm=i,
-                  padding=pad)
-        boxes.append(box)
-        fields[box.id] = [f"arms[{i}].label", f"arms[{i}].target" if arm.target else f"arms[{i}].description"]
+    for i, (arm, lines) in enumerate(zip(study.arms, arm_content, strict=True)):
+        box = sheet.add(Box(f"arm-{arm.id}", i * (col_w + col_gap), y, col_w, row_h, tuple(lines), role="arm",
+                            arm=i, padding=pad),
+                        [f"arms[{i}].label", f"arms[{i}].target" if arm.target else f"arms[{i}].description"])
         arm_boxes.append(box)
         connectors.append(branch(above, box) if not single else straight(above, box))
     y += row_h + gap
@@ -163,8 +134,8 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     # The factorial structure: which arms pool into each level of each factor.
     fact = factorial_paragraphs(study)
     if fact:
-        factorial = add("factorial", fact, 0.0, width, y, "followup", source_fields=["design.factorial"],
-                        align="left")
+        factorial = sheet.box("factorial", fact, 0.0, width, y, "followup", fields=["design.factorial"],
+                              align="left")
         for box in arm_boxes:
             connectors.append(drop(box, factorial))
         last_row = [factorial]
@@ -173,9 +144,9 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     # Follow-up, what every arm received, early stopping.
     fu_paras = followup_paragraphs(study, shared=shared)
     if fu_paras:
-        followup = add("followup", fu_paras, 0.0, width, y, "followup",
-                       source_fields=["design.follow_up", "design.visit_schedule", "design.co_interventions",
-                                      "design.stopped_early"])
+        followup = sheet.box("followup", fu_paras, 0.0, width, y, "followup",
+                             fields=["design.follow_up", "design.visit_schedule", "design.co_interventions",
+                                     "design.stopped_early"])
         for box in last_row:
             connectors.append(drop(box, followup) if box.w < width else straight(box, followup))
         last_row = [followup]
@@ -184,7 +155,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     # Primary outcomes.
     out_paras = _outcome_paragraphs(study)
     if out_paras:
-        outcomes = add("outcomes", out_paras, 0.0, width, y, "outcome", source_fields=["outcomes"], align="left")
+        outcomes = sheet.box("outcomes", out_paras, 0.0, width, y, "outcome", fields=["outcomes"], align="left")
         for box in last_row:
             connectors.append(drop(box, outcomes) if box.w < width else straight(box, outcomes))
         y = outcomes.bottom + gap
@@ -193,13 +164,14 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> _At
     diagram = Diagram(kind="design", width=width, height=used, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=design_alt(study), title=f"{study.name}: trial design",
                       extra={"font_size": size, "shared_care": shared and shared_care(study) is not None})
-    return _Attempt(diagram, broken, fields)
+    return sheet.attempt(diagram)
 
 
 @per_study
-def _layout_across(study: Study, width: float, size: float) -> _Attempt:
+def _layout_across(study: Study, width: float, size: float) -> Attempt:
     """The compact variant: one band, read left to right (see the module docstring)."""
-    pad = padding_for(size)
+    sheet = Sheet(size)
+    pad = sheet.pad
     gap = max(12.0, 1.7 * size)          # between columns: a shaft and an arrowhead
     bus_gap = gap * 1.5                  # before the arms: room for the branching bus
     arm_gap = max(4.0, 0.8 * size)       # between stacked arms
@@ -290,10 +262,6 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
     widths = [w + spare * w / total for w in chosen] if spare > 0 and total > 0 else chosen
     band = max(column_height(i, widths[i]) for i in range(len(columns)))
 
-    boxes: list[Box] = []
-    connectors: list[Connector] = []
-    fields: dict[str, list[str]] = {}
-    broken = False
     x = 0.0
     previous: list[Box] = []
     for i, (kind, paras, source_fields, align) in enumerate(columns):
@@ -303,32 +271,23 @@ def _layout_across(study: Study, width: float, size: float) -> _Attempt:
         current: list[Box] = []
         if kind == "arms":
             arm_h = (band - arm_gap * (n_arms - 1)) / n_arms
-            for k, (arm, ps) in enumerate(zip(study.arms, arm_paragraphs)):
-                lines, was_broken = wrap_paragraphs(ps, size, w - 2 * pad)
-                broken = broken or was_broken
-                box = Box(f"arm-{arm.id}", x, k * (arm_h + arm_gap), w, arm_h, tuple(lines), role="arm", arm=k,
-                          padding=pad)
-                fields[box.id] = [f"arms[{k}].short_label"]
-                current.append(box)
+            for k, (arm, ps) in enumerate(zip(study.arms, arm_paragraphs, strict=True)):
+                current.append(sheet.box(f"arm-{arm.id}", ps, x, w, k * (arm_h + arm_gap), "arm", arm=k, h=arm_h,
+                                         fields=[f"arms[{k}].short_label"]))
         else:
-            lines, was_broken = wrap_paragraphs(paras, size, w - 2 * pad)
-            broken = broken or was_broken
             role = {"outcomes": "outcome"}.get(kind, kind)
-            box = Box(kind, x, 0.0, w, band, tuple(lines), role=role, align=align, padding=pad)
-            fields[box.id] = source_fields
-            current.append(box)
-        boxes.extend(current)
+            current.append(sheet.box(kind, paras, x, w, 0.0, role, h=band, align=align, fields=source_fields))
         for source in previous:
             for target in current:
                 if len(previous) > 1 and len(current) > 1:
                     continue
-                connectors.append(_across(source, target, len(previous) > 1, len(current) > 1))
+                sheet.connectors.append(_across(source, target, len(previous) > 1, len(current) > 1))
         previous = current
         x += w
-    diagram = Diagram(kind="design", width=width, height=band, boxes=tuple(boxes), connectors=tuple(connectors),
-                      alt_text=design_alt(study), title=f"{study.name}: trial design",
-                      extra={"font_size": size, "compact": True})
-    return _Attempt(diagram, broken, fields)
+    diagram = Diagram(kind="design", width=width, height=band, boxes=tuple(sheet.boxes),
+                      connectors=tuple(sheet.connectors), alt_text=design_alt(study),
+                      title=f"{study.name}: trial design", extra={"font_size": size, "compact": True})
+    return sheet.attempt(diagram)
 
 
 def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connector:
@@ -355,17 +314,6 @@ def randomization_text(study: Study) -> str:
         return f"Allocated (not randomized), {n_text}"
     ratio = f" {d.allocation_ratio}" if d.allocation_ratio else ""
     return f"Randomized{ratio}, {n_text}"
-
-
-def total_randomized(study: Study) -> int | None:
-    """The number randomized as the record gives it: ``flow.randomized``, else the arm sizes summed
-    when every arm gives one; None otherwise."""
-    if study.flow is not None and known(study.flow.randomized) is not None:
-        return known(study.flow.randomized)
-    counts = [known(a.randomized) for a in study.arms]
-    if counts and all(c is not None for c in counts):
-        return sum(c for c in counts if c is not None)
-    return None
 
 
 def arm_size(study: Study, arm, verb: str) -> str:
@@ -467,194 +415,3 @@ def _outcome_paragraphs(study: Study) -> list[Para]:
         out += [para(("• " if many else "") + o) for o in study.question.outcomes]
         return out
     return []
-
-
-# ---------------------------------------------------------------------------
-# Shared helpers (used by flow and forest too).
-
-@dataclass(frozen=True)
-class Para:
-    """A paragraph of box text; ``bold`` sets the whole paragraph bold."""
-
-    text: str
-    bold: bool = False
-
-
-def para(text: str, bold: bool = False) -> Para:
-    """A paragraph with runs of white space collapsed (explicit newlines kept)."""
-    return Para(" ".join(text.split()) if "\n" not in text else text, bold)
-
-
-WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
-
-GLUE_BOTH = {"=", "–", "—"}                 # never break on either side: "n = 12", "0.7 – 1.2"
-GLUE_NEXT = {"<", ">", "≤", "≥", "±", "•"}   # never break after: "< 2.6", "• reason"
-
-
-def units(text: str) -> list[str]:
-    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "(n not in our sources)",
-    "< 2.6", "• a"."""
-    words = text.split()
-    out: list[str] = []
-    glue_next = False
-    for word in words:
-        glue = glue_next or word in GLUE_BOTH or (word.startswith("reported") and out and out[-1].endswith("not")) \
-            or (word == "not" and out and out[-1] in ("n", "(n")) or _missing_words(out[-1] if out else "", word)
-        if glue and out:
-            out[-1] = f"{out[-1]} {word}"
-        else:
-            out.append(word)
-        glue_next = word in GLUE_BOTH or word in GLUE_NEXT
-    return out
-
-
-def _missing_words(before: str, word: str) -> bool:
-    """Whether ``word`` continues "n not in our sources" (which should not break across lines)."""
-    return (word == "in" and before.endswith("n not")) or (word == "our" and before.endswith("not in")) \
-        or (word.startswith("sources") and before.endswith("in our"))
-
-
-BULLET = "• "
-HANG = "\u00a0" * 3     # continuation indent of a bullet: three no-break spaces ≈ the width of "• "
-
-
-def wrap_glued(text: str, size: float, width: float, bold: bool = False) -> list[str]:
-    """Greedy wrap like ``text.wrap`` that keeps glued units (see ``units``) on one line when they fit.
-
-    A paragraph starting with "• " gets a hanging indent: its continuation lines start with ``HANG``.
-    """
-    return list(_wrap_glued(text, size, width, bold))
-
-
-@lru_cache(maxsize=8192)   # remembered across studies too: labels such as "Randomized (n = 240)" recur
-def _wrap_glued(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        hang = HANG if paragraph.startswith(BULLET) and text_width(HANG, size, bold) < width / 3 else ""
-        current = ""
-        started = False          # a line of this paragraph has been emitted
-        for unit in units(paragraph):
-            candidate = f"{current} {unit}" if current else unit
-            if text_width(candidate, size, bold) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-                started = True
-            start = hang if started else ""
-            if text_width(start + unit, size, bold) <= width:
-                current = start + unit
-            else:
-                pieces = wrap(unit, size, width - text_width(hang, size, bold), bold)
-                lines.extend(start + piece for piece in pieces[:-1])
-                started = started or len(pieces) > 1
-                current = (hang if started else "") + pieces[-1]
-        lines.append(current)
-    return tuple(lines)
-
-
-def wrap_paragraphs(paragraphs: list[Para], size: float, width: float) -> tuple[list[TextLine], bool]:
-    """Wrap paragraphs to ``width`` (less ``WRAP_SAFETY``); also say whether a word had to be broken."""
-    lines: list[TextLine] = []
-    broken = False
-    avail = max(width * (1 - WRAP_SAFETY), 1.0)
-    for p in paragraphs:
-        if any(text_width(word, size, p.bold) > avail for word in p.text.split()):
-            broken = True
-        for line in wrap_glued(p.text, size, avail, p.bold):
-            lines.append(TextLine(line, size, p.bold))
-    return lines, broken
-
-
-def text_height(lines: list[TextLine] | tuple[TextLine, ...]) -> float:
-    return sum(line_height(line.size) for line in lines)
-
-
-def minor_size(size: float) -> float:
-    """The size of secondary text (notes, legends) beside ``size``: a little smaller, never below 6.5 pt
-    unless ``size`` itself is."""
-    return max(0.9 * size, min(size, 6.5))
-
-
-def padding_for(size: float) -> float:
-    return round(max(3.0, 0.6 * size), 2)
-
-
-def row_gap(size: float) -> float:
-    """Vertical room between rows: enough for a visible shaft and an arrowhead."""
-    return max(12.0, 2.2 * size)
-
-
-def first_fit(attempts, height: float):
-    """The first laid-out diagram, largest size first, that fits ``height`` without breaking a word;
-    else the first that fits at all; else None. ``attempts`` yields tuples starting (diagram, broken);
-    the last attempt is returned too, for the error message."""
-    fallback = last = None
-    for attempt in attempts:
-        last = attempt
-        diagram, broken = attempt[0], attempt[1]
-        if diagram.height <= height:
-            if not broken:
-                return diagram, last
-            fallback = fallback or diagram
-    return fallback, last
-
-
-def sizes(base_size: float, min_size: float) -> list[float]:
-    """Font sizes to try: ``base_size`` down to ``min_size`` in 0.5 pt steps."""
-    if base_size < min_size:
-        raise LayoutError(f"base size {base_size:g} pt is below the minimum {min_size:g} pt")
-    out = []
-    s = base_size
-    while s >= min_size - 1e-9:
-        out.append(round(s, 2))
-        s -= 0.5
-    if out[-1] > min_size:
-        out.append(min_size)
-    return out
-
-
-def too_long_message(what: str, width: float, height: float, min_size: float, diagram: Diagram,
-                     fields: dict[str, list[str]]) -> str:
-    """Name the fields in the tallest boxes of a layout that did not fit."""
-    ranked = sorted(diagram.boxes, key=lambda b: len(b.lines), reverse=True)
-    named: list[str] = []
-    for box in ranked[:3]:
-        for f in fields.get(box.id, []):
-            if f not in named:
-                named.append(f)
-    names = ", ".join(named[:6]) or "the record"
-    return (f"{what}: the content needs {diagram.height:.0f} pt of height but only {height:.0f} pt is available "
-            f"at {width:.0f} pt wide, even with {min_size:g} pt text; shorten: {names}")
-
-
-# Connectors -----------------------------------------------------------------
-
-def straight(source: Box, target: Box, bend: float = 0.5) -> Connector:
-    """Source bottom to target top; straight when they are aligned, else an orthogonal dog-leg whose
-    horizontal run sits ``bend`` of the way down the gap."""
-    sx, sy = source.anchor("bottom")
-    tx, ty = target.anchor("top")
-    if abs(sx - tx) < 0.01:
-        points = ((sx, sy), (sx, ty))
-    else:
-        mid = sy + (ty - sy) * bend
-        points = ((sx, sy), (sx, mid), (tx, mid), (tx, ty))
-    return Connector(f"{source.id}->{target.id}", source.id, target.id, "bottom", "top", points)
-
-
-def branch(source: Box, target: Box) -> Connector:
-    """Source bottom centre down to a bus just above half-way, across, and down to the target's top centre."""
-    return straight(source, target, bend=0.45)
-
-
-def drop(source: Box, target: Box) -> Connector:
-    """Straight down from the source's bottom centre onto the target's top edge (the target is wider)."""
-    sx, sy = source.anchor("bottom")
-    x = min(max(sx, target.x + 1), target.right - 1)
-    if abs(x - sx) < 0.01:
-        points = ((sx, sy), (sx, target.y))
-    else:
-        mid = (sy + target.y) / 2
-        points = ((sx, sy), (sx, mid), (x, mid), (x, target.y))
-    return Connector(f"{source.id}->{target.id}", source.id, target.id, "bottom", "top", points)

@@ -27,7 +27,7 @@ Without ``study.flow`` the diagram shows what the record does give: the
 ``allocated-<id>`` box with ``arm.randomized``, then a note (``Label`` role
 ``note``): "Follow-up and analysis numbers not reported."
 
-Text conventions are those of ``design`` (one size, block centred in its box).
+Text conventions are those of ``design`` (one size, block centred in its box; ``boxes``, ``fit``).
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from __future__ import annotations
 from ..content import n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
-from .alt import flow_alt
-from .design import (Para, branch, first_fit, padding_for, para, row_gap, sizes, straight, text_height,
-                     too_long_message, total_randomized, wrap_paragraphs)
+from .alt import flow_alt, total_randomized
+from .boxes import Para, Sheet, branch, bulleted, para, row_gap, straight, text_height, wrap_paragraphs
+from .fit import Attempt, first_fit, sizes, too_long_message
 from .geometry import Box, Connector, Diagram, Label
 from .memo import per_study
 from .text import text_width
@@ -51,7 +51,7 @@ def flow_diagram(study: Study, width: float, height: float, base_size: float = 8
     chosen, last = first_fit((_layout(study, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
-    raise LayoutError(too_long_message("flow diagram", width, height, min_size, last[0], last[2]))
+    raise LayoutError(too_long_message("flow diagram", width, height, min_size, last))
 
 
 def _reasons(reasons: list[Reason]) -> list[Para]:
@@ -59,57 +59,42 @@ def _reasons(reasons: list[Reason]) -> list[Para]:
 
 
 @per_study
-def _layout(study: Study, width: float, size: float):
-    pad = padding_for(size)
-    gap = row_gap(size)
+def _layout(study: Study, width: float, size: float) -> Attempt:
+    sheet = Sheet(size)
+    pad, gap = sheet.pad, row_gap(size)
     col_gap = max(6.0, 1.2 * size)
-    boxes: list[Box] = []
-    connectors: list[Connector] = []
-    labels: list[Label] = []
-    fields: dict[str, list[str]] = {}
-    broken = False
+    boxes, connectors, labels = sheet.boxes, sheet.connectors, sheet.labels
     flow = study.flow
     cx = width / 2
     main_w = min(width, max(0.42 * width, 120.0))
-
-    def make(box_id, paragraphs, x, w, top, role, arm=None, h=None, source_fields=(), align="center"):
-        nonlocal broken
-        lines, b = wrap_paragraphs(paragraphs, size, w - 2 * pad)
-        broken = broken or b
-        fields[box_id] = list(source_fields)
-        return Box(box_id, x, top, w, h if h is not None else text_height(lines) + 2 * pad, tuple(lines),
-                   role=role, arm=arm, align=align, padding=pad)
 
     y = 0.0
     single = len(study.arms) == 1 or study.design.type == "single-group"
     randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
     if flow is not None:
-        assessed = make("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
-                        cx - main_w / 2, main_w, y, "flow", source_fields=["flow.assessed"])
-        boxes.append(assessed)
+        assessed = sheet.box("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
+                             cx - main_w / 2, main_w, y, "flow", fields=["flow.assessed"])
         ex_x = cx + max(18.0, 2.0 * size)
         ex_paras = [para(f"Excluded ({n_equals(flow.excluded)})")] + _reasons(flow.excluded_reasons)
         natural = max(text_width(p.text, size, p.bold) for p in ex_paras) + 2 * pad + 1
         ex_w = min(width - ex_x, max(natural, 0.3 * width))
         ex_top = assessed.bottom + 0.5 * gap
-        excluded = make("excluded", ex_paras, ex_x, ex_w, ex_top, "exclusion",
-                        source_fields=["flow.excluded", "flow.excluded_reasons"],
-                        align="left" if flow.excluded_reasons else "center")
-        boxes.append(excluded)
+        excluded = sheet.box("excluded", ex_paras, ex_x, ex_w, ex_top, "exclusion",
+                             fields=["flow.excluded", "flow.excluded_reasons"],
+                             align="left" if flow.excluded_reasons else "center")
         _, ey = excluded.anchor("left")
         connectors.append(Connector("assessed->excluded", "assessed", "excluded", "bottom", "left",
                                     ((cx, assessed.bottom), (cx, ey), (excluded.x, ey))))
         y = max(excluded.bottom + 0.5 * gap, ey + gap)
-        top_box = assessed
+        top_box: Box | None = assessed
     else:
         top_box = None
 
     ratio = study.design.allocation_ratio if randomized_word == "Randomized" else None
     n_total = flow.randomized if flow is not None and known(flow.randomized) is not None else total_randomized(study)
     rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_equals(n_total)})"
-    rand = make("randomized", [para(rand_text, bold=True)], cx - main_w / 2, main_w, y, "randomization",
-                source_fields=["flow.randomized"])
-    boxes.append(rand)
+    rand = sheet.box("randomized", [para(rand_text, bold=True)], cx - main_w / 2, main_w, y, "randomization",
+                     fields=["flow.randomized"])
     if top_box is not None:
         connectors.append(straight(top_box, rand))
     y = rand.bottom + 1.25 * gap
@@ -159,19 +144,12 @@ def _layout(study: Study, width: float, size: float):
 
     previous: list[Box] | None = None
     for r, (name, per_arm, role, row_fields) in enumerate(rows):
-        wrapped = []
-        for paras in per_arm:
-            lines, b = wrap_paragraphs(paras, size, col_w - 2 * pad)
-            broken = broken or b
-            wrapped.append(lines)
+        wrapped = [sheet.wrap(paras, col_w) for paras in per_arm]
         row_h = max(text_height(lines) for lines in wrapped) + 2 * pad
         current = []
-        for i, (arm, lines) in enumerate(zip(study.arms, wrapped)):
-            has_bullets = any(line.text.startswith("• ") for line in lines)
-            box = Box(f"{name}-{arm.id}", col_x[i], y, col_w, row_h, tuple(lines), role=role,
-                      arm=i if role == "arm" else None, align="left" if has_bullets else "center", padding=pad)
-            fields[box.id] = row_fields[i]
-            boxes.append(box)
+        for i, (arm, lines) in enumerate(zip(study.arms, wrapped, strict=True)):
+            box = sheet.add(Box(f"{name}-{arm.id}", col_x[i], y, col_w, row_h, tuple(lines), role=role,
+                                arm=i if role == "arm" else None, align=bulleted(lines), padding=pad), row_fields[i])
             current.append(box)
             if previous is None:
                 connectors.append(branch(rand, box) if n > 1 else straight(rand, box))
@@ -182,8 +160,8 @@ def _layout(study: Study, width: float, size: float):
     y -= gap
 
     if flow is None:
-        note_lines, b = wrap_paragraphs([para("Follow-up and analysis numbers not reported.")], size, width)
-        broken = broken or b
+        note_lines, broken = wrap_paragraphs([para("Follow-up and analysis numbers not reported.")], size, width)
+        sheet.broken = sheet.broken or broken
         y += 0.6 * size
         labels.append(Label("note", 0.0, y, width, tuple(note_lines), "center", "note"))
         y += text_height(note_lines)
@@ -191,4 +169,4 @@ def _layout(study: Study, width: float, size: float):
     diagram = Diagram(kind="flow", width=width, height=y, boxes=tuple(boxes), connectors=tuple(connectors),
                       labels=tuple(labels), alt_text=flow_alt(study), title=f"{study.name}: participant flow",
                       extra={"font_size": size, "complete": flow is not None})
-    return diagram, broken, fields
+    return sheet.attempt(diagram)

@@ -56,7 +56,8 @@ from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
 from ..errors import LayoutError
 from ..model import Effect, Outcome, Study
 from .alt import forest_alt
-from .design import Para, first_fit, sizes, text_height, wrap_paragraphs
+from .boxes import Para, text_height, wrap_paragraphs
+from .fit import Attempt, first_fit, sizes
 from .geometry import Diagram, Label, Marker, Segment, TextLine
 from .text import line_height, text_width, wrap
 
@@ -277,7 +278,8 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
     chosen, last = first_fit((_layout(study, groups, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
-    diagram = last[0]
+    assert last is not None     # sizes() gives at least one size
+    diagram = last.diagram
     rows = [r for g in groups for r in g.rows]
     longest = sorted(rows, key=lambda r: len(r.label), reverse=True)[:3]
     names = ", ".join(dict.fromkeys(r.label_field for r in longest))
@@ -288,7 +290,7 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
 
 # ---------------------------------------------------------------------------
 
-def _layout(study: Study, groups: list[Group], width: float, size: float):
+def _layout(study: Study, groups: list[Group], width: float, size: float) -> Attempt:
     s = size
     col_gap = max(6.0, 1.2 * s)
     lh = line_height(s)
@@ -393,7 +395,7 @@ def _layout(study: Study, groups: list[Group], width: float, size: float):
                       segments=tuple(segments), markers=tuple(markers), alt_text=forest_alt(study, groups),
                       title=f"{study.name}: effect estimates",
                       extra={"font_size": s, "plot": (px0, px1)})
-    return diagram, broken
+    return Attempt(diagram, broken, {})
 
 
 def _levels(g: Group) -> set[float]:

@@ -38,7 +38,8 @@ from __future__ import annotations
 from ..errors import LayoutError
 from ..model import NOT_IN_SOURCES, known
 from ..review.model import Review
-from .design import WRAP_SAFETY, Para, first_fit, padding_for, para, row_gap, sizes, text_height, too_long_message, wrap_paragraphs
+from .boxes import WRAP_SAFETY, Para, Sheet, bulleted, para, row_gap, text_height
+from .fit import Attempt, first_fit, sizes, too_long_message
 from .geometry import Box, Connector, Diagram
 from .text import text_width
 
@@ -89,7 +90,7 @@ def prisma_diagram(review: Review, width: float, height: float, base_size: float
     chosen, last = first_fit((lay(review, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
-    raise LayoutError(too_long_message("PRISMA diagram", width, height, min_size, last[0], last[2]))
+    raise LayoutError(too_long_message("PRISMA diagram", width, height, min_size, last))
 
 
 def _bullets(items) -> list[Para]:
@@ -147,14 +148,12 @@ def _rows(review: Review, other: bool = False):
     return rows
 
 
-def _layout(review: Review, width: float, size: float):
-    pad = padding_for(size)
-    gap = row_gap(size)
+def _layout(review: Review, width: float, size: float) -> Attempt:
+    sheet = Sheet(size)
+    pad, gap = sheet.pad, row_gap(size)
     col_gap = max(12.0, 1.8 * size)
-    boxes: list[Box] = []
-    connectors: list[Connector] = []
-    fields: dict[str, list[str]] = {}
-    broken = False
+    boxes, connectors = sheet.boxes, sheet.connectors
+    place = sheet.wrap
     rows = _rows(review)
     other_rows = _rows(review, other=True) if review.prisma.other_methods is not None else []
 
@@ -164,12 +163,6 @@ def _layout(review: Review, width: float, size: float):
     pair_w = (width - x0 - (pairs - 1) * col_gap) / pairs
     main_w = (pair_w - col_gap) * 0.52
     side_w = pair_w - col_gap - main_w
-
-    def place(paras, w):
-        nonlocal broken
-        lines, b = wrap_paragraphs(paras, size, w - 2 * pad)
-        broken = broken or b
-        return lines
 
     y = 0.0
     phase_spans: dict[str, list[float]] = {}
@@ -190,20 +183,15 @@ def _layout(review: Review, width: float, size: float):
         row_h = max(max(text_height(m), text_height(s)) for _, _, _, m, _, _, s, _ in wrapped) + 2 * pad
         for col, phase, mid, main_lines, mf, sid, side_lines, sf in wrapped:
             bx = x0 + col * (pair_w + col_gap)
-            bullets = any(line.text.startswith("• ") for line in main_lines)
-            box = Box(mid, bx, y, main_w, row_h, tuple(main_lines), role="flow", align="left" if bullets else "center",
-                      padding=pad)
-            boxes.append(box)
-            fields[mid] = mf
+            box = sheet.add(Box(mid, bx, y, main_w, row_h, tuple(main_lines), role="flow", align=bulleted(main_lines),
+                                padding=pad), mf)
             if col == 0:
                 row_boxes[r] = box
             else:
                 other_boxes.append(box)
             if sid:
-                side_box = Box(sid, bx + main_w + col_gap, y, side_w, row_h, tuple(side_lines), role="exclusion",
-                               align="left", padding=pad)
-                boxes.append(side_box)
-                fields[sid] = sf
+                side_box = sheet.add(Box(sid, bx + main_w + col_gap, y, side_w, row_h, tuple(side_lines),
+                                         role="exclusion", align="left", padding=pad), sf)
                 sy = y + row_h / 2
                 connectors.append(Connector(f"{mid}->{sid}", mid, sid, "right", "left",
                                             ((box.right, sy), (side_box.x, sy))))
@@ -216,9 +204,8 @@ def _layout(review: Review, width: float, size: float):
     inc_x = x0
     inc_w = main_w if not other_rows else (pair_w + col_gap + main_w)
     inc_lines = place(main, inc_w)
-    included = Box(mid, inc_x, y, inc_w, text_height(inc_lines) + 2 * pad, tuple(inc_lines), role="flow", padding=pad)
-    boxes.append(included)
-    fields[mid] = mf
+    included = sheet.add(Box(mid, inc_x, y, inc_w, text_height(inc_lines) + 2 * pad, tuple(inc_lines), role="flow",
+                             padding=pad), mf)
     span = phase_spans.setdefault("Included", [y, included.bottom])
     span[0], span[1] = min(span[0], y), max(span[1], included.bottom)
 
@@ -242,24 +229,21 @@ def _layout(review: Review, width: float, size: float):
             continue
         top, bottom = phase_spans[phase]
         lines = place([para(phase, bold=True)], phase_w)
-        boxes.append(Box(f"phase-{phase.lower()}", 0.0, top, phase_w, bottom - top, tuple(lines), role="phase",
-                         padding=pad))
-        fields[f"phase-{phase.lower()}"] = []
+        sheet.add(Box(f"phase-{phase.lower()}", 0.0, top, phase_w, bottom - top, tuple(lines), role="phase",
+                      padding=pad))
     height = max(b.bottom for b in boxes)
     diagram = Diagram(kind="prisma", width=width, height=height, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=prisma_alt(review), title=f"{review.name}: PRISMA 2020 flow diagram",
                       extra={"font_size": size})
-    return diagram, broken, fields
+    return sheet.attempt(diagram)
 
 
-def _layout_across(review: Review, width: float, size: float):
-    pad = padding_for(size)
+def _layout_across(review: Review, width: float, size: float) -> Attempt:
+    sheet = Sheet(size)
+    pad = sheet.pad
     gap = max(12.0, 1.7 * size)
     down = max(8.0, 1.4 * size)
-    boxes: list[Box] = []
-    connectors: list[Connector] = []
-    fields: dict[str, list[str]] = {}
-    broken = False
+    boxes, connectors = sheet.boxes, sheet.connectors
     rows = _rows(review)
     n = len(rows)
     col_w = (width - (n - 1) * gap) / n
@@ -277,34 +261,23 @@ def _layout_across(review: Review, width: float, size: float):
             paras += _bullets(o.excluded_reasons)
         under[-1] = ("other-methods", paras, ["prisma.other_methods"])
 
-    def wrapped(paras):
-        nonlocal broken
-        lines, b = wrap_paragraphs(paras, size, col_w - 2 * pad)
-        broken = broken or b
-        return lines
-
-    mains = [wrapped(main) for _, _, main, _, _, _, _ in rows]
-    sides = [wrapped(u[1]) if u else [] for u in under]
+    mains = [sheet.wrap(main, col_w) for _, _, main, _, _, _, _ in rows]
+    sides = [sheet.wrap(u[1], col_w) if u else [] for u in under]
     main_h = max(text_height(lines) for lines in mains) + 2 * pad
     side_h = max((text_height(lines) for lines in sides if lines), default=0.0) + 2 * pad
     previous = None
     for i, ((_, mid, _, mf, _, _, _), lines) in enumerate(zip(rows, mains)):
         x = i * (col_w + gap)
-        bullets = any(line.text.startswith("• ") for line in lines)
-        box = Box(mid, x, 0.0, col_w, main_h, tuple(lines), role="flow", align="left" if bullets else "center",
-                  padding=pad)
-        boxes.append(box)
-        fields[mid] = mf
+        box = sheet.add(Box(mid, x, 0.0, col_w, main_h, tuple(lines), role="flow", align=bulleted(lines), padding=pad),
+                        mf)
         if previous is not None:
             y = main_h / 2
             connectors.append(Connector(f"{previous.id}->{mid}", previous.id, mid, "right", "left",
                                         ((previous.right, y), (x, y))))
         if under[i] is not None:
             sid, _, sf = under[i]
-            side = Box(sid, x, main_h + down, col_w, side_h, tuple(sides[i]), role="exclusion", align="left",
-                       padding=pad)
-            boxes.append(side)
-            fields[sid] = sf
+            side = sheet.add(Box(sid, x, main_h + down, col_w, side_h, tuple(sides[i]), role="exclusion",
+                                 align="left", padding=pad), sf)
             cx = x + col_w / 2
             if sid == "other-methods":
                 connectors.append(Connector(f"{sid}->{mid}", sid, mid, "top", "bottom", ((cx, side.y), (cx, main_h))))
@@ -315,4 +288,4 @@ def _layout_across(review: Review, width: float, size: float):
     diagram = Diagram(kind="prisma", width=width, height=height, boxes=tuple(boxes), connectors=tuple(connectors),
                       alt_text=prisma_alt(review), title=f"{review.name}: PRISMA 2020 flow diagram",
                       extra={"font_size": size, "compact": True})
-    return diagram, broken, fields
+    return sheet.attempt(diagram)

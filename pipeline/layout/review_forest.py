@@ -30,7 +30,8 @@ import math
 
 from ..errors import LayoutError
 from ..review.content import ForestData
-from .design import Para, minor_size, sizes, text_height, wrap_paragraphs
+from .boxes import Para, minor_size, text_height, wrap_paragraphs
+from .fit import sizes
 from .forest import _position, axis, axis_range
 from .geometry import Diagram, Label, Marker, Polygon, Segment, TextLine
 from .text import line_height, text_width

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from ..errors import LayoutError
 from ..review.content import ROB_SYMBOL, ROB_WORD, RobGrid
-from .design import Para, minor_size, padding_for, sizes, text_height, wrap_paragraphs
+from .boxes import Para, minor_size, padding_for, text_height, wrap_paragraphs
+from .fit import sizes
 from .geometry import Box, Diagram, Label, TextLine
 from .text import line_height, text_width
 

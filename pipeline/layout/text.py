@@ -8,7 +8,6 @@ text in the PDF, the deck and the figures.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -66,63 +65,93 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _units(text, bold) * size / _metrics(bold).units
 
 
-# Code points the regular font draws, every one (a test checks them against the font): ASCII, Latin-1
-# and Latin Extended, general punctuation, arrows and mathematical operators. Text made only of these
-# is checked without reading the font (validate need not load fontTools).
-DRAWN_RANGES = ((0x20, 0x7E), (0xA0, 0x2E9), (0x2000, 0x2064), (0x2190, 0x2311))
-_NOT_SURELY_DRAWN = re.compile("[^\n\t" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in DRAWN_RANGES) + "]")
-
-
-def missing_glyphs(text: str) -> list[str]:
-    """Characters of ``text`` the font cannot draw (they would print as boxes)."""
-    if _NOT_SURELY_DRAWN.search(text) is None:
-        return []
-    cmap = _metrics(False).cmap
-    return sorted({ch for ch in text if ord(ch) not in cmap and ch not in "\n\t"})
-
-
 def line_height(size: float) -> float:
     return size * LINE_HEIGHT
 
 
-def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap to ``width`` points; honours newlines; breaks over-long words.
+def wrap(text: str, size: float, width: float, bold: bool = False, glued: bool = False) -> list[str]:
+    """Greedy word wrap to ``width`` points; honours newlines; breaks a word only when it is wider than ``width``.
 
-    Never returns a line wider than ``width`` (a single character wider than
-    ``width`` is the only exception, and only when ``width`` is absurdly small).
+    ``glued``: the spaces that must not break (``units``: "n = 12", "< 2.6", "(n not reported)") are kept
+    on one line when the unit fits, and a paragraph starting with "• " gets a hanging indent (its
+    continuation lines start with ``HANG``). Never returns a line wider than ``width`` (a single
+    character wider than ``width`` is the only exception, and only when ``width`` is absurdly small).
     """
-    return list(_wrap_cached(text, size, width, bold))
+    return list(_wrap_cached(text, size, width, bold, glued))
+
+
+GLUE_BOTH = {"=", "–", "—"}                 # never break on either side: "n = 12", "0.7 – 1.2"
+GLUE_NEXT = {"<", ">", "≤", "≥", "±", "•"}   # never break after: "< 2.6", "• reason"
+BULLET = "• "
+HANG = "\u00a0" * 3     # continuation indent of a bullet: three no-break spaces ≈ the width of "• "
+
+
+def units(text: str) -> list[str]:
+    """Words, with the spaces that must not break glued: "n = 12", "(n not reported)", "(n not in our sources)",
+    "< 2.6", "• a"."""
+    out: list[str] = []
+    glue_next = False
+    for word in text.split():
+        glue = glue_next or word in GLUE_BOTH or (word.startswith("reported") and out and out[-1].endswith("not")) \
+            or (word == "not" and out and out[-1] in ("n", "(n")) or _missing_words(out[-1] if out else "", word)
+        if glue and out:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+        glue_next = word in GLUE_BOTH or word in GLUE_NEXT
+    return out
+
+
+def _missing_words(before: str, word: str) -> bool:
+    """Whether ``word`` continues "n not in our sources" (which should not break across lines)."""
+    return (word == "in" and before.endswith("n not")) or (word == "our" and before.endswith("not in")) \
+        or (word.startswith("sources") and before.endswith("in our"))
 
 
 @lru_cache(maxsize=_WRAP_CACHE)
-def _wrap_cached(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
+def _wrap_cached(text: str, size: float, width: float, bold: bool, glued: bool) -> tuple[str, ...]:
     em = _metrics(bold).units
     space = _units(" ", bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        words = paragraph.split()
-        if not words:
-            lines.append("")
-            continue
+        hang = HANG if glued and paragraph.startswith(BULLET) and text_width(HANG, size, bold) < width / 3 else ""
+        hang_u = _units(hang, bold)
         current, current_u = "", 0
-        for word in words:
-            word_u = _units(word, bold)
-            # The width of "current word" is the sum of its parts' advances (no kerning): exact integers.
-            candidate_u = current_u + space + word_u if current else word_u
+        started = False          # a line of this paragraph has been emitted
+        for unit in units(paragraph) if glued else paragraph.split():
+            unit_u = _units(unit, bold)
+            # The width of "current unit" is the sum of its parts' advances (no kerning): exact integers.
+            candidate_u = current_u + space + unit_u if current else unit_u
             if candidate_u * size / em <= width:
-                current = f"{current} {word}" if current else word
+                current = f"{current} {unit}" if current else unit
                 current_u = candidate_u
                 continue
             if current:
                 lines.append(current)
-            current = ""
-            while text_width(word, size, bold) > width:
-                head = _longest_prefix(word, size, width, bold)
-                lines.append(head)
-                word = word[len(head):]
-            current, current_u = word, _units(word, bold)
+                started = True
+            start, start_u = (hang, hang_u) if started else ("", 0)
+            if (start_u + unit_u) * size / em <= width:
+                current, current_u = start + unit, start_u + unit_u
+                continue
+            pieces = _break(unit, size, width - hang_u * size / em, bold)
+            lines.extend(start + piece for piece in pieces[:-1])
+            started = started or len(pieces) > 1
+            current = (hang if started else "") + pieces[-1]
+            current_u = _units(current, bold)
         lines.append(current)
     return tuple(lines)
+
+
+def _break(unit: str, size: float, width: float, bold: bool) -> list[str]:
+    """A unit wider than ``width`` as lines: at its glued spaces when its words fit, else within words."""
+    if " " in unit:
+        return wrap(unit, size, width, bold)
+    pieces = []
+    while text_width(unit, size, bold) > width:
+        head = _longest_prefix(unit, size, width, bold)
+        pieces.append(head)
+        unit = unit[len(head):]
+    return [*pieces, unit]
 
 
 def _longest_prefix(word: str, size: float, width: float, bold: bool) -> str:
@@ -134,11 +163,3 @@ def _longest_prefix(word: str, size: float, width: float, bold: bool) -> str:
         else:
             hi = mid - 1
     return word[:max(lo, 1)]
-
-
-def wrapped_height(text: str, size: float, width: float, bold: bool = False) -> float:
-    return len(wrap(text, size, width, bold)) * line_height(size)
-
-
-def widest_line(lines: list[str], size: float, bold: bool = False) -> float:
-    return max((text_width(line, size, bold) for line in lines), default=0.0)

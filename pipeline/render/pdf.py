@@ -65,7 +65,8 @@ from ..errors import LayoutError, RenderError
 from ..fonts import font_path
 from ..layout.geometry import Diagram
 from ..layout.results import Strip, cell_bar, cell_percents, cell_strips
-from ..layout.text import missing_glyphs, text_width, wrap
+from ..glyphs import missing_glyphs
+from ..layout.text import text_width, wrap
 from ..report import Report
 from .pdf_diagram import Fonts, baseline_offset, draw_diagram
 

@@ -35,7 +35,8 @@ from ..errors import LayoutError, RenderError
 from ..layout.prisma import prisma_diagram
 from ..layout.review_forest import review_forest
 from ..layout.rob_grid import rob_grid
-from ..layout.text import missing_glyphs, text_width, wrap
+from ..glyphs import missing_glyphs
+from ..layout.text import text_width, wrap
 from ..review.content import ReviewContent
 from .pdf import (GUTTER, LANG, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAPERS, STEPS, Block, Figure, Line, Page, Piece,
                   Style, _draw, _register_fonts, _too_long, bottom_line_block, bullet_pieces, definitions, flow_columns,

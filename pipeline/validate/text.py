@@ -25,7 +25,7 @@ def glyph_checks(source: Source) -> list[Problem]:
     backwards (the renderers neither reorder nor shape it): refuse both, naming the field."""
     import unicodedata
 
-    from ..layout.text import missing_glyphs
+    from ..glyphs import missing_glyphs
 
     out = []
     for path, value in walk(source.data, ()):

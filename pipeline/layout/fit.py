@@ -1,0 +1,65 @@
+"""The size search the diagrams share: the font sizes to try, the first layout that fits, the overflow named.
+
+In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagram, whether a word had to
+     be broken across lines, the record fields each box shows). Out: the diagram chosen, or the text of a
+     ``LayoutError`` naming the fields in the tallest boxes of the last attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import LayoutError
+from .geometry import Diagram
+
+
+@dataclass(frozen=True)
+class Attempt:
+    diagram: Diagram
+    broken: bool                      # a word had to be broken across lines
+    fields: dict[str, list[str]]      # box id -> record fields shown in it
+
+
+def sizes(base_size: float, min_size: float) -> list[float]:
+    """Font sizes to try: ``base_size`` down to ``min_size`` in 0.5 pt steps."""
+    if base_size < min_size:
+        raise LayoutError(f"base size {base_size:g} pt is below the minimum {min_size:g} pt")
+    out = []
+    s = base_size
+    while s >= min_size - 1e-9:
+        out.append(round(s, 2))
+        s -= 0.5
+    if out[-1] > min_size:
+        out.append(min_size)
+    return out
+
+
+def first_fit(attempts: Iterable[Attempt], height: float) -> tuple[Diagram | None, Attempt | None]:
+    """The first diagram, largest size first, that fits ``height`` without breaking a word; else the first
+    that fits at all; else None. The last attempt is returned too, for the error message."""
+    fallback: Diagram | None = None
+    last: Attempt | None = None
+    for attempt in attempts:
+        last = attempt
+        if attempt.diagram.height <= height:
+            if not attempt.broken:
+                return attempt.diagram, last
+            fallback = fallback or attempt.diagram
+    return fallback, last
+
+
+def too_long_message(what: str, width: float, height: float, min_size: float, last: Attempt | None) -> str:
+    """Name the fields in the tallest boxes of a layout that did not fit."""
+    if last is None:
+        return f"{what}: nothing was laid out in {width:.0f} × {height:.0f} pt"
+    diagram = last.diagram
+    ranked = sorted(diagram.boxes, key=lambda b: len(b.lines), reverse=True)
+    named: list[str] = []
+    for box in ranked[:3]:
+        for f in last.fields.get(box.id, []):
+            if f not in named:
+                named.append(f)
+    names = ", ".join(named[:6]) or "the record"
+    return (f"{what}: the content needs {diagram.height:.0f} pt of height but only {height:.0f} pt is available "
+            f"at {width:.0f} pt wide, even with {min_size:g} pt text; shorten: {names}")
