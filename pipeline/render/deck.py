@@ -303,44 +303,39 @@ class _Deck:
 
     # --- primitives ---------------------------------------------------------------
 
-    def _colour(self, font, hex_colour: str | None, theme_colour=None) -> None:
+    def _colour(self, hex_colour: str | None, theme_colour: str | None = None) -> tuple[str | None, str | None]:
+        """A run's (#RRGGBB, theme colour name) for ``pptx_xml.add_run``: ``hex_colour``, else ink on our own
+        theme, else ``theme_colour`` (None: the template's)."""
         if hex_colour is not None:
-            font.color.rgb = rgb(hex_colour)
-        elif not self.templated:
-            font.color.rgb = rgb(theme.INK)
-        elif theme_colour is not None:
-            font.color.theme_color = theme_colour
+            return hex_colour, None
+        if not self.templated:
+            return theme.INK, None
+        return None, theme_colour
 
     def _write(self, text_frame, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                colour: str | None = None) -> None:
-        text_frame.clear()
+        tx_body = text_frame._txBody
+        first = pptx_xml.clear_text(tx_body)
         for i, para in enumerate(paras):
-            p = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
+            p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
             s = round(size * para.scale, 2)
-            p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[para.align]
-            p.line_spacing = Pt(round(s * LINE_HEIGHT, 2))
-            p.space_before = Pt(0 if i == 0 else round(para.gap * s, 2))
-            p.space_after = Pt(0)
+            p_pr = pptx_xml.paragraph_format(p, pptx_xml.ALIGN[para.align], Pt(round(s * LINE_HEIGHT, 2)),
+                                             Pt(0 if i == 0 else round(para.gap * s, 2)), Pt(0))
             ind = indent_for(s)
             explicit = bullets_explicit or not self.templated
-            pptx_xml.set_bullet(p._p.get_or_add_pPr(), emu(ind if (para.bullet or para.hang) else 0.0),
+            pptx_xml.set_bullet(p_pr, emu(ind if (para.bullet or para.hang) else 0.0),
                                 hanging=para.bullet, char="•" if para.bullet else None,
                                 font=(FONT if not self.templated else "Arial") if explicit else None,
                                 colour=None if self.templated else theme.ACCENT)
             for run_model in para.runs:
-                run = p.add_run()
-                run.text = run_model.text
-                f = run.font
-                f.size = Pt(s)
-                f.bold = run_model.bold
-                if self.look.font:
-                    f.name = self.look.font
+                link = None
                 if run_model.link:
-                    run.hyperlink.address = run_model.link
-                    self._colour(f, run_model.colour or (None if self.templated else theme.ACCENT),
-                                 MSO_THEME_COLOR.HYPERLINK)
+                    link = text_frame.part.relate_to(run_model.link, RT.HYPERLINK, is_external=True)
+                    hex_colour, scheme = self._colour(run_model.colour or (None if self.templated else theme.ACCENT),
+                                                      "hlink")
                 else:
-                    self._colour(f, run_model.colour or colour)
+                    hex_colour, scheme = self._colour(run_model.colour or colour)
+                pptx_xml.add_run(p, run_model.text, Pt(s), run_model.bold, self.look.font, hex_colour, scheme, link)
 
     def _frame(self, text_frame, inset_x: float, inset_y: float, anchor=MSO_ANCHOR.TOP) -> None:
         text_frame.word_wrap = True

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Pt
 
 from .. import theme
@@ -33,7 +33,6 @@ from ..layout.text import LINE_HEIGHT
 from . import pptx_xml
 
 SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}   # connection sites of a (rounded) rectangle
-_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 
 
 @dataclass(frozen=True)
@@ -97,20 +96,14 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
 
 def _fill_lines(text_frame, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
                 colour: str = theme.INK) -> None:
-    text_frame.clear()
+    tx_body = text_frame._txBody
+    first = pptx_xml.clear_text(tx_body)
+    algn = pptx_xml.ALIGN.get(align, "ctr")
     for i, line in enumerate(lines):
-        p = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
-        p.alignment = _ALIGN.get(align, PP_ALIGN.CENTER)
+        p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
         size = line.size * scale
-        p.line_spacing = Pt(round(size * LINE_HEIGHT, 2))
-        run = p.add_run()
-        run.text = line.text
-        font = run.font
-        font.size = Pt(round(size, 2))
-        font.bold = line.bold
-        if look.font:
-            font.name = look.font
-        font.color.rgb = rgb(colour)
+        pptx_xml.paragraph_format(p, algn, Pt(round(size * LINE_HEIGHT, 2)))
+        pptx_xml.add_run(p, line.text, Pt(round(size, 2)), line.bold, look.font, colour)
 
 
 def _frame_insets(text_frame, left: float, right: float, top: float, bottom: float) -> None:

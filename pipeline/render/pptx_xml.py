@@ -12,6 +12,8 @@ theme's fonts and colour scheme.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import BaseOxmlElement
@@ -20,6 +22,13 @@ from pptx.util import Length
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
 _BULLET_TAGS = ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct")
+ALIGN = {"left": "l", "center": "ctr", "right": "r"}   # a:pPr algn
+_P, _PPR, _R, _RPR, _T, _END = (qn(t) for t in ("a:p", "a:pPr", "a:r", "a:rPr", "a:t", "a:endParaRPr"))
+_SPACINGS = (qn("a:lnSpc"), qn("a:spcBef"), qn("a:spcAft"))
+_SPC_PTS, _SOLID, _SRGB, _SCHEME, _LATIN, _HLINK, _RID = (
+    qn(t) for t in ("a:spcPts", "a:solidFill", "a:srgbClr", "a:schemeClr", "a:latin", "a:hlinkClick", "r:id"))
+_RUN_CONTENT = (_R, qn("a:br"), qn("a:fld"))
+_CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
 
 def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
@@ -197,3 +206,65 @@ def table_style(tbl_pr: BaseOxmlElement, style_id: str) -> None:
     style = tbl_pr.find(qn("a:tableStyleId"))
     if style is not None:
         style.text = style_id
+
+
+# --- text, written as python-pptx's text API writes it (same elements, same order), without its
+# --- per-call schema searches: a deck's text is most of its build time.
+
+def clear_text(tx_body: BaseOxmlElement) -> BaseOxmlElement:
+    """Leave ``tx_body`` one paragraph with no runs (its properties kept, as ``TextFrame.clear``); return it."""
+    first, *rest = tx_body.iterchildren(_P)
+    for p in rest:
+        tx_body.remove(p)
+    for child in first.iterchildren(*_RUN_CONTENT):
+        first.remove(child)
+    return first
+
+
+def add_paragraph(tx_body: BaseOxmlElement) -> BaseOxmlElement:
+    """A new empty ``a:p`` after the last (``TextFrame.add_paragraph``)."""
+    return etree.SubElement(tx_body, _P)
+
+
+def paragraph_format(p: BaseOxmlElement, align: str, line: Length, before: Length | None = None,
+                     after: Length | None = None) -> BaseOxmlElement:
+    """Alignment (an ``ALIGN`` value), exact line pitch and, when given, the space before and after;
+    return the ``a:pPr``."""
+    p_pr = p.find(_PPR)
+    if p_pr is None:
+        p_pr = etree.Element(_PPR)
+        p.insert(0, p_pr)
+    p_pr.set("algn", align)
+    for tag in _SPACINGS:
+        for old in p_pr.findall(tag):
+            p_pr.remove(old)
+    at = 0       # a:lnSpc, a:spcBef, a:spcAft open a:pPr's sequence
+    for tag, value in zip(_SPACINGS, (line, before, after), strict=True):
+        if value is not None:
+            spacing = etree.Element(tag)
+            etree.SubElement(spacing, _SPC_PTS, val=str(value.centipoints))
+            p_pr.insert(at, spacing)
+            at += 1
+    return p_pr
+
+
+def add_run(p: BaseOxmlElement, text: str, size: Length, bold: bool, font: str | None = None,
+            colour: str | None = None, scheme: str | None = None, link: str | None = None) -> None:
+    """A run of ``text`` at ``size``: bold or not, in ``font`` (None: the theme's), coloured ``colour``
+    (#RRGGBB) or theme colour ``scheme`` (e.g. "hlink") or inherited; ``link`` a hyperlink's relationship id."""
+    r = etree.Element(_R)
+    end = p.find(_END)
+    if end is None:
+        p.append(r)
+    else:
+        end.addprevious(r)
+    r_pr = etree.SubElement(r, _RPR, sz=str(size.centipoints), b="1" if bold else "0")
+    if colour is not None:
+        etree.SubElement(etree.SubElement(r_pr, _SOLID), _SRGB, val=colour.lstrip("#").upper())
+    elif scheme is not None:
+        etree.SubElement(etree.SubElement(r_pr, _SOLID), _SCHEME, val=scheme)
+    if font:
+        etree.SubElement(r_pr, _LATIN, typeface=font)
+    if link is not None:
+        etree.SubElement(r_pr, _HLINK, {_RID: link})
+    etree.SubElement(r, _T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
