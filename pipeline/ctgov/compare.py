@@ -22,20 +22,26 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ImportSourceError, shown_name
 from ..model import Study, known
-from .groups import ArmKey, best_pairs, norm, score as group_score, strip_numbering
+from .groups import ArmKey, best_pairs, norm, strip_numbering
+from .groups import score as group_score
 from .source import items, parse_int, read_study, section, study_of
+
+if TYPE_CHECKING:
+    from .base import Json
 
 OUTCOME_THRESHOLD = 0.6
 ARM_THRESHOLD = 0.5
-_STOP = set("""a an and or the of in at to with without for from by on who whose as is are was were no not
+_STOP_WORDS = """a an and or the of in at to with without for from by on who whose as is are was were no not
 percentage percent proportion number numbers participants participant subjects subject patients patient
 change changes baseline mean score scores total overall rate rates time point points measured assessed using
-week weeks month months year years day days visit end study during through up until over after""".split())
+week weeks month months year years day days visit end study during through up until over after"""
+_STOP = set(_STOP_WORDS.split())
 _DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25, "hour": 1 / 24}
+_DURATION = re.compile(r"(?i)(?:(\d+(?:\.\d+)?)\s*-?\s*)?\b(hour|day|week|month|year)s?\b(?:\s*(\d+(?:\.\d+)?))?")
 
 
 @dataclass(frozen=True)
@@ -76,10 +82,10 @@ def compare_study(study: Study, data: Any, name: str = "<json>") -> list[Differe
     return out
 
 
-def compared_topics(data: dict) -> list[str]:
+def compared_topics(data: Json) -> list[str]:
     """What the registry entry gives to compare with: "enrolment", "arms", "primary outcomes"."""
     info = section(data, "protocolSection", "designModule", "enrollmentInfo")
-    topics = []
+    topics: list[str] = []
     if parse_int(info.get("count")) is not None or _started(data, _registry_arms(data)) is not None:
         topics.append("enrolment")
     if _registry_arms(data):
@@ -94,7 +100,7 @@ def compared_topics(data: dict) -> list[str]:
 _NCT = re.compile(r"NCT\d{8}", re.I)
 
 
-def _registration(study: Study, data: dict, name: str) -> list[Difference]:
+def _registration(study: Study, data: Json, name: str) -> list[Difference]:
     """The entry must be the record's own: an NCT id none of the record's registrations has is refused,
     a record without an NCT registration is told so."""
     nct = str(section(data, "protocolSection", "identificationModule").get("nctId") or "")
@@ -116,17 +122,17 @@ def _registration(study: Study, data: dict, name: str) -> list[Difference]:
 def _record_n(study: Study) -> int | None:
     if study.flow and known(study.flow.randomized) is not None:
         return known(study.flow.randomized)
-    sizes = [known(a.randomized) for a in study.arms]
-    if sizes and all(s is not None for s in sizes):
+    sizes = [n for a in study.arms if (n := known(a.randomized)) is not None]
+    if sizes and len(sizes) == len(study.arms):
         return sum(sizes)
     if study.flow and study.flow.arms and len(study.flow.arms) == len(study.arms):
-        allocated = [known(f.allocated) for f in study.flow.arms]
-        if all(a is not None for a in allocated):
+        allocated = [n for f in study.flow.arms if (n := known(f.allocated)) is not None]
+        if len(allocated) == len(study.flow.arms):
             return sum(allocated)
     return None
 
 
-def _registry_arms(data: dict) -> list[ArmKey]:
+def _registry_arms(data: Json) -> list[ArmKey]:
     """The registry's arms (arm groups; else the participant-flow groups), with the flow titles as other names."""
     p, r = data["protocolSection"], data.get("resultsSection") or {}
     arms = [ArmKey(str(i), [str(g.get("label"))], str(g.get("description") or ""))
@@ -143,7 +149,7 @@ def _registry_arms(data: dict) -> list[ArmKey]:
     return arms
 
 
-def _started(data: dict, arms: list[ArmKey]) -> int | None:
+def _started(data: Json, arms: list[ArmKey]) -> int | None:
     periods = items(data.get("resultsSection") or {}, "participantFlowModule", "periods")
     if not periods:
         return None
@@ -163,7 +169,7 @@ def _started(data: dict, arms: list[ArmKey]) -> int | None:
     return total if found else None
 
 
-def _enrolment(study: Study, data: dict) -> list[Difference]:
+def _enrolment(study: Study, data: Json) -> list[Difference]:
     info = section(data, "protocolSection", "designModule", "enrollmentInfo")
     enrolled = parse_int(info.get("count"))
     kind = "anticipated" if str(info.get("type", "")).upper() == "ESTIMATED" else "actual"
@@ -172,7 +178,8 @@ def _enrolment(study: Study, data: dict) -> list[Difference]:
     if enrolled is None and started is None:
         return []
     registry = (f"an enrolment of {enrolled} ({kind})" if enrolled is not None else "no enrolment") + \
-               (f" and {started} starting in the arms of its participant flow" if started is not None and started != enrolled else "")
+               (f" and {started} starting in the arms of its participant flow"
+                if started is not None and started != enrolled else "")
     if record_n is None:
         return [Difference("enrolment", f"the record gives no number randomized; the registry gives {registry}")]
     if record_n in (enrolled, started):
@@ -182,7 +189,7 @@ def _enrolment(study: Study, data: dict) -> list[Difference]:
 
 # --- arms -----------------------------------------------------------------
 
-def _arms(study: Study, data: dict) -> list[Difference]:
+def _arms(study: Study, data: Json) -> list[Difference]:
     registry = _registry_arms(data)
     if not registry:
         return []
@@ -191,7 +198,7 @@ def _arms(study: Study, data: dict) -> list[Difference]:
     if len(registry) != len(study.arms):
         out.append(Difference("arms", f"the record has {len(study.arms)} arm{'s' if len(study.arms) != 1 else ''}, "
                                       f"the registry {len(registry)}: {'; '.join(labels)}"))
-    pairs = []
+    pairs: list[tuple[float, int, int]] = []
     for i, arm in enumerate(study.arms):
         for j, reg in enumerate(registry):
             s = max(group_score(title, arm.description, reg) for title in filter(None, (arm.label, arm.short_label)))
@@ -213,7 +220,7 @@ def _arms(study: Study, data: dict) -> list[Difference]:
 
 # --- outcomes -------------------------------------------------------------
 
-def _registry_outcomes(data: dict) -> tuple[list[_Outcome], list[_Outcome]]:
+def _registry_outcomes(data: Json) -> tuple[list[_Outcome], list[_Outcome]]:
     p, r = data["protocolSection"], data.get("resultsSection") or {}
     primary: list[_Outcome] = []
     other: list[_Outcome] = []
@@ -264,7 +271,7 @@ def _days(text: str | None) -> float | None:
     if not text:
         return None
     found = []
-    for a, unit, b in re.findall(r"(?i)(?:(\d+(?:\.\d+)?)\s*-?\s*)?\b(hour|day|week|month|year)s?\b(?:\s*(\d+(?:\.\d+)?))?", text):
+    for a, unit, b in _DURATION.findall(text):
         number = a or b
         if number:
             found.append(float(number) * _DAYS[unit.lower()])
@@ -279,7 +286,7 @@ def _mentioned(title: str, note: str | None) -> bool:
     return norm(key) in norm(note)
 
 
-def _outcomes(study: Study, data: dict) -> list[Difference]:
+def _outcomes(study: Study, data: Json) -> list[Difference]:
     primary, other = _registry_outcomes(data)
     if not primary and not other:
         return []
@@ -302,7 +309,8 @@ def _outcomes(study: Study, data: dict) -> list[Difference]:
                 f"outcome switching; there may be a good reason (a registered protocol amendment, say), so it is "
                 f"worth checking the protocol and whether the paper explains the change."))
         else:
-            closest = f" (closest registry outcome: {(p or s).title!r})" if (p or s) else ""
+            nearest = p or s
+            closest = f" (closest registry outcome: {nearest.title!r})" if nearest else ""
             out.append(Difference(
                 "outcome switching?",
                 f"the record's primary outcome {o.label!r} is not among the registry's outcomes{closest}. A primary "

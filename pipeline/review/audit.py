@@ -29,15 +29,20 @@ printed: a re-pooled 0.6593 agrees with a printed 0.66.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from ..audit import AuditResult, Finding, placed, reader_notes
-from ..numbers import Printed, decimals
+from ..audit.findings import Severity
 from ..model import known
-from .model import Pooled, Review, ReviewOutcome, StudyResult
-from .pooling import (PoolResult, StudyEffect, back, binary_effect, from_interval, mantel_haenszel,
-                      mean_difference, pool)
+from ..numbers import decimals, printed
+from .model import OtherMethods, Pooled, Prisma, Review, ReviewOutcome, StudyResult
+from .pooling import PoolResult, StudyEffect, back, binary_effect, from_interval, mantel_haenszel, mean_difference, pool
+
+if TYPE_CHECKING:
+    from .validate import CheckedReview
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
 MINUS = "\u2212"
@@ -74,12 +79,12 @@ def study_value(o: ReviewOutcome, r: StudyResult) -> StudyValue | None:
     effect = None
     if i is not None and c is not None:
         if o.kind == "binary" and o.measure in ("odds ratio", "risk ratio", "risk difference"):
-            counts = [known(i.events), known(i.total), known(c.events), known(c.total)]
-            if all(n is not None for n in counts):
+            counts = all_known((i.events, i.total, c.events, c.total))
+            if counts is not None:
                 effect = binary_effect(o.measure, *counts)
-        elif o.measure == "mean difference" and None not in (i.mean, i.sd, c.mean, c.sd) \
-                and known(i.total) and known(c.total):
-            effect = mean_difference(i.mean, i.sd, known(i.total), c.mean, c.sd, known(c.total))
+        elif (o.measure == "mean difference" and i.mean is not None and i.sd is not None and c.mean is not None
+              and c.sd is not None and (n1 := known(i.total)) and (n2 := known(c.total))):
+            effect = mean_difference(i.mean, i.sd, n1, c.mean, c.sd, n2)
     if effect is not None:
         half = 1.959963984540054 * math.sqrt(effect.v)
         return StudyValue(back(effect.y, o.is_ratio), back(effect.y - half, o.is_ratio),
@@ -95,13 +100,14 @@ def study_value(o: ReviewOutcome, r: StudyResult) -> StudyValue | None:
 def repool(o: ReviewOutcome, p: Pooled, values: dict[str, StudyValue]) -> PoolResult | None:
     """``p`` recomputed from the studies' values with its own model; None when they cannot."""
     if p.method == "Mantel-Haenszel":
-        tables = []
+        tables: list[tuple[int, int, int, int]] = []
         for r in o.studies:
-            counts = [known(r.intervention.events), known(r.intervention.total), known(r.control.events),
-                      known(r.control.total)] if r.intervention and r.control else [None]
-            if None in counts:
+            counts = all_known((r.intervention.events, r.intervention.total, r.control.events,
+                                r.control.total)) if r.intervention and r.control else None
+            if counts is None:
                 return None
-            tables.append(tuple(counts))
+            e1, n1, e2, n2 = counts
+            tables.append((e1, n1, e2, n2))
         try:
             return mantel_haenszel(tables, p.measure or o.measure, float(p.ci_level))
         except ValueError:
@@ -113,8 +119,8 @@ def repool(o: ReviewOutcome, p: Pooled, values: dict[str, StudyValue]) -> PoolRe
                 level=float(p.ci_level))
 
 
-def run_review_audit(checked_or_review) -> ReviewAudit:
-    review: Review = getattr(checked_or_review, "study", checked_or_review)
+def run_review_audit(checked_or_review: CheckedReview | Review) -> ReviewAudit:
+    review = checked_or_review if isinstance(checked_or_review, Review) else checked_or_review.study
     findings: list[Finding] = []
     recomputed: dict[str, Recomputed] = {}
     for i, o in enumerate(review.outcomes):
@@ -145,8 +151,20 @@ def run_review_audit(checked_or_review) -> ReviewAudit:
         recomputed[o.id] = rec
     if review.prisma is not None:
         findings.extend(prisma_sums(review))
-    ordered = placed(sorted(findings, key=lambda f: _RANK[f.severity]), getattr(checked_or_review, "source", None))
+    source = None if isinstance(checked_or_review, Review) else checked_or_review.source
+    ordered = placed(sorted(findings, key=lambda f: _RANK[f.severity]), source)
     return ReviewAudit(AuditResult(ordered, {}, reader_notes(ordered)), recomputed)
+
+
+def all_known(counts: Iterable[int | str | None]) -> list[int] | None:
+    """The counts as ints when every one is known (not None, "not reported" or "not in sources"), else None."""
+    out = []
+    for count in counts:
+        n = known(count)
+        if n is None:
+            return None
+        out.append(n)
+    return out
 
 
 # --- comparisons -----------------------------------------------------------------------
@@ -158,13 +176,18 @@ def as_printed(value: float, like: float | None, default: int = 2) -> str:
     return text.replace("-", MINUS)
 
 
-def _same(value: float, printed: Printed) -> bool:
-    """True when ``value`` rounds to ``printed`` at its printed precision (either way at a tie)."""
-    places = decimals(printed)
+def _same(value: float, shown: float) -> bool:
+    """True when ``value`` rounds to ``shown`` at its printed precision (either way at a tie)."""
+    places = decimals(shown)
     q = Decimal(1).scaleb(-places)
-    exact = Decimal(printed.text)
+    exact = Decimal(printed(shown).text)
     v = Decimal(repr(float(value)))
     return v.quantize(q, rounding=ROUND_HALF_UP) == exact or v.quantize(q, rounding=ROUND_HALF_EVEN) == exact
+
+
+def _minus(value: float) -> str:
+    """A number as printed, with the minus sign U+2212."""
+    return printed(value).text.replace("-", MINUS)
 
 
 def _compare(o: ReviewOutcome, p: Pooled, r: PoolResult, i: int, j: int, rec: Recomputed) -> Finding:
@@ -172,8 +195,7 @@ def _compare(o: ReviewOutcome, p: Pooled, r: PoolResult, i: int, j: int, rec: Re
     est, lo, hi = back(r.estimate, ratio), back(r.lower, ratio), back(r.upper, ratio)
     agree = _same(est, p.estimate) and (p.ci is None or (_same(lo, p.ci[0]) and _same(hi, p.ci[1])))
     mine = as_printed(est, p.estimate) + (f" ({as_printed(lo, p.ci[0])} to {as_printed(hi, p.ci[1])})" if p.ci else "")
-    theirs = p.estimate.text.replace("-", MINUS) + (
-        f" ({p.ci[0].text.replace('-', MINUS)} to {p.ci[1].text.replace('-', MINUS)})" if p.ci else "")
+    theirs = _minus(p.estimate) + (f" ({_minus(p.ci[0])} to {_minus(p.ci[1])})" if p.ci else "")
     what = f"{o.label}, {p.label or r.method}"
     path = (f"outcomes[{i}].pooled[{j}]",)
     n = len(r.used)
@@ -181,7 +203,7 @@ def _compare(o: ReviewOutcome, p: Pooled, r: PoolResult, i: int, j: int, rec: Re
         return Finding("info", "repooled", f"{what}: re-pooled from {n} studies ({r.method}): {mine}, as reported",
                        path)
     rounded = any(not v.computed for v in rec.studies.values())
-    severity = "info" if rounded else "warning"
+    severity: Severity = "info" if rounded else "warning"
     why = " (the study results are printed rounded, which may explain it)" if rounded else ""
     return Finding(severity, "repool-differs",
                    f"{what}: re-pooled from {n} studies ({r.method}) gives {mine}; the review reports {theirs}{why}",
@@ -198,16 +220,16 @@ def _i2(p: Pooled, i: int, j: int) -> list[Finding]:
     if _same(expected, p.i2) or abs(expected - p.i2) < 0.5 + 10 ** -decimals(p.q):
         return []
     return [Finding("warning", "i2-from-q",
-                    f"I² from Q = {p.q.text} with {df} df is {as_printed(expected, p.i2, 0)}%; "
-                    f"the review reports {p.i2.text}%", (f"outcomes[{i}].pooled[{j}].i2",))]
+                    f"I² from Q = {printed(p.q).text} with {df} df is {as_printed(expected, p.i2, 0)}%; "
+                    f"the review reports {printed(p.i2).text}%", (f"outcomes[{i}].pooled[{j}].i2",))]
 
 
 def _weights(o: ReviewOutcome, i: int) -> list[Finding]:
-    weights = [r.weight for r in o.studies]
-    if not weights or not all(isinstance(w, float) for w in weights):
+    weights = [w for r in o.studies if isinstance(w := r.weight, float)]
+    if not weights or len(weights) != len(o.studies):
         return []
-    total = sum(Decimal(w.text) for w in weights)
-    slack = sum(Decimal(5).scaleb(-decimals(w) - 1) for w in weights)
+    total = sum((Decimal(printed(w).text) for w in weights), Decimal(0))
+    slack = sum((Decimal(5).scaleb(-decimals(w) - 1) for w in weights), Decimal(0))
     if abs(total - 100) <= slack:
         return []
     return [Finding("warning", "weights-sum", f"{o.label}: the study weights add up to {total}%, not 100%",
@@ -215,20 +237,23 @@ def _weights(o: ReviewOutcome, i: int) -> list[Finding]:
 
 
 def _arm_sums(o: ReviewOutcome) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    sums = []
+    sums: list[tuple[int, int]] = []
     for side in ("intervention", "control"):
         arms = [getattr(r, side) for r in o.studies]
-        if not arms or any(a is None or known(a.total) is None or known(a.events) is None for a in arms):
+        if not arms or any(a is None for a in arms):
             return None
-        sums.append((sum(known(a.events) for a in arms), sum(known(a.total) for a in arms)))
+        events, totals = all_known(a.events for a in arms), all_known(a.total for a in arms)
+        if events is None or totals is None:
+            return None
+        sums.append((sum(events), sum(totals)))
     return sums[0], sums[1]
 
 
 def _participants(o: ReviewOutcome, i: int) -> list[Finding]:
     n = known(o.participants)
-    totals = [known(getattr(r, side).total) if getattr(r, side) else None for r in o.studies
-              for side in ("intervention", "control")]
-    if n is None or not totals or None in totals or sum(totals) == n:
+    arms = [getattr(r, side) for r in o.studies for side in ("intervention", "control")]
+    totals = all_known(a.total if a else None for a in arms)
+    if n is None or not totals or sum(totals) == n:
         return []
     return [Finding("warning", "participants-sum",
                     f"{o.label}: the studies' arms add up to {sum(totals)} participants, not the {n} reported",
@@ -245,25 +270,27 @@ PRISMA_STEPS = (
 )
 
 
-def prisma_total(p, name: str) -> int | None:
+def prisma_total(p: Prisma | OtherMethods, name: str) -> int | None:
     """A PRISMA count; for the lists (identified, excluded_reasons) their sum when every n is known."""
     value = getattr(p, name)
     if isinstance(value, list):
-        ns = [known(x.n) for x in value]
-        return sum(ns) if ns and None not in ns else None
+        ns = all_known(x.n for x in value)
+        return sum(ns) if ns else None
     return known(value)
 
 
 def prisma_sums(review: Review) -> list[Finding]:
     p = review.prisma
-    out = []
+    out: list[Finding] = []
+    if p is None:
+        return out
     for (start,), minus, result, words, result_word in PRISMA_STEPS:
         if result == "reports_included" and p.other_methods is not None:
             continue    # reports found by other methods join the included ones too
         first = prisma_total(p, start)
-        parts = [prisma_total(p, m) for m in minus]
+        parts = all_known(prisma_total(p, m) for m in minus)
         target = prisma_total(p, result)
-        if first is None or target is None or None in parts:
+        if first is None or target is None or parts is None:
             continue
         if first - sum(parts) != target:
             out.append(Finding("warning", "prisma-sum",
