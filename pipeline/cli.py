@@ -8,7 +8,8 @@ please report", exit 70, and its traceback goes to a file whose path is printed
 (``--debug``, or EVIDENCE_BRIEF_DEBUG=1, prints it instead); nothing is written.
 
     evidence-brief validate RECORD...
-    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--figures svg,png] [--paper a4|letter] [--template FILE] [-j N]
+    evidence-brief build RECORD... [--out DIR] [--only brief|deck|figures] [--figures svg,png]
+                         [--paper a4|letter] [--template FILE] [-j N]
     evidence-brief audit RECORD...
     evidence-brief schema [--review] [-o FILE]
     evidence-brief import ctgov FILE.json [-o FILE.yaml]
@@ -28,19 +29,26 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .errors import EvidenceBriefError, Problem, RecordError, UsageError, shown_name
 
+if TYPE_CHECKING:
+    from .build import BuildOptions
+    from .loader import Source
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2, like every other usage problem
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other usage problem
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="evidence-brief", description="Turn a clinical study record into a one-page PDF brief and a slide deck.")
+    p = _Parser(prog="evidence-brief",
+                description="Turn a clinical study record into a one-page PDF brief and a slide deck.")
     p.add_argument("--version", action="version", version=f"evidence-brief {__version__}")
     p.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -65,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--review", action="store_true", help="the schema of a review record (kind: review)")
     s.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
-    i = sub.add_parser("import", help="start a record from a registry entry, or fill its citation from a reference file")
+    i = sub.add_parser("import",
+                       help="start a record from a registry entry, or fill its citation from a reference file")
     i.add_argument("source", choices=("ctgov", "citation"),
                    help="ctgov: ClinicalTrials.gov API v2 JSON; citation: RIS, BibTeX, PubMed .nbib or CSL-JSON")
     i.add_argument("file", type=Path)
@@ -114,7 +123,8 @@ def _output_options(p: argparse.ArgumentParser) -> None:
                         "or svg,png (default: $FIGURES or svg)")
     p.add_argument("--paper", choices=("a4", "letter"), default=os.environ.get("PAPER", "a4").lower() or "a4",
                    help="page size of the brief (default: a4, or $PAPER)")
-    p.add_argument("--template", type=Path, default=Path(os.environ["TEMPLATE"]) if os.environ.get("TEMPLATE") else None,
+    template = os.environ.get("TEMPLATE")
+    p.add_argument("--template", type=Path, default=Path(template) if template else None,
                    help="a .pptx whose layouts, theme colours and fonts the deck uses (default: $TEMPLATE)")
 
 
@@ -140,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("evidence-brief: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # the one place a bug becomes exit 70: anything a user can fix is an EvidenceBriefError
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 70: a user's fault is an EvidenceBriefError
         for line in _internal_error(exc):
             print(line, file=sys.stderr)
         return 70
@@ -165,12 +175,12 @@ def _internal_error(exc: BaseException, while_: str = "") -> list[str]:
     return [head, f"the traceback is in {name}; please attach it to the report (--debug prints it instead)"]
 
 
-def _print_warnings(warnings) -> None:
+def _print_warnings(warnings: Iterable[object]) -> None:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
 
 
-def _each_record(paths: list[Path], action) -> int:
+def _each_record(paths: list[Path], action: Callable[[Path], None]) -> int:
     """Run ``action`` on every record; report every invalid one; exit 2 if any was invalid."""
     status = 0
     for path in paths:
@@ -183,7 +193,7 @@ def _each_record(paths: list[Path], action) -> int:
     return status
 
 
-def _validate(args) -> int:
+def _validate(args: argparse.Namespace) -> int:
     from .validate import check_source
 
     refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name)
@@ -198,7 +208,7 @@ def _validate(args) -> int:
     return _each_record(args.records, one)
 
 
-def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[Path, RecordError], dict]:
+def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[Path, RecordError], dict[Path, Source]]:
     """Records of one run that would write the same ``outputs/<id>/`` (or, with ``must_match_name``,
     whose id is not their file name), each with the located error that refuses it, and the records
     that cannot even be read, with their error; then every record read, as {path: loader.Source},
@@ -207,7 +217,7 @@ def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[P
 
     ids: dict[Path, tuple[str, Problem]] = {}
     refused: dict[Path, RecordError] = {}
-    sources = {}
+    sources: dict[Path, Source] = {}
     for path in dict.fromkeys(paths):
         try:
             source = sources[path] = load_file(path)
@@ -233,7 +243,7 @@ def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[P
     return refused, sources
 
 
-def _build_options(args):
+def _build_options(args: argparse.Namespace) -> BuildOptions:
     from .build import KINDS, BuildOptions
 
     if args.template is not None:
@@ -243,7 +253,7 @@ def _build_options(args):
                         figures=args.figures)
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     options = _build_options(args)
     refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name)
     for error in refused.values():
@@ -254,6 +264,7 @@ def _build(args) -> int:
         return max(error.exit_status for error in refused.values())
     jobs = max(1, min(args.jobs, len(records)))
     work = functools.partial(_build_one, out=args.out, options=options)
+    outcomes: Iterable[tuple[int, list[str], list[str]]]
     if jobs == 1:
         outcomes = itertools.starmap(work, records)
     else:
@@ -274,7 +285,7 @@ def _build(args) -> int:
     return status
 
 
-def _build_one(path: Path, source, *, out: Path, options) -> tuple[int, list[str], list[str]]:
+def _build_one(path: Path, source: Source, *, out: Path, options: BuildOptions) -> tuple[int, list[str], list[str]]:
     """Build one record (read already, as ``source``); return (exit status, stdout lines, stderr lines)
     so parallel output never interleaves."""
     from .build import build_record
@@ -283,7 +294,7 @@ def _build_one(path: Path, source, *, out: Path, options) -> tuple[int, list[str
         result = build_record(path, out, options, source=source)
     except EvidenceBriefError as exc:
         return exc.exit_status, [], [str(exc)] if str(exc) else []
-    except Exception as exc:  # a bug, reported like main() does, per record (a worker's traceback stays its own)
+    except Exception as exc:  # noqa: BLE001 - a bug, reported like main() does, per record (in its worker)
         return 70, [], _internal_error(exc, f" (while building {shown_name(path)})")
     err = [f"warning: {w}" for w in result.warnings]
     err += [f"note: {path}: {note}" for note in result.notes]
@@ -292,7 +303,7 @@ def _build_one(path: Path, source, *, out: Path, options) -> tuple[int, list[str
     return 0, [f"wrote {w}" for w in result.written if w.suffix in (".pdf", ".pptx")], err
 
 
-def _audit(args) -> int:
+def _audit(args: argparse.Namespace) -> int:
     from .audit import format_findings, run_audit
     from .validate import is_review_checked, load_study
 
@@ -310,7 +321,7 @@ def _audit(args) -> int:
     return _each_record(args.records, one)
 
 
-def _schema(args) -> int:
+def _schema(args: argparse.Namespace) -> int:
     from .model import study_schema
     from .review.model import review_schema
 
@@ -323,7 +334,7 @@ def _schema(args) -> int:
     return 0
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     if args.source == "citation":
         return _import_citation(args)
     if args.into or args.pick is not None or args.doi:
@@ -359,7 +370,7 @@ def _write_or_print(text: str, output: Path | None, *, overwrite: bool) -> None:
     print(f"wrote {shown_name(output)}")
 
 
-def _import_citation(args) -> int:
+def _import_citation(args: argparse.Namespace) -> int:
     from .citations import read_reference
     from .citations.fields import citation_node, record_id
 
@@ -387,14 +398,14 @@ def _import_citation(args) -> int:
     return 0
 
 
-def _new(args) -> int:
+def _new(args: argparse.Namespace) -> int:
     from .skeleton import skeleton
 
     _write_or_print(skeleton(args.id), args.output, overwrite=False)
     return 0
 
 
-def _watch(args) -> int:
+def _watch(args: argparse.Namespace) -> int:
     from .watch import watch
 
     if not args.record.is_file():
@@ -402,12 +413,15 @@ def _watch(args) -> int:
     return watch(args.record, args.out, _build_options(args), lambda line: print(line, flush=True))
 
 
-def _compare(args) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from .ctgov.compare import compare_study, compared_topics
     from .ctgov.source import read_study
-    from .validate import load_study
+    from .validate import is_review_checked, load_study
 
-    study = load_study(args.record).study
+    checked = load_study(args.record)
+    if is_review_checked(checked):
+        raise UsageError(f"{shown_name(args.record)}: compare takes a trial's record; this one is a review")
+    study = checked.study
     data = read_study(args.file)
     differences = compare_study(study, data, shown_name(args.file))
     for d in differences:
@@ -419,13 +433,13 @@ def _compare(args) -> int:
     return 0
 
 
-def _upgrade(args) -> int:
+def _upgrade(args: argparse.Namespace) -> int:
     from .upgrade import upgrade_file
 
     return _each_record(args.records, lambda path: print(upgrade_file(path)))
 
 
-def _export(args) -> int:
+def _export(args: argparse.Namespace) -> int:
     from .atomic import write_files
     from .fhir import bundle_json
     from .validate import is_review_checked, load_study

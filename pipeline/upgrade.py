@@ -33,10 +33,10 @@ import io
 import os
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
-
+from typing import Any
 
 from .errors import Problem, RecordError
 from .loader import Path_, Source, format_path, load_bytes, read_record_bytes
@@ -47,14 +47,16 @@ CURRENT = 2
 
 # --- the mapping, on plain data or on ruamel.yaml's round-trip data ---------------
 
+_Map = dict[str, Any]   # a mapping of the record: a dict, or ruamel.yaml's CommentedMap
+
 @dataclass
 class _Shape:
     """How to build and edit mappings and lists of one kind of data (plain, or round-trip)."""
 
-    new_map: Callable[[], dict]
-    new_seq: Callable[[list], list]
+    new_map: Callable[[], _Map]
+    new_seq: Callable[[list[Any]], list[Any]]
 
-    def insert(self, mapping: dict, pos: int, key: str, value: Any) -> None:
+    def insert(self, mapping: _Map, pos: int, key: str, value: Any) -> None:
         if hasattr(mapping, "insert"):   # ruamel's CommentedMap keeps its comments through insert
             mapping.insert(pos, key, value)
             return
@@ -63,14 +65,14 @@ class _Shape:
         mapping.clear()
         mapping.update(items)
 
-    def rename(self, mapping: dict, old: str, new: str, value: Any) -> None:
+    def rename(self, mapping: _Map, old: str, new: str, value: Any) -> None:
         """Replace key ``old`` by ``new`` (with ``value``) at the same place, keeping its comments."""
         pos = list(mapping).index(old)
         comments = getattr(mapping, "ca", None)
         comment = comments.items.pop(old, None) if comments is not None else None
         del mapping[old]
         self.insert(mapping, pos, new, value)
-        if comment is not None:
+        if comments is not None and comment is not None:
             comments.items[new] = comment
 
 
@@ -87,7 +89,7 @@ class Upgrade:
     problems: list[tuple[Path_, str]] = field(default_factory=list)   # at version-1 paths
 
 
-def upgrade_data(data: dict, shape: _Shape = _PLAIN) -> Upgrade:
+def upgrade_data(data: _Map, shape: _Shape = _PLAIN) -> Upgrade:
     """Upgrade version-1 ``data`` to version 2 in place."""
     done = Upgrade()
     had_record = "record" in data
@@ -113,8 +115,8 @@ def upgrade_data(data: dict, shape: _Shape = _PLAIN) -> Upgrade:
             shape.insert(design, list(design).index("type") + 1, "hypothesis", "non-inferiority")
             done.placed.append((("design", "hypothesis"), ("design", "type")))
 
-    outcomes = data.get("outcomes") if isinstance(data.get("outcomes"), list) else []
-    arms = data.get("arms") if isinstance(data.get("arms"), list) else []
+    outcomes = found if isinstance(found := data.get("outcomes"), list) else []
+    arms = found if isinstance(found := data.get("arms"), list) else []
     arm_ids = [a.get("id") for a in arms if isinstance(a, dict)]
     for i, outcome in enumerate(outcomes):
         if not isinstance(outcome, dict) or "effect" not in outcome or "effects" in outcome:
@@ -133,9 +135,9 @@ def upgrade_data(data: dict, shape: _Shape = _PLAIN) -> Upgrade:
     return done
 
 
-def _harm_ids(data: dict, shape: _Shape, done: Upgrade, outcomes: list) -> None:
-    harms = data.get("harms") if isinstance(data.get("harms"), list) else []
-    taken = {o.get("id") for o in outcomes + harms if isinstance(o, dict) and isinstance(o.get("id"), str)}
+def _harm_ids(data: _Map, shape: _Shape, done: Upgrade, outcomes: list[Any]) -> None:
+    harms = found if isinstance(found := data.get("harms"), list) else []
+    taken = {i for o in outcomes + harms if isinstance(o, dict) and isinstance(i := o.get("id"), str)}
     for i, harm in enumerate(harms):
         if not isinstance(harm, dict) or "id" in harm:
             continue
@@ -145,7 +147,7 @@ def _harm_ids(data: dict, shape: _Shape, done: Upgrade, outcomes: list) -> None:
         done.placed.append((("harms", i, "id"), ("harms", i, "label") if "label" in harm else ("harms", i)))
 
 
-def _grade(data: dict, shape: _Shape, done: Upgrade, outcomes: list) -> None:
+def _grade(data: _Map, shape: _Shape, done: Upgrade, outcomes: list[Any]) -> None:
     appraisal = data.get("appraisal")
     if not isinstance(appraisal, dict) or not isinstance(appraisal.get("grade"), dict):
         return
@@ -158,8 +160,8 @@ def _grade(data: dict, shape: _Shape, done: Upgrade, outcomes: list) -> None:
         return
     named = grade.get("outcome")
     wanted = _words(named) if isinstance(named, str) else None
-    match = next((i for i, o in candidates if wanted and isinstance(o.get("label"), str) and _words(o["label"]) == wanted),
-                 None)
+    match = next((i for i, o in candidates
+                  if wanted and isinstance(o.get("label"), str) and _words(o["label"]) == wanted), None)
     if match is None:
         match = next((i for i, o in candidates if o.get("primary") is True), candidates[0][0])
         if wanted:
@@ -187,10 +189,14 @@ def _grade(data: dict, shape: _Shape, done: Upgrade, outcomes: list) -> None:
     del appraisal["grade"]
 
 
-def _move_comments(appraisal: dict, grade: dict, certainty: dict) -> None:
+def _move_comments(appraisal: _Map, grade: _Map, certainty: _Map) -> None:
     """Round trip: the end-of-line comments of grade's keys go with them; comment lines after it stay in place."""
     comments = getattr(grade, "ca", None)
     if comments is None:
+        return
+    from ruamel.yaml.comments import CommentedMap  # a round trip: ruamel.yaml is loaded already
+
+    if not isinstance(appraisal, CommentedMap) or not isinstance(certainty, CommentedMap):
         return
     renamed = {"certainty": "level", "reasons": "note"}
     lines: list[str] = []
@@ -315,7 +321,7 @@ def rewrite(text: str) -> str:
 
     mapping, offset = _indentation(text)
 
-    def seq(items: list) -> CommentedSeq:
+    def seq(items: list[Any]) -> CommentedSeq:
         out = CommentedSeq(items)
         if all(not isinstance(item, (dict, list)) for item in items) and items:
             out.fa.set_flow_style()   # a pair such as compares: [a, b]
@@ -340,7 +346,7 @@ def _shift_comments(node: Any, by: int) -> None:
     """Move the full-line comments inside ``node`` ``by`` columns, as its values moved."""
     if by <= 0:
         return
-    tokens = []
+    tokens: list[Any] = []
     comments = getattr(node, "ca", None)
     if comments is not None:
         for entry in [comments.comment, *comments.items.values()]:

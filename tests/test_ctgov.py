@@ -26,7 +26,7 @@ from pipeline.loader import load_bytes
 from pipeline.model import NOT_REPORTED, is_placeholder, known
 from pipeline.validate import check_source, load_study
 
-from conftest import SHIPPED
+from conftest import ROOT, SHIPPED
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -493,6 +493,15 @@ def test_cli_compare(tmp_path, capsys):
     bad.write_text("[]", encoding="utf-8")
     assert main(["compare", str(record), str(bad)]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_cli_compare_refuses_a_review(capsys):
+    """A review has no registry entry of one trial: a usage error (exit 2), not an internal error."""
+    review = ROOT / "sources" / "react-corticosteroids.yaml"
+    assert "kind: review" in review.read_text(encoding="utf-8")
+    assert main(["compare", str(review), str(PILOT)]) == 2
+    err = capsys.readouterr().err
+    assert "is a review" in err and "internal error" not in err
 
 
 # --- outputs from imported records ----------------------------------------
