@@ -534,6 +534,7 @@ class Content:
     footer: str
     build_date: str
     notes: tuple[str, ...] = field(default=())   # audit observations shown to the reader
+    notes_beside: tuple[str, ...] = ()   # ``notes`` as said beside the results table (its values not said again)
     registrations: tuple[tuple[str, str | None], ...] = ()   # (text, url) per registration
     design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
@@ -921,7 +922,8 @@ def single_comparison(study: Study) -> str | None:
 
 
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
-                  notes: tuple[str, ...] = (), absolute: dict[str, tuple] | None = None,
+                  notes: tuple[str, ...] = (), notes_beside: tuple[str, ...] | None = None,
+                  absolute: dict[str, tuple] | None = None,
                   warnings: tuple = ()) -> Content:
     """Format everything once. ``derived`` maps outcome or harm id -> marked absolute effects or recomputed
     values, ``absolute`` the same ids -> the audit's ``Absolute`` values (preferred when given), ``warnings``
@@ -985,6 +987,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         footer=f"Record {study.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
         notes=notes,
+        notes_beside=notes if notes_beside is None else notes_beside,
         registrations=registrations,
         design_facts=design_facts(study),
         discussion_answers=tuple(a for _, a in kept),

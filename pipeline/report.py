@@ -33,5 +33,6 @@ def prepare(checked: Checked[Study]) -> Report:
     if error is not None:
         raise error
     content = build_content(checked.study, derived=dict(result.derived), notes=tuple(result.notes),
+                            notes_beside=result.notes_beside,
                             absolute=dict(result.absolute), warnings=tuple(result.findings))
     return Report(checked.study, content, tuple(checked.warnings), tuple(result.findings), checked.file)

@@ -106,10 +106,10 @@ def test_title_arms_numbers_and_messages_appear(brief, report):
     lean = fit_page(report, "a4").style.lean
     for limitation in c.limitations:
         # Space forcing it, a limitation the "Checking the numbers" panel already states is said once.
-        if lean and brief_pdf._said_in(limitation, c.notes):
+        if lean and brief_pdf._said_in(limitation, c.notes_beside):
             continue
         assert_contains(text, limitation)
-    for note in c.notes:
+    for note in c.notes_beside:
         assert_contains(text, note)
     assert_contains(text, c.footer)
     assert "not in our sources" in text      # CI and P value the record's sources lack (not the trial's fault)
@@ -341,7 +341,7 @@ def test_band_says_the_outcomes_once(report):
 
 def test_said_in_matches_only_the_repeated_limitation(report):
     c = report.content
-    said = [t for t in c.limitations if brief_pdf._said_in(t, c.notes)]
+    said = [t for t in c.limitations if brief_pdf._said_in(t, c.notes_beside)]
     assert said == [t for t in c.limitations if t.startswith("Denominators")]
 
 

@@ -70,14 +70,15 @@ class AuditBase:
         self.recomputed: dict[str, tuple[str, ...]] = {}
 
     def add(self, severity: Severity, code: str, message: str, fields: Iterable[str], detail: str = "",
-            fragment: str = "", comparison: str = "") -> None:
+            fragment: str = "", comparison: str = "", beside: str = "") -> None:
         """Record a finding once: the same observation reached twice (e.g. through a
         non-inferiority and a superiority entry of one comparison) is said once."""
         key = (severity, code, message)
         if key in self.seen:
             return
         self.seen.add(key)
-        self.findings.append(Finding(severity, code, message, tuple(fields), detail, fragment, comparison))
+        self.findings.append(Finding(severity, code, message, tuple(fields), detail, fragment, comparison,
+                                     beside=beside))
 
     # --- participant flow ---------------------------------------------------
 

@@ -117,7 +117,9 @@ class CountChecks(AuditBase):
                           "methods should say which.",
                  f"{count_text(events)} of {count_text(reference.value)} {reference.label} is "
                  f"{fixed(actual, decimals(percent))}% "
-                 f"(reported {percent_text(percent)})")
+                 f"(reported {percent_text(percent)})",
+                 beside=f"{count_text(events)} of {count_text(reference.value)} {reference.label} is "
+                        f"{fixed(actual, decimals(percent))}%")
         return None
 
     def check_percent(self, where: str, events: int, total: int, percent: float, fields: list[str]) -> None:
@@ -137,7 +139,8 @@ class CountChecks(AuditBase):
                  f"{percent_text(percent)} (judged at the {decimals(percent)} decimal place(s) it was printed with). "
                  f"Either a count or the percentage was mistyped in the record or the paper, or the "
                  f"percentage rests on another denominator (for example imputed data).",
-                 f"{events}/{total} is {fixed(actual, decimals(percent))}% (reported {percent_text(percent)})")
+                 f"{events}/{total} is {fixed(actual, decimals(percent))}% (reported {percent_text(percent)})",
+                 beside=f"{events}/{total} is {fixed(actual, decimals(percent))}%")
 
     def check_summary(self, where: str, base: Path_, result: ArmResult) -> None:
         """A mean inside its own interval, a median inside its IQR (allowing for printed rounding)."""

@@ -132,7 +132,13 @@ class CrudeChecks(AuditBase):
                  f"{_short(item.outcome.label)}, {label}: reported "
                  f"{as_printed_signed(est) if not effect.is_ratio else as_printed(est)}, crude "
                  f"{crude_text.rsplit(' = ', 1)[-1]}",
-                 label)
+                 label, beside=f"{_short(item.outcome.label)}{'' if self._one_comparison() else f', {label}'}: "
+                               f"crude {crude_text.rsplit(' = ', 1)[-1]}")
+
+    def _one_comparison(self) -> bool:
+        """Whether every effect of the record compares one pair of arms (a results table then names it once)."""
+        study = self.study
+        return len({study.comparison(e) for o in [*study.outcomes, *study.harms] for e in o.effects}) == 1
 
     def crude_binary(self, effect: Effect, r1: ArmResult, r2: ArmResult, j1: int, j2: int, res: Fields,
                      denominators: dict[str, _Denominator], tol_est: float) -> Crude | None:

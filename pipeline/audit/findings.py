@@ -33,6 +33,7 @@ class Finding:
     comparison: str = ""  # e.g. "Dabigatran 150 mg vs Warfarin"; "" for per-arm and flow findings
     line: int = field(default=0, compare=False)    # where fields[0] stands in the record file; 0: not known
     column: int = field(default=0, compare=False)
+    beside: str = ""      # ``fragment`` as said beside a results table: without the reported value the table shows
 
     def __str__(self) -> str:
         where = f" {', '.join(self.fields)}:" if self.fields else ""
@@ -46,6 +47,11 @@ class AuditResult:
     notes: tuple[str, ...] = ()
     absolute: dict[str, tuple[Absolute, ...]] = field(default_factory=dict)
     recomputed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def notes_beside(self) -> tuple[str, ...]:
+        """``notes`` as said beside the results table: the reported values it shows are not said again."""
+        return reader_notes(self.findings, beside_table=True)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -73,8 +79,9 @@ _NOTE_LEADS = {
 }
 
 
-def reader_notes(findings: Iterable[Finding]) -> tuple[str, ...]:
-    """Short notes for readers: one per kind of warning, the arithmetic listed, in first-seen order."""
+def reader_notes(findings: Iterable[Finding], beside_table: bool = False) -> tuple[str, ...]:
+    """Short notes for readers: one per kind of warning, the arithmetic listed, in first-seen order
+    (``beside_table``: each finding's ``beside`` form, where it has one)."""
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         if f.severity == "warning":
@@ -84,7 +91,8 @@ def reader_notes(findings: Iterable[Finding]) -> tuple[str, ...]:
     for key, items in groups.items():
         if key in _NOTE_LEADS:
             lead, tail = _NOTE_LEADS[key]
-            notes.append(lead + "; ".join(f.fragment for f in items) + tail)
+            notes.append(lead + "; ".join((f.beside or f.fragment) if beside_table else f.fragment
+                                          for f in items) + tail)
         else:
             notes.extend(f.message for f in items)
     return tuple(notes)

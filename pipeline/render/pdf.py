@@ -848,17 +848,18 @@ def bullet_pieces(text: str, source: str | None, width: float, size: float, styl
 
 
 def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:
-    """How sure (RoB 2, then the audit's notes in their panel, limitations, GRADE), then what it means."""
-    if style.lean and c.notes:
-        c = replace(c, limitations=tuple(t for t in c.limitations if not _said_in(t, c.notes)))
+    """How sure (RoB 2, then the audit's notes in their panel, strengths, limitations, GRADE), then what it
+    means."""
+    if style.lean and c.notes_beside:
+        c = replace(c, limitations=tuple(t for t in c.limitations if not _said_in(t, c.notes_beside)))
     appraisal = appraisal_pieces(c, width, style, 0.0)
     pieces = appraisal[:1]
-    if c.notes:
+    if c.notes_beside:
         inner = width - 2 * PANEL_PAD
         head = paragraph("Checking the numbers", inner, style.small, style, "bold", theme.INK)
         head.space(2.0)
         panel: list[Piece] = []
-        for i, note in enumerate(c.notes):
+        for i, note in enumerate(c.notes_beside):
             panel.extend(bullet_pieces(note, "audit notes", inner, style.small, style, 2.0 if i else 6.0,
                                        head if i == 0 else None, panel=True))
         for piece in panel[:-1] if not style.split_panel else ():    # one box, unless space forces a split
@@ -1388,7 +1389,7 @@ def fit_page(report: Report, paper: str) -> Page:
     for style, with_diagram in attempts():
         try:
             page = layout_page(report, paper, style, with_diagram)
-            if page.overflow > 0 and report.content.notes:   # the audit's box whole, else split at this step
+            if page.overflow > 0 and report.content.notes_beside:   # the audit's box whole, else split at this step
                 style = replace(style, split_panel=True)
                 page = layout_page(report, paper, style, with_diagram)
         except _TooWide as exc:     # the results table may fit at a smaller size
@@ -1422,8 +1423,12 @@ def _register_fonts() -> Fonts:
 def _check_glyphs(c: Content) -> None:
     texts = [c.title, c.name, c.citation or "", c.bottom_line, c.design_summary, c.footer, c.funding or "",
              c.interests or "", c.authors_conclusion or "", c.grade or "", c.appraisal_by or "", c.outcomes_note or ""]
-    texts += [v for _, v in c.pico] + list(c.arm_names) + list(c.key_messages) + list(c.limitations) + list(c.notes)
+    texts += [v for _, v in c.pico] + list(c.arm_names) + list(c.key_messages) + list(c.limitations)
+    texts += list(c.notes_beside) + list(c.strengths)
     texts += [t for t, _ in c.registrations] + [t for fact in c.design_facts for t in fact] + list(c.shared_care or ())
+    for r in c.primary_rows + c.harm_rows + c.secondary_rows:
+        if r.grade is not None:
+            texts += [r.label, *r.grade.statements, r.grade.why, r.grade.by or ""]
     for r in c.primary_rows + c.harm_rows:
         texts += [r.label, r.timepoint or "", r.note or "", *r.cells, *r.derived]
         effects = list(r.effects) + [e for sg in r.subgroups for _, _, es in sg.levels for e in es]

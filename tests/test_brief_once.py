@@ -1,0 +1,42 @@
+"""Issue 12: one statement of each fact per page, and the "Checking the numbers" box kept whole (IMAGINE-RA)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pipeline import theme
+from pipeline.audit import run_audit
+from pipeline.render.pdf import Rect, fit_page
+from pipeline.report import prepare
+from pipeline.validate import load_study
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORD = ROOT / "sources" / "imagine-ra.yaml"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return prepare(load_study(RECORD))
+
+
+def test_the_box_beside_the_table_does_not_restate_the_table(report):
+    c = report.content
+    shown = {p for r in c.primary_rows for cell in r.cells for p in re.findall(r"\d+(?:\.\d+)?%", cell)}
+    assert shown == {"85%", "88%", "66%", "62%"}
+    said = " ".join(c.notes_beside)
+    assert not shown & set(re.findall(r"\d+(?:\.\d+)?%", said)), said
+    assert "reported" not in said.replace("Reported", "")        # no "(reported 85%)", no "reported −4.8"
+    assert "MRI-guided vs Conventional" not in said               # the table's header names the one comparison
+    assert "64 of 76 who completed is 84%" in said and "DAS28-CRP remission: crude −3 points" in said
+    # The command line and the deck's notes, which have no table beside them, keep the reported values.
+    assert "64 of 76 who completed is 84% (reported 85%)" in " ".join(c.notes)
+    assert run_audit(load_study(RECORD)).notes == c.notes
+
+
+def test_the_checking_the_numbers_box_is_whole(report):
+    page = fit_page(report, "a4")
+    panels = [op for op in page.ops if isinstance(op, Rect) and op.fill == theme.PANEL]
+    assert len(panels) == 1
+    assert page.style.body >= 8.0 and not page.style.split_panel
