@@ -25,14 +25,21 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from decimal import Decimal, InvalidOperation
 
 from . import __version__
 from .errors import UsageError
-from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Factor, Margin, Outcome, Study, Subgroup,
+from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Factor, Margin, Outcome, RoB2, Study, Subgroup,
                     is_placeholder, known)
 from .numbers import Printed
+
+if TYPE_CHECKING:
+    from .absolute import Absolute
+    from .audit import Finding
+    from .review.model import Review
 
 NR = "not reported"
 NIS = "not in our sources"
@@ -46,7 +53,7 @@ ABSENT = (NR, NIS)
 
 def missing(value: object) -> str:
     """The reader's words for a value the record marks missing (or leaves out)."""
-    return MISSING_WORDS.get(value, NR) if isinstance(value, str) or value is None else NR
+    return MISSING_WORDS.get(value, NR) if isinstance(value, str) else NR
 
 
 def number(value: float | int | str | None, decimals: int | None = None) -> str:
@@ -377,8 +384,8 @@ def split_shared_mark(derived: tuple[str, ...]) -> tuple[list[str], str | None]:
     ("+110 per 1,000 (recomputed over …)", "NNTH 10 (recomputed over …)") ->
     (["+110 per 1,000", "NNTH 10"], "Recomputed over …"). Values stay whole (and the
     mark None) when they do not share one marking that says "recomputed"."""
-    groups = [_trailing_group(d) for d in derived]
-    if derived and all(g is not None and g[0] for g in groups) and len({g[1] for g in groups}) == 1 \
+    groups = [g for d in derived if (g := _trailing_group(d)) is not None and g[0]]
+    if derived and len(groups) == len(derived) and len({g[1] for g in groups}) == 1 \
             and "recomputed" in groups[0][1].lower():
         mark = groups[0][1]
         return [g[0] for g in groups], mark[0].upper() + mark[1:]
@@ -495,7 +502,7 @@ class OutcomeRob:
         return tuple(r for r in self.rows if judged.get(r.domain) != r.judgement)
 
 
-def rob_rows(rob) -> tuple[RobRow, ...]:
+def rob_rows(rob: RoB2) -> tuple[RobRow, ...]:
     from .theme import ROB_SYMBOL, ROB_WORD
     return tuple(RobRow(title, d.judgement, ROB_SYMBOL[d.judgement], ROB_WORD[d.judgement],
                         text_or_placeholder(d.support) or "")
@@ -578,7 +585,7 @@ def build_date() -> str:
     return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d")
 
 
-def citation_text(study: Study, with_title: bool = True) -> str | None:
+def citation_text(study: Study | Review, with_title: bool = True) -> str | None:
     """Vancouver-like reference; without authors it starts with the group author, else the title."""
     c = study.citation
     if c is None:
@@ -869,7 +876,8 @@ def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
     return SubgroupText(_flat(s.variable), ip if ip in ABSENT else "P for interaction" + ip[1:], levels)
 
 
-def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), absolute: tuple = ()) -> ResultRow:
+def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (),
+               absolute: tuple[Absolute, ...] = ()) -> ResultRow:
     """``absolute``: the audit's ``Absolute`` values for this outcome; each is shown under the effect it
     comes from (``.effect``), a recomputed one (``.effect`` None) with the row's ``derived``."""
     per_effect = [tuple((a.text, a.said) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
@@ -887,7 +895,7 @@ def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (), ab
         component_of=outcome.component_of)
 
 
-def _items(values, *, say_missing: bool = False) -> tuple[str, ...]:
+def _items(values: Sequence[str], *, say_missing: bool = False) -> tuple[str, ...]:
     """Free-text list items, placeholders left out; ("not yet written",) when only placeholders were
     given and ``say_missing``."""
     kept = tuple(_flat(v) for v in values if not is_placeholder(v))
@@ -923,8 +931,8 @@ def single_comparison(study: Study) -> str | None:
 
 def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = None,
                   notes: tuple[str, ...] = (), notes_beside: tuple[str, ...] | None = None,
-                  absolute: dict[str, tuple] | None = None,
-                  warnings: tuple = ()) -> Content:
+                  absolute: dict[str, tuple[Absolute, ...]] | None = None,
+                  warnings: tuple[Finding, ...] = ()) -> Content:
     """Format everything once. ``derived`` maps outcome or harm id -> marked absolute effects or recomputed
     values, ``absolute`` the same ids -> the audit's ``Absolute`` values (preferred when given), ``warnings``
     the audit's findings (those of severity "warning" are kept in full for the speaker notes)."""
@@ -1011,7 +1019,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     )
 
 
-def journal_text(study) -> str | None:
+def journal_text(study: Study | Review) -> str | None:
     """"N Engl J Med 2019": the journal and year of the record's (trial's or review's) citation."""
     c = study.citation
     return f"{_flat(c.journal)} {c.year}" if c else None
@@ -1030,7 +1038,7 @@ def flow_text(study: Study) -> FlowText | None:
                     tuple((_flat(r.reason), count(r.n)) for r in flow.excluded_reasons), tuple(arms))
 
 
-def warning_texts(findings) -> tuple[str, ...]:
+def warning_texts(findings: Iterable[Finding]) -> tuple[str, ...]:
     """Each audit finding of severity "warning" in full, message then detail, once each."""
     out: list[str] = []
     for f in findings:

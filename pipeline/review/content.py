@@ -25,7 +25,8 @@ from ..content import CERTAINTY_SYMBOL, build_date, citation_text, journal_text,
 from ..content import _flat as flat
 from .audit import ReviewAudit, as_printed
 from ..model import NOT_IN_SOURCES, known
-from .model import Pooled, Review, ReviewOutcome
+from .model import ArmData, Pooled, Review, ReviewOutcome
+from .pooling import PoolResult
 
 NR = "not reported"
 MINUS = "\u2212"
@@ -35,23 +36,23 @@ ROB_SYMBOL = {**theme.ROB_SYMBOL, "no information": "·"}
 ROB_WORD = {**theme.ROB_WORD, "no information": "No information"}
 
 
-def num(value) -> str:
+def num(value: float) -> str:
     """A printed number as printed (``Printed.text``), with a true minus sign."""
     text = getattr(value, "text", None) or (str(int(value)) if float(value).is_integer() else f"{value:.6g}")
     return text.replace("-", MINUS)
 
 
-def missing(value) -> str:
+def missing(value: object) -> str:
     """The words for a value the record does not give: "not reported" or "not in sources"."""
     return NOT_IN_SOURCES if value == NOT_IN_SOURCES else NR
 
 
-def count(value) -> str:
+def count(value: int | str | None) -> str:
     n = known(value)
     return f"{n:,}" if n is not None else missing(value)
 
 
-def p_text(p) -> str:
+def p_text(p: float | str | None) -> str:
     if p is None:
         return NR
     if isinstance(p, str):
@@ -164,12 +165,12 @@ class ReviewContent:
     audit_warnings: tuple[str, ...] = ()  # each audit warning in full (message and detail), once
 
 
-def interval_text(estimate, ci) -> str:
+def interval_text(estimate: float, ci: tuple[float, float] | None) -> str:
     """"0.66 (0.53 to 0.82)" as printed, or "0.66 (CI not reported)"."""
     return f"{num(estimate)} ({num(ci[0])} to {num(ci[1])})" if ci else f"{num(estimate)} (CI not reported)"
 
 
-def _arm_cell(arm, kind: str) -> str:
+def _arm_cell(arm: ArmData | None, kind: str) -> str:
     if arm is None:
         return NR
     if kind == "binary":
@@ -194,7 +195,7 @@ def outcome_title(o: ReviewOutcome) -> str:
     return flat(o.label) + (f" at {flat(o.timepoint)}" if o.timepoint else "")
 
 
-def _heterogeneity(p: Pooled, result) -> str:
+def _heterogeneity(p: Pooled, result: PoolResult | None) -> str:
     parts = []
     if isinstance(p.i2, float):
         parts.append(f"I² = {num(p.i2)}%")
@@ -249,7 +250,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
             text = (f"{as_printed(v.estimate, primary.estimate if primary else None)} "
                     f"({num(lo) if r.ci else as_printed(lo, None)} to {num(hi) if r.ci else as_printed(hi, None)})")
         else:
-            text = interval_text(r.estimate, r.ci)
+            text = interval_text(v.estimate, r.ci)   # the reported estimate (not computed)
         rows.append(ForestRow(label, (_arm_cell(r.intervention, o.kind), _arm_cell(r.control, o.kind)),
                               v.estimate, (r.ci[0] if r.ci else v.lower), (r.ci[1] if r.ci else v.upper), text,
                               weight, wtext, v.computed))
@@ -258,7 +259,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
         label = flat(p.label) if p.label else model_words(p)
         pooled.append(PooledRow(label, p.estimate, p.ci[0] if p.ci else None, p.ci[1] if p.ci else None,
                                 interval_text(p.estimate, p.ci), p_text(p.p),
-                                tuple(p.prediction_interval) if p.prediction_interval else None,
+                                p.prediction_interval or None,
                                 f"{model_words(p)}. " + _heterogeneity(p, result), p.primary))
     ab = MEASURE_ABBREV[o.measure]
     notes = []
