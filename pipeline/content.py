@@ -27,13 +27,25 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import UsageError
-from .model import (NOT_IN_SOURCES, NOT_REPORTED, ArmResult, Effect, Factor, Margin, Outcome, RoB2, Study, Subgroup,
-                    is_placeholder, known)
+from .model import (
+    NOT_IN_SOURCES,
+    NOT_REPORTED,
+    ArmResult,
+    Effect,
+    Factor,
+    Margin,
+    Outcome,
+    RoB2,
+    Study,
+    Subgroup,
+    is_placeholder,
+    known,
+)
 from .numbers import Printed
 
 if TYPE_CHECKING:
@@ -347,10 +359,12 @@ def effect_text(study: Study, outcome: Outcome | None, effect: Effect,
                 absolute: tuple[tuple[str, str], ...] = ()) -> EffectText:
     hypothesis, margin = effect_hypothesis(study, outcome, effect)
     est = effect.estimate
-    if isinstance(est, (int, float)):
-        value = number(est) if effect.is_ratio else signed(est)
-    else:
+    if not isinstance(est, (int, float)):
         value = missing(est)
+    elif effect.is_ratio:
+        value = number(est)
+    else:
+        value = signed(est)
     ci = effect.ci
     rng = interval(*ci) if isinstance(ci, tuple) else missing(ci)
     adjusted = None
@@ -577,12 +591,12 @@ def source_date() -> _dt.datetime | None:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {MAX_EPOCH} "
                          f"(the end of year 9999), not {shown!r}")
-    return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
+    return _dt.datetime.fromtimestamp(int(raw), _dt.UTC)
 
 
 def build_date() -> str:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds), in UTC."""
-    return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d")
+    return (source_date() or _dt.datetime.now(_dt.UTC)).strftime("%Y-%m-%d")
 
 
 def citation_text(study: Study | Review, with_title: bool = True) -> str | None:
@@ -963,7 +977,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     date = build_date()
     questions = [q if isinstance(q, str) else q.question for q in study.discussion_questions]
     answers = [None if isinstance(q, str) else text_or_placeholder(q.answer) for q in study.discussion_questions]
-    kept = [(_flat(qu), a) for qu, a in zip(questions, answers) if not is_placeholder(qu)]
+    kept = [(_flat(qu), a) for qu, a in zip(questions, answers, strict=True) if not is_placeholder(qu)]
     return Content(
         id=study.id,
         name=_flat(study.name),

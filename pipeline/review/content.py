@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from .. import __version__, theme
 from ..content import CERTAINTY_SYMBOL, build_date, citation_text, journal_text, text_or_placeholder, warning_texts
 from ..content import _flat as flat
-from .audit import ReviewAudit, as_printed
 from ..model import NOT_IN_SOURCES, known
+from .audit import ReviewAudit, as_printed
 from .model import ArmData, Pooled, Review, ReviewOutcome
 from .pooling import PoolResult
 
@@ -174,8 +174,9 @@ def _arm_cell(arm: ArmData | None, kind: str) -> str:
     if arm is None:
         return NR
     if kind == "binary":
-        return f"{count(arm.events)}/{count(arm.total)}" if known(arm.events) is not None or known(arm.total) is not None \
-            else NR
+        if known(arm.events) is None and known(arm.total) is None:
+            return NR
+        return f"{count(arm.events)}/{count(arm.total)}"
     if arm.mean is not None:
         sd = f" ({num(arm.sd)})" if arm.sd is not None else ""
         return f"{num(arm.mean)}{sd}, {count(arm.total)}"
@@ -215,7 +216,8 @@ def _heterogeneity(p: Pooled, result: PoolResult | None) -> str:
 
 def model_words(p: Pooled) -> str:
     if p.model == "common":
-        return "Common (fixed) effect" + (", Mantel–Haenszel" if p.method == "Mantel-Haenszel" else ", inverse variance")
+        return "Common (fixed) effect" + (", Mantel–Haenszel" if p.method == "Mantel-Haenszel"
+                                          else ", inverse variance")
     words = f"Random effects, {p.tau2_estimator}".replace("-", "–")
     return words + (", Hartung–Knapp" if p.hartung_knapp else "")
 
@@ -227,7 +229,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
     weights = {}
     if primary_result is not None:
         used = [r.study for r in o.studies if r.study in rec.studies]
-        weights = {sid: w for sid, w in zip(used, primary_result.weights)}
+        weights = {sid: w for sid, w in zip(used, primary_result.weights, strict=False)}
     rows = []
     computed_any = computed_weight = False
     for r in o.studies:
@@ -255,7 +257,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
                               v.estimate, (r.ci[0] if r.ci else v.lower), (r.ci[1] if r.ci else v.upper), text,
                               weight, wtext, v.computed))
     pooled = []
-    for p, result in zip(o.pooled, rec.pooled):
+    for p, result in zip(o.pooled, rec.pooled, strict=True):
         label = flat(p.label) if p.label else model_words(p)
         pooled.append(PooledRow(label, p.estimate, p.ci[0] if p.ci else None, p.ci[1] if p.ci else None,
                                 interval_text(p.estimate, p.ci), p_text(p.p),
@@ -342,7 +344,7 @@ def _rob(review: Review) -> RobGrid | None:
         if column:
             parts = [f"{ROB_SYMBOL[j]} {column.count(j)} {ROB_WORD[j].lower()}"
                      for j in ("low", "some concerns", "high", "no information") if column.count(j)]
-            counts.append(f"{short} {label}: " + ", ".join(parts) if short != label else f"{label}: " + ", ".join(parts))
+            counts.append((f"{short} {label}: " if short != label else f"{label}: ") + ", ".join(parts))
     return RobGrid(flat(rob.tool), domains, tuple(flat(s.label) for s in review.studies), tuple(cells),
                    flat(rob.summary) or None, tuple(counts))
 
