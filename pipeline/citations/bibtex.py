@@ -18,10 +18,13 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
-                        vancouver, year_of)
+from .reference import CitationFileError, Reference, clean, found, vancouver
 
 _latex = LatexNodes2Text()
+# Each field of a Reference, from the first of these BibTeX (biblatex) fields an entry has.
+KEYS = {"title": ("title",), "journal": ("shortjournal", "journaltitle", "journal"), "year": ("year", "date"),
+        "volume": ("volume",), "issue": ("number", "issue"), "pages": ("pages",), "doi": ("doi",), "pmid": ("pmid",),
+        "pmcid": ("pmcid",)}
 
 
 def read(text: str, name: str) -> list[Reference]:
@@ -61,18 +64,4 @@ def _reference(entry: Entry, name: str) -> Reference:
         else:
             family = _text(" ".join(parts.von + parts.last + parts.jr)) or ""
             authors.append(vancouver(family, _text(" ".join(parts.first)) or ""))
-    return Reference(
-        file=name, line=(entry.start_line or 0) + 1,
-        title=clean_title(text_of("title")),
-        journal=text_of("shortjournal", "journaltitle", "journal"),
-        year=year_of(text_of("year", "date")),
-        volume=text_of("volume"),
-        issue=text_of("number", "issue"),
-        pages=pages_of(text_of("pages")),
-        doi=doi_of(text_of("doi")),
-        pmid=digits_of(text_of("pmid")),
-        pmcid=pmcid_of(text_of("pmcid")),
-        authors=tuple(authors),
-        group=group,
-        et_al=et_al,
-    )
+    return found(name, (entry.start_line or 0) + 1, text_of, KEYS, authors=tuple(authors), group=group, et_al=et_al)

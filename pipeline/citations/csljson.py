@@ -16,8 +16,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .reference import (CitationFileError, Reference, clean, clean_title, digits_of, doi_of, pages_of, pmcid_of,
-                        vancouver, year_of)
+from .reference import CitationFileError, Reference, clean, found, vancouver, year_of
+
+# Each field of a Reference, from the first of these CSL variables an item has (the year: from "issued").
+KEYS = {"title": ("title",), "journal": ("container-title-short", "journalAbbreviation", "container-title"),
+        "volume": ("volume",), "issue": ("issue",), "pages": ("page",), "doi": ("DOI",), "pmid": ("PMID",),
+        "pmcid": ("PMCID",)}
 
 
 def read(text: str, name: str) -> list[Reference]:
@@ -58,12 +62,15 @@ def _line_of_key(text: str, start: int, key: str) -> int:
 
 
 def _reference(item: dict[str, Any], name: str, line: int, text: str, offset: int) -> Reference:
-    def text_of(key: str) -> str | None:
-        value = item.get(key)
-        if value is not None and not isinstance(value, (str, int, float)):
-            raise CitationFileError(name, _line_of_key(text, offset, key), f"{key!r} must be text, "
-                                                                          f"not {type(value).__name__}")
-        return clean(value)
+    def text_of(*keys: str) -> str | None:
+        for key in keys:
+            value = item.get(key)
+            if value is not None and not isinstance(value, (str, int, float)):
+                raise CitationFileError(name, _line_of_key(text, offset, key), f"{key!r} must be text, "
+                                                                              f"not {type(value).__name__}")
+            if clean(value):
+                return clean(value)
+        return None
 
     authors: list[str] = []
     group = None
@@ -78,20 +85,8 @@ def _reference(item: dict[str, Any], name: str, line: int, text: str, offset: in
             authors.append(vancouver(f"{particle} {family}" if particle else family, str(person.get("given") or "")))
         elif clean(person.get("literal")):
             group = group or clean(person.get("literal"))
-    return Reference(
-        file=name, line=line,
-        title=clean_title(text_of("title")),
-        journal=text_of("container-title-short") or text_of("journalAbbreviation") or text_of("container-title"),
-        year=_year(item.get("issued"), name, _line_of_key(text, offset, "issued")),
-        volume=text_of("volume"),
-        issue=text_of("issue"),
-        pages=pages_of(text_of("page")),
-        doi=doi_of(text_of("DOI")),
-        pmid=digits_of(text_of("PMID")),
-        pmcid=pmcid_of(text_of("PMCID")),
-        authors=tuple(authors),
-        group=group,
-    )
+    return found(name, line, text_of, KEYS, year=_year(item.get("issued"), name, _line_of_key(text, offset, "issued")),
+                 authors=tuple(authors), group=group)
 
 
 def _year(issued: object, name: str, line: int) -> int | None:

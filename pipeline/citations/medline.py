@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import re
 
-from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, pages_of, pmcid_of,
-                        year_of)
+from .reference import CitationFileError, Reference, author_of, clean, found, pmcid_of
+
+# Each field of a Reference, from the first of these MEDLINE tags a record has.
+KEYS = {"title": ("TI",), "journal": ("TA", "JT"), "year": ("DP",), "volume": ("VI",), "issue": ("IP",),
+        "pages": ("PG",), "pmid": ("PMID",)}
 
 _LINE = re.compile(r"^([A-Z]{2,4}) {0,2}- (.*)$")
 
@@ -48,8 +51,8 @@ def read(text: str, name: str) -> list[Reference]:
 
 
 def _reference(fields: list[tuple[str, str]], name: str, line: int) -> Reference:
-    def first(tag: str) -> str | None:
-        return next((clean(v) for t, v in fields if t == tag and clean(v)), None)
+    def first(*tags: str) -> str | None:
+        return next((clean(v) for tag in tags for t, v in fields if t == tag and clean(v)), None)
 
     def every(tag: str) -> list[str]:
         return [c for t, v in fields if t == tag and (c := clean(v))]
@@ -57,17 +60,5 @@ def _reference(fields: list[tuple[str, str]], name: str, line: int) -> Reference
     ids = every("LID") + every("AID")
     doi = next((i[: -len("[doi]")].strip() for i in ids if i.endswith("[doi]")), None)
     authors = every("AU") or [author_of(full) for full in every("FAU")]
-    return Reference(
-        file=name, line=line,
-        title=clean_title(first("TI")),
-        journal=first("TA") or first("JT"),
-        year=year_of(first("DP")),
-        volume=first("VI"),
-        issue=first("IP"),
-        pages=pages_of(first("PG")),
-        doi=doi,
-        pmid=digits_of(first("PMID")),
-        pmcid=pmcid_of((first("PMC") or "").split(" ")[0]),
-        authors=tuple(authors),
-        group=first("CN"),
-    )
+    return found(name, line, first, KEYS, doi=doi, pmcid=pmcid_of((first("PMC") or "").split(" ")[0]),
+                 authors=tuple(authors), group=first("CN"))

@@ -12,8 +12,10 @@ Authors are kept as cited in Vancouver style (``Møller-Bisgaard S``), in full;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ImportSourceError, shown_name
 from ..inputfile import NotReadable, looks_like_utf16, read_limited
@@ -157,3 +159,17 @@ def author_of(text: str) -> str:
         family, given = text.split(",", 1)
         return vancouver(family, given)
     return text.replace(".", "")
+
+
+_CLEAN: dict[str, Callable[[Any], Any]] = {"title": clean_title, "year": year_of, "pages": pages_of, "doi": doi_of,
+                                           "pmid": digits_of, "pmcid": pmcid_of}
+
+
+def found(file: str, line: int, look_up: Callable[..., str | None], keys: Mapping[str, tuple[str, ...]],
+          **made: Any) -> Reference:
+    """The ``Reference`` of one entry of a format: each field ``keys`` names is the first of its keys the entry
+    has (``look_up(*keys)``), cleaned the one way for that field (a title loses its final stop, a year is read
+    from a date, a page range is written out, a DOI or PubMed id loses its prefix, other text is folded);
+    ``made`` holds the fields the format works out itself (authors, group, …), as they are."""
+    values = {name: _CLEAN.get(name, clean)(look_up(*names)) for name, names in keys.items()}
+    return Reference(file=file, line=line, **values, **made)

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import rispy
 
-from .reference import (CitationFileError, Reference, author_of, clean, clean_title, digits_of, doi_of, pages_of,
-                        pmcid_of, year_of)
+from .reference import CitationFileError, Reference, author_of, clean, digits_of, found, pages_of, pmcid_of
+
+# Each field of a Reference, from the first of these rispy keys an entry has (the journal: its abbreviation first).
+KEYS = {"title": ("title", "primary_title"),
+        "journal": ("alternate_title2", "alternate_title1", "journal_name", "secondary_title", "alternate_title3"),
+        "year": ("year", "publication_year", "date"), "volume": ("volume",), "issue": ("number",), "doi": ("doi",)}
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 
@@ -92,17 +97,6 @@ def _reference(entry: dict[str, Any], name: str, line: int) -> Reference:
     pmid = (_tagged(notes, r"PMID:?\s*\d{1,9}", digits_of)
             or (digits_of(entry.get("accession_number")) if "pubmed" in str(entry.get("name_of_database", "")).lower()
                 else None))
-    return Reference(
-        file=name, line=line,
-        title=clean_title(_first(entry, "title", "primary_title")),
-        journal=_first(entry, "alternate_title2", "alternate_title1", "journal_name", "secondary_title",
-                       "alternate_title3"),
-        year=year_of(_first(entry, "year", "publication_year", "date")),
-        volume=_first(entry, "volume"),
-        issue=_first(entry, "number"),
-        pages=pages_of(_first(entry, "start_page"), _first(entry, "end_page")),
-        doi=doi_of(_first(entry, "doi")),
-        pmid=pmid,
-        pmcid=_tagged(notes, r"(PMCID:?\s*)?PMC\d+", pmcid_of),
-        authors=tuple(authors),
-    )
+    return found(name, line, partial(_first, entry), KEYS,
+                 pages=pages_of(_first(entry, "start_page"), _first(entry, "end_page")), pmid=pmid,
+                 pmcid=_tagged(notes, r"(PMCID:?\s*)?PMC\d+", pmcid_of), authors=tuple(authors))

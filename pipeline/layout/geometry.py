@@ -28,11 +28,17 @@ class TextLine:
 
 
 @dataclass(frozen=True)
-class Box:
+class Placed:
+    """What boxes and free labels share: an id, the top-left corner (x, y) and the width."""
+
     id: str
     x: float
     y: float
     w: float
+
+
+@dataclass(frozen=True)
+class Box(Placed):
     h: float
     lines: tuple[TextLine, ...]
     role: str = "step"          # e.g. population, randomization, arm, followup, outcome, flow, exclusion
@@ -72,13 +78,9 @@ class Connector:
 
 
 @dataclass(frozen=True)
-class Label:
+class Label(Placed):
     """Free text not in a box (e.g. a phase name beside the diagram)."""
 
-    id: str
-    x: float
-    y: float
-    w: float
     lines: tuple[TextLine, ...]
     align: Align = "left"
     role: str = "label"
