@@ -2,8 +2,9 @@
 
 In:  a record path, an output root, ``BuildOptions``.
 Out: files under ``<out>/<id>/``: ``brief.pdf``, ``deck.pptx`` and
-     ``figures/{design,flow,forest}.svg`` (and ``.png`` at 300 dpi when
-     ``BuildOptions.figures`` asks for png); a ``BuildResult`` listing them
+     ``figures/{design,flow,forest}.svg`` (flow only with the record's flow section, forest only with
+     an estimate to plot; ``.png`` too, at 300 dpi, when ``BuildOptions.figures`` asks for png: the
+     same diagrams the deck shows, from ``layout.figures``); a ``BuildResult`` listing them
      with the warnings. Every output is rendered in memory first; the study's
      folder is then replaced as a whole (``atomic.write_study``), keeping the
      outputs of kinds not built this time, so a failure or a kill leaves the
@@ -24,17 +25,12 @@ from .validate import is_review_checked as is_review
 
 if TYPE_CHECKING:
     from .audit import Finding
-    from .layout.geometry import Diagram
     from .loader import Source
 
 KINDS = ("brief", "deck", "figures")
 FIGURE_FORMATS = ("svg", "png")   # the figures' file formats; svg by default, png (300 dpi) on request
 OUTPUT_OF = {"brief": "brief.pdf", "deck": "deck.pptx", "figures": "figures"}   # each kind's entry in a study folder
 PAPERS = ("a4", "letter")
-
-FIGURE_WIDTH = 7.5 * 72 - 8.0     # the figure's 7.5 in less the drawing margin (render.figures.MARGIN) each side
-FIGURE_HEIGHT = 9.0 * 72 - 8.0    # at most 9 in tall
-FIGURE_SIZE, FIGURE_MIN_SIZE = 9.0, 7.0
 
 
 @dataclass(frozen=True)
@@ -63,30 +59,17 @@ def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, 
     if "brief" in options.only:
         from .render.pdf import render_brief
         files["brief.pdf"] = render_brief(report, paper=options.paper)
-    if "deck" in options.only:
+    if "deck" in options.only or "figures" in options.only:
         from .layout.figures import trial_figures
-        from .render.deck import render_deck
-        files["deck.pptx"] = render_deck(report.content, trial_figures(report.study), template=options.template)
-    if "figures" in options.only:
-        from .render.figures import render_figures
-        drawn = render_figures(figure_diagrams(report), options.figures)
-        files.update({f"figures/{name}": data for name, data in drawn.items()})
+        figures = trial_figures(report.study)
+        if "deck" in options.only:
+            from .render.deck import render_deck
+            files["deck.pptx"] = render_deck(report.content, figures, template=options.template)
+        if "figures" in options.only:
+            from .render.figures import render_figures
+            drawn = render_figures(figures, options.figures)
+            files.update({f"figures/{name}": data for name, data in drawn.items()})
     return files
-
-
-def figure_diagrams(report: Report) -> dict[str, Diagram]:
-    """The geometry of each figure, laid out at the figure size (7.5 in wide, at most 9 in tall)."""
-    from .layout.design import design_diagram
-    from .layout.flow import flow_diagram
-    from .layout.forest import forest_plot
-
-    study = report.study
-    out = {"design": design_diagram(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE),
-           "flow": flow_diagram(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE)}
-    forest = forest_plot(study, FIGURE_WIDTH, FIGURE_HEIGHT, FIGURE_SIZE, FIGURE_MIN_SIZE)
-    if forest is not None:
-        out["forest"] = forest
-    return out
 
 
 def preload_renderers(options: BuildOptions = BuildOptions()) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import figure_diagrams
+from pipeline.layout.figures import trial_figures
 from pipeline.errors import RenderError
 from pipeline.layout.design import design_diagram
 from pipeline.loader import load_file
 from pipeline.model import Study
-from pipeline.render.figures import draw_diagram_to_matplotlib, render_figures
+from pipeline.render.figures import draw_diagram_to_matplotlib, figure_diagrams, render_figures
 from pipeline.report import prepare
 from pipeline.validate import Checked, load_study
 from test_layout import check_geometry, make_study
@@ -33,7 +33,7 @@ def imagine() -> Study:
 
 
 def both_formats(study: Study) -> dict[str, bytes]:
-    return render_figures(figure_diagrams(prepare(Checked(study))), ("svg", "png"))
+    return render_figures(trial_figures(study), ("svg", "png"))
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +101,11 @@ def test_svg_contains_the_reported_counts(figures):
 
 
 def test_svg_only_by_default(imagine, figures):
-    svg = render_figures(figure_diagrams(prepare(Checked(imagine))))
+    svg = render_figures(trial_figures(imagine))
     assert sorted(svg) == ["design.svg", "flow.svg", "forest.svg"]
     assert all(svg[name] == figures[name] for name in svg)      # the same SVG as when PNGs are made too
     with pytest.raises(RenderError, match="unknown format"):
-        render_figures(figure_diagrams(prepare(Checked(imagine))), ("svg", "gif"))
+        render_figures(trial_figures(imagine), ("svg", "gif"))
 
 
 def test_bytes_are_reproducible(imagine, figures):
@@ -115,7 +115,7 @@ def test_bytes_are_reproducible(imagine, figures):
 
 
 def test_figure_geometry_is_drawn_at_figure_size(imagine):
-    diagrams = figure_diagrams(prepare(Checked(imagine)))
+    diagrams = figure_diagrams(trial_figures(imagine))
     for d in diagrams.values():
         check_geometry(d, d.width, 9 * 72, min_size=7.0)
         assert d.width == pytest.approx(7.5 * 72 - 8)
@@ -131,7 +131,7 @@ def test_no_forest_without_estimates(imagine):
 
 def test_four_arm_record_labels_every_arm():
     study = make_study(n_arms=4, measures=("risk difference", "hazard ratio"))
-    out = render_figures(figure_diagrams(prepare(Checked(study))))
+    out = render_figures(trial_figures(study))
     design, flow = svg_text(out["design.svg"]), svg_text(out["flow.svg"])
     for arm in study.arms:
         assert arm.label in design and arm.label in flow
@@ -200,7 +200,7 @@ def test_a_png_figure_has_the_pixels_matplotlib_itself_would_write(imagine):
 
     from pipeline.render import figures
 
-    diagram = figure_diagrams(prepare(Checked(imagine)))["flow"]
+    diagram = figure_diagrams(trial_figures(imagine))["flow"]
     ours = image.open(io.BytesIO(draw_diagram_to_matplotlib(diagram, "png", dpi=100)))
     with matplotlib.rc_context(figures.RC):
         fig = figures._figure(diagram)
@@ -210,3 +210,20 @@ def test_a_png_figure_has_the_pixels_matplotlib_itself_would_write(imagine):
     theirs = image.open(io.BytesIO(theirs_bytes.getvalue()))
     assert ours.size == theirs.size
     assert np.array_equal(np.asarray(ours.convert("RGBA")), np.asarray(theirs.convert("RGBA")))
+
+
+@pytest.mark.parametrize("flow", [True, False], ids=["with-flow", "without-flow"])
+def test_the_figures_are_the_diagrams_the_deck_shows(flow):
+    # One binding (layout.figures) for both: a record without a flow section gets no flow slide and no flow figure
+    # (the design already gives the arms' sizes); the results graphic is the deck's own.
+    from pptx import Presentation
+
+    from pipeline.build import BuildOptions, render
+
+    study = make_study(flow=flow)
+    files = render(prepare(Checked(study)), BuildOptions(only=("deck", "figures")))
+    titles = [s.shapes.title.text for s in Presentation(io.BytesIO(files["deck.pptx"])).slides if s.shapes.title]
+    assert any(t.startswith("Participant flow") for t in titles) is flow
+    assert any(t.startswith("Primary outcomes at a glance") for t in titles)
+    expected = ["figures/design.svg", "figures/forest.svg"] + (["figures/flow.svg"] if flow else [])
+    assert sorted(name for name in files if name.startswith("figures/")) == sorted(expected)

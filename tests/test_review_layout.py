@@ -12,11 +12,13 @@ import yaml
 from pptx import Presentation
 
 from pipeline.errors import LayoutError
+from pipeline.layout.figures import review_figures
 from pipeline.layout.prisma import prisma_diagram
 from pipeline.layout.review_forest import review_forest
 from pipeline.layout.rob_grid import rob_grid
 from pipeline.layout.text import text_width
 from pipeline.loader import load_bytes
+from pipeline.render.figures import FIGURE_MIN_SIZE, figure_diagrams
 from pipeline.review.build import prepare_review, render_review
 from pipeline.review.pooling import back, binary_effect, pool
 from pipeline.validate import check_source
@@ -207,3 +209,19 @@ def test_brief_deck_and_figures_build_and_fit_or_name_the_overflow(seed, k, m):
         assert f"figures/forest-{o.id}.png" in files
     assert "figures/prisma.svg" in files and "figures/rob.svg" in files
     assert any(t.startswith("Risk of bias") for t in titles) and "Summary of findings" in titles
+
+
+def test_review_figures_and_slides_never_set_text_under_the_minimum():
+    # The figure files and the deck lay a review's forest out through one binding (layout.figures): its notes, set
+    # a size smaller than the rows, stay at or above the minimum asked for even where the plot had to shrink
+    # (280 pt wide forces it; the figures used to go down to 6.5 pt).
+    report = report_of(8, 40, 6)
+    sources = review_figures(report.review, report.content)
+    forest = next(s for name, s in sources.items() if name.startswith("forest-"))
+    narrow = forest.make(280.0, 5000.0, 9.0, 7.0)
+    assert narrow is not None and narrow.extra["font_size"] < 9.0
+    assert min(line.size for label in narrow.labels for line in label.lines) >= 7.0
+    drawn = figure_diagrams(sources)
+    assert sorted(drawn) == sorted(sources) and all(sources[name].long for name in drawn if name != "prisma")
+    for d in drawn.values():
+        assert min(line.size for part in (*d.boxes, *d.labels) for line in part.lines) >= FIGURE_MIN_SIZE

@@ -4,7 +4,14 @@ In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
 Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest", "results" (``make`` returns
      None when the record has no flow, no estimate to plot or no primary result to draw); review
      "prisma" (only with a PRISMA record), "forest-<outcome id>" per key outcome, "rob" (only with
-     per-study judgements). The deck sizes each to its slide and never reads the record itself.
+     per-study judgements). The deck sizes each to its slide, the figures to their page
+     (``render.figures``); neither reads the record itself.
+
+The one binding of diagrams to a record, so the deck and the figure files show the same diagrams:
+no flow without the record's ``flow`` section (the design already says the arms' sizes); the results
+graphic is the deck's own (``figure=False``: the forest figure plots the same estimates); a review's
+forest plots and risk-of-bias grid are ``long``; a review forest's notes, set a size smaller, are
+never under the ``min_size`` asked for.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from .results import graphed_outcomes, results_graphic
 from .review_forest import review_forest
 from .rob_grid import rob_alt, rob_grid
 
-MINOR_SHARE = 0.9    # layout.design.minor_size: a review forest's pooled-result notes are set at 0.9 × its size
+MINOR_SHARE = 0.9    # layout.boxes.minor_size: a review forest's pooled-result notes are set at 0.9 × its size
 
 
 def trial_figures(study: Study) -> dict[str, DiagramSource]:
@@ -33,7 +40,7 @@ def trial_figures(study: Study) -> dict[str, DiagramSource]:
 
     return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(flow),
             "forest": DiagramSource(partial(forest_plot, study)),
-            "results": DiagramSource(partial(_results, study))}
+            "results": DiagramSource(partial(_results, study), figure=False)}
 
 
 def _results(study: Study, width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
@@ -68,10 +75,10 @@ def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramS
     if review.prisma is not None:
         out["prisma"] = DiagramSource(partial(prisma_diagram, review), prisma_alt(review))
     for f in content.forests:
-        out[f"forest-{f.outcome_id}"] = DiagramSource(partial(_review_forest, f), f.alt)
+        out[f"forest-{f.outcome_id}"] = DiagramSource(partial(_review_forest, f), f.alt, long=True)
     rob = content.rob
     if rob is not None and any(j is not None for row in rob.cells for j in row):
-        out["rob"] = DiagramSource(partial(rob_grid, rob), rob_alt(rob))
+        out["rob"] = DiagramSource(partial(rob_grid, rob), rob_alt(rob), long=True)
     return out
 
 

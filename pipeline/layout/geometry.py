@@ -146,7 +146,11 @@ class DiagramSource:
 
     ``make(width, height, base_size, min_size)`` returns the ``Diagram`` (``None`` when there is
     nothing to draw) or raises ``LayoutError`` when it cannot fit. Built by ``layout.figures`` from
-    the record, so a renderer draws it without ever seeing the record."""
+    the record, so a renderer draws it without ever seeing the record. ``long``: its rows may run
+    longer than a page (a forest or grid of many studies); ``figure``: it is also a figure file
+    (False for a slide's own graphic)."""
 
     make: Callable[[float, float, float, float], Diagram | None]
     alt: str = ""
+    long: bool = False
+    figure: bool = True

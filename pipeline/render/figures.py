@@ -1,10 +1,12 @@
-"""The design, flow and forest figures as SVG and PNG, drawn with matplotlib from layout geometry.
+"""The figures (a trial's design, flow and forest; a review's PRISMA, forest plots and risk-of-bias grid)
+as SVG and PNG, drawn with matplotlib from layout geometry.
 
-In:  named ``layout.geometry.Diagram``s laid out at figure size (the trial's
-     design, flow and forest from ``build.figure_diagrams``; a review's from
-     ``review.build.review_diagrams``) and the formats wanted (svg, png).
-Out: file bytes: ``render_figures`` gives "<name>.svg" and/or "<name>.png"
-     per diagram; ``draw_diagram_to_matplotlib`` one diagram in one format.
+In:  the record's diagrams as named ``layout.geometry.DiagramSource``s (``layout.figures``: the same the
+     deck draws) and the formats wanted (svg, png).
+Out: file bytes: ``render_figures`` lays each source marked ``figure`` out at figure size (``FIGURE_WIDTH``
+     wide, at most ``FIGURE_HEIGHT`` tall or ``LONG_FIGURE_HEIGHT`` for a ``long`` one; text from
+     ``FIGURE_SIZE`` down to ``FIGURE_MIN_SIZE``) and gives "<name>.svg" and/or "<name>.png" for each that
+     has something to draw; ``draw_diagram_to_matplotlib`` one ``Diagram`` in one format.
 
 This is the only module that imports matplotlib, and it uses the object API
 (``Figure`` + the Agg/SVG canvases), never pyplot, so no GUI backend and no
@@ -42,7 +44,7 @@ from matplotlib.transforms import Affine2D
 from .. import theme
 from ..errors import RenderError
 from ..fonts import FAMILY
-from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon as Shape, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, DiagramSource, Label, Marker, Polygon as Shape, Segment, TextLine
 from ..layout.text import _metrics, line_height
 
 FORMATS = ("svg", "png")
@@ -51,6 +53,10 @@ DPI = 300
 ARROW_LENGTH = 5.0
 ARROW_HALF_WIDTH = 2.2
 SVG_SALT = "evidence-brief"
+FIGURE_WIDTH = 7.5 * 72 - 2 * MARGIN          # the figure is 7.5 in wide
+FIGURE_HEIGHT = 9.0 * 72 - 2 * MARGIN         # at most 9 in tall
+LONG_FIGURE_HEIGHT = 24.0 * 72 - 2 * MARGIN   # a forest or grid of many studies: up to 24 in
+FIGURE_SIZE, FIGURE_MIN_SIZE = 9.0, 7.0
 
 RC = {
     "font.family": "sans-serif",
@@ -68,14 +74,27 @@ RC = {
 TEXT_COLOURS = {"tick": theme.MUTED, "favours": theme.INK, "note": theme.MUTED}
 
 
-def render_figures(diagrams: Mapping[str, Diagram], formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
-    """Each named diagram as "<name>.svg" and/or "<name>.png", as ``formats`` asks."""
+def render_figures(figures: Mapping[str, DiagramSource], formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
+    """Each figure as "<name>.svg" and/or "<name>.png", as ``formats`` asks."""
     out: dict[str, bytes] = {}
     wanted = tuple(dict.fromkeys(formats))
-    for name, diagram in diagrams.items():
+    for name, diagram in figure_diagrams(figures).items():
         # One matplotlib figure per diagram, saved in each format (building the artists is a good part of the cost).
         for fmt, data in zip(wanted, _draw(diagram, wanted)):
             out[f"{name}.{fmt}"] = data
+    return out
+
+
+def figure_diagrams(figures: Mapping[str, DiagramSource]) -> dict[str, Diagram]:
+    """The geometry of each figure, laid out at figure size; a source with nothing to draw is left out."""
+    out: dict[str, Diagram] = {}
+    for name, source in figures.items():
+        if not source.figure:
+            continue
+        height = LONG_FIGURE_HEIGHT if source.long else FIGURE_HEIGHT
+        diagram = source.make(FIGURE_WIDTH, height, FIGURE_SIZE, FIGURE_MIN_SIZE)
+        if diagram is not None:
+            out[name] = diagram
     return out
 
 
