@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .. import theme
 from ..errors import LayoutError
@@ -187,8 +188,17 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
     table shorter or saves lines at the same height; what is left goes to the flexible column."""
     if t.widths is not None and abs(sum(t.widths) - width) < 0.5:
         return list(t.widths)
-    n = len(t.caps)
-    rows = [r for r in ([t.header] if t.header else []) + t.rows if not is_line(r)]   # lines across: any width
+    # Fitting asks again for the same table at the same size and width (each size tried, each balancing step).
+    rows = tuple(tuple(r) for r in ([t.header] if t.header else []) + t.rows if not is_line(r))  # lines: any width
+    return list(_column_widths(rows, tuple(t.caps), t.flex, size, width, _WIDTH_FACTOR.get()))
+
+
+@lru_cache(maxsize=256)
+def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], flex: int, size: float,
+                   width: float, factor: float) -> tuple[float, ...]:
+    """``column_widths`` of a table's ``rows`` (header included, lines across left out) with ``_WIDTH_FACTOR``
+    at ``factor``."""
+    n = len(caps)
     natural, minimum = [0.0] * n, [0.0] * n
     for row in rows:
         for j, cell in enumerate(row):
@@ -203,7 +213,7 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
         widths = list(minimum)
         step = max(3.0, width / 160)
         for j in sorted(range(n), key=lambda k: natural[k]):
-            if j != t.flex and natural[j] <= t.caps[j] * width and \
+            if j != flex and natural[j] <= caps[j] * width and \
                     sum(widths) - widths[j] + natural[j] <= width:
                 widths[j] = max(widths[j], natural[j])
 
@@ -270,11 +280,17 @@ def column_widths(t: TableSection, size: float, width: float) -> list[float]:
             widths[j] -= extra
             lines[i], lines[j] = trial_i, trial_j
         # The rest goes to the flexible column.
-        widths[t.flex] += width - sum(widths)
-    return widths
+        widths[flex] += width - sum(widths)
+    return tuple(widths)
 
 
 def cell_height(cell: Cell, size: float, width: float) -> float:
+    return _cell_height(cell, size, width, _WIDTH_FACTOR.get())
+
+
+@lru_cache(maxsize=4096)
+def _cell_height(cell: Cell, size: float, width: float, factor: float) -> float:
+    """``cell_height`` with ``_WIDTH_FACTOR`` at ``factor`` (the fitting measures each cell many times)."""
     return paras_height(_cell_paras(cell), size, width - 2 * CELL_MX) + 2 * CELL_MY
 
 
