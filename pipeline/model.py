@@ -89,7 +89,8 @@ Text = Annotated[str, StringConstraints(strict=True, max_length=5000), AfterVali
 RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Missing = Literal["not reported", "not in sources"]
-Count = Annotated[int, Field(strict=True, ge=0, le=100_000_000)] | Missing | None
+MAX_COUNT = 100_000_000   # more than any trial enrols; a larger count is a transcription error
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)] | Missing | None
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(keep_printed)]
 NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(keep_printed)]
 Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(keep_printed)]

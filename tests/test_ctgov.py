@@ -504,6 +504,29 @@ def test_cli_compare_refuses_a_review(capsys):
     assert "is a review" in err and "internal error" not in err
 
 
+def test_counts_beyond_a_record_are_left_out(tmp_path, capsys):
+    """A SYNTHETIC registry entry whose counts exceed the model's bound (a STARTED of 1,000,000,000 and
+    counts built on it) imports: each such count is "not reported" with a comment and a warning, never exit 70."""
+    entry = ROOT / "tests" / "hostile" / "registry-huge-counts.json"
+    record = tmp_path / "huge.yaml"
+    assert main(["import", "ctgov", str(entry), "-o", str(record)]) == 0
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    left_out = [line for line in err.splitlines() if "more than a record can hold" in line]
+    assert {line.split(": ")[2] for line in left_out} == {
+        "arms[0].randomized", "flow.randomized", "flow.arms[0].allocated", "flow.arms[0].completed",
+        "flow.arms[0].analysed", "outcomes[0].results[0].events", "outcomes[0].results[0].total",
+        "harms[0].results[0].events", "harms[0].results[0].total"}
+    text = record.read_text(encoding="utf-8")
+    assert text.count("# registry: 1,000,000,000 is more than a record can hold") == 5
+    study = load_study(record).study
+    assert known(study.arms[0].randomized) is None and study.arms[0].randomized == NOT_REPORTED
+    assert study.arms[1].randomized == 10
+    assert study.flow.arms[0].allocated == NOT_REPORTED and study.flow.arms[1].allocated == 10
+    assert [(r.events, r.total) for r in study.outcomes[0].results] == [(NOT_REPORTED, NOT_REPORTED), (5, 10)]
+    assert [(r.events, r.total) for r in study.harms[0].results] == [(NOT_REPORTED, NOT_REPORTED), (1, 10)]
+
+
 # --- outputs from imported records ----------------------------------------
 
 _RENDERERS = all(importlib.util.find_spec(m) is not None for m in ("pipeline.render.pdf", "pipeline.render.deck"))
@@ -528,7 +551,8 @@ def test_damaged_registry_entries_never_crash():
     import random
 
     sources = [_json(p) for p in ALL]
-    junk = [None, "", "NA", -1, 3.5, [], {}, "x" * 6000, "\u0007\u2009\u00e9", True, "1e400", "-5", 0, ">=0.05"]
+    junk = [None, "", "NA", -1, 3.5, [], {}, "x" * 6000, "\u0007\u2009\u00e9", True, "1e400", "-5", 0, ">=0.05",
+            "1000000000", 10**9]
     rng = random.Random(20240611)
 
     def paths(obj, prefix=()):

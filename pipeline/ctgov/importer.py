@@ -30,7 +30,7 @@ Mapping (the registry -> the record):
   ``TODO`` placeholder; validation accepts it with a warning.
 
 Numbers the registry gives as text that cannot be parsed are "not reported"
-(with a comment), never 0.
+(with a comment), never 0; so is any count above the model's bound (``limits``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from ..model import RECORD_VERSION, Study
 from ..slugs import slug
 from .base import Json
 from .flow import ArmsAndFlow
+from .limits import leave_out_huge_counts
 from .outcomes import OutcomesImport
 from .question import QuestionImport
 from .source import date_text, get, items, parse_int, section, word
@@ -158,6 +159,7 @@ class _Importer(ArmsAndFlow, OutcomesImport, QuestionImport):
                   "Check the values against the registry and the published report, then write what the",
                   "registry cannot give: every place marked TODO (bottom line, key messages, appraisal).",
                   "Comments starting 'registry:' say what was left out or could not be read."]
+        leave_out_huge_counts(rec, self.warn)
         text = dump(rec, header, blank_before={"question", "design", "arms", "flow", "outcomes", "harms",
                                                "appraisal", "conclusions"})
         study = self._validate(text, record_id)
