@@ -715,8 +715,10 @@ def test_discussion_notes_carry_the_suggested_answers(prs, report):
 
 
 def test_notes_are_talking_points(prs):
-    """Results, risk of bias and conclusions: what to say, what to point at, a likely question and its answer."""
-    for title in ("Primary outcomes", "Appraisal: risk of bias (RoB 2)", "Key conclusions"):
+    """What to say, what to point at, a likely question and its answer."""
+    for title in ("The clinical question", "Participant flow", "Primary outcomes", "Secondary outcomes and harms",
+                  "Appraisal: risk of bias (RoB 2)", "Strengths and limitations", "Checking the numbers",
+                  "Key conclusions", "Reference"):
         notes = prs.slides[titles(prs).index(title)].notes_slide.notes_text_frame.text
         assert notes.startswith("Say:"), title
         for part in ("Point at:", "Likely question:", "Suggested answer:"):

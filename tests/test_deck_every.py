@@ -3,8 +3,9 @@
 Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt; the
 title slide's presenter line is body text too. Every slide carries its slide number (a slide-number
 field) and the footer. A forest plot cut over slides keeps each part's rows with their axis. Speaker
-notes hold no record field paths or editing tips. No shape or connector inherits the theme's drop
-shadow: any shape with a theme style carries its own (empty) effect list.
+notes hold no record field paths or editing tips, and do not restate the slide: at least 40% of them is
+text the slide does not show. No shape or connector inherits the theme's drop shadow: any shape with a
+theme style carries its own (empty) effect list.
 """
 
 from __future__ import annotations
@@ -67,6 +68,32 @@ def _runs(shape_el):
         yield size, text
 
 
+NOVEL = 0.4      # the least share of a slide's notes that is not the slide's own text
+
+
+def _shown(shape):
+    """Each paragraph of text a shape shows (inside groups and table cells too)."""
+    if shape.shape_type == 6:
+        for child in shape.shapes:
+            yield from _shown(child)
+    elif shape.has_text_frame:
+        yield from (p.text for p in shape.text_frame.paragraphs)
+    elif getattr(shape, "has_table", False):
+        yield from (p.text for row in shape.table.rows for cell in row.cells for p in cell.text_frame.paragraphs)
+
+
+def novelty(slide, notes: str) -> float:
+    """The share of ``notes`` (characters, spaces aside) left once every line the slide shows is taken out."""
+    said = " ".join(notes.split())
+    rest = said
+    lines = {" ".join(t.split()) for shape in slide.shapes if shape.name not in ("Footer", "Slide number")
+             for t in _shown(shape)}
+    for line in sorted(lines, key=len, reverse=True):
+        if len(line) >= 12:
+            rest = rest.replace(line, "")
+    return len(rest.replace(" ", "")) / max(len(said.replace(" ", "")), 1)
+
+
 def problems(data: bytes) -> list[str]:
     """What a presenter would object to in the deck, one line each."""
     prs = Presentation(io.BytesIO(data))
@@ -100,6 +127,8 @@ def problems(data: bytes) -> list[str]:
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
         if not notes.strip():
             found.append(f"slide {i}: no speaker notes")
+        if notes.strip() and novelty(slide, notes) < NOVEL:
+            found.append(f"slide {i}: the notes restate the slide ({novelty(slide, notes):.0%} new)")
         for pattern in (FIELD_PATH, EDITING_TIP):
             hit = pattern.search(notes)
             if hit:
@@ -128,7 +157,11 @@ def test_the_checks_can_fail(deck_of):
     run = box.text_frame.paragraphs[0].add_run()
     run.text, run.font.size = "small", 12 * 12700
     slide.notes_slide.notes_text_frame.text = "See outcomes[0].results[1].percent."
+    restated = prs.slides[2]
+    restated.notes_slide.notes_text_frame.text = "\n".join(" ".join(t.split()) for s in restated.shapes
+                                                            for t in _shown(s))
     out = io.BytesIO()
     prs.save(out)
     got = "\n".join(problems(out.getvalue()))
     assert "slide 2: no footer" in got and "Text text at 12 pt" in got and "outcomes[0]" in got
+    assert "slide 3: the notes restate the slide" in got

@@ -127,7 +127,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
     effects = _effects(o)
     texts = [effect_text(study, o, e) for e in effects]
     names = [study.group_label(r.arm) for _, r in arm_rows]
-    names += [t.comparison if len({(t.arm, t.reference) for t in texts}) > 1 else t.short for t in texts]
+    names += _effect_names(texts)
     label_w = min(max((text_width(nm, s) for nm in names), default=0.0) + 0.6 * s, 0.34 * w)
     values = [arm_cell(r, o.kind, o.unit) for _, r in arm_rows]
     values += [_effect_value(t) for t in texts]
@@ -173,6 +173,25 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
         y = _effect_row(study, o, e, t, k, names[len(arm_rows) + k], values[len(arm_rows) + k], x0, y, label_w,
                         plot_x, plot_w, value_x, value_w, s, small, labels, segments, markers)
     return y - y0
+
+
+def _effect_names(texts: list[EffectText]) -> list[str]:
+    """Each effect row's name: its comparison when the effects compare different arms, else its measure ("MD");
+    effects that would share a name are told apart by the parts of their labels they do not share
+    ("Estimated treatment difference, trial-product estimand" → "Trial-product estimand")."""
+    names = [t.comparison if len({(t.arm, t.reference) for t in texts}) > 1 else t.short for t in texts]
+    for name in set(names):
+        same = [k for k, n in enumerate(names) if n == name]
+        parts = [(texts[k].label or "").split(", ") for k in same]
+        if len(same) < 2 or not all(parts[0]) or len({tuple(p) for p in parts}) < len(same):
+            continue
+        common = 0
+        while all(len(p) > common + 1 and p[common] == parts[0][common] for p in parts):
+            common += 1
+        for k, p in zip(same, parts, strict=True):
+            rest = ", ".join(p[common:])
+            names[k] = rest[:1].upper() + rest[1:]
+    return names
 
 
 def _effect_value(t: EffectText) -> str:

@@ -611,12 +611,7 @@ class _Deck:
             bar.shadow.inherit = False
         keep = {s.shape_id for s in (title_ph, sub_ph) if s is not None}
         self._tidy(slide, keep)
-        notes = [f"Introduce {c.name}" + (f": {c.title}." if show_title else "."),
-                 f"Design in one line: {c.design_summary}.",
-                 f"The bottom line, to come back to at the end: {c.bottom_line}"]
-        if c.registry:
-            notes.append(f"Registration: {c.registry}.")
-        self._notes(slide, deck_notes.talking_points(notes, f"the journal and year: {journal}." if journal else None))
+        self._notes(slide, deck_notes.title_notes(c, show_title is not None))
 
     # 2 ----------------------------------------------------------------------
     def slide_question(self) -> None:
@@ -638,15 +633,8 @@ class _Deck:
         if rationale:
             sections.append(TextSection([P("Why it matters", bold=True, gap=0.0), P(rationale, gap=0.3)], band=True))
 
-        said = deck_notes.talking_points(
-            ["The clinical question, as PICO."] + [f"{label}: {value}." for label, value in c.pico],
-            "the Intervention and Comparator rows: what the arms did differently.",
-            "Why does this question matter?" if rationale else None, rationale)
-
-        def notes(i: int, page: Page) -> str:
-            return ("Continued from the previous slide.\n" if i else "") + said
-
-        self._sections_slides("The clinical question", sections, notes)
+        said = deck_notes.question_notes(c)
+        self._sections_slides("The clinical question", sections, lambda i, p: deck_notes.continued(i, said))
 
     # 3 ----------------------------------------------------------------------
     def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
@@ -678,7 +666,7 @@ class _Deck:
                             notes += "\nThe figure's footnote, left off this slide: " + " ".join(below)
         if not parts or parts[0] is None:
             if fallback_sections:
-                self._sections_slides(title, fallback_sections, lambda i, p: notes)
+                self._sections_slides(title, fallback_sections, lambda i, p: deck_notes.continued(i, notes))
             return
         keep_types = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
         for k, diagram in enumerate(parts):
@@ -688,34 +676,14 @@ class _Deck:
             y0 = body.y + (max(0.0, (body.h - diagram.height) / 2) if len(parts) == 1 else 0.0)
             draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
             self._tidy(slide, {ph.shape_id for ph in slide.placeholders if ph.placeholder_format.type in keep_types})
-            self._notes(slide, ("Continued from the previous slide.\n" if k else "") + notes)
+            self._notes(slide, deck_notes.continued(k, notes))
 
     def slide_design(self) -> None:
         c = self.c
-        notes = [f"Design: {c.design_summary}."]
-        if c.enrolment:
-            notes.append(f"Enrolment: {c.enrolment}.")
-        if c.visits:
-            notes.append(f"Visits: {c.visits}.")
-        for arm in c.arms:
-            line = arm.label
-            if arm.randomized is not None:
-                line += f" (n = {arm.randomized})"
-            if arm.description:
-                line += f": {arm.description}"
-            if arm.target:
-                line += f" Target: {arm.target}."
-            notes.append(line)
-        if c.shared_care:
-            notes.append(f"{c.shared_care[0]} received: {c.shared_care[1]}.")
-        masking = c.masking
-        point = "the arm boxes: what each arm received" + (", and the box both arms share." if c.shared_care else ".")
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +
                                 [P(a.label + (f": {a.description}" if a.description else ""), bullet=True)
                                  for a in c.arms][:MAX_BULLETS])]
-        self._diagram_slide("Design", self.figures.get("design"),
-                            deck_notes.talking_points(notes, point, "Who knew the allocation?" if masking else None,
-                                                      masking), fallback)
+        self._diagram_slide("Design", self.figures.get("design"), deck_notes.design_notes(c), fallback)
 
     # 4 ----------------------------------------------------------------------
     def slide_flow(self) -> None:
@@ -723,15 +691,7 @@ class _Deck:
         flow = c.flow
         if flow is None:
             return
-        notes = ["Participant flow (CONSORT).",
-                 f"Assessed for eligibility: {flow.assessed}; excluded: {flow.excluded}; randomized: {flow.randomized}."]
-        words = dict(zip(FLOW_STAGES, ("allocated", "received", "discontinued", "lost to follow-up", "completed",
-                                       "analysed")))
         with_flow = [(label, counts) for label, _, counts in flow.arms if counts is not None]
-        for label, counts in with_flow:
-            notes.append(f"{label}: " + ", ".join(f"{words[s]} {n}" for s, n in zip(FLOW_STAGES, counts)) + ".")
-        notes.append("A count the paper does not give reads 'not reported' (or 'not in our sources'); it is never "
-                     "filled in or derived.")
         at = {s: k for k, s in enumerate(FLOW_STAGES)}
         completed = [f"{label}: {counts[at['completed']]} completed of {counts[at['allocated']]} allocated"
                      for label, counts in with_flow]
@@ -747,10 +707,7 @@ class _Deck:
                    + (f" ({reasons})" if reasons else "") + f"; randomized: {flow.randomized}.")
             fallback = [TextSection([P(top, gap=0.0)]),
                         TableSection(header, body_rows, caps=[0.3] + [0.3] * len(flow.arms), flex=0, name="Flow")]
-        said = deck_notes.talking_points(notes, "the Completed boxes of each arm.",
-                                         "Did the arms lose similar numbers?" if completed else None,
-                                         "; ".join(completed) + "." if completed else None)
-        self._diagram_slide("Participant flow", self.figures.get("flow"), said, fallback)
+        self._diagram_slide("Participant flow", self.figures.get("flow"), deck_notes.flow_notes(c, completed), fallback)
 
     # 5 ----------------------------------------------------------------------
     def _column_heads(self) -> list[Cell]:
@@ -838,11 +795,12 @@ class _Deck:
         self._diagram_slide("Primary outcomes at a glance", self.figures.get("results"),
                             deck_notes.graphic_notes(rows), None, base=RESULTS_BASE)
         table = self._results_table(rows, "Primary outcomes")
-        notes = deck_notes.results_notes(c, rows, "Primary outcomes")
-        self._sections_slides("Primary outcomes", [table],
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
-        self._diagram_slide("Forest plot", self.figures.get("forest"),
-                            deck_notes.results_notes(c, rows, "The effects of the forest plot"), None)
+        notes = deck_notes.results_notes(c, rows, "Read across each row: each arm's result, then each comparison's "
+                                         "effect with its interval and P value.")
+        self._sections_slides("Primary outcomes", [table], lambda i, p: deck_notes.continued(i, notes))
+        self._diagram_slide("Forest plot", self.figures.get("forest"), deck_notes.results_notes(
+            c, rows, "One row per effect: the square is the estimate, the line its interval, the dashed line no "
+            "effect; a hollow square has no interval reported."), None)
 
     def slide_subgroups(self) -> None:
         """One table per outcome with subgroups: the variable with its interaction P, then each level's
@@ -861,13 +819,10 @@ class _Deck:
                                                      [Cell(ci_head, bold=True), Cell("P", bold=True)])
             blank = [Cell("")] * (len(c.arm_names) + (2 if merge_ci_p else 3))
             body: list[list[Cell]] = []
-            notes = [f"Subgroups of {r.label}, as the authors report them; a subgroup result is read with its "
-                     "test of interaction, not on its own."]
             for sg in r.subgroups:
                 interaction = sg.interaction_p if sg.interaction_p not in ABSENT else \
                     f"P for interaction {sg.interaction_p}"
                 body.append([Cell(f"{sg.variable}\n{interaction}", bold=True, mute_from=1)] + blank)
-                notes.append(f"{sg.variable} ({interaction}):")
                 for level, cells, level_effects in sg.levels:
                     arm_cells = [_muted_value(v, align="right") for v in cells]
                     first = level_effects[0] if level_effects else None
@@ -878,12 +833,10 @@ class _Deck:
                     for e in level_effects[1:]:
                         body.append([Cell(e.comparison)] + [Cell("")] * len(cells) +
                                      _effect_cells(e, merge_ci_p, len(levels) <= 1))
-                    notes.append(f"- {level}: " + "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, cells))
-                                 + "".join(f". {e.sentence}" for e in level_effects) + ".")
             caps = [1.0] + [0.16] * len(c.arm_names) + [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
             table = TableSection(header, body, caps=caps, flex=0, name="Subgroups")
             self._sections_slides(f"Subgroups: {r.label}", [table],
-                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+                                  lambda i, p, r=r: deck_notes.continued(i, deck_notes.subgroup_notes(r)))
 
     # 6 ----------------------------------------------------------------------
     def slide_secondary(self) -> None:
@@ -903,15 +856,8 @@ class _Deck:
             return
         title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and c.harm_rows
                  else "Harms" if c.harm_rows else "Secondary outcomes")
-        notes_lines = []
-        if c.outcomes_note:
-            notes_lines.append(f"Secondary outcomes: {c.outcomes_note}")
-        notes_lines += deck_notes.result_lines(self.c, c.secondary_rows)
-        if c.harm_rows:
-            notes_lines.append("Harms:")
-            notes_lines += deck_notes.result_lines(self.c, c.harm_rows)
-        self._sections_slides(title, sections,
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes_lines))
+        notes = deck_notes.secondary_notes(c)
+        self._sections_slides(title, sections, lambda i, p: deck_notes.continued(i, notes))
 
     # 7 ----------------------------------------------------------------------
     def slide_appraisal(self) -> None:
@@ -934,7 +880,7 @@ class _Deck:
                 sections.append(TextSection([P(c.grade, gap=0.0)], band=True))
             notes = deck_notes.rob_notes(c)
             self._sections_slides("Appraisal: risk of bias (RoB 2)", sections,
-                                  lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
+                                  lambda i, p: deck_notes.continued(i, notes))
         if c.strengths or c.limitations:
             self._strengths_slides()
         elif c.grade and not c.rob_rows:
@@ -974,13 +920,7 @@ class _Deck:
                 if i < len(pages):
                     rect = Rect(body.x + k * (col_w + gutter), body.y, col_w, body.h)
                     self._draw_page(slide, pages[i], s, rect)
-            notes = []
-            if i:
-                notes.append("Continued from the previous slide.")
-            notes += [f"Strength: {x}" for x in c.strengths] + [f"Limitation: {x}" for x in c.limitations]
-            if c.appraisal_by:
-                notes.append(f"Appraisal by: {c.appraisal_by}.")
-            self._notes(slide, "\n".join(notes))
+            self._notes(slide, deck_notes.continued(i, deck_notes.strengths_notes(c)))
         if grade:
             self._sections_slides("GRADE certainty", grade, lambda i, p: c.grade or "")
 
@@ -992,14 +932,9 @@ class _Deck:
         items = [_lead_in(" ".join(n.split())) for n in c.notes if n.strip()]
         if not items:
             return
-        notes: list[str] = ["Checking the numbers: what did not add up when the record's numbers were recomputed. "
-                            "These are observations about the published numbers, not errors of this deck."]
-        notes += [f"- {p.text}" for p in items]
-        if c.audit_warnings:
-            notes += ["", "The audit's findings in full:"]
-            notes += [f"{k}. {text}" for k, text in enumerate(c.audit_warnings, 1)]
+        notes = deck_notes.checks_notes(c, items[0].runs[0].text if len(items[0].runs) > 1 else items[0].text)
         self._sections_slides("Checking the numbers", [TextSection(items)],
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+                              lambda i, p: deck_notes.continued(i, notes))
 
     # 9 ----------------------------------------------------------------------
     def slide_conclusions(self) -> None:
@@ -1010,8 +945,7 @@ class _Deck:
         if c.key_messages:
             sections.append(TextSection([P(m, bullet=True) for m in c.key_messages]))
         notes = deck_notes.conclusions_notes(c)
-        self._sections_slides("Key conclusions", sections,
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + notes)
+        self._sections_slides("Key conclusions", sections, lambda i, p: deck_notes.continued(i, notes))
 
     # 10 ---------------------------------------------------------------------
     def slide_discussion(self) -> None:
@@ -1051,11 +985,8 @@ class _Deck:
         if not paras:
             return
         paras[0] = replace(paras[0], gap=0.0)
-        notes = ["Full reference and links, for anyone who wants to read the paper."]
-        notes += [p.text for p in paras]
-        notes.append(c.footer)
-        self._sections_slides("Reference", [TextSection(paras)],
-                              lambda i, p: ("Continued from the previous slide.\n" if i else "") + "\n".join(notes))
+        notes = deck_notes.reference_notes(c)
+        self._sections_slides("Reference", [TextSection(paras)], lambda i, p: deck_notes.continued(i, notes))
 
     # =========================================================================
     # Saving.

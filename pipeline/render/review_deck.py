@@ -69,20 +69,26 @@ class _ReviewDeck(_Deck):
         rows.append([self._label("Search"), Cell(c.search)])
         rows.append([self._label("Included"), Cell(c.included)])
         sections: list[Section] = [TableSection(None, rows, caps=[0.22, 1.0], flex=1, body_size=True, name="PICO")]
-        notes = [f"{c.name} is a {c.review_type.lower()}. The question, as PICO:"]
-        notes += [f"{label}: {value}." for label, value in c.pico]
-        notes += [f"Eligible: {'; '.join(c.eligibility)}." if c.eligibility else "", f"Search: {c.search}",
-                  f"Included: {c.included}."]
-        self._sections_slides("The question", sections, lambda i, p: _cont(i) + "\n".join(n for n in notes if n))
+        notes = deck_notes.talking_points(
+            [f"{c.name}: {c.design_summary}.",
+             "Read the question as a clinician: would your patients have been in these trials, and is the "
+             "comparator what you do now?"],
+            "the Eligibility and Search rows: what could have been found, and what was let in.",
+            "Could trials have been missed?", f"Search: {c.search}")
+        self._sections_slides("The question", sections, lambda i, p: deck_notes.continued(i, notes))
 
     def slide_prisma(self) -> None:
         c, prisma = self.c, self.figures.get("prisma")
         if prisma is None:
             return
-        notes = ["How the studies were found and selected (PRISMA 2020).", prisma.alt, f"Search: {c.search}",
-                 "A count the review does not give reads 'not reported' (or 'not in sources' when the sources "
-                 "behind this record lack it); it is never shown as 0."]
-        self._diagram_slide("Search and selection (PRISMA 2020)", prisma, "\n".join(notes), None)
+        notes = deck_notes.talking_points(
+            ["Follow the records down: identified, screened, assessed, included; the boxes to the side say why "
+             "records were left out.",
+             "A count the review does not give reads 'not reported' (or 'not in sources' when the sources "
+             "behind this record lack it); it is never shown as 0."],
+            "the studies included at the bottom.", "How many studies and participants does this rest on?",
+            f"{c.included}.")
+        self._diagram_slide("Search and selection (PRISMA 2020)", prisma, notes, None)
 
     def slide_studies(self) -> None:
         c = self.c
@@ -101,11 +107,16 @@ class _ReviewDeck(_Deck):
                 row += [Cell(r.cells[0] if r else "—", align="right"), Cell(r.cells[1] if r else "—", align="right")]
             rows.append(row)
         caps = [0.26, 1.0] + ([0.18, 0.18] if f is not None else [])
-        notes = [f"The {len(c.studies_table)} included studies" + (f", with their numbers for {f.title}." if f else ".")]
-        notes += [f"{label}: " + "; ".join(x for x in (year, details, note) if x) for label, year, details, note in
-                  c.studies_table]
+        weighed = [r for r in f.rows if r.weight is not None] if f is not None else []
+        biggest = max(weighed, key=lambda r: r.weight or 0.0) if weighed else None
+        notes = deck_notes.talking_points(
+            ["Look for what differs between the trials: drug, dose, patients, size. Differences here are what "
+             "could make their results differ."] +
+            ([f"The numbers are those of {f.title} ({f.cell_head})."] if f is not None else []),
+            f"{biggest.label}, the trial with the most weight: {biggest.weight_text} of the pooled result." if biggest
+            else None)
         self._sections_slides("Included studies", [TableSection(header, rows, caps=caps, flex=1, name="Studies")],
-                              lambda i, p: _cont(i) + "\n".join(notes))
+                              lambda i, p: deck_notes.continued(i, notes))
 
     def slide_forests(self) -> None:
         for f in self.c.forests:
@@ -179,21 +190,24 @@ class _ReviewDeck(_Deck):
                                                 name="Summary of findings")]
         if c.sof_note:
             sections.append(TextSection([P(c.sof_note, gap=0.0, scale=0.8, colour=theme.MUTED)]))
-        notes = ["Summary of findings (GRADE), one row per outcome."]
-        for r in c.sof:
-            notes.append(f"{r.outcome}: {r.participants}; risk with control {r.assumed}, with intervention "
-                         f"{r.corresponding}; {r.relative}; certainty {r.certainty}. {r.reasons}")
-        notes.append(c.sof_note)
-        notes.append("Certainty: ⊕⊕⊕⊕ high, ⊕⊕⊕◯ moderate, ⊕⊕◯◯ low, ⊕◯◯◯ very low.")
-        self._sections_slides("Summary of findings", sections, lambda i, p: _cont(i) + "\n".join(notes))
+        first = c.sof[0]
+        notes = deck_notes.talking_points(
+            ["Read each row left to right: out of 1,000 people like those in the trials, how many had the outcome "
+             "without and with the treatment, and how sure we can be.",
+             "Certainty: ⊕⊕⊕⊕ high, ⊕⊕⊕◯ moderate, ⊕⊕◯◯ low, ⊕◯◯◯ very low."],
+            f"the two risks for {first.outcome}: {first.assumed} without, {first.corresponding} with.",
+            "What is the certainty rating based on?" if first.reasons else None, first.reasons or None)
+        self._sections_slides("Summary of findings", sections, lambda i, p: deck_notes.continued(i, notes))
 
     def slide_limitations(self) -> None:
         c = self.c
         if not c.limitations:
             return
         items = [P(x, bullet=True) for x in c.limitations[:MAX_BULLETS * 2]]
-        notes = ["Limitations of the evidence, to weigh against the conclusions:"] + list(c.limitations)
-        self._sections_slides("Limitations", [TextSection(items)], lambda i, p: _cont(i) + "\n".join(notes))
+        notes = deck_notes.talking_points(
+            ["Weigh each limitation against the conclusions: could it change the bottom line, and in which "
+             "direction?"], f"the first limitation: {c.limitations[0].rstrip(' .')}.")
+        self._sections_slides("Limitations", [TextSection(items)], lambda i, p: deck_notes.continued(i, notes))
 
     def slide_discussion(self) -> None:
         c = self.c
