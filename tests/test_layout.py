@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import LayoutError
-from pipeline.layout.alt import design_alt, flow_alt, forest_alt
+from pipeline.layout.alt import design_alt, flow_alt
 from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
-from pipeline.layout.forest import forest_plot
+from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
 from pipeline.layout.text import line_height, text_width, units, wrap
 from pipeline.loader import load_file

@@ -10,8 +10,8 @@ layout modules put these strings into ``Diagram.alt_text``.
   stopping), primary outcomes.
 * ``flow_alt``: assessed, excluded, randomized per arm, completed and
   analysed per arm (when the record has a flow).
-* ``forest_alt``: per axis group, the measure, the comparison, each outcome's
-  estimate and interval (or "CI not reported"), and which side favours whom.
+
+The forest plot's alt text is ``forest.forest_alt`` (it reads the plot's axis groups).
 
 ``total_randomized`` (the number randomized as the record gives it) is here because the alt text, the
 design schema and the flow diagram all say it, and this module imports no other layout module.
@@ -19,7 +19,7 @@ design schema and the flow diagram all say it, and this module imports no other 
 
 from __future__ import annotations
 
-from ..content import ABSENT, NIS, NR, count, design_facts, number, shared_care
+from ..content import ABSENT, NIS, NR, count, design_facts, shared_care
 from ..model import Study, known
 
 
@@ -130,14 +130,14 @@ def flow_caption(study: Study, beside_band: bool = False) -> str:
     ratio = f" {d.allocation_ratio}" if d.allocation_ratio and how == "randomized" else ""
     flows = [study.arm_flow(a.id) for a in study.arms]
     allocated = [f.allocated if f and known(f.allocated) is not None else a.randomized
-                 for a, f in zip(study.arms, flows)]
+                 for a, f in zip(study.arms, flows, strict=True)]
     sizes = [count(k) for k in allocated]
     if len(study.arms) < 2:
         per_arm = ""
     elif all(v in ABSENT for v in sizes):     # said once, not once per arm
         per_arm = f" (arm sizes {sizes[0] if len(set(sizes)) == 1 else NR})"
     else:
-        per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes))
+        per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes, strict=True))
     parts = [] if beside_band else [f"{count(n)} {how}{ratio}{per_arm}"]
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
@@ -149,35 +149,3 @@ def flow_caption(study: Study, beside_band: bool = False) -> str:
         elif not (beside_band and name == "completed" and NIS not in values and NR not in values):
             parts.append(f"{name}: {join_and(values)}" if len(values) > 1 else f"{name}: {values[0]}")
     return "; ".join(parts)
-
-
-def forest_alt(study: Study, groups: list | None = None) -> str:
-    """Per axis group: the measure, each row's comparison, estimate and interval as printed, which side
-    favours whom, and the non-inferiority margin."""
-    if groups is None:
-        from .forest import forest_groups
-        groups = forest_groups(study)
-    if not groups:
-        return ""
-    parts = []
-    for g in groups:
-        unit = f" ({g.unit})" if g.unit else ""
-        rows = []
-        heading = ""
-        for row in g.rows:
-            if row.text is None:
-                heading = row.label
-                continue
-            t = row.text
-            est, ci = row.cells(False)
-            name = row.label if row.indent == 0 else f"{heading}, {row.label}" if heading else row.label
-            comparison = "" if t.comparison in g.title() or t.comparison in name else f" ({t.comparison})"
-            rows.append(f"{name}{comparison}: {est} {ci}")
-        parts.append(f"Forest plot, {g.title()[0].lower()}{g.title()[1:]}{unit if unit not in g.title() else ''}: "
-                     + "; ".join(rows) + ".")
-        left, right = g.side_words()
-        null = number(g.null)
-        parts.append(f"Values below {null} {left}; values above {null} {right}.")
-        for m, text in sorted(g.margins.items()):
-            parts.append(f"Dashed line: {text}.")
-    return " ".join(parts)

@@ -53,11 +53,11 @@ from __future__ import annotations
 
 from ..content import count, design_facts, factor_text, missing, number, shared_care
 from ..errors import LayoutError
-from ..model import Study, known
+from ..model import Arm, Study, known
 from .alt import design_alt, total_randomized
 from .boxes import WRAP_SAFETY, Para, Sheet, branch, drop, para, row_gap, straight, text_height, wrap_paragraphs
 from .fit import Attempt, first_fit, sizes, too_long_message
-from .geometry import Box, Connector, Diagram
+from .geometry import Align, Box, Connector, Diagram
 from .memo import per_study
 from .text import text_width
 
@@ -182,13 +182,13 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
     # When no arm's size is known, the band says so once (beside the randomization) rather than per arm.
     sizes_unknown = all(known(a.randomized) is None and known(a.clusters) is None for a in study.arms)
 
-    def arm_paras(arm) -> list[Para]:
+    def arm_paras(arm: Arm) -> list[Para]:
         if sizes_unknown and len(study.arms) > 2:
             return [para(arm.short, bold=True)]
         return [para(arm.short, bold=True), para(arm_size(study, arm, verb))] + \
             [para(text) for text in [arm_completed(study, arm)] if text]
 
-    columns: list[tuple[str, list[Para], list[str], str]] = [
+    columns: list[tuple[str, list[Para], list[str], Align]] = [
         ("population", [para(q.population, bold=True)], ["question.population"], "center")]
     if not single:
         text = randomization_text(study)
@@ -241,7 +241,8 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
     # smallest height every column reaches within the room, each at the narrowest width that does it.
     options: list[list[tuple[float, float]]] = []       # per column: (width, height), widths ascending
     for i in range(len(columns)):
-        w, seen = widths[i], []
+        w = widths[i]
+        seen: list[tuple[float, float]] = []
         step = max(1.0, (most[i] - w) / 120)            # at most ~120 widths a column
         while True:
             h = column_height(i, w)
@@ -252,10 +253,11 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
             w = min(w + step, most[i])
         options.append(seen)
     chosen = list(widths)
-    for target in sorted({h for opts in options for _, h in opts}):
-        need = [next((w for w, h in opts if h <= target + 0.01), None) for opts in options]
-        if all(w is not None for w in need) and sum(need) <= room + 0.01:
-            chosen = need
+    for goal in sorted({h for opts in options for _, h in opts}):
+        need = [next((w for w, h in opts if h <= goal + 0.01), None) for opts in options]
+        reached = [w for w in need if w is not None]
+        if len(reached) == len(need) and sum(reached) <= room + 0.01:
+            chosen = reached
             break
     spare = room - sum(chosen)
     total = sum(chosen)
@@ -295,6 +297,7 @@ def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connect
     source's own height; one into one at mid-height."""
     sx, sy = source.anchor("right")
     tx, ty = target.anchor("left")
+    points: tuple[tuple[float, float], ...]
     if from_many:
         ty = min(max(sy, target.y + 2.0), target.bottom - 2.0)
         points = ((sx, sy), (tx, ty))
@@ -316,7 +319,7 @@ def randomization_text(study: Study) -> str:
     return f"Randomized{ratio}, {n_text}"
 
 
-def arm_size(study: Study, arm, verb: str) -> str:
+def arm_size(study: Study, arm: Arm, verb: str) -> str:
     """"n = 100 randomized"; "n = 500 randomized (24 villages)"; "300 villages randomized" (a cluster trial
     that gives clusters only); "n randomized: not reported"."""
     n = known(arm.randomized)
@@ -329,7 +332,7 @@ def arm_size(study: Study, arm, verb: str) -> str:
     return f"n {verb}: {missing(arm.randomized)}"
 
 
-def arm_completed(study: Study, arm) -> str | None:
+def arm_completed(study: Study, arm: Arm) -> str | None:
     """"76 completed" from the arm's flow, or None when the record does not give the count."""
     flow = study.arm_flow(arm.id)
     n = known(flow.completed) if flow is not None else None
@@ -384,7 +387,7 @@ def followup_paragraphs(study: Study, shared: bool = True) -> list[Para]:
     return out
 
 
-def _arm_paragraphs(study: Study, arm) -> list[Para]:
+def _arm_paragraphs(study: Study, arm: Arm) -> list[Para]:
     verb = "randomized" if study.design.randomized and len(study.arms) > 1 else "enrolled"
     out = [para(arm.label, bold=True), para(arm_size(study, arm, verb))]
     if arm.target:

@@ -127,14 +127,14 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
 
     if flow is not None:
         fu_rows, done_rows, an_rows, fu_fields = [], [], [], []
-        for i, arm in enumerate(study.arms):
+        for arm in study.arms:
             af = study.arm_flow(arm.id)
             fu = [para(f"Discontinued intervention ({n_equals(af.discontinued if af else None)})")]
             fu += _reasons(af.discontinued_reasons if af else [])
             fu.append(para(f"Lost to follow-up ({n_equals(af.lost if af else None)})"))
             fu += _reasons(af.lost_reasons if af else [])
             fu_rows.append(fu)
-            j = study.flow.arms.index(af) if af else None
+            j = flow.arms.index(af) if af else None
             fu_fields.append([f"flow.arms[{j}].discontinued_reasons", f"flow.arms[{j}].lost_reasons"] if af else [])
             done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
             an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
@@ -143,7 +143,7 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
         rows.append(("analysed", an_rows, "flow", [[] for _ in study.arms]))
 
     previous: list[Box] | None = None
-    for r, (name, per_arm, role, row_fields) in enumerate(rows):
+    for name, per_arm, role, row_fields in rows:
         wrapped = [sheet.wrap(paras, col_w) for paras in per_arm]
         row_h = max(text_height(lines) for lines in wrapped) + 2 * pad
         current = []

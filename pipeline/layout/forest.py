@@ -44,6 +44,9 @@ estimate, interval and margin and keeps the line of no effect between 25% and
 <reference>" to the left and "favours <arm> →" to the right when higher values
 are better (mirrored when lower is better; "← lower with <arm>" / "higher with
 <arm> →" when the record does not say), role ``favours``.
+
+``forest_alt`` is the plot's alt text: per axis group, the measure, the comparison, each outcome's
+estimate and interval (or "CI not reported"), which side favours whom, and the margin.
 """
 
 from __future__ import annotations
@@ -51,11 +54,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
 from ..errors import LayoutError
 from ..model import Effect, Outcome, Study
-from .alt import forest_alt
 from .boxes import Para, text_height, wrap_paragraphs
 from .fit import Attempt, first_fit, sizes
 from .geometry import Diagram, Label, Marker, Segment, TextLine
@@ -96,7 +99,7 @@ class Group:
     higher_is_better: bool | None
     rows: list[Row] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
-    times: set = field(default_factory=set)
+    times: set[str | None] = field(default_factory=set)
     margins: dict[float, str] = field(default_factory=dict)
 
     @property
@@ -124,7 +127,7 @@ class Group:
         # "Dabigatran 110 mg", "Dabigatran 150 mg" -> "Dabigatran (either arm)"
         words = [n.split() for n in names]
         common = []
-        for column in zip(*words):
+        for column in zip(*words, strict=False):   # up to the shortest name
             if len(set(column)) > 1:
                 break
             common.append(column[0])
@@ -182,11 +185,14 @@ def plotted_outcomes(study: Study) -> list[Outcome]:
     return sorted(rows, key=lambda o: not o.primary)
 
 
+GroupKey = tuple[str, str | None, bool | None]    # measure, unit, higher is better
+
+
 def forest_groups(study: Study) -> list[Group]:
-    groups: dict[tuple, Group] = {}
-    members: dict[tuple, list[tuple[Outcome, list[tuple[int, Effect]]]]] = {}
+    groups: dict[GroupKey, Group] = {}
+    members: dict[GroupKey, list[tuple[Outcome, list[tuple[int, Effect]]]]] = {}
     for o in plotted_outcomes(study):
-        by_key: dict[tuple, list[tuple[int, Effect]]] = {}
+        by_key: dict[GroupKey, list[tuple[int, Effect]]] = {}
         for k, e in enumerate(o.effects):
             if _plottable(e):
                 unit = (e.unit or o.unit) if not e.is_ratio else None
@@ -286,6 +292,37 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
     raise LayoutError(f"forest plot: {len(rows)} rows need {diagram.height:.0f} pt of height but "
                       f"only {height:.0f} pt is available at {width:.0f} pt wide, even with {min_size:g} pt text; "
                       f"shorten {names} or plot fewer outcomes")
+
+
+def forest_alt(study: Study, groups: list[Group] | None = None) -> str:
+    """Per axis group: the measure, each row's comparison, estimate and interval as printed, which side
+    favours whom, and the non-inferiority margin."""
+    if groups is None:
+        groups = forest_groups(study)
+    if not groups:
+        return ""
+    parts = []
+    for g in groups:
+        unit = f" ({g.unit})" if g.unit else ""
+        rows = []
+        heading = ""
+        for row in g.rows:
+            if row.text is None:
+                heading = row.label
+                continue
+            t = row.text
+            est, ci = row.cells(False)
+            name = row.label if row.indent == 0 else f"{heading}, {row.label}" if heading else row.label
+            comparison = "" if t.comparison in g.title() or t.comparison in name else f" ({t.comparison})"
+            rows.append(f"{name}{comparison}: {est} {ci}")
+        parts.append(f"Forest plot, {g.title()[0].lower()}{g.title()[1:]}{unit if unit not in g.title() else ''}: "
+                     + "; ".join(rows) + ".")
+        left, right = g.side_words()
+        null = number(g.null)
+        parts.append(f"Values below {null} {left}; values above {null} {right}.")
+        for _, text in sorted(g.margins.items()):
+            parts.append(f"Dashed line: {text}.")
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------
@@ -433,7 +470,7 @@ def _tick_text(t: float) -> str:
     return number(round(t, 10))
 
 
-def _position(is_ratio: bool, lo: float, hi: float, x0: float, w: float):
+def _position(is_ratio: bool, lo: float, hi: float, x0: float, w: float) -> Callable[[float], float]:
     if is_ratio:
         a, b = math.log(lo), math.log(hi)
         return lambda v: x0 + (math.log(v) - a) / (b - a) * w
@@ -450,8 +487,7 @@ def _axis(g: Group, size: float, plot_w: float) -> tuple[float, float, list[floa
     """
     values = [g.null, *g.margins]
     for e in g.effects:
-        values.append(float(e.estimate_value))
-        values.extend(float(v) for v in e.interval or ())
+        values.extend(float(v) for v in (e.estimate_value, *(e.interval or ())) if v is not None)
     return axis_range(values, g.null, g.is_ratio, size, plot_w)
 
 
@@ -478,7 +514,7 @@ def axis_range(values: list[float], null: float, is_ratio: bool, size: float, pl
     for _ in range(12):
         lo = math.floor(lo0 / step + 1e-9) * step
         hi = math.ceil(hi0 / step - 1e-9) * step
-        count = int(round((hi - lo) / step))
+        count = round((hi - lo) / step)
         ticks = [round(lo + i * step, 10) for i in range(count + 1)]
         if _fits(ticks, size, plot_w, False):
             break
@@ -492,7 +528,7 @@ def _fits(ticks: list[float], size: float, plot_w: float, ratio: bool, lo: float
     if len(ticks) < 2:
         return True
     pos = _position(ratio, ticks[0] if lo is None else lo, ticks[-1] if hi is None else hi, 0.0, plot_w)
-    for a, b in zip(ticks, ticks[1:]):
+    for a, b in pairwise(ticks):
         wa, wb = text_width(_tick_text(a), size), text_width(_tick_text(b), size)
         if pos(b) - pos(a) < (wa + wb) / 2 + 0.8 * size:
             return False
@@ -517,7 +553,7 @@ def _pad_around_null(lo: float, hi: float, null: float, min_span: float | None) 
 
 def _nice_step(raw: float) -> float:
     exp = math.floor(math.log10(raw))
-    base = 10 ** exp
+    base: float = 10 ** exp
     for m in (1, 2, 5, 10):
         if m * base >= raw - 1e-12:
             return m * base

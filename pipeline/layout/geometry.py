@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Side = Literal["top", "bottom", "left", "right"]
 Align = Literal["left", "center", "right"]
@@ -134,7 +134,7 @@ class Diagram:
     polygons: tuple[Polygon, ...] = ()
     alt_text: str = ""
     title: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def box(self, box_id: str) -> Box:
         return next(b for b in self.boxes if b.id == box_id)

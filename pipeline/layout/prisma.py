@@ -35,18 +35,23 @@ under the included box, with an arrow up into it. No phase boxes: the order says
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 from ..errors import LayoutError
-from ..model import NOT_IN_SOURCES, known
-from ..review.model import Review
+from ..model import NOT_IN_SOURCES, Reason, known
+from ..review.model import Identified, OtherMethods, Prisma, Review
 from .boxes import WRAP_SAFETY, Para, Sheet, bulleted, para, row_gap, text_height
 from .fit import Attempt, first_fit, sizes, too_long_message
 from .geometry import Box, Connector, Diagram
 from .text import text_width
 
 PHASES = ("Identification", "Screening", "Included")
+# One row shown: (phase, id, main paragraphs, main fields, side id, side paragraphs, side fields).
+Row = tuple[str, str, list[Para], list[str], str | None, list[Para], list[str]]
 
 
-def n_text(value) -> str:
+def n_text(value: int | str | None) -> str:
     """"n = 12", "n not reported" or "n not in sources"."""
     n = known(value)
     if n is not None:
@@ -54,7 +59,7 @@ def n_text(value) -> str:
     return "n not in sources" if value == NOT_IN_SOURCES else "n not reported"
 
 
-def _given(*values) -> bool:
+def _given(*values: object) -> bool:
     return any(v is not None and v != [] for v in values)
 
 
@@ -82,43 +87,46 @@ def prisma_diagram(review: Review, width: float, height: float, base_size: float
                    min_size: float = 6.0, compact: bool = False) -> Diagram | None:
     """The PRISMA flow of ``review`` in ``width`` × ``height`` points (``compact``: one band read left to
     right); None when the record has no ``prisma``."""
-    if review.prisma is None:
+    p = review.prisma
+    if p is None:
         return None
     if width <= 0 or height <= 0:
         raise LayoutError(f"PRISMA diagram: the area {width:g} × {height:g} pt is empty")
     lay = _layout_across if compact else _layout
-    chosen, last = first_fit((lay(review, width, size) for size in sizes(base_size, min_size)), height)
+    chosen, last = first_fit((lay(review, p, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
     raise LayoutError(too_long_message("PRISMA diagram", width, height, min_size, last))
 
 
-def _bullets(items) -> list[Para]:
+def _bullets(items: Sequence[Reason | Identified]) -> list[Para]:
     return [para(f"• {x.reason if hasattr(x, 'reason') else x.source} ({n_text(x.n)})") for x in items]
 
 
-def _rows(review: Review, other: bool = False):
-    """(phase, id, main paragraphs, main fields, side id, side paragraphs, side fields) per row shown."""
-    p = review.prisma
-    rows = []
-    if other:
-        o = p.other_methods
-        if o.identified:
-            rows.append(("Identification", "other-identified", [para("Records identified from:")] + _bullets(o.identified),
-                         ["prisma.other_methods.identified"], None, None, []))
-        if _given(o.sought, o.not_retrieved):
-            rows.append(("Screening", "other-sought", [para(f"Reports sought for retrieval ({n_text(o.sought)})")],
-                         ["prisma.other_methods.sought"], "other-not-retrieved",
-                         [para(f"Reports not retrieved ({n_text(o.not_retrieved)})")], []))
-        if _given(o.assessed, o.excluded_reasons):
-            rows.append(("Screening", "other-assessed",
-                         [para(f"Reports assessed for eligibility ({n_text(o.assessed)})")],
-                         ["prisma.other_methods.assessed"], "other-excluded" if o.excluded_reasons else None,
-                         [para("Reports excluded:")] + _bullets(o.excluded_reasons),
-                         ["prisma.other_methods.excluded_reasons"]))
-        return rows
+def _other_rows(o: OtherMethods) -> list[Row]:
+    """The rows of studies identified via other methods."""
+    rows: list[Row] = []
+    if o.identified:
+        rows.append(("Identification", "other-identified", [para("Records identified from:")] + _bullets(o.identified),
+                     ["prisma.other_methods.identified"], None, [], []))
+    if _given(o.sought, o.not_retrieved):
+        rows.append(("Screening", "other-sought", [para(f"Reports sought for retrieval ({n_text(o.sought)})")],
+                     ["prisma.other_methods.sought"], "other-not-retrieved",
+                     [para(f"Reports not retrieved ({n_text(o.not_retrieved)})")], []))
+    if _given(o.assessed, o.excluded_reasons):
+        rows.append(("Screening", "other-assessed",
+                     [para(f"Reports assessed for eligibility ({n_text(o.assessed)})")],
+                     ["prisma.other_methods.assessed"], "other-excluded" if o.excluded_reasons else None,
+                     [para("Reports excluded:")] + _bullets(o.excluded_reasons),
+                     ["prisma.other_methods.excluded_reasons"]))
+    return rows
+
+
+def _rows(p: Prisma) -> list[Row]:
+    """The rows of the main column (identification via databases and registers), the included box last."""
+    rows: list[Row] = []
     if p.identified or _given(p.duplicates_removed, p.other_removed):
-        removed = []
+        removed: list[Para] = []
         if p.duplicates_removed is not None:
             removed.append(para(f"• Duplicate records removed ({n_text(p.duplicates_removed)})"))
         if p.other_removed is not None:
@@ -144,18 +152,18 @@ def _rows(review: Review, other: bool = False):
     if p.reports_included is not None:
         included.append(para(f"Reports of included studies ({n_text(p.reports_included)})"))
     rows.append(("Included", "included", included, ["prisma.studies_included", "prisma.reports_included"],
-                 None, None, []))
+                 None, [], []))
     return rows
 
 
-def _layout(review: Review, width: float, size: float) -> Attempt:
+def _layout(review: Review, p: Prisma, width: float, size: float) -> Attempt:
     sheet = Sheet(size)
     pad, gap = sheet.pad, row_gap(size)
     col_gap = max(12.0, 1.8 * size)
     boxes, connectors = sheet.boxes, sheet.connectors
     place = sheet.wrap
-    rows = _rows(review)
-    other_rows = _rows(review, other=True) if review.prisma.other_methods is not None else []
+    rows = _rows(p)
+    other_rows = _other_rows(p.other_methods) if p.other_methods is not None else []
 
     phase_w = max(text_width(w, size, True) for w in PHASES) / (1 - WRAP_SAFETY) + 2 * pad + 2
     x0 = phase_w + col_gap * 0.6
@@ -210,12 +218,12 @@ def _layout(review: Review, width: float, size: float) -> Attempt:
     span[0], span[1] = min(span[0], y), max(span[1], included.bottom)
 
     chain = [row_boxes[r] for r in sorted(row_boxes)] + [included]
-    for a, b in zip(chain, chain[1:]):
+    for a, b in pairwise(chain):
         x = a.x + a.w / 2
         tx = min(max(x, b.x + 2), b.right - 2)
         connectors.append(Connector(f"{a.id}->{b.id}", a.id, b.id, "bottom", "top", ((x, a.bottom), (tx, b.y))))
     other_chain = other_boxes + [included]
-    for a, b in zip(other_chain, other_chain[1:]):
+    for a, b in pairwise(other_chain):
         x = a.x + a.w / 2
         if b is included:
             tx = min(max(x, b.x + 2), b.right - 2)
@@ -238,18 +246,17 @@ def _layout(review: Review, width: float, size: float) -> Attempt:
     return sheet.attempt(diagram)
 
 
-def _layout_across(review: Review, width: float, size: float) -> Attempt:
+def _layout_across(review: Review, p: Prisma, width: float, size: float) -> Attempt:
     sheet = Sheet(size)
     pad = sheet.pad
     gap = max(12.0, 1.7 * size)
     down = max(8.0, 1.4 * size)
     boxes, connectors = sheet.boxes, sheet.connectors
-    rows = _rows(review)
+    rows = _rows(p)
     n = len(rows)
     col_w = (width - (n - 1) * gap) / n
-    p = review.prisma
     under: list[tuple[str, list[Para], list[str]] | None] = []
-    for _, mid, main, mf, sid, side, sf in rows:
+    for _, _, _, _, sid, side, sf in rows:
         under.append((sid, side, sf) if sid else None)
     if p.other_methods is not None:
         o = p.other_methods
@@ -265,8 +272,8 @@ def _layout_across(review: Review, width: float, size: float) -> Attempt:
     sides = [sheet.wrap(u[1], col_w) if u else [] for u in under]
     main_h = max(text_height(lines) for lines in mains) + 2 * pad
     side_h = max((text_height(lines) for lines in sides if lines), default=0.0) + 2 * pad
-    previous = None
-    for i, ((_, mid, _, mf, _, _, _), lines) in enumerate(zip(rows, mains)):
+    previous: Box | None = None
+    for i, ((_, mid, _, mf, _, _, _), lines) in enumerate(zip(rows, mains, strict=True)):
         x = i * (col_w + gap)
         box = sheet.add(Box(mid, x, 0.0, col_w, main_h, tuple(lines), role="flow", align=bulleted(lines), padding=pad),
                         mf)
@@ -274,15 +281,18 @@ def _layout_across(review: Review, width: float, size: float) -> Attempt:
             y = main_h / 2
             connectors.append(Connector(f"{previous.id}->{mid}", previous.id, mid, "right", "left",
                                         ((previous.right, y), (x, y))))
-        if under[i] is not None:
-            sid, _, sf = under[i]
-            side = sheet.add(Box(sid, x, main_h + down, col_w, side_h, tuple(sides[i]), role="exclusion",
-                                 align="left", padding=pad), sf)
+        below = under[i]
+        if below is not None:
+            sid, _, sf = below
+            side_box = sheet.add(Box(sid, x, main_h + down, col_w, side_h, tuple(sides[i]), role="exclusion",
+                                     align="left", padding=pad), sf)
             cx = x + col_w / 2
             if sid == "other-methods":
-                connectors.append(Connector(f"{sid}->{mid}", sid, mid, "top", "bottom", ((cx, side.y), (cx, main_h))))
+                connectors.append(Connector(f"{sid}->{mid}", sid, mid, "top", "bottom",
+                                            ((cx, side_box.y), (cx, main_h))))
             else:
-                connectors.append(Connector(f"{mid}->{sid}", mid, sid, "bottom", "top", ((cx, main_h), (cx, side.y))))
+                connectors.append(Connector(f"{mid}->{sid}", mid, sid, "bottom", "top",
+                                            ((cx, main_h), (cx, side_box.y))))
         previous = box
     height = max(b.bottom for b in boxes)
     diagram = Diagram(kind="prisma", width=width, height=height, boxes=tuple(boxes), connectors=tuple(connectors),

@@ -67,9 +67,15 @@ def _mean(r: ArmResult) -> float | None:
     return float(r.mean) if isinstance(r.mean, (int, float)) else None
 
 
+def _estimate(e: Effect) -> float:
+    """The estimate of an effect that is drawn (only effects that give one are)."""
+    assert e.estimate_value is not None, "an effect without an estimate is not drawn"
+    return float(e.estimate_value)
+
+
 def _arm_rows(study: Study, o: Outcome) -> list[tuple[int, ArmResult]]:
     ids = [a.id for a in study.arms]
-    rows = []
+    rows: list[tuple[int, ArmResult]] = []
     for r in o.results:
         index = ids.index(r.arm) if r.arm in ids else None
         if _percent(r) is not None or _mean(r) is not None:
@@ -117,7 +123,6 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
            labels: list[Label], segments: list[Segment], markers: list[Marker]) -> float:
     lh = line_height(s)
     small = max(s - 1.0, 6.0)
-    slh = line_height(small)
     title = o.label + (f" at {o.timepoint}" if o.timepoint else "")
     title_lines = wrap(title, s, w, True)
     labels.append(Label(f"{o.id}-title", x0, y0, w, tuple(TextLine(t, s, True) for t in title_lines),
@@ -145,7 +150,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
                 pts.extend(float(v) for v in r.ci)
         lo, hi, _ticks = axis_range(pts + [0.0], 0.0, False, small, plot_w)
         mean_axis = _position(False, lo, hi, plot_x, plot_w)
-    for (index, r), name, value in zip(arm_rows, names, values):
+    for (index, r), name, value in zip(arm_rows, names, values, strict=False):   # the effects' names follow
         lab = _fit(name, s, label_w - 0.6 * s)
         labels.append(Label(f"{o.id}-{r.arm}-label", x0, y, label_w, _line(lab, s)))
         pct = _percent(r)
@@ -155,11 +160,11 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
             boxes.append(Box(f"{o.id}-{r.arm}-track", plot_x, by, plot_w, bar_h, (), role="track", padding=0))
             boxes.append(Box(f"{o.id}-{r.arm}-bar", plot_x, by, max(plot_w * min(pct, 100.0) / 100, 0.8), bar_h, (),
                              role="bar", arm=index, padding=0))
-        elif mean_axis is not None and _mean(r) is not None:
+        elif mean_axis is not None and (mean := _mean(r)) is not None:
             cy = y + lh / 2
             if r.ci is not None:
                 segments.append(Segment(mean_axis(float(r.ci[0])), cy, mean_axis(float(r.ci[1])), cy, "ci", 0.9))
-            markers.append(Marker(mean_axis(float(_mean(r))), cy, 0.7 * s, "mean", arm=index))
+            markers.append(Marker(mean_axis(mean), cy, 0.7 * s, "mean", arm=index))
         vw = value_w - 0.6 * s
         labels.append(Label(f"{o.id}-{r.arm}-value", value_x, y, vw, _line(_fit(value, s, vw), s), role="value"))
         y += pitch
@@ -169,7 +174,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
         segments.append(Segment(zero, top, zero, y - (pitch - lh), "null", 0.6, (2.0, 1.5)))
     if effects:
         y += 0.3 * s
-    for k, (e, t) in enumerate(zip(effects, texts)):
+    for k, (e, t) in enumerate(zip(effects, texts, strict=True)):
         y = _effect_row(study, o, e, t, k, names[len(arm_rows) + k], values[len(arm_rows) + k], x0, y, label_w,
                         plot_x, plot_w, value_x, value_w, s, small, labels, segments, markers)
     return y - y0
@@ -216,7 +221,7 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
     lh, slh = line_height(s), line_height(small)
     ratio = e.is_ratio
     null = 1.0 if ratio else 0.0
-    points = [null, float(e.estimate_value)] + [float(v) for v in (e.interval or ())]
+    points = [null, _estimate(e)] + [float(v) for v in (e.interval or ())]
     if t.margin is not None and (not ratio or t.margin > 0):
         points.append(t.margin)
     if ratio and min(points) <= 0:
@@ -238,13 +243,13 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
     cy = y + lh / 2
     axis_y = y + lh
     segments.append(Segment(pos(null), top if margin_lines else y, pos(null), axis_y, "null", 0.6, (2.0, 1.5)))
-    if margin_lines:
+    if margin_lines and t.margin is not None:
         segments.append(Segment(pos(t.margin), top + slh, pos(t.margin), axis_y, "margin", 0.8, (3.0, 1.5)))
     interval = e.interval
     if interval is not None:
         a, b = (max(lo, min(hi, float(v))) for v in interval)
         segments.append(Segment(pos(a), cy, pos(b), cy, "ci", 1.0))
-    markers.append(Marker(pos(float(e.estimate_value)), cy, 0.75 * s, "estimate", filled=interval is not None))
+    markers.append(Marker(pos(_estimate(e)), cy, 0.75 * s, "estimate", filled=interval is not None))
     segments.append(Segment(plot_x, axis_y, plot_x + plot_w, axis_y, "axis", 0.5))
     y = axis_y
     for tk in ticks:
@@ -334,7 +339,7 @@ class Strip:
         if e.interval is not None:
             a, b = (float(v) for v in e.interval)
             segments.append(Segment(x(a), cy, x(b), cy, "ci", 1.0))
-        marker = Marker(x(float(e.estimate_value)), cy, 0.62 * h, "estimate", filled=e.interval is not None)
+        marker = Marker(x(_estimate(e)), cy, 0.62 * h, "estimate", filled=e.interval is not None)
         return Diagram("results", width, h, (), segments=tuple(segments), markers=(marker,),
                        alt_text="the estimate and its interval against the line of no effect")
 
@@ -351,7 +356,7 @@ def cell_strips(study: Study, outcomes: list[Outcome]) -> dict[tuple[str, int], 
         null = 1.0 if ratio else 0.0
         points = [null]
         for o, k, e in same:
-            points += [float(e.estimate_value), *(float(v) for v in e.interval or ())]
+            points += [_estimate(e), *(float(v) for v in e.interval or ())]
             margin = margins[(o.id, k)]
             if margin is not None:
                 points.append(float(margin))

@@ -11,8 +11,8 @@ plot below ``MIN_PLOT_SHARE`` of the width, before a smaller size is tried), the
 interval (role ``value``), the weight (role ``value``, right-aligned). One
 header row (role ``heading``) names them.
 
-Rows (``studies=False``: none, and a note saying where they are): one per study, a square ``Marker`` (area proportional to the weight; a
-fixed size when no weight is known) on a ``ci`` ``Segment``; a study without
+Rows (``studies=False``: none, and a note saying where they are): one per study, a square ``Marker``
+(area proportional to the weight; a fixed size when no weight is known) on a ``ci`` ``Segment``; a study without
 an estimate reads "not reported" and has no marker. Then one row per pooled
 result: its label in bold, a ``Polygon`` diamond (role ``pooled``) spanning
 its CI (primary analysis filled, others outlined), its numbers on the right; a
@@ -33,7 +33,7 @@ from ..review.content import ForestData
 from .boxes import Para, minor_size, text_height, wrap_paragraphs
 from .fit import sizes
 from .forest import _position, axis, axis_range
-from .geometry import Diagram, Label, Marker, Polygon, Segment, TextLine
+from .geometry import Align, Diagram, Label, Marker, Polygon, Segment, TextLine
 from .text import line_height, text_width
 
 MIN_PLOT_SHARE = 0.22
@@ -102,8 +102,9 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
 
     # Header: wrapped arm names over what their column holds, bottom-aligned.
     head_cells = []
-    columns = ((heads[0], 0.0, label_w, "left"), (heads[1], x_arm[0], arm_w[0], "right"),
-               (heads[2], x_arm[1], arm_w[1], "right"), (heads[3], x_num, num_w, "left"), (heads[4], x_wt, wt_w, "right"))
+    columns: tuple[tuple[str, float, float, Align], ...] = (
+        (heads[0], 0.0, label_w, "left"), (heads[1], x_arm[0], arm_w[0], "right"),
+        (heads[2], x_arm[1], arm_w[1], "right"), (heads[3], x_num, num_w, "left"), (heads[4], x_wt, wt_w, "right"))
     for k, (text, x, cw, align) in enumerate(columns):
         if k in (1, 2) and not arms:
             continue
@@ -124,7 +125,8 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     for i, r in enumerate(rows):
         cy = y + pitch / 2
         top = cy - lh / 2
-        labels.append(Label(f"study-{i}", 0.0, top, label_w, (TextLine(_fit(r.label, s, label_w), s),), "left", "label"))
+        labels.append(Label(f"study-{i}", 0.0, top, label_w, (TextLine(_fit(r.label, s, label_w), s),), "left",
+                            "label"))
         for k in (0, 1) if arms else ():
             labels.append(Label(f"arm{k}-{i}", x_arm[k], top, arm_w[k], (TextLine(r.cells[k], s),), "right", "value"))
         labels.append(Label(f"est-{i}", x_num, top, num_w, (TextLine(r.text, s),), "left", "value"))

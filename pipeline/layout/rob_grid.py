@@ -58,18 +58,19 @@ def _layout(grid: RobGrid, width: float, size: float) -> Diagram | None:
         x = label_w + k * (cell_w + cell_gap) + cell_gap
         labels.append(Label(f"domain-{k}", x, head_h - text_height(lines), cell_w, tuple(lines), "center", "heading"))
     y = head_h + 0.3 * s
-    for i, (study, row) in enumerate(zip(grid.studies, grid.cells)):
+    for i, (study, row) in enumerate(zip(grid.studies, grid.cells, strict=True)):
         labels.append(Label(f"study-{i}", 0.0, y + (cell_h - lh) / 2, label_w, (TextLine(study, s),), "left", "label"))
         for k, judgement in enumerate(row):
             x = label_w + k * (cell_w + cell_gap) + cell_gap
             if judgement is None:
-                lines = (TextLine("not given", minor_size(s)),) if with_words else (TextLine("", s),)
+                cell: tuple[TextLine, ...] = ((TextLine("not given", minor_size(s)),) if with_words
+                                              else (TextLine("", s),))
                 role = "rob-not-given"
             else:
-                lines = (TextLine(ROB_SYMBOL[judgement], s, True),) + \
+                cell = (TextLine(ROB_SYMBOL[judgement], s, True),) + \
                     ((TextLine(ROB_WORD[judgement], minor_size(s)),) if with_words else ())
                 role = "rob-" + judgement.replace(" ", "-")
-            boxes.append(Box(f"cell-{i}-{k}", x, y, cell_w, cell_h, lines, role=role, padding=pad))
+            boxes.append(Box(f"cell-{i}-{k}", x, y, cell_w, cell_h, cell, role=role, padding=pad))
         y += cell_h + cell_gap
     y += 0.4 * s
     legend = "  ".join(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" for j in ("low", "some concerns", "high", "no information"))
@@ -83,7 +84,8 @@ def _layout(grid: RobGrid, width: float, size: float) -> Diagram | None:
 
 def rob_alt(grid: RobGrid) -> str:
     rows = []
-    for study, row in zip(grid.studies, grid.cells):
-        parts = [f"{label}: {ROB_WORD[j].lower() if j else 'not given'}" for (_, label), j in zip(grid.domains, row)]
+    for study, row in zip(grid.studies, grid.cells, strict=True):
+        parts = [f"{label}: {ROB_WORD[j].lower() if j else 'not given'}"
+                 for (_, label), j in zip(grid.domains, row, strict=True)]
         rows.append(f"{study}: " + ", ".join(parts))
     return f"Risk of bias ({grid.tool}), by study and domain. " + "; ".join(rows) + "."

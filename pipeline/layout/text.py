@@ -21,6 +21,13 @@ LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size
 
 
 class _Metrics:
+    units: int                  # font units per em
+    cmap: dict[int, str]        # code point -> glyph name
+    advance: dict[int, int]     # code point -> advance width, font units
+    fallback: int               # the advance of a character the font lacks
+    ascent: float               # above the baseline, in ems
+    descent: float              # below the baseline, in ems (positive)
+
     def __init__(self, style: str):
         from fontTools.ttLib import TTFont
 

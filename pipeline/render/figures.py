@@ -30,9 +30,11 @@ import io
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
+import numpy.typing as npt
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -44,8 +46,12 @@ from matplotlib.transforms import Affine2D
 from .. import theme
 from ..errors import RenderError
 from ..fonts import FAMILY
-from ..layout.geometry import Box, Connector, Diagram, DiagramSource, Label, Marker, Polygon as Shape, Segment, TextLine
+from ..layout.geometry import Box, Connector, Diagram, DiagramSource, Marker, Segment, TextLine
+from ..layout.geometry import Polygon as Shape
 from ..layout.text import _metrics, line_height
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 FORMATS = ("svg", "png")
 MARGIN = 4.0            # points of white around the geometry, so edge strokes are not clipped
@@ -58,7 +64,7 @@ FIGURE_HEIGHT = 9.0 * 72 - 2 * MARGIN         # at most 9 in tall
 LONG_FIGURE_HEIGHT = 24.0 * 72 - 2 * MARGIN   # a forest or grid of many studies: up to 24 in
 FIGURE_SIZE, FIGURE_MIN_SIZE = 9.0, 7.0
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FAMILY],
     "svg.fonttype": "none",
@@ -80,7 +86,7 @@ def render_figures(figures: Mapping[str, DiagramSource], formats: Sequence[str] 
     wanted = tuple(dict.fromkeys(formats))
     for name, diagram in figure_diagrams(figures).items():
         # One matplotlib figure per diagram, saved in each format (building the artists is a good part of the cost).
-        for fmt, data in zip(wanted, _draw(diagram, wanted)):
+        for fmt, data in zip(wanted, _draw(diagram, wanted), strict=True):
             out[f"{name}.{fmt}"] = data
     return out
 
@@ -133,9 +139,11 @@ def _draw(diagram: Diagram, formats: Sequence[str], dpi: int = DPI) -> list[byte
 class _PngCanvas(FigureCanvasAgg):
     """The Agg canvas with ``encode_png`` as its PNG writer (the same pixels, several times faster than PIL)."""
 
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
-        FigureCanvasAgg.draw(self)
-        filename_or_obj.write(encode_png(np.asarray(self.buffer_rgba()), self.figure.dpi, metadata))
+    def print_png(self, filename_or_obj: IO[bytes], *, metadata: dict[str, str | None] | None = None,
+                  pil_kwargs: object = None, **_ignored: object) -> None:
+        FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]  # matplotlib's own method, untyped
+        rgba = np.asarray(self.buffer_rgba())  # type: ignore[no-untyped-call]
+        filename_or_obj.write(encode_png(rgba, self.figure.dpi, metadata))
 
 
 PNG_STRIP = 128   # rows filtered and compressed at a time: bounded extra memory
@@ -145,7 +153,8 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def encode_png(rgba: np.ndarray, dpi: float, metadata: dict | None = None, level: int = 1) -> bytes:
+def encode_png(rgba: npt.NDArray[np.uint8], dpi: float, metadata: dict[str, str | None] | None = None,
+               level: int = 1) -> bytes:
     """PNG bytes (RGBA, 8 bits) of an (h, w, 4) uint8 image, with a pHYs chunk for ``dpi``.
 
     Every row uses the "Up" filter (each byte minus the one above) and zlib ``level`` 1: for line art
@@ -168,7 +177,7 @@ def encode_png(rgba: np.ndarray, dpi: float, metadata: dict | None = None, level
             out[0, 1:] = rows[0]                                # above the first row: zeros
         else:
             np.subtract(rows[0], flat[y0 - 1], out=out[0, 1:])
-        data.append(comp.compress(out))
+        data.append(comp.compress(out.data))
     data.append(comp.flush())
     ppm = int(dpi / 0.0254 + 0.5)
     chunks = [b"\x89PNG\r\n\x1a\n",
@@ -216,11 +225,11 @@ class _Page:
         artist.set_transform(self.transform)
         self.fig.add_artist(artist)
 
-    def text(self, x: float, y: float, text: str, **style: object) -> None:
+    def text(self, x: float, y: float, text: str, **style: Any) -> None:
         self.fig.text(x, y, text, transform=self.transform, **style)
 
 
-def _box(ax, box: Box) -> None:
+def _box(ax: _Page, box: Box) -> None:
     fill = theme.role_fill(box.role, box.arm)
     edge = theme.arm_colour(box.arm) if box.arm is not None else theme.RULE
     width = 1.2 if box.arm is not None else theme.LINE_WIDTH
@@ -239,7 +248,8 @@ def baseline_offset(size: float) -> float:
     return (line_height(size) - (m.ascent + m.descent) * size) / 2 + m.ascent * size
 
 
-def _text_block(ax, lines: tuple[TextLine, ...], x: float, top: float, w: float, align: str, colour: str) -> None:
+def _text_block(ax: _Page, lines: tuple[TextLine, ...], x: float, top: float, w: float, align: str,
+                colour: str) -> None:
     y = top
     for line in lines:
         if line.text:
@@ -250,7 +260,7 @@ def _text_block(ax, lines: tuple[TextLine, ...], x: float, top: float, w: float,
         y += line_height(line.size)
 
 
-def _connector(ax, conn: Connector) -> None:
+def _connector(ax: _Page, conn: Connector) -> None:
     points = list(conn.points)
     if len(points) < 2:
         return
@@ -264,9 +274,9 @@ def _connector(ax, conn: Connector) -> None:
             points[-1] = (bx, by)
             hw = ARROW_HALF_WIDTH * head / ARROW_LENGTH
             tail_x, tail_y = x1 - ux * head, y1 - uy * head
-            ax.add_artist(Polygon([(x1, y1), (tail_x - uy * hw, tail_y + ux * hw), (tail_x + uy * hw, tail_y - ux * hw)],
-                                 closed=True, facecolor=theme.LINE, edgecolor="none", zorder=3))
-    xs, ys = zip(*points)
+            head_points = [(x1, y1), (tail_x - uy * hw, tail_y + ux * hw), (tail_x + uy * hw, tail_y - ux * hw)]
+            ax.add_artist(Polygon(head_points, closed=True, facecolor=theme.LINE, edgecolor="none", zorder=3))
+    xs, ys = zip(*points, strict=True)
     ax.add_artist(Line2D(xs, ys, color=theme.LINE, linewidth=theme.CONNECTOR_WIDTH, solid_joinstyle="miter",
                        solid_capstyle="butt", zorder=2))
 
@@ -275,7 +285,7 @@ SEGMENT_COLOURS = {"ci": theme.INK, "null": theme.MUTED, "axis": theme.LINE, "ti
                    "margin": theme.INK}
 
 
-def _segment(ax, seg: Segment) -> None:
+def _segment(ax: _Page, seg: Segment) -> None:
     colour = theme.arm_colour(seg.arm) if seg.arm is not None else SEGMENT_COLOURS.get(seg.role, theme.LINE)
     line = Line2D((seg.x1, seg.x2), (seg.y1, seg.y2), color=colour, linewidth=seg.width, solid_capstyle="butt",
                   zorder=1)
@@ -284,7 +294,7 @@ def _segment(ax, seg: Segment) -> None:
     ax.add_artist(line)
 
 
-def _marker(ax, marker: Marker) -> None:
+def _marker(ax: _Page, marker: Marker) -> None:
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
     half = marker.size / 2
     ax.add_artist(Rectangle((marker.x - half, marker.y - half), marker.size, marker.size,
@@ -292,7 +302,7 @@ def _marker(ax, marker: Marker) -> None:
                            edgecolor="none" if marker.filled else colour, linewidth=1.0, zorder=4))
 
 
-def _polygon(ax, shape: Shape) -> None:
+def _polygon(ax: _Page, shape: Shape) -> None:
     filled = shape.role == "pooled"
     ax.add_artist(Polygon(list(shape.points), closed=True, facecolor=theme.INK if filled else "none",
                           edgecolor=theme.INK, linewidth=0.6, zorder=4))
