@@ -97,9 +97,10 @@ test: $(VENV)/.installed-test ## Run the test suite
 	$(PY) -m pytest
 
 .PHONY: lint
-lint: $(VENV)/.installed-test ## Check style (ruff) and types (mypy --strict on pipeline/)
+lint: $(VENV)/.installed-test ## Check style (ruff), types (mypy --strict on pipeline/) and dead code (vulture)
 	$(VENV)/bin/ruff check pipeline tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 .PHONY: bench
 bench: $(VENV)/.installed ## Measure speed, memory and sizes against issue #15's targets (BENCH_BIG=1: also 1,000 studies)

@@ -420,10 +420,6 @@ class RoB2(Part):
         return [(title, getattr(self, key)) for key, title in ROB2_DOMAINS.items() if getattr(self, key)]
 
 
-GRADE_DOMAINS = ("risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
-                 "large effect", "dose-response", "plausible confounding")
-
-
 class GradeReason(Part):
     domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
                     "large effect", "dose-response", "plausible confounding"]

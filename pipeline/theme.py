@@ -20,9 +20,8 @@ PANEL = "#F4F4F4"        # neutral box fill
 
 # Okabe–Ito, ordered so neighbours differ strongly in lightness.
 ARM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
-# Light fills for arm boxes (the same hue, mostly white), and a dash per arm for line art.
+# Light fills for arm boxes (the same hue, mostly white).
 ARM_FILLS = ("#D6E8F5", "#FBEBCC", "#CCEBE2", "#F5E4EE", "#F7DDCC", "#DDEFFA")
-ARM_DASHES = ((), (4, 2), (1, 2), (6, 2, 1, 2), (2, 2), (8, 3))
 
 ROLE_FILLS = {
     "population": PANEL,

@@ -336,12 +336,6 @@ def section_gap(size: float) -> float:
     return round(0.75 * size, 2)
 
 
-def _text_box_height(paras: list[Para], size: float, width: float, band: bool) -> float:
-    inset = BAND_INSET if band else TEXT_INSET_Y
-    inner_w = width - 2 * (BAND_INSET if band else TEXT_INSET_X)
-    return paras_height(paras, size, inner_w) + 2 * inset
-
-
 def paginate(sections: list[Section], size: float, width: float, height: float) -> list[Page]:
     """Pack ``sections`` onto pages of ``width`` × ``height`` at body size ``size``."""
     pages = [Page()]

@@ -243,21 +243,6 @@ def paragraph(text: str, width: float, size: float, style: Style, font: str = "r
     return block
 
 
-def bullets(items: list[tuple[str, str | None]], width: float, size: float, style: Style,
-            colour: str = theme.INK, marker: str = "•", gap: float = 2.0) -> Block:
-    indent = text_width(marker, size) + size * 0.6
-    block = Block()
-    for i, (text, source) in enumerate(items):
-        if i:
-            block.space(gap)
-        body = paragraph(text, width - indent, size, style, colour=colour, source=source)
-        top = block.height
-        block.ops.append(Text(0.0, top + baseline_offset(size, pitch(size, style)), marker, "regular", size,
-                              theme.ACCENT))
-        block.add(body, indent, top)
-    return block
-
-
 def heading(text: str, width: float, style: Style, rule: bool = True) -> Block:
     block = Block()
     if rule:
