@@ -23,24 +23,6 @@ def talking_points(say: list[str], point: str | None = None, question: str | Non
     return "\n".join(out)
 
 
-def result_lines(c: Content, rows: tuple[ResultRow, ...]) -> list[str]:
-    """One line per outcome: the arms' numbers, each effect's sentence and absolute effect."""
-    out = []
-    for r in rows:
-        arms = "; ".join(f"{n} {v}" for n, v in zip(c.arm_names, r.cells))
-        line = f"{r.label}" + (f" at {r.timepoint}" if r.timepoint else "") + f": {arms}."
-        for e in r.effects:
-            line += f" {e.sentence}."
-            if e.absolute:
-                line += " In absolute terms: " + "; ".join(e.absolute) + "."
-        if r.derived:
-            line += " Recomputed: " + "; ".join(r.derived) + "."
-        if r.note:
-            line += f" Note: {r.note}"
-        out.append(line)
-    return out
-
-
 def _first_effect(rows: tuple[ResultRow, ...]) -> tuple[ResultRow, EffectText] | None:
     return next(((r, e) for r in rows for e in r.effects), None)
 
