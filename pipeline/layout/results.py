@@ -41,7 +41,7 @@ from ..content import EffectText, arm_cell, effect_text, number
 from ..model import ArmResult, Effect, Outcome, Study
 from .forest import _position, axis_range
 from .geometry import Box, Diagram, Label, Marker, Segment, TextLine
-from .text import line_height, text_width, wrap
+from .text import line_height, shorten, text_width, wrap
 
 PANEL_GAP = 14.0
 
@@ -151,7 +151,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
         lo, hi, _ticks = axis_range(pts + [0.0], 0.0, False, small, plot_w)
         mean_axis = _position(False, lo, hi, plot_x, plot_w)
     for (index, r), name, value in zip(arm_rows, names, values, strict=False):   # the effects' names follow
-        lab = _fit(name, s, label_w - 0.6 * s)
+        lab = shorten(name, s, label_w - 0.6 * s)
         labels.append(Label(f"{o.id}-{r.arm}-label", x0, y, label_w, _line(lab, s)))
         pct = _percent(r)
         bar_h = lh * 0.72
@@ -166,7 +166,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
                 segments.append(Segment(mean_axis(float(r.ci[0])), cy, mean_axis(float(r.ci[1])), cy, "ci", 0.9))
             markers.append(Marker(mean_axis(mean), cy, 0.7 * s, "mean", arm=index))
         vw = value_w - 0.6 * s
-        labels.append(Label(f"{o.id}-{r.arm}-value", value_x, y, vw, _line(_fit(value, s, vw), s), role="value"))
+        labels.append(Label(f"{o.id}-{r.arm}-value", value_x, y, vw, _line(shorten(value, s, vw), s), role="value"))
         y += pitch
     if mean_axis is not None:
         zero = mean_axis(0.0)
@@ -207,14 +207,6 @@ def _effect_value(t: EffectText) -> str:
     return f"{t.value} ({t.ci_level_note}{t.range})"
 
 
-def _fit(text: str, size: float, width: float) -> str:
-    """The text, or its first wrapped line with an ellipsis when it is wider than ``width``."""
-    if text_width(text, size) <= width:
-        return text
-    lines = wrap(text, size, max(width - text_width("…", size), size))
-    return (lines[0].rstrip(",;: ") + "…") if lines else text
-
-
 def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name: str, value: str, x0: float, y: float,
                 label_w: float, plot_x: float, plot_w: float, value_x: float, value_w: float, s: float,
                 small: float, labels: list[Label], segments: list[Segment], markers: list[Marker]) -> float:
@@ -237,9 +229,9 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
         labels.append(Label(f"{o.id}-{k}-margin-label", lx, y, mw, _line(t.margin_label, small), role="margin"))
         margin_lines = 1
         y += slh
-    labels.append(Label(f"{o.id}-{k}-label", x0, y, label_w, _line(_fit(name, s, label_w - 0.6 * s), s)))
+    labels.append(Label(f"{o.id}-{k}-label", x0, y, label_w, _line(shorten(name, s, label_w - 0.6 * s), s)))
     vw = value_w - 0.6 * s
-    labels.append(Label(f"{o.id}-{k}-value", value_x, y, vw, _line(_fit(value, s, vw), s), role="value"))
+    labels.append(Label(f"{o.id}-{k}-value", value_x, y, vw, _line(shorten(value, s, vw), s), role="value"))
     cy = y + lh / 2
     axis_y = y + lh
     segments.append(Segment(pos(null), top if margin_lines else y, pos(null), axis_y, "null", 0.6, (2.0, 1.5)))

@@ -31,10 +31,10 @@ import math
 from ..errors import LayoutError
 from ..review.content import ForestData
 from .boxes import Para, minor_size, text_height, wrap_paragraphs
-from .fit import sizes
+from .fit import Attempt, first_fit, sizes
 from .forest import _position, axis, axis_range
 from .geometry import Align, Diagram, Label, Marker, Polygon, Segment, TextLine
-from .text import line_height, text_width
+from .text import line_height, shorten, text_width
 
 MIN_PLOT_SHARE = 0.22
 
@@ -43,15 +43,13 @@ def review_forest(data: ForestData, width: float, height: float, base_size: floa
                   min_size: float = 6.0, studies: bool = True) -> Diagram:
     """``studies=False``: the pooled rows only, with a note that the study rows are in the deck and figures
     (a page's last resort for a review of many studies)."""
-    last = None
-    for size in sizes(base_size, min_size):
-        for arms in ((True, False) if studies else (False,)):
-            attempt = _layout(data, width, size, arms, studies)
-            if attempt is not None and attempt.height <= height:
-                return attempt
-            last = attempt or last
+    laid_out = (_layout(data, width, size, arms, studies)
+                for size in sizes(base_size, min_size) for arms in ((True, False) if studies else (False,)))
+    chosen, last = first_fit((Attempt(d, False, {}) for d in laid_out if d is not None), height)
+    if chosen is not None:
+        return chosen
     rows = len(data.rows) + len(data.pooled)
-    need = f"{last.height:.0f} pt of height" if last is not None else f"more than {width:.0f} pt of width"
+    need = f"{last.diagram.height:.0f} pt of height" if last is not None else f"more than {width:.0f} pt of width"
     raise LayoutError(f"forest plot of {data.title!r}: {rows} rows need {need} but only {height:.0f} pt "
                       f"is available at {width:.0f} pt wide, even with {min_size:g} pt text; "
                       f"the plot overflows (shorten study labels or show fewer studies)")
@@ -125,7 +123,7 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     for i, r in enumerate(rows):
         cy = y + pitch / 2
         top = cy - lh / 2
-        labels.append(Label(f"study-{i}", 0.0, top, label_w, (TextLine(_fit(r.label, s, label_w), s),), "left",
+        labels.append(Label(f"study-{i}", 0.0, top, label_w, (TextLine(shorten(r.label, s, label_w), s),), "left",
                             "label"))
         for k in (0, 1) if arms else ():
             labels.append(Label(f"arm{k}-{i}", x_arm[k], top, arm_w[k], (TextLine(r.cells[k], s),), "right", "value"))
@@ -188,12 +186,3 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     return Diagram(kind="forest", width=width, height=y, boxes=(), labels=tuple(labels), segments=tuple(segments),
                    markers=tuple(markers), polygons=tuple(polygons), alt_text=d.alt,
                    title=f"Forest plot: {d.title}", extra={"font_size": s, "plot": (px0, px1)})
-
-
-def _fit(text: str, size: float, width: float) -> str:
-    """One line: the text, or its longest head that fits with an ellipsis (study labels are short)."""
-    if text_width(text, size) <= width:
-        return text
-    while text and text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"

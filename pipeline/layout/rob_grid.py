@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..errors import LayoutError
 from ..review.content import ROB_SYMBOL, ROB_WORD, RobGrid
 from .boxes import Para, minor_size, padding_for, text_height, wrap_paragraphs
-from .fit import sizes
+from .fit import Attempt, first_fit, sizes
 from .geometry import Box, Diagram, Label, TextLine
 from .text import line_height, text_width
 
@@ -26,12 +26,11 @@ def rob_grid(grid: RobGrid, width: float, height: float, base_size: float = 8.0,
              min_size: float = 6.0) -> Diagram | None:
     if grid is None or not grid.domains or not any(j is not None for row in grid.cells for j in row):
         return None
-    last = None
-    for size in sizes(base_size, min_size):
-        last = _layout(grid, width, size)
-        if last is not None and last.height <= height:
-            return last
-    need = f"{last.height:.0f} pt of height" if last is not None else "more width"
+    laid_out = (_layout(grid, width, size) for size in sizes(base_size, min_size))
+    chosen, last = first_fit((Attempt(d, False, {}) for d in laid_out if d is not None), height)
+    if chosen is not None:
+        return chosen
+    need = f"{last.diagram.height:.0f} pt of height" if last is not None else "more width"
     raise LayoutError(f"risk-of-bias plot: {len(grid.studies)} studies × {len(grid.domains)} domains need {need} "
                       f"but only {height:.0f} pt is available at {width:.0f} pt wide, even with {min_size:g} pt text; "
                       f"shorten the study labels or the domains' short names")
