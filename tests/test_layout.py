@@ -24,7 +24,7 @@ from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
-from pipeline.layout.text import line_height, text_width, units, wrap
+from pipeline.layout.text import line_height, shorten, text_width, units, wrap
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -408,6 +408,16 @@ def test_wrapping_keeps_counts_together():
     plain = wrap("• Withdrew consent after a long discussion (n = 49)", 8, 80)
     assert plain[1:] and not any(line.startswith("\u00a0") for line in plain) and "(n = 49)" not in plain
 
+
+
+def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():
+    label = "Marshall-Hughes, Ramaswamy and colleagues 2019"
+    assert shorten(label, 8, text_width(label, 8)) == label
+    short = shorten(label, 8, 90)
+    assert short.endswith("…") and text_width(short, 8) <= 90
+    assert label.startswith(short[:-1]) and label[len(short) - 1] == ","      # cut between words, the comma dropped
+    one_word = shorten("Supercalifragilistic", 8, 30)
+    assert one_word.endswith("…") and text_width(one_word, 8) <= 30
 
 # ---------------------------------------------------------------------------
 # Forest plot.
