@@ -370,6 +370,7 @@ class Effect(Part):
 
     @property
     def interval(self) -> tuple[Printed, Printed] | None:
+        # The field is typed float (pydantic builds its schema from that); keep_printed makes each limit a Printed.
         return self.ci if isinstance(self.ci, tuple) else None  # type: ignore[return-value]
 
 
