@@ -2,10 +2,10 @@
 
 Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt; the
 title slide's presenter line is body text too. Every slide carries its slide number (a slide-number
-field) and the footer. A forest plot cut over slides keeps each part's rows with their axis. Speaker
-notes hold no record field paths or editing tips, and do not restate the slide: at least 40% of them is
-text the slide does not show. No shape or connector inherits the theme's drop shadow: any shape with a
-theme style carries its own (empty) effect list.
+field) and the footer, and uses no shape id twice. A forest plot cut over slides keeps each part's rows
+with their axis. Speaker notes hold no record field paths or editing tips, and do not restate the slide: at
+least 40% of them is text the slide does not show. No shape or connector inherits the theme's drop shadow:
+any shape with a theme style carries its own (empty) effect list.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def problems(data: bytes) -> list[str]:
                     found.append(f"slide {i}: run without a size: {text[:30]!r}")
                 elif size < TEXT_MIN or (body and size < BODY_MIN):
                     found.append(f"slide {i}: {shape.name} text at {size:g} pt: {text[:30]!r}")
+        ids = [el.get("id") for el in slide.shapes._spTree.iter(f"{P}cNvPr")]
+        if len(ids) != len(set(ids)):
+            found.append(f"slide {i}: a shape id used twice (PowerPoint would repair the file)")
         fields = [f for f in slide.shapes._spTree.iter(f"{A}fld") if f.get("type") == "slidenum"]
         if not fields or "".join(t.text or "" for t in fields[0].iter(f"{A}t")) != str(i):
             found.append(f"slide {i}: no slide number")
@@ -146,7 +149,7 @@ def test_every_deck_reads_well(name, deck_of):
 
 
 def test_the_checks_can_fail(deck_of):
-    """A deck with a 12 pt run, a missing footer and a field path in its notes is caught."""
+    """A deck with a 12 pt run, a missing footer, a shape id used twice and a field path in its notes is caught."""
     prs = Presentation(io.BytesIO(deck_of(SOURCES[0].stem)))
     slide = prs.slides[1]
     for shape in list(slide.shapes):
@@ -156,6 +159,7 @@ def test_the_checks_can_fail(deck_of):
     box.name = "Text"
     run = box.text_frame.paragraphs[0].add_run()
     run.text, run.font.size = "small", 12 * 12700
+    box._element.nvSpPr.cNvPr.set("id", str(slide.shapes[0].shape_id))
     slide.notes_slide.notes_text_frame.text = "See outcomes[0].results[1].percent."
     restated = prs.slides[2]
     restated.notes_slide.notes_text_frame.text = "\n".join(" ".join(t.split()) for s in restated.shapes
@@ -165,3 +169,4 @@ def test_the_checks_can_fail(deck_of):
     got = "\n".join(problems(out.getvalue()))
     assert "slide 2: no footer" in got and "Text text at 12 pt" in got and "outcomes[0]" in got
     assert "slide 3: the notes restate the slide" in got
+    assert "slide 2: a shape id used twice" in got

@@ -56,10 +56,12 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
     group = shapes.add_group_shape()
     group.name = name or f"{diagram.kind.capitalize()} diagram"
     gshapes = group.shapes
-    # python-pptx recomputes the group's extents over all its children after every shape added
-    # (quadratic in the number of shapes); the extents depend only on the final children, so
-    # recompute them once at the end instead.
+    # python-pptx recomputes the group's extents over all its children after every shape added, and
+    # searches the slide for the largest id for every new shape (both quadratic in the number of shapes).
+    # The extents depend only on the final children: computed once at the end. Only ``gshapes`` adds shapes
+    # while the diagram is drawn, so it can count ids on from the largest (python-pptx's "turbo add").
     gshapes._recalculate_extents = lambda: None
+    gshapes.turbo_add_enabled = True
 
     def X(v: float) -> float:
         return x0 + v * scale
@@ -79,10 +81,11 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
         _marker(gshapes, marker, X, Y, scale)
     for polygon in diagram.polygons:
         _polygon(gshapes, polygon, X, Y, scale)
+    if diagram.polygons:
+        gshapes.turbo_add_enabled = True      # a freeform takes the slide's next id, not the count's: count again
     for label in diagram.labels:
         _label(gshapes, label, X, Y, scale, look)
-    del gshapes._recalculate_extents
-    group._element.recalculate_extents()
+    pptx_xml.fit_group(group._element)
 
     alt = diagram.alt_text or diagram.title or f"{diagram.kind} diagram"
     c_nv_pr = group._element.nvGrpSpPr.cNvPr

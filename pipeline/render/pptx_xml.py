@@ -268,3 +268,29 @@ def add_run(p: BaseOxmlElement, text: str, size: Length, bold: bool, font: str |
     if link is not None:
         etree.SubElement(r_pr, _HLINK, {_RID: link})
     etree.SubElement(r, _T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+
+
+_SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
+_XFRMS = (f"{qn('p:spPr')}/{qn('a:xfrm')}", f"{qn('p:grpSpPr')}/{qn('a:xfrm')}", qn("p:xfrm"))
+
+
+def fit_group(grp_sp: BaseOxmlElement) -> None:
+    """A group's offset and extent (and its children's) set to enclose its child shapes, as python-pptx's
+    ``recalculate_extents`` does, reading each child's frame once."""
+    boxes = []
+    for child in grp_sp.iterchildren():
+        if child.tag not in _SHAPE_TAGS:
+            continue
+        xfrm = next(x for x in (child.find(path) for path in _XFRMS) if x is not None)
+        off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+        x, y = int(off.get("x")), int(off.get("y"))
+        boxes.append((x, y, x + int(ext.get("cx")), y + int(ext.get("cy"))))
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    cx, cy = max(b[2] for b in boxes) - x0, max(b[3] for b in boxes) - y0
+    xfrm = grp_sp.find(_XFRMS[1])
+    for tag, a, b in (("a:off", x0, y0), ("a:chOff", x0, y0)):
+        xfrm.find(qn(tag)).set("x", str(a))
+        xfrm.find(qn(tag)).set("y", str(b))
+    for tag in ("a:ext", "a:chExt"):
+        xfrm.find(qn(tag)).set("cx", str(cx))
+        xfrm.find(qn(tag)).set("cy", str(cy))
