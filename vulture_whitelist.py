@@ -35,6 +35,7 @@ _.external_attr
 _.create_system
 _._blob
 _._recalculate_extents
+_.turbo_add_enabled
 _._lastKey
 _.preserve_quotes
 _._compress_type
