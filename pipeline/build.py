@@ -57,8 +57,9 @@ def render(report: Report, options: BuildOptions = BuildOptions()) -> dict[str, 
     """All outputs of one report as {relative path: bytes}; writes nothing."""
     files: dict[str, bytes] = {}
     if "brief" in options.only:
+        from .layout.brief_figures import trial_brief_figures
         from .render.pdf import render_brief
-        files["brief.pdf"] = render_brief(report, paper=options.paper)
+        files["brief.pdf"] = render_brief(report.content, trial_brief_figures(report.study), paper=options.paper)
     if "deck" in options.only or "figures" in options.only:
         from .layout.figures import trial_figures
         figures = trial_figures(report.study)

@@ -443,6 +443,7 @@ class ResultRow:
     unit: str | None = None
     certainty: str | None = None    # "Moderate (imprecision)"
     grade: CertaintyText | None = None   # the same, for the brief's table: rating, why, whose, GRADE's statement
+    source: str = ""                # the record field it comes from: "outcomes[0]", "harms[1]"
     subgroups: tuple[SubgroupText, ...] = ()
     component_of: str | None = None
 
@@ -574,6 +575,13 @@ class Content:
     arms: tuple[ArmText, ...] = ()
     flow: FlowText | None = None
     audit_warnings: tuple[str, ...] = ()   # each audit warning in full (message and detail), once
+    # What the brief says beyond the deck's fields.
+    citation_short: str | None = None      # the citation without the article's title (the brief's lean step)
+    design_basics: tuple[str, ...] = ()    # "Parallel-group trial (phase 3)", where (without a setting), masking
+    question_outcomes: tuple[str, ...] = ()   # the question's outcomes, one by one
+    creators: str | None = None            # the citation's authors and group, for the PDF's metadata
+    year: str | None = None                # the citation's year
+    design_type: str = "parallel"          # the record's design type
 
 
 MAX_EPOCH = 253402300799   # 9999-12-31 23:59:59 UTC, the last second a date can show
@@ -890,7 +898,7 @@ def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
 
 
 def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (),
-               absolute: tuple[Absolute, ...] = ()) -> ResultRow:
+               absolute: tuple[Absolute, ...] = (), source: str = "") -> ResultRow:
     """``absolute``: the audit's ``Absolute`` values for this outcome; each is shown under the effect it
     comes from (``.effect``), a recomputed one (``.effect`` None) with the row's ``derived``."""
     per_effect = [tuple((a.text, a.said) for a in absolute if a.effect == k) for k in range(len(outcome.effects))]
@@ -905,7 +913,7 @@ def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (),
         note=text_or_placeholder(outcome.note) or None, kind=outcome.kind, unit=_flat(outcome.unit) or None,
         certainty=certainty_text(outcome), grade=certainty_of(study, outcome),
         subgroups=tuple(_subgroup(study, outcome, s) for s in outcome.subgroups),
-        component_of=outcome.component_of)
+        component_of=outcome.component_of, source=source)
 
 
 def _items(values: Sequence[str], *, say_missing: bool = False) -> tuple[str, ...]:
@@ -952,8 +960,11 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     derived = derived or {}
     absolute = absolute or {}
 
+    fields = {id(o): f"outcomes[{i}]" for i, o in enumerate(study.outcomes)}
+    fields.update({id(h): f"harms[{i}]" for i, h in enumerate(study.harms)})
+
     def row(o: Outcome) -> ResultRow:
-        return result_row(study, o, derived.get(o.id, ()), tuple(absolute.get(o.id, ())))
+        return result_row(study, o, derived.get(o.id, ()), tuple(absolute.get(o.id, ())), fields.get(id(o), ""))
 
     q = study.question
     pico = [("Population", _flat(q.population))]
@@ -1028,7 +1039,42 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
                            else None, _flat(a.description) or None, _flat(a.target) or None) for a in study.arms),
         flow=flow_text(study),
         audit_warnings=warning_texts(warnings),
+        citation_short=citation_text(study, with_title=False) if study.citation and study.citation.title else None,
+        design_basics=design_basics(study),
+        question_outcomes=tuple(_flat(o) for o in q.outcomes),
+        creators=creators_text(study),
+        year=str(study.citation.year) if study.citation else None,
+        design_type=study.design.type,
     )
+
+
+def creators_text(record: Study | Review) -> str | None:
+    """"Møller-Bisgaard S, Hørslev-Petersen K, Ejbjerg B, et al; IMAGINE-RA group": the citation's authors and
+    group (None without either)."""
+    c = record.citation
+    if c is None or not (c.authors or getattr(c, "group", None)):
+        return None
+    people = ", ".join(_flat(a) for a in c.authors) + (", et al" if c.et_al and c.authors else "")
+    return "; ".join(x for x in (people, _flat(getattr(c, "group", None))) if x)
+
+
+DESIGN_KIND = {"parallel": "Parallel-group", "single-group": "Single-group", "crossover": "Crossover",
+               "cluster": "Cluster-randomized", "factorial": "Factorial"}
+
+
+def design_basics(study: Study) -> tuple[str, ...]:
+    """What a design diagram does not show of the design: the kind of trial, where (when no setting is given),
+    masking; ``Content.design_facts`` hold the rest."""
+    d = study.design
+    parts = [f"{DESIGN_KIND[d.type]} {'trial' if d.randomized else 'study'}"
+             + (f" (phase {_flat(d.phase)})" if d.phase else "")]
+    if not study.question.setting:
+        where = centres_text(d.centres, d.countries)
+        if where:
+            parts.append(where)
+    if d.masking:
+        parts.append("masking: " + _flat(d.masking))
+    return tuple(parts)
 
 
 def journal_text(study: Study | Review) -> str | None:

@@ -13,13 +13,14 @@ import pdfplumber
 import pypdf
 import pytest
 import yaml
-
 from pipeline.build import BuildOptions, render
 from pipeline.errors import LayoutError
+from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.loader import load_bytes
 from pipeline.model import Study
 from pipeline.render import pdf as brief_pdf
-from pipeline.render.pdf import MIN_BODY, Figure, fit_page, render_brief
+from pipeline.render.pdf_blocks import MIN_BODY, STEPS, Figure
+from pipeline.render.pdf_lower import said_in
 from pipeline.report import prepare
 from pipeline.validate import check_source, load_study
 
@@ -46,6 +47,14 @@ def data() -> dict:
 def report_of(d: dict):
     raw = yaml.safe_dump(d, allow_unicode=True, sort_keys=False).encode("utf-8")
     return prepare(check_source(load_bytes(raw, "x.yaml")))
+
+
+def brief_of(report, paper: str = "a4") -> bytes:
+    return brief_pdf.render_brief(report.content, trial_brief_figures(report.study), paper=paper)
+
+
+def page_of(report, paper: str = "a4"):
+    return brief_pdf.fit_page(report.content, trial_brief_figures(report.study), paper)
 
 
 def words(text: str) -> str:
@@ -82,7 +91,7 @@ def test_letter_option(report):
 
 def test_unknown_paper_is_refused(report):
     with pytest.raises(LayoutError, match="paper"):
-        render_brief(report, paper="a3")
+        brief_of(report, paper="a3")
 
 
 def test_title_arms_numbers_and_messages_appear(brief, report):
@@ -103,10 +112,10 @@ def test_title_arms_numbers_and_messages_appear(brief, report):
     for row in c.rob_rows:
         assert_contains(text, f"{row.domain}")
         assert_contains(text, row.word)
-    lean = fit_page(report, "a4").style.lean
+    lean = page_of(report, "a4").style.lean
     for limitation in c.limitations:
         # Space forcing it, a limitation the "Checking the numbers" panel already states is said once.
-        if lean and brief_pdf._said_in(limitation, c.notes_beside):
+        if lean and said_in(limitation, c.notes_beside):
             continue
         assert_contains(text, limitation)
     for note in c.notes_beside:
@@ -175,8 +184,8 @@ def test_size_under_150_kb(brief):
 
 def test_reproducible_with_source_date_epoch(report, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    first = render_brief(report)
-    second = render_brief(report)
+    first = brief_of(report)
+    second = brief_of(report)
     assert first == second
     reader = pypdf.PdfReader(io.BytesIO(first))
     assert reader.metadata["/CreationDate"].startswith("D:20231114")
@@ -189,8 +198,8 @@ def test_text_inside_margins_and_no_overlaps(brief):
         chars = page.chars
         assert chars
         for ch in chars:
-            assert 20 <= ch["x0"] and ch["x1"] <= page.width - 20, ch["text"]
-            assert 15 <= ch["top"] and ch["bottom"] <= page.height - 15, ch["text"]
+            assert ch["x0"] >= 20 and ch["x1"] <= page.width - 20, ch["text"]
+            assert ch["top"] >= 15 and ch["bottom"] <= page.height - 15, ch["text"]
             assert ch["size"] >= MIN_BODY - 0.01, (ch["text"], ch["size"])
         boxes = [w for w in page.extract_words(use_text_flow=True, keep_blank_chars=False)]
     overlaps = []
@@ -209,7 +218,7 @@ def test_markup_and_non_latin_text_print_literally():
     d = data()
     d["title"] = 'Trial of <b>&amp;<img src="http://x"> in Ελλάδα, России and Ørsted'
     d["conclusions"]["bottom_line"] = "κ ≥ 0.8 ± 0.1 µg <i>not italic</i> & more"
-    pdf = render_brief(report_of(d))
+    pdf = brief_of(report_of(d))
     text = pypdf_text(pdf)
     assert_contains(text, d["title"])
     assert_contains(text, d["conclusions"]["bottom_line"])
@@ -223,7 +232,7 @@ def test_long_fields_shrink_and_stay_on_one_page():
     d = data()
     d["question"]["population"] = " ".join(["Adults with long-standing rheumatoid arthritis"] * 6)
     d["conclusions"]["key_messages"][0] = " ".join(["A much longer key message."] * 8)
-    pdf = render_brief(report_of(d))
+    pdf = brief_of(report_of(d))
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
     text = pypdf_text(pdf)
     assert_contains(text, d["conclusions"]["key_messages"][0])
@@ -238,8 +247,8 @@ def test_short_record_uses_larger_type():
     d["conclusions"].pop("authors")
     for o in d["outcomes"]:
         o.pop("effects", None)
-    lean = render_brief(report_of(d))
-    full = render_brief(prepare(load_study(RECORD)))
+    lean = brief_of(report_of(d))
+    full = brief_of(prepare(load_study(RECORD)))
 
     def body_size(pdf: bytes) -> float:
         """The size of the PICO labels, which are set in the body size."""
@@ -260,7 +269,7 @@ def test_too_long_raises_layout_error_naming_the_field(path, value):
     d[path[0]][path[1]] = value
     r = report_of(d)
     with pytest.raises(LayoutError) as err:
-        render_brief(r)
+        brief_of(r)
     message = str(err.value)
     assert ".".join(path) in message
     assert "pt" in message and "too tall" in message
@@ -277,7 +286,7 @@ def test_lean_record_gets_the_design_diagram():
     d = data()
     for key in ("flow", "appraisal", "outcomes_note", "outcomes"):
         d.pop(key)
-    pdf = render_brief(report_of(d))
+    pdf = brief_of(report_of(d))
     text = pypdf_text(pdf)
     assert "Trial design" in text
     assert_contains(text, "Randomized 1:1, n = 200")
@@ -298,13 +307,13 @@ def test_shipped_record_has_the_design_diagram(report, paper, body):
     """IMAGINE-RA's brief carries the trial design schema on both papers, with body text of at least 8 pt on
     A4 (the shorter Letter page, with the escalation protocol, per-result risk of bias and absolute effects
     the version-2 record adds, takes the smallest step)."""
-    page = fit_page(report, paper)
+    page = page_of(report, paper)
     figures = [op for op in page.ops if isinstance(op, Figure) and op.diagram.kind != "results"]
     assert len(figures) == 1 and figures[0].diagram.kind == "design"
     assert page.style.body >= body
     assert figures[0].diagram.extra["font_size"] >= MIN_BODY
     assert page.overflow <= 0
-    pdf = render_brief(report, paper=paper)
+    pdf = brief_of(report, paper=paper)
     text = pypdf_text(pdf)
     assert_contains(text, "Randomized 1:1")
     assert_contains(text, "n = 200")
@@ -318,12 +327,12 @@ def test_shipped_record_has_the_design_diagram(report, paper, body):
 
 
 def test_letter_brief_has_no_overlaps_or_clipping(report):
-    pdf = render_brief(report, paper="letter")
+    pdf = brief_of(report, paper="letter")
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         page = doc.pages[0]
         for ch in page.chars:
-            assert 20 <= ch["x0"] and ch["x1"] <= page.width - 20, ch["text"]
-            assert 15 <= ch["top"] and ch["bottom"] <= page.height - 15, ch["text"]
+            assert ch["x0"] >= 20 and ch["x1"] <= page.width - 20, ch["text"]
+            assert ch["top"] >= 15 and ch["bottom"] <= page.height - 15, ch["text"]
             assert ch["size"] >= MIN_BODY - 0.01, (ch["text"], ch["size"])
         boxes = page.extract_words(use_text_flow=True)
     overlaps = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -334,14 +343,14 @@ def test_letter_brief_has_no_overlaps_or_clipping(report):
 
 def test_band_says_the_outcomes_once(report):
     """Above the design band the question leaves out the outcomes row the band's outcomes box repeats."""
-    page = fit_page(report, "a4")
+    page = page_of(report, "a4")
     labels = [op.text for op in page.ops if getattr(op, "style", None) == "bold" and op.text == "Outcomes"]
     assert not labels
 
 
 def test_said_in_matches_only_the_repeated_limitation(report):
     c = report.content
-    said = [t for t in c.limitations if brief_pdf._said_in(t, c.notes_beside)]
+    said = [t for t in c.limitations if said_in(t, c.notes_beside)]
     assert said == [t for t in c.limitations if t.startswith("Denominators")]
 
 
@@ -460,7 +469,7 @@ def test_citations_without_authors_and_approximate_centres():
 ])
 def test_brief_shows_what_the_v2_record_holds(name, phrases):
     raw = shapes.dump(shapes.shapes()[name]).encode("utf-8")
-    text = words(pypdf_text(render_brief(prepare(check_source(load_bytes(raw, f"{name}.yaml"))))))
+    text = words(pypdf_text(brief_of(prepare(check_source(load_bytes(raw, f"{name}.yaml"))))))
     for phrase in phrases:
         assert phrase.lower() in text.lower(), phrase
 
@@ -479,7 +488,7 @@ def test_primary_results_are_drawn_in_their_cells_without_repeating_a_number(rep
     """Issue 12: the results graphic on the brief: a bar under each arm's percentage and a strip under each
     effect's interval; the marks carry no text (the cells state each number once), and the page keeps its
     design diagram."""
-    page = fit_page(report, "a4")
+    page = page_of(report, "a4")
     marks = [op.diagram for op in page.ops if isinstance(op, Figure) and op.diagram.kind == "results"]
     bars = [b for d in marks for b in d.boxes if b.role == "bar"]
     tracks = [b for d in marks for b in d.boxes if b.role == "track"]
@@ -497,14 +506,14 @@ def test_one_statement_of_attrition_and_strengths_where_they_fit(report, brief):
     cost of type size or the design diagram."""
     text = words(pypdf_text(brief))
     assert text.count("attrition") == 1
-    plain = fit_page(report, "a4")
+    plain = page_of(report, "a4")
     assert plain.style.body >= 8.0 and any(isinstance(op, Figure) and op.diagram.kind == "design" for op in plain.ops)
     if plain.style.strengths:
         assert "Main strengths:" in text
     short = prepare(check_source(load_bytes(shapes.dump(shapes.shapes()["arms-2"]).encode("utf-8"), "x.yaml")))
-    page = fit_page(short, "a4")
-    assert page.style.strengths and page.style.body == brief_pdf.STEPS[0].body
-    assert "Main strengths: SYNTHETIC strength." in words(pypdf_text(render_brief(short)))
+    page = page_of(short, "a4")
+    assert page.style.strengths and page.style.body == STEPS[0].body
+    assert "Main strengths: SYNTHETIC strength." in words(pypdf_text(brief_of(short)))
 
 
 def test_a_non_inferiority_verdict_is_not_called_significant():

@@ -13,9 +13,10 @@ import io
 import pypdf
 import pytest
 from pipeline import content
+from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.loader import load_bytes
 from pipeline.model import Effect
-from pipeline.render.pdf import render_brief
+from pipeline.render import pdf
 from pipeline.report import prepare
 from pipeline.validate import check_source
 
@@ -26,8 +27,12 @@ def report_of(record: dict):
     return prepare(check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")))
 
 
-def page_text(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
+def brief_of(report) -> bytes:
+    return pdf.render_brief(report.content, trial_brief_figures(report.study))
+
+
+def page_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     return " ".join(reader.pages[0].extract_text().split())
 
@@ -86,7 +91,7 @@ def test_certainty_is_beside_its_results_in_grades_words_with_whose_rating(rated
     assert primary.grade is not None and primary.grade.statements == (
         f"Drug A probably increases {primary.label} compared with drug C.",
         f"Drug B probably increases {primary.label} compared with drug C.")
-    text = page_text(render_brief(rated))
+    text = page_text(brief_of(rated))
     head = "Certainty ⊕⊕⊕◯ moderate (GRADE): " + " ".join(primary.grade.statements)
     assert head in text
     assert "Downgraded one level for imprecision: SYNTHETIC: wide interval." in text
@@ -100,7 +105,7 @@ def test_certainty_is_beside_its_results_in_grades_words_with_whose_rating(rated
 def test_the_certainty_of_an_outcome_outside_the_table_is_said_in_the_appraisal(rated):
     secondary = rated.content.secondary_rows[0]
     assert secondary.grade is not None and secondary.grade.by == rated.content.appraisal_by
-    text = page_text(render_brief(rated))
+    text = page_text(brief_of(rated))
     assert f"GRADE certainty of other outcomes: {secondary.label}: ⊕⊕◯◯ low certainty (SYNTHETIC: two small " \
            "trials)" in text
     assert text.count("⊕⊕◯◯") == 1 and text.count("⊕⊕⊕◯") == 1
@@ -110,7 +115,7 @@ def test_the_certainty_of_an_outcome_outside_the_table_is_said_in_the_appraisal(
 def test_raters_that_differ_are_named_on_their_rows():
     record = copy.deepcopy(shapes.shapes()["harms-and-certainty"])
     record["harms"][0]["certainty"] = {"level": "very low", "assessed_by": "SYNTHETIC guideline panel"}
-    text = page_text(render_brief(report_of(record)))
+    text = page_text(brief_of(report_of(record)))
     assert "Rated by tests/shapes.py." in text and "Rated by SYNTHETIC guideline panel." in text
     assert "Certainty (GRADE): rated by" not in text
     assert "The evidence is very uncertain about the effect of Drug A on SYNTHETIC serious adverse events " \

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from pipeline import theme
 from pipeline.audit import run_audit
-from pipeline.render.pdf import Rect, fit_page
+from pipeline.layout.brief_figures import trial_brief_figures
+from pipeline.render.pdf import fit_page
+from pipeline.render.pdf_blocks import Rect
 from pipeline.report import prepare
 from pipeline.validate import load_study
 
@@ -36,7 +38,7 @@ def test_the_box_beside_the_table_does_not_restate_the_table(report):
 
 
 def test_the_checking_the_numbers_box_is_whole(report):
-    page = fit_page(report, "a4")
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
     panels = [op for op in page.ops if isinstance(op, Rect) and op.fill == theme.PANEL]
     assert len(panels) == 1
     assert page.style.body >= 8.0 and not page.style.split_panel

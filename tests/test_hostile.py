@@ -365,24 +365,25 @@ def test_fitting_a_long_record_is_near_linear(tmp_path, monkeypatch):
     """Counted, not timed: the drawing operations moved while fitting grow about as fast as the content
     (today's quadratic column split moved 13 million of them for the long record and took ~40 s)."""
     from pipeline.errors import LayoutError
-    from pipeline.render import pdf
+    from pipeline.layout.brief_figures import trial_brief_figures
+    from pipeline.render import pdf, pdf_blocks
     from pipeline.report import prepare
     from pipeline.validate import load_study
 
     moved = [0]
-    real = pdf.replace
+    real = pdf_blocks.replace
 
     def counting(*args, **kwargs):
         moved[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf, "replace", counting)
+    monkeypatch.setattr(pdf_blocks, "replace", counting)
     counts = {}
     for words in (100, 400):
         report = prepare(load_study(long_record(tmp_path, words)))
         moved[0] = 0
         with pytest.raises(LayoutError, match="does not fit on one a4 page"):
-            pdf.fit_page(report, "a4")
+            pdf.fit_page(report.content, trial_brief_figures(report.study), "a4")
         counts[words] = moved[0]
     assert counts[400] < 6 * counts[100], counts          # quadratic would be about 16 times
     assert counts[400] < 200_000, counts
@@ -400,13 +401,14 @@ def test_split_heights_agree_with_the_columns_as_built():
     """The linear height sums must give exactly the heights the columns are built with."""
     import random
 
-    from pipeline.render.pdf import Block, Piece, _column_layout, split_heights
+    from pipeline.render.pdf_blocks import Block
+    from pipeline.render.pdf_columns import Piece, column_layout, split_heights
 
     rng = random.Random(8)
     for _ in range(200):
         pieces = [Piece(Block(height=rng.choice([0.0, 9.5, 12.0, 30.25])), before=rng.choice([0.0, 3.0, 7.5]),
                         panel=rng.random() < 0.4) for _ in range(rng.randint(0, 12))]
-        expected = [(_column_layout(pieces[:k])[2], _column_layout(pieces[k:])[2]) for k in range(len(pieces) + 1)]
+        expected = [(column_layout(pieces[:k])[2], column_layout(pieces[k:])[2]) for k in range(len(pieces) + 1)]
         got = split_heights(pieces)
         assert len(got) == len(expected)
         for pair, want in zip(got, expected):
@@ -497,7 +499,8 @@ def test_debug_prints_the_traceback(tmp_path, monkeypatch, capsys):
 def test_a_type_error_in_the_design_band_is_not_swallowed(monkeypatch):
     """The brief's compact design band used to catch TypeError and silently drop the band."""
     from pipeline.layout import design
-    from pipeline.render import pdf
+    from pipeline.layout.brief_figures import trial_brief_figures
+    from pipeline.render import pdf_blocks, pdf_question
     from pipeline.report import prepare
     from pipeline.validate import load_study
 
@@ -511,4 +514,4 @@ def test_a_type_error_in_the_design_band_is_not_swallowed(monkeypatch):
     monkeypatch.setattr(design, "design_diagram", broken)
     report = prepare(load_study(MINIMAL))
     with pytest.raises(TypeError, match="a bug in the compact design"):
-        pdf.choose_band(report, 500.0, pdf.STEPS[2])
+        pdf_question.choose_band(trial_brief_figures(report.study), 500.0, pdf_blocks.STEPS[2])

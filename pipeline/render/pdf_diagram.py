@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from .. import theme
 from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, Segment, TextLine
@@ -68,7 +69,7 @@ class _Mapper:
         return v * self.scale
 
 
-def draw_diagram(canvas, diagram: Diagram, left: float, top: float, scale: float, fonts: Fonts) -> None:
+def draw_diagram(canvas: Any, diagram: Diagram, left: float, top: float, scale: float, fonts: Fonts) -> None:
     """Draw ``diagram`` with its top-left corner at PDF point (``left``, ``top``)."""
     m = _Mapper(left, top, scale)
     canvas.saveState()
@@ -93,7 +94,7 @@ def draw_diagram(canvas, diagram: Diagram, left: float, top: float, scale: float
     canvas.restoreState()
 
 
-def _box(canvas, m: _Mapper, box: Box, fonts: Fonts) -> None:
+def _box(canvas: Any, m: _Mapper, box: Box, fonts: Fonts) -> None:
     if box.role in ("track", "bar"):   # a results bar: flat, the bar in its arm's full colour on a grey track
         bar = theme.arm_colour(box.arm) if box.arm is not None else theme.MUTED
         canvas.setFillColor(bar if box.role == "bar" else TRACK)
@@ -113,7 +114,7 @@ def _box(canvas, m: _Mapper, box: Box, fonts: Fonts) -> None:
            _text_colour_on(fill), fonts)
 
 
-def _lines(canvas, m: _Mapper, lines: tuple[TextLine, ...], x: float, y: float, w: float, align: str,
+def _lines(canvas: Any, m: _Mapper, lines: tuple[TextLine, ...], x: float, y: float, w: float, align: str,
            colour: str, fonts: Fonts) -> None:
     canvas.setFillColor(colour)
     for line in lines:
@@ -131,12 +132,12 @@ def _lines(canvas, m: _Mapper, lines: tuple[TextLine, ...], x: float, y: float, 
         y += pitch
 
 
-def _label(canvas, m: _Mapper, label: Label, fonts: Fonts) -> None:
+def _label(canvas: Any, m: _Mapper, label: Label, fonts: Fonts) -> None:
     colour = theme.ACCENT if label.role == "phase" else theme.MUTED if label.role in ("note", "axis") else theme.INK
     _lines(canvas, m, label.lines, label.x, label.y, label.w, label.align, colour, fonts)
 
 
-def _connector(canvas, m: _Mapper, conn: Connector) -> None:
+def _connector(canvas: Any, m: _Mapper, conn: Connector) -> None:
     pts = [(m.x(x), m.y(y)) for x, y in conn.points]
     if len(pts) < 2:
         return
@@ -176,7 +177,7 @@ _SEGMENT_COLOURS = {"axis": theme.LINE, "tick": theme.LINE, "ci": theme.INK, "nu
                     "margin": theme.INK}
 
 
-def _segment(canvas, m: _Mapper, seg: Segment) -> None:
+def _segment(canvas: Any, m: _Mapper, seg: Segment) -> None:
     colour = theme.arm_colour(seg.arm) if seg.arm is not None else _SEGMENT_COLOURS.get(seg.role, theme.LINE)
     canvas.setStrokeColor(colour)
     canvas.setLineWidth(m.d(seg.width))
@@ -185,7 +186,7 @@ def _segment(canvas, m: _Mapper, seg: Segment) -> None:
     canvas.setDash([])
 
 
-def _marker(canvas, m: _Mapper, marker: Marker) -> None:
+def _marker(canvas: Any, m: _Mapper, marker: Marker) -> None:
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.INK
     canvas.setFillColor(colour if marker.filled else theme.PAPER)
     canvas.setStrokeColor(theme.INK)
@@ -194,7 +195,7 @@ def _marker(canvas, m: _Mapper, marker: Marker) -> None:
     canvas.rect(m.x(marker.x) - s / 2, m.y(marker.y) - s / 2, s, s, stroke=1, fill=1)
 
 
-def _polygon(canvas, m: _Mapper, polygon: Polygon) -> None:
+def _polygon(canvas: Any, m: _Mapper, polygon: Polygon) -> None:
     filled = polygon.role == "pooled"
     canvas.setFillColor(theme.INK)
     canvas.setStrokeColor(theme.INK)

@@ -1,21 +1,22 @@
 """The one-page PDF brief of a review (reportlab, through the trial brief's own blocks).
 
-In:  a ``ReviewReport`` (review, ``ReviewContent``, diagrams' inputs), the paper size.
+In:  the review's ``ReviewContent``, its figures as ``DiagramSource``s (``layout.brief_figures.review_brief_figures``:
+     the PRISMA diagram and band, the first key outcome's forest), the paper size. It never reads the record.
 Out: the PDF as bytes, exactly one page; or ``LayoutError`` naming what does not fit.
 
 Reading order (what was asked → done → found → how sure → what it means):
 
-    header            name and title; citation with DOI as a link (``pdf.header_block``)
-    bottom line       the tinted band (``pdf.bottom_line_block``)
+    header            name and title; citation with DOI as a link (``pdf_frame.header_block``)
+    bottom line       the tinted band (``pdf_frame.bottom_line_block``)
     question | flow   PICO, eligibility, search, what was included | the PRISMA 2020 diagram; or, when
                       that does not fit, the question in two balanced columns over the compact PRISMA
-                      band (``prisma_diagram(compact=True)``) across the page
+                      band ("prisma-band") across the page
     what was found    the forest plot of the first key outcome (study rows, diamonds, axis)
     summary of        one row per outcome: participants (studies), assumed and corresponding
     findings          risk per 1,000, relative effect, GRADE certainty (⊕ symbols and word), reasons
     lower half        two flowing columns: how sure (risk of bias, the audit's notes, limitations),
                       what it means (key messages, the authors' conclusion)
-    footer            funding, interests; record id, version, build date (``pdf.footer_block``)
+    footer            funding, interests; record id, version, build date (``pdf_frame.footer_block``)
 
 Type shrinks through the trial brief's ``STEPS`` (body 9 → 7.5 pt), first with the PRISMA
 diagram beside the question, then with the compact band; the diagrams are laid out at
@@ -25,63 +26,70 @@ step that fits is used; when none does, ``LayoutError`` names the fields taking 
 
 from __future__ import annotations
 
-import io
-import os
+from collections.abc import Mapping
 
-from reportlab.pdfgen import canvas as rl_canvas
-
-from .. import __version__, theme
-from ..errors import LayoutError, RenderError
-from ..layout.prisma import prisma_diagram
-from ..layout.review_forest import review_forest
+from .. import theme
+from ..errors import LayoutError
+from ..layout.geometry import Diagram, DiagramSource
 from ..layout.rob_grid import rob_grid
-from ..glyphs import missing_glyphs
 from ..layout.text import text_width, wrap
 from ..review.content import ReviewContent
-from .pdf import (GUTTER, LANG, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAPERS, STEPS, Block, Figure, Line, Page, Piece,
-                  Style, _draw, _register_fonts, _too_long, bottom_line_block, bullet_pieces, definitions, flow_columns,
-                  _two_columns, footer_block, header_block, heading, label_width, paragraph, subheading, text_lines)
+from .pdf_blocks import (
+    GUTTER,
+    STEPS,
+    Block,
+    Figure,
+    Item,
+    Line,
+    Style,
+    definitions,
+    heading,
+    label_width,
+    paragraph,
+    subheading,
+    text_lines,
+    two_columns,
+)
+from .pdf_columns import Piece, bullet_pieces, flow_columns
+from .pdf_frame import bottom_line_block, footer_block, header_block
+from .pdf_page import (
+    CREATOR,
+    Page,
+    compose,
+    footer_room,
+    paper_size,
+    refuse_missing_glyphs,
+    text_width_of,
+    too_long,
+    write_pdf,
+)
+
+Figures = Mapping[str, DiagramSource]
 
 DIAGRAM_MIN = 6.5
 BAND_MAX = 150.0             # the compact PRISMA band: never taller than this
 FOREST_MAX_SHARE = 0.6       # of the page's body height: the page-level fit decides
 
 
-def render_review_brief(report, *, paper: str = "a4") -> bytes:
-    if paper not in PAPERS:
-        raise LayoutError(f"brief: unknown paper size {paper!r}; use one of {', '.join(PAPERS)}")
-    c: ReviewContent = report.content
-    _check_glyphs(c)
-    fonts = _register_fonts()
-    page = fit_review_page(report, paper)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch and not epoch.isdigit():
-        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
-    buffer = io.BytesIO()
-    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch else 0,
-                          pageCompression=1, lang=LANG, initialFontName=fonts.regular, initialFontSize=STEPS[-1].body)
-    cv.setTitle(f"{c.name}: {c.title}" if c.name != c.title else c.title)
-    cit = report.review.citation
-    cv.setAuthor(", ".join(cit.authors) + (", et al" if cit.et_al else "") if cit else f"evidence-brief {__version__}")
-    cv.setSubject(f"Evidence brief: {c.bottom_line}")
-    cv.setKeywords(", ".join(x for x in (c.name, "evidence brief", c.review_type, str(cit.year) if cit else "") if x))
-    cv.setCreator(f"evidence-brief {__version__}")
-    _draw(cv, page, fonts)
-    cv.showPage()
-    cv.save()
-    return buffer.getvalue()
+def render_review_brief(c: ReviewContent, figures: Figures, *, paper: str = "a4") -> bytes:
+    paper_size(paper)
+    refuse_missing_glyphs(_drawn_texts(c))
+    page = fit_review_page(c, figures, paper)
+    return write_pdf(page, title=f"{c.name}: {c.title}" if c.name != c.title else c.title,
+                     author=c.creators or CREATOR, subject=f"Evidence brief: {c.bottom_line}",
+                     keywords=", ".join(x for x in (c.name, "evidence brief", c.review_type, c.year or "") if x))
 
 
-def fit_review_page(report, paper: str) -> Page:
+def fit_review_page(c: ReviewContent, figures: Figures, paper: str) -> Page:
     """The first step that fits: the PRISMA diagram beside the question at each type size, then the
     compact PRISMA band under the question at each type size; then both again with the risk of bias
     as counts per domain instead of the traffic-light grid; then with the forest plot at its smallest
     type; at last with the forest plot's pooled rows only (``ATTEMPTS``)."""
-    last = None
+    last: Page | LayoutError | None = None
     for grid, band, forest in ATTEMPTS:
         for style in STEPS:
             try:
-                page = layout_review_page(report, paper, style, band, grid, forest)
+                page = layout_review_page(c, figures, paper, style, band, grid, forest)
             except LayoutError as exc:
                 last = last if isinstance(last, Page) else exc
                 continue
@@ -89,8 +97,8 @@ def fit_review_page(report, paper: str) -> Page:
                 return page
             last = page
     if isinstance(last, Page):
-        raise _too_long(last, paper)
-    raise last
+        raise too_long(last, paper)
+    raise last or LayoutError("brief: no layout was tried")
 
 
 # (risk-of-bias grid, compact PRISMA band, forest plot: "full", "small" type or "pooled" rows only)
@@ -98,57 +106,50 @@ ATTEMPTS = ((True, False, "full"), (True, True, "full"), (False, False, "full"),
             (False, True, "small"), (False, True, "pooled"))
 
 
-def layout_review_page(report, paper: str, style: Style, band: bool = False, grid: bool = True,
-                       forest: str = "full") -> Page:
-    c: ReviewContent = report.content
-    page_w, page_h = PAPERS[paper]
-    width = page_w - 2 * MARGIN_X
+def _diagram(figures: Figures, key: str, width: float, height: float, base: float, smallest: float
+             ) -> Diagram | None:
+    source = figures.get(key)
+    return None if source is None else source.make(width, height, base, smallest)
+
+
+def layout_review_page(c: ReviewContent, figures: Figures, paper: str, style: Style, band: bool = False,
+                       grid: bool = True, forest: str = "full") -> Page:
+    width = text_width_of(paper)
     col = (width - GUTTER) / 2
     footer = footer_block(c, width, style)
-    avail = page_h - MARGIN_TOP - MARGIN_BOTTOM - footer.height - style.gap
+    avail = footer_room(paper, footer, style)
     small = max(style.small, DIAGRAM_MIN)
 
     sections = [header_block(c, width, style), bottom_line_block(c, width, style)]
-    sections.append(_question_and_flow(report, width, col, style, small, band))
-    if c.forests:
+    sections.append(_question_and_flow(c, figures, width, col, style, small, band))
+    diagram = _diagram(figures, "forest" if forest != "pooled" else "forest-pooled", width,
+                       avail * FOREST_MAX_SHARE, small if forest == "full" else DIAGRAM_MIN, DIAGRAM_MIN)
+    if c.forests and diagram is not None:
         f = c.forests[0]
         block = heading(f"What was found: {f.title}", width, style)
-        diagram = review_forest(f, width, avail * FOREST_MAX_SHARE, small if forest == "full" else DIAGRAM_MIN,
-                                DIAGRAM_MIN, studies=forest != "pooled")
         block.ops.append(Figure(diagram, 0.0, block.height))
         block.fields.append((f"outcomes ({f.outcome_id}) studies", diagram.height))
         block.height += diagram.height
         sections.append(block)
     sections.append(_sof_block(c, width, style))
-    sections.append(flow_columns(_lower_pieces(report, col, style, small, grid), col, style))
-
-    gaps = len(sections) - 1
-    used = sum(s.height for s in sections) + gaps * style.gap
-    spread = min(max(0.0, avail - used) / gaps, style.gap * 1.2) if gaps else 0.0
-    body = Block()
-    for i, s in enumerate(sections):
-        if i:
-            body.space(style.gap + spread)
-        body.add(s)
-    ops = [op.shift(MARGIN_X, MARGIN_TOP) for op in body.ops]
-    ops += [op.shift(MARGIN_X, page_h - MARGIN_BOTTOM - footer.height) for op in footer.ops]
-    return Page(page_w, page_h, ops, used, avail, body.fields + footer.fields, style)
+    sections.append(flow_columns(_lower_pieces(c, col, style, small, grid), col))
+    return compose(sections, footer, paper, style)
 
 
-def _question_and_flow(report, width: float, col: float, style: Style, small: float, band: bool) -> Block:
-    c: ReviewContent = report.content
-    items = [(label, value, f"question.{label.lower()}") for label, value in c.pico]
+def _question_and_flow(c: ReviewContent, figures: Figures, width: float, col: float, style: Style, small: float,
+                       band: bool) -> Block:
+    items: list[Item] = [(label, value, f"question.{label.lower()}") for label, value in c.pico]
     if c.eligibility:
         items.append(("Eligibility", "; ".join(c.eligibility), "eligibility"))
     items.append(("Search", c.search, "search"))
     items.append(("Included", c.included, "studies"))
     title = f"The question · {c.review_type}"
-    diagram = prisma_diagram(report.review, width if band else col, BAND_MAX if band else 340.0, small,
-                             DIAGRAM_MIN, compact=band)
+    diagram = _diagram(figures, "prisma-band" if band else "prisma", width if band else col,
+                       BAND_MAX if band else 340.0, small, DIAGRAM_MIN)
     block = Block()
     if diagram is None or band:
         lw = label_width([label for label, _, _ in items], col, style)
-        block.add(_two_columns(title, items, width, col, style, lw))
+        block.add(two_columns(title, items, width, col, style, lw))
         if diagram is not None:
             block.space(style.gap * 0.8)
             block.add(heading("Studies found (PRISMA 2020)", width, style))
@@ -192,7 +193,7 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
     block.height = top + head_h + 1.5
     block.ops.append(Line(0, block.height, width, block.height, theme.LINE, 0.6))
     block.space(2.5)
-    for i, (r, row) in enumerate(zip(c.sof, rows)):
+    for i, (r, row) in enumerate(zip(c.sof, rows, strict=True)):
         top = block.height
         h = 0.0
         x = 0.0
@@ -215,8 +216,7 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
     return block
 
 
-def _lower_pieces(report, col: float, style: Style, small: float, with_grid: bool) -> list[Piece]:
-    c: ReviewContent = report.content
+def _lower_pieces(c: ReviewContent, col: float, style: Style, small: float, with_grid: bool) -> list[Piece]:
     size = style.body
     pieces: list[Piece] = []
     head = heading("How sure can we be?", col, style)
@@ -228,7 +228,7 @@ def _lower_pieces(report, col: float, style: Style, small: float, with_grid: boo
         for i, line in enumerate(c.rob.counts):
             block.add(paragraph(line, col, style.small, style, source="studies[].rob" if i == 0 else None))
         pieces.append(Piece(block))
-    elif grid is not None:
+    elif grid is not None and c.rob is not None:
         block = Block()
         block.add(head)
         block.add(subheading(f"Risk of bias ({c.rob.tool})", col, style))
@@ -266,14 +266,11 @@ def _lower_pieces(report, col: float, style: Style, small: float, with_grid: boo
     return pieces
 
 
-def _check_glyphs(c: ReviewContent) -> None:
+def _drawn_texts(c: ReviewContent) -> list[str]:
     texts = [c.name, c.title, c.citation or "", c.bottom_line, c.search, c.sof_note, *c.key_messages, *c.limitations,
              *c.notes, c.authors_conclusion or ""]
     texts += [v for _, v in c.pico]
     for r in c.sof:
         texts += [r.outcome, r.certainty, r.reasons, r.relative]
-    missing = sorted({ch for t in texts for ch in missing_glyphs(t)})
-    if missing:
-        raise LayoutError("brief: the font (DejaVu Sans) cannot draw " +
-                          ", ".join(f"U+{ord(ch):04X}" for ch in missing[:8]) + "; replace these characters")
+    return texts
 

@@ -45,8 +45,10 @@ def render_review(report: ReviewReport, only: tuple[str, ...], paper: str, templ
                   figures: tuple[str, ...] = ("svg", "png")) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "brief" in only:
+        from ..layout.brief_figures import review_brief_figures
         from ..render.review_pdf import render_review_brief
-        files["brief.pdf"] = render_review_brief(report, paper=paper)
+        files["brief.pdf"] = render_review_brief(report.content, review_brief_figures(report.review, report.content),
+                                                 paper=paper)
     if "deck" in only or "figures" in only:
         from ..layout.figures import review_figures
         sources = review_figures(report.review, report.content)

@@ -21,7 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__, theme
-from ..content import CERTAINTY_SYMBOL, build_date, citation_text, journal_text, text_or_placeholder, warning_texts
+from ..content import (
+    CERTAINTY_SYMBOL,
+    build_date,
+    citation_text,
+    creators_text,
+    journal_text,
+    text_or_placeholder,
+    warning_texts,
+)
 from ..content import _flat as flat
 from ..model import NOT_IN_SOURCES, known
 from .audit import ReviewAudit, as_printed
@@ -163,6 +171,8 @@ class ReviewContent:
     link_url: str | None = None
     protocol: str | None = None
     audit_warnings: tuple[str, ...] = ()  # each audit warning in full (message and detail), once
+    creators: str | None = None           # the citation's authors (the PDF's metadata)
+    year: str | None = None
 
 
 def interval_text(estimate: float, ci: tuple[float, float] | None) -> str:
@@ -415,6 +425,8 @@ def build_review_content(review: Review, audit: ReviewAudit) -> ReviewContent:
         footer=f"Record {review.id} · evidence-brief {__version__} · built {date}",
         build_date=date,
         journal=journal_text(review),
+        creators=creators_text(review),
+        year=str(review.citation.year) if review.citation else None,
         link_url=review.citation.url if review.citation and review.citation.url else None,
         protocol=flat(review.protocol) or None,
         audit_warnings=warning_texts(audit.result.findings),
