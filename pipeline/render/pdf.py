@@ -46,7 +46,7 @@ from .pdf_blocks import BAND_STEPS, GUTTER, STEPS, Block, Style, definitions, la
 from .pdf_columns import flow_columns
 from .pdf_frame import bottom_line_block, footer_block, header_block
 from .pdf_lower import lower_pieces
-from .pdf_page import CREATOR, Page, compose, paper_size, refuse_missing_glyphs, text_width_of, too_long, write_pdf
+from .pdf_page import Page, compose, paper_size, refuse_missing_glyphs, text_width_of, too_long, write_brief
 from .pdf_question import question_above_band, question_beside_diagram, question_items
 from .pdf_table import TooWide, results_section
 
@@ -147,20 +147,10 @@ def _drawn_texts(c: Content) -> list[str]:
     return texts
 
 
-def _keywords(c: Content) -> str:
-    words = [c.name, "evidence brief", c.design_type + " trial", *c.arm_labels]
-    if c.registry:
-        words.append(c.registry.split()[-1])
-    if c.year:
-        words.append(c.year)
-    return ", ".join(dict.fromkeys(w for w in words if w))
-
-
 def render_brief(c: Content, figures: Figures, *, paper: str = "a4") -> bytes:
     """The one-page brief as PDF bytes (``paper``: "a4" or "letter")."""
     paper_size(paper)
     refuse_missing_glyphs(_drawn_texts(c))
-    page = fit_page(c, figures, paper)
-    return write_pdf(page, title=f"{c.name}: {c.title}" if c.name != c.title else c.title,
-                     author=c.creators or CREATOR, subject=f"Evidence brief: {c.bottom_line}",
-                     keywords=_keywords(c))
+    registry = c.registry.split()[-1] if c.registry else ""
+    keywords = [c.name, "evidence brief", c.design_type + " trial", *c.arm_labels, registry, c.year or ""]
+    return write_brief(fit_page(c, figures, paper), c, keywords)

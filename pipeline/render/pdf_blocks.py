@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Self
 
 from .. import theme
 from ..layout.geometry import Diagram
@@ -68,23 +69,27 @@ BAND_STEPS = (
 # block can be measured first and placed after.
 
 @dataclass
-class Text:
+class At:
+    """A drawing operation's position: its top-left (a text's baseline), relative to its block."""
+
     x: float
-    y: float            # baseline
+    y: float
+
+    def shift(self, dx: float, dy: float) -> Self:
+        return replace(self, x=self.x + dx, y=self.y + dy)
+
+
+@dataclass
+class Text(At):
     text: str
     style: str          # regular, bold
     size: float
     colour: str = theme.INK
     align: str = "left"  # left: x is the start; right: x is the end; centre
 
-    def shift(self, dx: float, dy: float) -> Text:
-        return replace(self, x=self.x + dx, y=self.y + dy)
-
 
 @dataclass
-class Rect:
-    x: float
-    y: float
+class Rect(At):
     w: float
     h: float
     fill: str | None = None
@@ -92,8 +97,18 @@ class Rect:
     width: float = 0.6
     radius: float = 0.0
 
-    def shift(self, dx: float, dy: float) -> Rect:
-        return replace(self, x=self.x + dx, y=self.y + dy)
+
+@dataclass
+class Link(At):
+    w: float
+    h: float
+    url: str
+
+
+@dataclass
+class Figure(At):
+    diagram: Diagram
+    scale: float = 1.0
 
 
 @dataclass
@@ -107,29 +122,6 @@ class Line:
 
     def shift(self, dx: float, dy: float) -> Line:
         return replace(self, x1=self.x1 + dx, y1=self.y1 + dy, x2=self.x2 + dx, y2=self.y2 + dy)
-
-
-@dataclass
-class Link:
-    url: str
-    x: float
-    y: float
-    w: float
-    h: float
-
-    def shift(self, dx: float, dy: float) -> Link:
-        return replace(self, x=self.x + dx, y=self.y + dy)
-
-
-@dataclass
-class Figure:
-    diagram: Diagram
-    x: float
-    y: float
-    scale: float = 1.0
-
-    def shift(self, dx: float, dy: float) -> Figure:
-        return replace(self, x=self.x + dx, y=self.y + dy)
 
 
 Op = Text | Rect | Line | Link | Figure
@@ -235,7 +227,7 @@ def runs(parts: Sequence[Part], width: float, size: float, style: Style, colour:
             block.ops.append(Text(x, base, text, font, size, tint))
             if url:
                 block.ops.append(Line(x, base + size * 0.14, x + wide, base + size * 0.14, tint, 0.4))
-                block.ops.append(Link(url, x, i * p, wide, p))
+                block.ops.append(Link(x, i * p, wide, p, url))
             x += wide
             j = k
     block.height = len(lines) * p if words else 0.0

@@ -8,38 +8,14 @@ Out: ``Block``s: acronym and title (at most two lines where a slightly smaller s
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from .. import theme
-from ..content import NR
+from ..content import NR, Content
 from ..layout.text import text_width, wrap
+from ..review.content import ReviewContent
 from .pdf_blocks import Block, Line, Part, Rect, Style, Text, paragraph, runs
 from .pdf_diagram import baseline_offset
 
-
-class Front(Protocol):
-    """What the header, bottom line and footer read of a brief's content."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def citation(self) -> str | None: ...
-    @property
-    def doi_url(self) -> str | None: ...
-    @property
-    def registrations(self) -> tuple[tuple[str, str | None], ...]: ...
-    @property
-    def bottom_line(self) -> str: ...
-    @property
-    def funding(self) -> str | None: ...
-    @property
-    def interests(self) -> str | None: ...
-    @property
-    def appraisal_by(self) -> str | None: ...
-    @property
-    def footer(self) -> str: ...
+Front = Content | ReviewContent   # a trial's or a review's content: what the header, bottom line and footer read
 
 
 def header_block(c: Front, width: float, style: Style, citation: str | None = None) -> Block:

@@ -29,6 +29,7 @@ from ..fonts import font_path
 from ..glyphs import missing_glyphs
 from .pdf_blocks import STEPS, Block, Figure, Line, Link, Op, Rect, Style, Text, pitch
 from .pdf_diagram import Fonts, draw_diagram
+from .pdf_frame import Front
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 LANG = "en"
@@ -126,6 +127,13 @@ def register_fonts() -> Fonts:
         except KeyError:
             pdfmetrics.registerFont(TTFont(name, str(font_path(style))))
     return Fonts(FONT_NAMES["regular"], FONT_NAMES["bold"])
+
+
+def write_brief(page: Page, c: Front, keywords: Sequence[str]) -> bytes:
+    """The page as a one-page PDF, its metadata from the brief's content."""
+    return write_pdf(page, title=f"{c.name}: {c.title}" if c.name != c.title else c.title,
+                     author=c.creators or CREATOR, subject=f"Evidence brief: {c.bottom_line}",
+                     keywords=", ".join(dict.fromkeys(w for w in keywords if w)))
 
 
 def write_pdf(page: Page, *, title: str, author: str, subject: str, keywords: str) -> bytes:

@@ -118,7 +118,7 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
         question = question_block(c, col, style, shown)
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
-    right.ops.append(Figure(diagram, 0.0, right.height))
+    right.ops.append(Figure(0.0, right.height, diagram))
     right.height += diagram.height
     row = Block()
     row.add(question, 0.0, 0.0)
@@ -150,7 +150,7 @@ def question_above_band(c: Content, figures: Mapping[str, DiagramSource], width:
     lw = label_width([it[0] for it in items], col, style)
     block = two_columns("The question and the trial design", items, width, col, style, lw)
     block.space(style.gap * 0.8)
-    block.ops.append(Figure(diagram, 0.0, block.height))
+    block.ops.append(Figure(0.0, block.height, diagram))
     block.height += diagram.height
     # The caption: the participant flow, less what the diagram shows (``layout.brief_figures``).
     source = figures.get("design" if wide else "band")

@@ -244,7 +244,7 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
             picture = mark(w) if mark is not None and w >= MARK_MIN_WIDTH else None
             if picture is not None:
                 top = bar_top if 1 <= j <= n_arms else col.height
-                col.ops.append(Figure(picture, 0.0, top + 0.5))
+                col.ops.append(Figure(0.0, top + 0.5, picture))
                 col.height = top + picture.height + 1.5
             block.add(col, x, 0.0)
         return block

@@ -53,7 +53,6 @@ from .pdf_blocks import (
 from .pdf_columns import Piece, bullet_pieces, flow_columns
 from .pdf_frame import bottom_line_block, footer_block, header_block
 from .pdf_page import (
-    CREATOR,
     Page,
     compose,
     footer_room,
@@ -61,7 +60,7 @@ from .pdf_page import (
     refuse_missing_glyphs,
     text_width_of,
     too_long,
-    write_pdf,
+    write_brief,
 )
 
 Figures = Mapping[str, DiagramSource]
@@ -74,10 +73,7 @@ FOREST_MAX_SHARE = 0.6       # of the page's body height: the page-level fit dec
 def render_review_brief(c: ReviewContent, figures: Figures, *, paper: str = "a4") -> bytes:
     paper_size(paper)
     refuse_missing_glyphs(_drawn_texts(c))
-    page = fit_review_page(c, figures, paper)
-    return write_pdf(page, title=f"{c.name}: {c.title}" if c.name != c.title else c.title,
-                     author=c.creators or CREATOR, subject=f"Evidence brief: {c.bottom_line}",
-                     keywords=", ".join(x for x in (c.name, "evidence brief", c.review_type, c.year or "") if x))
+    return write_brief(fit_review_page(c, figures, paper), c, [c.name, "evidence brief", c.review_type, c.year or ""])
 
 
 def fit_review_page(c: ReviewContent, figures: Figures, paper: str) -> Page:
@@ -127,7 +123,7 @@ def layout_review_page(c: ReviewContent, figures: Figures, paper: str, style: St
     if c.forests and diagram is not None:
         f = c.forests[0]
         block = heading(f"What was found: {f.title}", width, style)
-        block.ops.append(Figure(diagram, 0.0, block.height))
+        block.ops.append(Figure(0.0, block.height, diagram))
         block.fields.append((f"outcomes ({f.outcome_id}) studies", diagram.height))
         block.height += diagram.height
         sections.append(block)
@@ -153,14 +149,14 @@ def _question_and_flow(c: ReviewContent, figures: Figures, width: float, col: fl
         if diagram is not None:
             block.space(style.gap * 0.8)
             block.add(heading("Studies found (PRISMA 2020)", width, style))
-            block.ops.append(Figure(diagram, 0.0, block.height))
+            block.ops.append(Figure(0.0, block.height, diagram))
             block.fields.append(("prisma", diagram.height))
             block.height += diagram.height
         return block
     left = heading(title, col, style)
     left.add(definitions(items, col, style))
     right = heading("Studies found (PRISMA 2020)", col, style)
-    right.ops.append(Figure(diagram, 0.0, right.height))
+    right.ops.append(Figure(0.0, right.height, diagram))
     right.fields.append(("prisma", diagram.height))
     right.height += diagram.height
     block.add(left, 0.0, 0.0)
@@ -233,7 +229,7 @@ def _lower_pieces(c: ReviewContent, col: float, style: Style, small: float, with
         block.add(head)
         block.add(subheading(f"Risk of bias ({c.rob.tool})", col, style))
         block.space(2.0)
-        block.ops.append(Figure(grid, 0.0, block.height))
+        block.ops.append(Figure(0.0, block.height, grid))
         block.height += grid.height
         block.fields.append(("studies[].rob", grid.height))
         pieces.append(Piece(block))
