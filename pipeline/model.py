@@ -557,10 +557,15 @@ class Study(Part):
         return self.acronym or self.title
 
 
+def record_schema(model: type[BaseModel], kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a record ``model``; ``kind``: study or review."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://evidence-brief.invalid/schema/{kind}-record.schema.json"
+    schema["title"] = f"evidence-brief {kind} record"
+    return schema
+
+
 def study_schema() -> dict[str, Any]:
     """The JSON Schema of a study record (draft 2020-12)."""
-    schema = Study.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://evidence-brief.invalid/schema/study-record.schema.json"
-    schema["title"] = "evidence-brief study record"
-    return schema
+    return record_schema(Study, "study")

@@ -41,6 +41,7 @@ from ..model import (
     Slug,
     Text,
     keep_printed,
+    record_schema,
 )
 
 Year = Annotated[int, Field(strict=True, ge=1800, le=2100)]
@@ -264,8 +265,4 @@ class Review(Part):
 
 def review_schema() -> dict[str, Any]:
     """The JSON Schema of a review record (draft 2020-12)."""
-    schema = Review.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://evidence-brief.invalid/schema/review-record.schema.json"
-    schema["title"] = "evidence-brief review record"
-    return schema
+    return record_schema(Review, "review")
