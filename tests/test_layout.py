@@ -416,6 +416,8 @@ def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():
     short = shorten(label, 8, 90)
     assert short.endswith("…") and text_width(short, 8) <= 90
     assert label.startswith(short[:-1]) and label[len(short) - 1] == ","      # cut between words, the comma dropped
+    footer = shorten("SYNTHETIC-TRIAL · Journal of Long Names", 8, text_width("SYNTHETIC-TRIAL · Jou", 8))
+    assert footer == "SYNTHETIC-TRIAL…"                                          # no dangling separator
     one_word = shorten("Supercalifragilistic", 8, 30)
     assert one_word.endswith("…") and text_width(one_word, 8) <= 30
 

@@ -151,11 +151,11 @@ def _wrap_cached(text: str, size: float, width: float, bold: bool, glued: bool) 
 
 def shorten(text: str, size: float, width: float, bold: bool = False) -> str:
     """One line: ``text`` when it fits ``width``, else its first line wrapped short of an ellipsis, with "…"
-    (a label in a plot's column: a study's name, an arm's, a value)."""
+    (a label in a plot's column: a study's name, an arm's, a value; the deck's footer)."""
     if text_width(text, size, bold) <= width:
         return text
     lines = wrap(text, size, max(width - text_width("…", size, bold), size), bold)
-    return (lines[0].rstrip(",;: ") + "…") if lines else text
+    return (lines[0].rstrip(" ·,;:") + "…") if lines else text
 
 
 def _break(unit: str, size: float, width: float, bold: bool) -> list[str]:

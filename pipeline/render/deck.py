@@ -66,7 +66,7 @@ from .. import theme
 from ..content import ABSENT, FLOW_STAGES, NR, Content, ResultRow, source_date, split_shared_mark
 from ..errors import LayoutError, RenderError
 from ..layout.geometry import DiagramSource
-from ..layout.text import LINE_HEIGHT, text_width, wrap
+from ..layout.text import LINE_HEIGHT, shorten, text_width
 from ..template import load_template
 from . import deck_notes, pptx_xml
 from .deck_fit import (
@@ -464,8 +464,7 @@ class _Deck:
         r, size = self.footer_rect, self.footer_size
         number_w = text_width("999", size) + 4.0
         text_w = r.w - number_w - 12.0
-        lines = wrap(self._footer_text(), size, text_w)
-        text = lines[0] if len(lines) == 1 else lines[0].rstrip(" ·,;:") + "…"
+        text = shorten(self._footer_text(), size, text_w)
         for n, slide in enumerate(self.prs.slides, 1):
             shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(text_w), emu(r.h))
             shape.name = "Footer"
