@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
 from .errors import Problem, RecordError
@@ -141,11 +141,7 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise RecordError([Problem(name, 1, 1, "", "the file is empty; a record is a YAML mapping "
                                                    "(see schema/study-record.schema.json)")])
     _check_printable(text, name)
-    _check_events(text, name)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise RecordError([_yaml_problem(name, exc, text)]) from None
+    node = _compose(text, name)
     if node is None:
         raise RecordError([Problem(name, 1, 1, "", "the file holds no values; a record is a YAML mapping "
                                                    "(see schema/study-record.schema.json)")])
@@ -158,6 +154,26 @@ def load_bytes(raw: bytes, name: str) -> Source:
     walker = _Walker(source)
     source.data = walker.build(node, ())
     return source
+
+
+# libyaml (PyYAML's C reader) reads a record about twenty times faster than the pure-Python reader. A file
+# it refuses is read again by the pure-Python reader, whose messages (and marks) the problems have always used.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str, name: str) -> Node | None:
+    """The record's node tree; its event stream bounded first (``_check_events``). Raises ``RecordError``."""
+    if _FAST_LOADER is not None:
+        try:
+            _check_events(text, name, _FAST_LOADER)
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    try:
+        _check_events(text, name, yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise RecordError([_yaml_problem(name, exc, text)]) from None
 
 
 def _too_big(name: str, size: int) -> Problem:
@@ -206,10 +222,10 @@ class _Frame:
     index: int = 0      # a sequence's next index
 
 
-def _located_events(text: str) -> Iterator[tuple[yaml.Event, Path_ | None]]:
+def _located_events(text: str, loader: Any = yaml.SafeLoader) -> Iterator[tuple[yaml.Event, Path_ | None]]:
     """Parse events with the path of every node they start (a key scalar gets its key's path)."""
     stack: list[_Frame] = []
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if not stack:
                 path: Path_ = ()
@@ -250,30 +266,28 @@ def _field_at(text: str, index: int) -> str:
     return format_path(found)
 
 
-def _check_events(text: str, name: str) -> None:
-    """One pass over the event stream (no recursion, no construction) to bound the input."""
+def _check_events(text: str, name: str, loader: Any) -> None:
+    """One pass over the event stream (no recursion, no construction) to bound the input; the reader's own
+    errors (``yaml.YAMLError``) pass through."""
     depth = 0
     documents = 0
-    try:
-        for event, path in _located_events(text):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    line, column = _place(event.start_mark)
-                    raise RecordError([Problem(name, line, column, "",
-                                               "a second YAML document starts here; a record file holds exactly one "
-                                               "document (remove the extra '---')")])
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line, column = _place(event.start_mark)
-                    raise RecordError([Problem(name, line, column, _short_path(path or ()),
-                                               f"values are nested more than {MAX_DEPTH} levels deep; "
-                                               "a record needs far fewer")])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        raise RecordError([_yaml_problem(name, exc, text)]) from None
+    for event, path in _located_events(text, loader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line, column = _place(event.start_mark)
+                raise RecordError([Problem(name, line, column, "",
+                                           "a second YAML document starts here; a record file holds exactly one "
+                                           "document (remove the extra '---')")])
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _place(event.start_mark)
+                raise RecordError([Problem(name, line, column, _short_path(path or ()),
+                                           f"values are nested more than {MAX_DEPTH} levels deep; "
+                                           "a record needs far fewer")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _short_path(path: Path_) -> str:
@@ -377,7 +391,7 @@ class _Walker:
                 path, f"a whole number of {len(node.value.strip()):,} characters; no field holds a number this long"))
             self.source.refused.add(path)
             return None
-        if (isinstance(value, (int, float)) and not isinstance(value, bool) and node.style is None
+        if (isinstance(value, (int, float)) and not isinstance(value, bool) and not node.style
                 and _SURPRISING_NUMBER.match(node.value.strip())):
             self.source.problems.append(self.source.problem(
                 path, f"YAML 1.1 reads {node.value!r} as the number {value!r}; "
