@@ -30,7 +30,7 @@ from ..content import (
     text_or_placeholder,
     warning_texts,
 )
-from ..content import _flat as flat
+from ..content.formatting import _flat as flat
 from ..model import NOT_IN_SOURCES, known
 from .audit import ReviewAudit, as_printed
 from .model import ArmData, Pooled, Review, ReviewOutcome
