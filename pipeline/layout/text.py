@@ -76,6 +76,13 @@ def line_height(size: float) -> float:
     return size * LINE_HEIGHT
 
 
+def baseline_offset(size: float, pitch: float) -> float:
+    """From the top of a line ``pitch`` tall to the baseline of text set at ``size``, the glyph box
+    (ascent + descent) centred in the line: where every renderer puts a line of a laid-out block."""
+    m = _metrics(False)
+    return (pitch - (m.ascent + m.descent) * size) / 2 + m.ascent * size
+
+
 def wrap(text: str, size: float, width: float, bold: bool = False, glued: bool = False) -> list[str]:
     """Greedy word wrap to ``width`` points; honours newlines; breaks a word only when it is wider than ``width``.
 

@@ -48,7 +48,7 @@ from ..errors import RenderError
 from ..fonts import FAMILY
 from ..layout.geometry import Box, Connector, Diagram, DiagramSource, Marker, Segment, TextLine
 from ..layout.geometry import Polygon as Shape
-from ..layout.text import _metrics, line_height
+from ..layout.text import baseline_offset, line_height
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -242,19 +242,13 @@ def _box(ax: _Page, box: Box) -> None:
     _text_block(ax, box.lines, box.x + box.padding, top, box.w - 2 * box.padding, box.align, colour)
 
 
-def baseline_offset(size: float) -> float:
-    """From the top of a line's pitch to its baseline, the glyph box (ascent + descent) centred."""
-    m = _metrics(False)
-    return (line_height(size) - (m.ascent + m.descent) * size) / 2 + m.ascent * size
-
-
 def _text_block(ax: _Page, lines: tuple[TextLine, ...], x: float, top: float, w: float, align: str,
                 colour: str) -> None:
     y = top
     for line in lines:
         if line.text:
             tx = {"left": x, "center": x + w / 2, "right": x + w}[align]
-            ax.text(tx, y + baseline_offset(line.size), line.text, fontsize=line.size,
+            ax.text(tx, y + baseline_offset(line.size, line_height(line.size)), line.text, fontsize=line.size,
                     fontweight="bold" if line.bold else "normal", color=colour, ha=align, va="baseline",
                     fontfamily=FAMILY, parse_math=False)
         y += line_height(line.size)
