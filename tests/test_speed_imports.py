@@ -1,7 +1,7 @@
 """A command imports only what it uses (issue #15): the drawing libraries are slow to import, so
 validate, audit, import, compare, new, upgrade, schema and export must not load them, and a build
-of one output loads only that output's library. Checked on ``sys.modules`` after the command has
-run in a fresh interpreter (no timing)."""
+of one output loads only that output's library (and a trial's build no review module: their models
+are slow to build). Checked on ``sys.modules`` after the command has run in a fresh interpreter (no timing)."""
 
 from __future__ import annotations
 
@@ -90,9 +90,12 @@ def test_a_command_that_draws_nothing_imports_no_drawing_library(name, tmp_path)
 @pytest.mark.parametrize(("only", "library"), [("brief", "reportlab"), ("deck", "pptx"), ("figures", "matplotlib")])
 @pytest.mark.parametrize("record", [TRIAL, REVIEW], ids=["trial", "review"])
 def test_a_build_of_one_output_imports_only_its_library(only, library, record, tmp_path):
-    modules = top_level(loaded(["build", str(record), "--out", str(tmp_path / "out"), "--only", only], tmp_path))
+    every = loaded(["build", str(record), "--out", str(tmp_path / "out"), "--only", only], tmp_path)
+    modules = top_level(every)
     assert library in modules
     assert not modules & (DRAWING - {library}), f"--only {only} imported {sorted(modules & DRAWING)}"
+    review = sorted(m for m in every if m.startswith("pipeline.review."))
+    assert bool(review) == (record == REVIEW), f"a {record.stem} build imported {review}"   # trials: no review model
 
 
 def test_a_trial_record_is_checked_without_the_review_model(tmp_path):

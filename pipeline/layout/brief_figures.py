@@ -21,15 +21,18 @@ The marks ignore the height and sizes they are given: they are as wide as their 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..content import result_columns
-from ..model import Study
-from ..review.content import ReviewContent
-from ..review.model import Review
-from . import design, flow, prisma, review_forest
+from . import design, flow
 from .alt import flow_caption
 from .geometry import Diagram, DiagramSource
 from .results import Strip, cell_bar, cell_percents, cell_strips
+
+if TYPE_CHECKING:   # a trial's build never imports the review modules (their models are slow to build)
+    from ..model import Study
+    from ..review.content import ReviewContent
+    from ..review.model import Review
 
 Make = Callable[[float, float, float, float], Diagram | None]   # ``DiagramSource.make``
 
@@ -64,6 +67,8 @@ def _strip(strip: Strip) -> Make:
 
 
 def review_brief_figures(review: Review, content: ReviewContent) -> dict[str, DiagramSource]:
+    from . import prisma, review_forest
+
     out: dict[str, DiagramSource] = {}
     if review.prisma is not None:
         out["prisma"] = DiagramSource(lambda w, h, b, m: prisma.prisma_diagram(review, w, h, b, m))

@@ -17,19 +17,19 @@ never under the ``min_size`` asked for.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from ..errors import LayoutError
-from ..model import Study
-from ..review.content import ForestData, ReviewContent
-from ..review.model import Review
 from .design import design_diagram
 from .flow import flow_diagram
 from .forest import forest_plot
 from .geometry import Diagram, DiagramSource
-from .prisma import prisma_alt, prisma_diagram
 from .results import graphed_outcomes, results_graphic
-from .review_forest import review_forest
-from .rob_grid import rob_alt, rob_grid
+
+if TYPE_CHECKING:   # a trial's build never imports the review modules (their models are slow to build)
+    from ..model import Study
+    from ..review.content import ForestData, ReviewContent
+    from ..review.model import Review
 
 MINOR_SHARE = 0.9    # layout.boxes.minor_size: a review forest's pooled-result notes are set at 0.9 × its size
 
@@ -71,6 +71,9 @@ def _shortened(diagram: Diagram) -> bool:
 
 
 def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramSource]:
+    from .prisma import prisma_alt, prisma_diagram
+    from .rob_grid import rob_alt, rob_grid
+
     out: dict[str, DiagramSource] = {}
     if review.prisma is not None:
         out["prisma"] = DiagramSource(partial(prisma_diagram, review), prisma_alt(review))
@@ -83,5 +86,7 @@ def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramS
 
 
 def _review_forest(data: ForestData, width: float, height: float, base_size: float, min_size: float) -> Diagram:
+    from .review_forest import review_forest
+
     smallest = min_size / MINOR_SHARE       # the pooled-result notes are set a size smaller: none under min_size
     return review_forest(data, width, height, max(base_size, smallest), smallest)

@@ -8,14 +8,18 @@ Out: ``Block``s: acronym and title (at most two lines where a slightly smaller s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import theme
 from ..content import NR, Content
 from ..layout.text import text_width, wrap
-from ..review.content import ReviewContent
 from .pdf_blocks import Block, Line, Part, Rect, Style, Text, paragraph, runs
 from .pdf_diagram import baseline_offset
 
-Front = Content | ReviewContent   # a trial's or a review's content: what the header, bottom line and footer read
+if TYPE_CHECKING:   # a trial's brief never imports the review modules (their models are slow to build)
+    from ..review.content import ReviewContent
+
+    Front = Content | ReviewContent   # a trial's or a review's content: what the header, bottom line and footer read
 
 
 def header_block(c: Front, width: float, style: Style, citation: str | None = None) -> Block:

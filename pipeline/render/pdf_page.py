@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase import pdfmetrics
@@ -29,7 +29,9 @@ from ..fonts import font_path
 from ..glyphs import missing_glyphs
 from .pdf_blocks import STEPS, Block, Figure, Line, Link, Op, Rect, Style, Text, pitch
 from .pdf_diagram import Fonts, draw_diagram
-from .pdf_frame import Front
+
+if TYPE_CHECKING:
+    from .pdf_frame import Front
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 LANG = "en"
