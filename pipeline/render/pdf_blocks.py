@@ -17,8 +17,7 @@ from typing import Self
 
 from .. import theme
 from ..layout.geometry import Diagram
-from ..layout.text import text_width, wrap
-from .pdf_diagram import baseline_offset
+from ..layout.text import baseline_offset, text_width, wrap
 
 MIN_BODY = 7.5
 GUTTER = 16.0     # between the two columns

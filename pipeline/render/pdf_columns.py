@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import theme
-from ..layout.text import text_width, wrap
+from ..layout.text import baseline_offset, text_width, wrap
 from .pdf_blocks import GUTTER, Block, Rect, Style, Text, pitch
-from .pdf_diagram import baseline_offset
 
 
 @dataclass

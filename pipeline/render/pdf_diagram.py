@@ -20,11 +20,8 @@ from typing import Any
 
 from .. import theme
 from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, Segment, TextLine
-from ..layout.text import line_height
+from ..layout.text import baseline_offset, line_height
 
-# DejaVu Sans vertical metrics (hhea), as fractions of the font size.
-ASCENT = 0.928
-DESCENT = 0.236
 ARROW_LENGTH = 4.6
 ARROW_HALF_WIDTH = 2.3
 
@@ -33,11 +30,6 @@ ARROW_HALF_WIDTH = 2.3
 class Fonts:
     regular: str
     bold: str
-
-
-def baseline_offset(size: float, pitch: float) -> float:
-    """Distance from the top of a line box ``pitch`` tall to the baseline, centring the glyph box."""
-    return (pitch - (ASCENT + DESCENT) * size) / 2 + ASCENT * size
 
 
 def _luminance(hex_colour: str) -> float:

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from .. import theme
 from ..content import NR, Content
-from ..layout.text import text_width, wrap
+from ..layout.text import baseline_offset, text_width, wrap
 from .pdf_blocks import Block, Line, Part, Rect, Style, Text, paragraph, runs
-from .pdf_diagram import baseline_offset
 
 if TYPE_CHECKING:   # a trial's brief never imports the review modules (their models are slow to build)
     from ..review.content import ReviewContent

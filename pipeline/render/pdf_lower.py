@@ -13,10 +13,9 @@ from dataclasses import replace
 
 from .. import theme
 from ..content import Content, lower_first
-from ..layout.text import text_width
+from ..layout.text import baseline_offset, text_width
 from .pdf_blocks import Block, Line, Rect, Style, Text, heading, lead_paragraph, paragraph, pitch, runs, subheading
 from .pdf_columns import PANEL_PAD, Piece, bullet_pieces
-from .pdf_diagram import baseline_offset
 
 
 def lower_pieces(c: Content, width: float, style: Style) -> list[Piece]:

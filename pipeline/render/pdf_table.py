@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from .. import theme
 from ..content import ABSENT, NR, Content, EffectText, ResultRow, lower_first, split_shared_mark
 from ..layout.geometry import Diagram, DiagramSource
-from ..layout.text import text_width, wrap
+from ..layout.text import baseline_offset, text_width, wrap
 from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, heading, lead_paragraph, paragraph, pitch, runs
-from .pdf_diagram import baseline_offset
 
 EXTRA_INDENT = 10.0
 MARK_MIN_WIDTH = 24.0   # a cell narrower than this gets no bar or strip
