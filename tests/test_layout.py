@@ -21,6 +21,7 @@ import pytest
 from pipeline.errors import LayoutError
 from pipeline.layout.alt import design_alt, flow_alt
 from pipeline.layout.design import design_diagram
+from pipeline.layout.fit import lowest_band
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
@@ -408,6 +409,15 @@ def test_wrapping_keeps_counts_together():
     plain = wrap("• Withdrew consent after a long discussion (n = 49)", 8, 80)
     assert plain[1:] and not any(line.startswith("\u00a0") for line in plain) and "(n = 49)" not in plain
 
+
+
+def test_the_columns_of_a_band_take_the_widths_that_make_it_lowest():
+    def lines(column: int, width: float) -> float:     # the first column: 4 lines under 40 pt, 2 under 80, then 1
+        return 1.0 if column else (4.0 if width < 40 else 2.0 if width < 80 else 1.0)
+
+    assert lowest_band([20.0, 20.0], [120.0, 20.0], 100.0, lines) == [80.0, 20.0]     # one line fits the room
+    assert lowest_band([20.0, 20.0], [120.0, 20.0], 90.0, lines) == [60.0, 30.0]      # two lines, the rest shared
+    assert lowest_band([50.0, 50.0], [120.0, 50.0], 90.0, lines) == [50.0, 50.0]      # too narrow: the narrowest
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

@@ -56,7 +56,7 @@ from ..errors import LayoutError
 from ..model import Arm, Study, known
 from .alt import design_alt, total_randomized
 from .boxes import WRAP_SAFETY, Para, Sheet, branch, drop, para, row_gap, straight, text_height, wrap_paragraphs
-from .fit import Attempt, first_fit, sizes, too_long_message
+from .fit import Attempt, first_fit, lowest_band, sizes, too_long_message
 from .geometry import Align, Box, Connector, Diagram
 from .memo import per_study
 from .text import text_width
@@ -237,31 +237,7 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
               for i in range(len(columns))]
     most = [max(min(max(natural(ps) for ps in content(i)) / (1 - WRAP_SAFETY) + 2 * pad + 1.0, room),
                 widths[i]) for i in range(len(columns))]
-    # The lowest band the width allows: for each column, the height at each width it may take; then the
-    # smallest height every column reaches within the room, each at the narrowest width that does it.
-    options: list[list[tuple[float, float]]] = []       # per column: (width, height), widths ascending
-    for i in range(len(columns)):
-        w = widths[i]
-        seen: list[tuple[float, float]] = []
-        step = max(1.0, (most[i] - w) / 120)            # at most ~120 widths a column
-        while True:
-            h = column_height(i, w)
-            if not seen or h < seen[-1][1] - 0.01:
-                seen.append((w, h))
-            if w >= most[i]:
-                break
-            w = min(w + step, most[i])
-        options.append(seen)
-    chosen = list(widths)
-    for goal in sorted({h for opts in options for _, h in opts}):
-        need = [next((w for w, h in opts if h <= goal + 0.01), None) for opts in options]
-        reached = [w for w in need if w is not None]
-        if len(reached) == len(need) and sum(reached) <= room + 0.01:
-            chosen = reached
-            break
-    spare = room - sum(chosen)
-    total = sum(chosen)
-    widths = [w + spare * w / total for w in chosen] if spare > 0 and total > 0 else chosen
+    widths = lowest_band(widths, most, room, column_height)
     band = max(column_height(i, widths[i]) for i in range(len(columns)))
 
     x = 0.0
