@@ -47,6 +47,7 @@ fixed timestamp, and the core properties are dated from ``SOURCE_DATE_EPOCH``
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import functools
 import io
@@ -59,7 +60,9 @@ from pptx import Presentation
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
 
 from .. import theme
@@ -235,6 +238,7 @@ class _Deck:
         self.look = Look(font=None if self.templated else FONT)
         self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
         self.layouts = pick_layouts(self.prs)
+        self._blank_notes = None        # a new notes page, as python-pptx made the first (``_notes_page``)
         self._frames()
 
     # --- setup ------------------------------------------------------------------
@@ -479,8 +483,23 @@ class _Deck:
             pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
 
     def _notes(self, slide, text: str) -> None:
-        tf = slide.notes_slide.notes_text_frame
+        tf = self._notes_page(slide).notes_text_frame
         tf.text = text.strip() or "No speaker notes."
+
+    def _notes_page(self, slide):
+        """The slide's new notes page. python-pptx makes the first one (cloning the notes master's placeholders,
+        slow); the others start as copies of it, related as python-pptx relates them."""
+        if self._blank_notes is None:
+            notes = slide.notes_slide
+            self._blank_notes = copy.deepcopy(notes._element)
+            return notes
+        package = self.prs.part.package
+        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
+                              package, copy.deepcopy(self._blank_notes))
+        part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide
 
     # --- a body of sections, paginated ---------------------------------------------
 
