@@ -25,7 +25,7 @@ from pipeline.layout.fit import lowest_band
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
-from pipeline.layout.text import line_height, shorten, text_width, units, wrap
+from pipeline.layout.text import line_height, shorten, text_width, units, wrap, wrap_runs
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -418,6 +418,20 @@ def test_the_columns_of_a_band_take_the_widths_that_make_it_lowest():
     assert lowest_band([20.0, 20.0], [120.0, 20.0], 100.0, lines) == [80.0, 20.0]     # one line fits the room
     assert lowest_band([20.0, 20.0], [120.0, 20.0], 90.0, lines) == [60.0, 30.0]      # two lines, the rest shared
     assert lowest_band([50.0, 50.0], [120.0, 50.0], 90.0, lines) == [50.0, 50.0]      # too narrow: the narrowest
+
+
+def test_runs_of_bold_and_regular_text_wrap_together():
+    runs = [("Main limitations:", True), ("open label; a short follow-up of twelve weeks", False), ("", False),
+            ("Antidisestablishmentarianism", True)]
+    lines = wrap_runs(runs, 8, 100)
+    assert [w for line in lines for w, _ in line][:3] == ["Main", "limitations:", "open"]
+    assert lines[0][0][1] == 0 and lines[0][-1][1] == 1                    # the lead-in and the text share a line
+    for line in lines:
+        width = sum(text_width(w, 8, runs[k][1]) for w, k in line) + text_width(" ", 8) * (len(line) - 1)
+        assert width <= 100
+    pieces = [w for line in lines for w, k in line if k == 3]
+    assert len(pieces) > 1 and "".join(pieces) == "Antidisestablishmentarianism"       # broken into pieces that fit
+    assert wrap_runs([("", False)], 8, 100) == []
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

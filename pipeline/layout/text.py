@@ -8,6 +8,7 @@ text in the PDF, the deck and the figures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -154,6 +155,25 @@ def _wrap_cached(text: str, size: float, width: float, bold: bool, glued: bool) 
             current_u = _units(current, bold)
         lines.append(current)
     return tuple(lines)
+
+
+def wrap_runs(runs: Sequence[tuple[str, bool]], size: float, width: float) -> list[list[tuple[str, int]]]:
+    """Runs of text, each ``(text, bold)``, wrapped together word by word to ``width`` (e.g. a bold lead-in,
+    then regular text): per line, its words, each with the index of the run it comes from. Words stand a
+    regular space apart; a word wider than the line is broken into pieces that fit. No words, no lines."""
+    words = [(piece, k) for k, (text, bold) in enumerate(runs) for word in text.split()
+             for piece in (wrap(word, size, width, bold) or [word])]
+    space = text_width(" ", size)
+    lines: list[list[tuple[str, int]]] = []
+    x = 0.0
+    for word, k in words:
+        w = text_width(word, size, runs[k][1])
+        if not lines or (lines[-1] and x + space + w > width):
+            lines.append([])
+            x = 0.0
+        x += (space if lines[-1] else 0.0) + w
+        lines[-1].append((word, k))
+    return lines
 
 
 def shorten(text: str, size: float, width: float, bold: bool = False) -> str:

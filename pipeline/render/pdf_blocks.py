@@ -17,7 +17,7 @@ from typing import Self
 
 from .. import theme
 from ..layout.geometry import Diagram
-from ..layout.text import baseline_offset, text_width, wrap
+from ..layout.text import baseline_offset, text_width, wrap, wrap_runs
 
 MIN_BODY = 7.5
 GUTTER = 16.0     # between the two columns
@@ -190,23 +190,10 @@ def runs(parts: Sequence[Part], width: float, size: float, style: Style, colour:
          source: str | None = None) -> Block:
     """One paragraph of (text, font[, colour[, url]]) runs, e.g. a bold lead-in then regular text, wrapped
     word by word; runs with a url are underlined and clickable."""
-    words: list[tuple[str, tuple[str, str, str]]] = []
-    for part in parts:
-        text, font = part[0], part[1]
-        key = (font, part[2] if len(part) > 2 else colour, part[3] if len(part) > 3 else "")
-        for w in text.split():
-            # A word wider than the line is broken into pieces that fit.
-            words.extend((piece, key) for piece in (wrap(w, size, width, font == "bold") or [w]))
+    keys = [(part[1], part[2] if len(part) > 2 else colour, part[3] if len(part) > 3 else "") for part in parts]
+    lines = [[(w, keys[k]) for w, k in line]
+             for line in wrap_runs([(part[0], part[1] == "bold") for part in parts], size, width)]
     space = text_width(" ", size)
-    lines: list[list[tuple[str, tuple[str, str, str]]]] = [[]]
-    x = 0.0
-    for w, key in words:
-        ww = text_width(w, size, key[0] == "bold")
-        if lines[-1] and x + space + ww > width:
-            lines.append([])
-            x = 0.0
-        x += (space if lines[-1] else 0.0) + ww
-        lines[-1].append((w, key))
     p = pitch(size, style)
     block = Block()
     for i, line in enumerate(lines):
@@ -229,7 +216,7 @@ def runs(parts: Sequence[Part], width: float, size: float, style: Style, colour:
                 block.ops.append(Link(x, i * p, wide, p, url))
             x += wide
             j = k
-    block.height = len(lines) * p if words else 0.0
+    block.height = len(lines) * p
     if source:
         block.fields.append((source, block.height))
     return block
