@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..model import Factor, Study, is_placeholder, known
 from .effects import hypothesis_text
-from .formatting import _flat, missing, number
+from .formatting import _flat, missing, number, text_or_placeholder
 
 if TYPE_CHECKING:
     from ..review.model import Review
@@ -115,7 +115,7 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
     if d.factorial is not None:
         parts = [factor_text(study, f) for f in d.factorial.factors]
         if d.factorial.interaction:
-            parts.append(f"interaction between factors: {_flat(d.factorial.interaction)}")
+            parts.append(f"interaction between factors: {text_or_placeholder(d.factorial.interaction)}")
         facts.append(("Factorial", "; ".join(parts)))
     if d.analysis_population:
         facts.append(("Analysis", d.analysis_population
