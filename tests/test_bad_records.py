@@ -88,7 +88,8 @@ def test_every_case_differs_from_the_valid_record_by_a_defect():
 def test_minimal_record_is_valid():
     checked = load_study(CORPUS / "_valid_minimal.yaml")
     assert checked.study.id == "minimal"
-    assert [w.message for w in checked.warnings] == ["the id 'minimal' differs from the file name '_valid_minimal'; outputs go to outputs/minimal/"]
+    assert [w.message for w in checked.warnings] == [
+        "the id 'minimal' differs from the file name '_valid_minimal'; outputs go to outputs/minimal/"]
     assert [a.id for a in checked.study.arms] == ["drug", "placebo"]
 
 

@@ -75,8 +75,9 @@ def test_each_fixture_imports_to_a_valid_record(path, imported):
     assert all(isinstance(w, str) and "\n" not in w for w in result.warnings)
     # Sections in the model's order.
     top = [line.split(":")[0] for line in lines if line and line[0].isalpha()]
-    order = ["record", "kind", "id", "acronym", "title", "citation", "registrations", "protocol", "funding", "interests", "question",
-             "design", "arms", "flow", "outcomes", "outcomes_note", "harms", "appraisal", "conclusions"]
+    order = ["record", "kind", "id", "acronym", "title", "citation", "registrations", "protocol", "funding",
+             "interests", "question", "design", "arms", "flow", "outcomes", "outcomes_note", "harms", "appraisal",
+             "conclusions"]
     assert top == [key for key in order if key in top]
 
 
@@ -102,7 +103,8 @@ def test_czp_identification_design_and_arms(imported):
     assert "UCB BIOSCIENCES GmbH" in study.funding
     assert study.design.type == "parallel" and study.design.randomized is True
     assert study.design.masking.startswith("Quadruple")
-    assert [a.label for a in study.arms] == [g["label"] for g in data["protocolSection"]["armsInterventionsModule"]["armGroups"]]
+    arm_groups = data["protocolSection"]["armsInterventionsModule"]["armGroups"]
+    assert [a.label for a in study.arms] == [g["label"] for g in arm_groups]
     assert [a.role for a in study.arms] == ["intervention", "control"]
     assert study.arms[0].short_label == "CZP 200 mg Q2W"
     assert "Axial Spondyloarthritis" in study.question.population
@@ -186,8 +188,9 @@ def test_czp_serious_adverse_events_per_arm(imported):
     sae = next(h for h in study.harms if h.label == "Serious adverse events")
     assert sae.serious
     by_arm = {r.arm: (r.events, r.total) for r in sae.results}
-    expected_czp = (groups["CZP 200 mg Q2W (SS)"]["seriousNumAffected"], groups["CZP 200 mg Q2W (SS)"]["seriousNumAtRisk"])
-    expected_pbo = (groups["Placebo (SS)"]["seriousNumAffected"], groups["Placebo (SS)"]["seriousNumAtRisk"])
+    czp, pbo = groups["CZP 200 mg Q2W (SS)"], groups["Placebo (SS)"]
+    expected_czp = (czp["seriousNumAffected"], czp["seriousNumAtRisk"])
+    expected_pbo = (pbo["seriousNumAffected"], pbo["seriousNumAtRisk"])
     assert by_arm == {"czp-200-mg-q2w": expected_czp, "placebo": expected_pbo} == \
         {"czp-200-mg-q2w": (8, 159), "placebo": (4, 158)}
     assert "Placebo->OL CZP (SS)" in imported["NCT02552212"].yaml_text  # named in the comment on what was left out
@@ -403,7 +406,8 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
 
 # --- compare --------------------------------------------------------------
 
-def _registry_for_imagine(primary: list[tuple[str, str]], secondary: list[tuple[str, str]], enrolment: int = 200) -> dict:
+def _registry_for_imagine(primary: list[tuple[str, str]], secondary: list[tuple[str, str]],
+                          enrolment: int = 200) -> dict:
     return {"protocolSection": {
         "identificationModule": {"nctId": "NCT01656278", "briefTitle": "IMAGINE-RA", "acronym": "IMAGINE-RA"},
         "designModule": {"studyType": "INTERVENTIONAL",
@@ -464,8 +468,8 @@ def test_compare_checks_the_registry_entry_is_the_records():
     with pytest.raises(ImportSourceError, match="this registry entry is NCT09999999, but the record is registered "
                                                 "as NCT01656278"):
         compare_study(study, registry)
-    second = study.model_copy(update={"registrations": [*study.registrations,
-                                                        study.registrations[0].model_copy(update={"identifier": "NCT09999999"})]})
+    another = study.registrations[0].model_copy(update={"identifier": "NCT09999999"})
+    second = study.model_copy(update={"registrations": [*study.registrations, another]})
     assert not [d for d in compare_study(second, registry) if d.topic == "registration"]
     unregistered = study.model_copy(update={"registrations": []})
     found = [str(d) for d in compare_study(unregistered, registry) if d.topic == "registration"]
@@ -532,7 +536,8 @@ def test_counts_beyond_a_record_are_left_out(tmp_path, capsys):
 _RENDERERS = all(importlib.util.find_spec(m) is not None for m in ("pipeline.render.pdf", "pipeline.render.deck"))
 
 
-@pytest.mark.skipif(not _RENDERERS, reason="the PDF and deck renderers (pipeline/render/pdf.py, deck.py) are not in the tree yet")
+@pytest.mark.skipif(not _RENDERERS,
+                    reason="the PDF and deck renderers (pipeline/render/pdf.py, deck.py) are not in the tree yet")
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_imported_records_build(path, imported, tmp_path):
     from pipeline.build import build_record

@@ -97,13 +97,17 @@ def test_second_document():
 def test_too_big_is_refused_before_parsing(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: " + b"x" * MAX_BYTES + b"\n")
-    p = only(pytest.raises(RecordError, load_file, path).value.problems)
+    with pytest.raises(RecordError) as raised:
+        load_file(path)
+    p = only(raised.value.problems)
     assert "at most 1,048,576 bytes" in p.message and p.file == str(path)
 
 
 def test_unreadable_paths(tmp_path):
     for path in (tmp_path / "missing.yaml", tmp_path):
-        p = only(pytest.raises(RecordError, load_file, path).value.problems)
+        with pytest.raises(RecordError) as raised:
+            load_file(path)
+        p = only(raised.value.problems)
         assert "cannot read the file" in p.message
 
 

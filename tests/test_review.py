@@ -72,7 +72,8 @@ def test_reference_to_an_unknown_study_is_located():
 
 def test_events_above_total_and_interval_without_its_estimate():
     text = react_text().replace("intervention: {events: 69, total: 128}", "intervention: {events: 169, total: 128}")
-    text = text.replace("        estimate: 0.66\n        ci: [0.53, 0.82]", "        estimate: 0.66\n        ci: [0.70, 0.82]")
+    text = text.replace("        estimate: 0.66\n        ci: [0.53, 0.82]",
+                        "        estimate: 0.66\n        ci: [0.70, 0.82]")
     found = problems_of(text)
     assert any("outcomes[0].studies[1].intervention.events: 169 events is more than the total of 128" in p
                for p in found)
@@ -141,7 +142,8 @@ def test_prisma_sums_are_audited():
     text = with_prisma(PRISMA)
     review = check_source(load_bytes(text.encode(), "r.yaml"))
     assert not [f for f in run_review_audit(review).result.findings if f.code == "prisma-sum"]
-    text = with_prisma(PRISMA.replace("sought: 50", "sought: 52").replace("reports_included: 10", "reports_included: 9"))
+    text = with_prisma(PRISMA.replace("sought: 50", "sought: 52")
+                       .replace("reports_included: 10", "reports_included: 9"))
     findings = [f for f in run_review_audit(check_source(load_bytes(text.encode(), "r.yaml"))).result.findings
                 if f.code == "prisma-sum"]
     messages = [f.message for f in findings]

@@ -27,7 +27,7 @@ def generated(seed: int, k: int | None = None):
 
 
 def effects(y, v):
-    return [StudyEffect(float(a), float(b)) for a, b in zip(y, v)]
+    return [StudyEffect(float(a), float(b)) for a, b in zip(y, v, strict=True)]
 
 
 def statsmodels_pm(y, v, use_t: bool):
@@ -127,7 +127,7 @@ def _tables(seed: int):
     n2 = rng.integers(10, 400, k)
     e1 = rng.binomial(n1, 0.25)
     e2 = rng.binomial(n2, 0.35)
-    return [(int(a), int(b), int(c), int(d)) for a, b, c, d in zip(e1, n1, e2, n2)]
+    return [(int(a), int(b), int(c), int(d)) for a, b, c, d in zip(e1, n1, e2, n2, strict=True)]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

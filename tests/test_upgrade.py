@@ -91,7 +91,7 @@ def assert_same_values(v1: dict, v2: dict) -> None:
             first_primary = next((o for o in v1["outcomes"] if o.get("primary")), v1["outcomes"][0])
             assert carriers[0]["label"] == first_primary["label"]
     arms = v1["arms"]
-    for o1, o2 in zip(v1.get("outcomes", []), v2.get("outcomes", [])):
+    for o1, o2 in zip(v1.get("outcomes", []), v2.get("outcomes", []), strict=True):
         effect = o1.get("effect")
         if effect and "compares" not in effect and len(arms) > 2:
             assert o2["effects"][0]["compares"] == [arms[0]["id"], arms[1]["id"]]
@@ -164,7 +164,8 @@ def synthetic_v1(seed: int) -> dict:
         "question": {"population": "Adults (SYNTHETIC)", "intervention": "Drug A", "comparator": "Placebo"},
         "design": {"type": design_type, "randomized": n_arms > 1, "allocation_ratio": ":".join(["1"] * n_arms)}
         if n_arms > 1 else {"type": design_type, "randomized": False},
-        "arms": [{"id": a, "label": a.replace("-", " ").title(), "randomized": s} for a, s in zip(arm_ids, sizes)],
+        "arms": [{"id": a, "label": a.replace("-", " ").title(), "randomized": s}
+                 for a, s in zip(arm_ids, sizes, strict=True)],
         "conclusions": {"bottom_line": "SYNTHETIC.", "key_messages": ["One", "Two", "Three"]},
     }
     if rng.random() < 0.7:
@@ -172,7 +173,7 @@ def synthetic_v1(seed: int) -> dict:
     outcomes = []
     for k in range(rng.randint(1, 3)):
         results = []
-        for arm_id, size in zip(arm_ids, sizes):
+        for arm_id, size in zip(arm_ids, sizes, strict=True):
             events = rng.randint(0, size)
             results.append({"arm": arm_id, "events": events, "total": size,
                             "percent": round(100 * events / size, 1)})
@@ -190,7 +191,8 @@ def synthetic_v1(seed: int) -> dict:
     harm_labels = rng.choice([["Serious adverse events"], ["Nausea", "nausea"], ["No", "2019", "Yes"], []])
     if harm_labels:
         record["harms"] = [{"label": label, "serious": False,
-                            "results": [{"arm": a, "events": min(3, s), "total": s} for a, s in zip(arm_ids, sizes)]}
+                            "results": [{"arm": a, "events": min(3, s), "total": s}
+                                        for a, s in zip(arm_ids, sizes, strict=True)]}
                            for label in harm_labels]
     if rng.random() < 0.5:
         grade = {"certainty": rng.choice(["high", "moderate", "low", "very low"]), "reasons": "SYNTHETIC reasons"}
@@ -365,7 +367,8 @@ def test_an_invalid_version_1_file_is_refused_where_the_user_wrote_it(tmp_path, 
     assert main(["upgrade", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
     ci_line = text.splitlines().index("    ci: [1.6, 2.23]") + 1
-    total_line = text.splitlines().index("  - {arm: drug, events: 30, total: 50, percent: 60.0}   # flow style kept") + 1
+    total_line = text.splitlines().index(
+        "  - {arm: drug, events: 30, total: 50, percent: 60.0}   # flow style kept") + 1
     assert f"{path}:{ci_line}:9: outcomes[0].effect.ci: the interval [1.6, 2.23] does not contain the estimate 1.50" \
         in err
     assert any(line.startswith(f"{path}:{total_line}:") and "outcomes[0].results[0].total" in line for line in err)

@@ -85,8 +85,9 @@ def test_watch_rebuilds_on_save_keeps_last_good_outputs_and_stops_on_ctrl_c(tmp_
         watcher.wait_for("watching")
         assert "bottom line" not in PdfReader(brief).pages[0].extract_text()
 
-        changed = original.replace("  bottom_line: >-\n    In RA in clinical remission,",
-                                   "  bottom_line: >-\n    Edited while watching (a test): in RA in clinical remission,")
+        changed = original.replace(
+            "  bottom_line: >-\n    In RA in clinical remission,",
+            "  bottom_line: >-\n    Edited while watching (a test): in RA in clinical remission,")
         assert changed != original
         watcher.save_until(record, changed, f"{record}: built in")
         assert "Edited while watching" in PdfReader(brief).pages[0].extract_text()
