@@ -62,6 +62,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.serialized import PackageWriter
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
 
@@ -1024,20 +1025,35 @@ class _Deck:
         props.created = naive
         props.modified = naive
         props.last_printed = naive
-        buf = io.BytesIO()
-        self.prs.save(buf)
-        return normalise_zip(buf.getvalue(), moment)
+        return normalise_zip(_Members(self.prs.part.package).collect(), moment)
 
 
 def _epoch() -> _dt.datetime:
     return source_date() or FIXED_DATE
 
 
-def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:
-    """Rewrite the package with a stable entry order and fixed timestamps."""
+class _Members(PackageWriter):
+    """python-pptx's package writer (``Presentation.save``) handing it each member's bytes instead of zipping them:
+    ``normalise_zip`` zips them once, in a stable order."""
+
+    def __init__(self, package) -> None:
+        super().__init__("", package._rels, tuple(package.iter_parts()))
+        self.members: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:     # the physical writer's one method
+        self.members[pack_uri.membername] = blob
+
+    def collect(self) -> dict[str, bytes]:
+        self._write_content_types_stream(self)
+        self._write_pkg_rels(self)
+        self._write_parts(self)
+        return self.members
+
+
+def normalise_zip(members: Mapping[str, bytes], moment: _dt.datetime) -> bytes:
+    """The package as a zip with a stable entry order and fixed timestamps."""
     when = max(moment, _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)).timetuple()[:6]
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
+    names = list(members)
     order = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -1046,7 +1062,7 @@ def normalise_zip(data: bytes, moment: _dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, members[name])
     return out.getvalue()
 
 
