@@ -80,7 +80,6 @@ class Content:
     link_url: str | None = None       # the citation's own URL
     protocol: str | None = None
     rationale: str | None = None      # why the question matters
-    enrolment: str | None = None
     masking: str | None = None        # who was blinded, as a sentence
     arms: tuple[ArmText, ...] = ()
     flow: FlowText | None = None
@@ -193,7 +192,6 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         link_url=study.citation.url if study.citation and study.citation.url else None,
         protocol=_flat(study.protocol) or None,
         rationale=_flat(q.rationale) or None,
-        enrolment=_flat(study.design.enrolment_period) or None,
         masking=(_flat(study.design.masking).rstrip(".") + ".") if study.design.masking else None,
         arms=tuple(ArmText(_flat(a.label), _flat(a.short), count(a.randomized) if known(a.randomized) is not None
                            else None, _flat(a.description) or None, _flat(a.target) or None) for a in study.arms),
