@@ -39,7 +39,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from ..errors import LayoutError
-from ..model import NOT_IN_SOURCES, Reason, known
+from ..model import Reason, known
+from ..review.content import count
 from ..review.model import Identified, OtherMethods, Prisma, Review
 from .boxes import WRAP_SAFETY, Para, Sheet, bulleted, para, row_gap, text_height
 from .fit import Attempt, first_fit, sizes, too_long_message
@@ -52,11 +53,8 @@ Row = tuple[str, str, list[Para], list[str], str | None, list[Para], list[str]]
 
 
 def n_text(value: int | str | None) -> str:
-    """"n = 12", "n not reported" or "n not in sources"."""
-    n = known(value)
-    if n is not None:
-        return f"n = {n:,}"
-    return "n not in sources" if value == NOT_IN_SOURCES else "n not reported"
+    """"n = 12", "n not reported" or "n not in sources" (the count as the review's content says it)."""
+    return f"n = {count(value)}" if known(value) is not None else f"n {count(value)}"
 
 
 def _given(*values: object) -> bool:
@@ -100,7 +98,7 @@ def prisma_diagram(review: Review, width: float, height: float, base_size: float
 
 
 def _bullets(items: Sequence[Reason | Identified]) -> list[Para]:
-    return [para(f"• {x.reason if hasattr(x, 'reason') else x.source} ({n_text(x.n)})") for x in items]
+    return [para(f"• {x.reason if isinstance(x, Reason) else x.source} ({n_text(x.n)})") for x in items]
 
 
 def _other_rows(o: OtherMethods) -> list[Row]:
