@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Union
 
 from .numbers import decimals as _printed_decimals
 from .numbers import exact as _exact_decimal
 
 MINUS = "\u2212"
-Exact = Union[float, Decimal, Fraction]
+Exact = float | Decimal | Fraction
 
 
 def decimals(value: float) -> int:
