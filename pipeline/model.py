@@ -131,7 +131,8 @@ class Citation(Part):
     pages: Text | None = Field(None, description="e.g. 461–472")
     published: Text | None = Field(None, description="e.g. Published online 29 August 2021.")
     doi: Annotated[str, StringConstraints(strict=True, pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    pmid: Annotated[str, StringConstraints(strict=True, pattern=r"^\d{1,9}$")] | None = Field(None, description="PubMed id, in quotes.")
+    pmid: Annotated[str, StringConstraints(strict=True, pattern=r"^\d{1,9}$")] | None = Field(
+        None, description="PubMed id, in quotes.")
     pmcid: Annotated[str, StringConstraints(strict=True, pattern=r"^PMC\d+$")] | None = None
     url: Url | None = None
 
@@ -204,7 +205,9 @@ class FactorGroup(Part):
     id: Slug = Field(description="Id that results and effects use in place of an arm id, e.g. vitamin-d.")
     label: RequiredText
     short_label: RequiredText | None = None
-    arms: list[Slug] = Field(default_factory=list, max_length=6, description="The arms in this group; may be empty when the paper gives no per-arm split.")
+    arms: list[Slug] = Field(
+        default_factory=list, max_length=6,
+        description="The arms in this group; may be empty when the paper gives no per-arm split.")
 
     @property
     def short(self) -> str:
@@ -221,7 +224,8 @@ class Factorial(Part):
     """A factorial design: which factors, and which arms each level of each factor pools."""
 
     factors: list[Factor] = Field(min_length=2, max_length=3)
-    interaction: Text | None = Field(None, description="The test of interaction between the factors, as reported, or 'not reported'.")
+    interaction: Text | None = Field(
+        None, description="The test of interaction between the factors, as reported, or 'not reported'.")
 
 
 class Design(Part):
@@ -232,7 +236,8 @@ class Design(Part):
         Field(None, description="e.g. \"2:1\" (quoted), in the order of `arms`.")
     masking: Text | None = Field(None, description="Who was blinded.")
     hypothesis: Hypothesis = Field("superiority", description="What the primary analysis set out to show.")
-    margin: Margin | None = Field(None, description="The non-inferiority or equivalence margin of the primary analysis.")
+    margin: Margin | None = Field(
+        None, description="The non-inferiority or equivalence margin of the primary analysis.")
     analysis_population: Population | None = Field(None, description="The primary analysis population.")
     estimand: Text | None = Field(None, description="e.g. treatment policy")
     centres: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] | RequiredText | None = \
@@ -241,7 +246,9 @@ class Design(Part):
     enrolment_period: Text | None = None
     follow_up: Text | None = Field(None, description="Follow-up duration, e.g. median 18.2 months.")
     visit_schedule: Text | None = None
-    co_interventions: list[RequiredText] = Field(default_factory=list, max_length=12, description="What every arm received alike: background therapy, a treatment-escalation algorithm, counselling.")
+    co_interventions: list[RequiredText] = Field(
+        default_factory=list, max_length=12,
+        description="What every arm received alike: background therapy, a treatment-escalation algorithm, counselling.")
     stopped_early: StoppedEarly | None = None
     cluster: Cluster | None = Field(None, description="For a cluster-randomized trial.")
     factorial: Factorial | None = Field(None, description="For a factorial trial.")
@@ -297,7 +304,8 @@ class Rate(Part):
     """Events per unit of person-time, as printed."""
 
     value: NonNegative
-    unit: RequiredText = Field(description="Printed after the number: '% per year', 'per 1000 person-years', 'per 100 patient-years'.")
+    unit: RequiredText = Field(
+        description="Printed after the number: '% per year', 'per 1000 person-years', 'per 100 patient-years'.")
 
 
 class PersonTime(Part):
@@ -323,7 +331,8 @@ class ArmResult(Part):
     arm: Slug = Field(description="An arm id, or a factorial group id.")
     events: Count = Field(None, description="Participants with the event.")
     total: Count = Field(None, description="Denominator (participants analysed).")
-    percent: Annotated[Percent | Missing | None, AsReported] = Field(None, description="Percentage of participants, as reported.")
+    percent: Annotated[Percent | Missing | None, AsReported] = Field(
+        None, description="Percentage of participants, as reported.")
     person_time: PersonTime | None = None
     rate: Rate | None = None
     kaplan_meier: KaplanMeier | None = None
@@ -339,22 +348,30 @@ class ArmResult(Part):
 class Effect(Part):
     """A between-group effect as the authors report it (one comparison, one analysis)."""
 
-    compares: tuple[Slug, Slug] | None = Field(None, description="[arm, reference arm] (arm or factorial group ids); may be left out when the study has exactly two arms.")
+    compares: tuple[Slug, Slug] | None = Field(
+        None,
+        description="[arm, reference arm] (arm or factorial group ids); may be left out when the study has exactly "
+                    "two arms.")
     measure: Measure
-    label: Text | None = Field(None, description="Which analysis, when an outcome has several for one comparison, e.g. 'Trial-product estimand'.")
+    label: Text | None = Field(
+        None,
+        description="Which analysis, when an outcome has several for one comparison, e.g. 'Trial-product estimand'.")
     estimate: Annotated[Number | Missing | None, AsReported] = None
     ci: Annotated[Interval | Missing | None, AsReported] = Field(None, description="[lower, upper]")
     ci_level: CiLevel = \
         Field(95, validate_default=True, description="Confidence level in percent.")
     unit: Text | None = Field(None, description="e.g. percentage points, kg")
     p: PValue = Field(None, description="P value, a number or text as printed such as '<0.001' or 'not reported'.")
-    threshold: Probability | None = Field(None, description="The significance threshold this P is judged at (default 0.05), e.g. 0.0025.")
+    threshold: Probability | None = Field(
+        None, description="The significance threshold this P is judged at (default 0.05), e.g. 0.0025.")
     significant: Flag | None = Field(None, description="Whether the authors call the effect statistically significant.")
     adjusted: Flag | None = Field(None, description="True when the estimate is adjusted for covariates.")
     adjusted_for: Text | None = Field(None, description="e.g. age")
     population: Population | None = Field(None, description="Analysis population of this effect.")
-    hypothesis: Hypothesis | None = Field(None, description="Defaults to superiority (the design's hypothesis applies to the primary outcome).")
-    margin: Margin | None = Field(None, description="Non-inferiority/equivalence margin; defaults to the design's for a primary outcome.")
+    hypothesis: Hypothesis | None = Field(
+        None, description="Defaults to superiority (the design's hypothesis applies to the primary outcome).")
+    margin: Margin | None = Field(
+        None, description="Non-inferiority/equivalence margin; defaults to the design's for a primary outcome.")
 
     @property
     def is_ratio(self) -> bool:
@@ -424,7 +441,8 @@ class RoB2(Part):
 class GradeReason(Part):
     domain: Literal["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias",
                     "large effect", "dose-response", "plausible confounding"]
-    levels: Annotated[int, Field(strict=True, ge=-2, le=2)] = Field(-1, description="-1 or -2 to downgrade, +1 or +2 to upgrade.")
+    levels: Annotated[int, Field(strict=True, ge=-2, le=2)] = Field(
+        -1, description="-1 or -2 to downgrade, +1 or +2 to upgrade.")
     note: Text | None = None
 
 
@@ -434,7 +452,9 @@ class Certainty(Part):
     level: Literal["high", "moderate", "low", "very low"]
     reasons: list[GradeReason] = Field(default_factory=list, max_length=8)
     note: Text | None = Field(None, description="Why, in a sentence, when the reasons need one.")
-    assessed_by: Text | None = Field(None, description="Whose rating, when someone other than the record's appraiser (or the review's authors) made it.")
+    assessed_by: Text | None = Field(
+        None,
+        description="Whose rating, when someone other than the record's appraiser (or the review's authors) made it.")
 
 
 class Outcome(Part):
@@ -446,8 +466,11 @@ class Outcome(Part):
     higher_is_better: Flag | None = Field(None, description="Direction of benefit, e.g. true for remission.")
     unit: Text | None = Field(None, description="Unit of a continuous outcome, e.g. kg or % of body weight.")
     component_of: Slug | None = Field(None, description="Id of the composite outcome this is a component of.")
-    results: list[ArmResult] = Field(default_factory=list, max_length=6, description="One entry per arm (or factorial group).")
-    effects: list[Effect] = Field(default_factory=list, max_length=12, description="Between-group effects as reported, one per comparison and analysis.")
+    results: list[ArmResult] = Field(
+        default_factory=list, max_length=6, description="One entry per arm (or factorial group).")
+    effects: list[Effect] = Field(
+        default_factory=list, max_length=12,
+        description="Between-group effects as reported, one per comparison and analysis.")
     subgroups: list[Subgroup] = Field(default_factory=list, max_length=20)
     risk_of_bias: RoB2 | None = Field(None, description="RoB 2 for this result, when it differs from the study's.")
     certainty: Certainty | None = Field(None, description="GRADE certainty for this outcome.")
@@ -465,14 +488,17 @@ class Appraisal(Part):
     assessed_by: Text | None = Field(None, description="Who made the appraisal, e.g. the record author.")
     rob2: RoB2 | None = Field(None, description="RoB 2 for the study's main results.")
     strengths: list[RequiredText] = Field(default_factory=list, max_length=12)
-    limitations: list[RequiredText] = Field(default_factory=list, max_length=12, description="Limitations of the trial (not of the sources behind this record).")
+    limitations: list[RequiredText] = Field(
+        default_factory=list, max_length=12,
+        description="Limitations of the trial (not of the sources behind this record).")
 
 
 class Conclusions(Part):
     bottom_line: RequiredText = Field(description="One plain-language sentence; may carry the key numbers.")
     key_messages: list[RequiredText] = Field(min_length=1, max_length=5)
     authors: Text | None = Field(None, description="The authors' conclusion.")
-    open_questions: list[RequiredText] = Field(default_factory=list, max_length=10, description="What the study leaves open.")
+    open_questions: list[RequiredText] = Field(
+        default_factory=list, max_length=10, description="What the study leaves open.")
 
 
 class DiscussionQuestion(Part):
@@ -489,23 +515,30 @@ class Study(Part):
     acronym: Text | None = Field(None, description="Short name, e.g. IMAGINE-RA.")
     title: RequiredText = Field(description="What the study compared, in plain words.")
     citation: Citation | None = None
-    related: list[RelatedPublication] = Field(default_factory=list, max_length=10, description="Other papers of this study.")
+    related: list[RelatedPublication] = Field(
+        default_factory=list, max_length=10, description="Other papers of this study.")
     registrations: list[Registration] = Field(default_factory=list, max_length=10)
     protocol: Text | None = Field(None, description="Citation of the published protocol.")
     funding: Text | None = Field(None, description="Who funded the study.")
     interests: Text | None = Field(None, description="Authors' declared interests.")
-    sources: Text | None = Field(None, description="What this record was written from (e.g. the abstract and the registry entry); values missing from these are 'not in sources'.")
+    sources: Text | None = Field(
+        None,
+        description="What this record was written from (e.g. the abstract and the registry entry); values missing "
+                    "from these are 'not in sources'.")
     question: Question
     design: Design
     arms: list[Arm] = Field(min_length=1, max_length=6)
     flow: Flow | None = Field(None, description="Participant flow (CONSORT).")
     outcomes: list[Outcome] = Field(default_factory=list, max_length=40)
     outcomes_note: Text | None = Field(None, description="Outcomes summarised rather than itemised.")
-    harms: list[Harm] = Field(default_factory=list, max_length=20, description="Adverse events, each reported like an outcome.")
+    harms: list[Harm] = Field(
+        default_factory=list, max_length=20, description="Adverse events, each reported like an outcome.")
     harms_note: Text | None = Field(None, description="Harms summarised rather than itemised.")
     appraisal: Appraisal | None = Field(None, description="Risk of bias, strengths, limitations.")
     conclusions: Conclusions
-    discussion_questions: list[RequiredText | DiscussionQuestion] = Field(default_factory=list, max_length=12, description="Questions for the journal club, each text or {question, answer}.")
+    discussion_questions: list[RequiredText | DiscussionQuestion] = Field(
+        default_factory=list, max_length=12,
+        description="Questions for the journal club, each text or {question, answer}.")
 
     # Lookups used by every later stage.
     def arm(self, arm_id: str) -> Arm:

@@ -94,7 +94,8 @@ class OtherMethods(Part):
 class Prisma(Part):
     """The PRISMA 2020 flow counts (identification via databases and registers)."""
 
-    identified: list[Identified] = Field(default_factory=list, max_length=12, description="Records identified, per source.")
+    identified: list[Identified] = Field(
+        default_factory=list, max_length=12, description="Records identified, per source.")
     duplicates_removed: Count = None
     other_removed: Count = Field(None, description="Records removed for other reasons (e.g. by automation tools).")
     screened: Count = Field(None, description="Records screened.")
@@ -102,7 +103,8 @@ class Prisma(Part):
     sought: Count = Field(None, description="Reports sought for retrieval.")
     not_retrieved: Count = Field(None, description="Reports not retrieved.")
     assessed: Count = Field(None, description="Reports assessed for eligibility.")
-    excluded_reasons: list[Reason] = Field(default_factory=list, max_length=12, description="Reports excluded, with reasons.")
+    excluded_reasons: list[Reason] = Field(
+        default_factory=list, max_length=12, description="Reports excluded, with reasons.")
     other_methods: OtherMethods | None = Field(None, description="Identification via other methods.")
     studies_included: Count = Field(None, description="Studies included in the review.")
     reports_included: Count = Field(None, description="Reports of included studies.")
@@ -138,7 +140,8 @@ class IncludedStudy(Part):
     intervention: Text | None = Field(None, description="What this study's intervention arm received.")
     country: Text | None = None
     note: Text | None = None
-    rob: list[RobJudgement] = Field(default_factory=list, max_length=10, description="One judgement per domain of risk_of_bias.")
+    rob: list[RobJudgement] = Field(
+        default_factory=list, max_length=10, description="One judgement per domain of risk_of_bias.")
 
 
 # --- outcomes --------------------------------------------------------------------
@@ -170,8 +173,10 @@ class Pooled(Part):
     primary: Flag = Field(False, description="True for the analysis the review leads with.")
     measure: Measure | None = Field(None, description="Defaults to the outcome's measure.")
     model: Literal["common", "random"] = Field(description="common (fixed) effect or random effects.")
-    method: Literal["inverse variance", "Mantel-Haenszel"] = Field("inverse variance", description="How studies were weighted.")
-    tau2_estimator: Literal["DerSimonian-Laird", "Paule-Mandel", "REML"] | None = Field(None, description="Random effects: the between-study variance estimator.")
+    method: Literal["inverse variance", "Mantel-Haenszel"] = Field(
+        "inverse variance", description="How studies were weighted.")
+    tau2_estimator: Literal["DerSimonian-Laird", "Paule-Mandel", "REML"] | None = Field(
+        None, description="Random effects: the between-study variance estimator.")
     hartung_knapp: Flag = Field(False, description="True when the Hartung–Knapp adjustment was used.")
     estimate: Number
     ci: tuple[Number, Number] | None = None
@@ -198,8 +203,10 @@ class ReviewOutcome(Part):
     studies: list[StudyResult] = Field(default_factory=list, max_length=60, description="Study-level data.")
     pooled: list[Pooled] = Field(default_factory=list, max_length=6, description="Pooled results as reported.")
     participants: Count = Field(None, description="Participants in the analysis, as reported.")
-    control_risk: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1), WrapValidator(keep_printed)] | None = \
-        Field(None, description="Assumed control risk (0–1) for the summary of findings; else taken from the control arms.")
+    control_risk: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1),
+                            WrapValidator(keep_printed)] | None = Field(
+        None,
+        description="Assumed control risk (0–1) for the summary of findings; else taken from the control arms.")
     certainty: Certainty | None = None
     note: Text | None = None
 
@@ -230,7 +237,8 @@ class Review(Part):
     id: Slug = Field(description="Lower-case letters, digits and hyphens; names the output folder.")
     acronym: Text | None = Field(None, description="Short name, e.g. WHO REACT.")
     title: RequiredText = Field(description="What the review asked, in plain words.")
-    review_type: RequiredText = Field(description="e.g. Systematic review and meta-analysis; Prospective meta-analysis.")
+    review_type: RequiredText = Field(
+        description="e.g. Systematic review and meta-analysis; Prospective meta-analysis.")
     citation: Citation | None = None
     registration: Registration | None = Field(None, description="e.g. PROSPERO CRD42020…")
     protocol: Text | None = Field(None, description="Citation of the published protocol.")
