@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -21,6 +22,8 @@ from pipeline.report import prepare
 from pipeline.validate import check_source
 
 import shapes
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def report_of(record: dict):
@@ -48,9 +51,12 @@ def page_text(data: bytes) -> str:
     ("very low", -1, "The evidence is very uncertain about the effect of Drug A on death compared with placebo."),
     ("very low", None, "The evidence is very uncertain about the effect of Drug A on death compared with placebo."),
     ("moderate", None, None),
+    ("moderate", -1, "Corticosteroids probably reduce death compared with placebo."),      # a plural agrees
+    ("high", 0, "Corticosteroids result in little to no difference in death compared with placebo."),
 ])
 def test_grade_statement_uses_grades_words(level, direction, said):
-    assert content.grade_statement(level, direction, "Drug A", "death", "Placebo") == said
+    subject = said.split()[0] if said and said.startswith("Corticosteroids") else "Drug A"
+    assert content.grade_statement(level, direction, subject, "death", "Placebo") == said
 
 
 @pytest.mark.parametrize("effect, direction", [
@@ -128,3 +134,17 @@ def test_a_change_outcome_is_said_as_what_changes():
     row = report_of(record).content.primary_rows[0]
     assert row.grade is not None
     assert row.grade.statements[0] == "Drug A probably increases SYNTHETIC body weight compared with drug C."
+
+
+def test_the_review_brief_says_its_certainty_in_grades_words():
+    """WHO REACT: moderate certainty (the WHO guidance's rating, from the facts sheet) and a primary pooled OR whose
+    interval excludes no effect: GRADE's "probably reduce", beside the summary-of-findings row."""
+    from pipeline.build import BuildOptions
+    from pipeline.review.build import prepare_review, render_review
+    from pipeline.validate import load_study
+
+    report = prepare_review(load_study(ROOT / "sources" / "react-corticosteroids.yaml"))
+    said = "Corticosteroids probably reduce all-cause mortality at 28 days compared with usual care or placebo."
+    assert report.content.sof[0].statement == said
+    files = render_review(report, BuildOptions(only=("brief",)).only, "a4", None)
+    assert said in page_text(files["brief.pdf"])

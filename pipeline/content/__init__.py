@@ -35,6 +35,7 @@ from .certainty import (
     certainty_text,
     effect_direction,
     grade_statement,
+    interval_direction,
     lower_first,
 )
 from .effects import (
@@ -148,6 +149,7 @@ __all__ = [
     "grade_statement",
     "hypothesis_text",
     "interval",
+    "interval_direction",
     "journal_text",
     "lower_first",
     "margin_text",

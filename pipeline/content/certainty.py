@@ -66,7 +66,20 @@ def grade_statement(level: str, direction: int | None, intervention: str, outcom
     if direction is None or level not in _EFFECT_WORDS:
         return None
     words = _EFFECT_WORDS[level][{-1: 0, 1: 1, 0: 2}[direction]]
+    if _plural(intervention):
+        words = " ".join(_PLURAL_VERB.get(w, w) for w in words.split())
     return f"{intervention} {words} {outcome}{against}."
+
+
+_PLURAL_VERB = {"reduces": "reduce", "increases": "increase", "results": "result"}
+
+
+def _plural(subject: str) -> bool:
+    """Whether the verb agrees with a plural: "Corticosteroids", "n−3 fatty acids" (the last word ends in "s",
+    not "ss", "us" or "is"); "Dapagliflozin", "Dabigatran 150 mg", "Drug A" are singular."""
+    words = subject.lower().split()
+    last = words[-1] if words else ""
+    return len(last) > 2 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
 
 
 def lower_first(text: str) -> str:
@@ -90,15 +103,23 @@ def effect_direction(effect: Effect) -> int | None:
     est = effect.estimate_value
     if est is None:
         return None
-    null = effect.null_value
-    side = -1 if est < null else 1 if est > null else 0
     ci = effect.interval
     if ci is not None:
-        lower, upper = sorted((float(ci[0]), float(ci[1])))
-        return side if (upper < null or lower > null) else 0
+        return interval_direction(float(est), (float(ci[0]), float(ci[1])), effect.null_value)
     if effect.significant is not None and (effect.hypothesis or "superiority") == "superiority":
+        side = interval_direction(float(est), None, effect.null_value)
         return side if effect.significant else 0
     return None
+
+
+def interval_direction(estimate: float, ci: tuple[float, float] | None, null: float) -> int:
+    """The side of no effect the estimate lies on (−1, +1; 0 on it); with an interval, 0 unless the interval
+    excludes no effect."""
+    side = -1 if estimate < null else 1 if estimate > null else 0
+    if ci is None:
+        return side
+    lower, upper = sorted(ci)
+    return side if (upper < null or lower > null) else 0
 
 
 def certainty_of(study: Study, outcome: Outcome) -> CertaintyText | None:

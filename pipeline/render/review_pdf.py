@@ -41,11 +41,13 @@ from .pdf_blocks import (
     Figure,
     Item,
     Line,
+    Part,
     Style,
     definitions,
     heading,
     label_width,
     paragraph,
+    runs,
     subheading,
     text_lines,
     two_columns,
@@ -202,9 +204,10 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
             x += widths[k]
         block.height = top + h
         block.fields.append((f"outcomes[{i}]", h))
-        if r.reasons:
-            block.add(paragraph(r.reasons, width - 6, size, style, colour=theme.MUTED,
-                                source=f"outcomes[{i}].certainty"), 3.0)
+        if r.statement or r.reasons:    # GRADE's words in ink, then why in muted type
+            said: list[Part] = [(r.statement, "regular", theme.INK)] if r.statement else []
+            block.add(runs(said + ([(r.reasons, "regular")] if r.reasons else []), width - 6, size, style,
+                           theme.MUTED, f"outcomes[{i}].certainty"), 3.0)
         block.space(1.5)
         block.ops.append(Line(0, block.height, width, block.height, theme.RULE, 0.4))
         block.space(2.0)
@@ -267,6 +270,6 @@ def _drawn_texts(c: ReviewContent) -> list[str]:
              *c.notes, c.authors_conclusion or ""]
     texts += [v for _, v in c.pico]
     for r in c.sof:
-        texts += [r.outcome, r.certainty, r.reasons, r.relative]
+        texts += [r.outcome, r.certainty, r.reasons, r.relative, r.statement or ""]
     return texts
 

@@ -26,7 +26,10 @@ from ..content import (
     build_date,
     citation_text,
     creators_text,
+    grade_statement,
+    interval_direction,
     journal_text,
+    lower_first,
     text_or_placeholder,
     warning_texts,
 )
@@ -121,6 +124,7 @@ class SofRow:
     certainty: str                  # "⊕⊕⊕◯ Moderate"
     level: str | None
     reasons: str
+    statement: str | None = None    # GRADE's words for the primary analysis: "Corticosteroids probably reduce …"
 
 
 @dataclass(frozen=True)
@@ -326,7 +330,13 @@ def _sof_row(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> SofRow:
         if cert.assessed_by:
             bits.append(f"Rated by {flat(cert.assessed_by)}")
         reasons = ". ".join(b.rstrip(".") for b in bits) + ("." if bits else "")
-    return SofRow(outcome_title(o), who, assumed, corresponding, relative, certainty, level, reasons)
+    statement = None
+    if cert is not None and p is not None:
+        ci = (float(p.ci[0]), float(p.ci[1])) if p.ci else None
+        direction = interval_direction(float(p.estimate), ci, 1.0 if o.is_ratio else 0.0) if ci else None
+        statement = grade_statement(cert.level, direction, flat(review.arms.intervention),
+                                    lower_first(outcome_title(o)), flat(review.arms.control))
+    return SofRow(outcome_title(o), who, assumed, corresponding, relative, certainty, level, reasons, statement)
 
 
 def corresponding_risk(control: float, effect: float, measure: str) -> float:
