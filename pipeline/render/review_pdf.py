@@ -82,12 +82,13 @@ def fit_review_page(c: ReviewContent, figures: Figures, paper: str) -> Page:
     """The first step that fits: the PRISMA diagram beside the question at each type size, then the
     compact PRISMA band under the question at each type size; then both again with the risk of bias
     as counts per domain instead of the traffic-light grid; then with the forest plot at its smallest
-    type; at last with the forest plot's pooled rows only (``ATTEMPTS``)."""
+    type; then without GRADE's statements in the summary of findings; at last with the forest plot's
+    pooled rows only (``ATTEMPTS``)."""
     last: Page | LayoutError | None = None
-    for grid, band, forest in ATTEMPTS:
+    for grid, band, forest, statements in ATTEMPTS:
         for style in STEPS:
             try:
-                page = layout_review_page(c, figures, paper, style, band, grid, forest)
+                page = layout_review_page(c, figures, paper, style, band, grid, forest, statements)
             except LayoutError as exc:
                 last = last if isinstance(last, Page) else exc
                 continue
@@ -99,9 +100,11 @@ def fit_review_page(c: ReviewContent, figures: Figures, paper: str) -> Page:
     raise last or LayoutError("brief: no layout was tried")
 
 
-# (risk-of-bias grid, compact PRISMA band, forest plot: "full", "small" type or "pooled" rows only)
-ATTEMPTS = ((True, False, "full"), (True, True, "full"), (False, False, "full"), (False, True, "full"),
-            (False, True, "small"), (False, True, "pooled"))
+# (risk-of-bias grid, compact PRISMA band, forest plot: "full", "small" type or "pooled" rows only, GRADE's
+# statements in the summary of findings)
+ATTEMPTS = ((True, False, "full", True), (True, True, "full", True), (False, False, "full", True),
+            (False, True, "full", True), (False, True, "small", True), (False, True, "small", False),
+            (False, True, "pooled", False))
 
 
 def _diagram(figures: Figures, key: str, width: float, height: float, base: float, smallest: float
@@ -111,7 +114,7 @@ def _diagram(figures: Figures, key: str, width: float, height: float, base: floa
 
 
 def layout_review_page(c: ReviewContent, figures: Figures, paper: str, style: Style, band: bool = False,
-                       grid: bool = True, forest: str = "full") -> Page:
+                       grid: bool = True, forest: str = "full", statements: bool = True) -> Page:
     width = text_width_of(paper)
     col = (width - GUTTER) / 2
     footer = footer_block(c, width, style)
@@ -129,7 +132,7 @@ def layout_review_page(c: ReviewContent, figures: Figures, paper: str, style: St
         block.fields.append((f"outcomes ({f.outcome_id}) studies", diagram.height))
         block.height += diagram.height
         sections.append(block)
-    sections.append(_sof_block(c, width, style))
+    sections.append(_sof_block(c, width, style, statements))
     sections.append(flow_columns(_lower_pieces(c, col, style, small, grid), col))
     return compose(sections, footer, paper, style)
 
@@ -166,7 +169,7 @@ def _question_and_flow(c: ReviewContent, figures: Figures, width: float, col: fl
     return block
 
 
-def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
+def _sof_block(c: ReviewContent, width: float, style: Style, statements: bool = True) -> Block:
     """The GRADE summary-of-findings table: right-aligned numbers, reasons in a muted line under each row."""
     size = style.small
     block = heading("Summary of findings (GRADE)", width, style)
@@ -204,8 +207,9 @@ def _sof_block(c: ReviewContent, width: float, style: Style) -> Block:
             x += widths[k]
         block.height = top + h
         block.fields.append((f"outcomes[{i}]", h))
-        if r.statement or r.reasons:    # GRADE's words in ink, then why in muted type
-            said: list[Part] = [(r.statement, "regular", theme.INK)] if r.statement else []
+        statement = r.statement if statements else None
+        if statement or r.reasons:    # GRADE's words in ink, then why in muted type
+            said: list[Part] = [(statement, "regular", theme.INK)] if statement else []
             block.add(runs(said + ([(r.reasons, "regular")] if r.reasons else []), width - 6, size, style,
                            theme.MUTED, f"outcomes[{i}].certainty"), 3.0)
         block.space(1.5)
