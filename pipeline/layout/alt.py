@@ -57,13 +57,13 @@ def design_alt(study: Study) -> str:
     if single:
         arm = study.arms[0]
         n_arm = known(arm.randomized)
-        who = f"{n_arm:,} participants" if n_arm is not None else "Participants (number not reported)"
+        who = f"{count(n_arm)} participants" if n_arm is not None else "Participants (number not reported)"
         parts.append(f"Single-group study. Population: {q.population}. {who} received {arm.label}.")
     else:
         arms = [f"{a.label} (n = {count(a.randomized)})" for a in study.arms]
         how = "randomized" if d.randomized else "allocated (not randomized)"
         ratio = f" {d.allocation_ratio}" if d.allocation_ratio and d.randomized else ""
-        who = f"{n:,} participants" if n is not None else "Participants (total not reported)"
+        who = f"{count(n)} participants" if n is not None else "Participants (total not reported)"
         parts.append(f"Trial design. Population: {q.population}. {who} {how}{ratio} to {join_and(arms, 'or')}.")
     if d.follow_up:
         parts.append(_sentence(f"Follow-up: {d.follow_up}"))
@@ -89,7 +89,7 @@ def flow_alt(study: Study) -> str:
     parts = ["Participant flow."]
     if flow is None:
         arms = [f"{count(a.randomized)} to {a.label}" for a in study.arms]
-        total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
+        total = f"{count(n)} participants" if n is not None else "Participants (total not reported)"
         parts.append(f"{total} {verb}: " + "; ".join(arms) + ".")
         parts.append("Follow-up and analysis numbers: not reported.")
         return " ".join(parts)
@@ -100,7 +100,7 @@ def flow_alt(study: Study) -> str:
         af = study.arm_flow(a.id)
         allocated = af.allocated if af is not None and known(af.allocated) is not None else a.randomized
         arms.append(f"{count(allocated)} to {a.label}")
-    total = f"{n:,} participants" if n is not None else "Participants (total not reported)"
+    total = f"{count(n)} participants" if n is not None else "Participants (total not reported)"
     parts.append(f"{total} {verb}{ratio}: " + ", ".join(arms) + ".")
     for field, word in (("discontinued", "Discontinued"), ("lost", "Lost to follow-up"),
                         ("completed", "Completed"), ("analysed", "Analysed")):

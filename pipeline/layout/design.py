@@ -51,7 +51,7 @@ Boxes, wrapping and connectors come from ``boxes``; the size search from ``fit``
 
 from __future__ import annotations
 
-from ..content import count, design_facts, factor_text, missing, number, shared_care
+from ..content import count, design_facts, factor_text, missing, n_equals, number, shared_care
 from ..errors import LayoutError
 from ..model import Arm, Study, known
 from .alt import design_alt, total_randomized
@@ -288,7 +288,7 @@ def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connect
 def randomization_text(study: Study) -> str:
     d = study.design
     n = total_randomized(study)
-    n_text = f"n = {n:,}" if n is not None else "n not reported"
+    n_text = n_equals(n)
     if not d.randomized:
         return f"Allocated (not randomized), {n_text}"
     ratio = f" {d.allocation_ratio}" if d.allocation_ratio else ""
@@ -302,9 +302,10 @@ def arm_size(study: Study, arm: Arm, verb: str) -> str:
     clusters = known(arm.clusters)
     unit = study.design.cluster.unit if study.design.cluster is not None else "cluster"
     if n is not None:
-        return f"n = {n:,} {verb}" + (f" ({clusters:,} {plural(unit, clusters)})" if clusters is not None else "")
+        in_clusters = f" ({count(clusters)} {plural(unit, clusters)})" if clusters is not None else ""
+        return f"{n_equals(n)} {verb}{in_clusters}"
     if clusters is not None:
-        return f"{clusters:,} {plural(unit, clusters)} {verb}"
+        return f"{count(clusters)} {plural(unit, clusters)} {verb}"
     return f"n {verb}: {missing(arm.randomized)}"
 
 
@@ -327,7 +328,7 @@ def randomization_notes(study: Study) -> list[str]:
     if d.cluster is not None:
         n = known(d.cluster.number)
         unit = " ".join(d.cluster.unit.split())
-        out.append(f"by {unit}: {n:,} {plural(unit, n)}" if n is not None else f"by {unit}")
+        out.append(f"by {unit}: {count(n)} {plural(unit, n)}" if n is not None else f"by {unit}")
         if d.cluster.icc is not None:
             out.append(f"ICC {number(d.cluster.icc)}")
     facts = dict(design_facts(study))
