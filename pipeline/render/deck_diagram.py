@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Pt
 
 from .. import theme
@@ -69,7 +68,7 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
     def Y(v: float) -> float:
         return y0 + v * scale
 
-    drawn: dict[str, object] = {}
+    drawn: dict[str, int] = {}     # each box's shape id
     for seg in diagram.segments:
         _segment(gshapes, seg, X, Y, scale)
     for box in diagram.boxes:
@@ -97,9 +96,8 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
 
 # --- boxes and labels -------------------------------------------------------
 
-def _fill_lines(text_frame, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
+def _fill_lines(tx_body, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
                 colour: str = theme.INK) -> None:
-    tx_body = text_frame._txBody
     first = pptx_xml.clear_text(tx_body)
     algn = pptx_xml.ALIGN.get(align, "ctr")
     for i, line in enumerate(lines):
@@ -109,12 +107,7 @@ def _fill_lines(text_frame, lines: tuple[TextLine, ...], scale: float, align: st
         pptx_xml.add_run(p, line.text, Pt(round(size, 2)), line.bold, look.font, colour)
 
 
-def _frame_insets(text_frame, left: float, right: float, top: float, bottom: float) -> None:
-    text_frame.margin_left, text_frame.margin_right = emu(left), emu(right)
-    text_frame.margin_top, text_frame.margin_bottom = emu(top), emu(bottom)
-
-
-def _bar(shapes, box: Box, X, Y, scale: float):
+def _bar(shapes, box: Box, X, Y, scale: float) -> int:
     """A results bar (flat, in its arm's full colour) or the grey 0–100 % track behind it; no outline."""
     shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(box.x)), emu(Y(box.y)), emu(box.w * scale),
                              emu(box.h * scale))
@@ -124,55 +117,39 @@ def _bar(shapes, box: Box, X, Y, scale: float):
                                     else theme.MUTED if box.role == "bar" else theme.TRACK)
     shape.line.fill.background()
     _no_effects(shape)
-    return shape
+    return shape.shape_id
 
 
-def _box(shapes, box: Box, X, Y, scale: float, look: Look):
+def _box(shapes, box: Box, X, Y, scale: float, look: Look) -> int:
+    """A box (its shape id): a rounded rectangle holding its lines, its outline in its arm's colour."""
     if box.role in ("track", "bar"):
         return _bar(shapes, box, X, Y, scale)
-    shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, emu(X(box.x)), emu(Y(box.y)),
-                             emu(box.w * scale), emu(box.h * scale))
-    shape.name = f"Box {box.id}"
+    shape_id = shapes._next_shape_id        # python-pptx's next id for this group (turbo add: counted on)
     # Corner radius: a few points whatever the box size.
     short = max(min(box.w, box.h) * scale, 1.0)
-    shape.adjustments[0] = min(0.5, theme.CORNER_RADIUS * 2 * scale / short)
     fill_hex = theme.role_fill(box.role, box.arm)
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = rgb(fill_hex)
-    line = shape.line
     if box.arm is not None:
-        line.color.rgb = rgb(theme.arm_colour(box.arm))
-        line.width = Pt(1.75 * scale)
+        line, width = theme.arm_colour(box.arm), Pt(1.75 * scale)
     else:
-        line.color.rgb = rgb(theme.RULE)
-        line.width = Pt(max(theme.LINE_WIDTH, 1.0) * scale)
-    _no_effects(shape)
-    tf = shape.text_frame
-    tf.word_wrap = True
-    tf.vertical_anchor = MSO_ANCHOR.MIDDLE
-    pad = box.padding * scale
+        line, width = theme.RULE, Pt(max(theme.LINE_WIDTH, 1.0) * scale)
     # One point of slack each side: the lines were wrapped to w − 2·padding with the same font.
-    _frame_insets(tf, max(pad - 1.0, 0.0), max(pad - 1.0, 0.0), 0.0, 0.0)
-    pptx_xml.no_autofit(tf._txBody.bodyPr)
+    inset = emu(max(box.padding * scale - 1.0, 0.0))
+    tx_body = pptx_xml.box_shape(shapes._spTree, shape_id, f"Box {box.id}", emu(X(box.x)), emu(Y(box.y)),
+                                 emu(box.w * scale), emu(box.h * scale),
+                                 min(0.5, theme.CORNER_RADIUS * 2 * scale / short), fill_hex, line, width,
+                                 (inset, inset))
     colour = "#FFFFFF" if fill_hex == theme.ACCENT else theme.INK
-    _fill_lines(tf, box.lines, scale, box.align, look, colour)
-    return shape
+    _fill_lines(tx_body, box.lines, scale, box.align, look, colour)
+    return shape_id
 
 
-def _label(shapes, label: Label, X, Y, scale: float, look: Look):
+def _label(shapes, label: Label, X, Y, scale: float, look: Look) -> None:
     height = sum(line.size * LINE_HEIGHT for line in label.lines) * scale
     # Text boxes get a point of slack on each side (the layout measured the lines exactly).
-    shape = shapes.add_textbox(emu(X(label.x) - 1.0), emu(Y(label.y)), emu(label.w * scale + 2.0),
-                               emu(max(height, 1.0)))
-    shape.name = f"Label {label.id}"
-    tf = shape.text_frame
-    tf.word_wrap = True
-    tf.vertical_anchor = MSO_ANCHOR.TOP
-    _frame_insets(tf, 0.0, 0.0, 0.0, 0.0)
-    pptx_xml.no_autofit(tf._txBody.bodyPr)
+    tx_body = pptx_xml.label_shape(shapes._spTree, shapes._next_shape_id, f"Label {label.id}", emu(X(label.x) - 1.0),
+                                   emu(Y(label.y)), emu(label.w * scale + 2.0), emu(max(height, 1.0)))
     colour = theme.MUTED if label.role in ("note", "tick", "favours") else theme.INK
-    _fill_lines(tf, label.lines, scale, label.align, look, colour)
-    return shape
+    _fill_lines(tx_body, label.lines, scale, label.align, look, colour)
 
 
 # --- lines ---------------------------------------------------------------------
@@ -277,8 +254,8 @@ def _connector(shapes, con: Connector, drawn: dict, diagram: Diagram, X, Y, scal
         flip_h, flip_v = dx < 0, dy < 0
     pptx_xml.place_rotated(el.spPr, emu(ccx - w / 2), emu(ccy - h / 2), emu(w), emu(h), rot, flip_h, flip_v)
     # Glue both ends to the boxes.
-    pptx_xml.glue(el.nvCxnSpPr.cNvCxnSpPr, (drawn[con.source].shape_id, SITE[con.source_side]),
-                  (drawn[con.target].shape_id, SITE[con.target_side]))
+    pptx_xml.glue(el.nvCxnSpPr.cNvCxnSpPr, (drawn[con.source], SITE[con.source_side]),
+                  (drawn[con.target], SITE[con.target_side]))
     _line_style(el, max(theme.CONNECTOR_WIDTH, 1.25) * scale, theme.LINE, arrow=con.arrow)
     return cx
 

@@ -294,3 +294,66 @@ def fit_group(grp_sp: BaseOxmlElement) -> None:
     for tag in ("a:ext", "a:chExt"):
         xfrm.find(qn(tag)).set("cx", str(cx))
         xfrm.find(qn(tag)).set("cy", str(cy))
+
+
+# --- shapes, written as python-pptx's add_shape / add_textbox and our styling leave them (the same elements and
+# --- attributes in the same order), without its proxies: a diagram has dozens.
+
+def _sp(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
+        prst: str, text_box: bool) -> tuple[BaseOxmlElement, BaseOxmlElement, BaseOxmlElement]:
+    """A ``p:sp`` appended to ``parent`` (a shape tree or group): (sp, spPr, avLst)."""
+    sp = etree.SubElement(parent, qn("p:sp"))
+    nv = etree.SubElement(sp, qn("p:nvSpPr"))
+    etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name)
+    c_nv_sp_pr = etree.SubElement(nv, qn("p:cNvSpPr"))
+    if text_box:
+        c_nv_sp_pr.set("txBox", "1")
+    etree.SubElement(nv, qn("p:nvPr"))
+    sp_pr = etree.SubElement(sp, qn("p:spPr"))
+    xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
+    etree.SubElement(xfrm, qn("a:off"), x=str(int(x)), y=str(int(y)))
+    etree.SubElement(xfrm, qn("a:ext"), cx=str(int(cx)), cy=str(int(cy)))
+    av = etree.SubElement(etree.SubElement(sp_pr, qn("a:prstGeom"), prst=prst), qn("a:avLst"))
+    return sp, sp_pr, av
+
+
+def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | None) -> BaseOxmlElement:
+    tx_body = etree.SubElement(sp, qn("p:txBody"))
+    etree.SubElement(etree.SubElement(tx_body, qn("a:bodyPr"), attrs), qn("a:noAutofit"))
+    etree.SubElement(tx_body, qn("a:lstStyle"))
+    p = etree.SubElement(tx_body, _P)
+    if paragraph_align is not None:
+        etree.SubElement(p, _PPR, algn=paragraph_align)
+    return tx_body
+
+
+_STYLE = (("a:lnRef", "1", "accent1"), ("a:fillRef", "3", "accent1"), ("a:effectRef", "0", "accent1"),
+          ("a:fontRef", "minor", "lt1"))   # python-pptx's autoshape style, its effect (shadow) set to none
+
+
+def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
+              corner: float, fill: str, line: str, line_width: Length,
+              insets: tuple[Length, Length]) -> BaseOxmlElement:
+    """A rounded rectangle (``corner``: its adjustment, 0..0.5) filled ``fill`` with a ``line`` outline and no
+    effects, its text centred vertically within ``insets`` (left and right), not autofitted; return its txBody
+    (one empty centred paragraph)."""
+    sp, sp_pr, av = _sp(parent, shape_id, name, x, y, cx, cy, "roundRect", text_box=False)
+    etree.SubElement(av, qn("a:gd"), name="adj", fmla=f"val {int(corner * 100000.0)}")
+    _srgb(sp_pr, "a:solidFill", fill)
+    ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(line_width)))
+    _srgb(ln, "a:solidFill", line)
+    etree.SubElement(sp_pr, qn("a:effectLst"))
+    style = etree.SubElement(sp, qn("p:style"))
+    for tag, idx, colour in _STYLE:
+        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=colour)
+    left, right = (str(int(i)) for i in insets)
+    return _body(sp, {"rtlCol": "0", "anchor": "ctr", "wrap": "square", "lIns": left, "rIns": right, "tIns": "0",
+                      "bIns": "0"}, "ctr")
+
+
+def label_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
+                cy: Length) -> BaseOxmlElement:
+    """A text box with no fill, no insets, its text from the top and wrapped, not autofitted; return its txBody."""
+    sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=True)
+    etree.SubElement(sp_pr, qn("a:noFill"))
+    return _body(sp, {"wrap": "square", "anchor": "t", "lIns": "0", "rIns": "0", "tIns": "0", "bIns": "0"}, None)
