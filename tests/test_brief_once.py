@@ -10,7 +10,7 @@ from pipeline import theme
 from pipeline.audit import run_audit
 from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.render.pdf import fit_page
-from pipeline.render.pdf_blocks import Rect
+from pipeline.render.pdf_blocks import Rect, Text
 from pipeline.report import prepare
 from pipeline.validate import load_study
 
@@ -42,3 +42,12 @@ def test_the_checking_the_numbers_box_is_whole(report):
     panels = [op for op in page.ops if isinstance(op, Rect) and op.fill == theme.PANEL]
     assert len(panels) == 1
     assert page.style.body >= 8.0 and not page.style.split_panel
+
+
+@pytest.mark.parametrize("name, head", [("dapa-hf", "P"), ("imagine-ra", "P value")])
+def test_the_p_column_head_is_one_line(name, head):
+    """ "P value" over a column of short P values wrapped to "P" / "value"; such a column is headed "P"."""
+    report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
+    bold = [op.text for op in page.ops if isinstance(op, Text) and op.style == "bold"]
+    assert head in bold and "value" not in bold and (head == "P value" or "P value" not in bold)

@@ -190,6 +190,9 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
 
     ncols = 1 + n_arms + 3
     pad = 5.0
+    p_cells = [line.cells[-1] for line in body_rows + harm_rows]
+    if rows and max((cell.natural() for cell in p_cells), default=0.0) < header[-1].natural():
+        header[-1] = head("P")      # "P value" would wrap over its column's numbers: a shorter head, one line
     all_rows = [header] + [r.cells for r in body_rows] + [r.cells for r in harm_rows]
     # Header cells wrap between words: they ask for no more width than their body cells or longest word.
     body_only = all_rows[1:]
