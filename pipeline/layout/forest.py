@@ -368,7 +368,7 @@ def _layout(study: Study, groups: list[Group], width: float, size: float) -> Att
         y += max(text_height(title_lines), text_height(head_lines)) + 0.5 * s
 
         lo, hi, ticks = _axis(g, s, plot_w)
-        pos = _position(g.is_ratio, lo, hi, px0, plot_w)
+        pos = position(g.is_ratio, lo, hi, px0, plot_w)
         if g.margins:
             # The margin's label sits above the rows, centred on its line (kept inside the plot).
             for m, text in sorted(g.margins.items()):
@@ -459,18 +459,19 @@ def axis(segments: list[Segment], labels: list[Label], line: tuple[float, float,
     for t in ticks:
         x = pos(t)
         segments.append(Segment(x, y, x, y + tick_len, role="tick", width=0.8))
-        text = _tick_text(t)
+        text = tick_text(t)
         w = text_width(text, size)
         labels.append(Label(f"{name}{text}", min(max(x - w / 2, 0.0), width - w), y + tick_len + 0.15 * size, w,
                             (TextLine(text, size),), "center", "tick"))
     return tick_len
 
 
-def _tick_text(t: float) -> str:
+def tick_text(t: float) -> str:
+    """An axis tick's label: the value as printed, without float noise (0.30000000000000004 → 0.3)."""
     return number(round(t, 10))
 
 
-def _position(is_ratio: bool, lo: float, hi: float, x0: float, w: float) -> Callable[[float], float]:
+def position(is_ratio: bool, lo: float, hi: float, x0: float, w: float) -> Callable[[float], float]:
     if is_ratio:
         a, b = math.log(lo), math.log(hi)
         return lambda v: x0 + (math.log(v) - a) / (b - a) * w
@@ -527,9 +528,9 @@ def _fits(ticks: list[float], size: float, plot_w: float, ratio: bool, lo: float
     """Neighbouring tick labels keep a gap of at least 0.8 × size."""
     if len(ticks) < 2:
         return True
-    pos = _position(ratio, ticks[0] if lo is None else lo, ticks[-1] if hi is None else hi, 0.0, plot_w)
+    pos = position(ratio, ticks[0] if lo is None else lo, ticks[-1] if hi is None else hi, 0.0, plot_w)
     for a, b in pairwise(ticks):
-        wa, wb = text_width(_tick_text(a), size), text_width(_tick_text(b), size)
+        wa, wb = text_width(tick_text(a), size), text_width(tick_text(b), size)
         if pos(b) - pos(a) < (wa + wb) / 2 + 0.8 * size:
             return False
     return True

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from ..content import EffectText, arm_cell, effect_text, number
 from ..model import ArmResult, Effect, Outcome, Study
-from .forest import _position, axis_range
+from .forest import axis_range, position, tick_text
 from .geometry import Box, Diagram, Label, Marker, Segment, TextLine
 from .text import line_height, shorten, text_width, wrap
 
@@ -149,7 +149,7 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
             if r.ci is not None:
                 pts.extend(float(v) for v in r.ci)
         lo, hi, _ticks = axis_range(pts + [0.0], 0.0, False, small, plot_w)
-        mean_axis = _position(False, lo, hi, plot_x, plot_w)
+        mean_axis = position(False, lo, hi, plot_x, plot_w)
     for (index, r), name, value in zip(arm_rows, names, values, strict=False):   # the effects' names follow
         lab = shorten(name, s, label_w - 0.6 * s)
         labels.append(Label(f"{o.id}-{r.arm}-label", x0, y, label_w, _line(lab, s)))
@@ -219,7 +219,7 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
     if ratio and min(points) <= 0:
         return y
     lo, hi, ticks = axis_range(points, null, ratio, small, plot_w)
-    pos = _position(ratio, lo, hi, plot_x, plot_w)
+    pos = position(ratio, lo, hi, plot_x, plot_w)
     top = y
     margin_lines = 0
     if t.margin is not None and t.margin_label and lo <= t.margin <= hi:
@@ -247,7 +247,7 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
     for tk in ticks:
         tx = pos(tk)
         segments.append(Segment(tx, axis_y, tx, axis_y + 0.25 * small, "tick", 0.4))
-        txt = _tick(tk)
+        txt = tick_text(tk)
         tw = text_width(txt, small)
         labels.append(Label(f"{o.id}-{k}-tick-{txt}", tx - tw / 2, axis_y + 0.25 * small, tw,
                             _line(txt, small), align="center", role="tick"))
@@ -263,10 +263,6 @@ def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name
                             role="favours"))
         y += slh
     return y + 0.3 * s
-
-
-def _tick(v: float) -> str:
-    return number(round(v, 10))
 
 
 def _favours(study: Study, o: Outcome, t: EffectText) -> tuple[str, str]:

@@ -32,7 +32,7 @@ from ..errors import LayoutError
 from ..review.content import ForestData
 from .boxes import Para, minor_size, text_height, wrap_paragraphs
 from .fit import Attempt, first_fit, sizes
-from .forest import _position, axis, axis_range
+from .forest import axis, axis_range, position
 from .geometry import Align, Diagram, Label, Marker, Polygon, Segment, TextLine
 from .text import line_height, shorten, text_width
 
@@ -93,7 +93,7 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     for p in d.pooled:
         values += [v for v in (p.estimate, p.lower, p.upper, *(p.prediction or ())) if v is not None]
     lo, hi, ticks = axis_range(values, 1.0 if d.is_ratio else 0.0, d.is_ratio, s, plot_w)
-    pos = _position(d.is_ratio, lo, hi, px0, plot_w)
+    pos = position(d.is_ratio, lo, hi, px0, plot_w)
 
     def clamp(x: float) -> float:
         return min(max(x, px0), px1)
