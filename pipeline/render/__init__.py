@@ -1,6 +1,11 @@
-"""Renderers: a prepared ``Report`` (and layout geometry) in, file bytes out.
+"""Renderers: ``Content`` and diagrams as ``layout.geometry.DiagramSource`` in, file bytes out.
 
-    pdf          the one-page brief (reportlab; the only module that imports it)
+    pdf          the one-page brief of a trial: the fit over shrink steps (review_pdf: of a review)
+    pdf_blocks   the brief's type steps, drawing operations and measured blocks of text
+    pdf_frame, pdf_question, pdf_table, pdf_lower, pdf_columns
+                 the brief's header/bottom line/footer, question row, results table, lower half,
+                 and the two flowing columns
+    pdf_page     page composition and output (reportlab; the brief's only module that imports it)
     pdf_diagram  draws any ``layout.geometry.Diagram`` onto a reportlab canvas
     deck         the journal-club slide deck (python-pptx)
     figures      the design, flow and forest figures (matplotlib, SVG and PNG)
