@@ -52,10 +52,13 @@ def text_height(lines: Sequence[TextLine]) -> float:
     return sum(line_height(line.size) for line in lines)
 
 
+MINOR_SHARE = 0.9   # secondary text is set at this share of the size beside it
+
+
 def minor_size(size: float) -> float:
     """The size of secondary text (notes, legends) beside ``size``: a little smaller, never below 6.5 pt
     unless ``size`` itself is."""
-    return max(0.9 * size, min(size, 6.5))
+    return max(MINOR_SHARE * size, min(size, 6.5))
 
 
 def padding_for(size: float) -> float:

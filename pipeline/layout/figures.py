@@ -20,6 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..errors import LayoutError
+from .boxes import MINOR_SHARE
 from .design import design_diagram
 from .flow import flow_diagram
 from .forest import forest_plot
@@ -31,7 +32,6 @@ if TYPE_CHECKING:   # a trial's build never imports the review modules (their mo
     from ..review.content import ForestData, ReviewContent
     from ..review.model import Review
 
-MINOR_SHARE = 0.9    # layout.boxes.minor_size: a review forest's pooled-result notes are set at 0.9 × its size
 
 
 def trial_figures(study: Study) -> dict[str, DiagramSource]:
