@@ -10,7 +10,7 @@ from pipeline import theme
 from pipeline.audit import run_audit
 from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.render.pdf import fit_page
-from pipeline.render.pdf_blocks import Rect, Text
+from pipeline.render.pdf_blocks import Figure, Rect, Text
 from pipeline.report import prepare
 from pipeline.validate import load_study
 
@@ -51,3 +51,27 @@ def test_the_p_column_head_is_one_line(name, head):
     page = fit_page(report.content, trial_brief_figures(report.study), "a4")
     bold = [op.text for op in page.ops if isinstance(op, Text) and op.style == "bold"]
     assert head in bold and "value" not in bold and (head == "P value" or "P value" not in bold)
+
+
+def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
+    """SYNTHETIC (tests/shapes.py, three arms): the full schema across the page shows the total and each arm's n
+    randomized; the caption under it says only who completed and was analysed."""
+    import io
+
+    import pypdf
+    from pipeline.layout.alt import flow_caption
+    from pipeline.loader import load_bytes
+    from pipeline.render.pdf import render_brief
+    from pipeline.validate import check_source
+
+    import shapes
+
+    record = shapes.shapes()["harms-and-certainty"]
+    report = prepare(check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")))
+    figures = trial_brief_figures(report.study)
+    assert figures["design"].alt == flow_caption(report.study, beside_schema=True)
+    assert figures["design"].alt.startswith("completed:") and "randomized" not in figures["design"].alt
+    page = fit_page(report.content, figures, "a4")
+    assert any(isinstance(op, Figure) and op.diagram.kind == "design" and op.diagram.width > 400 for op in page.ops)
+    text = " ".join(pypdf.PdfReader(io.BytesIO(render_brief(report.content, figures))).pages[0].extract_text().split())
+    assert "Participants: completed:" in text and "718 randomized" not in text

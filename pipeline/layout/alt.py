@@ -119,11 +119,12 @@ def flow_alt(study: Study) -> str:
     return " ".join(parts)
 
 
-def flow_caption(study: Study, beside_band: bool = False) -> str:
+def flow_caption(study: Study, beside_band: bool = False, beside_schema: bool = False) -> str:
     """One short line on who was randomized, completed and analysed, e.g. "200 randomized 1:1: 100 to
     MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported". ``beside_band``: only
     what the brief's design band does not show (it shows who was randomized and, per arm, who completed),
-    and no count that is missing only from the sources behind the record; "" when nothing is left."""
+    and no count that is missing only from the sources behind the record; ``beside_schema``: without who was
+    randomized (the full design schema shows it); "" when nothing is left."""
     d = study.design
     n = total_randomized(study)
     how = "randomized" if d.randomized and len(study.arms) > 1 else "enrolled"
@@ -138,7 +139,7 @@ def flow_caption(study: Study, beside_band: bool = False) -> str:
         per_arm = f" (arm sizes {sizes[0] if len(set(sizes)) == 1 else NR})"
     else:
         per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes, strict=True))
-    parts = [] if beside_band else [f"{count(n)} {how}{ratio}{per_arm}"]
+    parts = [] if beside_band or beside_schema else [f"{count(n)} {how}{ratio}{per_arm}"]
     for name in ("completed", "analysed"):
         counts = [getattr(f, name) if f else None for f in flows]
         values = [count(c) for c in counts]

@@ -5,7 +5,8 @@ In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
 Out: {name: ``geometry.DiagramSource``}:
 
     trial   "design"            the full design schema; ``alt``: the participant-flow caption printed under it
-                                when it spans the page (``alt.flow_caption``)
+                                when it spans the page (``alt.flow_caption``: who completed and was analysed;
+                                the schema shows who was randomized)
             "band"              the compact design schema (one band across the page); ``alt``: the caption
                                 under the band (what of the flow the band does not show)
             "flow"              the participant flow (the brief's fallback when the schema does not fit)
@@ -44,7 +45,7 @@ def trial_brief_figures(study: Study) -> dict[str, DiagramSource]:
     def band(width: float, height: float, base: float, smallest: float) -> Diagram | None:
         return design.design_diagram(study, width, height, base, smallest, compact=True)
 
-    out = {"design": DiagramSource(full, flow_caption(study, beside_band=False)),
+    out = {"design": DiagramSource(full, flow_caption(study, beside_schema=True)),
            "band": DiagramSource(band, flow_caption(study, beside_band=True))}
     out["flow"] = DiagramSource(lambda w, h, b, m: flow.flow_diagram(study, w, h, b, m))
     columns = [key for key, _, _ in result_columns(study)]
