@@ -62,6 +62,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
@@ -174,24 +175,28 @@ def pick_layouts(prs) -> dict[str, object]:
     layouts = list(prs.slide_layouts)
     if not layouts:
         raise RenderError("the template has no slide layouts")
+    read = {id(l): _ph_types(l) for l in layouts}     # each layout's placeholder types, read once (slow to read)
+
+    def types(l) -> list:
+        return read[id(l)]
 
     def has_title(l) -> bool:
-        return any(t in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) for t in _ph_types(l))
+        return any(t in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) for t in types(l))
 
     def named(l, *words) -> bool:
         n = (l.name or "").lower()
         return any(w in n for w in words)
 
-    title = next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in _ph_types(l)
-                  and PP_PLACEHOLDER.SUBTITLE in _ph_types(l)), None) \
-        or next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in _ph_types(l)), None) \
+    title = next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in types(l)
+                  and PP_PLACEHOLDER.SUBTITLE in types(l)), None) \
+        or next((l for l in layouts if PP_PLACEHOLDER.CENTER_TITLE in types(l)), None) \
         or next((l for l in layouts if named(l, "title slide", "cover")), None)
-    content = next((l for l in layouts if PP_PLACEHOLDER.TITLE in _ph_types(l)
-                    and sum(t in BODY_TYPES for t in _ph_types(l)) == 1
-                    and not any(t in CONTENT_TYPES and t not in BODY_TYPES for t in _ph_types(l))), None) \
-        or next((l for l in layouts if has_title(l) and any(t in BODY_TYPES for t in _ph_types(l))), None)
-    title_only = next((l for l in layouts if PP_PLACEHOLDER.TITLE in _ph_types(l)
-                       and not any(t in CONTENT_TYPES for t in _ph_types(l))), None) \
+    content = next((l for l in layouts if PP_PLACEHOLDER.TITLE in types(l)
+                    and sum(t in BODY_TYPES for t in types(l)) == 1
+                    and not any(t in CONTENT_TYPES and t not in BODY_TYPES for t in types(l))), None) \
+        or next((l for l in layouts if has_title(l) and any(t in BODY_TYPES for t in types(l))), None)
+    title_only = next((l for l in layouts if PP_PLACEHOLDER.TITLE in types(l)
+                       and not any(t in CONTENT_TYPES for t in types(l))), None) \
         or next((l for l in layouts if named(l, "title only")), None)
     fallback = content or title_only or next((l for l in layouts if has_title(l)), layouts[0])
     return {"title": title or content or fallback, "content": content or title_only or fallback,
@@ -240,6 +245,7 @@ class _Deck:
         self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
         self.layouts = pick_layouts(self.prs)
         self._blank_notes = None        # a new notes page, as python-pptx made the first (``_notes_page``)
+        self._notes_made = 0            # the number in the last notes page's part name
         self._frames()
 
     # --- setup ------------------------------------------------------------------
@@ -493,10 +499,13 @@ class _Deck:
         if self._blank_notes is None:
             notes = slide.notes_slide
             self._blank_notes = copy.deepcopy(notes._element)
+            self._notes_made = notes.part.partname.idx
             return notes
+        # Numbered on from the first, as python-pptx's next_partname would (it searches every part for it).
+        self._notes_made += 1
+        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_made}.xml")
         package = self.prs.part.package
-        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
-                              package, copy.deepcopy(self._blank_notes))
+        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._blank_notes))
         part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
