@@ -9,7 +9,7 @@ import io
 from pipeline.build import render
 from pipeline.layout import design
 from pipeline.layout.memo import per_study
-from pipeline.render import deck
+from pipeline.render import deck_package as deck
 from pipeline.report import prepare
 from pipeline.validate import load_study
 from pptx import Presentation

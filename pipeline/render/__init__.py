@@ -7,7 +7,7 @@
                  and the two flowing columns
     pdf_page     page composition and output (reportlab; the brief's only module that imports it)
     pdf_diagram  draws any ``layout.geometry.Diagram`` onto a reportlab canvas
-    deck         the journal-club slide deck (python-pptx)
+    deck         the journal-club slide deck (python-pptx, with deck_* and pptx_xml; review_deck for reviews)
     figures      the design, flow and forest figures (matplotlib, SVG and PNG)
 
 Renderers compute no numbers: every word and number comes from ``Content``.

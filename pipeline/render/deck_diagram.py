@@ -15,12 +15,14 @@ Out: one group shape whose ``descr`` (alt text) is the diagram's alt text.
 * Labels become text boxes; segments (axes, intervals, ticks) unglued straight
   lines; markers small squares.
 
-Only this module and ``deck`` import python-pptx.
+Only the ``deck*`` modules and ``pptx_xml`` import python-pptx.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
@@ -31,6 +33,7 @@ from ..layout.geometry import Box, Connector, Diagram, Label, Marker, Polygon, S
 from ..layout.text import LINE_HEIGHT
 from . import pptx_xml
 
+Coord = Callable[[float], float]     # layout points → slide points
 SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}   # connection sites of a (rounded) rectangle
 
 
@@ -42,15 +45,16 @@ class Look:
 
 
 def emu(points: float) -> Emu:
-    return Emu(int(round(points * 12700)))
+    return Emu(round(points * 12700))
 
 
 def rgb(hex_colour: str) -> RGBColor:
-    return RGBColor.from_string(hex_colour.lstrip("#"))
+    from_string: Callable[[str], RGBColor] = RGBColor.from_string    # unannotated in python-pptx
+    return from_string(hex_colour.lstrip("#"))
 
 
-def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 1.0, look: Look = Look(),
-                 name: str | None = None):
+def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: float = 1.0, look: Look = Look(),
+                 name: str | None = None) -> Any:
     """Draw ``diagram`` with its top-left corner at (``x0``, ``y0``) points; return the group shape."""
     group = shapes.add_group_shape()
     group.name = name or f"{diagram.kind.capitalize()} diagram"
@@ -96,7 +100,7 @@ def draw_diagram(shapes, diagram: Diagram, x0: float, y0: float, scale: float = 
 
 # --- boxes and labels -------------------------------------------------------
 
-def _fill_lines(tx_body, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
+def _fill_lines(tx_body: Any, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
                 colour: str = theme.INK) -> None:
     first = pptx_xml.clear_text(tx_body)
     algn = pptx_xml.ALIGN.get(align, "ctr")
@@ -107,7 +111,7 @@ def _fill_lines(tx_body, lines: tuple[TextLine, ...], scale: float, align: str, 
         pptx_xml.add_run(p, line.text, Pt(round(size, 2)), line.bold, look.font, colour)
 
 
-def _bar(shapes, box: Box, X, Y, scale: float) -> int:
+def _bar(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float) -> int:
     """A results bar (flat, in its arm's full colour) or the grey 0–100 % track behind it; no outline."""
     shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(box.x)), emu(Y(box.y)), emu(box.w * scale),
                              emu(box.h * scale))
@@ -117,14 +121,15 @@ def _bar(shapes, box: Box, X, Y, scale: float) -> int:
                                     else theme.MUTED if box.role == "bar" else theme.TRACK)
     shape.line.fill.background()
     _no_effects(shape)
-    return shape.shape_id
+    shape_id: int = shape.shape_id
+    return shape_id
 
 
-def _box(shapes, box: Box, X, Y, scale: float, look: Look) -> int:
+def _box(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float, look: Look) -> int:
     """A box (its shape id): a rounded rectangle holding its lines, its outline in its arm's colour."""
     if box.role in ("track", "bar"):
         return _bar(shapes, box, X, Y, scale)
-    shape_id = shapes._next_shape_id        # python-pptx's next id for this group (turbo add: counted on)
+    shape_id: int = shapes._next_shape_id        # python-pptx's next id for this group (turbo add: counted on)
     # Corner radius: a few points whatever the box size.
     short = max(min(box.w, box.h) * scale, 1.0)
     fill_hex = theme.role_fill(box.role, box.arm)
@@ -143,7 +148,7 @@ def _box(shapes, box: Box, X, Y, scale: float, look: Look) -> int:
     return shape_id
 
 
-def _label(shapes, label: Label, X, Y, scale: float, look: Look) -> None:
+def _label(shapes: Any, label: Label, X: Coord, Y: Coord, scale: float, look: Look) -> None:
     height = sum(line.size * LINE_HEIGHT for line in label.lines) * scale
     # Text boxes get a point of slack on each side (the layout measured the lines exactly).
     tx_body = pptx_xml.label_shape(shapes._spTree, shapes._next_shape_id, f"Label {label.id}", emu(X(label.x) - 1.0),
@@ -154,14 +159,14 @@ def _label(shapes, label: Label, X, Y, scale: float, look: Look) -> None:
 
 # --- lines ---------------------------------------------------------------------
 
-def _line_style(shape_el, width: float, colour: str, dash: tuple[float, ...] = (), arrow: bool = False) -> None:
+def _line_style(shape_el: Any, width: float, colour: str, dash: tuple[float, ...] = (), arrow: bool = False) -> None:
     """The line of a connector or segment, with no inherited effects (shadow)."""
     pptx_xml.line_style(shape_el, emu(width), colour, dashed=bool(dash) and dash[0] >= 2,
                         dotted=bool(dash) and dash[0] < 2, arrow=arrow)
     pptx_xml.no_effects(shape_el)
 
 
-def _segment(shapes, seg: Segment, X, Y, scale: float):
+def _segment(shapes: Any, seg: Segment, X: Coord, Y: Coord, scale: float) -> Any:
     line = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, emu(X(seg.x1)), emu(Y(seg.y1)), emu(X(seg.x2)), emu(Y(seg.y2)))
     line.name = f"Line {seg.role}"
     colour = theme.arm_colour(seg.arm) if seg.arm is not None else (theme.RULE if seg.role in ("null", "grid")
@@ -171,7 +176,7 @@ def _segment(shapes, seg: Segment, X, Y, scale: float):
     return line
 
 
-def _marker(shapes, marker: Marker, X, Y, scale: float):
+def _marker(shapes: Any, marker: Marker, X: Coord, Y: Coord, scale: float) -> Any:
     s = marker.size * scale
     shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(marker.x) - s / 2), emu(Y(marker.y) - s / 2), emu(s), emu(s))
     shape.name = f"Marker {marker.role}"
@@ -188,7 +193,7 @@ def _marker(shapes, marker: Marker, X, Y, scale: float):
     return shape
 
 
-def _polygon(shapes, polygon: Polygon, X, Y, scale: float):
+def _polygon(shapes: Any, polygon: Polygon, X: Coord, Y: Coord, scale: float) -> Any:
     """A freeform shape (e.g. the pooled diamond), filled dark, or outlined for a prediction interval."""
     (x0, y0), *rest = polygon.points
     builder = shapes.build_freeform(emu(X(x0)), emu(Y(y0)), scale=1.0)
@@ -206,7 +211,7 @@ def _polygon(shapes, polygon: Polygon, X, Y, scale: float):
     return shape
 
 
-def _no_effects(shape) -> None:
+def _no_effects(shape: Any) -> None:
     """No shadow: an empty effect list and the style's effect reference set to none."""
     pptx_xml.no_effects(shape._element)
 
@@ -215,7 +220,8 @@ def _site_point(box: Box, side: str) -> tuple[float, float]:
     return box.anchor(side)  # type: ignore[arg-type]
 
 
-def _connector(shapes, con: Connector, drawn: dict, diagram: Diagram, X, Y, scale: float):
+def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diagram, X: Coord, Y: Coord,
+               scale: float) -> Any:
     """A connector glued at both ends; its route follows the layout's polyline where the ends allow."""
     src, dst = diagram.box(con.source), diagram.box(con.target)
     (bx, by), (ex, ey) = _site_point(src, con.source_side), _site_point(dst, con.target_side)
@@ -274,7 +280,7 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
     spans = sorted([(b.y, b.y + b.h, False, False) for b in diagram.boxes] +
                    [(lb.y, lb.y + _label_height(lb), True, lb.role in ("tick", "favours")) for lb in diagram.labels] +
                    [(min(s.y1, s.y2), max(s.y1, s.y2), False, s.role in ("axis", "tick")) for s in diagram.segments])
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     for top, bottom, heading, attached in spans:
         if rows and (top < rows[-1][1] or attached):
             rows[-1][1] = max(rows[-1][1], bottom)
@@ -283,7 +289,7 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
             rows.append([top, bottom, heading])
     if not rows or any(bottom - top > max_h for top, bottom, _ in rows):
         return None
-    groups: list[list] = []                   # the rows of each part
+    groups: list[list[list[Any]]] = []                   # the rows of each part
     for row in rows:
         if groups and row[1] - groups[-1][0][0] <= max_h:
             groups[-1].append(row)
@@ -331,7 +337,7 @@ def trailing_notes(diagram: Diagram) -> tuple[Diagram, list[str]]:
     return replace(diagram, labels=kept, height=floor), notes
 
 
-def _balanced(rows: list[list], parts: int, max_h: float) -> list[list[list]] | None:
+def _balanced(rows: list[list[Any]], parts: int, max_h: float) -> list[list[list[Any]]] | None:
     """``rows`` ([top, bottom, heading]) in ``parts`` consecutive groups, the tallest as short as it can be,
     never cut just after a heading row (it goes with the rows under it); None when no such cut fits ``max_h``."""
     n = len(rows)
@@ -353,7 +359,7 @@ def _balanced(rows: list[list], parts: int, max_h: float) -> list[list[list]] | 
                     best[m][j], back[m][j] = tallest, i
     if best[parts][n] == inf:
         return None
-    groups: list[list[list]] = []
+    groups: list[list[list[Any]]] = []
     j = n
     for m in range(parts, 0, -1):
         i = back[m][j]

@@ -9,8 +9,10 @@ In:  paragraphs (``Para`` of ``Run``) and sections (``TextSection``, ``TableSect
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from .. import theme
 from ..errors import LayoutError
@@ -72,7 +74,7 @@ def _width(text: str, size: float, bold: bool = False) -> float:
     return text_width(text, size, bold) * _WIDTH_FACTOR.get()
 
 
-def P(text: str, **kw) -> Para:
+def P(text: str, **kw: Any) -> Para:
     bold = kw.pop("bold", False)
     colour = kw.pop("colour", None)
     link = kw.pop("link", None)
@@ -254,7 +256,7 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
         # Move width from one column to another where the table gets shorter, or saves lines at the same height.
         for _ in range(4 * n):
             base_h, base_l = height(lines), sum(map(sum, lines))
-            best = None
+            move: tuple[tuple[int, float], int, int, float, list[int], list[int]] | None = None
             for i in range(n):
                 extra = step
                 while widths[i] + extra <= natural[i] + step:
@@ -271,11 +273,11 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
                     ls = list(lines)
                     ls[i], ls[j] = trial_i, trial_j
                     h, total = height(ls), sum(map(sum, ls))
-                    if (h, total) < (base_h, base_l) and (best is None or (h, total) < best[0]):
-                        best = ((h, total), i, j, extra, trial_i, trial_j)
-            if best is None:
+                    if (h, total) < (base_h, base_l) and (move is None or (h, total) < move[0]):
+                        move = ((h, total), i, j, extra, trial_i, trial_j)
+            if move is None:
                 break
-            _, i, j, extra, trial_i, trial_j = best
+            _, i, j, extra, trial_i, trial_j = move
             widths[i] += extra
             widths[j] -= extra
             lines[i], lines[j] = trial_i, trial_j
@@ -305,7 +307,7 @@ def _row_widths(row: list[Cell], widths: list[float]) -> list[float]:
 
 def row_height(row: list[Cell], size: float, widths: list[float]) -> float:
     widths = _row_widths(row, widths)
-    return max(cell_height(c, size, w) for c, w in zip(row, widths))
+    return max(cell_height(c, size, w) for c, w in zip(row, widths, strict=False))
 
 
 def split_row(row: list[Cell], size: float, widths: list[float], room: float) -> tuple[list[Cell], list[Cell]] | None:
@@ -313,7 +315,7 @@ def split_row(row: list[Cell], size: float, widths: list[float], room: float) ->
     if k < 1:
         return None
     head, tail = [], []
-    for cell, w in zip(row, _row_widths(row, widths)):
+    for cell, w in zip(row, _row_widths(row, widths), strict=False):
         lines: list[str] = []
         mute = None      # the muted lines, counted in wrapped lines
         for n, part in enumerate(cell.text.split("\n")):
@@ -336,7 +338,7 @@ def section_gap(size: float) -> float:
     return round(0.75 * size, 2)
 
 
-def paginate(sections: list[Section], size: float, width: float, height: float) -> list[Page]:
+def paginate(sections: Sequence[Section], size: float, width: float, height: float) -> list[Page]:
     """Pack ``sections`` onto pages of ``width`` × ``height`` at body size ``size``."""
     pages = [Page()]
     used = [0.0]
@@ -430,7 +432,7 @@ def paginate(sections: list[Section], size: float, width: float, height: float) 
     return [pg for pg in pages if pg.blocks]
 
 
-def choose(sections: list[Section], width: float, height: float,
+def choose(sections: Sequence[Section], width: float, height: float,
            sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
     """The largest body size that fits on one slide; else the largest needing the fewest slides."""
     results: list[tuple[float, list[Page]]] = []
@@ -453,7 +455,7 @@ def _pieces(pages: list[Page]) -> int:
     return sum(len(b.paras) if isinstance(b, TextSection) else len(b.rows) for pg in pages for b in pg.blocks)
 
 
-def balanced(sections: list[Section], size: float, width: float, height: float, pages: list[Page]) -> list[Page]:
+def balanced(sections: Sequence[Section], size: float, width: float, height: float, pages: list[Page]) -> list[Page]:
     """``pages`` evened out: the same sections paginated on the shortest page that needs no more pages and
     cuts no paragraph or row that ``pages`` keeps whole (no thin last slide)."""
     n, pieces = len(pages), _pieces(pages)

@@ -8,7 +8,10 @@ Out: the text of one slide's notes. Every answer is the record's own words (an e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..content import ABSENT, Content, EffectText, ResultRow, RobRow
+from ..review.content import ReviewContent
 
 
 def talking_points(say: list[str], point: str | None = None, question: str | None = None,
@@ -96,7 +99,7 @@ def rob_notes(c: Content) -> str:
     return talking_points(say, point, "Who made these judgements?" if by else None, by)
 
 
-def conclusions_notes(c: Content) -> str:
+def conclusions_notes(c: Content | ReviewContent) -> str:
     """The conclusions slide: the bottom line to point at; the authors' own conclusion as the answer
     to whether this should change practice."""
     say = ["Give the bottom line in your own words, then the key messages as the evidence for it."]
@@ -106,7 +109,7 @@ def conclusions_notes(c: Content) -> str:
     return talking_points(say, "the bottom line box.", "Should this change what we do?", answer)
 
 
-def title_notes(c: Content, show_title: bool) -> str:
+def title_notes(c: Content | ReviewContent, show_title: bool) -> str:
     """The title slide: what the trial asked, its design in one line, the bottom line to come back to."""
     say = [f"Introduce {c.name}" + (": what it asked, who took part and what it found." if show_title else "."),
            f"Design in one line: {c.design_summary}.",
@@ -179,6 +182,11 @@ def continued(i: int, notes: str) -> str:
     return "Continued from the previous slide; its talking points cover this slide too." if i else notes
 
 
+def continued_by(notes: str) -> Callable[[int, object], str]:
+    """``continued`` for every slide of a body paginated over slides (the page is not needed)."""
+    return lambda i, _page: continued(i, notes)
+
+
 def _chance_answer(e: EffectText) -> str:
     parts = [f"the {e.level}% confidence interval runs from {e.range}" if e.range not in ABSENT
              else f"its interval is {e.range}", e.p if e.p not in ABSENT else f"the P value is {e.p}"]
@@ -229,7 +237,7 @@ def strengths_notes(c: Content) -> str:
     return talking_points(say, point, "Whose appraisal is this?" if by else None, by)
 
 
-def checks_notes(c: Content, lead_in: str) -> str:
+def checks_notes(c: Content | ReviewContent, lead_in: str) -> str:
     """Checking the numbers: what the checks are, the first finding to point at, every audit warning in
     full as the answer to what did not add up."""
     say = ["These checks recompute the record's numbers from each other. They are observations about the "
@@ -239,7 +247,7 @@ def checks_notes(c: Content, lead_in: str) -> str:
                           f"In full:\n{detail}" if detail else None)
 
 
-def reference_notes(c: Content) -> str:
+def reference_notes(c: Content | ReviewContent) -> str:
     """The reference slide: where to read more, the registration to point at, who paid as the answer."""
     where = ["the paper"] + (["its protocol"] if c.protocol else []) + (["its registration"] if c.registrations else [])
     say = ["Where to read more: " + (", ".join(where[:-1]) + " and " + where[-1] if len(where) > 1 else where[0]) + "."]

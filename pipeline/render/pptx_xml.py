@@ -4,7 +4,7 @@ In:  lxml elements of a deck being built (``a:pPr``, ``a:bodyPr``, ``p:spPr``, `
      shape's element), lengths as ``pptx.util.Length`` (EMU), colours as ``#RRGGBB``.
 Out: the elements edited in place; ``restyle_theme`` returns the theme part's new bytes.
 
-``deck``, ``deck_diagram`` and ``deck_frame`` use the object model for everything else and
+The ``deck*`` modules use the object model for everything else and
 come here for: bullets, autofit, effect lists (no inherited shadow), line styles with dash and
 arrowhead, table cell borders and fills, the slide-number field, glued connector ends and the
 theme's fonts and colour scheme.
@@ -13,6 +13,7 @@ theme's fonts and colour scheme.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from lxml import etree
 from pptx.oxml.ns import qn
@@ -120,7 +121,7 @@ def add_slide_number(p: BaseOxmlElement, number: int) -> BaseOxmlElement:
     if end is not None:          # a:endParaRPr stays last
         p.remove(end)
         p.append(end)
-    return r_pr
+    return cast(BaseOxmlElement, r_pr)
 
 
 def style_run(r_pr: BaseOxmlElement, size_hundredths: int, colour: str, font: str | None) -> None:
@@ -148,7 +149,7 @@ def connector_geometry(sp_pr: BaseOxmlElement, preset: str, adjust: float | None
         geom.remove(child)
     av = etree.SubElement(geom, qn("a:avLst"))
     if adjust is not None and abs(adjust - 0.5) > 1e-6:
-        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {int(round(adjust * 100000))}")
+        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {round(adjust * 100000)}")
 
 
 def place_rotated(sp_pr: BaseOxmlElement, x: Length, y: Length, cx: Length, cy: Length, rotate: bool,
@@ -198,7 +199,8 @@ def restyle_theme(blob: bytes, font: str, colours: dict[str, str], scheme_name: 
             for child in list(el):
                 el.remove(child)
             etree.SubElement(el, f"{a}srgbClr", val=hex_colour.lstrip("#").upper())
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
 
 
 def table_style(tbl_pr: BaseOxmlElement, style_id: str) -> None:
@@ -218,12 +220,13 @@ def clear_text(tx_body: BaseOxmlElement) -> BaseOxmlElement:
         tx_body.remove(p)
     for child in first.iterchildren(*_RUN_CONTENT):
         first.remove(child)
-    return first
+    return cast(BaseOxmlElement, first)
 
 
 def add_paragraph(tx_body: BaseOxmlElement) -> BaseOxmlElement:
     """A new empty ``a:p`` after the last (``TextFrame.add_paragraph``)."""
-    return etree.SubElement(tx_body, _P)
+    p: BaseOxmlElement = etree.SubElement(tx_body, _P)
+    return p
 
 
 def paragraph_format(p: BaseOxmlElement, align: str, line: Length, before: Length | None = None,
@@ -245,7 +248,7 @@ def paragraph_format(p: BaseOxmlElement, align: str, line: Length, before: Lengt
             etree.SubElement(spacing, _SPC_PTS, val=str(value.centipoints))
             p_pr.insert(at, spacing)
             at += 1
-    return p_pr
+    return cast(BaseOxmlElement, p_pr)
 
 
 def add_run(p: BaseOxmlElement, text: str, size: Length, bold: bool, font: str | None = None,
@@ -324,7 +327,7 @@ def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | Non
     p = etree.SubElement(tx_body, _P)
     if paragraph_align is not None:
         etree.SubElement(p, _PPR, algn=paragraph_align)
-    return tx_body
+    return cast(BaseOxmlElement, tx_body)
 
 
 _STYLE = (("a:lnRef", "1", "accent1"), ("a:fillRef", "3", "accent1"), ("a:effectRef", "0", "accent1"),

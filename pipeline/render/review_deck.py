@@ -30,18 +30,22 @@ from .. import theme
 from ..layout.geometry import DiagramSource
 from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
 from . import deck_notes
-from .deck import MAX_BULLETS, ROB_FILL, Cell, P, Section, TableSection, TextSection, _Deck, render_with
+from .deck import render_with
+from .deck_fit import MAX_BULLETS, Cell, P, Section, TableSection, TextSection
+from .deck_shared import SharedSlides
+from .deck_tables import ROB_FILL
 
 
-def render_review_deck(content: ReviewContent, figures: Mapping[str, DiagramSource], template: Path | None = None) -> bytes:
-    return render_with(_ReviewDeck, content, figures, template)
+def render_review_deck(content: ReviewContent, figures: Mapping[str, DiagramSource],
+                       template: Path | None = None) -> bytes:
+    return render_with(_ReviewDeck(content, figures, template))
 
 
 def _cont(i: int) -> str:
     return "Continued from the previous slide.\n" if i else ""
 
 
-class _ReviewDeck(_Deck):
+class _ReviewDeck(SharedSlides):
     c: ReviewContent
 
     def build(self) -> None:
@@ -156,11 +160,12 @@ class _ReviewDeck(_Deck):
             # Too many studies for the grid on one slide: the same judgements as a table, paginated.
             header = [Cell("Study", bold=True)] + [Cell(short, bold=True, align="center") for short, _ in c.rob.domains]
             rows = [[Cell(study)] + [Cell(f"{ROB_SYMBOL[j]} {ROB_WORD[j]}" if j else "not given", align="center",
-                                          fill=ROB_FILL.get(j))
+                                          fill=ROB_FILL.get(j) if j else None)
                                      for j in row]
-                    for study, row in zip(c.rob.studies, c.rob.cells)]
+                    for study, row in zip(c.rob.studies, c.rob.cells, strict=False)]
             n = len(c.rob.domains)
-            fallback = [TableSection(header, rows, caps=[0.3] + [0.7 / n] * n, flex=0, name="Risk of bias"),
+            fallback: list[Section] = [TableSection(header, rows, caps=[0.3] + [0.7 / n] * n, flex=0,
+                                                    name="Risk of bias"),
                         TextSection([P("; ".join(f"{short}: {label}" for short, label in c.rob.domains
                                                  if short != label), gap=0.0, scale=0.8, colour=theme.MUTED)])]
             self._diagram_slide(f"Risk of bias ({c.rob.tool})", grid, "\n".join(notes), fallback)
@@ -181,7 +186,8 @@ class _ReviewDeck(_Deck):
         for r in c.sof:
             fill = (ROB_FILL["low"] if r.level in ("high", "moderate") else ROB_FILL["some concerns"]
                     if r.level == "low" else ROB_FILL["high"]) if r.level else None
-            rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"), Cell(r.assumed, align="right"),
+            rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"),
+                         Cell(r.assumed, align="right"),
                          Cell(r.corresponding, align="right"), Cell(r.relative, align="right"),
                          Cell(r.certainty, fill=fill)])
             if r.reasons:       # the reasons on a line across, under their row

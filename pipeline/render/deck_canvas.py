@@ -1,0 +1,375 @@
+"""Drawing a deck's slides: text boxes, native tables, titles, diagrams, footers and speaker notes (python-pptx).
+
+In:  ``Content`` (only its name, journal and footer are read here), the diagrams as ``DiagramSource``s and
+     optionally a template; the slides' sections (``deck_fit``), already measured.
+Out: ``Canvas``, the base of the trial and review decks: ``_sections_slides`` lays sections out over as few
+     slides as fit (``deck_fit.choose``), ``_diagram_slide`` draws a diagram at 18 down to 16 pt (cut over
+     "(cont.)" slides when too tall), ``save`` adds every slide's footer and slide number and returns the
+     reproducible .pptx bytes (``deck_package``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.parts.slide import NotesSlidePart
+from pptx.util import Pt
+
+from .. import theme
+from ..content import Content
+from ..errors import LayoutError
+from ..layout.geometry import Diagram, DiagramSource
+from ..layout.text import LINE_HEIGHT, shorten, text_width
+from ..review.content import ReviewContent
+from . import deck_notes, pptx_xml
+from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows, trailing_notes
+from .deck_fit import (
+    BAND_INSET,
+    CELL_MX,
+    CELL_MY,
+    TEXT_INSET_X,
+    TEXT_INSET_Y,
+    P,
+    Page,
+    Para,
+    Section,
+    TableSection,
+    TextSection,
+    _cell_paras,
+    choose,
+    column_widths,
+    fit_size,
+    indent_for,
+    is_line,
+    paras_height,
+    row_height,
+    section_gap,
+)
+from .deck_package import BODY_TYPES, FONT, SLIDE_W, TITLE_TYPES, Rect, find_ph, open_presentation, save
+
+TITLE_MAX, TITLE_MIN = 36.0, 28.0
+DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0
+TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
+
+
+class Canvas:
+    """A deck being drawn: its presentation, frame and look; subclasses add the slides (``build``)."""
+
+    def __init__(self, content: Content | ReviewContent, figures: Mapping[str, DiagramSource],
+                 template: Path | None) -> None:
+        self.c = content
+        self.figures = figures
+        self.templated = template is not None
+        self.prs, frame = open_presentation(template)
+        self.frame = frame
+        self.W, self.H = frame.W, frame.H
+        self.layouts = frame.layouts
+        self.title_rect, self.body_rect, self.diagram_rect = frame.title, frame.body, frame.diagram
+        self.footer_rect, self.footer_size = frame.footer, frame.footer_size
+        self.look = Look(font=None if self.templated else FONT)
+        self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
+        self._blank_notes: Any = None   # a new notes page, as python-pptx made the first (``_notes_page``)
+        self._notes_made = 0            # the number in the last notes page's part name
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def _clamp(self, r: Rect) -> Rect:
+        return self.frame.clamp(r)
+
+    # --- primitives ---------------------------------------------------------------
+
+    def _colour(self, hex_colour: str | None, theme_colour: str | None = None) -> tuple[str | None, str | None]:
+        """A run's (#RRGGBB, theme colour name) for ``pptx_xml.add_run``: ``hex_colour``, else ink on our own
+        theme, else ``theme_colour`` (None: the template's)."""
+        if hex_colour is not None:
+            return hex_colour, None
+        if not self.templated:
+            return theme.INK, None
+        return None, theme_colour
+
+    def _write(self, text_frame: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
+               colour: str | None = None) -> None:
+        tx_body = text_frame._txBody
+        first = pptx_xml.clear_text(tx_body)
+        for i, para in enumerate(paras):
+            p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
+            s = round(size * para.scale, 2)
+            p_pr = pptx_xml.paragraph_format(p, pptx_xml.ALIGN[para.align], Pt(round(s * LINE_HEIGHT, 2)),
+                                             Pt(0 if i == 0 else round(para.gap * s, 2)), Pt(0))
+            ind = indent_for(s)
+            explicit = bullets_explicit or not self.templated
+            pptx_xml.set_bullet(p_pr, emu(ind if (para.bullet or para.hang) else 0.0),
+                                hanging=para.bullet, char="•" if para.bullet else None,
+                                font=(FONT if not self.templated else "Arial") if explicit else None,
+                                colour=None if self.templated else theme.ACCENT)
+            for run_model in para.runs:
+                link = None
+                if run_model.link:
+                    link = text_frame.part.relate_to(run_model.link, RT.HYPERLINK, is_external=True)
+                    hex_colour, scheme = self._colour(run_model.colour or (None if self.templated else theme.ACCENT),
+                                                      "hlink")
+                else:
+                    hex_colour, scheme = self._colour(run_model.colour or colour)
+                pptx_xml.add_run(p, run_model.text, Pt(s), run_model.bold, self.look.font, hex_colour, scheme, link)
+
+    def _frame(self, text_frame: Any, inset_x: float, inset_y: float, anchor: Any = MSO_ANCHOR.TOP) -> None:
+        text_frame.word_wrap = True
+        text_frame.vertical_anchor = anchor
+        text_frame.margin_left = text_frame.margin_right = emu(inset_x)
+        text_frame.margin_top = text_frame.margin_bottom = emu(inset_y)
+        pptx_xml.no_autofit(text_frame._txBody.bodyPr)
+
+    def _textbox(self, slide: Any, rect: Rect, paras: list[Para], size: float, *, band: bool = False,
+                 name: str = "Text", colour: str | None = None, placeholder: Any = None) -> tuple[Any, float]:
+        inset_x = BAND_INSET if band else TEXT_INSET_X
+        inset_y = BAND_INSET if band else TEXT_INSET_Y
+        height = paras_height(paras, size, rect.w - 2 * inset_x) + 2 * inset_y
+        if placeholder is not None:
+            shape = placeholder
+            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(height)
+        else:
+            shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(height))
+            shape.name = name
+        self._frame(shape.text_frame, inset_x, inset_y)
+        self._write(shape.text_frame, paras, size, bullets_explicit=placeholder is None, colour=colour)
+        if band:
+            shape.fill.solid()
+            if self.templated:
+                shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
+                shape.fill.fore_color.brightness = 0.85
+            else:
+                shape.fill.fore_color.rgb = rgb(theme.TINT)
+            line = shape.line
+            if self.templated:
+                line.fill.background()
+            else:
+                line.fill.background()
+        return shape, height
+
+    def _table(self, slide: Any, rect: Rect, sec: TableSection, size: float) -> tuple[Any, float]:
+        widths = column_widths(sec, size, rect.w)
+        rows = ([sec.header] if sec.header else []) + sec.rows
+        heights = [row_height(r, size, widths) for r in rows]
+        total_h = sum(heights)
+        frame = slide.shapes.add_table(len(rows), len(widths), emu(rect.x), emu(rect.y), emu(sum(widths)),
+                                       emu(total_h))
+        frame.name = sec.name
+        table = frame.table
+        pptx_xml.table_style(table._tbl.tblPr, TABLE_STYLE_NONE)
+        table.first_row = sec.header is not None
+        table.horz_banding = False
+        for j, w in enumerate(widths):
+            table.columns[j].width = emu(w)
+        for i, (row, h) in enumerate(zip(rows, heights, strict=True)):
+            table.rows[i].height = emu(h)
+            is_header = sec.header is not None and i == 0
+            last = i == len(rows) - 1
+            if is_line(row):
+                table.cell(i, 0).merge(table.cell(i, len(widths) - 1))
+            below_line = i + 1 < len(rows) and is_line(rows[i + 1])
+            for j, cell_model in enumerate(row):
+                cell = table.cell(i, j)
+                cell.margin_left = cell.margin_right = emu(CELL_MX)
+                cell.margin_top = cell.margin_bottom = emu(CELL_MY)
+                cell.vertical_anchor = MSO_ANCHOR.TOP if not is_header else MSO_ANCHOR.BOTTOM
+                # A blank cell holds a no-break space: LibreOffice sizes an empty one at its default 18 pt.
+                shown = cell_model if cell_model.text else replace(cell_model, text="\u00a0")
+                paras = [replace(p, align=cell_model.align) for p in _cell_paras(shown)]
+                self._write(cell.text_frame, paras, size, colour=cell_model.colour)
+                rule: str | None = cell_model.rule or (theme.RULE if not (is_header or last) else theme.LINE)
+                if below_line and not is_header:
+                    rule = None       # the row and the line under it read as one
+                self._cell_style(cell, cell_model.fill, rule, 2.0 if (is_header or last or cell_model.rule) else 0.75)
+            if is_line(row):
+                for j in range(1, len(widths)):
+                    self._cell_style(table.cell(i, j), None, rule, 2.0 if last else 0.75)
+        return frame, total_h
+
+    @staticmethod
+    def _cell_style(cell: Any, fill: str | None, rule: str | None, rule_w: float) -> None:
+        pptx_xml.cell_style(cell._tc.get_or_add_tcPr(), fill, rule, emu(rule_w))
+
+    def _new_slide(self, kind: str, title: str | None) -> Any:
+        slide = self.prs.slides.add_slide(self.layouts[kind])
+        if title is not None:
+            self._title(slide, title)
+        return slide
+
+    def _title(self, slide: Any, title: str) -> None:
+        ph = find_ph(slide, TITLE_TYPES)
+        rect = self.title_rect
+        para = P(title, bold=not self.templated)
+        inset_x = 7.2 if self.templated else 0.0     # own titles line up with the body's left edge
+        sizes = tuple(float(s) for s in range(int(TITLE_MAX), int(TITLE_MIN) - 1, -2))
+        size = fit_size([para], rect.w - 2 * inset_x, rect.h - 2 * 3.6, sizes)
+        if size is None:
+            size = TITLE_MIN
+            need = paras_height([para], size, rect.w - 2 * inset_x) + 2 * 3.6
+            rect = Rect(rect.x, rect.y, rect.w, need)
+        if ph is None:
+            shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+            shape.name = "Title"
+        else:
+            shape = ph
+        if not self.templated or ph is None or rect != self.title_rect:
+            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h)
+        self._frame(shape.text_frame, inset_x, 3.6, MSO_ANCHOR.BOTTOM if not self.templated else MSO_ANCHOR.MIDDLE)
+        self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
+        if not self.templated:
+            # A thin accent rule under the title.
+            y = rect.bottom + 4
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x), emu(y), emu(64), emu(3))
+            bar.name = "Title rule"
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = rgb(theme.ACCENT)
+            bar.line.fill.background()
+            bar.shadow.inherit = False
+
+    def _tidy(self, slide: Any, keep: set[int]) -> None:
+        """Remove placeholders the slide does not use (they would show 'Click to add text')."""
+        for ph in list(slide.placeholders):
+            if ph.shape_id not in keep:
+                ph._element.getparent().remove(ph._element)
+
+    def _footer_text(self) -> str:
+        return self.c.name + (f" · {self.c.journal}" if self.c.journal else "")
+
+    def _furniture(self) -> None:
+        """The footer (study and journal, left) and the slide number (right) on every slide, once."""
+        r, size = self.footer_rect, self.footer_size
+        number_w = text_width("999", size) + 4.0
+        text_w = r.w - number_w - 12.0
+        text = shorten(self._footer_text(), size, text_w)
+        for n, slide in enumerate(self.prs.slides, 1):
+            shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(text_w), emu(r.h))
+            shape.name = "Footer"
+            self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
+            self._write(shape.text_frame, [P(text, colour=theme.MUTED)], size)
+            box = slide.shapes.add_textbox(emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h))
+            box.name = "Slide number"
+            self._frame(box.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
+            p = box.text_frame.paragraphs[0]
+            p.alignment = PP_ALIGN.RIGHT
+            r_pr = pptx_xml.add_slide_number(p._p, n)
+            pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
+
+    def _notes(self, slide: Any, text: str) -> None:
+        tf = self._notes_page(slide).notes_text_frame
+        tf.text = text.strip() or "No speaker notes."
+
+    def _notes_page(self, slide: Any) -> Any:
+        """The slide's new notes page. python-pptx makes the first one (cloning the notes master's placeholders,
+        slow); the others start as copies of it, related as python-pptx relates them."""
+        if self._blank_notes is None:
+            notes = slide.notes_slide
+            self._blank_notes = copy.deepcopy(notes._element)
+            self._notes_made = notes.part.partname.idx
+            return notes
+        package = self.prs.part.package
+        # Numbered on from the first, as python-pptx's next_partname would (it searches every part for it).
+        self._notes_made += 1
+        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_made}.xml")
+        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._blank_notes))
+        part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide
+
+    # --- a body of sections, paginated ---------------------------------------------
+
+    def _sections_slides(self, title: str, sections: Sequence[Section], notes: Callable[[int, Page], str],
+                         body: Rect | None = None) -> list[Any]:
+        body = body or self.body_rect
+        size, pages = choose(sections, body.w, body.h)
+        slides = []
+        for i, page in enumerate(pages):
+            kind = "content" if any(isinstance(b, TextSection) and not b.band for b in page.blocks) else "title_only"
+            slide = self._new_slide(kind, title if i == 0 else f"{title} (cont.)")
+            self._draw_page(slide, page, size, body)
+            self._notes(slide, notes(i, page))
+            slides.append(slide)
+        return slides
+
+    def _draw_page(self, slide: Any, page: Page, size: float, body: Rect, y: float | None = None) -> float:
+        y = body.y if y is None else y
+        placeholder = find_ph(slide, BODY_TYPES)
+        used_ph = False
+        keep: set[int] = set()
+        title_ph = find_ph(slide, TITLE_TYPES)
+        if title_ph is not None:
+            keep.add(title_ph.shape_id)
+        for k, block in enumerate(page.blocks):
+            if k:
+                y += section_gap(size)
+            rect = Rect(body.x, y, body.w, body.bottom - y)
+            if isinstance(block, TextSection):
+                ph = None
+                if placeholder is not None and not used_ph and not block.band:
+                    ph, used_ph = placeholder, True
+                    keep.add(ph.shape_id)
+                _, h = self._textbox(slide, rect, block.paras, size, band=block.band, placeholder=ph,
+                                     name="Band" if block.band else "Text")
+            else:
+                _, h = self._table(slide, rect, block, block.size(size))
+            y += h
+        self._tidy(slide, keep)
+        return y
+
+    def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
+                       fallback_sections: Sequence[Section] | None, base: float = DIAGRAM_BASE,
+                       footnotes_said: bool = False) -> None:
+        """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
+        over consecutive slides, unless leaving its footnotes to the speaker notes keeps it on one (``notes``
+        add them unless ``footnotes_said``); a row too tall for a slide: the fallback tables and text instead."""
+        body = self.diagram_rect
+        parts: list[Diagram] | None = None
+        # A slide is shown at screen size whatever its page size: on a template narrower than the
+        # 13.33-inch default, the same apparent size needs proportionally fewer points.
+        minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
+        if figure is not None:
+            try:
+                whole = figure.make(body.w, body.h, base, minimum)
+                parts = [whole] if whole is not None else None
+            except LayoutError:
+                try:
+                    tall = figure.make(body.w, 4 * body.h, minimum, minimum)
+                except LayoutError:
+                    tall = None
+                parts = split_rows(tall, body.h) if tall is not None else None
+                if tall is not None and parts is not None and len(parts) > 1:
+                    # The notes under a diagram go to the speaker notes when that keeps it on one slide.
+                    core, below = trailing_notes(tall)
+                    if below and core.height <= body.h:
+                        parts = [core]
+                        if not footnotes_said:
+                            notes += "\nThe figure's footnote, left off this slide: " + " ".join(below)
+        if not parts:
+            if fallback_sections:
+                self._sections_slides(title, fallback_sections, lambda i, p: deck_notes.continued(i, notes))
+            return
+        keep_types = TITLE_TYPES
+        for k, diagram in enumerate(parts):
+            slide = self._new_slide("title_only", title if k == 0 else f"{title} (cont.)")
+            x0 = body.x + (body.w - diagram.width) / 2
+            # One slide: centred in the body; the parts of a cut diagram start at its top, as they continue.
+            y0 = body.y + (max(0.0, (body.h - diagram.height) / 2) if len(parts) == 1 else 0.0)
+            draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
+            self._tidy(slide, {ph.shape_id for ph in slide.placeholders if ph.placeholder_format.type in keep_types})
+            self._notes(slide, deck_notes.continued(k, notes))
+
+
+    def save(self) -> bytes:
+        """Every slide's footer and number, then the reproducible .pptx bytes."""
+        self._furniture()
+        return save(self.prs, f"{self.c.name}: journal club", self.c.title, self.c.footer)
