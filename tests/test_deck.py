@@ -725,3 +725,22 @@ def test_notes_are_talking_points(prs):
             assert part in notes, (title, part)
     notes = prs.slides[titles(prs).index("Primary outcomes")].notes_slide.notes_text_frame.text
     assert "Point at: the effect for DAS28-CRP remission" in notes and "not statistically significant" in notes
+
+
+def test_an_outcome_and_its_effect_lines_stay_on_one_slide():
+    """Paginated, a table keeps each outcome's effect lines (``joined`` rows) with the outcome above them, and
+    evens its rows out over the slides it needs; a group taller than a slide is still cut."""
+    from pipeline.render.deck_fit import Cell, TableSection, paginate
+
+    rows = []
+    for k in range(6):
+        rows.append([Cell(f"SYNTHETIC outcome {k}"), Cell("12 (5%)")])
+        rows += [[Cell(f"Drug {x} vs Drug C", joined=True), Cell("")] for x in "AB"]
+    table = TableSection([Cell("Outcome", bold=True), Cell("Drug A", bold=True)], rows, caps=[1.0, 0.3])
+    pages = paginate([table], 24.0, 600.0, 260.0)
+    assert len(pages) > 1
+    for page in pages:
+        (block,) = page.blocks
+        assert not block.rows[0][0].joined, [r[0].text for r in block.rows]
+    tall = TableSection(None, rows[:3] + [[Cell("x", joined=True), Cell("")]] * 20, caps=[1.0, 0.3])
+    assert len(paginate([tall], 24.0, 600.0, 260.0)) > 1

@@ -144,6 +144,7 @@ class Cell:
     rule: str | None = None        # a coloured rule under a header cell (arm colour)
     mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
     span: int = 1                  # a row's only cell spanning every column: a line across under the row above
+    joined: bool = False           # a row's first cell: the row belongs to the one above (an outcome's effect lines)
 
 
 @dataclass
@@ -301,6 +302,11 @@ def is_line(row: list[Cell]) -> bool:
     return len(row) == 1 and row[0].span > 1
 
 
+def is_joined(row: list[Cell]) -> bool:
+    """A row that belongs to the row above it: a line across, or marked ``joined``."""
+    return is_line(row) or (bool(row) and row[0].joined)
+
+
 def _row_widths(row: list[Cell], widths: list[float]) -> list[float]:
     return [sum(widths)] if is_line(row) else widths
 
@@ -425,8 +431,15 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
                     used[0] += rh
                     queue_rows.pop(0)
                     continue
-                if is_line(row) and len(block_t.rows) > 1 and not is_line(block_t.rows[-1]):
-                    queue_rows.insert(0, block_t.rows.pop())   # a line goes over with the row it belongs to
+                if is_joined(row):
+                    # The rows of one group (an outcome and its effect lines, a row and the line under it) go over
+                    # together, unless the group is all this slide holds.
+                    start = len(block_t.rows) - 1
+                    while start > 0 and is_joined(block_t.rows[start]):
+                        start -= 1
+                    if start > 0:
+                        queue_rows[0:0] = block_t.rows[start:]
+                        del block_t.rows[start:]
                 new_page()
                 block_t = None
     return [pg for pg in pages if pg.blocks]

@@ -80,7 +80,7 @@ def results_table(c: Content, rows: tuple[ResultRow, ...], name: str, with_effec
                 name = ", ".join(x for x in ((e.comparison if c.comparison is None else ""), e.label or "") if x)
                 lines = [name] + list(e.qualifiers)
                 last = k == len(r.effects) - 1
-                body.append([Cell("\n".join(lines), mute_from=1 if len(lines) > 1 else None)]
+                body.append([Cell("\n".join(lines), mute_from=1 if len(lines) > 1 else None, joined=True)]
                             + [Cell("")] * len(r.cells) + stacked_cells(e, r.derived if last else ()))
         if r.derived and not with_effect:
             values, mark = split_shared_mark(r.derived)
@@ -115,10 +115,10 @@ def subgroup_table(c: Content, r: ResultRow) -> TableSection:
             first = level_effects[0] if level_effects else None
             many = c.comparison is None and len(level_effects) > 1
             label = level + (f"\n{first.comparison}" if first and many else "")
-            body.append([Cell(label, mute_from=1 if first and many else None)] + arm_cells +
+            body.append([Cell(label, mute_from=1 if first and many else None, joined=True)] + arm_cells +
                         (effect_cells(first, merge_ci_p, len(levels) <= 1) if first else blank[len(cells):]))
             for e in level_effects[1:]:
-                body.append([Cell(e.comparison)] + [Cell("")] * len(cells) +
+                body.append([Cell(e.comparison, joined=True)] + [Cell("")] * len(cells) +
                              effect_cells(e, merge_ci_p, len(levels) <= 1))
     caps = [1.0] + [0.16] * len(c.arm_names) + [0.24] + ([0.18] if merge_ci_p else [0.18, 0.13])
     return TableSection(header, body, caps=caps, flex=0, name="Subgroups")
