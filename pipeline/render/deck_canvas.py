@@ -100,7 +100,12 @@ class Canvas:
 
     def _write(self, text_frame: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                colour: str | None = None) -> None:
-        tx_body = text_frame._txBody
+        self._write_body(text_frame._txBody, text_frame.part, paras, size, bullets_explicit=bullets_explicit,
+                         colour=colour)
+
+    def _write_body(self, tx_body: Any, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
+                    colour: str | None = None) -> None:
+        """``paras`` into the text body ``tx_body`` of a shape or cell on the slide ``part`` (links relate there)."""
         first = pptx_xml.clear_text(tx_body)
         for i, para in enumerate(paras):
             p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
@@ -116,7 +121,7 @@ class Canvas:
             for run_model in para.runs:
                 link = None
                 if run_model.link:
-                    link = text_frame.part.relate_to(run_model.link, RT.HYPERLINK, is_external=True)
+                    link = part.relate_to(run_model.link, RT.HYPERLINK, is_external=True)
                     hex_colour, scheme = self._colour(run_model.colour or (None if self.templated else theme.ACCENT),
                                                       "hlink")
                 else:
@@ -171,6 +176,9 @@ class Canvas:
         table.horz_banding = False
         for j, w in enumerate(widths):
             table.columns[j].width = emu(w)
+        # The cells' elements, read once (python-pptx's table.cell(i, j) searches the rows for each).
+        grid = [pptx_xml.row_cells(tr) for tr in pptx_xml.table_rows(table._tbl)]
+        cell_mx, cell_my = emu(CELL_MX), emu(CELL_MY)
         for i, (row, h) in enumerate(zip(rows, heights, strict=True)):
             table.rows[i].height = emu(h)
             is_header = sec.header is not None and i == 0
@@ -179,26 +187,21 @@ class Canvas:
                 table.cell(i, 0).merge(table.cell(i, len(widths) - 1))
             below_line = i + 1 < len(rows) and is_line(rows[i + 1])
             for j, cell_model in enumerate(row):
-                cell = table.cell(i, j)
-                cell.margin_left = cell.margin_right = emu(CELL_MX)
-                cell.margin_top = cell.margin_bottom = emu(CELL_MY)
-                cell.vertical_anchor = MSO_ANCHOR.TOP if not is_header else MSO_ANCHOR.BOTTOM
+                tc = grid[i][j]
+                pptx_xml.cell_frame(tc, cell_mx, cell_my, "b" if is_header else "t")
                 # A blank cell holds a no-break space: LibreOffice sizes an empty one at its default 18 pt.
                 shown = cell_model if cell_model.text else replace(cell_model, text="\u00a0")
                 paras = [replace(p, align=cell_model.align) for p in _cell_paras(shown)]
-                self._write(cell.text_frame, paras, size, colour=cell_model.colour)
+                self._write_body(pptx_xml.cell_text(tc), slide.part, paras, size, colour=cell_model.colour)
                 rule: str | None = cell_model.rule or (theme.RULE if not (is_header or last) else theme.LINE)
                 if below_line and not is_header:
                     rule = None       # the row and the line under it read as one
-                self._cell_style(cell, cell_model.fill, rule, 2.0 if (is_header or last or cell_model.rule) else 0.75)
+                pptx_xml.cell_style(pptx_xml.cell_properties(tc), cell_model.fill, rule,
+                                    emu(2.0 if (is_header or last or cell_model.rule) else 0.75))
             if is_line(row):
                 for j in range(1, len(widths)):
-                    self._cell_style(table.cell(i, j), None, rule, 2.0 if last else 0.75)
+                    pptx_xml.cell_style(pptx_xml.cell_properties(grid[i][j]), None, rule, emu(2.0 if last else 0.75))
         return frame, total_h
-
-    @staticmethod
-    def _cell_style(cell: Any, fill: str | None, rule: str | None, rule_w: float) -> None:
-        pptx_xml.cell_style(cell._tc.get_or_add_tcPr(), fill, rule, emu(rule_w))
 
     def _new_slide(self, kind: str, title: str | None) -> Any:
         slide = self.prs.slides.add_slide(self.layouts[kind])

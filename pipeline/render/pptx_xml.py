@@ -13,7 +13,7 @@ theme's fonts and colour scheme.
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Any, cast
 
 from lxml import etree
 from pptx.oxml.ns import qn
@@ -360,3 +360,32 @@ def label_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y:
     sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=True)
     etree.SubElement(sp_pr, qn("a:noFill"))
     return _body(sp, {"wrap": "square", "anchor": "t", "lIns": "0", "rIns": "0", "tIns": "0", "bIns": "0"}, None)
+
+
+# --- table cells, set as python-pptx's cell properties set them ---------------------------------------
+
+def table_rows(tbl: BaseOxmlElement) -> list[Any]:
+    return list(tbl.iterchildren(qn("a:tr")))
+
+
+def row_cells(tr: BaseOxmlElement) -> list[Any]:
+    return list(tr.iterchildren(qn("a:tc")))
+
+
+def cell_properties(tc: BaseOxmlElement) -> Any:
+    """A cell's ``a:tcPr`` (a new table's cells have one)."""
+    return tc.find(qn("a:tcPr"))
+
+
+def cell_text(tc: BaseOxmlElement) -> Any:
+    """A cell's ``a:txBody`` (a new table's cells have one)."""
+    return tc.find(qn("a:txBody"))
+
+
+def cell_frame(tc: BaseOxmlElement, margin_x: Length, margin_y: Length, anchor: str) -> None:
+    """A cell's margins (left and right ``margin_x``, top and bottom ``margin_y``) and vertical anchor
+    ("t", "ctr", "b"), in the order python-pptx's ``_Cell`` setters write them."""
+    tc_pr = cell_properties(tc)
+    for name, value in (("marL", margin_x), ("marR", margin_x), ("marT", margin_y), ("marB", margin_y)):
+        tc_pr.set(name, str(int(value)))
+    tc_pr.set("anchor", anchor)
