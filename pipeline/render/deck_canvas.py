@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -231,13 +230,8 @@ class Canvas:
         self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
         if not self.templated:
             # A thin accent rule under the title.
-            y = rect.bottom + 4
-            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x), emu(y), emu(64), emu(3))
-            bar.name = "Title rule"
-            bar.fill.solid()
-            bar.fill.fore_color.rgb = rgb(theme.ACCENT)
-            bar.line.fill.background()
-            bar.shadow.inherit = False
+            pptx_xml.rule_shape(slide.shapes._spTree, slide.shapes._next_shape_id, "Title rule", emu(rect.x),
+                                emu(rect.bottom + 4), emu(64), emu(3), theme.ACCENT)
 
     def _tidy(self, slide: Any, keep: set[int]) -> None:
         """Remove placeholders the slide does not use (they would show 'Click to add text')."""
@@ -255,16 +249,15 @@ class Canvas:
         text_w = r.w - number_w - 12.0
         text = shorten(self._footer_text(), size, text_w)
         for n, slide in enumerate(self.prs.slides, 1):
-            shape = slide.shapes.add_textbox(emu(r.x), emu(r.y), emu(text_w), emu(r.h))
-            shape.name = "Footer"
-            self._frame(shape.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
-            self._write(shape.text_frame, [P(text, colour=theme.MUTED)], size)
-            box = slide.shapes.add_textbox(emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h))
-            box.name = "Slide number"
-            self._frame(box.text_frame, 0, 0, MSO_ANCHOR.MIDDLE)
-            p = box.text_frame.paragraphs[0]
-            p.alignment = PP_ALIGN.RIGHT
-            r_pr = pptx_xml.add_slide_number(p._p, n)
+            shapes = slide.shapes
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, "Footer", emu(r.x), emu(r.y),
+                                              emu(text_w), emu(r.h), "ctr")
+            self._write_body(tx_body, slide.part, [P(text, colour=theme.MUTED)], size)
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, "Slide number",
+                                              emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h), "ctr")
+            p = pptx_xml.clear_text(tx_body)
+            pptx_xml.paragraph_format(p, "r", None)
+            r_pr = pptx_xml.add_slide_number(p, n)
             pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
 
     def _notes(self, slide: Any, text: str) -> None:

@@ -151,8 +151,9 @@ def _box(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float, look: Look) ->
 def _label(shapes: Any, label: Label, X: Coord, Y: Coord, scale: float, look: Look) -> None:
     height = sum(line.size * LINE_HEIGHT for line in label.lines) * scale
     # Text boxes get a point of slack on each side (the layout measured the lines exactly).
-    tx_body = pptx_xml.label_shape(shapes._spTree, shapes._next_shape_id, f"Label {label.id}", emu(X(label.x) - 1.0),
-                                   emu(Y(label.y)), emu(label.w * scale + 2.0), emu(max(height, 1.0)))
+    tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, f"Label {label.id}",
+                                      emu(X(label.x) - 1.0), emu(Y(label.y)), emu(label.w * scale + 2.0),
+                                      emu(max(height, 1.0)))
     colour = theme.MUTED if label.role in ("note", "tick", "favours") else theme.INK
     _fill_lines(tx_body, label.lines, scale, label.align, look, colour)
 

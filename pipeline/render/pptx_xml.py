@@ -229,9 +229,9 @@ def add_paragraph(tx_body: BaseOxmlElement) -> BaseOxmlElement:
     return p
 
 
-def paragraph_format(p: BaseOxmlElement, align: str, line: Length, before: Length | None = None,
+def paragraph_format(p: BaseOxmlElement, align: str, line: Length | None, before: Length | None = None,
                      after: Length | None = None) -> BaseOxmlElement:
-    """Alignment (an ``ALIGN`` value), exact line pitch and, when given, the space before and after;
+    """Alignment (an ``ALIGN`` value) and, when given, exact line pitch and the space before and after;
     return the ``a:pPr``."""
     p_pr = p.find(_PPR)
     if p_pr is None:
@@ -304,8 +304,13 @@ def fit_group(grp_sp: BaseOxmlElement) -> None:
 
 def _sp(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
         prst: str, text_box: bool) -> tuple[BaseOxmlElement, BaseOxmlElement, BaseOxmlElement]:
-    """A ``p:sp`` appended to ``parent`` (a shape tree or group): (sp, spPr, avLst)."""
-    sp = etree.SubElement(parent, qn("p:sp"))
+    """A ``p:sp`` appended to ``parent`` (a shape tree or group; before its ``p:extLst``): (sp, spPr, avLst)."""
+    sp = etree.Element(qn("p:sp"))
+    ext = parent.find(qn("p:extLst"))
+    if ext is None:
+        parent.append(sp)
+    else:
+        ext.addprevious(sp)
     nv = etree.SubElement(sp, qn("p:nvSpPr"))
     etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name)
     c_nv_sp_pr = etree.SubElement(nv, qn("p:cNvSpPr"))
@@ -320,9 +325,13 @@ def _sp(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length,
     return sp, sp_pr, av
 
 
-def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | None) -> BaseOxmlElement:
+def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | None,
+          autofit: bool = False) -> BaseOxmlElement:
+    """A shape's txBody: ``a:bodyPr`` with ``attrs`` (and ``a:noAutofit`` unless ``autofit``), one paragraph."""
     tx_body = etree.SubElement(sp, qn("p:txBody"))
-    etree.SubElement(etree.SubElement(tx_body, qn("a:bodyPr"), attrs), qn("a:noAutofit"))
+    body_pr = etree.SubElement(tx_body, qn("a:bodyPr"), attrs)
+    if not autofit:
+        etree.SubElement(body_pr, qn("a:noAutofit"))
     etree.SubElement(tx_body, qn("a:lstStyle"))
     p = etree.SubElement(tx_body, _P)
     if paragraph_align is not None:
@@ -330,8 +339,12 @@ def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | Non
     return cast(BaseOxmlElement, tx_body)
 
 
-_STYLE = (("a:lnRef", "1", "accent1"), ("a:fillRef", "3", "accent1"), ("a:effectRef", "0", "accent1"),
-          ("a:fontRef", "minor", "lt1"))   # python-pptx's autoshape style, its effect (shadow) set to none
+def _style(sp: BaseOxmlElement, effect: str) -> None:
+    """python-pptx's autoshape style; ``effect`` the effect (shadow) reference: "2" as it is, "0" for none."""
+    style = etree.SubElement(sp, qn("p:style"))
+    for tag, idx, colour in (("a:lnRef", "1", "accent1"), ("a:fillRef", "3", "accent1"),
+                             ("a:effectRef", effect, "accent1"), ("a:fontRef", "minor", "lt1")):
+        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=colour)
 
 
 def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
@@ -346,20 +359,32 @@ def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: L
     ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(line_width)))
     _srgb(ln, "a:solidFill", line)
     etree.SubElement(sp_pr, qn("a:effectLst"))
-    style = etree.SubElement(sp, qn("p:style"))
-    for tag, idx, colour in _STYLE:
-        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=colour)
+    _style(sp, "0")
     left, right = (str(int(i)) for i in insets)
     return _body(sp, {"rtlCol": "0", "anchor": "ctr", "wrap": "square", "lIns": left, "rIns": right, "tIns": "0",
                       "bIns": "0"}, "ctr")
 
 
-def label_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
-                cy: Length) -> BaseOxmlElement:
-    """A text box with no fill, no insets, its text from the top and wrapped, not autofitted; return its txBody."""
+def text_box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
+                   cy: Length, anchor: str = "t", insets: tuple[int, ...] = (0, 0, 0, 0)) -> BaseOxmlElement:
+    """A text box with no fill, its text wrapped, not autofitted, anchored ``anchor`` ("t", "ctr", "b") within
+    ``insets`` (left, right, top, bottom); return its txBody (one empty paragraph)."""
     sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=True)
     etree.SubElement(sp_pr, qn("a:noFill"))
-    return _body(sp, {"wrap": "square", "anchor": "t", "lIns": "0", "rIns": "0", "tIns": "0", "bIns": "0"}, None)
+    left, right, top, bottom = (str(int(i)) for i in insets)
+    return _body(sp, {"wrap": "square", "anchor": anchor, "lIns": left, "rIns": right, "tIns": top,
+                      "bIns": bottom}, None)
+
+
+def rule_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
+               fill: str) -> None:
+    """A flat rectangle filled ``fill``: no outline, no shadow of its own (an empty effect list)."""
+    sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=False)
+    _srgb(sp_pr, "a:solidFill", fill)
+    etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
+    etree.SubElement(sp_pr, qn("a:effectLst"))
+    _style(sp, "2")
+    _body(sp, {"rtlCol": "0", "anchor": "ctr"}, "ctr", autofit=True)
 
 
 # --- table cells, set as python-pptx's cell properties set them ---------------------------------------
