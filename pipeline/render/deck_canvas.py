@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR
@@ -29,7 +29,6 @@ from ..content import Content
 from ..errors import LayoutError
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import LINE_HEIGHT, shorten, text_width
-from ..review.content import ReviewContent
 from . import deck_notes, pptx_xml
 from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows, trailing_notes
 from .deck_fit import (
@@ -55,6 +54,9 @@ from .deck_fit import (
     section_gap,
 )
 from .deck_package import BODY_TYPES, FONT, SLIDE_W, TITLE_TYPES, Rect, find_ph, open_presentation, save
+
+if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
+    from ..review.content import ReviewContent
 
 TITLE_MAX, TITLE_MIN = 36.0, 28.0
 DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0

@@ -9,9 +9,12 @@ Out: the text of one slide's notes. Every answer is the record's own words (an e
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..content import ABSENT, Content, EffectText, ResultRow, RobRow
-from ..review.content import ReviewContent
+
+if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
+    from ..review.content import ReviewContent
 
 
 def talking_points(say: list[str], point: str | None = None, question: str | None = None,

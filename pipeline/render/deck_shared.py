@@ -8,19 +8,22 @@ In:  a ``Content`` or ``ReviewContent`` (the fields both have). Out: the slides,
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR
 
 from .. import theme
 from ..content import Content
-from ..review.content import ReviewContent
 from . import deck_notes
 from .deck_canvas import TITLE_MIN, Canvas
 from .deck_diagram import emu, rgb
 from .deck_fit import BODY_MIN, P, Para, Run, Section, TextSection, fit_size, paras_height
 from .deck_package import Rect, find_ph, rect_of
 from .deck_tables import lead_in
+
+if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
+    from ..review.content import ReviewContent
 
 
 class SharedSlides(Canvas):
