@@ -1,7 +1,8 @@
 """A bug inside any renderer is reported as ours: exit 70, "internal error, please report",
 the traceback saved to a file, and the previous outputs left exactly as they were.
 
-The fault is injected deep in each back-end (the drawing library's own save call), after the
+The fault is injected deep in each back-end (the drawing library's own save call: reportlab's showPage,
+python-pptx's package writer, matplotlib's savefig), after the
 renderer has done all its work on the content, for a trial and for a review record.
 """
 
@@ -12,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import matplotlib.figure
-import pptx.presentation
+import pptx.opc.serialized
 import pytest
 from pipeline import atomic
 from pipeline.cli import main
@@ -21,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import ROOT
 
 RECORDS = {"trial": ROOT / "sources" / "imagine-ra.yaml", "review": ROOT / "sources" / "react-corticosteroids.yaml"}
-BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.presentation.Presentation, "save"),
+BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_parts"),
              "figures": (matplotlib.figure.Figure, "savefig")}
 
 
