@@ -75,3 +75,18 @@ def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
     assert any(isinstance(op, Figure) and op.diagram.kind == "design" and op.diagram.width > 400 for op in page.ops)
     text = " ".join(pypdf.PdfReader(io.BytesIO(render_brief(report.content, figures))).pages[0].extract_text().split())
     assert "Participants: completed:" in text and "718 randomized" not in text
+
+
+def test_a_tall_schema_still_goes_across_the_page():
+    """SYNTHETIC long labels: the schema across the page is 259 pt tall; it used to be refused at 240 pt and the
+    page went without any diagram though it had room for it."""
+    from pipeline.loader import load_bytes
+    from pipeline.validate import check_source
+
+    import shapes
+
+    record = shapes.shapes()["long-labels"]
+    report = prepare(check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")))
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
+    assert page.overflow <= 0
+    assert any(isinstance(op, Figure) and op.diagram.kind == "design" for op in page.ops)

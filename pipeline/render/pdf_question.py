@@ -32,7 +32,7 @@ from .pdf_blocks import (
 # Which figure goes beside the question; the other is the fallback.
 DIAGRAM_PREFERENCE = ("design", "flow")
 BAND_MAX_HEIGHT = 110.0   # the compact design band: never taller than this (else it is not a band)
-WIDE_MAX_HEIGHT = 240.0   # the full schema across the page: at most this tall
+WIDE_MAX_HEIGHT = 300.0   # the full schema across the page: at most this tall (the page fit decides)
 BAND_SHOWS = ("Hypothesis", "Clusters", "Analysis", "Estimand", "Stopped early")   # see ``layout.design``
 FULL_SHOWS = BAND_SHOWS + ("Factorial",)
 
