@@ -526,3 +526,13 @@ def test_a_non_inferiority_verdict_is_not_called_significant():
     verdicts = [line for line in lines if "statistically significant" in line or "inferiority shown" in line]
     assert len(verdicts) == 2 and "non-inferiority shown" in verdicts[0], verdicts
     assert "statistically significant" in verdicts[1] and "0.66" in text
+
+
+def test_harms_summarised_rather_than_itemised_reach_the_reader():
+    # DAPA-HF and STEP 1 summarise harms in words (harms_note); the brief and the deck both say them.
+    from readback import deck_text
+    for name, phrase in (("dapa-hf", "Adverse events did not differ significantly between the arms"),
+                         ("step-1", "Nausea and diarrhoea were the most common adverse events")):
+        files = render(prepare(load_study(ROOT / "sources" / f"{name}.yaml")), BuildOptions(only=("brief", "deck")))
+        assert_contains(pypdf_text(files["brief.pdf"]), "Harms: " + phrase)
+        assert words(phrase) in words(deck_text(files["deck.pptx"])), name

@@ -52,6 +52,7 @@ class Content:
     secondary_rows: tuple[ResultRow, ...]
     outcomes_note: str | None
     harm_rows: tuple[ResultRow, ...]
+    harms_note: str | None          # harms summarised rather than itemised
     key_messages: tuple[str, ...]
     authors_conclusion: str | None
     open_questions: tuple[str, ...]
@@ -164,6 +165,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         secondary_rows=tuple(row(o) for o in study.secondary_outcomes),
         outcomes_note=text_or_placeholder(study.outcomes_note) or None,
         harm_rows=tuple(row(h) for h in study.harms),
+        harms_note=text_or_placeholder(study.harms_note) or None,
         key_messages=_items(study.conclusions.key_messages, say_missing=True),
         authors_conclusion=text_or_placeholder(study.conclusions.authors) if study.conclusions.authors else None,
         open_questions=_items(study.conclusions.open_questions),

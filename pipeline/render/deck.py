@@ -203,10 +203,13 @@ class _Deck(SharedSlides):
         if c.harm_rows:
             sections.append(results_table(c, c.harm_rows, "Harms", label="Harm", ratio=ratio,
                                                 with_effect=any(r.effects for r in c.harm_rows)))
+        if c.harms_note:
+            sections.append(TextSection([P(("" if c.harm_rows else "Harms: ") + c.harms_note, gap=0.0)]))
         if not sections:
             return
-        title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and c.harm_rows
-                 else "Harms" if c.harm_rows else "Secondary outcomes")
+        harms = bool(c.harm_rows or c.harms_note)
+        title = ("Secondary outcomes and harms" if (c.secondary_rows or c.outcomes_note) and harms
+                 else "Harms" if harms else "Secondary outcomes")
         notes = deck_notes.secondary_notes(c)
         self._sections_slides(title, sections, lambda i, p: deck_notes.continued(i, notes))
 

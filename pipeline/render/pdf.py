@@ -127,7 +127,8 @@ def fit_page(c: Content, figures: Figures, paper: str) -> Page:
 def _drawn_texts(c: Content) -> list[str]:
     """Every text the brief may draw (for the glyph check before any layout)."""
     texts = [c.title, c.name, c.citation or "", c.bottom_line, c.design_summary, c.footer, c.funding or "",
-             c.interests or "", c.authors_conclusion or "", c.appraisal_by or "", c.outcomes_note or ""]
+             c.interests or "", c.authors_conclusion or "", c.appraisal_by or "", c.outcomes_note or "",
+             c.harms_note or ""]
     texts += [v for _, v in c.pico] + list(c.arm_names) + list(c.key_messages) + list(c.limitations)
     texts += list(c.notes_beside) + list(c.strengths)
     texts += [t for t, _ in c.registrations] + [t for fact in c.design_facts for t in fact] + list(c.shared_care or ())

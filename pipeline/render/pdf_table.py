@@ -379,4 +379,7 @@ def results_section(c: Content, figures: Mapping[str, DiagramSource], width: flo
         block.space(4.0)
         block.add(lead_paragraph("Secondary outcomes: ", c.outcomes_note, width, style.small, style,
                                   "outcomes_note"))
+    if c.harms_note:
+        block.space(4.0)
+        block.add(lead_paragraph("Harms: ", c.harms_note, width, style.small, style, "harms_note"))
     return block
