@@ -532,7 +532,15 @@ def test_harms_summarised_rather_than_itemised_reach_the_reader():
     # DAPA-HF and STEP 1 summarise harms in words (harms_note); the brief and the deck both say them.
     from readback import deck_text
     for name, phrase in (("dapa-hf", "Adverse events did not differ significantly between the arms"),
-                         ("step-1", "Nausea and diarrhoea were the most common adverse events")):
+                         ("step-1", "Nausea and diarrhoea were the most common adverse events"),
+                         ("vital", "n−3 fatty acids: no excess risk of bleeding or other serious adverse events")):
         files = render(prepare(load_study(ROOT / "sources" / f"{name}.yaml")), BuildOptions(only=("brief", "deck")))
-        assert_contains(pypdf_text(files["brief.pdf"]), "Harms: " + phrase)
+        brief = pypdf_text(files["brief.pdf"])
+        assert_contains(brief, "Harms: " + phrase)
+        assert "not reported in the record" not in brief, name
         assert words(phrase) in words(deck_text(files["deck.pptx"])), name
+
+
+def test_when_participants_were_enrolled_is_said_with_the_design():
+    text = words(pypdf_text(render(prepare(load_study(RECORD)), BuildOptions(only=("brief",)))["brief.pdf"]))
+    assert "enrolment: April 2012 to June 2015" in text

@@ -93,7 +93,7 @@ def design_kind(study: Study) -> str:
 
 def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
     """The design facts beyond the kind of trial, each labelled: hypothesis and margin, analysis,
-    clusters, factorial structure, stopped early, co-interventions."""
+    clusters, factorial structure, stopped early, co-interventions, when participants were enrolled."""
     d = study.design
     facts: list[tuple[str, str]] = []
     if d.hypothesis != "superiority" or d.margin is not None:
@@ -128,6 +128,8 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             reason = reason[len("stopped"):].strip()
             reason = reason[len("early"):].strip() if reason.lower().startswith("early") else reason
         facts.append(("Stopped early", reason + (f" ({_flat(d.stopped_early.when)})" if d.stopped_early.when else "")))
+    if d.enrolment_period and not is_placeholder(d.enrolment_period):
+        facts.append(("Enrolment", _flat(d.enrolment_period)))
     return tuple(facts)
 
 

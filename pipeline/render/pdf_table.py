@@ -305,7 +305,7 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
         place(harm_rows, 1.0)
         block.space(cell_pad)
         block.ops.append(Line(0, block.height, width, block.height, theme.INK, 0.6))
-    else:
+    elif not c.harms_note:   # harms said in words instead: results_section says them
         block.space(cell_pad)
         block.add(paragraph("Harms: not reported in the record.", width, small, style, colour=theme.MUTED))
     said = ([("Absolute effects per 1,000:", "bold"), (f"{method}.", "regular")] if method else []) + \
