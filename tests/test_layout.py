@@ -223,21 +223,19 @@ def test_imagine_design_uses_only_the_height_it_needs(imagine):
 def test_imagine_flow_geometry(imagine, width, height):
     d = flow_diagram(imagine, width, height)
     check_geometry(d, width, height)
-    # IMAGINE-RA's sources do not give these counts: said as a gap of our sources, not of the trial.
-    assert "n not in our sources" in " ".join(box_text(d.box("assessed")).split())
-    assert "n not in our sources" in " ".join(box_text(d.box("excluded")).split())
+    # IMAGINE-RA's sources give no arm a number for these stages: one note, said as a gap of our sources
+    # (not of the trial), instead of rows of empty boxes.
+    assert {b.id for b in d.boxes} == {"randomized", "allocated-mri", "allocated-conventional",
+                                       "completed-mri", "completed-conventional"}
+    note = " ".join(line.text for label in d.labels for line in label.lines)
+    assert note == ("Not in our sources: assessed for eligibility and excluded; received allocated intervention; "
+                    "discontinued or lost to follow-up; analysed.")
     assert box_text(d.box("randomized")) == "Randomized 1:1 (n = 200)"
     assert box_text(d.box("completed-mri")) == "Completed (n = 76)"
     assert box_text(d.box("completed-conventional")) == "Completed (n = 95)"
-    assert " ".join(box_text(d.box("analysed-mri")).split()) == "Analysed (n not in our sources)"
-    assert "Allocated (n = 100)" in box_text(d.box("allocated-mri"))
-    # The excluded box hangs off the trunk to the side, between assessed and randomized.
-    ex = d.box("excluded")
-    assert d.box("assessed").bottom < ex.y and ex.bottom < d.box("randomized").y
-    trunk = next(c for c in d.connectors if c.target == "excluded")
-    assert trunk.target_side == "left" and trunk.points[0][0] < ex.x
+    assert " ".join(box_text(d.box("allocated-mri")).split()) == "MRI-guided treat-to-target Allocated (n = 100)"
     # Columns line up row by row.
-    for row in ("allocated", "followup", "completed", "analysed"):
+    for row in ("allocated", "completed"):
         a, b = d.box(f"{row}-mri"), d.box(f"{row}-conventional")
         assert (a.y, a.h) == (b.y, b.h)
 
@@ -364,9 +362,13 @@ def test_missing_counts_read_not_reported_never_zero():
     flow = flow_diagram(study, 540, 720)
     texts = [box_text(b) for b in flow.boxes]
     assert all(not re.search(r"\bn = 0\b", t) for t in texts), texts
-    for box_id in ("assessed", "excluded", "randomized", "allocated-arm-0", "followup-arm-1", "analysed-arm-2"):
+    for box_id in ("randomized", "allocated-arm-0"):
         assert "not reported" in box_text(flow.box(box_id)), box_id
     assert box_text(flow.box("completed-arm-2")) == "Completed (n = 42)"
+    # Stages no arm has a number for are named once, not drawn as boxes.
+    assert not {"assessed", "excluded", "followup-arm-1", "analysed-arm-2"} & {b.id for b in flow.boxes}
+    note = " ".join(line.text for label in flow.labels for line in label.lines)
+    assert note.startswith("Not reported: assessed for eligibility and excluded;") and note.endswith("analysed.")
     assert "not reported" in flow.alt_text and " 0 " not in flow.alt_text
 
 
@@ -379,6 +381,12 @@ def test_a_reported_zero_is_shown_as_zero():
 def test_flow_reasons_and_counts():
     flow = flow_diagram(make_study(n_arms=2), 540, 720)
     assert "• Not meeting inclusion criteria (n = 40)" in box_text(flow.box("excluded"))
+    # The excluded box hangs off the trunk to the side, between assessed and randomized.
+    ex = flow.box("excluded")
+    assert flow.box("assessed").bottom < ex.y and ex.bottom < flow.box("randomized").y
+    trunk = next(c for c in flow.connectors if c.target == "excluded")
+    assert trunk.target_side == "left" and trunk.points[0][0] < ex.x
+    assert not flow.labels, "every stage has numbers: no note"
     fu = box_text(flow.box("followup-arm-0"))
     assert "Discontinued intervention (n = 3)" in fu and "• Adverse event (n = 2)" in fu
     assert "• Moved away (n not reported)" in fu

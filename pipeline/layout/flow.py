@@ -20,7 +20,9 @@ Layout, top to bottom (CONSORT 2010):
   one height, so the columns line up.
 
 A count the record does not give reads "n not reported" (or "n not in our sources") — never 0 and never
-derived (e.g. allocated − completed is not shown as "discontinued").
+derived (e.g. allocated − completed is not shown as "discontinued"). A stage no arm has a number for
+(assessed and excluded together; received; discontinued and lost; completed; analysed) is not drawn as a
+row of empty boxes: one note under the diagram names those stages, "Not in our sources: analysed."
 
 Without ``study.flow`` the diagram shows what the record does give: the
 ``randomized`` box (the arms' sizes summed when all are given) and each arm's
@@ -32,7 +34,7 @@ Text conventions are those of ``design`` (one size, block centred in its box; ``
 
 from __future__ import annotations
 
-from ..content import n_equals
+from ..content import missing, n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt, total_randomized
@@ -59,6 +61,35 @@ def _reasons(reasons: list[Reason]) -> list[Para]:
 
 
 @per_study
+def _given(*values: int | str | None) -> bool:
+    return any(known(v) is not None for v in values)
+
+
+def _unknown_stages(study: Study) -> dict[str, list[str]]:
+    """The flow's stages no arm has a number for, grouped by the words for the gap ("not reported", "not in
+    our sources"), in CONSORT order."""
+    flow = study.flow
+    if flow is None:
+        return {}
+    arms = [study.arm_flow(arm.id) for arm in study.arms]
+    stages = [("assessed for eligibility and excluded", flow.assessed,
+               _given(flow.assessed, flow.excluded) or bool(flow.excluded_reasons)),
+              ("received allocated intervention", arms[0].received if arms[0] else None,
+               any(af is not None and _given(af.received) for af in arms)),
+              ("discontinued or lost to follow-up", arms[0].discontinued if arms[0] else None,
+               any(af is not None and (_given(af.discontinued, af.lost) or bool(af.discontinued_reasons)
+                                       or bool(af.lost_reasons)) for af in arms)),
+              ("completed", arms[0].completed if arms[0] else None,
+               any(af is not None and _given(af.completed) for af in arms)),
+              ("analysed", arms[0].analysed if arms[0] else None,
+               any(af is not None and _given(af.analysed) for af in arms))]
+    unknown: dict[str, list[str]] = {}
+    for stage, value, given in stages:
+        if not given:
+            unknown.setdefault(missing(value), []).append(stage)
+    return unknown
+
+
 def _layout(study: Study, width: float, size: float) -> Attempt:
     sheet = Sheet(size)
     pad, gap = sheet.pad, row_gap(size)
@@ -71,7 +102,9 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
     y = 0.0
     single = len(study.arms) == 1 or study.design.type == "single-group"
     randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
-    if flow is not None:
+    unknown = _unknown_stages(study)
+    omitted = {stage for stages in unknown.values() for stage in stages}
+    if flow is not None and "assessed for eligibility and excluded" not in omitted:
         assessed = sheet.box("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
                              cx - main_w / 2, main_w, y, "flow", fields=["flow.assessed"])
         ex_x = cx + max(18.0, 2.0 * size)
@@ -118,7 +151,8 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
             allocated = af.allocated if af is not None and known(af.allocated) is not None else \
                 (arm.randomized if af is None else af.allocated)
             paras.append(para(f"Allocated ({n_equals(allocated)})"))
-            paras.append(para(f"Received allocated intervention ({n_equals(af.received if af else None)})"))
+            if "received allocated intervention" not in omitted:
+                paras.append(para(f"Received allocated intervention ({n_equals(af.received if af else None)})"))
         else:
             paras.append(para(f"Allocated ({n_equals(arm.randomized)})"))
         alloc_rows.append(paras)
@@ -138,9 +172,12 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
             fu_fields.append([f"flow.arms[{j}].discontinued_reasons", f"flow.arms[{j}].lost_reasons"] if af else [])
             done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
             an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
-        rows.append(("followup", fu_rows, "flow", fu_fields))
-        rows.append(("completed", done_rows, "flow", [[] for _ in study.arms]))
-        rows.append(("analysed", an_rows, "flow", [[] for _ in study.arms]))
+        no_fields: list[list[str]] = [[] for _ in study.arms]
+        stage_rows: list[tuple[str, tuple[str, list[list[Para]], str, list[list[str]]]]] = [
+            ("discontinued or lost to follow-up", ("followup", fu_rows, "flow", fu_fields)),
+            ("completed", ("completed", done_rows, "flow", no_fields)),
+            ("analysed", ("analysed", an_rows, "flow", no_fields))]
+        rows += [row for stage, row in stage_rows if stage not in omitted]
 
     previous: list[Box] | None = None
     for name, per_arm, role, row_fields in rows:
@@ -159,8 +196,10 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
         y += row_h + gap
     y -= gap
 
-    if flow is None:
-        note_lines, broken = wrap_paragraphs([para("Follow-up and analysis numbers not reported.")], size, width)
+    note = ("Follow-up and analysis numbers not reported." if flow is None else
+            " ".join(f"{word[0].upper()}{word[1:]}: {'; '.join(stages)}." for word, stages in unknown.items()))
+    if note:
+        note_lines, broken = wrap_paragraphs([para(note)], size, width)
         sheet.broken = sheet.broken or broken
         y += 0.6 * size
         labels.append(Label("note", 0.0, y, width, tuple(note_lines), "center", "note"))
