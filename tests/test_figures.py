@@ -228,3 +228,15 @@ def test_the_figures_are_the_diagrams_the_deck_shows(flow):
     assert any(t.startswith("Primary outcomes at a glance") for t in titles)
     expected = ["figures/design.svg", "figures/forest.svg"] + (["figures/flow.svg"] if flow else [])
     assert sorted(name for name in files if name.startswith("figures/")) == sorted(expected)
+
+
+def test_no_flow_when_it_gives_no_number_after_allocation():
+    # SSaSS's flow section gives no count beyond who was randomized and allocated, which the design shows:
+    # no flow figure, and no flow slide of "not reported" boxes (IMAGINE-RA's completed counts keep its flow).
+    from pipeline.build import BuildOptions, render
+    from readback import deck_text
+    ssass = load_study(ROOT / "sources" / "ssass.yaml")
+    assert ssass.study.flow is not None
+    assert sorted(render_figures(trial_figures(ssass.study))) == ["design.svg", "forest.svg"]
+    assert "Participant flow" not in deck_text(render(prepare(ssass), BuildOptions(only=("deck",)))["deck.pptx"])
+    assert "flow.svg" in render_figures(trial_figures(load_study(ROOT / "sources" / "imagine-ra.yaml").study))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import ArmResult, Outcome, RoB2, Study, Subgroup
+from ..model import ArmResult, Outcome, RoB2, Study, Subgroup, known
 from .certainty import certainty_of, certainty_text
 from .effects import effect_text
 from .formatting import ABSENT, NR, _flat, arm_cell, count, p_value, text_or_placeholder
@@ -171,9 +171,35 @@ def result_row(study: Study, outcome: Outcome, derived: tuple[str, ...] = (),
         component_of=outcome.component_of, source=source)
 
 
-def flow_text(study: Study) -> FlowText | None:
+def _given(*values: int | str | None) -> bool:
+    return any(known(v) is not None for v in values)
+
+
+def flow_stages(study: Study) -> list[tuple[str, int | str | None, bool]]:
+    """The flow's stages after randomization's count, in CONSORT order: (stage, a value that says how it is
+    missing, whether any arm has a number for it). A flow none of whose stages is given tells nothing the
+    design does not (who was randomized and allocated): ``flow_text`` is then None and no flow is drawn."""
     flow = study.flow
     if flow is None:
+        return []
+    arms = [study.arm_flow(arm.id) for arm in study.arms]
+    stages: list[tuple[str, int | str | None, bool]] = [("assessed for eligibility and excluded", flow.assessed,
+               _given(flow.assessed, flow.excluded) or bool(flow.excluded_reasons)),
+              ("received allocated intervention", arms[0].received if arms[0] else None,
+               any(af is not None and _given(af.received) for af in arms)),
+              ("discontinued or lost to follow-up", arms[0].discontinued if arms[0] else None,
+               any(af is not None and (_given(af.discontinued, af.lost) or bool(af.discontinued_reasons)
+                                       or bool(af.lost_reasons)) for af in arms)),
+              ("completed", arms[0].completed if arms[0] else None,
+               any(af is not None and _given(af.completed) for af in arms)),
+              ("analysed", arms[0].analysed if arms[0] else None,
+               any(af is not None and _given(af.analysed) for af in arms))]
+    return stages
+
+
+def flow_text(study: Study) -> FlowText | None:
+    flow = study.flow
+    if flow is None or not any(given for _, _, given in flow_stages(study)):
         return None
     arms = []
     for a in study.arms:

@@ -8,7 +8,8 @@ Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest", "resu
      (``render.figures``); neither reads the record itself.
 
 The one binding of diagrams to a record, so the deck and the figure files show the same diagrams:
-no flow without the record's ``flow`` section (the design already says the arms' sizes); the results
+no flow without the record's ``flow`` section, nor when it gives no number after allocation (the design already
+says who was randomized and the arms' sizes; the flow would only repeat them); the results
 graphic is the deck's own (``figure=False``: the forest figure plots the same estimates); a review's
 forest plots and risk-of-bias grid are ``long``; a review forest's notes, set a size smaller, are
 never under the ``min_size`` asked for.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from ..content import flow_text
 from ..errors import LayoutError
 from .boxes import MINOR_SHARE
 from .design import design_diagram
@@ -36,7 +38,7 @@ if TYPE_CHECKING:   # a trial's build never imports the review modules (their mo
 
 def trial_figures(study: Study) -> dict[str, DiagramSource]:
     def flow(width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
-        return flow_diagram(study, width, height, base_size, min_size) if study.flow is not None else None
+        return flow_diagram(study, width, height, base_size, min_size) if flow_text(study) is not None else None
 
     return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(flow),
             "forest": DiagramSource(partial(forest_plot, study)),

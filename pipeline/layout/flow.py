@@ -34,7 +34,7 @@ Text conventions are those of ``design`` (one size, block centred in its box; ``
 
 from __future__ import annotations
 
-from ..content import missing, n_equals
+from ..content import flow_stages, missing, n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt, total_randomized
@@ -60,36 +60,17 @@ def _reasons(reasons: list[Reason]) -> list[Para]:
     return [para(f"• {r.reason} ({n_equals(r.n)})") for r in reasons]
 
 
-@per_study
-def _given(*values: int | str | None) -> bool:
-    return any(known(v) is not None for v in values)
-
-
 def _unknown_stages(study: Study) -> dict[str, list[str]]:
     """The flow's stages no arm has a number for, grouped by the words for the gap ("not reported", "not in
     our sources"), in CONSORT order."""
-    flow = study.flow
-    if flow is None:
-        return {}
-    arms = [study.arm_flow(arm.id) for arm in study.arms]
-    stages = [("assessed for eligibility and excluded", flow.assessed,
-               _given(flow.assessed, flow.excluded) or bool(flow.excluded_reasons)),
-              ("received allocated intervention", arms[0].received if arms[0] else None,
-               any(af is not None and _given(af.received) for af in arms)),
-              ("discontinued or lost to follow-up", arms[0].discontinued if arms[0] else None,
-               any(af is not None and (_given(af.discontinued, af.lost) or bool(af.discontinued_reasons)
-                                       or bool(af.lost_reasons)) for af in arms)),
-              ("completed", arms[0].completed if arms[0] else None,
-               any(af is not None and _given(af.completed) for af in arms)),
-              ("analysed", arms[0].analysed if arms[0] else None,
-               any(af is not None and _given(af.analysed) for af in arms))]
     unknown: dict[str, list[str]] = {}
-    for stage, value, given in stages:
+    for stage, value, given in flow_stages(study):
         if not given:
             unknown.setdefault(missing(value), []).append(stage)
     return unknown
 
 
+@per_study
 def _layout(study: Study, width: float, size: float) -> Attempt:
     sheet = Sheet(size)
     pad, gap = sheet.pad, row_gap(size)
