@@ -72,6 +72,7 @@ from .formatting import (
 from .rows import (
     FLOW_STAGES,
     ArmText,
+    FlowStage,
     FlowText,
     OutcomeRob,
     ResultRow,
@@ -122,6 +123,7 @@ __all__ = [
     "CertaintyText",
     "Content",
     "EffectText",
+    "FlowStage",
     "FlowText",
     "OutcomeRob",
     "ResultRow",

@@ -175,31 +175,42 @@ def _given(*values: int | str | None) -> bool:
     return any(known(v) is not None for v in values)
 
 
-def flow_stages(study: Study) -> list[tuple[str, int | str | None, bool]]:
-    """The flow's stages after randomization's count, in CONSORT order: (stage, a value that says how it is
-    missing, whether any arm has a number for it). A flow none of whose stages is given tells nothing the
-    design does not (who was randomized and allocated): ``flow_text`` is then None and no flow is drawn."""
+@dataclass(frozen=True)
+class FlowStage:
+    """One stage of the participant flow after randomization's count."""
+
+    key: str                    # "screening", "received", "followup", "completed", "analysed"
+    words: str                  # "assessed for eligibility and excluded", …
+    value: int | str | None     # the first arm's (or the flow's) value: how the stage is missing
+    given: bool                 # whether any arm (or the flow) has a number for it
+
+
+def flow_stages(study: Study) -> list[FlowStage]:
+    """The flow's stages after randomization's count, in CONSORT order. A flow none of whose stages is given
+    tells nothing the design does not (who was randomized and allocated): ``flow_text`` is then None and no
+    flow is drawn."""
     flow = study.flow
     if flow is None:
         return []
     arms = [study.arm_flow(arm.id) for arm in study.arms]
-    stages: list[tuple[str, int | str | None, bool]] = [("assessed for eligibility and excluded", flow.assessed,
-               _given(flow.assessed, flow.excluded) or bool(flow.excluded_reasons)),
-              ("received allocated intervention", arms[0].received if arms[0] else None,
-               any(af is not None and _given(af.received) for af in arms)),
-              ("discontinued or lost to follow-up", arms[0].discontinued if arms[0] else None,
-               any(af is not None and (_given(af.discontinued, af.lost) or bool(af.discontinued_reasons)
-                                       or bool(af.lost_reasons)) for af in arms)),
-              ("completed", arms[0].completed if arms[0] else None,
-               any(af is not None and _given(af.completed) for af in arms)),
-              ("analysed", arms[0].analysed if arms[0] else None,
-               any(af is not None and _given(af.analysed) for af in arms))]
-    return stages
+    first = arms[0]
+    return [
+        FlowStage("screening", "assessed for eligibility and excluded", flow.assessed,
+                  _given(flow.assessed, flow.excluded) or bool(flow.excluded_reasons)),
+        FlowStage("received", "received allocated intervention", first.received if first else None,
+                  any(af is not None and _given(af.received) for af in arms)),
+        FlowStage("followup", "discontinued or lost to follow-up", first.discontinued if first else None,
+                  any(af is not None and (_given(af.discontinued, af.lost) or bool(af.discontinued_reasons)
+                                          or bool(af.lost_reasons)) for af in arms)),
+        FlowStage("completed", "completed", first.completed if first else None,
+                  any(af is not None and _given(af.completed) for af in arms)),
+        FlowStage("analysed", "analysed", first.analysed if first else None,
+                  any(af is not None and _given(af.analysed) for af in arms))]
 
 
 def flow_text(study: Study) -> FlowText | None:
     flow = study.flow
-    if flow is None or not any(given for _, _, given in flow_stages(study)):
+    if flow is None or not any(stage.given for stage in flow_stages(study)):
         return None
     arms = []
     for a in study.arms:

@@ -34,7 +34,7 @@ Text conventions are those of ``design`` (one size, block centred in its box; ``
 
 from __future__ import annotations
 
-from ..content import flow_stages, missing, n_equals
+from ..content import FlowStage, flow_stages, missing, n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt, total_randomized
@@ -60,14 +60,13 @@ def _reasons(reasons: list[Reason]) -> list[Para]:
     return [para(f"• {r.reason} ({n_equals(r.n)})") for r in reasons]
 
 
-def _unknown_stages(study: Study) -> dict[str, list[str]]:
-    """The flow's stages no arm has a number for, grouped by the words for the gap ("not reported", "not in
-    our sources"), in CONSORT order."""
+def _unknown_note(stages: list[FlowStage]) -> str:
+    """The stages no arm has a number for, grouped by the words for the gap: "Not in our sources: analysed."."""
     unknown: dict[str, list[str]] = {}
-    for stage, value, given in flow_stages(study):
-        if not given:
-            unknown.setdefault(missing(value), []).append(stage)
-    return unknown
+    for stage in stages:
+        if not stage.given:
+            unknown.setdefault(missing(stage.value), []).append(stage.words)
+    return " ".join(f"{word[0].upper()}{word[1:]}: {'; '.join(words)}." for word, words in unknown.items())
 
 
 @per_study
@@ -83,9 +82,9 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
     y = 0.0
     single = len(study.arms) == 1 or study.design.type == "single-group"
     randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
-    unknown = _unknown_stages(study)
-    omitted = {stage for stages in unknown.values() for stage in stages}
-    if flow is not None and "assessed for eligibility and excluded" not in omitted:
+    stages = flow_stages(study)
+    omitted = {stage.key for stage in stages if not stage.given}
+    if flow is not None and "screening" not in omitted:
         assessed = sheet.box("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
                              cx - main_w / 2, main_w, y, "flow", fields=["flow.assessed"])
         ex_x = cx + max(18.0, 2.0 * size)
@@ -132,7 +131,7 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
             allocated = af.allocated if af is not None and known(af.allocated) is not None else \
                 (arm.randomized if af is None else af.allocated)
             paras.append(para(f"Allocated ({n_equals(allocated)})"))
-            if "received allocated intervention" not in omitted:
+            if "received" not in omitted:
                 paras.append(para(f"Received allocated intervention ({n_equals(af.received if af else None)})"))
         else:
             paras.append(para(f"Allocated ({n_equals(arm.randomized)})"))
@@ -154,11 +153,10 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
             done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
             an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
         no_fields: list[list[str]] = [[] for _ in study.arms]
-        stage_rows: list[tuple[str, tuple[str, list[list[Para]], str, list[list[str]]]]] = [
-            ("discontinued or lost to follow-up", ("followup", fu_rows, "flow", fu_fields)),
-            ("completed", ("completed", done_rows, "flow", no_fields)),
-            ("analysed", ("analysed", an_rows, "flow", no_fields))]
-        rows += [row for stage, row in stage_rows if stage not in omitted]
+        stage_rows: list[tuple[str, list[list[Para]], str, list[list[str]]]] = [
+            ("followup", fu_rows, "flow", fu_fields), ("completed", done_rows, "flow", no_fields),
+            ("analysed", an_rows, "flow", no_fields)]
+        rows += [row for row in stage_rows if row[0] not in omitted]
 
     previous: list[Box] | None = None
     for name, per_arm, role, row_fields in rows:
@@ -177,8 +175,7 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
         y += row_h + gap
     y -= gap
 
-    note = ("Follow-up and analysis numbers not reported." if flow is None else
-            " ".join(f"{word[0].upper()}{word[1:]}: {'; '.join(stages)}." for word, stages in unknown.items()))
+    note = "Follow-up and analysis numbers not reported." if flow is None else _unknown_note(stages)
     if note:
         note_lines, broken = wrap_paragraphs([para(note)], size, width)
         sheet.broken = sheet.broken or broken
