@@ -19,7 +19,7 @@ design schema and the flow diagram all say it, and this module imports no other 
 
 from __future__ import annotations
 
-from ..content import ABSENT, NIS, NR, count, design_facts, shared_care
+from ..content import ABSENT, NIS, NR, count, design_facts, flow_stages, shared_care
 from ..model import Study, known
 
 
@@ -140,10 +140,10 @@ def flow_caption(study: Study, beside_band: bool = False, beside_schema: bool = 
     else:
         per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes, strict=True))
     parts = [] if beside_band or beside_schema else [f"{count(n)} {how}{ratio}{per_arm}"]
+    given = {stage.key: stage.given for stage in flow_stages(study)}
     for name in ("completed", "analysed"):
-        counts = [getattr(f, name) if f else None for f in flows]
-        values = [count(c) for c in counts]
-        if all(v in ABSENT for v in values):
+        values = [count(getattr(f, name) if f else None) for f in flows]
+        if not given.get(name, False):
             said = values[0] if len(set(values)) == 1 else NR
             if not (beside_band and said == NIS):
                 parts.append(f"{name}: {said}")
