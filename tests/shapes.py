@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any, Iterator
 
 import yaml

@@ -13,6 +13,7 @@ import pdfplumber
 import pypdf
 import pytest
 import yaml
+
 from pipeline.build import BuildOptions, render
 from pipeline.errors import LayoutError
 from pipeline.layout.brief_figures import trial_brief_figures
@@ -377,10 +378,9 @@ def test_the_design_band_shows_each_arm_s_completion_and_the_caption_only_what_t
 
 # --- version 2: numbers as printed, effects per comparison, gaps said as such -------
 
+import shapes  # noqa: E402
 from pipeline import content as fmt  # noqa: E402
 from pipeline.numbers import Printed  # noqa: E402
-
-import shapes  # noqa: E402
 
 
 @pytest.mark.parametrize("value, text", [

@@ -25,13 +25,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+import shapes
 from pipeline.absolute import rd_scale
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
 from pipeline.model import Outcome, Study, known
 from pipeline.validate import load_study
-
-import shapes
 from readback import brief_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
+
+import shapes
 from pipeline import content
 from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.loader import load_bytes
@@ -20,8 +22,6 @@ from pipeline.model import Effect
 from pipeline.render import pdf
 from pipeline.report import prepare
 from pipeline.validate import check_source
-
-import shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 

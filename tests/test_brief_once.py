@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from pipeline import theme
 from pipeline.audit import run_audit
 from pipeline.layout.brief_figures import trial_brief_figures
@@ -59,12 +60,12 @@ def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
     import io
 
     import pypdf
+
+    import shapes
     from pipeline.layout.alt import flow_caption
     from pipeline.loader import load_bytes
     from pipeline.render.pdf import render_brief
     from pipeline.validate import check_source
-
-    import shapes
 
     record = shapes.shapes()["harms-and-certainty"]
     del record["harms_note"]    # its line under the results leaves no room for the full schema on this page
@@ -81,10 +82,9 @@ def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
 def test_a_tall_schema_still_goes_across_the_page():
     """SYNTHETIC long labels: the schema across the page is 259 pt tall; it used to be refused at 240 pt and the
     page went without any diagram though it had room for it."""
+    import shapes
     from pipeline.loader import load_bytes
     from pipeline.validate import check_source
-
-    import shapes
 
     record = shapes.shapes()["long-labels"]
     report = prepare(check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")))

@@ -11,13 +11,13 @@ import shutil
 
 import pytest
 import yaml
+
+from conftest import ROOT, SHIPPED
 from pipeline.citations import read_reference
 from pipeline.citations.fields import citation_node, record_id
 from pipeline.citations.reference import Reference, pages_of, vancouver
 from pipeline.cli import main
 from pipeline.validate import load_study
-
-from conftest import ROOT, SHIPPED
 
 FIXTURES = ROOT / "tests" / "fixtures" / "citations"
 IMAGINE = [FIXTURES / f"imagine-ra.{ext}" for ext in ("ris", "bib", "nbib", "json")]
@@ -50,8 +50,9 @@ def test_new_records_from_the_four_formats_are_the_same(tmp_path, capsys):
 
 
 def test_a_new_record_from_a_citation_builds_and_says_what_is_missing(tmp_path, capsys):
-    from pipeline.build import BuildOptions, build_record
     from pypdf import PdfReader
+
+    from pipeline.build import BuildOptions, build_record
 
     out = tmp_path / "imagine-ra.yaml"
     assert main(["import", "citation", str(FIXTURES / "imagine-ra.bib"), "-o", str(out)]) == 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pipeline.cli import main
-
 from conftest import ROOT, SHIPPED
+from pipeline.cli import main
 
 
 def test_validate_shipped_record(capsys):

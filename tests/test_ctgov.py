@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import ROOT, SHIPPED
 from pipeline.cli import main
 from pipeline.ctgov import compare_record, compare_study, import_ctgov_data, import_ctgov_file
 from pipeline.ctgov.source import parse_p
@@ -25,8 +26,6 @@ from pipeline.errors import ImportSourceError
 from pipeline.loader import load_bytes
 from pipeline.model import NOT_REPORTED, is_placeholder, known
 from pipeline.validate import check_source, load_study
-
-from conftest import ROOT, SHIPPED
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from fhir.resources.bundle import Bundle
+
+from conftest import ROOT
 from pipeline.cli import main
 from pipeline.fhir import bundle_json, export_bundle
 from pipeline.fhir.bundle import Entries
@@ -19,8 +21,6 @@ from pipeline.loader import load_file
 from pipeline.model import Study, known
 from pipeline.numbers import Printed, exact
 from pipeline.validate import load_study
-
-from conftest import ROOT
 from shapes import HUGE, shapes
 from test_make import make, repo  # noqa: F401  (repo is a fixture)
 
@@ -376,7 +376,6 @@ def test_review_exports_with_its_pooled_numbers(path):
 def test_review_with_per_study_risk_of_bias_exports_it():
     from pipeline.loader import load_bytes
     from pipeline.validate import check_source
-
     from test_review_layout import synthetic_review
 
     review = check_source(load_bytes(synthetic_review(3, 4, 2).encode(), "SYNTHETIC.yaml")).study

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.layout.figures import trial_figures
 from pipeline.errors import RenderError
 from pipeline.layout.design import design_diagram
+from pipeline.layout.figures import trial_figures
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.render.figures import draw_diagram_to_matplotlib, figure_diagrams, render_figures

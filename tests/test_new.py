@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
+
 from pipeline.build import BuildOptions, build_record
 from pipeline.cli import main
 from pipeline.validate import load_study
-from pypdf import PdfReader
 
 
 def test_new_record_validates_builds_and_says_not_yet_written(tmp_path, capsys):

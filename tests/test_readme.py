@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from pipeline.fieldref import END, START, markdown, refresh_readme
-
 from conftest import ROOT
+from pipeline.fieldref import END, START, markdown, refresh_readme
 
 
 def test_readme_field_reference_is_current(tmp_path):

@@ -15,11 +15,11 @@ from pathlib import Path
 import matplotlib.figure
 import pptx.opc.serialized
 import pytest
-from pipeline import atomic
-from pipeline.cli import main
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import ROOT
+from pipeline import atomic
+from pipeline.cli import main
 
 RECORDS = {"trial": ROOT / "sources" / "imagine-ra.yaml", "review": ROOT / "sources" / "react-corticosteroids.yaml"}
 BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_parts"),

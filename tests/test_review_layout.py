@@ -5,6 +5,7 @@ overflow), and the brief (one page), deck and figures build."""
 from __future__ import annotations
 
 import io
+
 import numpy as np
 import pdfplumber
 import pytest

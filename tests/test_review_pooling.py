@@ -11,8 +11,18 @@ from scipy.optimize import minimize_scalar
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.meta_analysis import combine_effects
 
-from pipeline.review.pooling import (StudyEffect, binary_effect, chi2_sf, from_interval, i_squared,
-                                     mantel_haenszel, pool, t_quantile, t_sf, tau2_estimate)
+from pipeline.review.pooling import (
+    StudyEffect,
+    binary_effect,
+    chi2_sf,
+    from_interval,
+    i_squared,
+    mantel_haenszel,
+    pool,
+    t_quantile,
+    t_sf,
+    tau2_estimate,
+)
 
 SEEDS = range(12)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from conftest import ROOT
 from pipeline.cli import main
 from pipeline.model import study_schema
-
-from conftest import ROOT
 
 
 def test_committed_schema_is_current():

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import pytest
 
+import shapes
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
 from pipeline.loader import load_bytes
 from pipeline.model import MEASURES, Study
 from pipeline.report import prepare
 from pipeline.validate import check_source, load_study
-
-import shapes
 from readback import brief_text, deck_text, missing_numbers, page_count
 
 SHAPES = shapes.shapes()

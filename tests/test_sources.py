@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+import shapes
+from conftest import ROOT
 from pipeline.build import build_record
 from pipeline.loader import load_file
 from pipeline.validate import load_study
-
-import shapes
-from conftest import ROOT
 from readback import brief_text, deck_text, missing_numbers, page_count
 
 RECORDS = sorted((ROOT / "sources").glob("*.yaml"))

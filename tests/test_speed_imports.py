@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from pipeline import glyphs
 from pipeline.cli import main
 

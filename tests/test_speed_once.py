@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import io
 
+from pptx import Presentation
+
+from conftest import ROOT, SHIPPED
 from pipeline.build import render
 from pipeline.layout import design
 from pipeline.layout.memo import per_study
 from pipeline.render import deck_package as deck
 from pipeline.report import prepare
 from pipeline.validate import load_study
-from pptx import Presentation
-
-from conftest import ROOT, SHIPPED
 
 
 class _Study:   # any object stands for a study: the memo goes by identity
