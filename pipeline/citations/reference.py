@@ -31,23 +31,27 @@ class CitationFileError(ImportSourceError):
         super().__init__(f"{where}: {message}")
 
 
+Given = str | None      # a field of the entry: None when the entry does not give it
+GivenYear = int | None
+
+
 @dataclass(frozen=True)
 class Reference:
-    """One article. ``line`` is where it starts in ``file``; text fields are None when absent."""
+    """One article. ``line`` is where it starts in ``file``; a ``Given`` field is None when absent."""
 
     file: str
     line: int
-    title: str | None = None
-    journal: str | None = None
-    year: int | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
+    title: Given = None
+    journal: Given = None
+    year: GivenYear = None
+    volume: Given = None
+    issue: Given = None
+    pages: Given = None
+    doi: Given = None
+    pmid: Given = None
+    pmcid: Given = None
     authors: tuple[str, ...] = ()
-    group: str | None = None
+    group: Given = None
     et_al: bool = False  # the file itself shortens the list ("and others")
 
     def summary(self) -> str:
