@@ -240,3 +240,32 @@ def test_no_flow_when_it_gives_no_number_after_allocation():
     assert sorted(render_figures(trial_figures(ssass.study))) == ["design.svg", "forest.svg"]
     assert "Participant flow" not in deck_text(render(prepare(ssass), BuildOptions(only=("deck",)))["deck.pptx"])
     assert "flow.svg" in render_figures(trial_figures(load_study(ROOT / "sources" / "imagine-ra.yaml").study))
+
+
+def test_svg_text_sits_at_its_layout_anchor():
+    """Each line is written at its anchor (left edge, centre or right edge, per its alignment) on its
+    baseline, 1 pt = 1 px plus the figure's margin — the SVG's texts skip matplotlib's own text layout."""
+    from pipeline.layout.geometry import Box, Diagram, Label, TextLine
+    from pipeline.layout.text import baseline_offset, line_height
+    from pipeline.render.figures import MARGIN
+
+    line = TextLine("Ω ≥ 1.5 (SYNTHETIC)", 9.0)
+    boxes = (Box("b", 10, 20, 120, 30, (line,), align="center", padding=4),
+             Box("r", 150, 20, 100, 30, (line,), align="right", padding=5))
+    labels = (Label("l", 20, 70, 200, (line, TextLine("second", 8.0, bold=True))),)
+    svg = draw_diagram_to_matplotlib(Diagram("design", 260, 100, boxes, labels=labels), "svg")
+    seen = [(el.get("style"), float(el.get("x")), float(el.get("y")), "".join(el.itertext()))
+            for el in ET.fromstring(svg).iter(f"{SVG}text")]
+    pitch = line_height(9.0)
+    base = baseline_offset(9.0, pitch)
+    centred_top = 20 + (30 - pitch) / 2
+    expected = [("middle", 10 + 120 / 2, centred_top + base, line.text),
+                ("end", 150 + 100 - 5, centred_top + base, line.text),
+                ("start", 20, 70 + base, line.text),
+                ("start", 20, 70 + pitch + baseline_offset(8.0, line_height(8.0)), "second")]
+    assert len(seen) == len(expected)
+    for (style, x, y, text), (anchor, ex, ey, etext) in zip(seen, expected, strict=True):
+        assert text == etext
+        assert (f"text-anchor: {anchor}" in style) or (anchor == "start" and "text-anchor" not in style)
+        assert x == pytest.approx(ex + MARGIN, abs=1e-3) and y == pytest.approx(ey + MARGIN, abs=1e-3)
+    assert "font-weight: 700" in seen[-1][0]
