@@ -145,6 +145,7 @@ class Cell:
     mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
     span: int = 1                  # a row's only cell spanning every column: a line across under the row above
     joined: bool = False           # a row's first cell: the row belongs to the one above (an outcome's effect lines)
+    keep: bool = False             # the first line is never wrapped (an effect estimate: "HR" stays beside "0.83")
 
 
 @dataclass
@@ -205,9 +206,9 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     natural, minimum = [0.0] * n, [0.0] * n
     for row in rows:
         for j, cell in enumerate(row):
-            for part in cell.text.split("\n"):
+            for k, part in enumerate(cell.text.split("\n")):
                 natural[j] = max(natural[j], _width(part, size, cell.bold) + 2 * CELL_MX + 1)
-                for word in part.split():
+                for word in [part] if cell.keep and k == 0 else part.split():
                     minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
     if sum(minimum) >= width:
         total = sum(minimum) or 1.0

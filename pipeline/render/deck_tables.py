@@ -137,7 +137,7 @@ def effect_cells(e: EffectText, merge_ci_p: bool, one_level: bool, derived: tupl
     if e.value in ABSENT and not e.significance and not extra:
         cells = [muted_value(e.estimate)]
     else:
-        cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None)]
+        cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None, keep=True)]
     ci = e.range if one_level or e.range in ABSENT else e.ci
     return cells + ([muted_value(e.p if e.range in ABSENT else ci)] if merge_ci_p else
                     [muted_value(ci), muted_value(e.p)])
