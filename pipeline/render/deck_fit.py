@@ -203,13 +203,19 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     """``column_widths`` of a table's ``rows`` (header included, lines across left out) with ``_WIDTH_FACTOR``
     at ``factor``."""
     n = len(caps)
-    natural, minimum = [0.0] * n, [0.0] * n
+    natural, minimum, kept = [0.0] * n, [0.0] * n, [0.0] * n
     for row in rows:
         for j, cell in enumerate(row):
             for k, part in enumerate(cell.text.split("\n")):
-                natural[j] = max(natural[j], _width(part, size, cell.bold) + 2 * CELL_MX + 1)
-                for word in [part] if cell.keep and k == 0 else part.split():
+                line = _width(part, size, cell.bold) + 2 * CELL_MX + 1
+                natural[j] = max(natural[j], line)
+                if cell.keep and k == 0:
+                    kept[j] = max(kept[j], line)
+                for word in part.split():
                     minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
+    with_kept = [max(m, k) for m, k in zip(minimum, kept, strict=True)]
+    if sum(with_kept) < width:     # a kept line wraps only on a page too narrow for its words to fit otherwise
+        minimum = with_kept
     if sum(minimum) >= width:
         total = sum(minimum) or 1.0
         widths = [width * m / total for m in minimum]
