@@ -57,14 +57,11 @@ def test_the_p_column_head_is_one_line(name, head):
 def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
     """SYNTHETIC (tests/shapes.py, three arms): the full schema across the page shows the total and each arm's n
     randomized; the caption under it says only who completed and was analysed."""
-    import io
-
-    import pypdf
-
     import shapes
     from pipeline.layout.alt import flow_caption
     from pipeline.loader import load_bytes
-    from pipeline.render.pdf import render_brief
+    from pipeline.render.pdf import layout_page
+    from pipeline.render.pdf_blocks import STEPS
     from pipeline.validate import check_source
 
     record = shapes.shapes()["harms-and-certainty"]
@@ -73,9 +70,12 @@ def test_the_caption_under_the_full_schema_leaves_out_who_was_randomized():
     figures = trial_brief_figures(report.study)
     assert figures["design"].alt == flow_caption(report.study, beside_schema=True)
     assert figures["design"].alt.startswith("completed:") and "randomized" not in figures["design"].alt
-    page = fit_page(report.content, figures, "a4")
-    assert any(isinstance(op, Figure) and op.diagram.kind == "design" and op.diagram.width > 400 for op in page.ops)
-    text = " ".join(pypdf.PdfReader(io.BytesIO(render_brief(report.content, figures))).pages[0].extract_text().split())
+    # The compact band (three arms stacked) now comes first; the full schema across the page is the next step.
+    page = layout_page(report.content, figures, "a4", STEPS[-1], "wide")
+    assert page.overflow <= 0
+    assert any(isinstance(op, Figure) and op.diagram.kind == "design" and not op.diagram.extra.get("compact")
+               and op.diagram.width > 400 for op in page.ops)
+    text = " ".join(" ".join(op.text for op in page.ops if isinstance(op, Text)).split())
     assert "Participants: completed:" in text and "718 randomized" not in text
 
 

@@ -31,7 +31,9 @@ from .pdf_blocks import (
 
 # Which figure goes beside the question; the other is the fallback.
 DIAGRAM_PREFERENCE = ("design", "flow")
-BAND_MAX_HEIGHT = 110.0   # the compact design band: never taller than this (else it is not a band)
+BAND_MAX_HEIGHT = 110.0   # the compact design band of two arms: never taller than this (else it is not a band)
+BAND_ARM_HEIGHT = 40.0    # room for each further arm stacked in the band (three arms: 150 pt)
+BAND_MAX_ARMS = 8
 WIDE_MAX_HEIGHT = 300.0   # the full schema across the page: at most this tall (the page fit decides)
 BAND_SHOWS = ("Hypothesis", "Clusters", "Analysis", "Estimand", "Stopped early")   # see ``layout.design``
 FULL_SHOWS = BAND_SHOWS + ("Factorial",)
@@ -85,8 +87,17 @@ def choose_diagram(figures: Mapping[str, DiagramSource], width: float, heights: 
 
 
 def choose_band(figures: Mapping[str, DiagramSource], width: float, style: Style) -> Diagram | None:
-    """The compact design diagram, one band across ``width``."""
-    return _fitting(figures.get("band"), width, BAND_MAX_HEIGHT, style)
+    """The compact design diagram, one band across ``width``: ``BAND_MAX_HEIGHT`` tall for two arms, and
+    ``BAND_ARM_HEIGHT`` taller for each further arm stacked in it."""
+    source = figures.get("band")
+    diagram = _fitting(source, width, BAND_MAX_HEIGHT, style)
+    if diagram is not None or source is None:
+        return diagram
+    for arms in range(3, BAND_MAX_ARMS + 1):
+        taller = _fitting(source, width, BAND_MAX_HEIGHT + BAND_ARM_HEIGHT * (arms - 2), style)
+        if taller is not None:
+            return taller if sum(box.role == "arm" for box in taller.boxes) >= arms else None
+    return None
 
 
 def choose_wide(figures: Mapping[str, DiagramSource], width: float, style: Style) -> Diagram | None:
