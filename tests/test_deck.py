@@ -20,9 +20,10 @@ from pptx import Presentation
 
 from pipeline.content import warning_texts
 from pipeline.layout.figures import trial_figures
-from pipeline.layout.text import text_width, wrap
+from pipeline.layout.text import text_width, wrap, wrap_runs
 from pipeline.loader import load_bytes
 from pipeline.render import deck as deck_renderer
+from pipeline.render.deck_fit import Run, _word_runs
 from pipeline.report import Report, prepare
 from pipeline.validate import check_source, load_study
 
@@ -258,7 +259,12 @@ def _para_height(p, width: float) -> tuple[float, float]:
     before = 0.0
     if ppr is not None and ppr.find(f"{A}spcBef/{A}spcPts") is not None:
         before = int(ppr.find(f"{A}spcBef/{A}spcPts").get("val")) / 100
-    lines = wrap(text, size, width - mar, bold)
+    weights = [r.find(f"{A}rPr") is not None and r.find(f"{A}rPr").get("b") == "1" for r in runs]
+    if len(set(weights)) > 1:   # a bold lead-in: each run measured in its own weight
+        glued = _word_runs(tuple(Run(r.find(f"{A}t").text or "", b) for r, b in zip(runs, weights, strict=True)))
+        lines = wrap_runs(glued, size, width - mar)
+    else:
+        lines = wrap(text, size, width - mar, bold)
     return size, before + len(lines) * size * 1.2
 
 

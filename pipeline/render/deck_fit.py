@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import theme
 from ..errors import LayoutError
-from ..layout.text import LINE_HEIGHT, text_width, wrap
+from ..layout.text import LINE_HEIGHT, text_width, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
 BODY_MIN, TABLE_MIN = 18.0, 16.0
@@ -87,8 +87,27 @@ def indent_for(size: float) -> float:
 
 def para_lines(p: Para, size: float, width: float) -> list[str]:
     s = size * p.scale
-    inner = width - (indent_for(s) if (p.bullet or p.hang) else 0.0)
-    return _wrap(p.text, s, max(inner, 1.0), p.bold)
+    inner = max(width - (indent_for(s) if (p.bullet or p.hang) else 0.0), 1.0)
+    if len(p.runs) == 1:
+        return _wrap(p.text, s, inner, p.bold)
+    # Mixed runs (a bold lead-in, then regular text) are measured each in its own weight.
+    lines = wrap_runs(_word_runs(p.runs), s, inner / _WIDTH_FACTOR.get())
+    return [" ".join(word for word, _ in line) for line in lines]
+
+
+def _word_runs(runs: tuple[Run, ...]) -> list[tuple[str, bool]]:
+    """``(text, bold)`` of each run, a word that goes on across runs ("lead-in" + ": …") given whole to the
+    run it starts in, so the words are those of the paragraph's text."""
+    out: list[tuple[str, bool]] = []
+    for run in runs:
+        text = run.text
+        last = next((k for k in range(len(out) - 1, -1, -1) if out[k][0]), None)
+        if last is not None and text and not text[0].isspace() and not out[last][0][-1].isspace():
+            glued = len(text.split(maxsplit=1)[0])
+            out[last] = (out[last][0] + text[:glued], out[last][1])
+            text = text[glued:]
+        out.append((text, run.bold))
+    return out
 
 
 def para_height(p: Para, size: float, width: float, first: bool) -> float:
