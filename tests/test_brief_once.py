@@ -91,3 +91,19 @@ def test_a_tall_schema_still_goes_across_the_page():
     page = fit_page(report.content, trial_brief_figures(report.study), "a4")
     assert page.overflow <= 0
     assert any(isinstance(op, Figure) and op.diagram.kind == "design" for op in page.ops)
+
+
+def test_the_arms_beside_the_question_are_described_once():
+    """SSaSS: the schema beside the question describes each arm; the question's intervention and comparator rows
+    said the same words again."""
+    import io
+
+    import pypdf
+
+    from pipeline.render.pdf import render_brief
+
+    report = prepare(load_study(ROOT / "sources" / "ssass.yaml"))
+    pdf = render_brief(report.content, trial_brief_figures(report.study))
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert text.count("potassium chloride by mass") == 1
+    assert text.count("100% sodium chloride") == 1

@@ -9,6 +9,7 @@ Out: the row as a ``Block``, or None when its diagram does not fit (the page the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from .. import theme
@@ -126,6 +127,8 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
         if c.shared_care and not diagram.extra.get("shared_care"):
             shown = [it if it[0] != "Design" else ("Design", rest, "design")
                      for it in items if it[0] not in ("Eligibility", "Setting")]
+        arms = _words(" ".join(line.text for box in diagram.boxes if box.role == "arm" for line in box.lines))
+        shown = [it for it in shown if it[0] not in ("Intervention", "Comparator") or not _words(it[1]) <= arms]
         question = question_block(c, col, style, shown)
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
@@ -135,6 +138,11 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
     row.add(question, 0.0, 0.0)
     row.add(right, col + GUTTER, 0.0)
     return row
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` (an intervention or comparator row that the schema's arm boxes say in full goes)."""
+    return set(re.findall(r"[\w%]+", text.lower()))
 
 
 def question_above_band(c: Content, figures: Mapping[str, DiagramSource], width: float, col: float, style: Style,
