@@ -13,13 +13,15 @@ theme's fonts and colour scheme.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, cast
 
 from lxml import etree
-from pptx.oxml.ns import qn
+from pptx.oxml import ns
 from pptx.oxml.xmlchemy import BaseOxmlElement
 from pptx.util import Length
 
+qn = cache(ns.qn)   # "a:p" → "{…/main}p", looked up once: python-pptx's qn parses the tag on every call
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
 _BULLET_TAGS = ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct")
