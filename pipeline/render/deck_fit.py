@@ -154,11 +154,10 @@ def split_para(p: Para, size: float, width: float, room: float, first: bool) -> 
 # Sections: what a slide body is made of.
 
 @dataclass(frozen=True)
-class Cell:
-    text: str
-    bold: bool = False
+class Cell(Run):
+    """A table cell: its text as one ``Run`` (``\n`` between its lines), with the cell's own styling."""
+
     fill: str | None = None
-    colour: str | None = None
     align: str = "left"
     rule: str | None = None        # a coloured rule under a header cell (arm colour)
     mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
