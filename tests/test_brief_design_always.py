@@ -30,6 +30,8 @@ def _check(data: bytes, name: str, paper: str) -> None:
     page = fit_page(report.content, figures, paper)
     diagrams = [op.diagram for op in page.ops if isinstance(op, Figure) and op.diagram.kind in ("design", "flow")]
     assert diagrams, f"{name} ({paper}): the brief has no design diagram"
+    if report.content.flow is None:   # no count after allocation: boxes of "not reported" would say nothing
+        assert diagrams[0].kind == "design", f"{name} ({paper}): an empty participant flow drawn as the design"
     arm_lines = [line.text for box in diagrams[0].boxes if box.role == "arm" for line in box.lines]
     assert arm_lines, f"{name} ({paper}): the design diagram draws no arms"
     pdf = render_brief(report.content, figures, paper=paper)

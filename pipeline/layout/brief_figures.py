@@ -9,7 +9,8 @@ Out: {name: ``geometry.DiagramSource``}:
                                 the schema shows who was randomized)
             "band"              the compact design schema (one band across the page); ``alt``: the caption
                                 under the band (what of the flow the band does not show)
-            "flow"              the participant flow (the brief's fallback when the schema does not fit)
+            "flow"              the participant flow (the brief's fallback when the schema does not fit; None when
+                                the record gives no count after allocation, ``flow.flow_figure``)
             "bar:<id>:<j>"      a primary outcome's bar for the table cell of column j (``results.cell_bar``,
                                 in the arm's colour when the columns are the arms)
             "strip:<id>:<k>"    the strip of the outcome's effect k (``results.cell_strips``)
@@ -22,6 +23,7 @@ The marks ignore the height and sizes they are given: they are as wide as their 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..content import result_columns
@@ -47,7 +49,7 @@ def trial_brief_figures(study: Study) -> dict[str, DiagramSource]:
 
     out = {"design": DiagramSource(full, flow_caption(study, beside_schema=True)),
            "band": DiagramSource(band, flow_caption(study, beside_band=True))}
-    out["flow"] = DiagramSource(lambda w, h, b, m: flow.flow_diagram(study, w, h, b, m))
+    out["flow"] = DiagramSource(partial(flow.flow_figure, study))
     columns = [key for key, _, _ in result_columns(study)]
     coloured = columns == [a.id for a in study.arms]
     primary = study.primary_outcomes

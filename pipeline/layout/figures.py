@@ -20,11 +20,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..content import flow_text
 from ..errors import LayoutError
 from .boxes import MINOR_SHARE
 from .design import design_diagram
-from .flow import flow_diagram
+from .flow import flow_figure
 from .forest import forest_plot
 from .geometry import Diagram, DiagramSource
 from .results import graphed_outcomes, results_graphic
@@ -37,10 +36,7 @@ if TYPE_CHECKING:   # a trial's build never imports the review modules (their mo
 
 
 def trial_figures(study: Study) -> dict[str, DiagramSource]:
-    def flow(width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
-        return flow_diagram(study, width, height, base_size, min_size) if flow_text(study) is not None else None
-
-    return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(flow),
+    return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(partial(flow_figure, study)),
             "forest": DiagramSource(partial(forest_plot, study)),
             "results": DiagramSource(partial(_results, study), figure=False)}
 

@@ -34,7 +34,7 @@ Text conventions are those of ``design`` (one size, block centred in its box; ``
 
 from __future__ import annotations
 
-from ..content import FlowStage, flow_stages, missing, n_equals
+from ..content import FlowStage, flow_stages, flow_text, missing, n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
 from .alt import flow_alt, total_randomized
@@ -54,6 +54,13 @@ def flow_diagram(study: Study, width: float, height: float, base_size: float = 8
     if chosen is not None:
         return chosen
     raise LayoutError(too_long_message("flow diagram", width, height, min_size, last))
+
+
+def flow_figure(study: Study, width: float, height: float, base_size: float = 8.0,
+                min_size: float = 6.0) -> Diagram | None:
+    """The flow diagram, or None when the record gives no count after allocation (the design already says who
+    was randomized and the arms' sizes: boxes of "not reported" would only repeat them)."""
+    return flow_diagram(study, width, height, base_size, min_size) if flow_text(study) is not None else None
 
 
 def _reasons(reasons: list[Reason]) -> list[Para]:
