@@ -31,7 +31,7 @@ PANEL_PAD = 6.0
 def bullet_pieces(text: str, source: str | None, width: float, size: float, style: Style, before: float,
                   lead: Block | None = None, panel: bool = False, colour: str = theme.INK) -> list[Piece]:
     """A bullet as one piece per line, so a column may break inside it (never after its first line or
-    before its last); ``lead`` (a heading) stays with the first line."""
+    before its last) or after it (a one-line bullet too); ``lead`` (a heading) stays with the first line."""
     marker = "•"
     indent = text_width(marker, size) + size * 0.6
     lines = wrap(text, size, width - indent)
@@ -48,7 +48,7 @@ def bullet_pieces(text: str, source: str | None, width: float, size: float, styl
         if j == 0 and source:
             block.fields.append((source, len(lines) * p))
         block.height = top + p
-        keep = j == 0 or j == len(lines) - 2
+        keep = j < len(lines) - 1 and (j == 0 or j == len(lines) - 2)
         pieces.append(Piece(block, before if j == 0 else 0.0, panel=panel, keep_with_next=keep))
     return pieces
 
