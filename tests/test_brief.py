@@ -252,9 +252,9 @@ def test_short_record_uses_larger_type():
     full = brief_of(prepare(load_study(RECORD)))
 
     def body_size(pdf: bytes) -> float:
-        """The size of the PICO labels, which are set in the body size."""
+        """The size of the PICO labels (here "Design"), which are set in the body size."""
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            found = [w for w in doc.pages[0].extract_words(extra_attrs=["size"]) if w["text"] == "Population"]
+            found = [w for w in doc.pages[0].extract_words(extra_attrs=["size"]) if w["text"] == "Design"]
         assert found
         return round(found[0]["size"], 2)
 
@@ -323,7 +323,7 @@ def test_shipped_record_has_the_design_diagram(report, paper, body):
     assert_contains(text, "Primary outcomes at 24 months")
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         sizes = {round(w["size"], 2) for w in doc.pages[0].extract_words(extra_attrs=["size"])
-                 if w["text"] == "Population"}
+                 if w["text"] == "Design"}
     assert sizes and min(sizes) >= body
 
 

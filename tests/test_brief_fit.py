@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import shapes
 from pipeline.build import BuildOptions, render
+from pipeline.layout.alt import flow_caption
 from pipeline.layout.brief_figures import trial_brief_figures
+from pipeline.loader import load_bytes
 from pipeline.render.pdf import fit_page
-from pipeline.render.pdf_blocks import STEPS
+from pipeline.render.pdf_blocks import STEPS, Text
 from pipeline.render.pdf_columns import bullet_pieces
 from pipeline.report import prepare
-from pipeline.validate import load_study
+from pipeline.validate import check_source, load_study
 from readback import brief_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +44,43 @@ def test_a_column_may_break_after_a_one_line_bullet():
                         STEPS[1], 0.0)
     assert [p.keep_with_next for p in one] == [False]
     assert len(two) >= 2 and two[0].keep_with_next and two[-2].keep_with_next and not two[-1].keep_with_next
+
+
+TRIALS = ["dapa-hf", "imagine-ra", "re-ly", "ssass", "step-1", "vital"]
+
+
+@pytest.mark.parametrize("name", TRIALS)
+def test_the_population_is_said_once(name):
+    """The design diagram's first box states the population in full; the question's population row beside it
+    said the same sentence again (every trial brief did)."""
+    report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
+    labels = [op.text for op in page.ops if isinstance(op, Text) and op.style == "bold"]
+    assert "Population" not in labels
+    text = " ".join(brief_of(name).replace("\u00ad", "").split())
+    assert text.count(" ".join(report.study.question.population.split())) == 1
+
+
+def test_vital_brief_says_nothing_of_counts_that_are_only_missing_from_its_sources():
+    """VITAL's design band had the caption "Participants: completed: not reported; analysed: not reported": a
+    record without those counts, whose sources do not give them (not a trial that did not report them). The
+    record now says "not in sources", and under the band a count missing only from the sources is not said."""
+    text = brief_of("vital")
+    assert "not reported" not in text and "Participants:" not in text
+    report = prepare(load_study(ROOT / "sources" / "vital.yaml"))
+    assert flow_caption(report.study, beside_schema=True) == "completed and analysed: not in our sources"
+
+
+def test_a_stage_count_missing_for_one_reason_is_said_once():
+    """SYNTHETIC: both stages not reported by the trial read "completed and analysed: not reported" (under the
+    band too: that gap is the trial's); two reasons are said apart."""
+    record = shapes.shapes()["measure-risk-ratio"]
+    for arm in record["flow"]["arms"]:
+        arm["completed"] = arm["analysed"] = "not reported"
+    study = check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")).study
+    assert flow_caption(study, beside_band=True) == "completed and analysed: not reported"
+    for arm in record["flow"]["arms"]:
+        arm["analysed"] = "not in sources"
+    study = check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")).study
+    assert flow_caption(study, beside_schema=True) == "completed: not reported; analysed: not in our sources"
+    assert flow_caption(study, beside_band=True) == "completed: not reported"

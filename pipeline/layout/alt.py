@@ -124,7 +124,8 @@ def flow_caption(study: Study, beside_band: bool = False, beside_schema: bool = 
     MRI-guided, 100 to Conventional; completed: 76 and 95; analysed: not reported". ``beside_band``: only
     what the brief's design band does not show (it shows who was randomized and, per arm, who completed),
     and no count that is missing only from the sources behind the record; ``beside_schema``: without who was
-    randomized (the full design schema shows it); "" when nothing is left."""
+    randomized (the full design schema shows it); "" when nothing is left. Both stages missing for one
+    reason are said once: "completed and analysed: not reported"."""
     d = study.design
     n = total_randomized(study)
     how = "randomized" if d.randomized and len(study.arms) > 1 else "enrolled"
@@ -141,12 +142,15 @@ def flow_caption(study: Study, beside_band: bool = False, beside_schema: bool = 
         per_arm = ": " + ", ".join(f"{v} to {a.short}" for a, v in zip(study.arms, sizes, strict=True))
     parts = [] if beside_band or beside_schema else [f"{count(n)} {how}{ratio}{per_arm}"]
     given = {stage.key: stage.given for stage in flow_stages(study)}
+    stages: list[tuple[str, str]] = []    # (stage, what is said of it)
     for name in ("completed", "analysed"):
         values = [count(getattr(f, name) if f else None) for f in flows]
         if not given.get(name, False):
             said = values[0] if len(set(values)) == 1 else NR
             if not (beside_band and said == NIS):
-                parts.append(f"{name}: {said}")
+                stages.append((name, said))
         elif not (beside_band and name == "completed" and NIS not in values and NR not in values):
-            parts.append(f"{name}: {join_and(values)}" if len(values) > 1 else f"{name}: {values[0]}")
-    return "; ".join(parts)
+            stages.append((name, join_and(values)))
+    if len(stages) == 2 and stages[0][1] == stages[1][1] in ABSENT:  # said once, the reason they are missing
+        stages = [(f"{stages[0][0]} and {stages[1][0]}", stages[0][1])]
+    return "; ".join(parts + [f"{name}: {said}" for name, said in stages])

@@ -3,7 +3,7 @@
 
 In:  ``Content``, the brief's figures (``layout.brief_figures``: "design", "band", "flow"), widths, a ``Style``.
 Out: the row as a ``Block``, or None when its diagram does not fit (the page then tries its next step). What
-     the diagram shows is not said again beside it: eligibility and setting (the population box), the
+     the diagram shows is not said again beside it: the population, eligibility and setting (its box), the
      co-interventions (the follow-up box), the design facts the schema draws, the outcomes the band lists.
 """
 
@@ -129,7 +129,7 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
                      for it in items if it[0] not in ("Eligibility", "Setting")]
         arms = _words(" ".join(line.text for box in diagram.boxes if box.role == "arm" for line in box.lines))
         shown = [it for it in shown if it[0] not in ("Intervention", "Comparator") or not _words(it[1]) <= arms]
-        question = question_block(c, col, style, shown)
+        question = question_block(c, col, style, without_population(shown, diagram))
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
     right = heading(title, col, style)
     right.ops.append(Figure(0.0, right.height, diagram))
@@ -138,6 +138,12 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
     row.add(question, 0.0, 0.0)
     row.add(right, col + GUTTER, 0.0)
     return row
+
+
+def without_population(items: Sequence[Item], diagram: Diagram) -> list[Item]:
+    """``items`` without the population row when the diagram's population box says all its words."""
+    said = _words(" ".join(line.text for box in diagram.boxes if box.role == "population" for line in box.lines))
+    return [it for it in items if it[0] != "Population" or not _words(it[1]) <= said]
 
 
 def _words(text: str) -> set[str]:
@@ -163,6 +169,7 @@ def question_above_band(c: Content, figures: Mapping[str, DiagramSource], width:
         shown = ("Eligibility", "Setting") + ((c.shared_care[0],) if c.shared_care and
                                               diagram.extra.get("shared_care") else ())
         items = [it for it in items if it[0] not in shown]
+    items = without_population(items, diagram)
     rest = design_rest(c, shows=FULL_SHOWS if wide else BAND_SHOWS)
     if rest:
         items.append(("Design", rest, "design"))
