@@ -53,7 +53,8 @@ from .deck_fit import (
     row_height,
     section_gap,
 )
-from .deck_package import BODY_TYPES, FONT, SLIDE_W, TITLE_TYPES, Rect, find_ph, open_presentation, save
+from .deck_package import BODY_TYPES, FONT, SLIDE_W, TITLE_TYPES, Rect, open_presentation, save
+from .deck_slides import SlideMaker
 
 if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
     from ..review.content import ReviewContent
@@ -72,6 +73,7 @@ class Canvas:
         self.figures = figures
         self.templated = template is not None
         self.prs, frame = open_presentation(template)
+        self.slides = SlideMaker(self.prs)
         self.frame = frame
         self.W, self.H = frame.W, frame.H
         self.layouts = frame.layouts
@@ -205,13 +207,13 @@ class Canvas:
         return frame, total_h
 
     def _new_slide(self, kind: str, title: str | None) -> Any:
-        slide = self.prs.slides.add_slide(self.layouts[kind])
+        slide = self.slides.new(self.layouts[kind])
         if title is not None:
             self._title(slide, title)
         return slide
 
     def _title(self, slide: Any, title: str) -> None:
-        ph = find_ph(slide, TITLE_TYPES)
+        ph = self.slides.placeholder(slide, TITLE_TYPES)
         rect = self.title_rect
         para = P(title, bold=not self.templated)
         inset_x = 7.2 if self.templated else 0.0     # own titles line up with the body's left edge
@@ -237,9 +239,7 @@ class Canvas:
 
     def _tidy(self, slide: Any, keep: set[int]) -> None:
         """Remove placeholders the slide does not use (they would show 'Click to add text')."""
-        for ph in list(slide.placeholders):
-            if ph.shape_id not in keep:
-                ph._element.getparent().remove(ph._element)
+        self.slides.tidy(slide, keep)
 
     def _footer_text(self) -> str:
         return self.c.name + (f" · {self.c.journal}" if self.c.journal else "")
@@ -301,10 +301,10 @@ class Canvas:
 
     def _draw_page(self, slide: Any, page: Page, size: float, body: Rect, y: float | None = None) -> float:
         y = body.y if y is None else y
-        placeholder = find_ph(slide, BODY_TYPES)
+        placeholder = self.slides.placeholder(slide, BODY_TYPES)
         used_ph = False
         keep: set[int] = set()
-        title_ph = find_ph(slide, TITLE_TYPES)
+        title_ph = self.slides.placeholder(slide, TITLE_TYPES)
         if title_ph is not None:
             keep.add(title_ph.shape_id)
         for k, block in enumerate(page.blocks):
@@ -363,7 +363,7 @@ class Canvas:
             # One slide: centred in the body; the parts of a cut diagram start at its top, as they continue.
             y0 = body.y + (max(0.0, (body.h - diagram.height) / 2) if len(parts) == 1 else 0.0)
             draw_diagram(slide.shapes, diagram, x0, y0, 1.0, self.diagram_look, name=title)
-            self._tidy(slide, {ph.shape_id for ph in slide.placeholders if ph.placeholder_format.type in keep_types})
+            self._tidy(slide, self.slides.placeholder_ids(slide, keep_types))
             self._notes(slide, deck_notes.continued(k, notes))
 
 

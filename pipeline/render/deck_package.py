@@ -100,7 +100,7 @@ def _ph_types(layout: Any) -> list[Any]:
 
 
 def find_ph(container: Any, types: tuple[Any, ...]) -> Any:
-    """The first placeholder of ``container`` (a slide or layout) of one of ``types``, or None."""
+    """The first placeholder of ``container`` (a layout; a slide's: ``deck_slides``) of one of ``types``, or None."""
     for ph in container.placeholders:
         try:
             if ph.placeholder_format.type in types:

@@ -19,7 +19,7 @@ from . import deck_notes
 from .deck_canvas import TITLE_MIN, Canvas
 from .deck_diagram import emu, rgb
 from .deck_fit import BODY_MIN, P, Para, Run, Section, TextSection, fit_size, paras_height
-from .deck_package import Rect, find_ph, rect_of
+from .deck_package import Rect, rect_of
 from .deck_tables import lead_in
 
 if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
@@ -32,10 +32,10 @@ class SharedSlides(Canvas):
     # 1 ----------------------------------------------------------------------
     def slide_title(self) -> None:
         c = self.c
-        slide = self.prs.slides.add_slide(self.layouts["title"])
+        slide = self.slides.new(self.layouts["title"])
         W, H = self.W, self.H
-        title_ph = find_ph(slide, (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
-        sub_ph = find_ph(slide, (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
+        title_ph = self.slides.placeholder(slide, (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
+        sub_ph = self.slides.placeholder(slide, (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
         mx = 0.08 * W
         own_t = rect_of(title_ph) if self.templated else None
         own_s = rect_of(sub_ph) if self.templated else None
