@@ -283,14 +283,18 @@ def test_study_model_validates_generated_records():
 
 
 def test_lean_record_gets_the_design_diagram():
-    """With room to spare the design schema sits beside the question, its box text drawn from the layout."""
+    """With room to spare the design schema is drawn at the largest type: here as the band under the question
+    at 9 pt (beside the question it needs 8.5 pt), its box text drawn from the layout."""
     d = data()
     for key in ("flow", "appraisal", "outcomes_note", "outcomes"):
         d.pop(key)
+    page = page_of(report_of(d))
+    assert page.style.body == STEPS[0].body
+    assert [op.diagram.kind for op in page.ops if isinstance(op, Figure)] == ["design"]
     pdf = brief_of(report_of(d))
     text = pypdf_text(pdf)
-    assert "Trial design" in text
-    assert_contains(text, "Randomized 1:1, n = 200")
+    assert "The question and the trial design" in text
+    assert_contains(text, "Randomized 1:1 n = 200")
     assert_contains(text, "Primary outcomes: none is marked primary in the record.")
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
 

@@ -11,7 +11,7 @@ from pipeline.build import BuildOptions, render
 from pipeline.layout.alt import flow_caption
 from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.loader import load_bytes
-from pipeline.render.pdf import fit_page
+from pipeline.render.pdf import attempts, fit_page
 from pipeline.render.pdf_blocks import STEPS, Text
 from pipeline.render.pdf_columns import bullet_pieces
 from pipeline.report import prepare
@@ -26,16 +26,26 @@ def brief_of(name: str) -> str:
     return " ".join(brief_text(render(report, BuildOptions(only=("brief",)))["brief.pdf"]).split())
 
 
-def test_ssass_brief_shows_its_strengths_at_its_type_size():
+@pytest.mark.parametrize("name, body", [("ssass", STEPS[0].body), ("dapa-hf", STEPS[1].body)])
+def test_strengths_fit_at_the_largest_type(name, body):
     """SSaSS's strengths were left off, about 11 pt short at 8.5 pt: a one-line limitation ("Open-label") was
-    kept with the bullet after it, so the lower half could not break after it and its columns came out
-    unbalanced. They now fit on A4 without smaller type (on US letter, 8 pt body, they are still about 4 pt
-    short)."""
-    text = brief_of("ssass")
-    assert "Main strengths: Large, with long follow-up; Hard outcomes adjudicated by a masked committee;" in text
-    report = prepare(load_study(ROOT / "sources" / "ssass.yaml"))
+    kept with the bullet after it, so the lower half could not break after it. And SSaSS and DAPA-HF kept their
+    tall schema beside a short question at smaller type (8.5 and 8 pt, a blank of 90-110 pt under the question,
+    no strengths) where the design band under the question fits at 9 and 8.5 pt with the strengths."""
+    text = brief_of(name)
+    assert "Main strengths:" in text
+    report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
     page = fit_page(report.content, trial_brief_figures(report.study), "a4")
-    assert page.style.strengths and page.style.body >= STEPS[1].body
+    assert page.style.strengths and page.style.body == body
+
+
+def test_larger_type_comes_before_the_schema_beside_the_question():
+    sizes = [style.body for style, diagram in attempts() if diagram in (True, "band")]
+    assert sizes == sorted(sizes, reverse=True)
+    first = {}
+    for style, diagram in attempts():
+        first.setdefault(style.body, diagram)
+    assert first[9.0] is True and first[8.0] is True      # at one size, beside before the band
 
 
 def test_a_column_may_break_after_a_one_line_bullet():

@@ -24,9 +24,9 @@ Reading order (what was studied → found → how sure → what it means), one m
     footer          funding, interests, appraiser; record id, tool version, build date (``pdf_frame``)
 
 The grid is two equal columns with a 16 pt gutter inside 30 pt side margins; the header, the bottom-line
-band, the design band, the table and the footer span both. Type shrinks in steps (``attempts()``): with the
-full diagram beside the question at body 9 → 8.5 → 8 pt; then with the compact design band (``BAND_STEPS``)
-at 9 → 8.5 → 8 pt, at 8 pt without what the page says twice (``LEAN``), at 8 pt with closer lines, at 7.5 pt
+band, the design band, the table and the footer span both. Type shrinks in steps (``attempts()``): at body
+9 → 8.5 → 8 pt, the full diagram beside the question, else the compact design band under it (``BAND_STEPS``);
+then the band at 8 pt without what the page says twice (``LEAN``), at 8 pt with closer lines, at 7.5 pt
 (then closer); then the full schema across the page; then without a diagram at 9 → 8.5 → 8 → 7.5 pt, then
 7.5 pt with closer lines, then without the secondary-outcomes summary and the appraiser line. At each step
 the "Checking the numbers" box is kept whole unless only a split fits; strengths are added where they still
@@ -89,14 +89,16 @@ def layout_page(c: Content, figures: Figures, paper: str, style: Style, with_dia
 
 
 def attempts() -> list[tuple[Style, bool | str]]:
-    """The shrink steps, in order of preference: the full diagram beside the question at each type size
-    down to 8 pt; then the compact design band under the question, down to the minimum; then the full
-    schema across the page under the question; then without a diagram (the question takes the full
-    width), down to the minimum."""
+    """The shrink steps, in order of preference: the larger type first, and at each type size down to 8 pt
+    the full diagram beside the question before the compact design band under it (a tall schema beside a
+    short question leaves a gap under the question; smaller type to keep it is no gain); then the band
+    down to the minimum; then the full schema across the page under the question; then without a diagram
+    (the question takes the full width), down to the minimum."""
     beside: list[tuple[Style, bool | str]] = [(s, True) for s in STEPS if s.body >= 8.0]
     band: list[tuple[Style, bool | str]] = [(s, "band") for s in BAND_STEPS]
     wide: list[tuple[Style, bool | str]] = [(s, "wide") for s in STEPS]
-    return beside + band + wide + [(s, False) for s in STEPS]
+    # A stable sort: by type size, largest first; at one size, beside before the band, each in its order.
+    return sorted(beside + band, key=lambda step: -step[0].body) + wide + [(s, False) for s in STEPS]
 
 
 def fit_page(c: Content, figures: Figures, paper: str) -> Page:
