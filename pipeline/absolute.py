@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from . import stats
 from .arithmetic import as_printed, count_text, decimals, exact_decimal, fixed, fraction, number_or_none, percent_text
-from .model import ArmResult, Effect, Outcome, Study, known
+from .model import ArmResult, Effect, Outcome, Study, known, rd_scale
 
 MEASURE_SHORT = {
     "risk difference": "RD", "risk ratio": "RR", "odds ratio": "OR", "hazard ratio": "HR", "rate ratio": "rate ratio",
@@ -94,17 +94,6 @@ def per_1000_words(value: float | Decimal, places: int = 0) -> str:
 def comparison_label(study: Study, comparison: tuple[str, str]) -> str:
     """ "Drug A vs Placebo": the short labels of the arms (or factorial groups) compared."""
     return f"{study.group_label(comparison[0])} vs {study.group_label(comparison[1])}"
-
-
-def rd_scale(effect: Effect) -> int:
-    """What a risk difference of 1 (everyone vs no one) is on the record's scale: 1, 100 or 1000."""
-    unit = (effect.unit or "").lower().replace(",", "").replace(" ", "")
-    if "1000" in unit:
-        return 1000
-    if "point" in unit or "%" in unit or "percent" in unit:
-        return 100
-    values = [v for v in (effect.estimate_value, *(effect.interval or ())) if v is not None]
-    return 1 if values and all(abs(v) <= 1 for v in values) else 100
 
 
 def rate_scale(unit: str) -> tuple[Decimal, str] | None:

@@ -24,10 +24,14 @@ Free text is UTF-8 and may hold names like Møller-Bisgaard and symbols like
 ≥ ± κ; control characters are refused. Text starting with ``TODO`` is a
 placeholder (written by the importer): accepted with a warning and shown to
 readers as "not yet written".
+
+Building the models is most of what checking a record costs a fresh process, so this module keeps it
+small: its annotations are evaluated as written (no ``from __future__ import annotations``, which would
+make pydantic parse about 200 strings); each constrained type's schema is built once (``_BuiltOnce``);
+and the parts are built as part of ``Study`` (``defer_build``), not each on its own as well.
 """
 
-from __future__ import annotations
-
+import copy
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -36,11 +40,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     StringConstraints,
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
+from pydantic_core import CoreSchema
 
 from .numbers import Printed, printed
 
@@ -85,16 +91,34 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and value.lstrip().upper().startswith(PLACEHOLDER_PREFIX)
 
 
-Text = Annotated[str, StringConstraints(strict=True, max_length=5000), AfterValidator(_clean_text)]
-RequiredText = Annotated[Text, AfterValidator(_not_blank)]
+class _BuiltOnce:
+    """Last in an ``Annotated``: pydantic builds the core schema of the type before it once, at its first
+    field, and each field gets a copy (pydantic edits a field's schema in place). Every model here has
+    ``Part``'s config, so one schema fits every field of the type."""
+
+    def __init__(self) -> None:
+        self._schema: CoreSchema | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        if self._schema is None:
+            self._schema = handler(source)
+        return copy.deepcopy(self._schema)
+
+
+Text = Annotated[str, StringConstraints(strict=True, max_length=5000), AfterValidator(_clean_text), _BuiltOnce()]
+RequiredText = Annotated[Text, AfterValidator(_not_blank), _BuiltOnce()]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Missing = Literal["not reported", "not in sources"]
 MAX_COUNT = 100_000_000   # more than any trial enrols; a larger count is a transcription error
-Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)] | Missing | None
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(keep_printed)]
-NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(keep_printed)]
-Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(keep_printed)]
-Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(keep_printed)]
+Count = Annotated[Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)] | Missing | None, _BuiltOnce()]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12), WrapValidator(keep_printed),
+                   _BuiltOnce()]
+NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12), WrapValidator(keep_printed),
+                        _BuiltOnce()]
+Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100), WrapValidator(keep_printed),
+                    _BuiltOnce()]
+Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), WrapValidator(keep_printed),
+                        _BuiltOnce()]
 Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$")]
 Interval = tuple[Number, Number]
@@ -111,7 +135,8 @@ def known(count: int | str | None) -> int | None:
 
 
 class Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Deferred: a part's schema is built inside its record's (Study), on its own only if ever used alone.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- the publication --------------------------------------------------------
@@ -391,6 +416,17 @@ class Effect(Part):
         return self.ci if isinstance(self.ci, tuple) else None  # type: ignore[return-value]
 
 
+def rd_scale(effect: Effect) -> int:
+    """What a risk difference of 1 (everyone vs no one) is on the record's scale: 1, 100 or 1000."""
+    unit = (effect.unit or "").lower().replace(",", "").replace(" ", "")
+    if "1000" in unit:
+        return 1000
+    if "point" in unit or "%" in unit or "percent" in unit:
+        return 100
+    values = [v for v in (effect.estimate_value, *(effect.interval or ())) if v is not None]
+    return 1 if values and all(abs(v) <= 1 for v in values) else 100
+
+
 class SubgroupLevel(Part):
     level: RequiredText = Field(description="e.g. ≥75 years")
     results: list[ArmResult] = Field(default_factory=list, max_length=6)
@@ -508,6 +544,8 @@ class DiscussionQuestion(Part):
 
 class Study(Part):
     """One clinical study record (version 2)."""
+
+    model_config = ConfigDict(defer_build=False)    # built at import: every command that imports it checks a record
 
     record: Literal[2] = Field(description="The record format version: 2.")
     kind: Literal["trial"] = Field("trial", description="trial (a review record has kind: review).")

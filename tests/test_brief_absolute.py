@@ -27,10 +27,9 @@ from pathlib import Path
 import pytest
 
 import shapes
-from pipeline.absolute import rd_scale
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
-from pipeline.model import Outcome, Study, known
+from pipeline.model import Outcome, Study, known, rd_scale
 from pipeline.validate import load_study
 from readback import brief_text
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from .. import absolute, stats
-from ..absolute import Absolute, rd_scale
+from ..absolute import Absolute
 from ..arithmetic import (
     as_printed,
     as_printed_signed,
@@ -26,7 +26,7 @@ from ..arithmetic import (
     signed,
 )
 from ..loader import Path_
-from ..model import ArmResult, Effect, known
+from ..model import ArmResult, Effect, known, rd_scale
 from .base import _LABELS, AuditBase, Pair, _Denominator, _Item
 from .findings import Severity
 from .printed import EPS, _list_or, _path, _short, implied_denominators

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from ..absolute import MEASURE_SHORT, rd_scale
+from ..absolute import MEASURE_SHORT
 from ..arithmetic import as_printed, as_printed_signed, decimals, fixed, fraction, half_unit, number_or_none
 from ..loader import Path_
-from ..model import NOT_IN_SOURCES, Effect, Margin, known
+from ..model import NOT_IN_SOURCES, Effect, Margin, known, rd_scale
 from .base import _Denominator, _Item
 from .counts import CountChecks
 from .crude import CrudeChecks

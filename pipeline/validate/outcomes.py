@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import rules
 from ..loader import Path_
-from ..model import ArmResult, Effect, Outcome, known
+from ..model import ArmResult, Effect, Outcome, known, rd_scale
 from .base import _a
 from .design import DesignChecks
 from .fields import _number_text
@@ -119,8 +119,6 @@ class OutcomeChecks(DesignChecks):
 
     def risk_difference(self, path: Path_, effect: Effect) -> bool:
         """Risks differ by at most everyone (1, 100 percentage points, 1,000 per 1,000)."""
-        from ..absolute import rd_scale
-
         scale = rd_scale(effect)
         unit = {1000: " per 1,000", 100: " percentage points", 1: ""}[scale]
         for where, value in [(("estimate",), effect.estimate_value),
