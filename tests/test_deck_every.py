@@ -1,11 +1,12 @@
 """Every deck (each record in sources/ and each SYNTHETIC shape, reviews included) as a presenter sees it.
 
 Type sizes: no text run under 16 pt; body text (text boxes and the body placeholder) at least 18 pt; the
-title slide's presenter line is body text too. Every slide carries its slide number (a slide-number
-field) and the footer, and uses no shape id twice. A forest plot cut over slides keeps each part's rows
-with their axis. Speaker notes hold no record field paths or editing tips, and do not restate the slide: at
-least 40% of them is text the slide does not show. No shape or connector inherits the theme's drop shadow:
-any shape with a theme style carries its own (empty) effect list.
+title slide's presenter line is body text too. No interval or P value in a table cell wraps. Every slide
+carries its slide number (a slide-number field) and the footer, and uses no shape id twice. A forest plot
+cut over slides keeps each part's rows with their axis. Speaker notes hold no record field paths or editing
+tips, and do not restate the slide: at least 40% of them is text the slide does not show. No shape or
+connector inherits the theme's drop shadow: any shape with a theme style carries its own (empty) effect
+list.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pptx import Presentation
 import shapes
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
+from pipeline.layout.text import text_width
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
@@ -30,6 +32,8 @@ P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 TEXT_MIN, BODY_MIN = 16.0, 18.0
 FIELD_PATH = re.compile(r"\w+\[\d+\]|\b(?:outcomes|arms|results|effects|flow|design|question|appraisal|"
                         r"conclusions|study|citation|subgroups|harms)\.[a-z_]")
+WHOLE = re.compile(r"^(?:\d+% CI )?[−-]?\d[\d.,]*%? to [−-]?\d[\d.,]*%?$|^P [<=>≤≥] ?\d[\d.]*$")  # "0.74 to 1.11"
+EMU_PT = 12700
 EDITING_TIP = re.compile(r"editable|\bReplace the\b|\bclick\b|move a box|\bedit\b", re.IGNORECASE)
 
 
@@ -66,6 +70,27 @@ def _runs(shape_el):
         rpr = r.find(f"{A}rPr")
         size = int(rpr.get("sz")) / 100 if rpr is not None and rpr.get("sz") else None
         yield size, text
+
+
+def _wrapped_values(slide) -> list[str]:
+    """Each interval or P value in a table cell that is wider than its cell (it wraps)."""
+    found = []
+    for tbl in slide.shapes._spTree.iter(f"{A}tbl"):
+        widths = [int(g.get("w")) / EMU_PT for g in tbl.find(f"{A}tblGrid")]
+        for tr in tbl.findall(f"{A}tr"):
+            j = 0
+            for tc in tr.findall(f"{A}tc"):
+                span = int(tc.get("gridSpan", "1"))
+                pr = tc.find(f"{A}tcPr")
+                inner = sum(widths[j:j + span]) - (int(pr.get("marL", "91440")) + int(pr.get("marR", "91440"))) / EMU_PT
+                j += span
+                for p in tc.iter(f"{A}p"):
+                    runs = p.findall(f"{A}r")
+                    text = "".join(r.findtext(f"{A}t") or "" for r in runs)
+                    size = max((int(r.find(f"{A}rPr").get("sz")) / 100 for r in runs), default=0.0)
+                    if runs and WHOLE.match(text) and text_width(text, size) > inner + 0.5:
+                        found.append(text)
+    return found
 
 
 NOVEL = 0.4      # the least share of a slide's notes that is not the slide's own text
@@ -110,6 +135,7 @@ def problems(data: bytes) -> list[str]:
                     found.append(f"slide {i}: run without a size: {text[:30]!r}")
                 elif size < TEXT_MIN or (body and size < BODY_MIN):
                     found.append(f"slide {i}: {shape.name} text at {size:g} pt: {text[:30]!r}")
+        found += [f"slide {i}: {text!r} wraps in its table cell" for text in _wrapped_values(slide)]
         ids = [el.get("id") for el in slide.shapes._spTree.iter(f"{P}cNvPr")]
         if len(ids) != len(set(ids)):
             found.append(f"slide {i}: a shape id used twice (PowerPoint would repair the file)")
@@ -145,7 +171,10 @@ def test_every_deck_reads_well(name, deck_of):
     if data is None:
         assert name in shapes.HUGE, f"{name} was refused"
         return
-    assert problems(data) == []
+    found = problems(data)
+    if name in shapes.HUGE:     # too big for its words to fit a slide's table at the smallest size: they break
+        found = [f for f in found if not f.endswith("wraps in its table cell")]
+    assert found == []
 
 
 def test_the_checks_can_fail(deck_of):

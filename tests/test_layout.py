@@ -20,8 +20,8 @@ import pytest
 
 from pipeline.errors import LayoutError
 from pipeline.layout.alt import design_alt, flow_alt
+from pipeline.layout.columns import Column, solve
 from pipeline.layout.design import design_diagram
-from pipeline.layout.fit import lowest_band
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
@@ -420,12 +420,40 @@ def test_wrapping_keeps_counts_together():
 
 
 def test_the_columns_of_a_band_take_the_widths_that_make_it_lowest():
-    def lines(column: int, width: float) -> float:     # the first column: 4 lines under 40 pt, 2 under 80, then 1
-        return 1.0 if column else (4.0 if width < 40 else 2.0 if width < 80 else 1.0)
+    def lines(column: int, width: float) -> list[float]:     # the first column: 4 lines under 40 pt, 2 under 80, then 1
+        return [1.0 if column else (4.0 if width < 40 else 2.0 if width < 80 else 1.0)]
 
-    assert lowest_band([20.0, 20.0], [120.0, 20.0], 100.0, lines) == [80.0, 20.0]     # one line fits the room
-    assert lowest_band([20.0, 20.0], [120.0, 20.0], 90.0, lines) == [60.0, 30.0]      # two lines, the rest shared
-    assert lowest_band([50.0, 50.0], [120.0, 50.0], 90.0, lines) == [50.0, 50.0]      # too narrow: the narrowest
+    def band(narrowest: list[float], widest: list[float], room: float) -> list[float] | None:
+        return solve([Column(n, w) for n, w in zip(narrowest, widest)], room, lines)
+
+    assert band([20.0, 20.0], [120.0, 20.0], 100.0) == [80.0, 20.0]     # one line fits the room
+    two = band([20.0, 20.0], [120.0, 20.0], 90.0)                        # two lines, the rest shared
+    assert two is not None and 40.0 <= two[0] < 80.0 and two[1] > 20.0 and abs(sum(two) - 90.0) < 1e-9
+    assert band([50.0, 50.0], [120.0, 50.0], 90.0) is None              # too narrow for the words
+
+
+def test_a_kept_line_stays_whole_where_it_fits():
+    """An interval (kept) does not wrap to save the label a line; when the kept lines cannot all fit, the one
+    asking most beyond its words gives way first, and the label (flexible) takes the rest."""
+    label, interval, rate = "Stroke or systemic embolism", "0.74 to 1.11", "1.53% per year"
+    cells = [[label], [interval], [rate]]
+
+    def heights(j: int, w: float) -> list[float]:
+        return [len(wrap(t, 10, w)) for t in cells[j]]
+
+    def column(j: int, kept: bool) -> Column:
+        text = cells[j][0]
+        return Column(max(text_width(w, 10) for w in text.split()), text_width(text, 10),
+                      text_width(text, 10) if kept else 0.0)
+
+    room = text_width("systemic", 10) + text_width(interval, 10) + text_width("1.53%", 10) + 5
+    widths = solve([column(0, False), column(1, True), column(2, False)], room, heights, flex=0)
+    assert widths is not None and abs(sum(widths) - room) < 1e-6
+    assert len(wrap(interval, 10, widths[1])) == 1
+    free = solve([column(0, False), column(1, False), column(2, False)], room, heights, flex=0)
+    assert free is not None and len(wrap(interval, 10, free[1])) > 1       # without keeping, it would wrap
+    both = solve([column(0, False), column(1, True), column(2, True)], room, heights, flex=0)
+    assert both is not None and len(wrap(interval, 10, both[1])) == 1 and len(wrap(rate, 10, both[2])) > 1
 
 
 def test_runs_of_bold_and_regular_text_wrap_together():

@@ -56,7 +56,8 @@ from ..errors import LayoutError
 from ..model import Arm, Study, known
 from .alt import design_alt, total_randomized
 from .boxes import WRAP_SAFETY, Para, Sheet, branch, drop, para, row_gap, straight, text_height, wrap_paragraphs
-from .fit import Attempt, first_fit, lowest_band, sizes, too_long_message
+from .columns import Column, solve
+from .fit import Attempt, first_fit, sizes, too_long_message
 from .geometry import Align, Box, Connector, Diagram
 from .memo import per_study
 from .text import text_width
@@ -237,7 +238,9 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
               for i in range(len(columns))]
     most = [max(min(max(natural(ps) for ps in content(i)) / (1 - WRAP_SAFETY) + 2 * pad + 1.0, room),
                 widths[i]) for i in range(len(columns))]
-    widths = lowest_band(widths, most, room, column_height)
+    # A band is one row of columns; too narrow for their words, they stay at their narrowest (the fit shrinks the type).
+    widths = solve([Column(w, m) for w, m in zip(widths, most, strict=True)], room,
+                   lambda i, w: (column_height(i, w),)) or widths
     band = max(column_height(i, widths[i]) for i in range(len(columns)))
 
     x = 0.0

@@ -1,16 +1,13 @@
-"""The searches the diagrams share: the font sizes to try, the first layout that fits, the overflow named;
-and the column widths that make a band of columns lowest.
+"""The searches the diagrams share: the font sizes to try, the first layout that fits, the overflow named.
 
 In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagram, whether a word had to
      be broken across lines, the record fields each box shows). Out: the diagram chosen, or the text of a
      ``LayoutError`` naming the fields in the tallest boxes of the last attempt.
-In:  (``lowest_band``) each column's narrowest and widest width, the room, the height of a column at a
-     width. Out: the widths.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import LayoutError
@@ -66,33 +63,3 @@ def too_long_message(what: str, width: float, height: float, min_size: float, la
     names = ", ".join(named[:6]) or "the record"
     return (f"{what}: the content needs {diagram.height:.0f} pt of height but only {height:.0f} pt is available "
             f"at {width:.0f} pt wide, even with {min_size:g} pt text; shorten: {names}")
-
-
-def lowest_band(narrowest: Sequence[float], widest: Sequence[float], room: float,
-                height: Callable[[int, float], float]) -> list[float]:
-    """Widths for columns side by side that make the band as low as ``room`` allows: for each column, its
-    height (``height(column, width)``) at widths from its narrowest up to its widest (at most ~120 steps);
-    then the lowest height every column reaches within ``room``, each column at the narrowest width that
-    reaches it (all at their narrowest when none does). Room left over is shared out in proportion."""
-    options: list[list[tuple[float, float]]] = []       # per column: (width, height), widths ascending
-    for i, (w, most) in enumerate(zip(narrowest, widest, strict=True)):
-        seen: list[tuple[float, float]] = []
-        step = max(1.0, (most - w) / 120)
-        while True:
-            h = height(i, w)
-            if not seen or h < seen[-1][1] - 0.01:
-                seen.append((w, h))
-            if w >= most:
-                break
-            w = min(w + step, most)
-        options.append(seen)
-    chosen = list(narrowest)
-    for goal in sorted({h for opts in options for _, h in opts}):
-        need = [next((w for w, h in opts if h <= goal + 0.01), None) for opts in options]
-        reached = [w for w in need if w is not None]
-        if len(reached) == len(need) and sum(reached) <= room + 0.01:
-            chosen = reached
-            break
-    spare = room - sum(chosen)
-    total = sum(chosen)
-    return [w + spare * w / total for w in chosen] if spare > 0 and total > 0 else chosen

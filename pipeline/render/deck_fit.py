@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import theme
 from ..errors import LayoutError
+from ..layout.columns import Column, solve
 from ..layout.text import LINE_HEIGHT, text_width, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
@@ -163,7 +164,7 @@ class Cell(Run):
     mute_from: int | None = None   # the lines (``\n``-separated parts) from this one on are muted (MUTED)
     span: int = 1                  # a row's only cell spanning every column: a line across under the row above
     joined: bool = False           # a row's first cell: the row belongs to the one above (an outcome's effect lines)
-    keep: bool = False             # the first line is never wrapped (an effect estimate: "HR" stays beside "0.83")
+    keep: int = 0                  # the first ``keep`` lines are not wrapped (an estimate, an interval, a P value)
 
 
 @dataclass
@@ -202,12 +203,11 @@ def _cell_paras(cell: Cell) -> list[Para]:
 
 
 def column_widths(t: TableSection, size: float, width: float) -> list[float]:
-    """Column widths that make the table as short as possible (each column at least its longest word).
-
-    A column other than the flexible one whose longest line fits within its cap gets that width first,
-    so short values ("not reported", "17 (17%)") stay on one line; the rest is shared out greedily where it
-    saves the most lines (the table's height first), then moved between columns where that makes the
-    table shorter or saves lines at the same height; what is left goes to the flexible column."""
+    """Column widths that make the table as short as possible (``layout.columns.solve``): each column at least
+    its longest word, and its kept lines (an effect estimate, an interval, a P value) whole when they all fit;
+    a column other than the flexible one whose longest line fits within its cap takes that width first, so
+    short values ("not reported", "17 (17%)") stay on one line; what is left goes to the flexible column.
+    Columns whose words cannot fit share the width in proportion to them."""
     if t.widths is not None and abs(sum(t.widths) - width) < 0.5:
         return list(t.widths)
     # Fitting asks again for the same table at the same size and width (each size tried, each balancing step).
@@ -227,88 +227,20 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
             for k, part in enumerate(cell.text.split("\n")):
                 line = _width(part, size, cell.bold) + 2 * CELL_MX + 1
                 natural[j] = max(natural[j], line)
-                if cell.keep and k == 0:
+                if k < cell.keep:
                     kept[j] = max(kept[j], line)
                 for word in part.split():
                     minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
-    with_kept = [max(m, k) for m, k in zip(minimum, kept, strict=True)]
-    if sum(with_kept) < width:     # a kept line wraps only on a page too narrow for its words to fit otherwise
-        minimum = with_kept
-    if sum(minimum) >= width:
+
+    def heights(j: int, w: float) -> list[int]:
+        return [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
+                    for part in row[j].text.split("\n")) for row in rows]
+
+    columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
+    widths = solve(columns, width, heights, flex)
+    if widths is None:
         total = sum(minimum) or 1.0
         widths = [width * m / total for m in minimum]
-    else:
-        widths = list(minimum)
-        step = max(3.0, width / 160)
-        for j in sorted(range(n), key=lambda k: natural[k]):
-            if j != flex and natural[j] <= caps[j] * width and \
-                    sum(widths) - widths[j] + natural[j] <= width:
-                widths[j] = max(widths[j], natural[j])
-
-        memo: dict[tuple[int, float], list[int]] = {}   # the searches below ask for the same widths again
-
-        def col_lines(j: int, w: float) -> list[int]:
-            got = memo.get((j, w))
-            if got is None:
-                got = memo[(j, w)] = [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
-                                          for part in row[j].text.split("\n")) for row in rows]
-            return got
-
-        lines = [col_lines(j, widths[j]) for j in range(n)]
-
-        def height(ls: list[list[int]]) -> int:
-            return sum(max(ls[j][i] for j in range(n)) for i in range(len(rows)))
-
-        while True:
-            spare = width - sum(widths)
-            best = None
-            base_h, base_l = height(lines), sum(map(sum, lines))
-            for j in range(n):
-                extra = step
-                while extra <= spare + 1e-6 and widths[j] + extra <= natural[j] + step:
-                    trial = col_lines(j, widths[j] + extra)
-                    if sum(trial) < sum(lines[j]):
-                        ls = lines[:j] + [trial] + lines[j + 1:]
-                        gain = ((base_h - height(ls)) / extra, (base_l - sum(map(sum, ls))) / extra)
-                        if best is None or gain > best[0]:
-                            best = (gain, j, extra, trial)
-                        break
-                    extra += step
-            if best is None:
-                break
-            _, j, extra, trial = best
-            widths[j] += extra
-            lines[j] = trial
-        # Move width from one column to another where the table gets shorter, or saves lines at the same height.
-        for _ in range(4 * n):
-            base_h, base_l = height(lines), sum(map(sum, lines))
-            move: tuple[tuple[int, float], int, int, float, list[int], list[int]] | None = None
-            for i in range(n):
-                extra = step
-                while widths[i] + extra <= natural[i] + step:
-                    trial_i = col_lines(i, widths[i] + extra)
-                    if sum(trial_i) < sum(lines[i]):
-                        break
-                    extra += step
-                else:
-                    continue
-                for j in range(n):
-                    if j == i or widths[j] - extra < minimum[j] - 1e-6:
-                        continue
-                    trial_j = col_lines(j, widths[j] - extra)
-                    ls = list(lines)
-                    ls[i], ls[j] = trial_i, trial_j
-                    h, total = height(ls), sum(map(sum, ls))
-                    if (h, total) < (base_h, base_l) and (move is None or (h, total) < move[0]):
-                        move = ((h, total), i, j, extra, trial_i, trial_j)
-            if move is None:
-                break
-            _, i, j, extra, trial_i, trial_j = move
-            widths[i] += extra
-            widths[j] -= extra
-            lines[i], lines[j] = trial_i, trial_j
-        # The rest goes to the flexible column.
-        widths[flex] += width - sum(widths)
     return tuple(widths)
 
 

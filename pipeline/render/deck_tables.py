@@ -55,7 +55,8 @@ def results_table(c: Content, rows: tuple[ResultRow, ...], name: str, with_effec
             return cells
         ci, p = cells[1].text, cells[2].text
         both = Cell(f"{ci}\n{p}", colour=theme.MUTED if ci in ABSENT and p in ABSENT else None,
-                    mute_from=1 if p in ABSENT and ci not in ABSENT else None)
+                    mute_from=1 if p in ABSENT and ci not in ABSENT else None,
+                    keep=0 if ci in ABSENT else 1 if p in ABSENT else 2)
         return [cells[0], both]
 
     blank = [Cell("")] * (2 if merge_ci_p or stack else 3)
@@ -124,9 +125,11 @@ def subgroup_table(c: Content, r: ResultRow) -> TableSection:
     return TableSection(header, body, caps=caps, flex=0, name="Subgroups")
 
 
-def muted_value(text: str, align: str = "left") -> Cell:
-    """A value cell, muted when it says a value is missing."""
-    return Cell(text, colour=theme.MUTED if text in ABSENT else None, align=align)
+def muted_value(text: str, align: str = "left", keep: int = 0) -> Cell:
+    """A value cell, muted when it says a value is missing; ``keep``: lines not to wrap (a value, not the words
+    saying it is missing)."""
+    missing = text in ABSENT
+    return Cell(text, colour=theme.MUTED if missing else None, align=align, keep=0 if missing else keep)
 
 
 def effect_cells(e: EffectText, merge_ci_p: bool, one_level: bool, derived: tuple[str, ...] = ()) -> list[Cell]:
@@ -137,10 +140,11 @@ def effect_cells(e: EffectText, merge_ci_p: bool, one_level: bool, derived: tupl
     if e.value in ABSENT and not e.significance and not extra:
         cells = [muted_value(e.estimate)]
     else:
-        cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None, keep=True)]
+        cells = [Cell("\n".join(parts + extra), mute_from=len(parts) if extra else None, keep=1)]
     ci = e.range if one_level or e.range in ABSENT else e.ci
-    return cells + ([muted_value(e.p if e.range in ABSENT else ci)] if merge_ci_p else
-                    [muted_value(ci), muted_value(e.p)])
+    # An interval or a P value is read whole: never wrapped, unless its words could not fit otherwise.
+    return cells + ([muted_value(e.p if e.range in ABSENT else ci, keep=1)] if merge_ci_p else
+                    [muted_value(ci, keep=1), muted_value(e.p, keep=1)])
 
 
 def lead_in(text: str) -> Para:

@@ -1,0 +1,173 @@
+"""The one column-width solver: widths for columns side by side (a table's, or a band of diagram boxes)
+that make them as low as the room allows.
+
+In:  per column (``Column``) its narrowest width (its longest word), the width of the lines it keeps whole
+     (an interval, a P value, a rate: 0 when none), its widest (every line unwrapped) and the width up to
+     which it takes its widest before any search (``cap``); the room; ``heights(column, width)``, the
+     column's cell heights at a width, one per row (a band of boxes is one row); the column that takes
+     the room left over (``flex``; else it is shared in proportion).
+Out: the widths, or None when the columns' words do not fit the room (the caller scales or refuses).
+     Kept lines stay whole where they fit: the one asking most beyond its words wraps first.
+
+The search minimises the height of the rows (each row as tall as its tallest cell), then the sum of the
+cells' heights: from two starts (the short columns at their widest; then also the lowest tallest cell), widths go
+where they save the most height per point, then move between columns while that saves height.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Heights = Callable[[int, float], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class Column:
+    narrowest: float           # the longest word
+    widest: float              # the longest line, unwrapped
+    kept: float = 0.0          # the longest line that should not wrap (an interval, a P value)
+    cap: float = 0.0           # at its widest before any search when that is at most this wide
+
+
+def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | None = None) -> list[float] | None:
+    n = len(columns)
+    # Kept lines wrap only where they cannot all fit: the column whose kept line asks most beyond its words
+    # gives its up first.
+    minimum = [max(c.narrowest, c.kept) for c in columns]
+    for j in sorted(range(n), key=lambda k: columns[k].narrowest - minimum[k]):
+        if sum(minimum) < room:
+            break
+        minimum[j] = columns[j].narrowest
+    if sum(minimum) > room + 1e-6:
+        return None
+    widest = [max(c.widest, m) for c, m in zip(columns, minimum, strict=True)]
+    search = _Search(n, minimum, widest, room, heights)
+
+    short = list(minimum)           # the short columns at their widest, narrowest first
+    for j in sorted(range(n), key=lambda k: widest[k]):
+        if j != flex and widest[j] <= columns[j].cap and sum(short) - short[j] + widest[j] <= room:
+            short[j] = max(short[j], widest[j])
+    best = search.improve(short)
+    lowest = search.improve(search.lowest_tallest(short))
+    if search.cost(lowest) < search.cost(best):
+        best = lowest
+
+    spare = room - sum(best)
+    if flex is not None:
+        best[flex] += spare
+    elif spare > 0 and sum(best) > 0:
+        total = sum(best)
+        best = [w + spare * w / total for w in best]
+    return best
+
+
+class _Search:
+    """The columns' heights at each width tried, and the searches over them."""
+
+    def __init__(self, n: int, minimum: list[float], widest: list[float], room: float, heights: Heights):
+        self.n, self.minimum, self.widest, self.room = n, minimum, widest, room
+        self.heights = heights
+        self.step = max(3.0, room / 160)
+        self.memo: dict[tuple[int, float], tuple[float, ...]] = {}
+
+    def column(self, j: int, w: float) -> tuple[float, ...]:
+        got = self.memo.get((j, w))
+        if got is None:
+            got = self.memo[(j, w)] = tuple(self.heights(j, w))
+        return got
+
+    @staticmethod
+    def height(cols: Sequence[tuple[float, ...]]) -> float:
+        return sum(map(max, zip(*cols, strict=True))) if cols and cols[0] else 0.0
+
+    def cost(self, widths: list[float]) -> tuple[float, float]:
+        cols = [self.column(j, w) for j, w in enumerate(widths)]
+        return round(self.height(cols), 6), round(sum(map(sum, cols)), 6)
+
+    def tallest(self, j: int, w: float) -> float:
+        return max(self.column(j, w), default=0.0)
+
+    def lowest_tallest(self, start: list[float]) -> list[float]:
+        """Each column at the narrowest width from ``start`` (within half a point) at which no cell is taller
+        than the lowest height every column reaches within the room; all at ``start`` when none does."""
+        options: list[list[tuple[float, float]]] = []       # per column: (width, tallest cell), widths ascending
+        for j in range(self.n):
+            w, most = start[j], max(start[j], self.widest[j])
+            seen = [(w, self.tallest(j, w))]
+            floor = self.tallest(j, most)
+            while seen[-1][1] > floor + 0.01:    # a cell is lower at the widest: where does the tallest drop?
+                lo, hi, h = seen[-1][0], most, seen[-1][1]
+                while hi - lo > 0.5:             # the tallest cell only drops as the column widens
+                    mid = (lo + hi) / 2
+                    lo, hi = (lo, mid) if self.tallest(j, mid) < h - 0.01 else (mid, hi)
+                seen.append((hi, self.tallest(j, hi)))
+            options.append(seen)
+        for goal in sorted({h for opts in options for _, h in opts}):
+            need = [next((w for w, h in opts if h <= goal + 0.01), None) for opts in options]
+            reached = [w for w in need if w is not None]
+            if len(reached) == len(need) and sum(reached) <= self.room + 0.01:
+                return reached
+        return list(start)
+
+    def improve(self, start: list[float]) -> list[float]:
+        """``start`` widened where that saves the most height (then cells' height) per point, while there is
+        room; then width moved from one column to another while that makes the rows lower, or the cells at
+        the same height."""
+        n, step, widths = self.n, self.step, list(start)
+        cols = [self.column(j, widths[j]) for j in range(n)]
+
+        def total(cs: list[tuple[float, ...]]) -> float:
+            return sum(map(sum, cs))
+
+        def key(cs: list[tuple[float, ...]]) -> tuple[float, float]:    # rounded: float heights compare stably
+            return round(self.height(cs), 6), round(total(cs), 6)
+
+        while True:
+            spare = self.room - sum(widths)
+            best: tuple[tuple[float, float], int, float, tuple[float, ...]] | None = None
+            base_h, base_t = self.height(cols), total(cols)
+            for j in range(n):
+                extra = step
+                while extra <= spare + 1e-6 and widths[j] + extra <= self.widest[j] + step:
+                    trial = self.column(j, widths[j] + extra)
+                    if sum(trial) < sum(cols[j]) - 1e-9:
+                        cs = cols[:j] + [trial] + cols[j + 1:]
+                        gain = ((base_h - self.height(cs)) / extra, (base_t - total(cs)) / extra)
+                        if best is None or gain > best[0]:
+                            best = (gain, j, extra, trial)
+                        break
+                    extra += step
+            if best is None:
+                break
+            _, j, extra, trial = best
+            widths[j] += extra
+            cols[j] = trial
+        for _ in range(4 * n):
+            base = key(cols)
+            move: tuple[tuple[float, float], int, int, float, tuple[float, ...], tuple[float, ...]] | None = None
+            for i in range(n):
+                extra = step
+                while widths[i] + extra <= self.widest[i] + step:
+                    trial_i = self.column(i, widths[i] + extra)
+                    if sum(trial_i) < sum(cols[i]) - 1e-9:
+                        break
+                    extra += step
+                else:
+                    continue
+                for j in range(n):
+                    if j == i or widths[j] - extra < self.minimum[j] - 1e-6:
+                        continue
+                    trial_j = self.column(j, widths[j] - extra)
+                    cs = list(cols)
+                    cs[i], cs[j] = trial_i, trial_j
+                    got = key(cs)
+                    if got < base and (move is None or got < move[0]):
+                        move = (got, i, j, extra, trial_i, trial_j)
+            if move is None:
+                break
+            _, i, j, extra, trial_i, trial_j = move
+            widths[i] += extra
+            widths[j] -= extra
+            cols[i], cols[j] = trial_i, trial_j
+        return widths
