@@ -16,8 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.text import MSO_ANCHOR
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -30,7 +28,7 @@ from ..errors import LayoutError
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import LINE_HEIGHT, shorten, text_width
 from . import deck_notes, pptx_xml
-from .deck_diagram import Look, draw_diagram, emu, rgb, split_rows, trailing_notes
+from .deck_diagram import Look, draw_diagram, emu, split_rows, trailing_notes
 from .deck_fit import (
     BAND_INSET,
     CELL_MX,
@@ -83,6 +81,7 @@ class Canvas:
         self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
         self._blank_notes: Any = None   # a new notes page, as python-pptx made the first (``_notes_page``)
         self._notes_made = 0            # the number in the last notes page's part name
+        self._notes_body_at: tuple[int, ...] = ()   # where the notes text is in a notes page (``_path_to``)
 
     def build(self) -> None:
         raise NotImplementedError
@@ -131,38 +130,31 @@ class Canvas:
                     hex_colour, scheme = self._colour(run_model.colour or colour)
                 pptx_xml.add_run(p, run_model.text, Pt(s), run_model.bold, self.look.font, hex_colour, scheme, link)
 
-    def _frame(self, text_frame: Any, inset_x: float, inset_y: float, anchor: Any = MSO_ANCHOR.TOP) -> None:
-        text_frame.word_wrap = True
-        text_frame.vertical_anchor = anchor
-        text_frame.margin_left = text_frame.margin_right = emu(inset_x)
-        text_frame.margin_top = text_frame.margin_bottom = emu(inset_y)
-        pptx_xml.no_autofit(text_frame._txBody.bodyPr)
+    def _frame(self, text_frame: Any, inset_x: float, inset_y: float, anchor: str = "t") -> None:
+        """Wrapped, anchored ``anchor`` ("t", "ctr", "b") within the insets, not autofitted."""
+        x, y = emu(inset_x), emu(inset_y)
+        pptx_xml.frame_text(text_frame._txBody.bodyPr, anchor, (x, x, y, y))
 
     def _textbox(self, slide: Any, rect: Rect, paras: list[Para], size: float, *, band: bool = False,
                  name: str = "Text", colour: str | None = None, placeholder: Any = None) -> tuple[Any, float]:
+        """``paras`` in ``placeholder`` or a new text box (a tinted ``band``) at the top of ``rect``, as tall as
+        they are: (the shape's ``p:sp``, its height)."""
         inset_x = BAND_INSET if band else TEXT_INSET_X
         inset_y = BAND_INSET if band else TEXT_INSET_Y
         height = paras_height(paras, size, rect.w - 2 * inset_x) + 2 * inset_y
         if placeholder is not None:
-            shape = placeholder
-            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(height)
+            pptx_xml.place(placeholder._element, emu(rect.x), emu(rect.y), emu(rect.w), emu(height))
+            self._frame(placeholder.text_frame, inset_x, inset_y)
+            tx_body = placeholder.text_frame._txBody
         else:
-            shape = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(height))
-            shape.name = name
-        self._frame(shape.text_frame, inset_x, inset_y)
-        self._write(shape.text_frame, paras, size, bullets_explicit=placeholder is None, colour=colour)
+            shapes = slide.shapes
+            x, y = emu(inset_x), emu(inset_y)
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, name, emu(rect.x), emu(rect.y),
+                                              emu(rect.w), emu(height), "t", (x, x, y, y))
+        self._write_body(tx_body, slide.part, paras, size, bullets_explicit=placeholder is None, colour=colour)
+        shape = tx_body.getparent()
         if band:
-            shape.fill.solid()
-            if self.templated:
-                shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
-                shape.fill.fore_color.brightness = 0.85
-            else:
-                shape.fill.fore_color.rgb = rgb(theme.TINT)
-            line = shape.line
-            if self.templated:
-                line.fill.background()
-            else:
-                line.fill.background()
+            pptx_xml.band_fill(shape, None if self.templated else theme.TINT)
         return shape, height
 
     def _table(self, slide: Any, rect: Rect, sec: TableSection, size: float) -> tuple[Any, float]:
@@ -229,8 +221,8 @@ class Canvas:
         else:
             shape = ph
         if not self.templated or ph is None or rect != self.title_rect:
-            shape.left, shape.top, shape.width, shape.height = emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h)
-        self._frame(shape.text_frame, inset_x, 3.6, MSO_ANCHOR.BOTTOM if not self.templated else MSO_ANCHOR.MIDDLE)
+            pptx_xml.place(shape._element, emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+        self._frame(shape.text_frame, inset_x, 3.6, "b" if not self.templated else "ctr")
         self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
         if not self.templated:
             # A thin accent rule under the title.
@@ -263,17 +255,18 @@ class Canvas:
             pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
 
     def _notes(self, slide: Any, text: str) -> None:
-        tf = self._notes_page(slide).notes_text_frame
-        tf.text = text.strip() or "No speaker notes."
+        pptx_xml.set_text(self._notes_page(slide), text.strip() or "No speaker notes.")
 
     def _notes_page(self, slide: Any) -> Any:
-        """The slide's new notes page. python-pptx makes the first one (cloning the notes master's placeholders,
-        slow); the others start as copies of it, related as python-pptx relates them."""
+        """The text body of the slide's new notes page. python-pptx makes the first one (cloning the notes
+        master's placeholders, slow); the others start as copies of it, related as python-pptx relates them."""
         if self._blank_notes is None:
             notes = slide.notes_slide
+            tx_body = notes.notes_text_frame._txBody
             self._blank_notes = copy.deepcopy(notes._element)
+            self._notes_body_at = _path_to(notes._element, tx_body)
             self._notes_made = notes.part.partname.idx
-            return notes
+            return tx_body
         package = self.prs.part.package
         # Numbered on from the first, as python-pptx's next_partname would (it searches every part for it).
         self._notes_made += 1
@@ -282,7 +275,7 @@ class Canvas:
         part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return part.notes_slide
+        return _follow(part._element, self._notes_body_at)
 
     # --- a body of sections, paginated ---------------------------------------------
 
@@ -371,3 +364,19 @@ class Canvas:
         """Every slide's footer and number, then the reproducible .pptx bytes."""
         self._furniture()
         return save(self.prs, f"{self.c.name}: journal club", self.c.title, self.c.footer)
+
+
+def _path_to(root: Any, element: Any) -> tuple[int, ...]:
+    """The child indexes leading from ``root`` down to ``element``."""
+    path = []
+    while element is not root:
+        parent = element.getparent()
+        path.append(parent.index(element))
+        element = parent
+    return tuple(reversed(path))
+
+
+def _follow(root: Any, path: tuple[int, ...]) -> Any:
+    for k in path:
+        root = root[k]
+    return root

@@ -11,11 +11,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR
 
 from .. import theme
 from ..content import Content
-from . import deck_notes
+from . import deck_notes, pptx_xml
 from .deck_canvas import TITLE_MIN, Canvas
 from .deck_diagram import emu, rgb
 from .deck_fit import BODY_MIN, P, Para, Run, Section, TextSection, fit_size, paras_height
@@ -57,8 +56,8 @@ class SharedSlides(Canvas):
             s_rect = Rect(s_rect.x, max(s_rect.y, t_rect.bottom + 6), s_rect.w,
                           max(s_rect.bottom - max(s_rect.y, t_rect.bottom + 6), 40.0))
         shape = title_ph or slide.shapes.add_textbox(0, 0, 0, 0)
-        shape.left, shape.top, shape.width, shape.height = emu(t_rect.x), emu(t_rect.y), emu(t_rect.w), emu(t_rect.h)
-        self._frame(shape.text_frame, 7.2, 3.6, MSO_ANCHOR.BOTTOM)
+        pptx_xml.place(shape._element, emu(t_rect.x), emu(t_rect.y), emu(t_rect.w), emu(t_rect.h))
+        self._frame(shape.text_frame, 7.2, 3.6, "b")
         self._write(shape.text_frame, [name_para], t_size, colour=None if self.templated else theme.ACCENT)
         # Title, journal, presenter line.
         align = "left" if not self.templated else "center"
@@ -86,7 +85,7 @@ class SharedSlides(Canvas):
             while height > s_rect.h and len(paras) > 1:
                 paras = paras[1:]     # a title of thousands of characters: the name and journal stay
                 height = paras_height(paras, size, inner_w) + 7.2
-        sub.left, sub.top, sub.width, sub.height = emu(s_rect.x), emu(s_rect.y), emu(s_rect.w), emu(height)
+        pptx_xml.place(sub._element, emu(s_rect.x), emu(s_rect.y), emu(s_rect.w), emu(height))
         self._frame(sub.text_frame, 7.2, 3.6)
         self._write(sub.text_frame, paras, size)
         if not self.templated:

@@ -30,7 +30,9 @@ _P, _PPR, _R, _RPR, _T, _END = (qn(t) for t in ("a:p", "a:pPr", "a:r", "a:rPr", 
 _SPACINGS = (qn("a:lnSpc"), qn("a:spcBef"), qn("a:spcAft"))
 _SPC_PTS, _SOLID, _SRGB, _SCHEME, _LATIN, _HLINK, _RID = (
     qn(t) for t in ("a:spcPts", "a:solidFill", "a:srgbClr", "a:schemeClr", "a:latin", "a:hlinkClick", "r:id"))
-_RUN_CONTENT = (_R, qn("a:br"), qn("a:fld"))
+_BR = qn("a:br")
+_RUN_CONTENT = (_R, _BR, qn("a:fld"))
+_SP_PR, _XFRM, _OFF, _EXT = (qn(t) for t in ("p:spPr", "a:xfrm", "a:off", "a:ext"))
 _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
 
@@ -67,6 +69,45 @@ def no_autofit(body_pr: BaseOxmlElement) -> None:
         for el in body_pr.findall(qn(tag)):
             body_pr.remove(el)
     etree.SubElement(body_pr, qn("a:noAutofit"))
+
+
+_INSETS = ("lIns", "rIns", "tIns", "bIns")
+_INSET_DEFAULTS = (91440, 91440, 45720, 45720)   # python-pptx's margin setters drop an inset at its default
+
+
+def frame_text(body_pr: BaseOxmlElement, anchor: str, insets: tuple[Length, Length, Length, Length]) -> None:
+    """``a:bodyPr`` as python-pptx's ``word_wrap`` (on), ``vertical_anchor`` (``anchor``: "t", "ctr", "b") and
+    margin setters (``insets``: left, right, top, bottom) leave it, then not autofitted (``no_autofit``)."""
+    body_pr.set("wrap", "square")
+    body_pr.set("anchor", anchor)
+    for name, value, default in zip(_INSETS, insets, _INSET_DEFAULTS, strict=True):
+        if int(value) == default:
+            body_pr.attrib.pop(name, None)
+        else:
+            body_pr.set(name, str(int(value)))
+    no_autofit(body_pr)
+
+
+def place(shape_el: BaseOxmlElement, x: Length, y: Length, cx: Length, cy: Length) -> None:
+    """A shape's offset and extent, as python-pptx's ``left``, ``top``, ``width`` and ``height`` setters write
+    them (``a:xfrm`` added first in ``p:spPr`` when missing)."""
+    sp_pr = shape_el.find(_SP_PR)
+    xfrm = sp_pr.find(_XFRM)
+    if xfrm is None:
+        xfrm = etree.Element(_XFRM)
+        sp_pr.insert(0, xfrm)
+    off = xfrm.find(_OFF)
+    if off is None:
+        off = etree.Element(_OFF)
+        xfrm.insert(0, off)
+    off.set("x", str(int(x)))
+    off.set("y", str(int(y)))
+    ext = xfrm.find(_EXT)
+    if ext is None:
+        ext = etree.Element(_EXT)
+        off.addnext(ext)
+    ext.set("cx", str(int(cx)))
+    ext.set("cy", str(int(cy)))
 
 
 def no_effects(shape_el: BaseOxmlElement) -> None:
@@ -225,6 +266,25 @@ def clear_text(tx_body: BaseOxmlElement) -> BaseOxmlElement:
     return cast(BaseOxmlElement, first)
 
 
+def _escape(text: str) -> str:
+    """Control characters as python-pptx writes them in text ("_x001B_")."""
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+
+
+def set_text(tx_body: BaseOxmlElement, text: str) -> None:
+    """Replace the paragraphs of ``tx_body`` with ``text``, as python-pptx's ``TextFrame.text`` does: a paragraph
+    for each line, plain runs (no properties), a line break for each vertical tab."""
+    for p in list(tx_body.iterchildren(_P)):
+        tx_body.remove(p)
+    for line in text.split("\n"):
+        p = etree.SubElement(tx_body, _P)
+        for k, piece in enumerate(line.split("\v")):
+            if k:
+                etree.SubElement(p, _BR)
+            if piece:
+                etree.SubElement(etree.SubElement(p, _R), _T).text = _escape(piece)
+
+
 def add_paragraph(tx_body: BaseOxmlElement) -> BaseOxmlElement:
     """A new empty ``a:p`` after the last (``TextFrame.add_paragraph``)."""
     p: BaseOxmlElement = etree.SubElement(tx_body, _P)
@@ -272,7 +332,7 @@ def add_run(p: BaseOxmlElement, text: str, size: Length, bold: bool, font: str |
         etree.SubElement(r_pr, _LATIN, typeface=font)
     if link is not None:
         etree.SubElement(r_pr, _HLINK, {_RID: link})
-    etree.SubElement(r, _T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    etree.SubElement(r, _T).text = _escape(text)
 
 
 _SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
@@ -373,9 +433,27 @@ def text_box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length,
     ``insets`` (left, right, top, bottom); return its txBody (one empty paragraph)."""
     sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=True)
     etree.SubElement(sp_pr, qn("a:noFill"))
-    left, right, top, bottom = (str(int(i)) for i in insets)
-    return _body(sp, {"wrap": "square", "anchor": anchor, "lIns": left, "rIns": right, "tIns": top,
-                      "bIns": bottom}, None)
+    tx_body = _body(sp, {}, None, autofit=True)
+    left, right, top, bottom = insets
+    frame_text(tx_body.find(qn("a:bodyPr")), anchor, (Length(left), Length(right), Length(top), Length(bottom)))
+    return tx_body
+
+
+def band_fill(sp: BaseOxmlElement, colour: str | None) -> None:
+    """A text box filled ``colour`` (None: the theme's accent 1 at 85 % brightness) with no outline, as python-pptx's
+    ``fill.solid()``, ``fore_color`` and ``line.fill.background()`` leave it."""
+    sp_pr = sp.find(_SP_PR)
+    for old in sp_pr.findall(qn("a:noFill")):
+        sp_pr.remove(old)
+    fill = etree.Element(_SOLID)
+    sp_pr.find(qn("a:prstGeom")).addnext(fill)
+    if colour is not None:
+        etree.SubElement(fill, _SRGB, val=colour.lstrip("#").upper())
+    else:
+        scheme = etree.SubElement(fill, _SCHEME, val="accent1")
+        etree.SubElement(scheme, qn("a:lumMod"), val="15000")
+        etree.SubElement(scheme, qn("a:lumOff"), val="85000")
+    etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
 
 
 def rule_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
