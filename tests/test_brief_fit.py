@@ -10,20 +10,29 @@ import shapes
 from pipeline.build import BuildOptions, render
 from pipeline.layout.alt import flow_caption
 from pipeline.layout.brief_figures import trial_brief_figures
+from pipeline.layout.prisma import counts_beyond_included
 from pipeline.loader import load_bytes
 from pipeline.render.pdf import attempts, fit_page
 from pipeline.render.pdf_blocks import STEPS, Text
 from pipeline.render.pdf_columns import bullet_pieces
 from pipeline.report import prepare
+from pipeline.review.build import prepare_review, render_review
+from pipeline.review.model import Review
 from pipeline.validate import check_source, load_study
 from readback import brief_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def brief_bytes(name: str) -> bytes:
+    checked = load_study(ROOT / "sources" / f"{name}.yaml")
+    if isinstance(checked.study, Review):
+        return render_review(prepare_review(checked), ("brief",), "a4", None)["brief.pdf"]
+    return render(prepare(checked), BuildOptions(only=("brief",)))["brief.pdf"]
+
+
 def brief_of(name: str) -> str:
-    report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
-    return " ".join(brief_text(render(report, BuildOptions(only=("brief",)))["brief.pdf"]).split())
+    return " ".join(brief_text(brief_bytes(name)).split())
 
 
 @pytest.mark.parametrize("name, body", [("ssass", STEPS[0].body), ("dapa-hf", STEPS[1].body)])
@@ -94,3 +103,41 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
     study = check_source(load_bytes(shapes.dump(record).encode("utf-8"), "x.yaml")).study
     assert flow_caption(study, beside_schema=True) == "completed: not reported; analysed: not in our sources"
     assert flow_caption(study, beside_band=True) == "completed: not reported"
+
+
+@pytest.mark.parametrize("name, said, not_said", [
+    # The question rows said again what the masking or the rows beside them say.
+    ("re-ly", ["Warfarin adjusted to INR 2.0–3.0", "warfarin open-label"], ["INR 2.0–3.0 (open-label)"]),
+    ("step-1", ["Both arms Lifestyle intervention"], ["once weekly, with lifestyle intervention"]),
+    ("vital", ["Men aged ≥50 years, women aged ≥55 years"], ["No cancer or cardiovascular disease at entry"]),
+    # A limitation that needs its number: how well warfarin was controlled.
+    ("re-ly", ["Warfarin was in the therapeutic range a mean 64.4% of the time"], []),
+])
+def test_the_question_rows_say_a_fact_once(name, said, not_said):
+    text = brief_of(name)
+    for words in said:
+        assert words in text
+    for words in not_said:
+        assert words not in text
+
+
+def test_the_review_brief_shows_no_prisma_diagram_of_nothing_but_gaps():
+    """WHO REACT's PRISMA panel had two boxes: "Trials identified (n not reported)" and "Studies included in
+    review (n = 7) / Reports of included studies (n not reported)": only the 7 of its "Included" row, and two
+    gaps of our sources (the confirmed sources do not give them) printed as the review's. The record now says
+    "not in sources", the brief draws no PRISMA diagram that gives no count beyond the studies included, and
+    the forest note says the weights are not in our sources rather than not reported."""
+    text = brief_of("react-corticosteroids")
+    assert "PRISMA" not in text and "not reported" not in text
+    assert "weights computed with the primary model (not in sources)" in text
+    prisma = load_study(ROOT / "sources" / "react-corticosteroids.yaml").study.prisma
+    assert prisma is not None and not counts_beyond_included(prisma)
+    assert counts_beyond_included(prisma.model_copy(update={"reports_included": 9}))   # SYNTHETIC count
+
+
+def test_summary_of_findings_numbers_are_not_wrapped():
+    """The summary-of-findings columns shared a shortfall of width in proportion, so at 9 pt WHO REACT's read
+    "415 per / 1,000", "OR 0.66 (0.53 to / 0.82)"; the outcome column, whose words wrap well, now gives first."""
+    lines = [line.strip() for line in brief_text(brief_bytes("react-corticosteroids")).splitlines()]
+    for cell in ("1,703 (7 studies)", "415 per 1,000", "319 per 1,000 (273 to 367)", "OR 0.66 (0.53 to 0.82)"):
+        assert cell in lines, cell     # each cell read back as one line of its own

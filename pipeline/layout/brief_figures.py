@@ -14,7 +14,8 @@ Out: {name: ``geometry.DiagramSource``}:
             "bar:<id>:<j>"      a primary outcome's bar for the table cell of column j (``results.cell_bar``,
                                 in the arm's colour when the columns are the arms)
             "strip:<id>:<k>"    the strip of the outcome's effect k (``results.cell_strips``)
-    review  "prisma", "prisma-band"     the PRISMA 2020 diagram, full or as a compact band (with a PRISMA record)
+    review  "prisma", "prisma-band"     the PRISMA 2020 diagram, full or as a compact band (with a PRISMA record
+                                        giving a count beyond the studies included, ``prisma.counts_beyond_included``)
             "forest", "forest-pooled"   the first key outcome's forest plot, or its pooled rows only
 
 The marks ignore the height and sizes they are given: they are as wide as their cell and carry no text.
@@ -73,7 +74,7 @@ def review_brief_figures(review: Review, content: ReviewContent) -> dict[str, Di
     from . import prisma, review_forest
 
     out: dict[str, DiagramSource] = {}
-    if review.prisma is not None:
+    if review.prisma is not None and prisma.counts_beyond_included(review.prisma):
         out["prisma"] = DiagramSource(lambda w, h, b, m: prisma.prisma_diagram(review, w, h, b, m))
         out["prisma-band"] = DiagramSource(lambda w, h, b, m: prisma.prisma_diagram(review, w, h, b, m,
                                                                                     compact=True))

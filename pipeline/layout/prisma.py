@@ -61,6 +61,18 @@ def _given(*values: object) -> bool:
     return any(v is not None and v != [] for v in values)
 
 
+def counts_beyond_included(p: Prisma) -> bool:
+    """Whether ``p`` gives any count (a number, not "not reported") beyond the studies included: without one,
+    a PRISMA diagram says only what the brief's "Included" row says."""
+    o = p.other_methods
+    counts = [p.duplicates_removed, p.other_removed, p.screened, p.excluded, p.sought, p.not_retrieved, p.assessed,
+              p.reports_included, *(r.n for r in p.excluded_reasons), *(s.n for s in p.identified)]
+    if o is not None:
+        counts += [o.sought, o.not_retrieved, o.assessed, *(r.n for r in o.excluded_reasons),
+                   *(s.n for s in o.identified)]
+    return any(known(n) is not None for n in counts)
+
+
 def prisma_alt(review: Review) -> str:
     p = review.prisma
     if p is None:

@@ -179,6 +179,10 @@ def _sof_block(c: ReviewContent, width: float, style: Style, statements: bool = 
     natural = [max([text_width(h, size, True) for h in head.split("\n")] + [text_width(r[k], size) for r in rows]) + 6
                for k, head in enumerate(heads)]
     natural[0] = max(natural[0], 0.2 * width)
+    # Short of width, the outcome column gives first (down to its longest word, or a fifth of the width):
+    # its words wrap well, while the numbers beside it read best on one line.
+    shortest = max([0.2 * width] + [text_width(w, size, True) + 6 for r in rows for w in r[0].split()])
+    natural[0] -= min(max(0.0, sum(natural) - width), max(0.0, natural[0] - shortest))
     spare = width - sum(natural)
     widths = [w + spare * w / sum(natural) for w in natural] if spare > 0 else \
         [w * width / sum(natural) for w in natural]

@@ -245,7 +245,8 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
         used = [r.study for r in o.studies if r.study in rec.studies]
         weights = {sid: w for sid, w in zip(used, primary_result.weights, strict=False)}
     rows = []
-    computed_any = computed_weight = False
+    computed_any = False
+    uncomputed: set[str] = set()    # why the weights the primary model gave are not the review's own
     for r in o.studies:
         v = rec.studies.get(r.study)
         label = flat(review.study(r.study).label)
@@ -253,7 +254,7 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
             weight, wtext = float(r.weight), f"{num(r.weight)}%"
         elif r.study in weights:
             weight, wtext = weights[r.study], f"{weights[r.study]:.1f}%"
-            computed_weight = True
+            uncomputed.add(missing(r.weight))
         else:
             weight, wtext = None, missing(r.weight)
         if v is None:
@@ -281,8 +282,8 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
     notes = []
     if computed_any:
         notes.append(f"Study {ab}s computed from the counts; intervals as reported")
-    if computed_weight:
-        notes.append("weights computed with the primary model (not reported)")
+    if uncomputed:   # "not reported" by the review, or "not in our sources", as the record says
+        notes.append(f"weights computed with the primary model ({' or '.join(sorted(uncomputed))})")
     note = "; ".join(notes) + ("." if notes else "")
     left, right = _favours(review, o)
     alt_rows = "; ".join(f"{r.label}: {r.text}" for r in rows)
