@@ -48,6 +48,13 @@ def wrap_paragraphs(paragraphs: Sequence[Para], size: float, width: float) -> tu
     return lines, broken
 
 
+def wrapped_height(paragraphs: Sequence[Para], size: float, width: float) -> float:
+    """The height of ``paragraphs`` wrapped as ``wrap_paragraphs`` wraps them, without building the lines
+    (for a search that tries many widths)."""
+    avail = max(width * (1 - WRAP_SAFETY), 1.0)
+    return line_height(size) * sum(len(wrap(p.text, size, avail, p.bold, glued=True)) for p in paragraphs)
+
+
 def text_height(lines: Sequence[TextLine]) -> float:
     return sum(line_height(line.size) for line in lines)
 

@@ -91,16 +91,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> Att
     boxes, connectors = sheet.boxes, sheet.connectors
     y = 0.0
 
-    q = study.question
-    # Population and eligibility.
-    pop_paras = [para(q.population, bold=True)]
-    pop_fields = ["question.population"]
-    if q.eligibility:
-        pop_paras.append(para("Eligible: " + "; ".join(q.eligibility)))
-        pop_fields.append("question.eligibility")
-    if q.setting:
-        pop_paras.append(para(q.setting))
-        pop_fields.append("question.setting")
+    pop_paras, pop_fields = population_paragraphs(study)
     population = sheet.box("population", pop_paras, 0.0, width, y, "population", fields=pop_fields)
     y = population.bottom + gap
 
@@ -120,7 +111,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> Att
     # Arm columns: wrap first, then give the row one height.
     n = len(study.arms)
     col_w = (width - (n - 1) * col_gap) / n
-    arm_content = [sheet.wrap(_arm_paragraphs(study, arm), col_w) for arm in study.arms]
+    arm_content = [sheet.wrap(arm_paragraphs(study, arm), col_w) for arm in study.arms]
     row_h = max(text_height(lines) for lines in arm_content) + 2 * pad
     arm_boxes = []
     for i, (arm, lines) in enumerate(zip(study.arms, arm_content, strict=True)):
@@ -154,7 +145,7 @@ def _layout(study: Study, width: float, size: float, shared: bool = True) -> Att
         y = followup.bottom + gap
 
     # Primary outcomes.
-    out_paras = _outcome_paragraphs(study)
+    out_paras = outcome_paragraphs(study)
     if out_paras:
         outcomes = sheet.box("outcomes", out_paras, 0.0, width, y, "outcome", fields=["outcomes"], align="left")
         for box in last_row:
@@ -206,10 +197,10 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
     fu = followup_paragraphs(study, shared=False)
     if fu:
         columns.append(("followup", fu, ["design.follow_up", "design.visit_schedule"], "center"))
-    out = _outcome_paragraphs(study)
+    out = outcome_paragraphs(study)
     if out:
         columns.append(("outcomes", out, ["outcomes"], "left"))
-    arm_paragraphs = [arm_paras(arm) for arm in study.arms]
+    per_arm = [arm_paras(arm) for arm in study.arms]
     n_arms = max(1, len(study.arms))
 
     def words_width(paras: list[Para]) -> float:
@@ -219,7 +210,7 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
         return max((text_width(p.text, size, p.bold) for p in paras), default=0.0)
 
     def content(i: int) -> list[list[Para]]:
-        return arm_paragraphs if columns[i][0] == "arms" else [columns[i][1]]
+        return per_arm if columns[i][0] == "arms" else [columns[i][1]]
 
     def column_height(i: int, w: float) -> float:
         heights = [text_height(wrap_paragraphs(ps, size, w - 2 * pad)[0]) + 2 * pad for ps in content(i)]
@@ -252,7 +243,7 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
         current: list[Box] = []
         if kind == "arms":
             arm_h = (band - arm_gap * (n_arms - 1)) / n_arms
-            for k, (arm, ps) in enumerate(zip(study.arms, arm_paragraphs, strict=True)):
+            for k, (arm, ps) in enumerate(zip(study.arms, per_arm, strict=True)):
                 current.append(sheet.box(f"arm-{arm.id}", ps, x, w, k * (arm_h + arm_gap), "arm", arm=k, h=arm_h,
                                          fields=[f"arms[{k}].short_label"]))
         else:
@@ -262,7 +253,7 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
             for target in current:
                 if len(previous) > 1 and len(current) > 1:
                     continue
-                sheet.connectors.append(_across(source, target, len(previous) > 1, len(current) > 1))
+                sheet.connectors.append(across(source, target, len(previous) > 1, len(current) > 1))
         previous = current
         x += w
     diagram = Diagram(kind="design", width=width, height=band, boxes=tuple(sheet.boxes),
@@ -271,7 +262,7 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
     return sheet.attempt(diagram)
 
 
-def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connector:
+def across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connector:
     """Left to right: one box into several through a vertical bus half-way; several into one at each
     source's own height; one into one at mid-height."""
     sx, sy = source.anchor("right")
@@ -286,6 +277,20 @@ def _across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connect
     else:
         points = ((sx, sy), (tx, sy if target.y <= sy <= target.bottom else ty))
     return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)
+
+
+def population_paragraphs(study: Study) -> tuple[list[Para], list[str]]:
+    """The population in bold, "Eligible: a; b; c" and the setting when given; and the fields they show."""
+    q = study.question
+    paras = [para(q.population, bold=True)]
+    fields = ["question.population"]
+    if q.eligibility:
+        paras.append(para("Eligible: " + "; ".join(q.eligibility)))
+        fields.append("question.eligibility")
+    if q.setting:
+        paras.append(para(q.setting))
+        fields.append("question.setting")
+    return paras, fields
 
 
 def randomization_text(study: Study) -> str:
@@ -367,9 +372,10 @@ def followup_paragraphs(study: Study, shared: bool = True) -> list[Para]:
     return out
 
 
-def _arm_paragraphs(study: Study, arm: Arm) -> list[Para]:
+def arm_paragraphs(study: Study, arm: Arm, with_size: bool = True) -> list[Para]:
+    """The arm's label, its size (unless ``with_size`` is False), then its target or description."""
     verb = "randomized" if study.design.randomized and len(study.arms) > 1 else "enrolled"
-    out = [para(arm.label, bold=True), para(arm_size(study, arm, verb))]
+    out = [para(arm.label, bold=True)] + ([para(arm_size(study, arm, verb))] if with_size else [])
     if arm.target:
         out.append(para("Target: " + arm.target))
     elif arm.description:
@@ -377,7 +383,8 @@ def _arm_paragraphs(study: Study, arm: Arm) -> list[Para]:
     return out
 
 
-def _outcome_paragraphs(study: Study) -> list[Para]:
+def outcome_paragraphs(study: Study) -> list[Para]:
+    """"Primary outcome(s) at …" and one paragraph per primary outcome (else the question's outcomes)."""
     primary = study.primary_outcomes
     if primary:
         times = {o.timepoint for o in primary}

@@ -1,7 +1,7 @@
 """Each diagram of one record as a ``DiagramSource``: laid out on demand, at the size the renderer chooses.
 
 In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
-Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest", "results" (``make`` returns
+Out: {name: ``geometry.DiagramSource``}: trial "design", "design-slide", "flow", "forest", "results" (``make`` returns
      None when the record has no flow, no estimate to plot or no primary result to draw); review
      "prisma" (only with a PRISMA record), "forest-<outcome id>" per key outcome, "rob" (only with
      per-study judgements). The deck sizes each to its slide, the figures to their page
@@ -10,7 +10,8 @@ Out: {name: ``geometry.DiagramSource``}: trial "design", "flow", "forest", "resu
 The one binding of diagrams to a record, so the deck and the figure files show the same diagrams:
 no flow without the record's ``flow`` section, nor when it gives no number after allocation (the design already
 says who was randomized and the arms' sizes; the flow would only repeat them); the results
-graphic is the deck's own (``figure=False``: the forest figure plots the same estimates); a review's
+graphic is the deck's own (``figure=False``: the forest figure plots the same estimates), and so is the design
+arranged for a slide ("design-slide", ``layout.design_slide``: the figure file is the "design"); a review's
 forest plots and risk-of-bias grid are ``long``; a review forest's notes, set a size smaller, are
 never under the ``min_size`` asked for.
 """
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from ..errors import LayoutError
 from .boxes import MINOR_SHARE
 from .design import design_diagram
+from .design_slide import slide_design
 from .flow import flow_figure
 from .forest import forest_plot
 from .geometry import Diagram, DiagramSource
@@ -38,7 +40,8 @@ if TYPE_CHECKING:   # a trial's build never imports the review modules (their mo
 def trial_figures(study: Study) -> dict[str, DiagramSource]:
     return {"design": DiagramSource(partial(design_diagram, study)), "flow": DiagramSource(partial(flow_figure, study)),
             "forest": DiagramSource(partial(forest_plot, study)),
-            "results": DiagramSource(partial(_results, study), figure=False)}
+            "results": DiagramSource(partial(_results, study), figure=False),
+            "design-slide": DiagramSource(partial(slide_design, study), figure=False)}
 
 
 def _results(study: Study, width: float, height: float, base_size: float, min_size: float) -> Diagram | None:

@@ -117,6 +117,12 @@ def units(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=_WRAP_CACHE)
+def _glued_units(paragraph: str) -> tuple[str, ...]:
+    """``units`` of a paragraph, remembered: a layout that tries many widths wraps the same text many times."""
+    return tuple(units(paragraph))
+
+
 def _missing_words(before: str, word: str) -> bool:
     """Whether ``word`` continues "n not in our sources" (which should not break across lines)."""
     return (word == "in" and before.endswith("n not")) or (word == "our" and before.endswith("not in")) \
@@ -133,7 +139,7 @@ def _wrap_cached(text: str, size: float, width: float, bold: bool, glued: bool) 
         hang_u = _units(hang, bold)
         current, current_u = "", 0
         started = False          # a line of this paragraph has been emitted
-        for unit in units(paragraph) if glued else paragraph.split():
+        for unit in _glued_units(paragraph) if glued else paragraph.split():
             unit_u = _units(unit, bold)
             # The width of "current unit" is the sum of its parts' advances (no kerning): exact integers.
             candidate_u = current_u + space + unit_u if current else unit_u

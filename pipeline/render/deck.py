@@ -9,7 +9,8 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
 
  1. Title: name, title, journal and year, a presenter line to fill in.
  2. The clinical question (PICO) and why it matters.
- 3. Design: the design diagram as editable shapes and glued connectors.
+ 3. Design: the design diagram arranged for the slide (``layout.design_slide``: left to right when that
+    keeps the text larger), as editable shapes and glued connectors.
  4. Participant flow (CONSORT), editable the same way.
  5. Primary outcomes: the results graphic (each arm's result as a bar or a mean, each effect with its
     interval, the line of no effect and any margin; ``layout.results``), a native table
@@ -33,9 +34,9 @@ metrics); every box is as tall as its measured text. A slide's content is a list
 (paragraph lists, tables, tinted bands) stacked in the body area. One knob, the body size,
 goes from 24 pt down to 18 pt (tables use three quarters of it, or 0.85 on a results slide
 with at most four rows, at least 16 pt); the largest size at which everything fits on one
-slide wins. A diagram is drawn at 18 down to 16 pt; too tall for a slide at 16 pt, it is cut
-between its rows over "(cont.)" slides. If nothing fits, the content is paginated at the
-smallest size that needs the fewest slides, onto continuation slides titled "… (cont.)":
+slide wins. A diagram is drawn at 18 down to 16 pt (the design and the results graphic from 24);
+too tall for a slide at 16 pt, it is cut between its rows over "(cont.)" slides. If nothing fits, the
+content is paginated at the smallest size that needs the fewest slides, onto continuation slides titled "… (cont.)":
 between items, between table rows (the header repeats), and inside an item too long for a
 whole slide (split between lines), evened out over the slides it needs. At most six bullets go on one slide.
 """
@@ -139,7 +140,8 @@ class _Deck(SharedSlides):
         fallback = [TextSection([P(c.design_summary, gap=0.0)] +
                                 [P(a.label + (f": {a.description}" if a.description else ""), bullet=True)
                                  for a in c.arms][:MAX_BULLETS])]
-        self._diagram_slide("Design", self.figures.get("design"), deck_notes.design_notes(c), fallback)
+        self._diagram_slide("Design", self.figures.get("design-slide"), deck_notes.design_notes(c), fallback,
+                            base=RESULTS_BASE)
 
     # 4 ----------------------------------------------------------------------
     def slide_flow(self) -> None:

@@ -134,7 +134,7 @@ def question_notes(c: Content) -> str:
 
 def design_notes(c: Content) -> str:
     """The design diagram: the design in one line, the arm boxes to point at, who knew the allocation."""
-    say = [f"Design: {c.design_summary}.", "Follow the diagram top to bottom: who was eligible, how they were "
+    say = [f"Design: {c.design_summary}.", "Follow the arrows: who was eligible, how they were "
            "randomized, what each arm received, how long they were followed and what was measured."]
     point = "the arm boxes: what each arm received" + (", and the box both arms share." if c.shared_care else ".")
     return talking_points(say, point, "Who knew the allocation?" if c.masking else None, c.masking)

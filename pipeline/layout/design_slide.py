@@ -1,0 +1,334 @@
+"""The trial design schema shaped for a slide: the same boxes as ``design.design_diagram``, arranged to use
+a wide, low area so the text stays large.
+
+In:  a ``Study``, the area ``width`` × ``height`` in points, a starting font size ``base_size`` and the
+     smallest allowed ``min_size``. Out: a ``Diagram`` (kind ``design``) no taller than ``height``, or
+     ``LayoutError`` naming the fields too long to fit even at ``min_size``.
+
+Two arrangements, at sizes from ``base_size`` down to ``min_size`` in 0.5 pt steps:
+
+* ``columns`` (only in an area wider than tall), read left to right: the population (with its eligibility
+  and setting) over the randomization box | the arms, stacked, all one height | the factorial structure,
+  the follow-up (what every arm received alike) and the primary outcomes, stacked. Column widths are those
+  that make the tallest column lowest, then the columns' total height (``columns.solve``), none narrower
+  than ``MEASURE`` ems unless its text is; each column's stack is centred in the band.
+* ``rows``, read top to bottom: the population; the randomization box, centred; the arms side by side;
+  then the factorial structure, the follow-up and the outcomes side by side, joined left to right, their
+  widths again the ones that make the row lowest. Its rows are what a slide too short for it is cut between.
+
+An arrangement whose columns (or last row) cannot be as narrow as their longest words is not tried.
+The columns are used at the largest size at which they fit without breaking a word; when they fit at no
+size, the rows are (the search starts from the size the smallest one's height suggests).
+What every arm received alike is said in the follow-up box when that fits at ``min_size``, else left to the
+text beside the diagram (``extra["shared_care"]`` says which). When no arm's size is known, the
+randomization box says so once instead of every arm box. Boxes, wrapping and connectors are ``boxes``'s,
+the texts ``design``'s.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from ..content import missing, shared_care
+from ..errors import LayoutError
+from ..model import Study, known
+from .alt import design_alt
+from .boxes import WRAP_SAFETY, Para, Sheet, para, straight, wrapped_height
+from .columns import Column, solve
+from .design import (
+    across,
+    arm_paragraphs,
+    factorial_paragraphs,
+    followup_paragraphs,
+    outcome_paragraphs,
+    population_paragraphs,
+    randomization_notes,
+    randomization_text,
+)
+from .fit import Attempt, sizes, too_long_message
+from .geometry import Box, Connector, Diagram
+from .memo import per_study
+from .text import text_width
+
+MEASURE = 10.0       # a column at least this many ems wide (unless its text is narrower): no ragged strips
+Stack = list[tuple[str, list[Para], list[str]]]     # one column's boxes, top to bottom: (id, text, fields)
+Arrange = Callable[[Study, float, float, bool], Attempt | None]     # (study, width, size, shared)
+
+
+def slide_design(study: Study, width: float, height: float, base_size: float = 18.0,
+                 min_size: float = 16.0) -> Diagram:
+    """The design schema of ``study`` in ``width`` × ``height`` points, arranged for a slide."""
+    if width <= 0 or height <= 0:
+        raise LayoutError(f"design diagram: the area {width:g} × {height:g} pt is empty")
+    arrangements = (_columns, _rows) if width > height else (_rows,)
+    last: list[Attempt] = []
+
+    def attempt(arrange: Arrange, size: float, shared: bool, broken: bool = False) -> Diagram | None:
+        """``arrange`` at ``size`` when it fits (with a word broken across lines only if ``broken``)."""
+        tried = arrange(study, width, size, shared)
+        if tried is None:
+            return None
+        last[:] = [tried]
+        return tried.diagram if tried.diagram.height <= height and (broken or not tried.broken) else None
+
+    steps = sizes(base_size, min_size)
+    choices = (True, False) if shared_care(study) is not None else (False,)
+    for shared in choices:
+        for arrange in arrangements:
+            found = _largest(steps, height, partial(attempt, arrange, shared=shared))
+            if found is not None:
+                return found
+    for shared in choices:
+        for arrange in arrangements:
+            found = attempt(arrange, min_size, shared, broken=True)
+            if found is not None:
+                return found
+    raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0] if last else None))
+
+
+def _largest(steps: Sequence[float], height: float, fit: Callable[[float], Diagram | None]) -> Diagram | None:
+    """``fit`` at the largest of ``steps`` (largest first) where it gives a diagram: from the size the
+    smallest one's height suggests (a diagram's height grows about as the square of its type size), up
+    while the next size fits, or down until one does."""
+    smallest = fit(steps[-1])
+    if smallest is None:
+        return None
+    guess = steps[-1] * math.sqrt(height / max(smallest.height, 1.0))
+    i = next((k for k, s in enumerate(steps) if s <= guess), len(steps) - 1)
+    found = fit(steps[i]) if i < len(steps) - 1 else smallest
+    while found is None:
+        i += 1
+        found = fit(steps[i]) if i < len(steps) - 1 else smallest
+    while i > 0:
+        up = fit(steps[i - 1])
+        if up is None:
+            break
+        i, found = i - 1, up
+    return found
+
+
+# ---------------------------------------------------------------------------
+# What goes in the boxes (shared by both arrangements).
+
+def _single(study: Study) -> bool:
+    return len(study.arms) == 1 or study.design.type == "single-group"
+
+
+def _head(study: Study) -> tuple[Stack, list[list[Para]]]:
+    """The population and randomization boxes, and each arm's text (its size left to the randomization box
+    when no arm's size is known)."""
+    stack: Stack = [("population", *population_paragraphs(study))]
+    unknown = not _single(study) and all(known(a.randomized) is None and known(a.clusters) is None
+                                         for a in study.arms)
+    if not _single(study):
+        notes = randomization_notes(study)
+        if unknown:
+            notes.append(f"arm sizes {missing(study.arms[0].randomized)}")
+        stack.append(("randomization", [para(randomization_text(study), bold=True)] + [para(n) for n in notes],
+                      ["design.allocation_ratio", "flow.randomized", "design.hypothesis", "design.margin"]))
+    arms = [arm_paragraphs(study, arm, with_size=not unknown) for arm in study.arms]
+    return stack, arms
+
+
+def _tail(study: Study, shared: bool) -> Stack:
+    """The factorial structure, the follow-up and the primary outcomes: those the record gives."""
+    out: Stack = []
+    fact = factorial_paragraphs(study)
+    if fact:
+        out.append(("factorial", fact, ["design.factorial"]))
+    fu = followup_paragraphs(study, shared=shared)
+    if fu:
+        out.append(("followup", fu, ["design.follow_up", "design.visit_schedule", "design.co_interventions",
+                                     "design.stopped_early"]))
+    outcomes = outcome_paragraphs(study)
+    if outcomes:
+        out.append(("outcomes", outcomes, ["outcomes"]))
+    return out
+
+
+_ROLE = {"factorial": "followup", "outcomes": "outcome"}
+_LEFT = {"factorial", "outcomes"}
+
+
+def _fields(study: Study, i: int) -> list[str]:
+    arm = study.arms[i]
+    return [f"arms[{i}].label", f"arms[{i}].target" if arm.target else f"arms[{i}].description"]
+
+
+def _narrowest(paras: Sequence[Para], size: float, pad: float, keep_first: bool = False) -> float:
+    """The width of a box whose longest word (or, ``keep_first``, whose first line) just fits."""
+    words = max((text_width(w, size, p.bold) for p in paras for w in p.text.split()), default=0.0)
+    if keep_first and paras:
+        words = max(words, text_width(paras[0].text, size, paras[0].bold))
+    return words / (1 - WRAP_SAFETY) + 2 * pad + 1.0
+
+
+def _widest(paras: Sequence[Para], size: float, pad: float) -> float:
+    """The width at which no paragraph wraps."""
+    return max((text_width(p.text, size, p.bold) for p in paras), default=0.0) / (1 - WRAP_SAFETY) + 2 * pad + 1.0
+
+
+def _box_height(paras: Sequence[Para], size: float, w: float, pad: float) -> float:
+    return wrapped_height(paras, size, w - 2 * pad) + 2 * pad
+
+
+def _stack_height(stack: Stack, size: float, w: float, pad: float, gap: float) -> float:
+    return sum(_box_height(ps, size, w, pad) for _, ps, _ in stack) + gap * (len(stack) - 1)
+
+
+def _diagram(study: Study, sheet: Sheet, width: float, shared: bool, arrangement: str) -> Attempt:
+    boxes = sheet.boxes
+    diagram = Diagram(kind="design", width=width, height=max(b.bottom for b in boxes), boxes=tuple(boxes),
+                      connectors=tuple(sheet.connectors), alt_text=design_alt(study),
+                      title=f"{study.name}: trial design",
+                      extra={"font_size": sheet.size, "arrangement": arrangement,
+                             "shared_care": shared and shared_care(study) is not None})
+    return sheet.attempt(diagram)
+
+
+# ---------------------------------------------------------------------------
+# Left to right.
+
+@per_study
+def _columns(study: Study, width: float, size: float, shared: bool) -> Attempt | None:
+    sheet = Sheet(size)
+    pad = sheet.pad
+    gap = max(16.0, 2.0 * size)          # between columns: a bus, a shaft and an arrowhead
+    vgap = max(10.0, 1.4 * size)         # between boxes of one column: a shaft and an arrowhead
+    arm_gap = max(4.0, 0.6 * size)
+    head, arms = _head(study)
+    tail = _tail(study, shared)
+    n = len(arms)
+
+    def arm_height(w: float) -> float:
+        return max(_box_height(ps, size, w, pad) for ps in arms)
+
+    known: dict[tuple[int, float], float] = {}
+
+    def height(i: int, w: float) -> float:
+        """Column ``i``'s height at ``w`` measured a whole point narrower at most (the solver asks for many
+        widths a fraction of a point apart)."""
+        w = math.floor(w)
+        if (i, w) not in known:
+            known[(i, w)] = (arm_height(w) * n + arm_gap * (n - 1) if i == 1
+                             else _stack_height(head if i == 0 else tail, size, w, pad, vgap))
+        return known[(i, w)]
+
+    columns = 3 if tail else 2
+    room = width - gap * (columns - 1)
+    stacks = [[ps for _, ps, _ in head], arms, [ps for _, ps, _ in tail]][:columns]
+    wide = [min(max(_widest(ps, size, pad) for ps in stack), room) for stack in stacks]
+    narrow = [max(_narrowest(ps, size, pad, keep_first=k == 1 and i == 0) for k, ps in enumerate(stack))
+              for i, stack in enumerate(stacks)]
+    measured = [max(w, min(wide[i], MEASURE * size)) for i, w in enumerate(narrow)]
+    narrow = measured if sum(measured) <= room else narrow
+    found = solve([Column(w, max(w, most)) for w, most in zip(narrow, wide, strict=True)], room,
+                  lambda i, w: (height(i, w),))
+    if found is None:
+        return None
+    widths = found
+    band = max(height(i, widths[i]) for i in range(columns))
+
+    x = 0.0
+    placed: list[list[Box]] = []
+    for i in range(columns):
+        w = widths[i]
+        column: list[Box] = []
+        if i == 1:
+            h = arm_height(w)
+            y = (band - height(1, w)) / 2
+            for k, (arm, ps) in enumerate(zip(study.arms, arms, strict=True)):
+                column.append(sheet.box(f"arm-{arm.id}", ps, x, w, y + k * (h + arm_gap), "arm", arm=k, h=h,
+                                        fields=_fields(study, k)))
+        else:
+            stack = head if i == 0 else tail
+            y = (band - height(i, w)) / 2
+            for box_id, ps, fields in stack:
+                box = sheet.box(box_id, ps, x, w, y, _ROLE.get(box_id, box_id), fields=fields,
+                                align="left" if box_id in _LEFT else "center")
+                if column:
+                    sheet.connectors.append(straight(column[-1], box))
+                column.append(box)
+                y = box.bottom + vgap
+        placed.append(column)
+        x += w + gap
+    rand = placed[0][-1]
+    for arm_box in placed[1]:
+        sheet.connectors.append(across(rand, arm_box, False, n > 1))
+    if columns == 3:
+        for arm_box in placed[1]:
+            sheet.connectors.append(_merge(arm_box, placed[2][0]))
+    return _diagram(study, sheet, width, shared, "columns")
+
+
+def _merge(source: Box, target: Box) -> Connector:
+    """Several boxes into one on their right: across to a bus half-way, along it, into the target's middle."""
+    sx, sy = source.anchor("right")
+    tx, ty = target.anchor("left")
+    mid = sx + (tx - sx) * 0.5
+    points = ((sx, sy), (mid, sy), (mid, ty), (tx, ty)) if abs(sy - ty) > 0.01 else ((sx, sy), (tx, ty))
+    return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)
+
+
+# ---------------------------------------------------------------------------
+# Top to bottom.
+
+@per_study
+def _rows(study: Study, width: float, size: float, shared: bool) -> Attempt | None:
+    sheet = Sheet(size)
+    pad = sheet.pad
+    vgap = max(12.0, 1.6 * size)
+    col_gap = max(6.0, 1.2 * size)
+    gap = max(16.0, 2.0 * size)
+    head, arms = _head(study)
+    tail = _tail(study, shared)
+
+    box_id, ps, fields = head[0]
+    above = sheet.box(box_id, ps, 0.0, width, 0.0, "population", fields=fields)
+    y = above.bottom + vgap
+    if len(head) > 1:
+        box_id, ps, fields = head[1]
+        w = min(width, max(0.4 * width, _widest(ps, size, pad) + 2 * size))
+        rand = sheet.box(box_id, ps, (width - w) / 2, w, y, "randomization", fields=fields)
+        sheet.connectors.append(straight(above, rand))
+        above = rand
+        y = rand.bottom + vgap * 1.25          # room for the branching bus
+
+    n = len(arms)
+    col_w = (width - (n - 1) * col_gap) / n
+    h = max(_box_height(ps, size, col_w, pad) for ps in arms)
+    arm_boxes = []
+    for k, (arm, ps) in enumerate(zip(study.arms, arms, strict=True)):
+        box = sheet.box(f"arm-{arm.id}", ps, k * (col_w + col_gap), col_w, y, "arm", arm=k, h=h,
+                        fields=_fields(study, k))
+        sheet.connectors.append(straight(above, box, bend=0.45))
+        arm_boxes.append(box)
+    y += h + vgap * 1.25
+    if not tail:
+        return _diagram(study, sheet, width, shared, "rows")
+
+    texts = [ps for _, ps, _ in tail]
+    room = width - gap * (len(tail) - 1)
+    narrow = [_narrowest(ps, size, pad) for ps in texts]
+    wide = [max(min(_widest(ps, size, pad), room), narrow[i]) for i, ps in enumerate(texts)]
+    found = solve([Column(w, most) for w, most in zip(narrow, wide, strict=True)], room,
+                  lambda i, w: (_box_height(texts[i], size, w, pad),))
+    if found is None:
+        return None
+    widths = found
+    row_h = max(_box_height(ps, size, w, pad) for ps, w in zip(texts, widths, strict=True))
+    x = 0.0
+    previous: Box | None = None
+    for (box_id, ps, fields), w in zip(tail, widths, strict=True):
+        box = sheet.box(box_id, ps, x, w, y, _ROLE.get(box_id, box_id), h=row_h, fields=fields,
+                        align="left" if box_id in _LEFT else "center")
+        if previous is None:
+            for arm_box in arm_boxes:
+                sheet.connectors.append(straight(arm_box, box, bend=0.55))
+        else:
+            sheet.connectors.append(across(previous, box, False, False))
+        previous = box
+        x += w + gap
+    return _diagram(study, sheet, width, shared, "rows")

@@ -1,0 +1,72 @@
+"""The design slide of every trial in sources/, as a presenter sees it: the whole design on one slide, its
+text at least 16 pt, the diagram filling most of the slide's height; and the slide arrangement
+(``layout.design_slide``) keeps the diagram invariants for the shipped records and the SYNTHETIC shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation
+
+from pipeline.build import BuildOptions, build_record
+from pipeline.errors import LayoutError
+from pipeline.layout.design_slide import slide_design
+from pipeline.loader import load_file
+from pipeline.render.deck_package import open_presentation
+from pipeline.validate import check_source
+from test_layout import check_geometry, make_study
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIALS = [p for p in sorted((ROOT / "sources").glob("*.yaml"))
+          if yaml.safe_load(p.read_text(encoding="utf-8")).get("kind") != "review"]
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+FILLED = 0.8       # the least share of the slide's diagram area's height the design diagram takes
+
+
+@pytest.mark.parametrize("path", TRIALS, ids=lambda p: p.stem)
+def test_the_design_is_one_well_filled_slide(path, tmp_path):
+    result = build_record(path, tmp_path, BuildOptions(only=("deck",)))
+    prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
+    design = [s for s in prs.slides
+              if s.shapes.title is not None and s.shapes.title.text_frame.text.startswith("Design")]
+    assert len(design) == 1, f"the design takes {len(design)} slides"
+    groups = [sh for sh in design[0].shapes if sh.shape_type == 6]
+    assert len(groups) == 1, "the design slide has no diagram"
+    area = open_presentation(None)[1].diagram
+    assert groups[0].height / 12700 >= FILLED * area.h, "the design diagram leaves its slide half empty"
+    sizes = [int(r.get("sz")) / 100 for r in groups[0]._element.iter(f"{A}rPr") if r.get("sz")]
+    assert sizes and min(sizes) >= 16.0
+
+
+SLIDE = (864.0, 413.1)
+
+
+@pytest.mark.parametrize("path", TRIALS, ids=lambda p: p.stem)
+def test_slide_design_of_each_trial_keeps_the_invariants(path):
+    study = check_source(load_file(path)).study
+    d = slide_design(study, *SLIDE, 24.0, 16.0)
+    check_geometry(d, *SLIDE, min_size=16.0)
+    arms = [b for b in d.boxes if b.role == "arm"]
+    assert [b.arm for b in arms] == list(range(len(study.arms)))
+    assert {c.target for c in d.connectors if c.source == "randomization"} == {b.id for b in arms}
+
+
+@pytest.mark.parametrize("name", ["4 arms", "6 arms", "4 arms, long labels", "single group", "no flow"])
+def test_slide_design_of_generated_studies_keeps_the_invariants(name):
+    from test_layout import CASES
+    study = make_study(**CASES[name])
+    for width, height in (SLIDE, (864.0, 4 * 413.1)):
+        try:
+            d = slide_design(study, width, height, 24.0, 16.0)
+        except LayoutError:
+            continue
+        check_geometry(d, width, height, min_size=16.0)
+
+
+def test_a_tall_area_gets_the_rows_a_slide_can_be_cut_between():
+    d = slide_design(make_study(n_arms=4, long_labels=True), 864.0, 4 * 413.1, 16.0, 16.0)
+    assert d.extra["arrangement"] == "rows"
+
+
