@@ -35,12 +35,14 @@ def brief_of(name: str) -> str:
     return " ".join(brief_text(brief_bytes(name)).split())
 
 
-@pytest.mark.parametrize("name, body", [("ssass", STEPS[0].body), ("dapa-hf", STEPS[1].body)])
+@pytest.mark.parametrize("name, body", [("ssass", STEPS[0].body), ("dapa-hf", STEPS[1].body),
+                                        ("vital", STEPS[1].body)])
 def test_strengths_fit_at_the_largest_type(name, body):
     """SSaSS's strengths were left off, about 11 pt short at 8.5 pt: a one-line limitation ("Open-label") was
     kept with the bullet after it, so the lower half could not break after it. And SSaSS and DAPA-HF kept their
     tall schema beside a short question at smaller type (8.5 and 8 pt, a blank of 90-110 pt under the question,
-    no strengths) where the design band under the question fits at 9 and 8.5 pt with the strengths."""
+    no strengths) where the design band under the question fits at 9 and 8.5 pt with the strengths. VITAL's
+    design row named each factor with its dose again (the intervention row says them): 9 pt short."""
     text = brief_of(name)
     assert "Main strengths:" in text
     report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
@@ -110,6 +112,8 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
     ("re-ly", ["Warfarin adjusted to INR 2.0–3.0", "warfarin open-label"], ["INR 2.0–3.0 (open-label)"]),
     ("step-1", ["Both arms Lifestyle intervention"], ["once weekly, with lifestyle intervention"]),
     ("vital", ["Men aged ≥50 years, women aged ≥55 years"], ["No cancer or cardiovascular disease at entry"]),
+    ("vital", ["factorial: Vitamin D = D + n−3 and D + placebo; Placebo (D) = Placebo + n−3 and Both placebos; n−3 ="],
+     ["2000 IU/day vs placebo", "1 g/day vs placebo"]),
     # A limitation that needs its number: how well warfarin was controlled.
     ("re-ly", ["Warfarin was in the therapeutic range a mean 64.4% of the time"], []),
 ])

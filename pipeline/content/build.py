@@ -70,6 +70,7 @@ class Content:
     notes_beside: tuple[str, ...] = ()   # ``notes`` as said beside the results table (its values not said again)
     registrations: tuple[tuple[str, str | None], ...] = ()   # (text, url) per registration
     design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
+    # (a factorial's factors by their levels' arms, without the factor labels the intervention row says)
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
     sources: str | None = None
     shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
@@ -182,7 +183,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         notes=notes,
         notes_beside=notes if notes_beside is None else notes_beside,
         registrations=registrations,
-        design_facts=design_facts(study),
+        design_facts=design_facts(study, factor_labels=False),   # the brief's intervention row names the factors
         discussion_answers=tuple(a for _, a in kept),
         sources=text_or_placeholder(study.sources) or None,
         shared_care=shared_care(study),

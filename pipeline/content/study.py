@@ -91,9 +91,11 @@ def design_kind(study: Study) -> str:
     return f"Non-randomized {kind} study"
 
 
-def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
+def design_facts(study: Study, factor_labels: bool = True) -> tuple[tuple[str, str], ...]:
     """The design facts beyond the kind of trial, each labelled: hypothesis and margin, analysis,
-    clusters, factorial structure, stopped early, co-interventions, when participants were enrolled."""
+    clusters, factorial structure, stopped early, co-interventions, when participants were enrolled.
+    ``factor_labels=False``: each factor by its levels' arms only (beside an intervention row that says
+    what the factors are)."""
     d = study.design
     facts: list[tuple[str, str]] = []
     if d.hypothesis != "superiority" or d.margin is not None:
@@ -113,7 +115,7 @@ def design_facts(study: Study) -> tuple[tuple[str, str], ...]:
             text += f"; ICC {number(d.cluster.icc)}"
         facts.append(("Clusters", text))
     if d.factorial is not None:
-        parts = [factor_text(study, f) for f in d.factorial.factors]
+        parts = [factor_text(study, f, factor_labels) for f in d.factorial.factors]
         if d.factorial.interaction:
             parts.append(f"interaction between factors: {text_or_placeholder(d.factorial.interaction)}")
         facts.append(("Factorial", "; ".join(parts)))
@@ -141,16 +143,16 @@ def shared_care(study: Study) -> tuple[str, str] | None:
     return ("Both arms" if len(study.arms) == 2 else "All arms", "; ".join(items))
 
 
-def factor_text(study: Study, factor: Factor) -> str:
+def factor_text(study: Study, factor: Factor, labelled: bool = True) -> str:
     """"Vitamin D3 vs placebo: Vitamin D = D + n−3 and D + placebo; Placebo (D) = Placebo + n−3 and Both
-    placebos" (a level without arms is named alone)."""
+    placebos" (a level without arms is named alone; ``labelled=False``: without the factor's label)."""
     names = {a.id: _flat(a.short) for a in study.arms}
     levels = []
     for g in factor.groups:
         arms = [names[a] for a in g.arms if a in names]
         joined = ", ".join(arms[:-1]) + f" and {arms[-1]}" if len(arms) > 1 else "".join(arms)
         levels.append(f"{_flat(g.short)} = {joined}" if arms else _flat(g.short))
-    return f"{_flat(factor.label)}: " + "; ".join(levels)
+    return (f"{_flat(factor.label)}: " if labelled else "") + "; ".join(levels)
 
 
 def design_summary(study: Study) -> str:
