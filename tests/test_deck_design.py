@@ -1,6 +1,7 @@
-"""The design slide of every trial in sources/, as a presenter sees it: the whole design on one slide, its
-text at least 16 pt, the diagram filling most of the slide's height; and the slide arrangement
-(``layout.design_slide``) keeps the diagram invariants for the shipped records and the SYNTHETIC shapes."""
+"""The design slide of every trial in sources/ (and of SYNTHETIC five- and six-arm trials), as a presenter
+sees it: the whole design on one slide, its text at least 16 pt, the diagram filling most of the slide's
+height; and the slide arrangement (``layout.design_slide``) keeps the diagram invariants for the shipped
+records and the SYNTHETIC shapes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 from pptx import Presentation
 
+import shapes
 from pipeline.build import BuildOptions, build_record
 from pipeline.errors import LayoutError
 from pipeline.layout.design_slide import slide_design
@@ -25,8 +27,11 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 FILLED = 0.8       # the least share of the slide's diagram area's height the design diagram takes
 
 
-@pytest.mark.parametrize("path", TRIALS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", TRIALS + ["arms-5", "arms-6"], ids=lambda p: getattr(p, "stem", p))
 def test_the_design_is_one_well_filled_slide(path, tmp_path):
+    if isinstance(path, str):        # a SYNTHETIC shape: five or six arms side by side
+        path = tmp_path / f"{path}.yaml"
+        path.write_text(shapes.dump(shapes.shapes()[path.stem]), encoding="utf-8")
     result = build_record(path, tmp_path, BuildOptions(only=("deck",)))
     prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
     design = [s for s in prs.slides

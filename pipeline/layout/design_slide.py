@@ -12,9 +12,10 @@ Two arrangements, at sizes from ``base_size`` down to ``min_size`` in 0.5 pt ste
   the follow-up (what every arm received alike) and the primary outcomes, stacked. Column widths are those
   that make the tallest column lowest, then the columns' total height (``columns.solve``), none narrower
   than ``MEASURE`` ems unless its text is; each column's stack is centred in the band.
-* ``rows``, read top to bottom: the population; the randomization box, centred; the arms side by side;
-  then the factorial structure, the follow-up and the outcomes side by side, joined left to right, their
-  widths again the ones that make the row lowest. Its rows are what a slide too short for it is cut between.
+* ``rows``, read top to bottom: the population and the randomization box side by side; the arms side by
+  side; then the factorial structure, the follow-up and the outcomes side by side. The boxes of a row are
+  one height, joined left to right, their widths the ones that make the row lowest. Its rows are what a
+  slide too short for it is cut between.
 
 An arrangement whose columns (or last row) cannot be as narrow as their longest words is not tried.
 The columns are used at the largest size at which they fit without breaking a word; when they fit at no
@@ -281,21 +282,14 @@ def _rows(study: Study, width: float, size: float, shared: bool) -> Attempt | No
     pad = sheet.pad
     vgap = max(12.0, 1.6 * size)
     col_gap = max(6.0, 1.2 * size)
-    gap = max(16.0, 2.0 * size)
     head, arms = _head(study)
     tail = _tail(study, shared)
 
-    box_id, ps, fields = head[0]
-    above = sheet.box(box_id, ps, 0.0, width, 0.0, "population", fields=fields)
-    y = above.bottom + vgap
-    if len(head) > 1:
-        box_id, ps, fields = head[1]
-        w = min(width, max(0.4 * width, _widest(ps, size, pad) + 2 * size))
-        rand = sheet.box(box_id, ps, (width - w) / 2, w, y, "randomization", fields=fields)
-        sheet.connectors.append(straight(above, rand))
-        above = rand
-        y = rand.bottom + vgap * 1.25          # room for the branching bus
-
+    top = _side_by_side(sheet, head, 0.0, width)
+    if top is None:
+        return None
+    above = top[-1]
+    y = above.bottom + vgap * (1.25 if len(top) > 1 else 1.0)          # room for the branching bus
     n = len(arms)
     col_w = (width - (n - 1) * col_gap) / n
     h = max(_box_height(ps, size, col_w, pad) for ps in arms)
@@ -305,30 +299,36 @@ def _rows(study: Study, width: float, size: float, shared: bool) -> Attempt | No
                         fields=_fields(study, k))
         sheet.connectors.append(straight(above, box, bend=0.45))
         arm_boxes.append(box)
-    y += h + vgap * 1.25
-    if not tail:
-        return _diagram(study, sheet, width, shared, "rows")
+    if tail:
+        bottom = _side_by_side(sheet, tail, y + h + vgap * 1.25, width)
+        if bottom is None:
+            return None
+        for arm_box in arm_boxes:
+            sheet.connectors.append(straight(arm_box, bottom[0], bend=0.55))
+    return _diagram(study, sheet, width, shared, "rows")
 
-    texts = [ps for _, ps, _ in tail]
-    room = width - gap * (len(tail) - 1)
-    narrow = [_narrowest(ps, size, pad) for ps in texts]
+
+def _side_by_side(sheet: Sheet, stack: Stack, y: float, width: float) -> list[Box] | None:
+    """``stack``'s boxes in one row at ``y``, all one height, joined left to right, their widths the ones
+    that make the row lowest; None when their words do not fit ``width``."""
+    size, pad = sheet.size, sheet.pad
+    gap = max(16.0, 2.0 * size)          # a shaft and an arrowhead
+    texts = [ps for _, ps, _ in stack]
+    room = width - gap * (len(stack) - 1)
+    narrow = [_narrowest(ps, size, pad, keep_first=box_id == "randomization") for box_id, ps, _ in stack]
     wide = [max(min(_widest(ps, size, pad), room), narrow[i]) for i, ps in enumerate(texts)]
-    found = solve([Column(w, most) for w, most in zip(narrow, wide, strict=True)], room,
-                  lambda i, w: (_box_height(texts[i], size, w, pad),))
-    if found is None:
+    widths = solve([Column(w, most) for w, most in zip(narrow, wide, strict=True)], room,
+                   lambda i, w: (_box_height(texts[i], size, w, pad),))
+    if widths is None:
         return None
-    widths = found
     row_h = max(_box_height(ps, size, w, pad) for ps, w in zip(texts, widths, strict=True))
     x = 0.0
-    previous: Box | None = None
-    for (box_id, ps, fields), w in zip(tail, widths, strict=True):
+    boxes: list[Box] = []
+    for (box_id, ps, fields), w in zip(stack, widths, strict=True):
         box = sheet.box(box_id, ps, x, w, y, _ROLE.get(box_id, box_id), h=row_h, fields=fields,
                         align="left" if box_id in _LEFT else "center")
-        if previous is None:
-            for arm_box in arm_boxes:
-                sheet.connectors.append(straight(arm_box, box, bend=0.55))
-        else:
-            sheet.connectors.append(across(previous, box, False, False))
-        previous = box
+        if boxes:
+            sheet.connectors.append(across(boxes[-1], box, False, False))
+        boxes.append(box)
         x += w + gap
-    return _diagram(study, sheet, width, shared, "rows")
+    return boxes
