@@ -145,3 +145,10 @@ def test_summary_of_findings_numbers_are_not_wrapped():
     lines = [line.strip() for line in brief_text(brief_bytes("react-corticosteroids")).splitlines()]
     for cell in ("1,703 (7 studies)", "415 per 1,000", "319 per 1,000 (273 to 367)", "OR 0.66 (0.53 to 0.82)"):
         assert cell in lines, cell     # each cell read back as one line of its own
+
+
+def test_the_forest_notes_say_the_heterogeneity_once():
+    """WHO REACT's two pooled results share one Q and I²; the note under the forest said them for both."""
+    text = brief_of("react-corticosteroids")
+    assert text.count("Q = 7.11, df = 6, P = 0.31 (computed)") == 1 and text.count("I² = 16% (computed)") == 1
+    assert "Random effects, Paule–Mandel, Hartung–Knapp. Heterogeneity: τ² = 0.036 (computed). Overall effect" in text

@@ -210,7 +210,10 @@ def outcome_title(o: ReviewOutcome) -> str:
     return flat(o.label) + (f" at {flat(o.timepoint)}" if o.timepoint else "")
 
 
-def _heterogeneity(p: Pooled, result: PoolResult | None) -> str:
+def _heterogeneity(p: Pooled, result: PoolResult | None, said: set[str] | None = None) -> str:
+    """ "Heterogeneity: I² = 16% (computed); …"; a part in ``said`` (one another pooled result of the outcome
+    gave, such as the same Q) is not said again ("as for the primary analysis" when none is left); the parts
+    are added to ``said``."""
     parts = []
     if isinstance(p.i2, float):
         parts.append(f"I² = {num(p.i2)}%")
@@ -225,6 +228,12 @@ def _heterogeneity(p: Pooled, result: PoolResult | None) -> str:
         parts.append(f"Q = {num(p.q)}" + (f", {p_text(p.q_p)}" if p.q_p is not None else ""))
     elif result is not None and result.q is not None:
         parts.append(f"Q = {result.q:.2f}, df = {result.df}, P = {result.q_p:.2f} (computed)")
+    if said is not None:
+        new = [part for part in parts if part not in said]
+        said.update(parts)
+        if parts and not new:
+            return "Heterogeneity: as for the primary analysis"
+        parts = new
     return "Heterogeneity: " + "; ".join(parts) if parts else "Heterogeneity: not reported"
 
 
@@ -272,12 +281,15 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
                               v.estimate, (r.ci[0] if r.ci else v.lower), (r.ci[1] if r.ci else v.upper), text,
                               weight, wtext, v.computed))
     pooled = []
-    for p, result in zip(o.pooled, rec.pooled, strict=True):
+    said: set[str] = set()      # heterogeneity the primary result gives (the same Q and I²) is said once, by it
+    pairs = sorted(zip(o.pooled, rec.pooled, strict=True), key=lambda pair: not pair[0].primary)
+    told = {id(p): f"{model_words(p)}. " + _heterogeneity(p, result, said) for p, result in pairs}
+    for p in o.pooled:
         label = flat(p.label) if p.label else model_words(p)
         pooled.append(PooledRow(label, p.estimate, p.ci[0] if p.ci else None, p.ci[1] if p.ci else None,
                                 interval_text(p.estimate, p.ci), p_text(p.p),
                                 p.prediction_interval or None,
-                                f"{model_words(p)}. " + _heterogeneity(p, result), p.primary))
+                                told[id(p)], p.primary))
     ab = MEASURE_ABBREV[o.measure]
     notes = []
     if computed_any:
