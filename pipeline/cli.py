@@ -24,7 +24,9 @@ please report", exit 70, and its traceback goes to a file whose path is printed
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
+import gc
 import itertools
 import json
 import os
@@ -139,6 +141,21 @@ def _figure_formats(text: str) -> tuple[str, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    collecting = gc.isenabled()
+    gc.disable()                    # until the first record is done: see _collect_from_here
+    # At exit every object is frozen first, so the interpreter's last collections skip them: a build's
+    # process ends about 0.3 s sooner (matplotlib's objects alone took that long to collect).
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+    try:
+        return _main(argv)
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.debug:
         os.environ["EVIDENCE_BRIEF_DEBUG"] = "1"      # also for build workers
@@ -154,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
         for line in _internal_error(exc):
             print(line, file=sys.stderr)
         return 70
+
+
+def _collect_from_here() -> None:
+    """Turn the garbage collector back on, the first time (``main`` turns it off). The imports and the first
+    record make about 100,000 objects (gc-tracked) that live as long as the process; collecting while they are made
+    frees almost nothing and costs about 0.1 s of a cold build. They are frozen (never scanned again) and
+    what is made from here on is collected as usual, so a run over many records does not grow."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _internal_error(exc: BaseException, while_: str = "") -> list[str]:
@@ -190,6 +217,7 @@ def _each_record(paths: list[Path], action: Callable[[Path], None]) -> int:
             if exc.problems:
                 print(str(exc), file=sys.stderr)
             status = max(status, exc.exit_status)
+        _collect_from_here()
     return status
 
 
@@ -296,6 +324,8 @@ def _build_one(path: Path, source: Source, *, out: Path, options: BuildOptions) 
         return exc.exit_status, [], [str(exc)] if str(exc) else []
     except Exception as exc:  # noqa: BLE001 - a bug, reported like main() does, per record (in its worker)
         return 70, [], _internal_error(exc, f" (while building {shown_name(path)})")
+    finally:
+        _collect_from_here()
     err = [f"warning: {w}" for w in result.warnings]
     err += [f"note: {path}: {note}" for note in result.notes]
     if result.notes:
@@ -410,6 +440,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     if not args.record.is_file():
         raise UsageError(f"{args.record}: no such record")
+    _collect_from_here()     # it runs for hours
     return watch(args.record, args.out, _build_options(args), lambda line: print(line, flush=True))
 
 
