@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.util import Emu, Pt
 
 from .. import theme
@@ -113,15 +112,11 @@ def _fill_lines(tx_body: Any, lines: tuple[TextLine, ...], scale: float, align: 
 
 def _bar(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float) -> int:
     """A results bar (flat, in its arm's full colour) or the grey 0–100 % track behind it; no outline."""
-    shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(box.x)), emu(Y(box.y)), emu(box.w * scale),
-                             emu(box.h * scale))
-    shape.name = f"{box.role.capitalize()} {box.id}"
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = rgb(theme.arm_colour(box.arm) if box.role == "bar" and box.arm is not None
-                                    else theme.MUTED if box.role == "bar" else theme.TRACK)
-    shape.line.fill.background()
-    _no_effects(shape)
-    shape_id: int = shape.shape_id
+    shape_id: int = shapes._next_shape_id
+    fill = (theme.arm_colour(box.arm) if box.role == "bar" and box.arm is not None
+            else theme.MUTED if box.role == "bar" else theme.TRACK)
+    pptx_xml.flat_shape(shapes._spTree, shape_id, f"{box.role.capitalize()} {box.id}", emu(X(box.x)), emu(Y(box.y)),
+                        emu(box.w * scale), emu(box.h * scale), fill)
     return shape_id
 
 
@@ -160,38 +155,24 @@ def _label(shapes: Any, label: Label, X: Coord, Y: Coord, scale: float, look: Lo
 
 # --- lines ---------------------------------------------------------------------
 
-def _line_style(shape_el: Any, width: float, colour: str, dash: tuple[float, ...] = (), arrow: bool = False) -> None:
-    """The line of a connector or segment, with no inherited effects (shadow)."""
-    pptx_xml.line_style(shape_el, emu(width), colour, dashed=bool(dash) and dash[0] >= 2,
-                        dotted=bool(dash) and dash[0] < 2, arrow=arrow)
-    pptx_xml.no_effects(shape_el)
-
-
-def _segment(shapes: Any, seg: Segment, X: Coord, Y: Coord, scale: float) -> Any:
-    line = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, emu(X(seg.x1)), emu(Y(seg.y1)), emu(X(seg.x2)), emu(Y(seg.y2)))
-    line.name = f"Line {seg.role}"
+def _segment(shapes: Any, seg: Segment, X: Coord, Y: Coord, scale: float) -> None:
+    """An unglued straight line (python-pptx's straight connector from its first point to its second)."""
+    bx, by, ex, ey = emu(X(seg.x1)), emu(Y(seg.y1)), emu(X(seg.x2)), emu(Y(seg.y2))
     colour = theme.arm_colour(seg.arm) if seg.arm is not None else (theme.RULE if seg.role in ("null", "grid")
                                                                      else theme.LINE)
     width = seg.width * scale * (1.6 if seg.role == "ci" else 1.0)
-    _line_style(line._element, width, colour, seg.dash)
-    return line
+    pptx_xml.connector_shape(shapes._spTree, shapes._next_shape_id, f"Line {seg.role}", min(bx, ex), min(by, ey),
+                             abs(ex - bx), abs(ey - by), emu(width), colour, flip_h=bx > ex, flip_v=by > ey,
+                             dashed=bool(seg.dash) and seg.dash[0] >= 2, dotted=bool(seg.dash) and seg.dash[0] < 2)
 
 
-def _marker(shapes: Any, marker: Marker, X: Coord, Y: Coord, scale: float) -> Any:
+def _marker(shapes: Any, marker: Marker, X: Coord, Y: Coord, scale: float) -> None:
+    """A small square at an estimate: filled, or hollow for an estimate without its interval."""
     s = marker.size * scale
-    shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(X(marker.x) - s / 2), emu(Y(marker.y) - s / 2), emu(s), emu(s))
-    shape.name = f"Marker {marker.role}"
-    colour = rgb(theme.arm_colour(marker.arm) if marker.arm is not None else theme.ACCENT)
-    shape.fill.solid()
-    if marker.filled:
-        shape.fill.fore_color.rgb = colour
-        shape.line.fill.background()
-    else:   # an estimate without its interval: hollow
-        shape.fill.fore_color.rgb = rgb(theme.PAPER)
-        shape.line.color.rgb = colour
-        shape.line.width = Pt(1.5 * scale)
-    _no_effects(shape)
-    return shape
+    colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.ACCENT
+    fill, outline = (colour, None) if marker.filled else (theme.PAPER, (colour, Pt(1.5 * scale)))
+    pptx_xml.flat_shape(shapes._spTree, shapes._next_shape_id, f"Marker {marker.role}", emu(X(marker.x) - s / 2),
+                        emu(Y(marker.y) - s / 2), emu(s), emu(s), fill, outline)
 
 
 def _polygon(shapes: Any, polygon: Polygon, X: Coord, Y: Coord, scale: float) -> Any:
@@ -222,7 +203,7 @@ def _site_point(box: Box, side: str) -> tuple[float, float]:
 
 
 def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diagram, X: Coord, Y: Coord,
-               scale: float) -> Any:
+               scale: float) -> None:
     """A connector glued at both ends; its route follows the layout's polyline where the ends allow."""
     src, dst = diagram.box(con.source), diagram.box(con.target)
     (bx, by), (ex, ey) = _site_point(src, con.source_side), _site_point(dst, con.target_side)
@@ -247,10 +228,6 @@ def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diag
     else:
         prst, rot, adj = "bentConnector2", vertical_start, None
 
-    cx = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, emu(bx), emu(by), emu(ex), emu(ey))
-    cx.name = f"Connector {con.id}"
-    el = cx._element
-    pptx_xml.connector_geometry(el.spPr, prst, adj)
     ccx, ccy = (bx + ex) / 2, (by + ey) / 2
     if rot:
         # Rotated 90° clockwise: local x runs down the slide, local y runs leftwards.
@@ -259,12 +236,11 @@ def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diag
     else:
         w, h = abs(dx), abs(dy)
         flip_h, flip_v = dx < 0, dy < 0
-    pptx_xml.place_rotated(el.spPr, emu(ccx - w / 2), emu(ccy - h / 2), emu(w), emu(h), rot, flip_h, flip_v)
-    # Glue both ends to the boxes.
-    pptx_xml.glue(el.nvCxnSpPr.cNvCxnSpPr, (drawn[con.source], SITE[con.source_side]),
-                  (drawn[con.target], SITE[con.target_side]))
-    _line_style(el, max(theme.CONNECTOR_WIDTH, 1.25) * scale, theme.LINE, arrow=con.arrow)
-    return cx
+    glue = ((drawn[con.source], SITE[con.source_side]), (drawn[con.target], SITE[con.target_side]))
+    pptx_xml.connector_shape(shapes._spTree, shapes._next_shape_id, f"Connector {con.id}", emu(ccx - w / 2),
+                             emu(ccy - h / 2), emu(w), emu(h), emu(max(theme.CONNECTOR_WIDTH, 1.25) * scale),
+                             theme.LINE, preset=prst, adjust=adj, rotate=rot, flip_h=flip_h, flip_v=flip_v,
+                             glue=glue, arrow=con.arrow)
 
 
 # --- splitting a tall diagram over slides ------------------------------------------

@@ -120,22 +120,6 @@ def no_effects(shape_el: BaseOxmlElement) -> None:
         ref.set("idx", "0")
 
 
-def line_style(shape_el: BaseOxmlElement, width: Length, colour: str, dashed: bool = False, dotted: bool = False,
-               arrow: bool = False) -> None:
-    """``a:ln`` on a shape's or connector's spPr: width, colour, dash, a triangle arrowhead at the end."""
-    sp_pr = shape_el.spPr
-    for el in sp_pr.findall(qn("a:ln")):
-        sp_pr.remove(el)
-    ln = sp_pr.get_or_add_ln()
-    ln.set("w", str(int(width)))
-    _srgb(ln, "a:solidFill", colour)
-    if dashed or dotted:
-        etree.SubElement(ln, qn("a:prstDash"), val="dash" if dashed else "sysDot")
-    etree.SubElement(ln, qn("a:round"))
-    if arrow:
-        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
-
-
 def cell_style(tc_pr: BaseOxmlElement, fill: str | None, rule: str | None, rule_width: Length) -> None:
     """A table cell with only a bottom rule (``rule`` None: none) and a solid ``fill`` or none."""
     for child in list(tc_pr):
@@ -173,46 +157,6 @@ def style_run(r_pr: BaseOxmlElement, size_hundredths: int, colour: str, font: st
     _srgb(r_pr, "a:solidFill", colour)
     if font:
         etree.SubElement(r_pr, qn("a:latin"), typeface=font)
-
-
-def glue(c_nv_cxn_sp_pr: BaseOxmlElement, start: tuple[int, int], end: tuple[int, int]) -> None:
-    """Glue a connector's ends to (shape id, connection site) ``start`` and ``end``."""
-    for tag in ("a:stCxn", "a:endCxn"):
-        for old in c_nv_cxn_sp_pr.findall(qn(tag)):
-            c_nv_cxn_sp_pr.remove(old)
-    etree.SubElement(c_nv_cxn_sp_pr, qn("a:stCxn"), id=str(start[0]), idx=str(start[1]))
-    etree.SubElement(c_nv_cxn_sp_pr, qn("a:endCxn"), id=str(end[0]), idx=str(end[1]))
-
-
-def connector_geometry(sp_pr: BaseOxmlElement, preset: str, adjust: float | None) -> None:
-    """A connector's preset geometry (``straightConnector1``, ``bentConnector2``/``3``) and bend."""
-    geom = sp_pr.find(qn("a:prstGeom"))
-    geom.set("prst", preset)
-    for child in list(geom):
-        geom.remove(child)
-    av = etree.SubElement(geom, qn("a:avLst"))
-    if adjust is not None and abs(adjust - 0.5) > 1e-6:
-        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {round(adjust * 100000)}")
-
-
-def place_rotated(sp_pr: BaseOxmlElement, x: Length, y: Length, cx: Length, cy: Length, rotate: bool,
-                  flip_h: bool, flip_v: bool) -> None:
-    """Set a connector's frame exactly: offset, extent, a 90° rotation and the flips."""
-    xfrm = sp_pr.find(qn("a:xfrm"))
-    for attr in ("rot", "flipH", "flipV"):
-        if attr in xfrm.attrib:
-            del xfrm.attrib[attr]
-    if rotate:
-        xfrm.set("rot", "5400000")
-    if flip_h:
-        xfrm.set("flipH", "1")
-    if flip_v:
-        xfrm.set("flipV", "1")
-    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-    off.set("x", str(int(x)))
-    off.set("y", str(int(y)))
-    ext.set("cx", str(int(cx)))
-    ext.set("cy", str(int(cy)))
 
 
 def stretch_x(shape_el: BaseOxmlElement, factor: float) -> None:
@@ -364,17 +308,22 @@ def fit_group(grp_sp: BaseOxmlElement) -> None:
 # --- shapes, written as python-pptx's add_shape / add_textbox and our styling leave them (the same elements and
 # --- attributes in the same order), without its proxies: a diagram has dozens.
 
+def _new_shape(parent: BaseOxmlElement, tag: str, shape_id: int, name: str) -> tuple[Any, Any]:
+    """A new ``tag`` ("p:sp", "p:cxnSp") in ``parent`` (a shape tree or group; before its ``p:extLst``) and its
+    non-visual properties holding its id and name: (shape, nvSpPr or nvCxnSpPr)."""
+    shape = etree.SubElement(parent, qn(tag))
+    ext_lst = parent.find(qn("p:extLst"))
+    if ext_lst is not None:
+        ext_lst.addprevious(shape)
+    nv = etree.SubElement(shape, qn("p:nvSpPr" if tag == "p:sp" else "p:nvCxnSpPr"))
+    etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name)
+    return shape, nv
+
+
 def _sp(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
         prst: str, text_box: bool) -> tuple[BaseOxmlElement, BaseOxmlElement, BaseOxmlElement]:
     """A ``p:sp`` appended to ``parent`` (a shape tree or group; before its ``p:extLst``): (sp, spPr, avLst)."""
-    sp = etree.Element(qn("p:sp"))
-    ext = parent.find(qn("p:extLst"))
-    if ext is None:
-        parent.append(sp)
-    else:
-        ext.addprevious(sp)
-    nv = etree.SubElement(sp, qn("p:nvSpPr"))
-    etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name)
+    sp, nv = _new_shape(parent, "p:sp", shape_id, name)
     c_nv_sp_pr = etree.SubElement(nv, qn("p:cNvSpPr"))
     if text_box:
         c_nv_sp_pr.set("txBox", "1")
@@ -458,13 +407,66 @@ def band_fill(sp: BaseOxmlElement, colour: str | None) -> None:
 
 def rule_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
                fill: str) -> None:
-    """A flat rectangle filled ``fill``: no outline, no shadow of its own (an empty effect list)."""
+    """A flat rectangle filled ``fill``: no outline, no shadow of its own (an empty effect list; the style's
+    effect reference kept)."""
+    flat_shape(parent, shape_id, name, x, y, cx, cy, fill, effect="2")
+
+
+def flat_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
+               fill: str, outline: tuple[str, Length] | None = None, effect: str = "0") -> None:
+    """A rectangle filled ``fill`` with no outline, or an ``outline`` (colour, width), and no shadow (an empty
+    effect list, the style's effect reference ``effect``), as python-pptx's ``add_shape`` and its fill and line
+    setters leave it."""
     sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=False)
     _srgb(sp_pr, "a:solidFill", fill)
-    etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
+    if outline is None:
+        etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
+    else:
+        colour, width = outline
+        _srgb(etree.SubElement(sp_pr, qn("a:ln")), "a:solidFill", colour).getparent().set("w", str(int(width)))
     etree.SubElement(sp_pr, qn("a:effectLst"))
-    _style(sp, "2")
+    _style(sp, effect)
     _body(sp, {"rtlCol": "0", "anchor": "ctr"}, "ctr", autofit=True)
+
+
+def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y: int, cx: int, cy: int,
+                    width: int, colour: str, *, preset: str = "line", adjust: float | None = None,
+                    rotate: bool = False, flip_h: bool = False, flip_v: bool = False,
+                    glue: tuple[tuple[int, int], tuple[int, int]] | None = None, dashed: bool = False,
+                    dotted: bool = False, arrow: bool = False) -> None:
+    """A connector (python-pptx's ``add_connector`` and our styling, as they leave it): its frame (a 90°
+    ``rotate``, the flips), ``preset`` geometry (``line``, ``straightConnector1``, ``bentConnector2``/``3``) and
+    bend ``adjust``, its ends glued to (shape id, connection site) ``glue``, a line ``width`` wide in ``colour``,
+    dashed or dotted, with a triangle arrowhead at the end (``arrow``), and no shadow."""
+    cxn, nv = _new_shape(parent, "p:cxnSp", shape_id, name)
+    c_nv = etree.SubElement(nv, qn("p:cNvCxnSpPr"))
+    if glue is not None:
+        (start_id, start_site), (end_id, end_site) = glue
+        etree.SubElement(c_nv, qn("a:stCxn"), id=str(start_id), idx=str(start_site))
+        etree.SubElement(c_nv, qn("a:endCxn"), id=str(end_id), idx=str(end_site))
+    etree.SubElement(nv, qn("p:nvPr"))
+    sp_pr = etree.SubElement(cxn, qn("p:spPr"))
+    xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
+    for attr, on, value in (("rot", rotate, "5400000"), ("flipH", flip_h, "1"), ("flipV", flip_v, "1")):
+        if on:
+            xfrm.set(attr, value)
+    etree.SubElement(xfrm, qn("a:off"), x=str(int(x)), y=str(int(y)))
+    etree.SubElement(xfrm, qn("a:ext"), cx=str(int(cx)), cy=str(int(cy)))
+    av = etree.SubElement(etree.SubElement(sp_pr, qn("a:prstGeom"), prst=preset), qn("a:avLst"))
+    if adjust is not None and abs(adjust - 0.5) > 1e-6:
+        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {round(adjust * 100000)}")
+    ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(width)))
+    _srgb(ln, "a:solidFill", colour)
+    if dashed or dotted:
+        etree.SubElement(ln, qn("a:prstDash"), val="dash" if dashed else "sysDot")
+    etree.SubElement(ln, qn("a:round"))
+    if arrow:
+        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+    etree.SubElement(sp_pr, qn("a:effectLst"))
+    style = etree.SubElement(cxn, qn("p:style"))
+    for tag, idx, scheme in (("a:lnRef", "2", "accent1"), ("a:fillRef", "0", "accent1"),
+                             ("a:effectRef", "0", "accent1"), ("a:fontRef", "minor", "tx1")):
+        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=scheme)
 
 
 # --- table cells, set as python-pptx's cell properties set them ---------------------------------------
