@@ -114,6 +114,9 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
     ("vital", ["Men aged ≥50 years, women aged ≥55 years"], ["No cancer or cardiovascular disease at entry"]),
     ("vital", ["factorial: Vitamin D = D + n−3 and D + placebo; Placebo (D) = Placebo + n−3 and Both placebos; n−3 ="],
      ["2000 IU/day vs placebo", "1 g/day vs placebo"]),
+    # The outcomes row named the primary outcome the band's outcomes box names beside it.
+    ("re-ly", ["Other outcomes Major bleeding"], ["Stroke or systemic embolism; Major bleeding"]),
+    ("ssass", ["Major adverse cardiovascular events; Death from any cause"], ["Stroke; Major adverse"]),
     # A limitation that needs its number: how well warfarin was controlled.
     ("re-ly", ["Warfarin was in the therapeutic range a mean 64.4% of the time"], []),
 ])

@@ -156,15 +156,16 @@ def question_above_band(c: Content, figures: Mapping[str, DiagramSource], width:
     """The question in two balanced columns, then the design as one short band across the page (``wide``:
     the full schema across the page, for a design the band cannot show, such as a factorial one).
 
-    What the band shows is not said again above it: the outcomes row goes when the band lists the same
-    outcomes, and the design row keeps only what the band does not show (the kind of trial, centres when
-    no setting is given, masking)."""
+    What the band shows is not said again above it: the outcomes row names only the outcomes the band does
+    not list ("Other outcomes"; none: it goes), and the design row keeps only what the band does not show (the
+    kind of trial, centres when no setting is given, masking)."""
     diagram = choose_wide(figures, width, style) if wide else choose_band(figures, width, style)
     if diagram is None:
         return None
     items = [it for it in question_items(c) if it[0] != "Design"]
-    if outcomes_in_band(c):
-        items = [it for it in items if it[0] != "Outcomes"]
+    others = outcomes_not_in_band(c)
+    items = [it if it[0] != "Outcomes" else ("Other outcomes", "; ".join(others), it[2])
+             for it in items if it[0] != "Outcomes" or others]
     if wide:    # the full schema's population box shows eligibility and setting, its follow-up box the care
         shown = ("Eligibility", "Setting") + ((c.shared_care[0],) if c.shared_care and
                                               diagram.extra.get("shared_care") else ())
@@ -187,17 +188,18 @@ def question_above_band(c: Content, figures: Mapping[str, DiagramSource], width:
     return block
 
 
-def outcomes_in_band(c: Content) -> bool:
-    """Whether the band's outcomes box says everything the question's outcomes row would."""
+def outcomes_not_in_band(c: Content) -> list[str]:
+    """The question's outcomes the band's outcomes box does not list (the question's row then names only these,
+    as "Other outcomes"; none: the row goes)."""
     primary = c.primary_rows
     if not primary:
-        return bool(c.question_outcomes)      # the box then lists the question's outcomes
+        return []      # the box then lists the question's outcomes
     shown = set()
     for r in primary:
         shown.add(r.label)
         if r.timepoint:
             shown.add(f"{r.label} at {r.timepoint}")
-    return all(q in shown for q in c.question_outcomes)
+    return [q for q in c.question_outcomes if q not in shown]
 
 
 def design_rest(c: Content, shows: tuple[str, ...] = ()) -> str:
