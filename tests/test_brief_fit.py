@@ -111,6 +111,7 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
     # The question rows said again what the masking or the rows beside them say.
     ("re-ly", ["Warfarin adjusted to INR 2.0–3.0", "warfarin open-label"], ["INR 2.0–3.0 (open-label)"]),
     ("step-1", ["Both arms Lifestyle intervention"], ["once weekly, with lifestyle intervention"]),
+    ("dapa-hf", ["Both arms Recommended heart-failure therapy"], ["added to recommended therapy"]),
     ("vital", ["Men aged ≥50 years, women aged ≥55 years"], ["No cancer or cardiovascular disease at entry"]),
     ("vital", ["factorial: Vitamin D = D + n−3 and D + placebo; Placebo (D) = Placebo + n−3 and Both placebos; n−3 ="],
      ["2000 IU/day vs placebo", "1 g/day vs placebo"]),
