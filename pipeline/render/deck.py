@@ -33,8 +33,9 @@ Fitting (measured in ``deck_fit``). All text is measured with ``layout.text`` (D
 metrics); every box is as tall as its measured text. A slide's content is a list of sections
 (paragraph lists, tables, tinted bands) stacked in the body area. One knob, the body size,
 goes from 24 pt down to 18 pt (tables use three quarters of it, or 0.85 on a results slide
-with at most four rows, at least 16 pt); the largest size at which everything fits on one
-slide wins. A diagram is drawn at 18 down to 16 pt (the design and the results graphic from 24);
+with at most four rows, at least 16 pt, scaled down on a narrower template); the largest size at
+which everything fits on one slide wins; at 18 pt the tables may go on down to their minimum when that
+needs fewer slides. A diagram is drawn at 18 down to 16 pt (the design and the results graphic from 24);
 too tall for a slide at 16 pt, it is cut between its rows over "(cont.)" slides. If nothing fits, the
 content is paginated at the smallest size that needs the fewest slides, onto continuation slides titled "… (cont.)":
 between items, between table rows (the header repeats), and inside an item too long for a

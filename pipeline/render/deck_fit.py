@@ -404,21 +404,36 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
 
 def choose(sections: Sequence[Section], width: float, height: float,
            sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
-    """The largest body size that fits on one slide; else the largest needing the fewest slides."""
-    results: list[tuple[float, list[Page]]] = []
-    for s in sizes:
+    """The largest body size that fits on one slide; else the largest needing the fewest slides. At the
+    smallest body size, the tables may go on down in half points to their own minimum (lower on a narrower
+    template) when that needs fewer slides."""
+    results: list[tuple[float, Sequence[Section], list[Page]]] = []
+    for s, secs in [(s, sections) for s in sizes] + [(sizes[-1], t) for t in _smaller_tables(sections, sizes[-1])]:
         try:
-            pages = paginate(sections, s, width, height)
+            pages = paginate(secs, s, width, height)
         except LayoutError:
             continue
         if len(pages) <= 1:
             return s, pages
-        results.append((s, pages))
+        results.append((s, secs, pages))
     if not results:
         raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
-    fewest = min(len(p) for _, p in results)
-    size, pages = next((s, p) for s, p in results if len(p) == fewest)
-    return size, balanced(sections, size, width, height, pages)
+    fewest = min(len(p) for _, _, p in results)
+    size, secs, pages = next(r for r in results if len(r[2]) == fewest)
+    return size, balanced(secs, size, width, height, pages)
+
+
+def _smaller_tables(sections: Sequence[Section], body: float) -> list[list[Section]]:
+    """``sections`` with every table (not set at the body size) half a point smaller each time than at
+    ``body``, down to the table minimum; none when no table can be smaller."""
+    tables = [sec.size(body) for sec in sections if isinstance(sec, TableSection) and not sec.body_size]
+    out: list[list[Section]] = []
+    t = max(tables, default=0.0) - 0.5
+    while t >= _TABLE_MIN.get() - 1e-9:
+        out.append([replace(sec, ratio=min(sec.ratio, t / body))
+                    if isinstance(sec, TableSection) and not sec.body_size else sec for sec in sections])
+        t -= 0.5
+    return out
 
 
 def _pieces(pages: list[Page]) -> int:
