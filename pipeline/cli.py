@@ -28,7 +28,6 @@ import atexit
 import functools
 import gc
 import itertools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -352,6 +351,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
     from .model import study_schema
     from .review.model import review_schema
 

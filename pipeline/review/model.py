@@ -40,6 +40,7 @@ from ..model import (
     RequiredText,
     Slug,
     Text,
+    empty_list,
     keep_printed,
     record_schema,
 )
@@ -71,7 +72,7 @@ class SearchSource(Part):
 class Search(Part):
     """How the studies were found."""
 
-    sources: list[SearchSource] = Field(default_factory=list, max_length=30)
+    sources: list[SearchSource] = Field(default_factory=empty_list, max_length=30)
     dates: Text | None = Field(None, description="The period searched or the date of the last search.")
     note: Text | None = Field(None, description="e.g. how trials joined a prospective meta-analysis.")
 
@@ -84,18 +85,18 @@ class Identified(Part):
 class OtherMethods(Part):
     """PRISMA 2020, right-hand column: studies found by other methods (websites, citations, registers of a PMA)."""
 
-    identified: list[Identified] = Field(default_factory=list, max_length=8)
+    identified: list[Identified] = Field(default_factory=empty_list, max_length=8)
     sought: Count = Field(None, description="Reports sought for retrieval.")
     not_retrieved: Count = None
     assessed: Count = Field(None, description="Reports assessed for eligibility.")
-    excluded_reasons: list[Reason] = Field(default_factory=list, max_length=12)
+    excluded_reasons: list[Reason] = Field(default_factory=empty_list, max_length=12)
 
 
 class Prisma(Part):
     """The PRISMA 2020 flow counts (identification via databases and registers)."""
 
     identified: list[Identified] = Field(
-        default_factory=list, max_length=12, description="Records identified, per source.")
+        default_factory=empty_list, max_length=12, description="Records identified, per source.")
     duplicates_removed: Count = None
     other_removed: Count = Field(None, description="Records removed for other reasons (e.g. by automation tools).")
     screened: Count = Field(None, description="Records screened.")
@@ -104,7 +105,7 @@ class Prisma(Part):
     not_retrieved: Count = Field(None, description="Reports not retrieved.")
     assessed: Count = Field(None, description="Reports assessed for eligibility.")
     excluded_reasons: list[Reason] = Field(
-        default_factory=list, max_length=12, description="Reports excluded, with reasons.")
+        default_factory=empty_list, max_length=12, description="Reports excluded, with reasons.")
     other_methods: OtherMethods | None = Field(None, description="Identification via other methods.")
     studies_included: Count = Field(None, description="Studies included in the review.")
     reports_included: Count = Field(None, description="Reports of included studies.")
@@ -122,7 +123,7 @@ class RiskOfBias(Part):
     """The tool and its domains; each study gives one judgement per domain."""
 
     tool: RequiredText = Field(description="e.g. RoB 2, Cochrane Risk of Bias tool.")
-    domains: list[RobDomainDef] = Field(default_factory=list, max_length=10)
+    domains: list[RobDomainDef] = Field(default_factory=empty_list, max_length=10)
     summary: Text | None = Field(None, description="The review's own summary, when per-study judgements are not given.")
 
 
@@ -141,7 +142,7 @@ class IncludedStudy(Part):
     country: Text | None = None
     note: Text | None = None
     rob: list[RobJudgement] = Field(
-        default_factory=list, max_length=10, description="One judgement per domain of risk_of_bias.")
+        default_factory=empty_list, max_length=10, description="One judgement per domain of risk_of_bias.")
 
 
 # --- outcomes --------------------------------------------------------------------
@@ -200,8 +201,8 @@ class ReviewOutcome(Part):
     measure: Measure
     higher_is_better: Flag | None = Field(None, description="False for deaths and harms.")
     unit: Text | None = Field(None, description="Unit of a mean difference.")
-    studies: list[StudyResult] = Field(default_factory=list, max_length=60, description="Study-level data.")
-    pooled: list[Pooled] = Field(default_factory=list, max_length=6, description="Pooled results as reported.")
+    studies: list[StudyResult] = Field(default_factory=empty_list, max_length=60, description="Study-level data.")
+    pooled: list[Pooled] = Field(default_factory=empty_list, max_length=6, description="Pooled results as reported.")
     participants: Count = Field(None, description="Participants in the analysis, as reported.")
     control_risk: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1),
                             WrapValidator(keep_printed)] | None = Field(
@@ -246,16 +247,17 @@ class Review(Part):
     interests: Text | None = None
     sources: Text | None = Field(None, description="What this record was written from.")
     question: ReviewQuestion
-    eligibility: list[RequiredText] = Field(default_factory=list, max_length=20, description="Eligibility criteria.")
+    eligibility: list[RequiredText] = Field(default_factory=empty_list, max_length=20,
+                                            description="Eligibility criteria.")
     search: Search | None = None
     prisma: Prisma | None = None
     arms: Arms
     risk_of_bias: RiskOfBias | None = None
     studies: list[IncludedStudy] = Field(min_length=1, max_length=60)
     outcomes: list[ReviewOutcome] = Field(min_length=1, max_length=12)
-    limitations: list[RequiredText] = Field(default_factory=list, max_length=12)
+    limitations: list[RequiredText] = Field(default_factory=empty_list, max_length=12)
     conclusions: Conclusions
-    discussion_questions: list[DiscussionQuestion] = Field(default_factory=list, max_length=12)
+    discussion_questions: list[DiscussionQuestion] = Field(default_factory=empty_list, max_length=12)
     appraisal_by: Text | None = Field(None, description="Who wrote this record's appraisal.")
 
     def study(self, study_id: str) -> IncludedStudy:

@@ -7,8 +7,6 @@ Out: ``CrossBase``, which the checks (``structure``, ``design``, ``outcomes``) e
 
 from __future__ import annotations
 
-import difflib
-
 from ..errors import Problem
 from ..loader import Path_, Source
 from ..model import Reason, Study, known
@@ -77,5 +75,7 @@ def _a(words: str) -> str:
 
 
 def _did_you_mean(value: str, choices: list[str]) -> str:
+    import difflib  # only a record with a problem needs it
+
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.4)
     return f"; did you mean {close[0]!r}?" if close else ""

@@ -7,7 +7,6 @@ Out: ``parse_model``: the model (or None) and every problem, each at its line an
 
 from __future__ import annotations
 
-import difflib
 import math
 import types
 import typing
@@ -128,6 +127,8 @@ def _problem_for(source: Source, path: Path_, errs: list[ErrorDetails], listed: 
         return Problem(source.file, *source.position(parent, prefer_key=True), source.field_name(path),
                        f"required field {path[-1]!r} is missing")
     if "extra_forbidden" in kinds:
+        import difflib  # only a record with a problem needs it
+
         valid = _field_names(path[:-1], root)
         close = difflib.get_close_matches(str(path[-1]), valid, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else \
