@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 import shapes
@@ -13,7 +15,7 @@ from pipeline.layout.brief_figures import trial_brief_figures
 from pipeline.layout.prisma import counts_beyond_included
 from pipeline.loader import load_bytes
 from pipeline.render.pdf import attempts, fit_page
-from pipeline.render.pdf_blocks import STEPS, Text
+from pipeline.render.pdf_blocks import MIN_BODY, STEPS, Text
 from pipeline.render.pdf_columns import bullet_pieces
 from pipeline.report import prepare
 from pipeline.review.build import prepare_review, render_review
@@ -24,11 +26,11 @@ from readback import brief_text
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def brief_bytes(name: str) -> bytes:
+def brief_bytes(name: str, paper: str = "a4") -> bytes:
     checked = load_study(ROOT / "sources" / f"{name}.yaml")
     if isinstance(checked.study, Review):
-        return render_review(prepare_review(checked), ("brief",), "a4", None)["brief.pdf"]
-    return render(prepare(checked), BuildOptions(only=("brief",)))["brief.pdf"]
+        return render_review(prepare_review(checked), ("brief",), paper, None)["brief.pdf"]
+    return render(prepare(checked), BuildOptions(only=("brief",), paper=paper))["brief.pdf"]
 
 
 def brief_of(name: str) -> str:
@@ -156,3 +158,19 @@ def test_the_forest_notes_say_the_heterogeneity_once():
     text = brief_of("react-corticosteroids")
     assert text.count("Q = 7.11, df = 6, P = 0.31 (computed)") == 1 and text.count("I² = 16% (computed)") == 1
     assert "Random effects, Paule–Mandel, Hartung–Knapp. Heterogeneity: τ² = 0.036 (computed). Overall effect" in text
+
+
+SOURCES = sorted(p.stem for p in (ROOT / "sources").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", SOURCES)
+def test_no_text_on_a_brief_is_under_its_smallest_size(name, paper):
+    """WHO REACT's notes under its forest plot (its heterogeneity and computed values) were 7.2 pt on A4 and
+    6.75 pt on letter: secondary text was 0.9 of the diagram's, floored at 6.5 pt. It is floored at the brief's
+    smallest size, 7.5 pt (a deck's or figure's larger type is unchanged)."""
+    pdf = brief_bytes(name, paper)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        small = {(w["text"], round(w["size"], 2)) for w in doc.pages[0].extract_words(extra_attrs=["size"])
+                 if w["size"] < MIN_BODY - 0.01}
+    assert not small, sorted(small)[:10]

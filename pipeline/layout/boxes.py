@@ -63,9 +63,9 @@ MINOR_SHARE = 0.9   # secondary text is set at this share of the size beside it
 
 
 def minor_size(size: float) -> float:
-    """The size of secondary text (notes, legends) beside ``size``: a little smaller, never below 6.5 pt
-    unless ``size`` itself is."""
-    return max(MINOR_SHARE * size, min(size, 6.5))
+    """The size of secondary text (notes, legends) beside ``size``: a little smaller, never below 7.5 pt (the
+    brief's smallest text) unless ``size`` itself is."""
+    return max(MINOR_SHARE * size, min(size, 7.5))
 
 
 def padding_for(size: float) -> float:
