@@ -7,11 +7,13 @@ In:  per column (``Column``) its narrowest width (its longest word), the width o
      column's cell heights at a width, one per row (a band of boxes is one row); the column that takes
      the room left over (``flex``; else it is shared in proportion).
 Out: the widths, or None when the columns' words do not fit the room (the caller scales or refuses).
-     Kept lines stay whole where they fit: the one asking most beyond its words wraps first.
+     Kept lines stay whole where they fit: the column that yields most (then asks most beyond its words)
+     wraps first.
 
 The search minimises the height of the rows (each row as tall as its tallest cell), then the sum of the
 cells' heights: from two starts (the short columns at their widest; then also the lowest tallest cell), widths go
-where they save the most height per point, then move between columns while that saves height.
+where they save the most height per point, then move between columns (from one, else from several a step at
+a time) while that saves height.
 """
 
 from __future__ import annotations
@@ -26,16 +28,22 @@ Heights = Callable[[int, float], Sequence[float]]
 class Column:
     narrowest: float           # the longest word
     widest: float              # the longest line, unwrapped
-    kept: float = 0.0          # the longest line that should not wrap (an interval, a P value)
+    kept: float = 0.0          # the longest line that should not wrap (an interval, a P value), or any width
+                               # the column should have before its words alone (a label's)
     cap: float = 0.0           # at its widest before any search when that is at most this wide
+    yields: int = 0            # columns that yield more give up their kept lines first (a rate before an interval)
 
 
-def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | None = None) -> list[float] | None:
+def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | None = None,
+          even: Sequence[int] = ()) -> list[float] | None:
+    """``even``: columns that share one width (the arms of a table, whose values wrap alike or not at all)."""
+    if len(even) > 1:
+        return _solve_even(columns, room, heights, flex, sorted(even))
     n = len(columns)
-    # Kept lines wrap only where they cannot all fit: the column whose kept line asks most beyond its words
-    # gives its up first.
+    # Kept lines wrap only where they cannot all fit: the column that yields most, then whose kept line asks
+    # most beyond its words, gives its up first.
     minimum = [max(c.narrowest, c.kept) for c in columns]
-    for j in sorted(range(n), key=lambda k: columns[k].narrowest - minimum[k]):
+    for j in sorted(range(n), key=lambda k: (-columns[k].yields, columns[k].narrowest - minimum[k])):
         if sum(minimum) < room:
             break
         minimum[j] = columns[j].narrowest
@@ -60,6 +68,33 @@ def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | 
         total = sum(best)
         best = [w + spare * w / total for w in best]
     return best
+
+
+def _solve_even(columns: Sequence[Column], room: float, heights: Heights, flex: int | None,
+                even: list[int]) -> list[float] | None:
+    """``solve`` with the ``even`` columns as one, ``len(even)`` times as wide as each of them (a row as tall as
+    the tallest of their cells), then shared out again."""
+    k, first = len(even), even[0]
+    kept = [j for j in range(len(columns)) if j == first or j not in even]     # the merged column stands at ``first``
+    group = [columns[j] for j in even]
+    merged = Column(k * max(c.narrowest for c in group), k * max(c.widest for c in group),
+                    k * max(c.kept for c in group), k * min(c.cap for c in group), max(c.yields for c in group))
+
+    def merged_heights(i: int, w: float) -> Sequence[float]:
+        j = kept[i]
+        if j != first:
+            return heights(j, w)
+        return [max(hs) for hs in zip(*(heights(m, w / k) for m in even), strict=True)]
+
+    widths = solve([merged if j == first else columns[j] for j in kept], room, merged_heights,
+                   None if flex is None else kept.index(flex))
+    if widths is None:
+        return None
+    out = [0.0] * len(columns)
+    for i, j in enumerate(kept):
+        for m in (even if j == first else [j]):
+            out[m] = widths[i] / k if j == first else widths[i]
+    return out
 
 
 class _Search:
@@ -165,9 +200,46 @@ class _Search:
                     if got < base and (move is None or got < move[0]):
                         move = (got, i, j, extra, trial_i, trial_j)
             if move is None:
-                break
+                pooled = self.pooled(widths, cols, key)
+                if pooled is None:
+                    break
+                widths, cols = pooled
+                continue
             _, i, j, extra, trial_i, trial_j = move
             widths[i] += extra
             widths[j] -= extra
             cols[i], cols[j] = trial_i, trial_j
         return widths
+
+    def pooled(self, widths: list[float], cols: list[tuple[float, ...]],
+               key: Callable[[list[tuple[float, ...]]], tuple[float, float]]
+               ) -> tuple[list[float], list[tuple[float, ...]]] | None:
+        """The best move of width to one column from several others, a step at a time from whichever costs least
+        (arm headers that wrap together cost one line between them), when it makes the rows lower or the cells
+        at the same height; None when none does."""
+        base, best = key(cols), None
+        for i in range(self.n):
+            extra = self.step
+            while widths[i] + extra <= self.widest[i] + self.step and \
+                    sum(self.column(i, widths[i] + extra)) >= sum(cols[i]) - 1e-9:
+                extra += self.step
+            if widths[i] + extra > self.widest[i] + self.step:
+                continue
+            ws, cs = list(widths), list(cols)
+            ws[i] += extra
+            cs[i] = self.column(i, ws[i])
+            owed = extra
+            while owed > 1e-9:
+                take = min(self.step, owed)
+                donors = [(key(cs[:j] + [self.column(j, ws[j] - take)] + cs[j + 1:]), j) for j in range(self.n)
+                          if j != i and ws[j] - take >= self.minimum[j] - 1e-6]
+                if not donors:
+                    break
+                _, j = min(donors)
+                ws[j] -= take
+                cs[j] = self.column(j, ws[j])
+                owed -= take
+            got = key(cs)
+            if owed <= 1e-9 and got < base and (best is None or got < best[0]):
+                best = (got, ws, cs)
+        return None if best is None else (best[1], best[2])

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 
 from .. import theme
 from ..content import ABSENT, NR, Content, EffectText, ResultRow, lower_first, split_shared_mark
+from ..layout.columns import Column, solve
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import baseline_offset, text_width, wrap
 from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, heading, lead_paragraph, paragraph, pitch, runs
 
 EXTRA_INDENT = 10.0
+ARM_GAP = 3.0           # more than the padding between kept arm values (right-aligned side by side)
 MARK_MIN_WIDTH = 24.0   # a cell narrower than this gets no bar or strip
 
 Mark = Callable[[float], Diagram | None]   # a picture under a cell's text, made for the cell's width
@@ -194,36 +196,60 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
     if rows and max((cell.natural() for cell in p_cells), default=0.0) < header[-1].natural():
         header[-1] = head("P")      # "P value" would wrap over its column's numbers: a shorter head, one line
     all_rows = [header] + [r.cells for r in body_rows] + [r.cells for r in harm_rows]
-    # Header cells wrap between words: they ask for no more width than their body cells or longest word.
+    indented = [False] + [r.indent_label for r in body_rows + harm_rows]
     body_only = all_rows[1:]
     swatch = small * 0.75 + 3.0
     indent = EXTRA_INDENT
-    # Arm names are short labels: ask for them on one line; the squeeze below wraps them only if it must.
-    naturals = [max([row[j].natural() for row in body_only if j < len(row)] +
-                    [(header[j].natural() + swatch) if 1 <= j <= n_arms else header[j].minimum()]) + pad
-                for j in range(ncols)]
-    minimums = [max(row[j].minimum() for row in all_rows if j < len(row)) + pad +
-                (swatch if 1 <= j <= n_arms else 0.0) for j in range(ncols)]
-    naturals[0] = max(naturals[0] + indent, width * 0.3)
-    minimums[0] = max(minimums[0] + indent, min(width * 0.22, naturals[0]))
-    # Column widths: every numeric column at its natural width if possible, the label column takes the rest.
-    widths = list(naturals)
-    rest = width - sum(widths[1:])
-    if rest >= minimums[0]:
-        widths[0] = rest
-    else:
-        # Squeeze the arm columns (they wrap between words), then the label, before the effect, CI and P
-        # columns, whose numbers read best on one line.
-        need = sum(naturals) - width
-        for squeezable in (range(1, 1 + n_arms), range(1 + n_arms), range(ncols)):
-            slack = [naturals[j] - minimums[j] if j in squeezable else 0.0 for j in range(ncols)]
-            total_slack = sum(slack)
-            if total_slack >= need:
-                break
-        if total_slack < need:
-            raise TooWide(f"the results table needs {sum(minimums) - width:.0f} pt more width than the page has "
-                           f"even at {size:g} pt; shorten arms[].short_label or the outcome labels")
-        widths = [naturals[j] - slack[j] * need / total_slack for j in range(ncols)]
+
+    def inset(j: int, i: int) -> float:
+        """What a cell's text cannot use of its column: the padding, a header's swatch, an effect line's indent."""
+        return pad + (swatch if i == 0 and 1 <= j <= n_arms else 0.0) + (indent if j == 0 and indented[i] else 0.0)
+
+    def column(j: int) -> Column:
+        # Header cells wrap between words: they ask for no more width than their body cells or longest word,
+        # but an arm's name asks for one line (it wraps only where the room says so). The first line of a
+        # value (a rate, an estimate, an interval, a P value) is kept whole where the room allows.
+        words = max(row[j].minimum() for row in all_rows if j < len(row)) + pad
+        widest = max([cell.natural() + pad for cell in (row[j] for row in body_only if j < len(row))] +
+                     [header[j].natural() + inset(j, 0) if 1 <= j <= n_arms else header[j].minimum() + pad])
+        if j == 0:
+            widest = max(widest + indent, width * 0.3)
+            # A label column gives up its comfortable width after the arms' values, before an interval breaks.
+            return Column(words + indent, widest, min(width * 0.22, widest), yields=1)
+        kept = max((text_width(cell.lines[0][0], cell.lines[0][2], cell.lines[0][1] == "bold") + pad
+                    for cell in (row[j] for row in body_only if j < len(row))
+                    if cell.lines and cell.lines[0][0] not in ABSENT), default=0.0)   # "not reported" may wrap
+        if j <= n_arms:     # an arm's value kept whole stands a little further from its right-aligned neighbour
+            return Column(words + swatch, widest, kept + ARM_GAP if kept else 0.0, cap=width, yields=2)
+        return Column(words, widest, kept, cap=width)
+
+    marks: dict[int, float] = {}     # a mark's height (the same at any width), by cell
+
+    def mark_height(cell: Cell, w: float) -> float:
+        if cell.mark is None or w < MARK_MIN_WIDTH:
+            return 0.0
+        if id(cell) not in marks:
+            picture = cell.mark(w)
+            marks[id(cell)] = picture.height + 1.5 if picture is not None else 0.0
+        return marks[id(cell)]
+
+    def heights(j: int, w: float) -> list[float]:
+        """Each row's cell in column ``j`` at width ``w``: its lines, and its bar or strip under them."""
+        return [sum(len(wrap(text, sz, w - inset(j, i), font == "bold")) * pitch(sz, style)
+                    for text, font, sz, _ in row[j].lines) + mark_height(row[j], w - inset(j, i))
+                if j < len(row) else 0.0 for i, row in enumerate(all_rows)]
+
+    columns = [column(j) for j in range(ncols)]
+    # Arm columns at their natural widths when everything fits; squeezed, they share one width, so their
+    # values wrap alike (not one arm's rate whole and the next arm's broken).
+    arms = range(1, 1 + n_arms)
+    solved = solve(columns, width, heights, flex=0)
+    if solved is not None and any(solved[j] < columns[j].widest - 0.5 for j in arms):
+        solved = solve(columns, width, heights, flex=0, even=arms)
+    if solved is None:
+        raise TooWide(f"the results table needs {sum(c.narrowest for c in columns) - width:.0f} pt more width "
+                      f"than the page has even at {size:g} pt; shorten arms[].short_label or the outcome labels")
+    widths = solved
     xs = [sum(widths[:j]) for j in range(ncols)]
 
     def layout_row(cells: list[Cell], is_header: bool = False, indent_label: bool = False) -> Block:
