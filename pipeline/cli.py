@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.unfreeze()
         if collecting:
             gc.enable()
+        else:
+            gc.disable()
 
 
 def _main(argv: list[str] | None) -> int:

@@ -72,3 +72,31 @@ def test_usage_errors_exit_2_without_traceback():
 def test_version():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("evidence-brief ")
+
+
+def test_the_collector_is_off_for_the_first_record_then_on_and_left_as_found(monkeypatch, capsys):
+    """main() keeps the garbage collector off while start-up and the first record make their long-lived
+    objects, freezes those and turns it on for the records after, and leaves it as it found it."""
+    import gc
+
+    import pipeline.validate
+
+    check = pipeline.validate.check_source
+    seen: list[tuple[bool, bool]] = []
+
+    def watched(source):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return check(source)
+
+    monkeypatch.setattr(pipeline.validate, "check_source", watched)
+    assert gc.isenabled()
+    assert main(["validate", str(SHIPPED), str(ROOT / "sources" / "vital.yaml")]) == 0
+    assert seen == [(False, False), (True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert main(["validate", str(SHIPPED)]) == 0
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    capsys.readouterr()
