@@ -1,4 +1,5 @@
-"""The searches the diagrams share: the font sizes to try, the first layout that fits, the overflow named.
+"""The one fit search (``search``: the first attempt that fits, else the best ranked), and what the diagrams
+share: the font sizes to try, the first layout that fits, the overflow named.
 
 In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagram, whether a word had to
      be broken across lines, the record fields each box shows). Out: the diagram chosen, or the text of a
@@ -7,11 +8,14 @@ In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import LayoutError
 from .geometry import Diagram
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,18 +39,36 @@ def sizes(base_size: float, min_size: float) -> list[float]:
     return out
 
 
+def search(attempts: Iterable[T], fits: Callable[[T], bool],
+           rank: Callable[[T], float | None] | None = None) -> tuple[T | None, T | None]:
+    """The one fit search (largest type first): the first attempt that ``fits``; else, of the attempts ``rank``
+    ranks (not None), the lowest ranked, the first of equals; else None. The last attempt is returned too, for
+    the error message. Used by the diagrams (``first_fit``), the brief's page and the deck's slides."""
+    best: T | None = None
+    best_rank: float | None = None
+    last: T | None = None
+    for attempt in attempts:
+        last = attempt
+        if fits(attempt):
+            return attempt, last
+        r = rank(attempt) if rank is not None else None
+        if r is not None and (best_rank is None or r < best_rank):
+            best, best_rank = attempt, r
+    return best, last
+
+
 def first_fit(attempts: Iterable[Attempt], height: float) -> tuple[Diagram | None, Attempt | None]:
     """The first diagram, largest size first, that fits ``height`` without breaking a word; else the first
     that fits at all; else None. The last attempt is returned too, for the error message."""
-    fallback: Diagram | None = None
-    last: Attempt | None = None
-    for attempt in attempts:
-        last = attempt
-        if attempt.diagram.height <= height:
-            if not attempt.broken:
-                return attempt.diagram, last
-            fallback = fallback or attempt.diagram
-    return fallback, last
+    def fits(a: Attempt) -> bool:
+        return a.diagram.height <= height and not a.broken
+
+    def rank(a: Attempt) -> float | None:      # a word broken: only when nothing fits whole
+        return 0.0 if a.diagram.height <= height else None
+
+    found = search(attempts, fits, rank)     # (unpacked apart: mypy would read T as "Attempt | None")
+    chosen, last = found
+    return (chosen.diagram if chosen is not None else None), last
 
 
 def too_long_message(what: str, width: float, height: float, min_size: float, last: Attempt | None) -> str:

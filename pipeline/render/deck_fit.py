@@ -9,7 +9,7 @@ In:  paragraphs (``Para`` of ``Run``) and sections (``TextSection``, ``TableSect
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from .. import theme
 from ..errors import LayoutError
 from ..layout.columns import Column, solve
+from ..layout.fit import search
 from ..layout.text import LINE_HEIGHT, text_width, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
@@ -407,20 +408,27 @@ def choose(sections: Sequence[Section], width: float, height: float,
     """The largest body size that fits on one slide; else the largest needing the fewest slides. At the
     smallest body size, the tables may go on down in half points to their own minimum (lower on a narrower
     template) when that needs fewer slides."""
-    results: list[tuple[float, Sequence[Section], list[Page]]] = []
-    for s, secs in [(s, sections) for s in sizes] + [(sizes[-1], t) for t in _smaller_tables(sections, sizes[-1])]:
-        try:
-            pages = paginate(secs, s, width, height)
-        except LayoutError:
-            continue
-        if len(pages) <= 1:
-            return s, pages
-        results.append((s, secs, pages))
-    if not results:
+    Laid = tuple[float, Sequence[Section], list[Page]]
+
+    def laid_out() -> Iterator[Laid]:
+        for s, secs in [(s, sections) for s in sizes] + [(sizes[-1], t) for t in _smaller_tables(sections, sizes[-1])]:
+            try:
+                yield s, secs, paginate(secs, s, width, height)
+            except LayoutError:
+                continue
+
+    def one_slide(r: Laid) -> bool:
+        return len(r[2]) <= 1
+
+    def slides(r: Laid) -> float:
+        return float(len(r[2]))
+
+    found = search(laid_out(), one_slide, slides)     # (unpacked apart: mypy would read the result as optional)
+    chosen, _ = found
+    if chosen is None:
         raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
-    fewest = min(len(p) for _, _, p in results)
-    size, secs, pages = next(r for r in results if len(r[2]) == fewest)
-    return size, balanced(secs, size, width, height, pages)
+    size, secs, pages = chosen
+    return size, (pages if len(pages) <= 1 else balanced(secs, size, width, height, pages))
 
 
 def _smaller_tables(sections: Sequence[Section], body: float) -> list[list[Section]]:

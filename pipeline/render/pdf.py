@@ -36,11 +36,12 @@ fits, ``LayoutError`` names the fields taking the most height and the overflow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from ..content import Content
 from ..errors import LayoutError
+from ..layout.fit import search
 from ..layout.geometry import DiagramSource
 from .pdf_blocks import BAND_STEPS, GUTTER, STEPS, Block, Style, definitions, label_width, two_columns
 from .pdf_columns import flow_columns
@@ -103,27 +104,35 @@ def attempts() -> list[tuple[Style, bool | str]]:
 
 def fit_page(c: Content, figures: Figures, paper: str) -> Page:
     paper_size(paper)
-    last: Page | None = None
-    too_wide: TooWide | None = None
-    for style, with_diagram in attempts():
-        try:
-            page = layout_page(c, figures, paper, style, with_diagram)
-            if page.overflow > 0 and c.notes_beside:   # the audit's box whole, else split at this step
-                style = replace(style, split_panel=True)
+    too_wide: list[TooWide] = []
+
+    def pages() -> Iterator[tuple[Style, bool | str, Page]]:
+        for style, with_diagram in attempts():
+            try:
                 page = layout_page(c, figures, paper, style, with_diagram)
-        except TooWide as exc:     # the results table may fit at a smaller size
-            too_wide = exc
-            continue
-        if page.overflow <= 0 and page.diagram:
-            if c.strengths:
-                fuller = layout_page(c, figures, paper, replace(style, strengths=True), with_diagram)
-                if fuller.overflow <= 0 and fuller.diagram:
-                    return fuller
-            return page
-        last = page
+                if page.overflow > 0 and c.notes_beside:   # the audit's box whole, else split at this step
+                    style = replace(style, split_panel=True)
+                    page = layout_page(c, figures, paper, style, with_diagram)
+            except TooWide as exc:     # the results table may fit at a smaller size
+                too_wide.append(exc)
+                continue
+            yield style, with_diagram, page
+
+    def fits(step: tuple[Style, bool | str, Page]) -> bool:
+        return step[2].overflow <= 0 and bool(step[2].diagram)
+
+    found = search(pages(), fits)     # (unpacked apart: mypy would read the step as optional)
+    chosen, last = found
+    if chosen is not None:
+        style, with_diagram, page = chosen
+        if c.strengths:
+            fuller = layout_page(c, figures, paper, replace(style, strengths=True), with_diagram)
+            if fuller.overflow <= 0 and fuller.diagram:
+                return fuller
+        return page
     if last is None:
-        raise LayoutError(f"brief: {too_wide}")
-    raise too_long(last, paper)
+        raise LayoutError(f"brief: {too_wide[-1] if too_wide else None}")
+    raise too_long(last[2], paper)
 
 
 def _drawn_texts(c: Content) -> list[str]:
