@@ -1,7 +1,7 @@
 """The design slide of every trial in sources/ (and of SYNTHETIC five- and six-arm trials), as a presenter
 sees it: the whole design on one slide, its text at least 16 pt, the diagram filling most of the slide's
 height; and the slide arrangement (``layout.design_slide``) keeps the diagram invariants for the shipped
-records and the SYNTHETIC shapes."""
+records and the SYNTHETIC shapes; a participant flow or PRISMA diagram of few boxes grows to fill its slide."""
 
 from __future__ import annotations
 
@@ -75,3 +75,15 @@ def test_a_tall_area_gets_the_rows_a_slide_can_be_cut_between():
     assert d.extra["arrangement"] == "rows"
 
 
+
+
+@pytest.mark.parametrize("record,title", [("imagine-ra", "Participant flow"),
+                                          ("react-corticosteroids", "Search and selection (PRISMA 2020)")])
+def test_a_flow_of_few_boxes_grows_to_fill_its_slide(record, title, tmp_path):
+    result = build_record(ROOT / "sources" / f"{record}.yaml", tmp_path, BuildOptions(only=("deck",)))
+    prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
+    slide = next(s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text_frame.text == title)
+    group = next(sh for sh in slide.shapes if sh.shape_type == 6)
+    area = open_presentation(None)[1].diagram
+    assert group.height / 12700 >= 0.85 * area.h
+    assert group.top / 12700 + group.height / 12700 <= area.bottom + 0.5

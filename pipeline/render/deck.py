@@ -52,7 +52,7 @@ from ..content import FLOW_STAGES, NR, Content
 from ..errors import LayoutError
 from ..layout.geometry import DiagramSource
 from . import deck_notes
-from .deck_canvas import Canvas
+from .deck_canvas import DIAGRAM_LARGE, Canvas
 from .deck_fit import (
     _TABLE_MIN,
     _WIDTH_FACTOR,
@@ -72,8 +72,6 @@ from .deck_fit import (
 from .deck_package import SLIDE_W, Rect
 from .deck_shared import SharedSlides
 from .deck_tables import ROB_FILL, results_table, subgroup_table
-
-RESULTS_BASE = 24.0                        # the results graphic has few rows: as large as its slide allows
 
 
 def render_deck(content: Content, figures: Mapping[str, DiagramSource], template: Path | None = None) -> bytes:
@@ -142,7 +140,7 @@ class _Deck(SharedSlides):
                                 [P(a.label + (f": {a.description}" if a.description else ""), bullet=True)
                                  for a in c.arms][:MAX_BULLETS])]
         self._diagram_slide("Design", self.figures.get("design-slide"), deck_notes.design_notes(c), fallback,
-                            base=RESULTS_BASE)
+                            base=DIAGRAM_LARGE)
 
     # 4 ----------------------------------------------------------------------
     def slide_flow(self) -> None:
@@ -166,7 +164,8 @@ class _Deck(SharedSlides):
                    + (f" ({reasons})" if reasons else "") + f"; randomized: {flow.randomized}.")
             fallback = [TextSection([P(top, gap=0.0)]),
                         TableSection(header, body_rows, caps=[0.3] + [0.3] * len(flow.arms), flex=0, name="Flow")]
-        self._diagram_slide("Participant flow", self.figures.get("flow"), deck_notes.flow_notes(c, completed), fallback)
+        self._diagram_slide("Participant flow", self.figures.get("flow"), deck_notes.flow_notes(c, completed), fallback,
+                            base=DIAGRAM_LARGE)
 
     # 5 ----------------------------------------------------------------------
     def slide_primary(self) -> None:
@@ -175,7 +174,7 @@ class _Deck(SharedSlides):
         if not rows:
             return
         self._diagram_slide("Primary outcomes at a glance", self.figures.get("results"),
-                            deck_notes.graphic_notes(rows), None, base=RESULTS_BASE)
+                            deck_notes.graphic_notes(rows), None, base=DIAGRAM_LARGE)
         table = results_table(c, rows, "Primary outcomes")
         notes = deck_notes.results_notes(c, rows, "Read across each row: each arm's result, then each comparison's "
                                          "effect with its interval and P value.")

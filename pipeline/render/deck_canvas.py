@@ -59,6 +59,7 @@ if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_impor
 
 TITLE_MAX, TITLE_MIN = 36.0, 28.0
 DIAGRAM_BASE, DIAGRAM_MIN = 18.0, 16.0
+DIAGRAM_LARGE = 24.0     # a diagram of few boxes (design, flow, results graphic) may grow to the body's largest size
 TABLE_STYLE_NONE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"   # "No Style, No Grid"
 
 

@@ -31,6 +31,7 @@ from ..layout.geometry import DiagramSource
 from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
 from . import deck_notes
 from .deck import render_with
+from .deck_canvas import DIAGRAM_LARGE
 from .deck_fit import MAX_BULLETS, Cell, P, Section, TableSection, TextSection
 from .deck_shared import SharedSlides
 from .deck_tables import ROB_FILL
@@ -92,7 +93,7 @@ class _ReviewDeck(SharedSlides):
              "behind this record lack it); it is never shown as 0."],
             "the studies included at the bottom.", "How many studies and participants does this rest on?",
             f"{c.included}.")
-        self._diagram_slide("Search and selection (PRISMA 2020)", prisma, notes, None)
+        self._diagram_slide("Search and selection (PRISMA 2020)", prisma, notes, None, base=DIAGRAM_LARGE)
 
     def slide_studies(self) -> None:
         c = self.c
