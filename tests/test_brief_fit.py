@@ -174,3 +174,14 @@ def test_no_text_on_a_brief_is_under_its_smallest_size(name, paper):
         small = {(w["text"], round(w["size"], 2)) for w in doc.pages[0].extract_words(extra_attrs=["size"])
                  if w["size"] < MIN_BODY - 0.01}
     assert not small, sorted(small)[:10]
+
+
+@pytest.mark.parametrize("name, said", [("re-ly", 3), ("step-1", 1)])
+def test_an_effect_missing_with_its_interval_is_said_missing_once(name, said):
+    """RE-LY's table read "not in our sources  not in our sources" under the estimate and the CI of three effects
+    (the CI's wrapped to two lines), STEP 1's under one; the estimate's cell says it for both."""
+    report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
+    cells = [op for op in page.ops if isinstance(op, Text) and op.text == "not in our sources"
+             and op.y < page.height - 80]     # not the footer's competing interests
+    assert len(cells) == said

@@ -112,7 +112,9 @@ def _effect_cells(e: EffectText, strip: tuple[str, str] | None, level_in_head: b
     if e.significance:
         eff.lines.append((e.significance, "regular", small, theme.MUTED))
     ci = e.range if e.range in ABSENT or level_in_head else e.ci
-    return [eff, Cell([(ci, "regular", size, _muted(ci))], mark),
+    if ci == est:      # no estimate and no interval for one reason: said once, under the estimate's head
+        ci = ""
+    return [eff, Cell([(ci, "regular", size, _muted(ci))] if ci else [], mark),
             Cell([(_strip_p(e.p), "regular", size, _muted(e.p))])]
 
 
