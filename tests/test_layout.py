@@ -25,7 +25,7 @@ from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
-from pipeline.layout.text import line_height, shorten, text_width, units, wrap, wrap_runs
+from pipeline.layout.text import line_count, line_height, shorten, text_width, units, wrap, wrap_runs
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -468,6 +468,15 @@ def test_runs_of_bold_and_regular_text_wrap_together():
     pieces = [w for line in lines for w, k in line if k == 3]
     assert len(pieces) > 1 and "".join(pieces) == "Antidisestablishmentarianism"       # broken into pieces that fit
     assert wrap_runs([("", False)], 8, 100) == []
+
+
+def test_line_count_is_the_number_of_wrapped_lines():
+    texts = ["", "\n", "Adults with heart failure and reduced ejection fraction\nEligible: NYHA class II–IV",
+             "0.74 (0.65 to 0.85)", "Antidisestablishmentarianism was long", "a  b\n\nc ≤40% d", "x" * 90]
+    for text in texts:
+        for bold in (False, True):
+            for width in (1.0, 6.0, 20.0, 33.3, 47.0, 80.5, 120.0, 200.0, 1000.0):
+                assert line_count(text, 10, width, bold) == len(wrap(text, 10, width, bold)), (text, width, bold)
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

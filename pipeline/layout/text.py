@@ -129,6 +129,34 @@ def _missing_words(before: str, word: str) -> bool:
         or (word.startswith("sources") and before.endswith("in our"))
 
 
+def line_count(text: str, size: float, width: float, bold: bool = False) -> int:
+    """``len(wrap(text, size, width, bold))``, without making the lines: a column-width search asks how many
+    lines a cell takes at many widths."""
+    em = _metrics(bold).units
+    space = _units(" ", bold)
+    lines = 0
+    for words in _word_units(text, bold):
+        current_u, started = 0, False       # the line so far, in font units; it has a word
+        for unit_u in words:
+            candidate_u = current_u + space + unit_u if started else unit_u
+            if candidate_u * size / em <= width:
+                current_u, started = candidate_u, True
+                continue
+            if started:
+                lines += 1
+            if unit_u * size / em > width:
+                return len(wrap(text, size, width, bold))     # a word broken within: as ``wrap`` breaks it
+            current_u, started = unit_u, True
+        lines += 1
+    return lines
+
+
+@lru_cache(maxsize=_UNITS_CACHE)
+def _word_units(text: str, bold: bool) -> tuple[tuple[int, ...], ...]:
+    """Each paragraph's words' advances, in font units."""
+    return tuple(tuple(_units(word, bold) for word in paragraph.split()) for paragraph in text.split("\n"))
+
+
 @lru_cache(maxsize=_WRAP_CACHE)
 def _wrap_cached(text: str, size: float, width: float, bold: bool, glued: bool) -> tuple[str, ...]:
     em = _metrics(bold).units

@@ -18,7 +18,7 @@ from .. import theme
 from ..errors import LayoutError
 from ..layout.columns import Column, solve
 from ..layout.fit import search
-from ..layout.text import LINE_HEIGHT, text_width, wrap, wrap_runs
+from ..layout.text import LINE_HEIGHT, line_count, text_width, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
 BODY_MIN, TABLE_MIN = 18.0, 16.0
@@ -72,6 +72,11 @@ def _wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]
     return wrap(text, size, width / _WIDTH_FACTOR.get(), bold)
 
 
+def _lines(text: str, size: float, width: float, bold: bool = False) -> int:
+    """``len(_wrap(...))``, counted without making the lines."""
+    return line_count(text, size, width / _WIDTH_FACTOR.get(), bold)
+
+
 def _width(text: str, size: float, bold: bool = False) -> float:
     return text_width(text, size, bold) * _WIDTH_FACTOR.get()
 
@@ -87,9 +92,14 @@ def indent_for(size: float) -> float:
     return round(1.1 * size, 2)
 
 
+def _inner(p: Para, s: float, width: float) -> float:
+    """The width ``p``'s lines wrap to at size ``s`` (its bullet's indent off)."""
+    return max(width - (indent_for(s) if (p.bullet or p.hang) else 0.0), 1.0)
+
+
 def para_lines(p: Para, size: float, width: float) -> list[str]:
     s = size * p.scale
-    inner = max(width - (indent_for(s) if (p.bullet or p.hang) else 0.0), 1.0)
+    inner = _inner(p, s, width)
     if len(p.runs) == 1:
         return _wrap(p.text, s, inner, p.bold)
     # Mixed runs (a bold lead-in, then regular text) are measured each in its own weight.
@@ -115,6 +125,8 @@ def _word_runs(runs: tuple[Run, ...]) -> list[tuple[str, bool]]:
 def para_height(p: Para, size: float, width: float, first: bool) -> float:
     s = size * p.scale
     gap = 0.0 if first else p.gap * s
+    if len(p.runs) == 1:
+        return gap + _lines(p.text, s, _inner(p, s, width), p.bold) * s * LINE_HEIGHT
     return gap + len(para_lines(p, size, width)) * s * LINE_HEIGHT
 
 
@@ -234,8 +246,7 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
                     minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
 
     def heights(j: int, w: float) -> list[int]:
-        return [sum(len(_wrap(part, size, max(w - 2 * CELL_MX, 1.0), row[j].bold))
-                    for part in row[j].text.split("\n")) for row in rows]
+        return [_lines(row[j].text, size, max(w - 2 * CELL_MX, 1.0), row[j].bold) for row in rows]
 
     columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
     widths = solve(columns, width, heights, flex)
