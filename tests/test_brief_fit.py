@@ -185,3 +185,13 @@ def test_an_effect_missing_with_its_interval_is_said_missing_once(name, said):
     cells = [op for op in page.ops if isinstance(op, Text) and op.text == "not in our sources"
              and op.y < page.height - 80]     # not the footer's competing interests
     assert len(cells) == said
+
+
+def test_bare_event_counts_say_what_they_count():
+    """VITAL's primary results are numbers of events without denominators ("793"), under column heads that name
+    the factor levels: nothing on the page said they were events. The table's head now says it once."""
+    text = brief_of("vital")
+    assert "Numbers: participants with the event" in text
+    for name in TRIALS:     # results with a total, a percentage or a rate are not bare numbers
+        report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
+        assert (report.content.counted is not None) == (name == "vital")

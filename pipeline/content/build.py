@@ -14,7 +14,7 @@ from .. import __version__
 from ..model import Outcome, Study, is_placeholder, known
 from .certainty import certainty_text
 from .formatting import NOT_YET, _flat, count, text_or_placeholder
-from .rows import ArmText, OutcomeRob, flow_text, result_columns, result_row, rob_rows
+from .rows import ArmText, OutcomeRob, counted_only, flow_text, result_columns, result_row, rob_rows
 from .study import (
     build_date,
     citation_text,
@@ -75,6 +75,7 @@ class Content:
     sources: str | None = None
     shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
     comparison: str | None = None     # the one comparison every effect makes, when there is only one
+    counted: str | None = None        # what the primary rows' per-arm cells count, when they are bare numbers
     arm_columns: bool = True          # the per-arm columns are the arms (False: factorial levels; no arm colours)
     outcome_rob: tuple[OutcomeRob, ...] = ()
     # What the deck shows or says beyond the brief's fields (render/ never reads the record).
@@ -188,6 +189,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         sources=text_or_placeholder(study.sources) or None,
         shared_care=shared_care(study),
         comparison=single_comparison(study),
+        counted=counted_only(study.primary_outcomes),
         arm_columns=[key for key, _, _ in result_columns(study)] == [a.id for a in study.arms],
         outcome_rob=tuple(OutcomeRob(_flat(o.label), rob_rows(o.risk_of_bias))
                           for o in [*study.outcomes, *study.harms] if o.risk_of_bias and o.risk_of_bias.domains()),

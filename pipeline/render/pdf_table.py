@@ -176,6 +176,8 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
                         (f" at {common_time}" if common_time else ""), "bold", small, theme.INK)])
     if c.comparison:
         label_head.lines.append((f"Effects: {c.comparison}", "regular", small, theme.MUTED))
+    if c.counted:       # bare numbers ("793") say what they count once, here
+        label_head.lines.append((f"Numbers: {c.counted}", "regular", small, theme.MUTED))
     header = [label_head] + [head(name) for name in c.arm_names] + [head(effect_head), head(ci_head),
                                                                     head("P value")]
     if not rows:     # only harms below the header: no outcome, effect, CI or P columns to name
