@@ -57,9 +57,10 @@ def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | 
         if j != flex and widest[j] <= columns[j].cap and sum(short) - short[j] + widest[j] <= room:
             short[j] = max(short[j], widest[j])
     best = search.improve(short)
-    lowest = search.improve(search.lowest_tallest(short))
-    if search.cost(lowest) < search.cost(best):
-        best = lowest
+    if search.cost(best) > search.floor():       # else no start can do better
+        lowest = search.improve(search.lowest_tallest(short))
+        if search.cost(lowest) < search.cost(best):
+            best = lowest
 
     spare = room - sum(best)
     if flex is not None:
@@ -119,6 +120,10 @@ class _Search:
     def cost(self, widths: list[float]) -> tuple[float, float]:
         cols = [self.column(j, w) for j, w in enumerate(widths)]
         return round(self.height(cols), 6), round(sum(map(sum, cols)), 6)
+
+    def floor(self) -> tuple[float, float]:
+        """What no widths can beat: every cell as low as at its column's widest."""
+        return self.cost(self.widest)
 
     def tallest(self, j: int, w: float) -> float:
         return max(self.column(j, w), default=0.0)
