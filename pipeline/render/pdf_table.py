@@ -22,7 +22,7 @@ from .. import theme
 from ..content import ABSENT, NR, Content, EffectText, ResultRow, lower_first, split_shared_mark
 from ..layout.columns import Column, solve
 from ..layout.geometry import Diagram, DiagramSource
-from ..layout.text import baseline_offset, text_width, wrap
+from ..layout.text import baseline_offset, line_count, text_width, wrap
 from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, heading, lead_paragraph, paragraph, pitch, runs
 
 EXTRA_INDENT = 10.0
@@ -239,7 +239,7 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
 
     def heights(j: int, w: float) -> list[float]:
         """Each row's cell in column ``j`` at width ``w``: its lines, and its bar or strip under them."""
-        return [sum(len(wrap(text, sz, w - inset(j, i), font == "bold")) * pitch(sz, style)
+        return [sum(line_count(text, sz, w - inset(j, i), font == "bold") * pitch(sz, style)
                     for text, font, sz, _ in row[j].lines) + mark_height(row[j], w - inset(j, i))
                 if j < len(row) else 0.0 for i, row in enumerate(all_rows)]
 
