@@ -29,6 +29,11 @@ Building the models is most of what checking a record costs a fresh process, so 
 small: its annotations are evaluated as written (no ``from __future__ import annotations``, which would
 make pydantic parse about 200 strings); each constrained type's schema is built once (``_BuiltOnce``);
 and the parts are built as part of ``Study`` (``defer_build``), not each on its own as well.
+
+Why one module over ~600 lines: it is one schema, the record's, declared in the order a record reads
+(citation, question, design, arms, flow, results, effects and subgroups, appraisal, outcomes, conclusions;
+each part just before what holds it); its classes are small and declarative (fields with the descriptions the
+JSON Schema carries). Cut into files, reading one part of a record would mean following its types across them.
 """
 
 import unicodedata
