@@ -1,7 +1,8 @@
 """The design slide of every trial in sources/ (and of SYNTHETIC five- and six-arm trials), as a presenter
 sees it: the whole design on one slide, its text at least 16 pt, the diagram filling most of the slide's
 height; and the slide arrangement (``layout.design_slide``) keeps the diagram invariants for the shipped
-records and the SYNTHETIC shapes; a participant flow or PRISMA diagram of few boxes grows to fill its slide."""
+records and the SYNTHETIC shapes; a participant flow or PRISMA diagram of few boxes grows to fill its slide; a
+small results graphic and a short primary table share one slide."""
 
 from __future__ import annotations
 
@@ -87,3 +88,19 @@ def test_a_flow_of_few_boxes_grows_to_fill_its_slide(record, title, tmp_path):
     area = open_presentation(None)[1].diagram
     assert group.height / 12700 >= 0.85 * area.h
     assert group.top / 12700 + group.height / 12700 <= area.bottom + 0.5
+
+
+@pytest.mark.parametrize("record", ["dapa-hf", "ssass"])
+def test_a_small_results_graphic_shares_its_slide_with_the_primary_table(record, tmp_path):
+    result = build_record(ROOT / "sources" / f"{record}.yaml", tmp_path, BuildOptions(only=("deck",)))
+    prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]
+    assert "Primary outcomes at a glance" not in titles and "Primary outcomes (cont.)" not in titles
+    slide = prs.slides[titles.index("Primary outcomes")]
+    group = next(sh for sh in slide.shapes if sh.shape_type == 6)
+    table = next(sh for sh in slide.shapes if getattr(sh, "has_table", False))
+    assert table.top >= group.top + group.height
+    area = open_presentation(None)[1].body
+    assert (table.top + table.height) / 12700 <= area.bottom + 0.5
+    sizes = [int(r.get("sz")) / 100 for sh in (group, table) for r in sh._element.iter(f"{A}rPr") if r.get("sz")]
+    assert min(sizes) >= 16.0

@@ -14,7 +14,8 @@ Slides, in order; a slide whose content the record lacks entirely is left out:
  4. Participant flow (CONSORT), editable the same way.
  5. Primary outcomes: the results graphic (each arm's result as a bar or a mean, each effect with its
     interval, the line of no effect and any margin; ``layout.results``), a native table
-    (``deck_tables``) and the forest plot; then one slide per outcome with subgroups.
+    (``deck_tables``; one slide with the graphic above it when the graphic fits 60% of the body and the
+    table the rest) and the forest plot; then one slide per outcome with subgroups.
  6. Secondary outcomes and harms; a harm's recomputed values (per 1,000, NNTH, marked
     recomputed) on a line across the table under its row.
  7. Appraisal: risk of bias (RoB 2, symbol + word + support) with GRADE; then
@@ -173,12 +174,15 @@ class _Deck(SharedSlides):
         rows = c.primary_rows
         if not rows:
             return
-        self._diagram_slide("Primary outcomes at a glance", self.figures.get("results"),
-                            deck_notes.graphic_notes(rows), None, base=DIAGRAM_LARGE)
         table = results_table(c, rows, "Primary outcomes")
         notes = deck_notes.results_notes(c, rows, "Read across each row: each arm's result, then each comparison's "
                                          "effect with its interval and P value.")
-        self._sections_slides("Primary outcomes", [table], lambda i, p: deck_notes.continued(i, notes))
+        # A small graphic and a short table: one slide.
+        if not self._diagram_above("Primary outcomes", self.figures.get("results"), [table],
+                                   deck_notes.graphic_notes(rows) + "\n\n" + notes, base=DIAGRAM_LARGE):
+            self._diagram_slide("Primary outcomes at a glance", self.figures.get("results"),
+                                deck_notes.graphic_notes(rows), None, base=DIAGRAM_LARGE)
+            self._sections_slides("Primary outcomes", [table], lambda i, p: deck_notes.continued(i, notes))
         self._diagram_slide("Forest plot", self.figures.get("forest"), deck_notes.results_notes(
             c, rows, "One row per effect: the square is the estimate, the line its interval, the dashed line no "
             "effect; a hollow square has no interval reported."), None)

@@ -31,6 +31,7 @@ from . import deck_notes, pptx_xml
 from .deck_diagram import Look, draw_diagram, emu, split_rows, trailing_notes
 from .deck_fit import (
     BAND_INSET,
+    BODY_SIZES,
     CELL_MX,
     CELL_MY,
     TEXT_INSET_X,
@@ -317,6 +318,36 @@ class Canvas:
             y += h
         self._tidy(slide, keep)
         return y
+
+    def _diagram_above(self, title: str, figure: DiagramSource | None, sections: Sequence[Section], notes: str,
+                       base: float = DIAGRAM_BASE) -> bool:
+        """The diagram with ``sections`` under it on one slide, when the diagram fits in at most 60% of the body
+        (at 16 pt or more) and the sections in the rest on one page; else nothing is drawn (False)."""
+        if figure is None:
+            return False
+        body = self.body_rect
+        minimum = DIAGRAM_MIN * min(1.0, self.W / SLIDE_W)
+        for share in (0.6, 0.5, 0.4):
+            try:
+                diagram = figure.make(body.w, share * body.h, base, minimum)
+            except LayoutError:
+                return False
+            if diagram is None:
+                return False
+            top = body.y + diagram.height + section_gap(BODY_SIZES[0])
+            rest = Rect(body.x, top, body.w, body.bottom - top)
+            try:
+                size, pages = choose(sections, rest.w, rest.h)
+            except LayoutError:
+                continue
+            if len(pages) == 1:
+                slide = self._new_slide("title_only", title)
+                draw_diagram(slide.shapes, diagram, body.x + (body.w - diagram.width) / 2, body.y, 1.0,
+                             self.diagram_look, name=title)
+                self._draw_page(slide, pages[0], size, rest)
+                self._notes(slide, notes)
+                return True
+        return False
 
     def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
                        fallback_sections: Sequence[Section] | None, base: float = DIAGRAM_BASE,
