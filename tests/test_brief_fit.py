@@ -38,13 +38,14 @@ def brief_of(name: str) -> str:
 
 
 @pytest.mark.parametrize("name, body", [("ssass", STEPS[0].body), ("dapa-hf", STEPS[1].body),
-                                        ("vital", STEPS[1].body)])
+                                        ("vital", STEPS[1].body), ("re-ly", STEPS[2].body)])
 def test_strengths_fit_at_the_largest_type(name, body):
     """SSaSS's strengths were left off, about 11 pt short at 8.5 pt: a one-line limitation ("Open-label") was
     kept with the bullet after it, so the lower half could not break after it. And SSaSS and DAPA-HF kept their
     tall schema beside a short question at smaller type (8.5 and 8 pt, a blank of 90-110 pt under the question,
     no strengths) where the design band under the question fits at 9 and 8.5 pt with the strengths. VITAL's
-    design row named each factor with its dose again (the intervention row says them): 9 pt short."""
+    design row named each factor with its dose again (the intervention row says them): 9 pt short. RE-LY's
+    said its blinding three times (intervention row, masking, strengths): 11 pt short."""
     text = brief_of(name)
     assert "Main strengths:" in text
     report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
@@ -112,6 +113,8 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
 @pytest.mark.parametrize("name, said, not_said", [
     # The question rows said again what the masking or the rows beside them say.
     ("re-ly", ["Warfarin adjusted to INR 2.0–3.0", "warfarin open-label"], ["INR 2.0–3.0 (open-label)"]),
+    ("re-ly", ["Intervention Dabigatran 110 mg or 150 mg twice daily Comparator", "Events adjudicated blind to"],
+     ["(blinded doses)", "evaluation): events adjudicated"]),
     ("step-1", ["Both arms Lifestyle intervention"], ["once weekly, with lifestyle intervention"]),
     ("dapa-hf", ["Both arms Recommended heart-failure therapy"], ["added to recommended therapy"]),
     ("vital", ["Men aged ≥50 years, women aged ≥55 years"], ["No cancer or cardiovascular disease at entry"]),
