@@ -199,3 +199,13 @@ def test_the_checks_can_fail(deck_of):
     assert "slide 2: no footer" in got and "Text text at 12 pt" in got and "outcomes[0]" in got
     assert "slide 3: the notes restate the slide" in got
     assert "slide 2: a shape id used twice" in got
+
+
+@pytest.mark.parametrize("name", ["re-ly", "dapa-hf"])
+def test_on_a_narrower_template_intervals_stay_whole(name, tmp_path):
+    """On the test template (wider measure) the deck chooses a size at which no interval or P value of its tables
+    wraps, where one exists (RE-LY's and DAPA-HF's primary tables broke "0.74 to / 1.11" at the larger size)."""
+    template = ROOT / "tests" / "fixtures" / "template.pptx"
+    result = build_record(ROOT / "sources" / f"{name}.yaml", tmp_path, BuildOptions(only=("deck",), template=template))
+    prs = Presentation(io.BytesIO((tmp_path / result.study_id / "deck.pptx").read_bytes()))
+    assert [(i, t) for i, slide in enumerate(prs.slides, 1) for t in _wrapped_values(slide)] == []

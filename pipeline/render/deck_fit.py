@@ -234,16 +234,7 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     """``column_widths`` of a table's ``rows`` (header included, lines across left out) with ``_WIDTH_FACTOR``
     at ``factor``."""
     n = len(caps)
-    natural, minimum, kept = [0.0] * n, [0.0] * n, [0.0] * n
-    for row in rows:
-        for j, cell in enumerate(row):
-            for k, part in enumerate(cell.text.split("\n")):
-                line = _width(part, size, cell.bold) + 2 * CELL_MX + 1
-                natural[j] = max(natural[j], line)
-                if k < cell.keep:
-                    kept[j] = max(kept[j], line)
-                for word in part.split():
-                    minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
+    natural, minimum, kept = _measure(rows, n, size, factor)
 
     def heights(j: int, w: float) -> list[int]:
         return [_lines(row[j].text, size, max(w - 2 * CELL_MX, 1.0), row[j].bold) for row in rows]
@@ -254,6 +245,32 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
         total = sum(minimum) or 1.0
         widths = [width * m / total for m in minimum]
     return tuple(widths)
+
+
+@lru_cache(maxsize=256)
+def _measure(rows: tuple[tuple[Cell, ...], ...], n: int, size: float, factor: float
+             ) -> tuple[list[float], list[float], list[float]]:
+    """Each of ``n`` columns' widest line, longest word and longest kept line, cell margins included, with
+    ``_WIDTH_FACTOR`` at ``factor``."""
+    natural, minimum, kept = [0.0] * n, [0.0] * n, [0.0] * n
+    for row in rows:
+        for j, cell in enumerate(row):
+            for k, part in enumerate(cell.text.split("\n")):
+                line = _width(part, size, cell.bold) + 2 * CELL_MX + 1
+                natural[j] = max(natural[j], line)
+                if k < cell.keep:
+                    kept[j] = max(kept[j], line)
+                for word in part.split():
+                    minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
+    return natural, minimum, kept
+
+
+def kept_whole(t: TableSection, size: float, width: float) -> bool:
+    """Whether every kept line of ``t`` (an estimate, an interval, a P value) is whole at ``size`` in ``width``."""
+    rows = tuple(tuple(r) for r in ([t.header] if t.header else []) + t.rows if not is_line(r))
+    _, minimum, kept = _measure(rows, len(t.caps), size, _WIDTH_FACTOR.get())
+    widths = column_widths(t, size, width)
+    return all(w >= k - 0.01 for w, k, m in zip(widths, kept, minimum, strict=True) if k > m)
 
 
 def cell_height(cell: Cell, size: float, width: float) -> float:
@@ -416,9 +433,9 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
 
 def choose(sections: Sequence[Section], width: float, height: float,
            sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
-    """The largest body size that fits on one slide; else the largest needing the fewest slides. At the
-    smallest body size, the tables may go on down in half points to their own minimum (lower on a narrower
-    template) when that needs fewer slides."""
+    """The largest body size that fits on one slide with every table's intervals and P values whole; else the
+    largest needing the fewest slides (whole before broken). At the smallest body size, the tables may go on
+    down in half points to their own minimum (lower on a narrower template) when that needs fewer slides."""
     Laid = tuple[float, Sequence[Section], list[Page]]
 
     def laid_out() -> Iterator[Laid]:
@@ -428,11 +445,14 @@ def choose(sections: Sequence[Section], width: float, height: float,
             except LayoutError:
                 continue
 
+    def whole(r: Laid) -> bool:
+        return all(kept_whole(b, b.size(r[0]), width) for pg in r[2] for b in pg.blocks if isinstance(b, TableSection))
+
     def one_slide(r: Laid) -> bool:
-        return len(r[2]) <= 1
+        return len(r[2]) <= 1 and whole(r)
 
     def slides(r: Laid) -> float:
-        return float(len(r[2]))
+        return len(r[2]) + (0.0 if whole(r) else 0.5)
 
     found = search(laid_out(), one_slide, slides)     # (unpacked apart: mypy would read the result as optional)
     chosen, _ = found
