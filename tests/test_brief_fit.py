@@ -123,6 +123,8 @@ def test_a_stage_count_missing_for_one_reason_is_said_once():
     # The outcomes row named the primary outcome the band's outcomes box names beside it.
     ("re-ly", ["Other outcomes Major bleeding"], ["Stroke or systemic embolism; Major bleeding"]),
     ("ssass", ["Major adverse cardiovascular events; Death from any cause"], ["Stroke; Major adverse"]),
+    # A bottom line that carries its key numbers (the deaths summed over the trials, the primary pooled effect).
+    ("react-corticosteroids", ["than usual care or placebo (222 of 678 vs 425 of 1,025 died; odds ratio 0.66"], []),
     # A limitation that needs its number: how well warfarin was controlled.
     ("re-ly", ["Warfarin was in the therapeutic range a mean 64.4% of the time"], []),
 ])
