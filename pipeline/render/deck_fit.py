@@ -499,9 +499,11 @@ def balanced(sections: Sequence[Section], size: float, width: float, height: flo
 
 
 def fit_size(paras: list[Para], width: float, height: float, sizes: tuple[float, ...]) -> float | None:
-    for s in sizes:
-        if paras_height(paras, s, width) <= height + 1e-6:
-            return s
-    return None
+    """The largest of ``sizes`` (largest first) at which ``paras`` fit ``width`` × ``height``; None if none does."""
+    def fits(s: float) -> bool:
+        return paras_height(paras, s, width) <= height + 1e-6
+
+    found = search(sizes, fits)
+    return found[0]
 
 

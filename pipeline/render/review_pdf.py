@@ -26,10 +26,11 @@ step that fits is used; when none does, ``LayoutError`` names the fields taking 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .. import theme
 from ..errors import LayoutError
+from ..layout.fit import search
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.rob_grid import rob_grid
 from ..layout.text import text_width, wrap
@@ -84,20 +85,26 @@ def fit_review_page(c: ReviewContent, figures: Figures, paper: str) -> Page:
     as counts per domain instead of the traffic-light grid; then with the forest plot at its smallest
     type; then without GRADE's statements in the summary of findings; at last with the forest plot's
     pooled rows only (``ATTEMPTS``)."""
-    last: Page | LayoutError | None = None
-    for grid, band, forest, statements in ATTEMPTS:
-        for style in STEPS:
-            try:
-                page = layout_review_page(c, figures, paper, style, band, grid, forest, statements)
-            except LayoutError as exc:
-                last = last if isinstance(last, Page) else exc
-                continue
-            if page.overflow <= 0:
-                return page
-            last = page
-    if isinstance(last, Page):
+    errors: list[LayoutError] = []
+
+    def pages() -> Iterator[Page]:
+        for grid, band, forest, statements in ATTEMPTS:
+            for style in STEPS:
+                try:
+                    yield layout_review_page(c, figures, paper, style, band, grid, forest, statements)
+                except LayoutError as exc:
+                    errors.append(exc)
+
+    def fits(page: Page) -> bool:
+        return page.overflow <= 0
+
+    found = search(pages(), fits)     # (unpacked apart: mypy would read the page as optional)
+    chosen, last = found
+    if chosen is not None:
+        return chosen
+    if last is not None:
         raise too_long(last, paper)
-    raise last or LayoutError("brief: no layout was tried")
+    raise errors[-1] if errors else LayoutError("brief: no layout was tried")
 
 
 # (risk-of-bias grid, compact PRISMA band, forest plot: "full", "small" type or "pooled" rows only, GRADE's
