@@ -479,6 +479,17 @@ def test_line_count_is_the_number_of_wrapped_lines():
                 assert line_count(text, 10, width, bold) == len(wrap(text, 10, width, bold)), (text, width, bold)
 
 
+def test_glued_line_count_is_the_number_of_glued_wrapped_lines():
+    texts = ["", "• Drug A 5 mg once daily (n = 210) and a hanging indent after the bullet",
+             "Randomized 1:1, n = 4,744; DAS28-CRP < 2.6 (n not in our sources)\n• a\n• b c ≤ 3.2",
+             "Eligible: NYHA class II–IV; ejection fraction ≤40%; eGFR <30 mL/min/1.73 m²", "x" * 90 + " y"]
+    for text in texts:
+        for bold in (False, True):
+            for width in (1.0, 6.0, 20.0, 33.3, 47.0, 80.5, 120.0, 200.0, 1000.0):
+                assert line_count(text, 10, width, bold, glued=True) == len(wrap(text, 10, width, bold, glued=True)), \
+                    (text, width, bold)
+
+
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():
     label = "Marshall-Hughes, Ramaswamy and colleagues 2019"
     assert shorten(label, 8, text_width(label, 8)) == label

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .fit import Attempt
 from .geometry import Align, Box, Connector, Diagram, Label, TextLine
-from .text import line_height, text_width, wrap
+from .text import line_count, line_height, text_width, wrap
 
 WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
 
@@ -52,7 +52,7 @@ def wrapped_height(paragraphs: Sequence[Para], size: float, width: float) -> flo
     """The height of ``paragraphs`` wrapped as ``wrap_paragraphs`` wraps them, without building the lines
     (for a search that tries many widths)."""
     avail = max(width * (1 - WRAP_SAFETY), 1.0)
-    return line_height(size) * sum(len(wrap(p.text, size, avail, p.bold, glued=True)) for p in paragraphs)
+    return line_height(size) * sum(line_count(p.text, size, avail, p.bold, glued=True) for p in paragraphs)
 
 
 def text_height(lines: Sequence[TextLine]) -> float:

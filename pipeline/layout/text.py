@@ -129,32 +129,37 @@ def _missing_words(before: str, word: str) -> bool:
         or (word.startswith("sources") and before.endswith("in our"))
 
 
-def line_count(text: str, size: float, width: float, bold: bool = False) -> int:
-    """``len(wrap(text, size, width, bold))``, without making the lines: a column-width search asks how many
-    lines a cell takes at many widths."""
+def line_count(text: str, size: float, width: float, bold: bool = False, glued: bool = False) -> int:
+    """``len(wrap(text, size, width, bold, glued))``, without making the lines: a column-width search asks how
+    many lines a cell takes at many widths."""
     em = _metrics(bold).units
     space = _units(" ", bold)
     lines = 0
-    for words in _word_units(text, bold):
-        current_u, started = 0, False       # the line so far, in font units; it has a word
+    for paragraph, words in zip(text.split("\n"), _word_units(text, bold, glued), strict=True):
+        hang_u = _units(HANG, bold) if glued and paragraph.startswith(BULLET) and \
+            text_width(HANG, size, bold) < width / 3 else 0
+        current_u, filled, started = 0, False, False    # the line so far, in font units; it has a word; a line ended
         for unit_u in words:
-            candidate_u = current_u + space + unit_u if started else unit_u
+            candidate_u = current_u + space + unit_u if filled else unit_u
             if candidate_u * size / em <= width:
-                current_u, started = candidate_u, True
+                current_u, filled = candidate_u, True
                 continue
-            if started:
+            if filled:
                 lines += 1
-            if unit_u * size / em > width:
-                return len(wrap(text, size, width, bold))     # a word broken within: as ``wrap`` breaks it
-            current_u, started = unit_u, True
+                started = True
+            start_u = hang_u if started else 0
+            if (start_u + unit_u) * size / em > width:
+                return len(wrap(text, size, width, bold, glued))     # a word broken within: as ``wrap`` breaks it
+            current_u, filled = start_u + unit_u, True
         lines += 1
     return lines
 
 
 @lru_cache(maxsize=_UNITS_CACHE)
-def _word_units(text: str, bold: bool) -> tuple[tuple[int, ...], ...]:
-    """Each paragraph's words' advances, in font units."""
-    return tuple(tuple(_units(word, bold) for word in paragraph.split()) for paragraph in text.split("\n"))
+def _word_units(text: str, bold: bool, glued: bool) -> tuple[tuple[int, ...], ...]:
+    """Each paragraph's words' (``glued``: units') advances, in font units."""
+    return tuple(tuple(_units(word, bold) for word in (_glued_units(paragraph) if glued else paragraph.split()))
+                 for paragraph in text.split("\n"))
 
 
 @lru_cache(maxsize=_WRAP_CACHE)
