@@ -110,18 +110,16 @@ class Canvas:
     def _write_body(self, tx_body: Any, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                     colour: str | None = None) -> None:
         """``paras`` into the text body ``tx_body`` of a shape or cell on the slide ``part`` (links relate there)."""
-        first = pptx_xml.clear_text(tx_body)
+        written = []
+        explicit = bullets_explicit or not self.templated
         for i, para in enumerate(paras):
-            p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
             s = round(size * para.scale, 2)
-            p_pr = pptx_xml.paragraph_format(p, pptx_xml.ALIGN[para.align], Pt(round(s * LINE_HEIGHT, 2)),
-                                             Pt(0 if i == 0 else round(para.gap * s, 2)), Pt(0))
             ind = indent_for(s)
-            explicit = bullets_explicit or not self.templated
-            pptx_xml.set_bullet(p_pr, emu(ind if (para.bullet or para.hang) else 0.0),
-                                hanging=para.bullet, char="•" if para.bullet else None,
-                                font=(FONT if not self.templated else "Arial") if explicit else None,
-                                colour=None if self.templated else theme.ACCENT)
+            bullet = pptx_xml.bullet_xml(emu(ind if (para.bullet or para.hang) else 0.0), hanging=para.bullet,
+                                         char="•" if para.bullet else None,
+                                         font=(FONT if not self.templated else "Arial") if explicit else None,
+                                         colour=None if self.templated else theme.ACCENT)
+            runs = []
             for run_model in para.runs:
                 link = None
                 if run_model.link:
@@ -130,7 +128,12 @@ class Canvas:
                                                       "hlink")
                 else:
                     hex_colour, scheme = self._colour(run_model.colour or colour)
-                pptx_xml.add_run(p, run_model.text, Pt(s), run_model.bold, self.look.font, hex_colour, scheme, link)
+                runs.append(pptx_xml.run_xml(run_model.text, Pt(s), run_model.bold, self.look.font, hex_colour, scheme,
+                                             link))
+            written.append(pptx_xml.paragraph_xml(pptx_xml.ALIGN[para.align], Pt(round(s * LINE_HEIGHT, 2)),
+                                                  Pt(0 if i == 0 else round(para.gap * s, 2)), Pt(0), "".join(runs),
+                                                  bullet))
+        pptx_xml.set_paragraphs(tx_body, written)
 
     def _frame(self, text_frame: Any, inset_x: float, inset_y: float, anchor: str = "t") -> None:
         """Wrapped, anchored ``anchor`` ("t", "ctr", "b") within the insets, not autofitted."""
@@ -251,10 +254,8 @@ class Canvas:
             self._write_body(tx_body, slide.part, [P(text, colour=theme.MUTED)], size)
             tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, "Slide number",
                                               emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h), "ctr")
-            p = pptx_xml.clear_text(tx_body)
-            pptx_xml.paragraph_format(p, "r", None)
-            r_pr = pptx_xml.add_slide_number(p, n)
-            pptx_xml.style_run(r_pr, int(size * 100), theme.MUTED, self.look.font)
+            pptx_xml.set_paragraphs(tx_body, [pptx_xml.slide_number_xml(n, int(size * 100), theme.MUTED,
+                                                                        self.look.font)])
 
     def _notes(self, slide: Any, text: str) -> None:
         pptx_xml.set_text(self._notes_page(slide), text.strip() or "No speaker notes.")

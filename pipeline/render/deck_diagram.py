@@ -101,13 +101,12 @@ def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: flo
 
 def _fill_lines(tx_body: Any, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
                 colour: str = theme.INK) -> None:
-    first = pptx_xml.clear_text(tx_body)
     algn = pptx_xml.ALIGN.get(align, "ctr")
-    for i, line in enumerate(lines):
-        p = first if i == 0 else pptx_xml.add_paragraph(tx_body)
-        size = line.size * scale
-        pptx_xml.paragraph_format(p, algn, Pt(round(size * LINE_HEIGHT, 2)))
-        pptx_xml.add_run(p, line.text, Pt(round(size, 2)), line.bold, look.font, colour)
+    pptx_xml.set_paragraphs(tx_body, [
+        pptx_xml.paragraph_xml(algn, Pt(round(line.size * scale * LINE_HEIGHT, 2)),
+                               runs=pptx_xml.run_xml(line.text, Pt(round(line.size * scale, 2)), line.bold, look.font,
+                                                     colour))
+        for line in lines])
 
 
 def _bar(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float) -> int:

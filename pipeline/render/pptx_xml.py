@@ -1,13 +1,15 @@
-"""Raw DrawingML edits the python-pptx object model has no API for (its ``oxml`` layer, ours).
+"""Raw DrawingML the python-pptx object model has no API for, or writes slowly (its ``oxml`` layer, ours).
 
-In:  lxml elements of a deck being built (``a:pPr``, ``a:bodyPr``, ``p:spPr``, ``a:tcPr``, a
-     shape's element), lengths as ``pptx.util.Length`` (EMU), colours as ``#RRGGBB``.
-Out: the elements edited in place; ``restyle_theme`` returns the theme part's new bytes.
+In:  lxml elements of a deck being built (``a:bodyPr``, ``p:spPr``, ``a:tcPr``, a text body, a shape tree or
+     group), lengths as ``pptx.util.Length`` (EMU), colours as ``#RRGGBB``.
+Out: the elements edited in place, or new shapes in a shape tree; a text body's paragraphs are composed as XML
+     text (``paragraph_xml``, ``run_xml``, ``bullet_xml``, ``slide_number_xml``) and parsed into it at once
+     (``set_paragraphs``); ``restyle_theme`` returns the theme part's new bytes.
 
-The ``deck*`` modules use the object model for everything else and
-come here for: bullets, autofit, effect lists (no inherited shadow), line styles with dash and
-arrowhead, table cell borders and fills, the slide-number field, glued connector ends and the
-theme's fonts and colour scheme.
+Everything is written as python-pptx's API would write it (the same elements and attributes, in the same
+order), so a deck is byte for byte what the object model made: text and its bullets, autofit, frames, effect
+lists (no inherited shadow), lines with dash and arrowhead, glued connectors, flat and rounded rectangles,
+text boxes, table cell borders and fills, the slide-number field and the theme's fonts and colour scheme.
 """
 
 from __future__ import annotations
@@ -17,21 +19,17 @@ from functools import cache
 from typing import Any, cast
 
 from lxml import etree
-from pptx.oxml import ns
+from pptx.oxml import element_class_lookup, ns
 from pptx.oxml.xmlchemy import BaseOxmlElement
 from pptx.util import Length
 
 qn = cache(ns.qn)   # "a:p" → "{…/main}p", looked up once: python-pptx's qn parses the tag on every call
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
-_BULLET_TAGS = ("a:buNone", "a:buChar", "a:buAutoNum", "a:buFont", "a:buClr", "a:buSzPct")
 ALIGN = {"left": "l", "center": "ctr", "right": "r"}   # a:pPr algn
-_P, _PPR, _R, _RPR, _T, _END = (qn(t) for t in ("a:p", "a:pPr", "a:r", "a:rPr", "a:t", "a:endParaRPr"))
-_SPACINGS = (qn("a:lnSpc"), qn("a:spcBef"), qn("a:spcAft"))
-_SPC_PTS, _SOLID, _SRGB, _SCHEME, _LATIN, _HLINK, _RID = (
-    qn(t) for t in ("a:spcPts", "a:solidFill", "a:srgbClr", "a:schemeClr", "a:latin", "a:hlinkClick", "r:id"))
-_BR = qn("a:br")
-_RUN_CONTENT = (_R, _BR, qn("a:fld"))
+_P, _PPR, _R, _T, _BR = (qn(t) for t in ("a:p", "a:pPr", "a:r", "a:t", "a:br"))
+_SOLID, _SRGB, _SCHEME = (qn(t) for t in ("a:solidFill", "a:srgbClr", "a:schemeClr"))
 _SP_PR, _XFRM, _OFF, _EXT = (qn(t) for t in ("p:spPr", "a:xfrm", "a:off", "a:ext"))
 _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
@@ -40,27 +38,6 @@ def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
     fill = etree.SubElement(parent, qn(tag))
     etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#").upper())
     return fill
-
-
-def set_bullet(p_pr: BaseOxmlElement, margin: Length, hanging: bool, char: str | None,
-               font: str | None, colour: str | None) -> None:
-    """A paragraph's left margin and hanging indent, and its bullet ``char`` (None: no bullet;
-    ``font`` None: the template's bullet font and colour are kept)."""
-    for tag in _BULLET_TAGS:
-        for el in p_pr.findall(qn(tag)):
-            p_pr.remove(el)
-    p_pr.set("marL", str(int(margin)))
-    p_pr.set("indent", str(-int(margin) if hanging else 0))
-    # Bullet elements follow the spacing elements in a:pPr's sequence.
-    if char is None:
-        etree.SubElement(p_pr, qn("a:buNone"))
-        return
-    if font is None:
-        return
-    if colour is not None:
-        _srgb(p_pr, "a:buClr", colour)
-    etree.SubElement(p_pr, qn("a:buFont"), typeface=font)
-    etree.SubElement(p_pr, qn("a:buChar"), char=char)
 
 
 def no_autofit(body_pr: BaseOxmlElement) -> None:
@@ -138,25 +115,13 @@ def cell_style(tc_pr: BaseOxmlElement, fill: str | None, rule: str | None, rule_
         etree.SubElement(tc_pr, qn("a:noFill"))
 
 
-def add_slide_number(p: BaseOxmlElement, number: int) -> BaseOxmlElement:
-    """Append a slide-number field to paragraph ``p`` (shown as ``number`` until the viewer
-    renumbers it); return its ``a:rPr`` for the caller to style."""
-    fld = etree.SubElement(p, qn("a:fld"), id=SLIDE_NUMBER_FIELD_ID, type="slidenum")
-    r_pr = etree.SubElement(fld, qn("a:rPr"), lang="en-GB")
-    etree.SubElement(fld, qn("a:t")).text = str(number)
-    end = p.find(qn("a:endParaRPr"))
-    if end is not None:          # a:endParaRPr stays last
-        p.remove(end)
-        p.append(end)
-    return cast(BaseOxmlElement, r_pr)
-
-
-def style_run(r_pr: BaseOxmlElement, size_hundredths: int, colour: str, font: str | None) -> None:
-    """Size, colour and (when given) Latin typeface of a run's properties."""
-    r_pr.set("sz", str(size_hundredths))
-    _srgb(r_pr, "a:solidFill", colour)
-    if font:
-        etree.SubElement(r_pr, qn("a:latin"), typeface=font)
+def slide_number_xml(number: int, size_hundredths: int, colour: str, font: str | None) -> str:
+    """A right-aligned paragraph holding a slide-number field (shown as ``number`` until the viewer renumbers
+    it) at ``size_hundredths`` in ``colour`` and, when given, ``font`` (for ``set_paragraphs``)."""
+    latin = f'<a:latin typeface="{_q(font)}"/>' if font else ""
+    return (f'<a:p><a:pPr algn="r"/><a:fld id="{SLIDE_NUMBER_FIELD_ID}" type="slidenum"><a:rPr lang="en-GB" '
+            f'sz="{size_hundredths}"><a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
+            f"{latin}</a:rPr><a:t>{number}</a:t></a:fld></a:p>")
 
 
 def stretch_x(shape_el: BaseOxmlElement, factor: float) -> None:
@@ -200,14 +165,67 @@ def table_style(tbl_pr: BaseOxmlElement, style_id: str) -> None:
 # --- text, written as python-pptx's text API writes it (same elements, same order), without its
 # --- per-call schema searches: a deck's text is most of its build time.
 
-def clear_text(tx_body: BaseOxmlElement) -> BaseOxmlElement:
-    """Leave ``tx_body`` one paragraph with no runs (its properties kept, as ``TextFrame.clear``); return it."""
-    first, *rest = tx_body.iterchildren(_P)
-    for p in rest:
+# A body's paragraphs are written as XML text and parsed in one go (the tree is the same as element-by-element
+# building gives, at a fraction of the cost: a deck has thousands of paragraphs).
+_PARSER = etree.XMLParser(resolve_entities=False)
+_PARSER.set_element_class_lookup(element_class_lookup)      # python-pptx's element classes, its whitespace kept
+_WRAPPER = f'<a:body xmlns:a="{A_NS}" xmlns:r="{R_NS}">'
+_QUOTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+                        "\r": "&#13;"})
+
+
+def _q(value: str) -> str:
+    """``value`` as XML text or a double-quoted attribute value."""
+    return value.translate(_QUOTE)
+
+
+def bullet_xml(margin: Length, hanging: bool, char: str | None, font: str | None,
+               colour: str | None) -> tuple[str, str]:
+    """A paragraph's left margin and hanging indent and its bullet ``char`` (None: no bullet; ``font`` None: the
+    template's bullet font and colour are kept), as ``paragraph_xml``'s ``bullet``: (a:pPr attributes, children)."""
+    attrs = f' marL="{int(margin)}" indent="{-int(margin) if hanging else 0}"'
+    if char is None:
+        return attrs, "<a:buNone/>"
+    if font is None:
+        return attrs, ""
+    tint = f'<a:buClr><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:buClr>' if colour is not None else ""
+    return attrs, f'{tint}<a:buFont typeface="{_q(font)}"/><a:buChar char="{_q(char)}"/>'
+
+
+def run_xml(text: str, size: Length, bold: bool, font: str | None = None, colour: str | None = None,
+            scheme: str | None = None, link: str | None = None) -> str:
+    """A run of ``text`` at ``size``: bold or not, in ``font`` (None: the theme's), coloured ``colour``
+    (#RRGGBB) or theme colour ``scheme`` (e.g. "hlink") or inherited; ``link`` a hyperlink's relationship id."""
+    fill = (f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>' if colour is not None
+            else f'<a:solidFill><a:schemeClr val="{scheme}"/></a:solidFill>' if scheme is not None else "")
+    latin = f'<a:latin typeface="{_q(font)}"/>' if font else ""
+    hlink = f'<a:hlinkClick r:id="{link}"/>' if link is not None else ""
+    return (f'<a:r><a:rPr sz="{size.centipoints}" b="{1 if bold else 0}">{fill}{latin}{hlink}</a:rPr>'
+            f"<a:t>{_q(_escape(text))}</a:t></a:r>")
+
+
+def paragraph_xml(align: str, line: Length | None, before: Length | None = None, after: Length | None = None,
+                  runs: str = "", bullet: tuple[str, str] = ("", "")) -> str:
+    """A paragraph: alignment (an ``ALIGN`` value), when given its exact line pitch and the space before and
+    after, its ``bullet`` (``bullet_xml``) and its ``runs`` (``run_xml``)."""
+    spacing = "".join(f'<a:{tag}><a:spcPts val="{value.centipoints}"/></a:{tag}>'
+                      for tag, value in (("lnSpc", line), ("spcBef", before), ("spcAft", after)) if value is not None)
+    attrs, marks = bullet
+    return f'<a:p><a:pPr algn="{align}"{attrs}>{spacing}{marks}</a:pPr>{runs}</a:p>'
+
+
+def set_paragraphs(tx_body: BaseOxmlElement, paragraphs: list[str]) -> None:
+    """Replace the paragraphs of ``tx_body`` with ``paragraphs`` (``paragraph_xml``); none: it is left as it is
+    (a new body's one empty paragraph)."""
+    if not paragraphs:
+        return
+    for p in list(tx_body.iterchildren(_P)):
         tx_body.remove(p)
-    for child in first.iterchildren(*_RUN_CONTENT):
-        first.remove(child)
-    return cast(BaseOxmlElement, first)
+    body = etree.fromstring(_WRAPPER + "".join(paragraphs) + "</a:body>", _PARSER)
+    for t in body.iter(_T):
+        if t.text is None:
+            t.text = ""          # an empty run is written <a:t></a:t>, as setting its text writes it
+    tx_body.extend(list(body))
 
 
 def _escape(text: str) -> str:
@@ -227,56 +245,6 @@ def set_text(tx_body: BaseOxmlElement, text: str) -> None:
                 etree.SubElement(p, _BR)
             if piece:
                 etree.SubElement(etree.SubElement(p, _R), _T).text = _escape(piece)
-
-
-def add_paragraph(tx_body: BaseOxmlElement) -> BaseOxmlElement:
-    """A new empty ``a:p`` after the last (``TextFrame.add_paragraph``)."""
-    p: BaseOxmlElement = etree.SubElement(tx_body, _P)
-    return p
-
-
-def paragraph_format(p: BaseOxmlElement, align: str, line: Length | None, before: Length | None = None,
-                     after: Length | None = None) -> BaseOxmlElement:
-    """Alignment (an ``ALIGN`` value) and, when given, exact line pitch and the space before and after;
-    return the ``a:pPr``."""
-    p_pr = p.find(_PPR)
-    if p_pr is None:
-        p_pr = etree.Element(_PPR)
-        p.insert(0, p_pr)
-    p_pr.set("algn", align)
-    for tag in _SPACINGS:
-        for old in p_pr.findall(tag):
-            p_pr.remove(old)
-    at = 0       # a:lnSpc, a:spcBef, a:spcAft open a:pPr's sequence
-    for tag, value in zip(_SPACINGS, (line, before, after), strict=True):
-        if value is not None:
-            spacing = etree.Element(tag)
-            etree.SubElement(spacing, _SPC_PTS, val=str(value.centipoints))
-            p_pr.insert(at, spacing)
-            at += 1
-    return cast(BaseOxmlElement, p_pr)
-
-
-def add_run(p: BaseOxmlElement, text: str, size: Length, bold: bool, font: str | None = None,
-            colour: str | None = None, scheme: str | None = None, link: str | None = None) -> None:
-    """A run of ``text`` at ``size``: bold or not, in ``font`` (None: the theme's), coloured ``colour``
-    (#RRGGBB) or theme colour ``scheme`` (e.g. "hlink") or inherited; ``link`` a hyperlink's relationship id."""
-    r = etree.Element(_R)
-    end = p.find(_END)
-    if end is None:
-        p.append(r)
-    else:
-        end.addprevious(r)
-    r_pr = etree.SubElement(r, _RPR, sz=str(size.centipoints), b="1" if bold else "0")
-    if colour is not None:
-        etree.SubElement(etree.SubElement(r_pr, _SOLID), _SRGB, val=colour.lstrip("#").upper())
-    elif scheme is not None:
-        etree.SubElement(etree.SubElement(r_pr, _SOLID), _SCHEME, val=scheme)
-    if font:
-        etree.SubElement(r_pr, _LATIN, typeface=font)
-    if link is not None:
-        etree.SubElement(r_pr, _HLINK, {_RID: link})
-    etree.SubElement(r, _T).text = _escape(text)
 
 
 _SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
