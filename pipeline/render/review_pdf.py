@@ -30,10 +30,11 @@ from collections.abc import Iterator, Mapping
 
 from .. import theme
 from ..errors import LayoutError
+from ..layout.columns import Column, solve
 from ..layout.fit import search
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.rob_grid import rob_grid
-from ..layout.text import text_width, wrap
+from ..layout.text import line_count, text_width, wrap
 from ..review.content import ReviewContent
 from .pdf_blocks import (
     GUTTER,
@@ -48,6 +49,7 @@ from .pdf_blocks import (
     heading,
     label_width,
     paragraph,
+    pitch,
     runs,
     subheading,
     text_lines,
@@ -183,16 +185,32 @@ def _sof_block(c: ReviewContent, width: float, style: Style, statements: bool = 
     heads = ("Outcome", "Participants\n(studies)", "Risk with\ncontrol", "Risk with\nintervention",
              "Relative effect\n(95% CI)", "Certainty")
     rows = [(r.outcome, r.participants, r.assumed, r.corresponding, r.relative, r.certainty) for r in c.sof]
-    natural = [max([text_width(h, size, True) for h in head.split("\n")] + [text_width(r[k], size) for r in rows]) + 6
-               for k, head in enumerate(heads)]
-    natural[0] = max(natural[0], 0.2 * width)
-    # Short of width, the outcome column gives first (down to its longest word, or a fifth of the width):
-    # its words wrap well, while the numbers beside it read best on one line.
-    shortest = max([0.2 * width] + [text_width(w, size, True) + 6 for r in rows for w in r[0].split()])
-    natural[0] -= min(max(0.0, sum(natural) - width), max(0.0, natural[0] - shortest))
-    spare = width - sum(natural)
-    widths = [w + spare * w / sum(natural) for w in natural] if spare > 0 else \
-        [w * width / sum(natural) for w in natural]
+    # Widths from layout.columns.solve: the numbers beside the outcome kept on one line where the room allows;
+    # the outcome column's fifth of the width gives way first, its words wrap well.
+    table = [[(line, True) for line in head.split("\n")] for head in heads]
+    body = [[[(r[k], k == 0)] for k in range(len(heads))] for r in rows]
+
+    def widest(lines: list[tuple[str, bool]]) -> float:
+        return max((text_width(t, size, bold) for t, bold in lines), default=0.0)
+
+    def column(k: int) -> Column:
+        every = [table[k]] + [row[k] for row in body]
+        words = max(text_width(w, size, bold) for lines in every for t, bold in lines for w in t.split() or [""]) + 6
+        most = max(widest(lines) for lines in every) + 6
+        if k == 0:
+            return Column(words, max(most, 0.2 * width), 0.2 * width, yields=1)
+        return Column(words, most, max((widest(row[k]) for row in body), default=0.0) + 6, cap=width)
+
+    def heights(k: int, w: float) -> list[float]:
+        return [sum(line_count(t, size, w - 6, bold) for t, bold in lines) * pitch(size, style)
+                for lines in [table[k]] + [row[k] for row in body]]
+
+    columns = [column(k) for k in range(len(heads))]
+    solved = solve(columns, width, heights)
+    if solved is None:     # the words cannot fit: every column shares the width in proportion to its words
+        total = sum(c.narrowest for c in columns)
+        solved = [c.narrowest * width / total for c in columns]
+    widths = solved
     aligns = ("left", "right", "right", "right", "right", "left")
     top = block.height
     cells = [text_lines(wrap(head, size, widths[k] - 6, True), 0.0, size, style, "bold", theme.MUTED, aligns[k],
