@@ -45,12 +45,13 @@ whole slide (split between lines), evened out over the slides it needs. At most 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import theme
 from ..content import FLOW_STAGES, NR, Content
 from ..errors import LayoutError
+from ..layout.fit import search
 from ..layout.geometry import DiagramSource
 from . import deck_notes
 from .deck_canvas import DIAGRAM_LARGE, Canvas
@@ -65,6 +66,7 @@ from .deck_fit import (
     TEMPLATE_WIDTH_FACTOR,
     Cell,
     P,
+    Page,
     Section,
     TableSection,
     TextSection,
@@ -260,17 +262,22 @@ class _Deck(SharedSlides):
                                                       colour=None if self.templated else theme.ACCENT)]
                                                    + [P(x, bullet=True) for x in items])]))
         grade = [TextSection([P(c.grade, gap=0.0)], band=True)] if c.grade and not c.rob_rows else []
-        best = None
-        for s in BODY_SIZES:
-            try:
-                laid = [paginate(secs, s, col_w, body.h) for _, secs in columns]
-            except LayoutError:
-                continue
-            n = max(len(p) for p in laid)
-            if best is None or n < best[0]:
-                best = (n, s, laid)
-            if n == 1:
-                break
+        def sizes() -> Iterator[tuple[int, float, list[list[Page]]]]:
+            for s in BODY_SIZES:
+                try:
+                    laid = [paginate(secs, s, col_w, body.h) for _, secs in columns]
+                except LayoutError:
+                    continue
+                yield max(len(p) for p in laid), s, laid
+
+        def one_slide(step: tuple[int, float, list[list[Page]]]) -> bool:
+            return step[0] == 1
+
+        def slides(step: tuple[int, float, list[list[Page]]]) -> float:
+            return float(step[0])
+
+        found = search(sizes(), one_slide, slides)    # the largest size on one slide, else on the fewest
+        best, _ = found
         if best is None:
             raise LayoutError("deck: strengths and limitations cannot be laid out")
         n, s, laid = best
