@@ -692,3 +692,24 @@ def test_design_diagram_shows_the_design(name, words):
     text = " ".join(line.text for b in d.boxes for line in b.lines)
     for word in words:
         assert word in " ".join(text.split()), (word, text)
+
+
+def test_the_fit_search_takes_the_first_that_fits_else_the_best_ranked():
+    from pipeline.layout.fit import search
+
+    assert search([3, 2, 1], lambda x: x <= 2) == (2, 2)                      # stops at the first that fits
+    assert search([5, 4, 6], lambda x: x < 3, lambda x: float(x)) == (4, 6)    # none fits: the lowest ranked
+    assert search([5, 4, 4], lambda x: x < 3, lambda x: float(x)) == (4, 4)    # the first of equals
+    assert search([5, 4], lambda x: x < 3) == (None, 4)                         # no rank: nothing
+
+
+def test_even_columns_share_one_width():
+    texts = ["1.53% per year", "12.11% per year", "Stroke or systemic embolism"]
+
+    def heights(j: int, w: float) -> list[float]:
+        return [len(wrap(texts[j], 10, w))]
+
+    columns = [Column(max(text_width(w, 10) for w in t.split()), text_width(t, 10)) for t in texts]
+    room = sum(c.widest for c in columns) - 20
+    widths = solve(columns, room, heights, flex=2, even=[0, 1])
+    assert widths is not None and abs(widths[0] - widths[1]) < 1e-9 and abs(sum(widths) - room) < 1e-6

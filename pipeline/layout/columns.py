@@ -2,18 +2,19 @@
 that make them as low as the room allows.
 
 In:  per column (``Column``) its narrowest width (its longest word), the width of the lines it keeps whole
-     (an interval, a P value, a rate: 0 when none), its widest (every line unwrapped) and the width up to
-     which it takes its widest before any search (``cap``); the room; ``heights(column, width)``, the
-     column's cell heights at a width, one per row (a band of boxes is one row); the column that takes
-     the room left over (``flex``; else it is shared in proportion).
+     (an interval, a P value, a rate; or a label's comfortable width: 0 when none), its widest (every line
+     unwrapped), the width up to which it takes its widest before any search (``cap``) and how soon it gives
+     up its kept width (``yields``); the room; ``heights(column, width)``, the column's cell heights at a
+     width, one per row (a band of boxes is one row); the column that takes the room left over (``flex``;
+     else it is shared in proportion); the columns that share one width (``even``: a table's arms).
 Out: the widths, or None when the columns' words do not fit the room (the caller scales or refuses).
-     Kept lines stay whole where they fit: the column that yields most (then asks most beyond its words)
-     wraps first.
+     Kept widths stay where they all fit; else the column that yields most (then asks most beyond its
+     words) gives its up first.
 
 The search minimises the height of the rows (each row as tall as its tallest cell), then the sum of the
-cells' heights: from two starts (the short columns at their widest; then also the lowest tallest cell), widths go
-where they save the most height per point, then move between columns (from one, else from several a step at
-a time) while that saves height.
+cells' heights: from the short columns at their widest, and, unless that is already as low as can be, from
+the lowest tallest cell, widths go where they save the most height per point, then move between columns
+(from one, else from several a step at a time) while that saves height.
 """
 
 from __future__ import annotations
@@ -76,23 +77,23 @@ def _solve_even(columns: Sequence[Column], room: float, heights: Heights, flex: 
     """``solve`` with the ``even`` columns as one, ``len(even)`` times as wide as each of them (a row as tall as
     the tallest of their cells), then shared out again."""
     k, first = len(even), even[0]
-    kept = [j for j in range(len(columns)) if j == first or j not in even]     # the merged column stands at ``first``
+    shown = [j for j in range(len(columns)) if j == first or j not in even]     # the merged column stands at ``first``
     group = [columns[j] for j in even]
     merged = Column(k * max(c.narrowest for c in group), k * max(c.widest for c in group),
                     k * max(c.kept for c in group), k * min(c.cap for c in group), max(c.yields for c in group))
 
     def merged_heights(i: int, w: float) -> Sequence[float]:
-        j = kept[i]
+        j = shown[i]
         if j != first:
             return heights(j, w)
         return [max(hs) for hs in zip(*(heights(m, w / k) for m in even), strict=True)]
 
-    widths = solve([merged if j == first else columns[j] for j in kept], room, merged_heights,
-                   None if flex is None else kept.index(flex))
+    widths = solve([merged if j == first else columns[j] for j in shown], room, merged_heights,
+                   None if flex is None else shown.index(flex))
     if widths is None:
         return None
     out = [0.0] * len(columns)
-    for i, j in enumerate(kept):
+    for i, j in enumerate(shown):
         for m in (even if j == first else [j]):
             out[m] = widths[i] / k if j == first else widths[i]
     return out
