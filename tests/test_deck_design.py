@@ -104,3 +104,19 @@ def test_a_small_results_graphic_shares_its_slide_with_the_primary_table(record,
     assert (table.top + table.height) / 12700 <= area.bottom + 0.5
     sizes = [int(r.get("sz")) / 100 for sh in (group, table) for r in sh._element.iter(f"{A}rPr") if r.get("sz")]
     assert min(sizes) >= 16.0
+
+
+@pytest.mark.parametrize("record", ["re-ly", "ssass"])
+def test_a_forest_cut_over_slides_keeps_the_largest_type_that_needs_no_more_slides(record, tmp_path):
+    result = build_record(ROOT / "sources" / f"{record}.yaml", tmp_path, BuildOptions(only=("deck",)))
+    prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
+    slides = [s for s in prs.slides if s.shapes.title is not None
+              and s.shapes.title.text_frame.text.startswith("Forest plot")]
+    assert len(slides) == 2
+    area = open_presentation(None)[1].diagram
+    for slide in slides:
+        group = next(sh for sh in slide.shapes if sh.shape_type == 6)
+        assert (group.top + group.height) / 12700 <= area.bottom + 0.5
+        # Ticks and "favours" words are set a size smaller than the labels.
+        sizes = [int(r.get("sz")) / 100 for r in group._element.iter(f"{A}rPr") if r.get("sz")]
+        assert max(sizes) >= 18.0 and min(sizes) >= 16.0

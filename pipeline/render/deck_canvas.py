@@ -25,6 +25,7 @@ from pptx.util import Pt
 from .. import theme
 from ..content import Content
 from ..errors import LayoutError
+from ..layout.fit import sizes
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import LINE_HEIGHT, shorten, text_width
 from . import deck_notes, pptx_xml
@@ -353,9 +354,10 @@ class Canvas:
     def _diagram_slide(self, title: str, figure: DiagramSource | None, notes: str,
                        fallback_sections: Sequence[Section] | None, base: float = DIAGRAM_BASE,
                        footnotes_said: bool = False) -> None:
-        """The diagram on one slide at 18 down to 16 pt; too tall for one, at 16 pt cut between its rows
-        over consecutive slides, unless leaving its footnotes to the speaker notes keeps it on one (``notes``
-        add them unless ``footnotes_said``); a row too tall for a slide: the fallback tables and text instead."""
+        """The diagram on one slide at 18 down to 16 pt; too tall for one, cut between its rows over the
+        fewest slides (found at 16 pt) at the largest size that needs no more, unless leaving its footnotes to
+        the speaker notes keeps it on one (``notes`` add them unless ``footnotes_said``); a row too tall for a
+        slide: the fallback tables and text instead."""
         body = self.diagram_rect
         parts: list[Diagram] | None = None
         # A slide is shown at screen size whatever its page size: on a template narrower than the
@@ -378,6 +380,8 @@ class Canvas:
                         parts = [core]
                         if not footnotes_said:
                             notes += "\nThe figure's footnote, left off this slide: " + " ".join(below)
+                    else:
+                        parts = self._larger_parts(figure, body, base, minimum, parts)
         if not parts:
             if fallback_sections:
                 self._sections_slides(title, fallback_sections, lambda i, p: deck_notes.continued(i, notes))
@@ -392,6 +396,20 @@ class Canvas:
             self._tidy(slide, self.slides.placeholder_ids(slide, keep_types))
             self._notes(slide, deck_notes.continued(k, notes))
 
+
+    def _larger_parts(self, figure: DiagramSource, body: Rect, base: float, minimum: float,
+                      parts: list[Diagram]) -> list[Diagram]:
+        """A diagram cut into ``parts`` at ``minimum``: cut instead at the largest size from ``base`` down that
+        needs no more slides (the parts fill their slides with larger type)."""
+        for size in sizes(max(base, minimum), minimum)[:-1]:
+            try:
+                tall = figure.make(body.w, 4 * body.h, size, size)
+            except LayoutError:
+                continue
+            larger = split_rows(tall, body.h) if tall is not None else None
+            if larger is not None and len(larger) <= len(parts):
+                return larger
+        return parts
 
     def save(self) -> bytes:
         """Every slide's footer and number, then the reproducible .pptx bytes."""
