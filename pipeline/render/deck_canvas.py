@@ -175,13 +175,12 @@ class Canvas:
         pptx_xml.table_style(table._tbl.tblPr, TABLE_STYLE_NONE)
         table.first_row = sec.header is not None
         table.horz_banding = False
-        for j, w in enumerate(widths):
-            table.columns[j].width = emu(w)
+        pptx_xml.size_table(frame._element, [emu(w) for w in widths], [emu(h) for h in heights])
         # The cells' elements, read once (python-pptx's table.cell(i, j) searches the rows for each).
         grid = [pptx_xml.row_cells(tr) for tr in pptx_xml.table_rows(table._tbl)]
         cell_mx, cell_my = emu(CELL_MX), emu(CELL_MY)
-        for i, (row, h) in enumerate(zip(rows, heights, strict=True)):
-            table.rows[i].height = emu(h)
+        part = slide.part
+        for i, row in enumerate(rows):
             is_header = sec.header is not None and i == 0
             last = i == len(rows) - 1
             if is_line(row):
@@ -193,7 +192,7 @@ class Canvas:
                 # A blank cell holds a no-break space: LibreOffice sizes an empty one at its default 18 pt.
                 shown = cell_model if cell_model.text else replace(cell_model, text="\u00a0")
                 paras = [replace(p, align=cell_model.align) for p in _cell_paras(shown)]
-                self._write_body(pptx_xml.cell_text(tc), slide.part, paras, size, colour=cell_model.colour)
+                self._write_body(pptx_xml.cell_text(tc), part, paras, size, colour=cell_model.colour)
                 rule: str | None = cell_model.rule or (theme.RULE if not (is_header or last) else theme.LINE)
                 if below_line and not is_header:
                     rule = None       # the row and the line under it read as one

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -255,13 +256,36 @@ class _Members:
 
     @classmethod
     def of(cls, package: Any) -> dict[str, bytes]:
-        writer = PackageWriter("", package._rels, tuple(package.iter_parts()))
+        parts = tuple(package.iter_parts())
         members: Any = cls()
-        writer._write_content_types_stream(members)
-        writer._write_pkg_rels(members)
-        writer._write_parts(members)
+        PackageWriter("", package._rels, parts)._write_content_types_stream(members)
+        # The parts and their relationships as PackageWriter writes them; each .rels built as plain XML (python-pptx
+        # builds it through its element classes, slowly: a deck has dozens).
+        members.members["_rels/.rels"] = _rels_xml(package._rels)
+        for part in parts:
+            members.write(part.partname, part.blob)
+            if part._rels:
+                members.write(part.partname.rels_uri, _rels_xml(part._rels))
         collected: dict[str, bytes] = members.members
         return collected
+
+
+_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _rels_xml(rels: Any) -> bytes:
+    """A part's (or the package's) relationships as python-pptx's ``_Relationships.xml`` writes them: in rId order
+    (numerically), an external one marked so."""
+    root = etree.Element(f"{_PR}Relationships", nsmap={None: _PR[1:-1]})
+    numbered = sorted((int(r_id[3:]) if r_id.startswith("rId") and r_id[3:].isdigit() else 0, r_id) for r_id in rels)
+    for _, r_id in numbered:
+        rel = rels[r_id]
+        attrs = {"Id": r_id, "Type": rel.reltype, "Target": rel.target_ref}
+        if rel.is_external:
+            attrs["TargetMode"] = "External"
+        etree.SubElement(root, f"{_PR}Relationship", attrs)
+    out: bytes = etree.tostring(root, encoding="UTF-8", standalone=True)
+    return out
 
 
 def normalise_zip(members: Mapping[str, bytes], moment: _dt.datetime) -> bytes:

@@ -439,6 +439,19 @@ def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y
 
 # --- table cells, set as python-pptx's cell properties set them ---------------------------------------
 
+def size_table(frame: BaseOxmlElement, widths: list[Length], heights: list[Length]) -> None:
+    """A table's column widths and row heights, and its frame as wide and tall as they add up to (as python-pptx's
+    column ``width`` and row ``height`` setters leave them)."""
+    tbl = frame.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('a:tbl')}")
+    for col, w in zip(tbl.find(qn("a:tblGrid")).iterchildren(qn("a:gridCol")), widths, strict=True):
+        col.set("w", str(int(w)))
+    for tr, h in zip(table_rows(tbl), heights, strict=True):
+        tr.set("h", str(int(h)))
+    ext = frame.find(f"{qn('p:xfrm')}/{qn('a:ext')}")
+    ext.set("cx", str(sum(int(w) for w in widths)))
+    ext.set("cy", str(sum(int(h) for h in heights)))
+
+
 def table_rows(tbl: BaseOxmlElement) -> list[Any]:
     return list(tbl.iterchildren(qn("a:tr")))
 
