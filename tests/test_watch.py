@@ -22,12 +22,19 @@ from conftest import ROOT, SHIPPED
 PATIENCE = 120  # seconds: a bound for a busy 2-core machine, never an expectation
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A watcher started from a terminal stops on Ctrl-C. A test run started in the background (``make test &``,
+    nohup) passes on SIGINT ignored, and Python then never turns it into KeyboardInterrupt: restore the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watcher:
     def __init__(self, record: Path, out: Path):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", str(record), "--out", str(out),
                                       "--only", "brief"], cwd=ROOT, env=env, text=True, encoding="utf-8",
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     preexec_fn=_ctrl_c_as_in_a_terminal)
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
