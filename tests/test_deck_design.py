@@ -1,4 +1,4 @@
-"""The design slide of every trial in sources/ (and of SYNTHETIC five- and six-arm trials), as a presenter
+"""The design slide of every trial in sources/ (and of SYNTHETIC many-arm, long-label trials), as a presenter
 sees it: the whole design on one slide, its text at least 16 pt, the diagram filling most of the slide's
 height; and the slide arrangement (``layout.design_slide``) keeps the diagram invariants for the shipped
 records and the SYNTHETIC shapes; a participant flow or PRISMA diagram of few boxes grows to fill its slide; a
@@ -28,9 +28,10 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 FILLED = 0.8       # the least share of the slide's diagram area's height the design diagram takes
 
 
-@pytest.mark.parametrize("path", TRIALS + ["arms-5", "arms-6"], ids=lambda p: getattr(p, "stem", p))
+@pytest.mark.parametrize("path", TRIALS + ["arms-5", "arms-6", "long-labels", "factorial-2x3"],
+                         ids=lambda p: getattr(p, "stem", p))
 def test_the_design_is_one_well_filled_slide(path, tmp_path):
-    if isinstance(path, str):        # a SYNTHETIC shape: five or six arms side by side
+    if isinstance(path, str):        # a SYNTHETIC shape: many arms side by side, or long arm labels (short ones)
         path = tmp_path / f"{path}.yaml"
         path.write_text(shapes.dump(shapes.shapes()[path.stem]), encoding="utf-8")
     result = build_record(path, tmp_path, BuildOptions(only=("deck",)))

@@ -372,10 +372,12 @@ def followup_paragraphs(study: Study, shared: bool = True) -> list[Para]:
     return out
 
 
-def arm_paragraphs(study: Study, arm: Arm, with_size: bool = True) -> list[Para]:
-    """The arm's label, its size (unless ``with_size`` is False), then its target or description."""
+def arm_paragraphs(study: Study, arm: Arm, with_size: bool = True, short: bool = False) -> list[Para]:
+    """The arm's label (``short``: its short label), its size (unless ``with_size`` is False), then its target
+    or description."""
     verb = "randomized" if study.design.randomized and len(study.arms) > 1 else "enrolled"
-    out = [para(arm.label, bold=True)] + ([para(arm_size(study, arm, verb))] if with_size else [])
+    out = [para(arm.short if short else arm.label, bold=True)] + ([para(arm_size(study, arm, verb))] if with_size
+                                                                   else [])
     if arm.target:
         out.append(para("Target: " + arm.target))
     elif arm.description:

@@ -21,7 +21,8 @@ An arrangement whose columns (or last row) cannot be as narrow as their longest 
 The columns are used at the largest size at which they fit without breaking a word; when they fit at no
 size, the rows are (the search starts from the size the smallest one's height suggests).
 What every arm received alike is said in the follow-up box when that fits at ``min_size``, else left to the
-text beside the diagram (``extra["shared_care"]`` says which). When no arm's size is known, the
+text beside the diagram (``extra["shared_care"]`` says which); when even then nothing fits, the arms are
+named by their short labels (the full ones are on the question slide). When no arm's size is known, the
 randomization box says so once instead of every arm box. Boxes, wrapping and connectors are ``boxes``'s,
 the texts ``design``'s.
 """
@@ -55,7 +56,7 @@ from .text import text_width
 
 MEASURE = 10.0       # a column at least this many ems wide (unless its text is narrower): no ragged strips
 Stack = list[tuple[str, list[Para], list[str]]]     # one column's boxes, top to bottom: (id, text, fields)
-Arrange = Callable[[Study, float, float, bool], Attempt | None]     # (study, width, size, shared)
+Arrange = Callable[[Study, float, float, bool, bool], Attempt | None]     # (study, width, size, shared, short)
 
 
 def slide_design(study: Study, width: float, height: float, base_size: float = 18.0,
@@ -66,24 +67,25 @@ def slide_design(study: Study, width: float, height: float, base_size: float = 1
     arrangements = (_columns, _rows) if width > height else (_rows,)
     last: list[Attempt] = []
 
-    def attempt(arrange: Arrange, size: float, shared: bool, broken: bool = False) -> Diagram | None:
+    def attempt(arrange: Arrange, size: float, shared: bool, short: bool, broken: bool = False) -> Diagram | None:
         """``arrange`` at ``size`` when it fits (with a word broken across lines only if ``broken``)."""
-        tried = arrange(study, width, size, shared)
+        tried = arrange(study, width, size, shared, short)
         if tried is None:
             return None
         last[:] = [tried]
         return tried.diagram if tried.diagram.height <= height and (broken or not tried.broken) else None
 
     steps = sizes(base_size, min_size)
-    choices = (True, False) if shared_care(study) is not None else (False,)
-    for shared in choices:
+    shared_choices = (True, False) if shared_care(study) is not None else (False,)
+    choices = [(shared, short) for short in (False, True) for shared in shared_choices]
+    for shared, short in choices:
         for arrange in arrangements:
-            found = _largest(steps, height, partial(attempt, arrange, shared=shared))
+            found = _largest(steps, height, partial(attempt, arrange, shared=shared, short=short))
             if found is not None:
                 return found
-    for shared in choices:
+    for shared, short in choices:
         for arrange in arrangements:
-            found = attempt(arrange, min_size, shared, broken=True)
+            found = attempt(arrange, min_size, shared, short, broken=True)
             if found is not None:
                 return found
     raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0] if last else None))
@@ -117,9 +119,9 @@ def _single(study: Study) -> bool:
     return len(study.arms) == 1 or study.design.type == "single-group"
 
 
-def _head(study: Study) -> tuple[Stack, list[list[Para]]]:
+def _head(study: Study, short: bool) -> tuple[Stack, list[list[Para]]]:
     """The population and randomization boxes, and each arm's text (its size left to the randomization box
-    when no arm's size is known)."""
+    when no arm's size is known; named by its short label when ``short``)."""
     stack: Stack = [("population", *population_paragraphs(study))]
     unknown = not _single(study) and all(known(a.randomized) is None and known(a.clusters) is None
                                          for a in study.arms)
@@ -129,7 +131,7 @@ def _head(study: Study) -> tuple[Stack, list[list[Para]]]:
             notes.append(f"arm sizes {missing(study.arms[0].randomized)}")
         stack.append(("randomization", [para(randomization_text(study), bold=True)] + [para(n) for n in notes],
                       ["design.allocation_ratio", "flow.randomized", "design.hypothesis", "design.margin"]))
-    arms = [arm_paragraphs(study, arm, with_size=not unknown) for arm in study.arms]
+    arms = [arm_paragraphs(study, arm, with_size=not unknown, short=short) for arm in study.arms]
     return stack, arms
 
 
@@ -193,13 +195,13 @@ def _diagram(study: Study, sheet: Sheet, width: float, shared: bool, arrangement
 # Left to right.
 
 @per_study
-def _columns(study: Study, width: float, size: float, shared: bool) -> Attempt | None:
+def _columns(study: Study, width: float, size: float, shared: bool, short: bool) -> Attempt | None:
     sheet = Sheet(size)
     pad = sheet.pad
     gap = max(16.0, 2.0 * size)          # between columns: a bus, a shaft and an arrowhead
     vgap = max(10.0, 1.4 * size)         # between boxes of one column: a shaft and an arrowhead
     arm_gap = max(4.0, 0.6 * size)
-    head, arms = _head(study)
+    head, arms = _head(study, short)
     tail = _tail(study, shared)
     n = len(arms)
 
@@ -277,12 +279,12 @@ def _merge(source: Box, target: Box) -> Connector:
 # Top to bottom.
 
 @per_study
-def _rows(study: Study, width: float, size: float, shared: bool) -> Attempt | None:
+def _rows(study: Study, width: float, size: float, shared: bool, short: bool) -> Attempt | None:
     sheet = Sheet(size)
     pad = sheet.pad
     vgap = max(12.0, 1.6 * size)
     col_gap = max(6.0, 1.2 * size)
-    head, arms = _head(study)
+    head, arms = _head(study, short)
     tail = _tail(study, shared)
 
     top = _side_by_side(sheet, head, 0.0, width)
