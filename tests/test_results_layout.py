@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import shapes
-from pipeline.layout.results import cell_bar, cell_percents, cell_strips, results_graphic
+from pipeline.layout.results import cell_bar, cell_percents, cell_strips, graphed_outcomes, results_graphic
 from pipeline.layout.text import text_width
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -37,6 +37,20 @@ def _check(study: Study, width: float) -> None:
     hollow = [m for m in estimates if not m.filled]
     for m in hollow:      # no whisker through a hollow marker
         assert not any(abs(s.y1 - m.y) < 0.01 and s.x1 <= m.x <= s.x2 for s in cis)
+    _one_scale_per_measure(study, d)
+
+
+def _one_scale_per_measure(study: Study, d) -> None:
+    """An outcome's comparisons in one measure are drawn on one scale: the same ticks at the same places."""
+    for o in graphed_outcomes(study):
+        drawn = [e for e in o.effects if e.estimate_value is not None]
+        scales: dict[str, set[tuple[tuple[str, float], ...]]] = {}
+        for k, e in enumerate(drawn):
+            ticks = tuple(sorted((lb.lines[0].text, round(lb.x, 2)) for lb in d.labels
+                                 if lb.id.startswith(f"{o.id}-{k}-tick-")))
+            if ticks:
+                scales.setdefault(e.measure, set()).add(ticks)
+        assert all(len(v) == 1 for v in scales.values()), (o.id, scales)
 
 
 @pytest.mark.parametrize("path", TRIALS, ids=lambda p: p.stem)

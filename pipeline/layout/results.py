@@ -176,7 +176,8 @@ def _panel(study: Study, o: Outcome, x0: float, y0: float, w: float, s: float, b
         y += 0.3 * s
     for k, (e, t) in enumerate(zip(effects, texts, strict=True)):
         y = _effect_row(study, o, e, t, k, names[len(arm_rows) + k], values[len(arm_rows) + k], x0, y, label_w,
-                        plot_x, plot_w, value_x, value_w, s, small, labels, segments, markers)
+                        plot_x, plot_w, value_x, value_w, s, small, labels, segments, markers,
+                        _shared_points(effects, texts, e))
     return y - y0
 
 
@@ -207,18 +208,34 @@ def _effect_value(t: EffectText) -> str:
     return f"{t.value} ({t.ci_level_note}{t.range})"
 
 
+def _points(e: Effect, t: EffectText) -> list[float]:
+    """What an effect row's axis must show: no effect, the estimate, its interval and its margin."""
+    points = [1.0 if e.is_ratio else 0.0, _estimate(e)] + [float(v) for v in (e.interval or ())]
+    if t.margin is not None and (not e.is_ratio or t.margin > 0):
+        points.append(t.margin)
+    return points
+
+
+def _shared_points(effects: list[Effect], texts: list[EffectText], e: Effect) -> list[float]:
+    """The points of every effect of the outcome in ``e``'s measure: comparisons of one outcome share one scale,
+    so two estimates can be compared by where they sit (RE-LY's 0.91 and 0.66 were on axes of 0.8–1.5 and
+    0.6–1.25)."""
+    same = [_points(f, u) for f, u in zip(effects, texts, strict=True) if f.measure == e.measure]
+    points = [v for p in same for v in p]
+    return [v for v in points if v > 0] if e.is_ratio else points
+
+
 def _effect_row(study: Study, o: Outcome, e: Effect, t: EffectText, k: int, name: str, value: str, x0: float, y: float,
                 label_w: float, plot_x: float, plot_w: float, value_x: float, value_w: float, s: float,
-                small: float, labels: list[Label], segments: list[Segment], markers: list[Marker]) -> float:
+                small: float, labels: list[Label], segments: list[Segment], markers: list[Marker],
+                shared: list[float]) -> float:
     lh, slh = line_height(s), line_height(small)
     ratio = e.is_ratio
     null = 1.0 if ratio else 0.0
-    points = [null, _estimate(e)] + [float(v) for v in (e.interval or ())]
-    if t.margin is not None and (not ratio or t.margin > 0):
-        points.append(t.margin)
+    points = _points(e, t)
     if ratio and min(points) <= 0:
         return y
-    lo, hi, ticks = axis_range(points, null, ratio, small, plot_w)
+    lo, hi, ticks = axis_range(points + shared, null, ratio, small, plot_w)
     pos = position(ratio, lo, hi, plot_x, plot_w)
     top = y
     margin_lines = 0
