@@ -26,9 +26,10 @@ from pptx.util import Length
 qn = cache(ns.qn)   # "a:p" → "{…/main}p", looked up once: python-pptx's qn parses the tag on every call
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
 ALIGN = {"left": "l", "center": "ctr", "right": "r"}   # a:pPr algn
-_P, _PPR, _R, _T, _BR = (qn(t) for t in ("a:p", "a:pPr", "a:r", "a:t", "a:br"))
+_P, _R, _T, _BR = (qn(t) for t in ("a:p", "a:r", "a:t", "a:br"))
 _SOLID, _SRGB, _SCHEME = (qn(t) for t in ("a:solidFill", "a:srgbClr", "a:schemeClr"))
 _SP_PR, _XFRM, _OFF, _EXT = (qn(t) for t in ("p:spPr", "a:xfrm", "a:off", "a:ext"))
 _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
@@ -276,54 +277,48 @@ def fit_group(grp_sp: BaseOxmlElement) -> None:
 # --- shapes, written as python-pptx's add_shape / add_textbox and our styling leave them (the same elements and
 # --- attributes in the same order), without its proxies: a diagram has dozens.
 
-def _new_shape(parent: BaseOxmlElement, tag: str, shape_id: int, name: str) -> tuple[Any, Any]:
-    """A new ``tag`` ("p:sp", "p:cxnSp") in ``parent`` (a shape tree or group; before its ``p:extLst``) and its
-    non-visual properties holding its id and name: (shape, nvSpPr or nvCxnSpPr)."""
-    shape = etree.SubElement(parent, qn(tag))
+_SHAPE_WRAPPER = f'<p:shapes xmlns:a="{A_NS}" xmlns:p="{P_NS}" xmlns:r="{R_NS}">'
+
+
+def _add_shape(parent: BaseOxmlElement, xml: str) -> Any:
+    """The shape ``xml`` parsed and added to ``parent`` (a shape tree or group; before its ``p:extLst``)."""
+    shape = etree.fromstring(_SHAPE_WRAPPER + xml + "</p:shapes>", _PARSER)[0]
     ext_lst = parent.find(qn("p:extLst"))
-    if ext_lst is not None:
+    if ext_lst is None:
+        parent.append(shape)
+    else:
         ext_lst.addprevious(shape)
-    nv = etree.SubElement(shape, qn("p:nvSpPr" if tag == "p:sp" else "p:nvCxnSpPr"))
-    etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name)
-    return shape, nv
+    return shape
 
 
-def _sp(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
-        prst: str, text_box: bool) -> tuple[BaseOxmlElement, BaseOxmlElement, BaseOxmlElement]:
-    """A ``p:sp`` appended to ``parent`` (a shape tree or group; before its ``p:extLst``): (sp, spPr, avLst)."""
-    sp, nv = _new_shape(parent, "p:sp", shape_id, name)
-    c_nv_sp_pr = etree.SubElement(nv, qn("p:cNvSpPr"))
-    if text_box:
-        c_nv_sp_pr.set("txBox", "1")
-    etree.SubElement(nv, qn("p:nvPr"))
-    sp_pr = etree.SubElement(sp, qn("p:spPr"))
-    xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
-    etree.SubElement(xfrm, qn("a:off"), x=str(int(x)), y=str(int(y)))
-    etree.SubElement(xfrm, qn("a:ext"), cx=str(int(cx)), cy=str(int(cy)))
-    av = etree.SubElement(etree.SubElement(sp_pr, qn("a:prstGeom"), prst=prst), qn("a:avLst"))
-    return sp, sp_pr, av
+def _sp_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length, prst: str, text_box: bool,
+            geometry: str, properties: str, style: str, body: str) -> str:
+    """A ``p:sp`` as python-pptx's ``add_shape`` / ``add_textbox`` write it: the ``geometry`` adjustments of preset
+    ``prst``, then its ``properties`` (fill, line, effects), ``style`` and text ``body``."""
+    box = ' txBox="1"' if text_box else ""
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_q(name)}"/><p:cNvSpPr{box}/><p:nvPr/></p:nvSpPr>'
+            f'<p:spPr><a:xfrm><a:off x="{int(x)}" y="{int(y)}"/><a:ext cx="{int(cx)}" cy="{int(cy)}"/></a:xfrm>'
+            f'<a:prstGeom prst="{prst}"><a:avLst>{geometry}</a:avLst></a:prstGeom>{properties}</p:spPr>'
+            f"{style}{body}</p:sp>")
 
 
-def _body(sp: BaseOxmlElement, attrs: dict[str, str], paragraph_align: str | None,
-          autofit: bool = False) -> BaseOxmlElement:
+def _body_xml(attrs: str, paragraph_align: str | None, autofit: bool = False) -> str:
     """A shape's txBody: ``a:bodyPr`` with ``attrs`` (and ``a:noAutofit`` unless ``autofit``), one paragraph."""
-    tx_body = etree.SubElement(sp, qn("p:txBody"))
-    body_pr = etree.SubElement(tx_body, qn("a:bodyPr"), attrs)
-    if not autofit:
-        etree.SubElement(body_pr, qn("a:noAutofit"))
-    etree.SubElement(tx_body, qn("a:lstStyle"))
-    p = etree.SubElement(tx_body, _P)
-    if paragraph_align is not None:
-        etree.SubElement(p, _PPR, algn=paragraph_align)
-    return cast(BaseOxmlElement, tx_body)
+    fit = "" if autofit else "<a:noAutofit/>"
+    p_pr = f'<a:pPr algn="{paragraph_align}"/>' if paragraph_align is not None else ""
+    return f"<p:txBody><a:bodyPr{attrs}>{fit}</a:bodyPr><a:lstStyle/><a:p>{p_pr}</a:p></p:txBody>"
 
 
-def _style(sp: BaseOxmlElement, effect: str) -> None:
-    """python-pptx's autoshape style; ``effect`` the effect (shadow) reference: "2" as it is, "0" for none."""
-    style = etree.SubElement(sp, qn("p:style"))
-    for tag, idx, colour in (("a:lnRef", "1", "accent1"), ("a:fillRef", "3", "accent1"),
-                             ("a:effectRef", effect, "accent1"), ("a:fontRef", "minor", "lt1")):
-        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=colour)
+def _style_xml(effect: str, font_colour: str = "lt1", line: str = "1", fill: str = "3") -> str:
+    """python-pptx's autoshape (or connector) style; ``effect`` the effect (shadow) reference: "0" for none."""
+    refs = (("lnRef", line, "accent1"), ("fillRef", fill, "accent1"), ("effectRef", effect, "accent1"),
+            ("fontRef", "minor", font_colour))
+    return "<p:style>" + "".join(f'<a:{tag} idx="{idx}"><a:schemeClr val="{colour}"/></a:{tag}>'
+                                 for tag, idx, colour in refs) + "</p:style>"
+
+
+def _fill_xml(colour: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
 
 
 def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
@@ -332,28 +327,24 @@ def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: L
     """A rounded rectangle (``corner``: its adjustment, 0..0.5) filled ``fill`` with a ``line`` outline and no
     effects, its text centred vertically within ``insets`` (left and right), not autofitted; return its txBody
     (one empty centred paragraph)."""
-    sp, sp_pr, av = _sp(parent, shape_id, name, x, y, cx, cy, "roundRect", text_box=False)
-    etree.SubElement(av, qn("a:gd"), name="adj", fmla=f"val {int(corner * 100000.0)}")
-    _srgb(sp_pr, "a:solidFill", fill)
-    ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(line_width)))
-    _srgb(ln, "a:solidFill", line)
-    etree.SubElement(sp_pr, qn("a:effectLst"))
-    _style(sp, "0")
-    left, right = (str(int(i)) for i in insets)
-    return _body(sp, {"rtlCol": "0", "anchor": "ctr", "wrap": "square", "lIns": left, "rIns": right, "tIns": "0",
-                      "bIns": "0"}, "ctr")
+    left, right = (int(i) for i in insets)
+    sp = _add_shape(parent, _sp_xml(
+        shape_id, name, x, y, cx, cy, "roundRect", False, f'<a:gd name="adj" fmla="val {int(corner * 100000.0)}"/>',
+        f'{_fill_xml(fill)}<a:ln w="{int(line_width)}">{_fill_xml(line)}</a:ln><a:effectLst/>', _style_xml("0"),
+        _body_xml(f' rtlCol="0" anchor="ctr" wrap="square" lIns="{left}" rIns="{right}" tIns="0" bIns="0"', "ctr")))
+    return cast(BaseOxmlElement, sp[-1])
 
 
 def text_box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
                    cy: Length, anchor: str = "t", insets: tuple[int, ...] = (0, 0, 0, 0)) -> BaseOxmlElement:
     """A text box with no fill, its text wrapped, not autofitted, anchored ``anchor`` ("t", "ctr", "b") within
-    ``insets`` (left, right, top, bottom); return its txBody (one empty paragraph)."""
-    sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=True)
-    etree.SubElement(sp_pr, qn("a:noFill"))
-    tx_body = _body(sp, {}, None, autofit=True)
-    left, right, top, bottom = insets
-    frame_text(tx_body.find(qn("a:bodyPr")), anchor, (Length(left), Length(right), Length(top), Length(bottom)))
-    return tx_body
+    ``insets`` (left, right, top, bottom; one at python-pptx's default is left out, as its setters leave it);
+    return its txBody (one empty paragraph)."""
+    margins = "".join(f' {side}="{int(value)}"' for side, value, default in zip(_INSETS, insets, _INSET_DEFAULTS,
+                                                                                 strict=True) if int(value) != default)
+    sp = _add_shape(parent, _sp_xml(shape_id, name, x, y, cx, cy, "rect", True, "", "<a:noFill/>", "",
+                                    _body_xml(f' wrap="square" anchor="{anchor}"{margins}', None)))
+    return cast(BaseOxmlElement, sp[-1])
 
 
 def band_fill(sp: BaseOxmlElement, colour: str | None) -> None:
@@ -385,16 +376,11 @@ def flat_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: 
     """A rectangle filled ``fill`` with no outline, or an ``outline`` (colour, width), and no shadow (an empty
     effect list, the style's effect reference ``effect``), as python-pptx's ``add_shape`` and its fill and line
     setters leave it."""
-    sp, sp_pr, _ = _sp(parent, shape_id, name, x, y, cx, cy, "rect", text_box=False)
-    _srgb(sp_pr, "a:solidFill", fill)
-    if outline is None:
-        etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
-    else:
-        colour, width = outline
-        _srgb(etree.SubElement(sp_pr, qn("a:ln")), "a:solidFill", colour).getparent().set("w", str(int(width)))
-    etree.SubElement(sp_pr, qn("a:effectLst"))
-    _style(sp, effect)
-    _body(sp, {"rtlCol": "0", "anchor": "ctr"}, "ctr", autofit=True)
+    line = ("<a:ln><a:noFill/></a:ln>" if outline is None
+            else f'<a:ln w="{int(outline[1])}">{_fill_xml(outline[0])}</a:ln>')
+    properties = f"{_fill_xml(fill)}{line}<a:effectLst/>"
+    _add_shape(parent, _sp_xml(shape_id, name, x, y, cx, cy, "rect", False, "", properties, _style_xml(effect),
+                               _body_xml(' rtlCol="0" anchor="ctr"', "ctr", autofit=True)))
 
 
 def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y: int, cx: int, cy: int,
@@ -406,35 +392,22 @@ def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y
     ``rotate``, the flips), ``preset`` geometry (``line``, ``straightConnector1``, ``bentConnector2``/``3``) and
     bend ``adjust``, its ends glued to (shape id, connection site) ``glue``, a line ``width`` wide in ``colour``,
     dashed or dotted, with a triangle arrowhead at the end (``arrow``), and no shadow."""
-    cxn, nv = _new_shape(parent, "p:cxnSp", shape_id, name)
-    c_nv = etree.SubElement(nv, qn("p:cNvCxnSpPr"))
+    ends = ""
     if glue is not None:
         (start_id, start_site), (end_id, end_site) = glue
-        etree.SubElement(c_nv, qn("a:stCxn"), id=str(start_id), idx=str(start_site))
-        etree.SubElement(c_nv, qn("a:endCxn"), id=str(end_id), idx=str(end_site))
-    etree.SubElement(nv, qn("p:nvPr"))
-    sp_pr = etree.SubElement(cxn, qn("p:spPr"))
-    xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
-    for attr, on, value in (("rot", rotate, "5400000"), ("flipH", flip_h, "1"), ("flipV", flip_v, "1")):
-        if on:
-            xfrm.set(attr, value)
-    etree.SubElement(xfrm, qn("a:off"), x=str(int(x)), y=str(int(y)))
-    etree.SubElement(xfrm, qn("a:ext"), cx=str(int(cx)), cy=str(int(cy)))
-    av = etree.SubElement(etree.SubElement(sp_pr, qn("a:prstGeom"), prst=preset), qn("a:avLst"))
-    if adjust is not None and abs(adjust - 0.5) > 1e-6:
-        etree.SubElement(av, qn("a:gd"), name="adj1", fmla=f"val {round(adjust * 100000)}")
-    ln = etree.SubElement(sp_pr, qn("a:ln"), w=str(int(width)))
-    _srgb(ln, "a:solidFill", colour)
-    if dashed or dotted:
-        etree.SubElement(ln, qn("a:prstDash"), val="dash" if dashed else "sysDot")
-    etree.SubElement(ln, qn("a:round"))
-    if arrow:
-        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
-    etree.SubElement(sp_pr, qn("a:effectLst"))
-    style = etree.SubElement(cxn, qn("p:style"))
-    for tag, idx, scheme in (("a:lnRef", "2", "accent1"), ("a:fillRef", "0", "accent1"),
-                             ("a:effectRef", "0", "accent1"), ("a:fontRef", "minor", "tx1")):
-        etree.SubElement(etree.SubElement(style, qn(tag), idx=idx), qn("a:schemeClr"), val=scheme)
+        ends = f'<a:stCxn id="{start_id}" idx="{start_site}"/><a:endCxn id="{end_id}" idx="{end_site}"/>'
+    turn = "".join(f' {attr}="{value}"' for attr, on, value in
+                   (("rot", rotate, "5400000"), ("flipH", flip_h, "1"), ("flipV", flip_v, "1")) if on)
+    bend = (f'<a:gd name="adj1" fmla="val {round(adjust * 100000)}"/>'
+            if adjust is not None and abs(adjust - 0.5) > 1e-6 else "")
+    dash = f'<a:prstDash val="{"dash" if dashed else "sysDot"}"/>' if dashed or dotted else ""
+    head = '<a:tailEnd type="triangle" w="med" len="med"/>' if arrow else ""
+    _add_shape(parent, (
+        f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="{_q(name)}"/><p:cNvCxnSpPr>{ends}</p:cNvCxnSpPr>'
+        f'<p:nvPr/></p:nvCxnSpPr><p:spPr><a:xfrm{turn}><a:off x="{int(x)}" y="{int(y)}"/>'
+        f'<a:ext cx="{int(cx)}" cy="{int(cy)}"/></a:xfrm><a:prstGeom prst="{preset}"><a:avLst>{bend}</a:avLst>'
+        f'</a:prstGeom><a:ln w="{int(width)}">{_fill_xml(colour)}{dash}<a:round/>{head}</a:ln><a:effectLst/>'
+        f'</p:spPr>{_style_xml("0", "tx1", line="2", fill="0")}</p:cxnSp>'))
 
 
 # --- table cells, set as python-pptx's cell properties set them ---------------------------------------
