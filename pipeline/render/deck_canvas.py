@@ -74,7 +74,7 @@ class Canvas:
         self.figures = figures
         self.templated = template is not None
         self.prs, frame = open_presentation(template)
-        self.slides = SlideMaker(self.prs)
+        self.slides = SlideMaker(self.prs, frame.first_slides)
         self.frame = frame
         self.W, self.H = frame.W, frame.H
         self.layouts = frame.layouts

@@ -16,7 +16,7 @@ import functools
 import io
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,9 @@ class Frame:
     diagram: Rect                    # the body, a little taller: a diagram has no text under it
     footer: Rect
     footer_size: float
+    # Each layout's first slide as python-pptx made it (``deck_slides``), by layout part name: shared by every
+    # deck drawn on a copy of the same package.
+    first_slides: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def clamp(self, r: Rect) -> Rect:
         """``r`` within the slide."""

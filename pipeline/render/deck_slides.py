@@ -6,8 +6,10 @@ Out: ``SlideMaker.new``: a new slide at the end of the deck, exactly as python-p
      ``placeholder_ids`` and ``tidy`` answer and edit a slide's placeholders as ``slide.placeholders`` would.
 
 python-pptx makes the first slide of each layout; the others start as copies of it (cloning placeholders
-searches the layout's shapes again for every slide). A slide's placeholders are known from its layout's
-first slide, so looking one up needs no search of the slide's shapes.
+searches the layout's shapes again for every slide), in this deck and, when the maker is given the package's
+shared ``prototypes`` (``Frame.first_slides``), in every later deck drawn on a copy of the same package.
+A slide's placeholders are known from its layout's first slide, so looking one up needs no search of the
+slide's shapes.
 """
 
 from __future__ import annotations
@@ -41,18 +43,19 @@ class _Prototype:
 class SlideMaker:
     """Adds slides to ``prs`` and remembers each one's placeholder elements."""
 
-    def __init__(self, prs: Any) -> None:
+    def __init__(self, prs: Any, prototypes: dict[str, Any] | None = None) -> None:
         self.prs = prs
-        self._prototypes: dict[Any, _Prototype] = {}     # by layout part
+        # By layout part name; ``prototypes`` may be shared by decks drawn on copies of one package.
+        self._prototypes: dict[str, _Prototype] = {} if prototypes is None else prototypes
         self._holders: dict[Any, list[tuple[Any, _Holder]]] = {}   # by slide part: (element, holder)
 
     def new(self, layout: Any) -> Any:
         """A new last slide on ``layout``."""
-        proto = self._prototypes.get(layout.part)
+        proto = self._prototypes.get(layout.part.partname)
         if proto is None:
             slide = self.prs.slides.add_slide(layout)
             proto = _Prototype(copy.deepcopy(slide._element), _holders_of(slide))
-            self._prototypes[layout.part] = proto
+            self._prototypes[layout.part.partname] = proto
         else:
             slides = self.prs.slides
             partname = PackURI(f"/ppt/slides/slide{len(slides._sldIdLst) + 1}.xml")   # as python-pptx numbers them
