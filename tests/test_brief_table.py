@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.build import BuildOptions, render
 from pipeline.content import ABSENT
+from pipeline.layout.text import RUNT
 from pipeline.loader import load_bytes
 from pipeline.model import Study
 from pipeline.report import prepare
@@ -37,3 +38,19 @@ def test_a_rows_arm_values_wrap_alike_and_intervals_stay_whole(path):
         assert all(kept) or not any(kept), f"{row.label}: {dict(zip(values, kept, strict=True))}"
         for e in row.effects:
             assert e.range in ABSENT or whole(e.range), f"{row.label}: {e.range!r} broken"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_no_column_header_ends_in_a_lone_short_word(path):
+    """A header whose last word is short ("Vitamin D", "Placebo (D)", "95% CI") reads whole on a line, not with
+    that word alone on the next (VITAL's arms were "Vitamin / D", "Placebo / (D)"), where the room allows: the
+    header is a line of its own (the row labels "Vitamin D vs Placebo (D)" hold the words too)."""
+    checked = check_source(load_bytes(path.read_bytes(), path.name))
+    if not isinstance(checked.study, Study):
+        pytest.skip(f"{path.stem}: a review (no trial results table)")
+    report = prepare(checked)
+    lines = brief_text(render(report, BuildOptions(only=("brief",)))["brief.pdf"]).splitlines()
+    heads = [n for n in report.content.arm_names if " " in n and len(n.split()[-1]) <= RUNT]
+    assert heads or path.stem != "vital", "VITAL's arms are the case this test is for"
+    for head in heads:
+        assert head in (line.strip() for line in lines), f"{head!r} broken before its last word"

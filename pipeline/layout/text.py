@@ -95,6 +95,20 @@ def wrap(text: str, size: float, width: float, bold: bool = False, glued: bool =
     return list(_wrap_cached(text, size, width, bold, glued))
 
 
+RUNT = 3     # a last line that is one word this short (characters) reads as dropped: "Vitamin / D", "Placebo / (D)"
+
+
+def unrunted_width(text: str, size: float, bold: bool = False) -> float:
+    """The narrowest width at which ``text`` wraps without a runt (a last line that is one word of at most
+    ``RUNT`` characters), from its longest word up to its whole width."""
+    width = max((text_width(word, size, bold) for word in text.split()), default=0.0)
+    while True:
+        lines = wrap(text, size, width, bold)
+        if len(lines) < 2 or " " in lines[-1] or len(lines[-1]) > RUNT:
+            return width
+        width = text_width(f"{lines[-2]} {lines[-1]}", size, bold)     # the runt taken up onto the line above
+
+
 GLUE_BOTH = {"=", "–", "—"}                 # never break on either side: "n = 12", "0.7 – 1.2"
 GLUE_NEXT = {"<", ">", "≤", "≥", "±", "•"}   # never break after: "< 2.6", "• reason"
 BULLET = "• "

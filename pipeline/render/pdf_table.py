@@ -22,7 +22,7 @@ from .. import theme
 from ..content import ABSENT, NR, Content, EffectText, ResultRow, lower_first, split_shared_mark
 from ..layout.columns import Column, solve
 from ..layout.geometry import Diagram, DiagramSource
-from ..layout.text import baseline_offset, line_count, text_width, wrap
+from ..layout.text import baseline_offset, line_count, text_width, unrunted_width, wrap
 from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, heading, lead_paragraph, paragraph, pitch, runs
 
 EXTRA_INDENT = 10.0
@@ -211,21 +211,25 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
 
     def column(j: int) -> Column:
         # Header cells wrap between words: they ask for no more width than their body cells or longest word,
-        # but an arm's name asks for one line (it wraps only where the room says so). The first line of a
-        # value (a rate, an estimate, an interval, a P value) is kept whole where the room allows.
+        # an arm's name for one line where that makes the rows lower. The first line of a value (a rate, an
+        # estimate, an interval, a P value) is kept whole where the room allows, and so is a header's last short
+        # word with the word before it ("Vitamin D", not "Vitamin / D"; layout.text.unrunted_width).
         words = max(row[j].minimum() for row in all_rows if j < len(row)) + pad
         widest = max([cell.natural() + pad for cell in (row[j] for row in body_only if j < len(row))] +
                      [header[j].natural() + inset(j, 0) if 1 <= j <= n_arms else header[j].minimum() + pad])
+        unrunted = max((unrunted_width(t, sz, f == "bold") + inset(j, 0) for t, f, sz, _ in header[j].lines),
+                       default=0.0)
         if j == 0:
             widest = max(widest + indent, width * 0.3)
             # A label column gives up its comfortable width after the arms' values, before an interval breaks.
-            return Column(words + indent, widest, min(width * 0.22, widest), yields=1)
+            return Column(words + indent, widest, max(min(width * 0.22, widest), unrunted), yields=1)
         kept = max((text_width(cell.lines[0][0], cell.lines[0][2], cell.lines[0][1] == "bold") + pad
                     for cell in (row[j] for row in body_only if j < len(row))
                     if cell.lines and cell.lines[0][0] not in ABSENT), default=0.0)   # "not reported" may wrap
         if j <= n_arms:     # an arm's value kept whole stands a little further from its right-aligned neighbour
-            return Column(words + swatch, widest, kept + ARM_GAP if kept else 0.0, cap=width, yields=2)
-        return Column(words, widest, kept, cap=width)
+            kept = max(kept + ARM_GAP if kept else 0.0, unrunted)
+            return Column(words + swatch, widest, kept, cap=kept, yields=2)
+        return Column(words, max(widest, unrunted), max(kept, unrunted), cap=width)
 
     marks: dict[int, float] = {}     # a mark's height (the same at any width), by cell
 
@@ -244,11 +248,12 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
                 if j < len(row) else 0.0 for i, row in enumerate(all_rows)]
 
     columns = [column(j) for j in range(ncols)]
-    # Arm columns at their natural widths when everything fits; squeezed, they share one width, so their
+    # Arm columns at their own widths when every value fits on one line; else they share one width, so their
     # values wrap alike (not one arm's rate whole and the next arm's broken).
     arms = range(1, 1 + n_arms)
     solved = solve(columns, width, heights, flex=0)
-    if solved is not None and any(solved[j] < columns[j].widest - 0.5 for j in arms):
+    if solved is not None and any(solved[j] < max((row[j].natural() for row in body_only), default=0.0) + pad - 0.5
+                                  for j in arms):
         solved = solve(columns, width, heights, flex=0, even=arms)
     if solved is None:
         raise TooWide(f"the results table needs {sum(c.narrowest for c in columns) - width:.0f} pt more width "
