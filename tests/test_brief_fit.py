@@ -200,3 +200,16 @@ def test_bare_event_counts_say_what_they_count():
     for name in TRIALS:     # results with a total, a percentage or a rate are not bare numbers
         report = prepare(load_study(ROOT / "sources" / f"{name}.yaml"))
         assert (report.content.counted is not None) == (name == "vital")
+
+
+def test_a_short_row_note_runs_on_after_its_label_and_dapa_hf_keeps_its_strengths_on_letter():
+    """DAPA-HF's renal harm note ("P=0.36") stood on a line of its own under the label; run on after the label
+    (the label column has the room) the page saves that line, and on US letter its strengths fit (they were
+    7.5 pt short). No type gets smaller: the page stays at the size it had."""
+    pdf = brief_bytes("dapa-hf", "letter")
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        words = doc.pages[0].extract_words()
+    label = next(w for w in words if w["text"] == "Renal")
+    note = next(w for w in words if w["text"] == "P=0.36")
+    assert abs(note["bottom"] - label["bottom"]) < 1.0 and note["x0"] > label["x1"], (label, note)
+    assert "Main strengths:" in " ".join(brief_text(pdf).split())

@@ -23,7 +23,7 @@ from ..content import ABSENT, NR, Content, EffectText, ResultRow, lower_first, s
 from ..layout.columns import Column, solve
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import baseline_offset, line_count, text_width, unrunted_width, wrap
-from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, heading, lead_paragraph, paragraph, pitch, runs
+from .pdf_blocks import Block, Figure, Line, Part, Rect, Style, Text, heading, lead_paragraph, paragraph, pitch, runs
 
 EXTRA_INDENT = 10.0
 ARM_GAP = 3.0           # more than the padding between kept arm values (right-aligned side by side)
@@ -320,7 +320,15 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
                 label = layout_row(line.cells[:1], indent_label=line.indent_label)
                 inside = _parts_block(line.extra, widths[0] - pad - EXTRA_INDENT, style, source)
                 one_line = inside is not None and inside.height <= pitch(style.small, style) + 0.01
-                if inside is not None and one_line and max(row.height, label.height + 1.5 + inside.height) <= \
+                only_note = all(part[2] == "note" for part in line.extra)    # not an effect or a certainty
+                beside = _after_label(line, widths[0] - pad, inside) if inside and one_line and only_note else None
+                if inside is not None and beside is not None:    # a short note runs on after the label
+                    size_last, small_pitch = line.cells[0].lines[-1][2], pitch(style.small, style)
+                    last_pitch = pitch(size_last, style)       # on the baseline of the label's last line
+                    row.add(inside, beside, label.height - last_pitch + baseline_offset(size_last, last_pitch) -
+                            baseline_offset(style.small, small_pitch))
+                    extra = None
+                elif inside is not None and one_line and max(row.height, label.height + 1.5 + inside.height) <= \
                         row.height + 1.5 + extra.height:
                     row.add(inside, EXTRA_INDENT, label.height + 1.5)
                     extra = None
@@ -349,6 +357,18 @@ def results_block(c: Content, figures: Mapping[str, DiagramSource], width: float
         block.space(1.5)
         block.add(runs(said, width, small, style, theme.MUTED, "audit: absolute effects; certainty"))
     return block
+
+
+def _after_label(line: TableRow, width: float, note: Block) -> float | None:
+    """Where a one-line note (``note``) starts when it fits on the label's last line after two spaces, within
+    the label column (``width``: its text width); None when it does not."""
+    text, font, size, _ = line.cells[0].lines[-1]
+    indent = EXTRA_INDENT if line.indent_label else 0.0
+    last = wrap(text, size, width - indent, font == "bold")[-1]
+    x = indent + text_width(last + "  ", size, font == "bold")
+    end = max((op.x + text_width(op.text, op.size, op.style == "bold") for op in note.ops if isinstance(op, Text)),
+              default=0.0)
+    return x if x + end <= width else None
 
 
 def _parts_block(parts: list[Part], width: float, style: Style, source: str) -> Block | None:
