@@ -22,6 +22,7 @@ from pipeline.review.audit import run_review_audit
 from pipeline.review.build import prepare_review, render_review
 from pipeline.review.model import Review
 from pipeline.validate import check_source, load_study
+from test_review_layout import report_of
 
 ROOT = Path(__file__).resolve().parents[1]
 REACT = ROOT / "sources" / "react-corticosteroids.yaml"
@@ -204,18 +205,14 @@ def test_react_deck_has_the_review_slides_with_notes(react_files):
     prs = Presentation(io.BytesIO(react_files["deck.pptx"]))
     titles = [s.shapes.title.text if s.shapes.title is not None else
               next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), "") for s in prs.slides]
-    for wanted in ("The question", "Search and selection (PRISMA 2020)", "Included studies",
+    # The PRISMA record gives no count beyond the 7 studies included: the question slide says all it would.
+    assert "Search and selection (PRISMA 2020)" not in titles
+    for wanted in ("The question", "Included studies",
                    "Forest plot: All-cause mortality at 28 days", "Risk of bias (Cochrane Risk of Bias tool)",
                    "Summary of findings", "Key conclusions", "Limitations", "Discussion", "Reference"):
         assert wanted in titles, (wanted, titles)
     for slide in prs.slides:
         assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
-    prisma = prs.slides[titles.index("Search and selection (PRISMA 2020)")]
-    xml = prisma.shapes._spTree.xml
-    assert "a:stCxn" in xml and "a:endCxn" in xml             # glued connectors
-    shown = " ".join(" ".join(sh.text_frame.text.split()) for g in prisma.shapes if g.shape_type == 6
-                     for sh in g.shapes if sh.has_text_frame)
-    assert "Studies included in review (n = 7)" in shown and "n = 0" not in shown
     forest = prs.slides[titles.index("Forest plot: All-cause mortality at 28 days")]
     group = next(g for g in forest.shapes if g.shape_type == 6)
     assert any(sh.name == "Diamond pooled" for sh in group.shapes)
@@ -227,8 +224,22 @@ def test_react_deck_has_the_review_slides_with_notes(react_files):
     assert "Heterogeneity: I² = 16% (computed)" in said
 
 
+def test_a_prisma_diagram_with_counts_is_a_slide_of_glued_connectors():
+    report = report_of(3, 7, 2)      # SYNTHETIC: a PRISMA record with every count
+    prs = Presentation(io.BytesIO(render_review(report, ("deck",), "a4", None)["deck.pptx"]))
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in prs.slides]
+    slides = [s for s, t in zip(prs.slides, titles, strict=True) if t.startswith("Search and selection (PRISMA")]
+    assert slides, titles
+    xml = slides[0].shapes._spTree.xml
+    assert "a:stCxn" in xml and "a:endCxn" in xml             # glued connectors
+    shown = " ".join(" ".join(sh.text_frame.text.split()) for s in slides for g in s.shapes if g.shape_type == 6
+                     for sh in g.shapes if sh.has_text_frame)
+    assert "Studies included in review (n = 7)" in shown
+
+
 def test_react_figures_are_written(react_files):
-    for name in ("prisma", "forest-mortality-28d"):
+    assert "figures/prisma.svg" not in react_files           # no count beyond the studies included
+    for name in ("forest-mortality-28d",):
         assert react_files[f"figures/{name}.png"].startswith(b"\x89PNG")
         svg = react_files[f"figures/{name}.svg"].decode()
         assert "<svg" in svg

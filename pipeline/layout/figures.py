@@ -3,7 +3,8 @@
 In:  a ``Study`` (trial), or a ``Review`` and its ``ReviewContent``.
 Out: {name: ``geometry.DiagramSource``}: trial "design", "design-slide", "flow", "forest", "results" (``make`` returns
      None when the record has no flow, no estimate to plot or no primary result to draw); review
-     "prisma" (only with a PRISMA record), "forest-<outcome id>" per key outcome, "rob" (only with
+     "prisma" (only with a PRISMA record giving a count beyond the studies included,
+     ``prisma.counts_beyond_included``: the brief's rule), "forest-<outcome id>" per key outcome, "rob" (only with
      per-study judgements). The deck sizes each to its slide, the figures to their page
      (``render.figures``); neither reads the record itself.
 
@@ -72,11 +73,11 @@ def _shortened(diagram: Diagram) -> bool:
 
 
 def review_figures(review: Review, content: ReviewContent) -> dict[str, DiagramSource]:
-    from .prisma import prisma_alt, prisma_diagram
+    from .prisma import counts_beyond_included, prisma_alt, prisma_diagram
     from .rob_grid import rob_alt, rob_grid
 
     out: dict[str, DiagramSource] = {}
-    if review.prisma is not None:
+    if review.prisma is not None and counts_beyond_included(review.prisma):
         out["prisma"] = DiagramSource(partial(prisma_diagram, review), prisma_alt(review))
     for f in content.forests:
         out[f"forest-{f.outcome_id}"] = DiagramSource(partial(_review_forest, f), f.alt, long=True)
