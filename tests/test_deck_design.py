@@ -20,6 +20,7 @@ from pipeline.loader import load_file
 from pipeline.render.deck_package import open_presentation
 from pipeline.validate import check_source
 from test_layout import check_geometry, make_study
+from test_review_layout import synthetic_review
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIALS = [p for p in sorted((ROOT / "sources").glob("*.yaml"))
@@ -79,11 +80,23 @@ def test_a_tall_area_gets_the_rows_a_slide_can_be_cut_between():
 
 
 
+def _few_box_prisma_review(tmp_path: Path) -> Path:
+    """A SYNTHETIC review whose PRISMA record gives only what was identified and what was included."""
+    record = yaml.safe_load(synthetic_review(3, 7, 2))
+    prisma = record["prisma"]
+    record["prisma"] = {"identified": prisma["identified"], "studies_included": 7, "reports_included": 7}
+    path = tmp_path / f"{record['id']}.yaml"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("record,title", [("imagine-ra", "Participant flow"),
-                                          ("react-corticosteroids", "Search and selection (PRISMA 2020)")])
+                                          ("synthetic-prisma", "Search and selection (PRISMA 2020)")])
 def test_a_flow_of_few_boxes_grows_to_fill_its_slide(record, title, tmp_path):
-    result = build_record(ROOT / "sources" / f"{record}.yaml", tmp_path, BuildOptions(only=("deck",)))
-    prs = Presentation(str(tmp_path / result.study_id / "deck.pptx"))
+    source = (_few_box_prisma_review(tmp_path) if record == "synthetic-prisma"
+              else ROOT / "sources" / f"{record}.yaml")
+    result = build_record(source, tmp_path / "out", BuildOptions(only=("deck",)))
+    prs = Presentation(str(tmp_path / "out" / result.study_id / "deck.pptx"))
     slide = next(s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text_frame.text == title)
     group = next(sh for sh in slide.shapes if sh.shape_type == 6)
     area = open_presentation(None)[1].diagram

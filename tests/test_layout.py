@@ -703,6 +703,20 @@ def test_the_fit_search_takes_the_first_that_fits_else_the_best_ranked():
     assert search([5, 4], lambda x: x < 3) == (None, 4)                         # no rank: nothing
 
 
+@pytest.mark.parametrize("guess", [24.0, 20.0, 17.0, 16.0])
+def test_the_fit_search_from_a_guess_finds_the_largest_size_that_fits_whatever_the_guess(guess):
+    from pipeline.layout.fit import largest_fit, sizes
+
+    steps = sizes(24.0, 16.0)
+
+    def fit(size: float) -> float | None:
+        return size if size <= 19.5 else None
+
+    assert largest_fit(steps, fit, lambda _smallest: guess) == 19.5
+    assert largest_fit(steps, lambda size: None, lambda _smallest: guess) is None
+    assert largest_fit(steps, lambda size: size, lambda _smallest: guess) == 24.0
+
+
 def test_even_columns_share_one_width():
     texts = ["1.53% per year", "12.11% per year", "Stroke or systemic embolism"]
 

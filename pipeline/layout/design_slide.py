@@ -49,7 +49,7 @@ from .design import (
     randomization_notes,
     randomization_text,
 )
-from .fit import Attempt, sizes, too_long_message
+from .fit import Attempt, largest_fit, sizes, too_long_message
 from .geometry import Box, Connector, Diagram
 from .memo import per_study
 from .text import text_width
@@ -76,11 +76,15 @@ def slide_design(study: Study, width: float, height: float, base_size: float = 1
         return tried.diagram if tried.diagram.height <= height and (broken or not tried.broken) else None
 
     steps = sizes(base_size, min_size)
+
+    def guess(smallest: Diagram) -> float:       # a diagram's height grows about as the square of its type size
+        return steps[-1] * math.sqrt(height / max(smallest.height, 1.0))
+
     shared_choices = (True, False) if shared_care(study) is not None else (False,)
     choices = [(shared, short) for short in (False, True) for shared in shared_choices]
     for shared, short in choices:
         for arrange in arrangements:
-            found = _largest(steps, height, partial(attempt, arrange, shared=shared, short=short))
+            found = largest_fit(steps, partial(attempt, arrange, shared=shared, short=short), guess)
             if found is not None:
                 return found
     for shared, short in choices:
@@ -89,27 +93,6 @@ def slide_design(study: Study, width: float, height: float, base_size: float = 1
             if found is not None:
                 return found
     raise LayoutError(too_long_message("design diagram", width, height, min_size, last[0] if last else None))
-
-
-def _largest(steps: Sequence[float], height: float, fit: Callable[[float], Diagram | None]) -> Diagram | None:
-    """``fit`` at the largest of ``steps`` (largest first) where it gives a diagram: from the size the
-    smallest one's height suggests (a diagram's height grows about as the square of its type size), up
-    while the next size fits, or down until one does."""
-    smallest = fit(steps[-1])
-    if smallest is None:
-        return None
-    guess = steps[-1] * math.sqrt(height / max(smallest.height, 1.0))
-    i = next((k for k, s in enumerate(steps) if s <= guess), len(steps) - 1)
-    found = fit(steps[i]) if i < len(steps) - 1 else smallest
-    while found is None:
-        i += 1
-        found = fit(steps[i]) if i < len(steps) - 1 else smallest
-    while i > 0:
-        up = fit(steps[i - 1])
-        if up is None:
-            break
-        i, found = i - 1, up
-    return found
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The one fit search (``search``: the first attempt that fits, else the best ranked), and what the diagrams
-share: the font sizes to try, the first layout that fits, the overflow named.
+"""The one fit search (``search``: the first attempt that fits, else the best ranked; ``largest_fit``: the same
+search started from a guessed size), and what the diagrams share: the font sizes to try, the first layout
+that fits, the overflow named.
 
 In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagram, whether a word had to
      be broken across lines, the record fields each box shows). Out: the diagram chosen, or the text of a
@@ -8,7 +9,7 @@ In:  a diagram's layouts at each size, largest first, as ``Attempt``s (the diagr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -55,6 +56,28 @@ def search(attempts: Iterable[T], fits: Callable[[T], bool],
         if r is not None and (best_rank is None or r < best_rank):
             best, best_rank = attempt, r
     return best, last
+
+
+def largest_fit(steps: Sequence[float], fit: Callable[[float], T | None], guess: Callable[[T], float]) -> T | None:
+    """The one search started from a guess, for a layout whose every size is costly: ``fit`` at the largest of
+    ``steps`` (largest first) where it gives a result (a smaller size never fits worse). ``fit`` at the smallest
+    size first (None: nothing fits); then, from the size ``guess`` reads off that layout, down (``search``) to
+    the first size that fits, and up while the next size fits too."""
+    smallest = fit(steps[-1])
+    if smallest is None:
+        return None
+    last = len(steps) - 1
+    start = next((k for k, s in enumerate(steps) if s <= guess(smallest)), last)
+    def fits(tried: tuple[int, T | None]) -> bool:
+        return tried[1] is not None
+
+    tries: Iterable[tuple[int, T | None]] = ((k, fit(steps[k]) if k < last else smallest)
+                                              for k in range(start, last + 1))
+    found = search(tries, fits)[0]
+    i, best = found if found is not None else (last, smallest)
+    while i > 0 and (up := fit(steps[i - 1])) is not None:
+        i, best = i - 1, up
+    return best
 
 
 def first_fit(attempts: Iterable[Attempt], height: float) -> tuple[Diagram | None, Attempt | None]:
