@@ -22,7 +22,7 @@ from pipeline import atomic
 from pipeline.cli import main
 
 RECORDS = {"trial": ROOT / "sources" / "imagine-ra.yaml", "review": ROOT / "sources" / "react-corticosteroids.yaml"}
-BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_parts"),
+BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_content_types_stream"),
              "figures": (matplotlib.figure.Figure, "savefig")}
 
 
