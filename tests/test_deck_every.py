@@ -32,7 +32,9 @@ P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 TEXT_MIN, BODY_MIN = 16.0, 18.0
 FIELD_PATH = re.compile(r"\w+\[\d+\]|\b(?:outcomes|arms|results|effects|flow|design|question|appraisal|"
                         r"conclusions|study|citation|subgroups|harms)\.[a-z_]")
-WHOLE = re.compile(r"^(?:\d+% CI )?[−-]?\d[\d.,]*%? to [−-]?\d[\d.,]*%?$|^P [<=>≤≥] ?\d[\d.]*$")  # "0.74 to 1.11"
+# "0.74 to 1.11", "(273 to 367)", "OR 0.66 (0.53 to 0.82)", "P < 0.001"
+WHOLE = re.compile(r"^(?:\d+% CI )?(?:[A-Z]{1,4} [−-]?\d[\d.,]*%? )?\(?[−-]?\d[\d.,]*%? to [−-]?\d[\d.,]*%?\)?$"
+                   r"|^P [<=>≤≥] ?\d[\d.]*$")
 EMU_PT = 12700
 EDITING_TIP = re.compile(r"editable|\bReplace the\b|\bclick\b|move a box|\bedit\b", re.IGNORECASE)
 

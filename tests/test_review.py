@@ -207,8 +207,7 @@ def test_react_deck_has_the_review_slides_with_notes(react_files):
               next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), "") for s in prs.slides]
     # The PRISMA record gives no count beyond the 7 studies included: the question slide says all it would.
     assert "Search and selection (PRISMA 2020)" not in titles
-    for wanted in ("The question", "Included studies",
-                   "Forest plot: All-cause mortality at 28 days", "Risk of bias (Cochrane Risk of Bias tool)",
+    for wanted in ("The question", "Included studies", "Forest plot: All-cause mortality at 28 days",
                    "Summary of findings", "Key conclusions", "Limitations", "Discussion", "Reference"):
         assert wanted in titles, (wanted, titles)
     for slide in prs.slides:
@@ -216,6 +215,12 @@ def test_react_deck_has_the_review_slides_with_notes(react_files):
     forest = prs.slides[titles.index("Forest plot: All-cause mortality at 28 days")]
     group = next(g for g in forest.shapes if g.shape_type == 6)
     assert any(sh.name == "Diamond pooled" for sh in group.shapes)
+    # No per-trial judgements: risk of bias is one sentence under the summary of findings, not a slide of its own.
+    assert not any(t.startswith("Risk of bias") for t in titles), titles
+    sof = " ".join(sh.text_frame.text for sh in prs.slides[titles.index("Summary of findings")].shapes
+                   if sh.has_text_frame)
+    assert "Risk of bias (Cochrane Risk of Bias tool): Per-trial judgements are not in the sources" in " ".join(
+        sof.split()), sof
     notes = prs.slides[titles.index("Discussion")].notes_slide.notes_text_frame.text
     assert "A suggested answer:" in notes
     # The pooled results' notes under the plot would not fit beside it: they are said, not left on a slide alone.

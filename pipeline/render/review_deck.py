@@ -8,11 +8,13 @@ Slides (a slide whose content the record lacks is left out); every slide has spe
 
  1. Title: name, title, journal and year, a presenter line (the trial deck's title slide).
  2. The question: PICO, eligible designs and criteria, the search, what was included.
- 3. Search and selection: the PRISMA 2020 diagram as editable shapes and glued connectors.
+ 3. Search and selection: the PRISMA 2020 diagram as editable shapes and glued connectors (when it gives a
+    count beyond the studies included).
  4. Included studies: one row per study (drug or design, the key outcome's numbers per arm).
  5. One forest plot per key outcome (editable shapes; a table of the study rows when it cannot
     fit the slide at 12 pt).
- 6. Risk of bias: the traffic-light grid (symbol, word and colour), or the review's own summary.
+ 6. Risk of bias: the traffic-light grid (symbol, word and colour), or the review's own summary (without a
+    grid, one sentence under the summary of findings when there is one).
  7. Summary of findings (GRADE): participants, assumed and corresponding risk per 1,000,
     relative effect, certainty (⊕ symbols and word) with its reasons.
  8. Checking the numbers: what the audit found (the trial deck's slide).
@@ -170,10 +172,22 @@ class _ReviewDeck(SharedSlides):
                         TextSection([P("; ".join(f"{short}: {label}" for short, label in c.rob.domains
                                                  if short != label), gap=0.0, scale=0.8, colour=theme.MUTED)])]
             self._diagram_slide(f"Risk of bias ({c.rob.tool})", grid, "\n".join(notes), fallback)
-        else:
-            text = c.rob.summary or "Per-study judgements are not given."
-            self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(text, gap=0.0)], band=True)],
+        elif not c.sof:     # with a summary of findings, the sentence goes under it (``_rob_sentence``)
+            self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(self._rob_text(), gap=0.0)],
+                                                                               band=True)],
                                   lambda i, p: "\n".join(notes))
+
+    def _rob_text(self) -> str:
+        rob = self.c.rob
+        return (rob.summary if rob is not None else None) or "Per-study judgements are not given."
+
+    def _rob_sentence(self) -> Section | None:
+        """Risk of bias in one sentence under the summary of findings, when there is no grid to show: a slide
+        of its own would hold that one sentence."""
+        rob = self.c.rob
+        if rob is None or self.figures.get("rob") is not None:
+            return None
+        return TextSection([P(f"Risk of bias ({rob.tool}): {self._rob_text()}", gap=0.0)])
 
     def slide_sof(self) -> None:
         c = self.c
@@ -187,9 +201,10 @@ class _ReviewDeck(SharedSlides):
         for r in c.sof:
             fill = (ROB_FILL["low"] if r.level in ("high", "moderate") else ROB_FILL["some concerns"]
                     if r.level == "low" else ROB_FILL["high"]) if r.level else None
-            rows.append([Cell(r.outcome, bold=True), Cell(r.participants, align="right"),
-                         Cell(r.assumed, align="right"),
-                         Cell(r.corresponding, align="right"), Cell(r.relative, align="right"),
+            rows.append([Cell(r.outcome, bold=True), Cell(_stacked(r.participants), align="right", keep=2),
+                         Cell(r.assumed, align="right", keep=1),
+                         Cell(_stacked(r.corresponding), align="right", keep=2),
+                         Cell(_stacked(r.relative), align="right", keep=2),
                          Cell(r.certainty, fill=fill)])
             if r.reasons:       # the reasons on a line across, under their row
                 rows.append([Cell(r.reasons, span=len(header), colour=theme.MUTED)])
@@ -197,6 +212,9 @@ class _ReviewDeck(SharedSlides):
                                                 name="Summary of findings")]
         if c.sof_note:
             sections.append(TextSection([P(c.sof_note, gap=0.0, scale=0.8, colour=theme.MUTED)]))
+        rob = self._rob_sentence()
+        if rob is not None:
+            sections.append(rob)
         first = c.sof[0]
         notes = deck_notes.talking_points(
             ["Read each row left to right: out of 1,000 people like those in the trials, how many had the outcome "
@@ -225,3 +243,10 @@ class _ReviewDeck(SharedSlides):
         for i, (q, a) in enumerate(c.discussion):
             notes.append(f"Q{i + 1}. {q}" + (f"\nA suggested answer: {a}" if a else ""))
         self._sections_slides("Discussion", [TextSection(items)], lambda i, p: _cont(i) + "\n".join(notes))
+
+
+def _stacked(relative: str) -> str:
+    """"OR 0.66 (0.53 to 0.82)", "319 per 1,000 (273 to 367)", "1,703 (7 studies)": the value over its bracket,
+    each line kept whole (an interval never broken)."""
+    estimate, bracket, interval = relative.partition(" (")
+    return f"{estimate}\n({interval}" if bracket else relative
