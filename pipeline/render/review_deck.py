@@ -245,8 +245,8 @@ class _ReviewDeck(SharedSlides):
         self._sections_slides("Discussion", [TextSection(items)], lambda i, p: _cont(i) + "\n".join(notes))
 
 
-def _stacked(relative: str) -> str:
+def _stacked(value: str) -> str:
     """"OR 0.66 (0.53 to 0.82)", "319 per 1,000 (273 to 367)", "1,703 (7 studies)": the value over its bracket,
     each line kept whole (an interval never broken)."""
-    estimate, bracket, interval = relative.partition(" (")
-    return f"{estimate}\n({interval}" if bracket else relative
+    head, bracket, rest = value.partition(" (")
+    return f"{head}\n({rest}" if bracket else value
