@@ -23,7 +23,7 @@ SHAPES = shapes.shapes()
 def _check(data: bytes, name: str, paper: str) -> None:
     checked = check_source(load_bytes(data, name))
     if not isinstance(checked.study, Study):
-        pytest.skip(f"{name}: a review (its brief draws the PRISMA diagram, not a trial design)")
+        pytest.skip(f"{name}: a review (no trial design: its brief draws the studies and their pooled result)")
     report = prepare(checked)
     figures = trial_brief_figures(report.study)
     # "flow": a factorial design (VITAL) beside the question is drawn as randomization into its arms
