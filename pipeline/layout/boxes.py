@@ -135,6 +135,16 @@ def straight(source: Box, target: Box, bend: float = 0.5) -> Connector:
     return Connector(f"{source.id}->{target.id}", source.id, target.id, "bottom", "top", points)
 
 
+def sideways(source: Box, target: Box, bend: float = 0.5) -> Connector:
+    """Source right to target left at mid-heights; straight when they are level, else an orthogonal dog-leg
+    whose vertical run sits ``bend`` of the way across the gap."""
+    sx, sy = source.anchor("right")
+    tx, ty = target.anchor("left")
+    mid = sx + (tx - sx) * bend
+    points = ((sx, sy), (mid, sy), (mid, ty), (tx, ty)) if abs(sy - ty) > 0.01 else ((sx, sy), (tx, ty))
+    return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)
+
+
 def branch(source: Box, target: Box) -> Connector:
     """Source bottom centre down to a bus just above half-way, across, and down to the target's top centre."""
     return straight(source, target, bend=0.45)

@@ -55,7 +55,19 @@ from ..content import count, design_facts, factor_text, missing, n_equals, numbe
 from ..errors import LayoutError
 from ..model import Arm, Study, known
 from .alt import design_alt, total_randomized
-from .boxes import WRAP_SAFETY, Para, Sheet, branch, drop, para, row_gap, straight, text_height, wrap_paragraphs
+from .boxes import (
+    WRAP_SAFETY,
+    Para,
+    Sheet,
+    branch,
+    drop,
+    para,
+    row_gap,
+    sideways,
+    straight,
+    text_height,
+    wrap_paragraphs,
+)
 from .columns import Column, solve
 from .fit import Attempt, first_fit, sizes, too_long_message
 from .geometry import Align, Box, Connector, Diagram
@@ -265,15 +277,14 @@ def _layout_across(study: Study, width: float, size: float) -> Attempt:
 def across(source: Box, target: Box, from_many: bool, to_many: bool) -> Connector:
     """Left to right: one box into several through a vertical bus half-way; several into one at each
     source's own height; one into one at mid-height."""
+    if to_many and not from_many:
+        return sideways(source, target, bend=0.45)
     sx, sy = source.anchor("right")
     tx, ty = target.anchor("left")
     points: tuple[tuple[float, float], ...]
     if from_many:
         ty = min(max(sy, target.y + 2.0), target.bottom - 2.0)
         points = ((sx, sy), (tx, ty))
-    elif to_many:
-        mid = sx + (tx - sx) * 0.45
-        points = ((sx, sy), (mid, sy), (mid, ty), (tx, ty)) if abs(sy - ty) > 0.01 else ((sx, sy), (tx, ty))
     else:
         points = ((sx, sy), (tx, sy if target.y <= sy <= target.bottom else ty))
     return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)

@@ -37,7 +37,7 @@ from ..content import missing, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
-from .boxes import WRAP_SAFETY, Para, Sheet, para, straight, wrapped_height
+from .boxes import WRAP_SAFETY, Para, Sheet, para, sideways, straight, wrapped_height
 from .columns import Column, solve
 from .design import (
     across,
@@ -50,7 +50,7 @@ from .design import (
     randomization_text,
 )
 from .fit import Attempt, largest_fit, sizes, too_long_message
-from .geometry import Box, Connector, Diagram
+from .geometry import Box, Diagram
 from .memo import per_study
 from .text import text_width
 
@@ -245,17 +245,8 @@ def _columns(study: Study, width: float, size: float, shared: bool, short: bool)
         sheet.connectors.append(across(rand, arm_box, False, n > 1))
     if columns == 3:
         for arm_box in placed[1]:
-            sheet.connectors.append(_merge(arm_box, placed[2][0]))
+            sheet.connectors.append(sideways(arm_box, placed[2][0]))  # into one, by a bus half-way
     return _diagram(study, sheet, width, shared, "columns")
-
-
-def _merge(source: Box, target: Box) -> Connector:
-    """Several boxes into one on their right: across to a bus half-way, along it, into the target's middle."""
-    sx, sy = source.anchor("right")
-    tx, ty = target.anchor("left")
-    mid = sx + (tx - sx) * 0.5
-    points = ((sx, sy), (mid, sy), (mid, ty), (tx, ty)) if abs(sy - ty) > 0.01 else ((sx, sy), (tx, ty))
-    return Connector(f"{source.id}->{target.id}", source.id, target.id, "right", "left", points)
 
 
 # ---------------------------------------------------------------------------
