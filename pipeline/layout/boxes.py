@@ -35,11 +35,16 @@ def para(text: str, bold: bool = False) -> Para:
     return Para(" ".join(text.split()) if "\n" not in text else text, bold)
 
 
+def _measure(width: float) -> float:
+    """The width text is wrapped to in a box ``width`` wide: less ``WRAP_SAFETY``, never under 1 pt."""
+    return max(width * (1 - WRAP_SAFETY), 1.0)
+
+
 def wrap_paragraphs(paragraphs: Sequence[Para], size: float, width: float) -> tuple[list[TextLine], bool]:
     """Wrap paragraphs to ``width`` (less ``WRAP_SAFETY``); also say whether a word had to be broken."""
     lines: list[TextLine] = []
     broken = False
-    avail = max(width * (1 - WRAP_SAFETY), 1.0)
+    avail = _measure(width)
     for p in paragraphs:
         if any(text_width(word, size, p.bold) > avail for word in p.text.split()):
             broken = True
@@ -51,7 +56,7 @@ def wrap_paragraphs(paragraphs: Sequence[Para], size: float, width: float) -> tu
 def wrapped_height(paragraphs: Sequence[Para], size: float, width: float) -> float:
     """The height of ``paragraphs`` wrapped as ``wrap_paragraphs`` wraps them, without building the lines
     (for a search that tries many widths)."""
-    avail = max(width * (1 - WRAP_SAFETY), 1.0)
+    avail = _measure(width)
     return line_height(size) * sum(line_count(p.text, size, avail, p.bold, glued=True) for p in paragraphs)
 
 

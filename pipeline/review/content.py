@@ -210,7 +210,7 @@ def outcome_title(o: ReviewOutcome) -> str:
     return flat(o.label) + (f" at {flat(o.timepoint)}" if o.timepoint else "")
 
 
-def _heterogeneity(p: Pooled, result: PoolResult | None, said: set[str] | None = None) -> str:
+def _heterogeneity(p: Pooled, result: PoolResult | None, said: set[str]) -> str:
     """ "Heterogeneity: I² = 16% (computed); …"; a part in ``said`` (one another pooled result of the outcome
     gave, such as the same Q) is not said again ("as for the primary analysis" when none is left); the parts
     are added to ``said``."""
@@ -228,13 +228,11 @@ def _heterogeneity(p: Pooled, result: PoolResult | None, said: set[str] | None =
         parts.append(f"Q = {num(p.q)}" + (f", {p_text(p.q_p)}" if p.q_p is not None else ""))
     elif result is not None and result.q is not None:
         parts.append(f"Q = {result.q:.2f}, df = {result.df}, P = {result.q_p:.2f} (computed)")
-    if said is not None:
-        new = [part for part in parts if part not in said]
-        said.update(parts)
-        if parts and not new:
-            return "Heterogeneity: as for the primary analysis"
-        parts = new
-    return "Heterogeneity: " + "; ".join(parts) if parts else "Heterogeneity: not reported"
+    new = [part for part in parts if part not in said]
+    said.update(parts)
+    if parts and not new:
+        return "Heterogeneity: as for the primary analysis"
+    return "Heterogeneity: " + "; ".join(new) if new else "Heterogeneity: not reported"
 
 
 def model_words(p: Pooled) -> str:
