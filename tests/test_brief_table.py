@@ -54,3 +54,17 @@ def test_no_column_header_ends_in_a_lone_short_word(path):
     assert heads or path.stem != "vital", "VITAL's arms are the case this test is for"
     for head in heads:
         assert head in (line.strip() for line in lines), f"{head!r} broken before its last word"
+
+
+def test_bare_counts_are_said_to_be_counts_whatever_else_is_missing():
+    """The "Numbers: participants with the event" line follows the cells as printed: bare counts beside a cell
+    that says "not reported" still get it; a count with its total or percentage does not."""
+    from pipeline.content.rows import ResultRow, counted_only
+
+    def rows(*cells: str) -> list[ResultRow]:
+        return [ResultRow("o", "SYNTHETIC outcome", None, True, cells)]
+
+    assert counted_only(rows("793", "1,024")) == "participants with the event"
+    assert counted_only(rows("793", "not reported")) == "participants with the event"
+    assert counted_only(rows("64/76 (84.2%)", "83")) is None
+    assert counted_only(rows("not reported", "not in our sources")) is None

@@ -69,8 +69,9 @@ class Content:
     notes: tuple[str, ...] = field(default=())   # audit observations shown to the reader
     notes_beside: tuple[str, ...] = ()   # ``notes`` as said beside the results table (its values not said again)
     registrations: tuple[tuple[str, str | None], ...] = ()   # (text, url) per registration
-    design_facts: tuple[tuple[str, str], ...] = ()           # (label, text): hypothesis, stopped early, ...
-    # (a factorial's factors by their levels' arms, without the factor labels the intervention row says)
+    # (label, text): hypothesis, stopped early, ...; a factorial's factors by their levels' arms, without the
+    # factor labels the intervention row says
+    design_facts: tuple[tuple[str, str], ...] = ()
     discussion_answers: tuple[str | None, ...] = ()          # per discussion question
     sources: str | None = None
     shared_care: tuple[str, str] | None = None   # ("Both arms", what every arm received alike)
@@ -150,6 +151,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
     questions = [q if isinstance(q, str) else q.question for q in study.discussion_questions]
     answers = [None if isinstance(q, str) else text_or_placeholder(q.answer) for q in study.discussion_questions]
     kept = [(_flat(qu), a) for qu, a in zip(questions, answers, strict=True) if not is_placeholder(qu)]
+    primary_rows = tuple(row(o) for o in study.primary_outcomes)
     return Content(
         id=study.id,
         name=_flat(study.name),
@@ -163,7 +165,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         design_summary=design_summary(study),
         arm_names=tuple(short for _, short, _ in result_columns(study)),
         arm_labels=tuple(label for _, _, label in result_columns(study)),
-        primary_rows=tuple(row(o) for o in study.primary_outcomes),
+        primary_rows=primary_rows,
         secondary_rows=tuple(row(o) for o in study.secondary_outcomes),
         outcomes_note=text_or_placeholder(study.outcomes_note) or None,
         harm_rows=tuple(row(h) for h in study.harms),
@@ -189,7 +191,7 @@ def build_content(study: Study, *, derived: dict[str, tuple[str, ...]] | None = 
         sources=text_or_placeholder(study.sources) or None,
         shared_care=shared_care(study),
         comparison=single_comparison(study),
-        counted=counted_only(study.primary_outcomes),
+        counted=counted_only(primary_rows),
         arm_columns=[key for key, _, _ in result_columns(study)] == [a.id for a in study.arms],
         outcome_rob=tuple(OutcomeRob(_flat(o.label), rob_rows(o.risk_of_bias))
                           for o in [*study.outcomes, *study.harms] if o.risk_of_bias and o.risk_of_bias.domains()),

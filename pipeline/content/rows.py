@@ -7,6 +7,7 @@ Out: ``ResultRow`` (cells per arm, each effect's ``EffectText``, certainty, subg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -146,14 +147,14 @@ def _cells(study: Study, results: list[ArmResult], kind: str, unit: str | None =
     return tuple(arm_cell(by_arm.get(key), kind, unit) for key, _, _ in result_columns(study))
 
 
-def counted_only(outcomes: Sequence[Outcome]) -> str | None:
-    """What the per-arm cells of ``outcomes`` count when every one is a bare number of events (no total, no
+def counted_only(rows: Sequence[ResultRow]) -> str | None:
+    """What the per-arm cells of ``rows`` count when each one given is a bare number of events (no total, no
     percentage, rate or summary: "793" says nothing by itself): "participants with the event"; else None."""
-    results = [r for o in outcomes for r in o.results]
-    bare = all(known(r.events) is not None and r.total is None and r.percent is None and r.rate is None
-               and r.kaplan_meier is None and r.person_time is None and r.mean is None and r.median is None
-               for r in results)
-    return "participants with the event" if results and bare else None
+    given = [cell for r in rows for cell in r.cells if cell not in ABSENT]
+    return "participants with the event" if given and all(_BARE.fullmatch(c) for c in given) else None
+
+
+_BARE = re.compile(r"\d[\d,]*")
 
 
 def _subgroup(study: Study, outcome: Outcome, s: Subgroup) -> SubgroupText:
