@@ -72,6 +72,13 @@ def solve(columns: Sequence[Column], room: float, heights: Heights, flex: int | 
     return best
 
 
+def by_words(columns: Sequence[Column], room: float) -> list[float]:
+    """Widths when ``solve`` finds none (the words cannot fit): ``room`` shared in proportion to each column's
+    narrowest width."""
+    total = sum(c.narrowest for c in columns) or 1.0
+    return [room * c.narrowest / total for c in columns]
+
+
 def _solve_even(columns: Sequence[Column], room: float, heights: Heights, flex: int | None,
                 even: list[int]) -> list[float] | None:
     """``solve`` with the ``even`` columns as one, ``len(even)`` times as wide as each of them (a row as tall as

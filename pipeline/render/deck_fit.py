@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import theme
 from ..errors import LayoutError
-from ..layout.columns import Column, solve
+from ..layout.columns import Column, by_words, solve
 from ..layout.fit import search
 from ..layout.text import LINE_HEIGHT, line_count, text_width, wrap, wrap_runs
 
@@ -240,11 +240,7 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
         return [_lines(row[j].text, size, max(w - 2 * CELL_MX, 1.0), row[j].bold) for row in rows]
 
     columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
-    widths = solve(columns, width, heights, flex)
-    if widths is None:
-        total = sum(minimum) or 1.0
-        widths = [width * m / total for m in minimum]
-    return tuple(widths)
+    return tuple(solve(columns, width, heights, flex) or by_words(columns, width))
 
 
 @lru_cache(maxsize=256)

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 
 from .. import theme
 from ..errors import LayoutError
-from ..layout.columns import Column, solve
+from ..layout.columns import Column, by_words, solve
 from ..layout.fit import search
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.rob_grid import rob_grid
@@ -206,11 +206,7 @@ def _sof_block(c: ReviewContent, width: float, style: Style, statements: bool = 
                 for lines in [table[k]] + [row[k] for row in body]]
 
     columns = [column(k) for k in range(len(heads))]
-    solved = solve(columns, width, heights)
-    if solved is None:     # the words cannot fit: every column shares the width in proportion to its words
-        total = sum(c.narrowest for c in columns)
-        solved = [c.narrowest * width / total for c in columns]
-    widths = solved
+    widths = solve(columns, width, heights) or by_words(columns, width)
     aligns = ("left", "right", "right", "right", "right", "left")
     top = block.height
     cells = [text_lines(wrap(head, size, widths[k] - 6, True), 0.0, size, style, "bold", theme.MUTED, aligns[k],
