@@ -127,7 +127,7 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
         if c.shared_care and not diagram.extra.get("shared_care"):
             shown = [it if it[0] != "Design" else ("Design", rest, "design")
                      for it in items if it[0] not in ("Eligibility", "Setting")]
-        arms = _words(" ".join(line.text for box in diagram.boxes if box.role == "arm" for line in box.lines))
+        arms = _box_words(diagram, "arm")
         shown = [it for it in shown if it[0] not in ("Intervention", "Comparator") or not _words(it[1]) <= arms]
         question = question_block(c, col, style, without_population(shown, diagram))
     title = {"design": "Trial design", "flow": "Participant flow"}.get(diagram.kind, "Design")
@@ -142,8 +142,13 @@ def question_beside_diagram(c: Content, figures: Mapping[str, DiagramSource], co
 
 def without_population(items: Sequence[Item], diagram: Diagram) -> list[Item]:
     """``items`` without the population row when the diagram's population box says all its words."""
-    said = _words(" ".join(line.text for box in diagram.boxes if box.role == "population" for line in box.lines))
+    said = _box_words(diagram, "population")
     return [it for it in items if it[0] != "Population" or not _words(it[1]) <= said]
+
+
+def _box_words(diagram: Diagram, role: str) -> set[str]:
+    """The words the diagram's boxes of ``role`` say."""
+    return _words(" ".join(line.text for box in diagram.boxes if box.role == role for line in box.lines))
 
 
 def _words(text: str) -> set[str]:

@@ -37,7 +37,7 @@ _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
 def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
     fill = etree.SubElement(parent, qn(tag))
-    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#").upper())
+    etree.SubElement(fill, qn("a:srgbClr"), val=_hex(colour))
     return fill
 
 
@@ -121,7 +121,7 @@ def slide_number_xml(number: int, size_hundredths: int, colour: str, font: str |
     it) at ``size_hundredths`` in ``colour`` and, when given, ``font`` (for ``set_paragraphs``)."""
     latin = f'<a:latin typeface="{_q(font)}"/>' if font else ""
     return (f'<a:p><a:pPr algn="r"/><a:fld id="{SLIDE_NUMBER_FIELD_ID}" type="slidenum"><a:rPr lang="en-GB" '
-            f'sz="{size_hundredths}"><a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
+            f'sz="{size_hundredths}">{_fill_xml(colour)}'
             f"{latin}</a:rPr><a:t>{number}</a:t></a:fld></a:p>")
 
 
@@ -151,7 +151,7 @@ def restyle_theme(blob: bytes, font: str, colours: dict[str, str], scheme_name: 
                 continue
             for child in list(el):
                 el.remove(child)
-            etree.SubElement(el, f"{a}srgbClr", val=hex_colour.lstrip("#").upper())
+            etree.SubElement(el, f"{a}srgbClr", val=_hex(hex_colour))
     out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
 
@@ -189,7 +189,7 @@ def bullet_xml(margin: Length, hanging: bool, char: str | None, font: str | None
         return attrs, "<a:buNone/>"
     if font is None:
         return attrs, ""
-    tint = f'<a:buClr><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:buClr>' if colour is not None else ""
+    tint = f'<a:buClr><a:srgbClr val="{_hex(colour)}"/></a:buClr>' if colour is not None else ""
     return attrs, f'{tint}<a:buFont typeface="{_q(font)}"/><a:buChar char="{_q(char)}"/>'
 
 
@@ -197,7 +197,7 @@ def run_xml(text: str, size: Length, bold: bool, font: str | None = None, colour
             scheme: str | None = None, link: str | None = None) -> str:
     """A run of ``text`` at ``size``: bold or not, in ``font`` (None: the theme's), coloured ``colour``
     (#RRGGBB) or theme colour ``scheme`` (e.g. "hlink") or inherited; ``link`` a hyperlink's relationship id."""
-    fill = (f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>' if colour is not None
+    fill = (_fill_xml(colour) if colour is not None
             else f'<a:solidFill><a:schemeClr val="{scheme}"/></a:solidFill>' if scheme is not None else "")
     latin = f'<a:latin typeface="{_q(font)}"/>' if font else ""
     hlink = f'<a:hlinkClick r:id="{link}"/>' if link is not None else ""
@@ -318,7 +318,12 @@ def _style_xml(effect: str, font_colour: str = "lt1", line: str = "1", fill: str
 
 
 def _fill_xml(colour: str) -> str:
-    return f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
+    return f'<a:solidFill><a:srgbClr val="{_hex(colour)}"/></a:solidFill>'
+
+
+def _hex(colour: str) -> str:
+    """"#0b5394" as DrawingML writes it: "0B5394"."""
+    return colour.lstrip("#").upper()
 
 
 def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
@@ -356,7 +361,7 @@ def band_fill(sp: BaseOxmlElement, colour: str | None) -> None:
     fill = etree.Element(_SOLID)
     sp_pr.find(qn("a:prstGeom")).addnext(fill)
     if colour is not None:
-        etree.SubElement(fill, _SRGB, val=colour.lstrip("#").upper())
+        etree.SubElement(fill, _SRGB, val=_hex(colour))
     else:
         scheme = etree.SubElement(fill, _SCHEME, val="accent1")
         etree.SubElement(scheme, qn("a:lumMod"), val="15000")

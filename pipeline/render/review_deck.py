@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .. import theme
 from ..layout.geometry import DiagramSource
-from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent
+from ..review.content import ROB_SYMBOL, ROB_WORD, ReviewContent, RobGrid
 from . import deck_notes
 from .deck import render_with
 from .deck_canvas import DIAGRAM_LARGE
@@ -173,13 +173,9 @@ class _ReviewDeck(SharedSlides):
                                                  if short != label), gap=0.0, scale=0.8, colour=theme.MUTED)])]
             self._diagram_slide(f"Risk of bias ({c.rob.tool})", grid, "\n".join(notes), fallback)
         elif not c.sof:     # with a summary of findings, the sentence goes under it (``_rob_sentence``)
-            self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(self._rob_text(), gap=0.0)],
+            self._sections_slides(f"Risk of bias ({c.rob.tool})", [TextSection([P(_rob_text(c.rob), gap=0.0)],
                                                                                band=True)],
                                   lambda i, p: "\n".join(notes))
-
-    def _rob_text(self) -> str:
-        rob = self.c.rob
-        return (rob.summary if rob is not None else None) or "Per-study judgements are not given."
 
     def _rob_sentence(self) -> Section | None:
         """Risk of bias in one sentence under the summary of findings, when there is no grid to show: a slide
@@ -187,7 +183,7 @@ class _ReviewDeck(SharedSlides):
         rob = self.c.rob
         if rob is None or self.figures.get("rob") is not None:
             return None
-        return TextSection([P(f"Risk of bias ({rob.tool}): {self._rob_text()}", gap=0.0)])
+        return TextSection([P(f"Risk of bias ({rob.tool}): {_rob_text(rob)}", gap=0.0)])
 
     def slide_sof(self) -> None:
         c = self.c
@@ -250,3 +246,7 @@ def _stacked(value: str) -> str:
     each line kept whole (an interval never broken)."""
     head, bracket, rest = value.partition(" (")
     return f"{head}\n({rest}" if bracket else value
+
+
+def _rob_text(rob: RobGrid) -> str:
+    return rob.summary or "Per-study judgements are not given."
