@@ -117,7 +117,7 @@ def write_study(folder: Path, files: dict[str, bytes], keep: Callable[[str], boo
             _sync_folder(new)
             _swap(new, folder)
             _remove(t for t, _ in temps)                # now the old folder: gone
-            _sync_folder(root)
+            _sync_names(root)
     except OSError as exc:
         _remove(t for t, _ in temps)
         _remove_folders(made)
@@ -170,11 +170,17 @@ def _link_or_copy(src: str | Path, dst: str | Path) -> None:
 def _sync_folder(folder: Path) -> None:
     """Make the names in ``folder`` (and its subfolders) durable before they are swapped in."""
     for path in [folder, *(p for p in folder.rglob("*") if p.is_dir() and not p.is_symlink())]:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _sync_names(path)
+
+
+def _sync_names(folder: Path) -> None:
+    """Make the names in ``folder`` itself durable (a rename in it), not its subfolders': the output root holds
+    every study's folder, and each was synced when it was written."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _RENAME_EXCHANGE = 2

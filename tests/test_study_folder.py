@@ -82,6 +82,25 @@ def test_building_one_kind_keeps_the_others_byte_for_byte(tmp_path, record, monk
     assert new["notes.txt"] == b"mine"
 
 
+def test_writing_a_study_syncs_its_own_folders_not_every_study_beside_it(tmp_path, record, monkeypatch):
+    """A thousand studies in one output root: each write makes its own new folder and the root's names durable,
+    and does not sync the other studies' folders again (that made a build of N studies cost N² syncs)."""
+    out = tmp_path / "out"
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    for k in range(12):
+        (out / f"other-{k}" / "figures").mkdir(parents=True)
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    build(record, out, OLD_EPOCH, monkeypatch)
+    assert synced and not any("other-" in path for path in synced), synced
+    assert synced.count(str(out)) == 1, synced
+
+
 # --- kills at any moment: entirely old or entirely new ----------------------------------------------
 
 STEPS = ("mkdir", "open", "fsync", "link", "rename", "replace", "unlink", "rmdir")
