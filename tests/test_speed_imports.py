@@ -111,3 +111,12 @@ def test_the_ranges_checked_without_the_font_are_all_in_the_font():
     assert not missing
     assert glyphs.missing_glyphs("plain – ≥ × é") == []
     assert glyphs.missing_glyphs("a\x01b 漢") == ["\x01", "漢"]
+
+
+def test_reportlab_writes_with_its_c_accelerators():
+    """``rl_accel`` (a dependency) gives ReportLab C number formatting and ASCII85; without it ReportLab falls back
+    to its pure-Python versions (same bytes, a fifth slower brief)."""
+    from reportlab.lib import rl_accel
+
+    assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+    assert type(rl_accel.asciiBase85Encode).__name__ == "builtin_function_or_method"
