@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import random
 import re
 from pathlib import Path
 
@@ -488,6 +489,28 @@ def test_glued_line_count_is_the_number_of_glued_wrapped_lines():
             for width in (1.0, 6.0, 20.0, 33.3, 47.0, 80.5, 120.0, 200.0, 1000.0):
                 assert line_count(text, 10, width, bold, glued=True) == len(wrap(text, 10, width, bold, glued=True)), \
                     (text, width, bold)
+
+
+def test_line_count_is_the_number_of_wrapped_lines_at_every_break():
+    """Random texts at random widths and at each width where a line could break (a run of words' width, and a
+    hair either side of it): the counted lines are the wrapped ones."""
+    rng = random.Random(15)
+    vocabulary = ["a", "of", "n = 12", "0.74", "(0.65 to 0.85)", "placebo", "≤40%", "mycophenolate", "II–IV",
+                  "Antidisestablishmentarianism", "•", "x" * 40, "WWW", "iii"]
+    for _ in range(150):
+        paragraphs = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 14))) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2:
+            paragraphs[0] = "• " + paragraphs[0]
+        text = "\n".join(paragraphs)
+        size, bold, glued = rng.choice((8.0, 10.0, 13.5, 18.7)), rng.random() < 0.5, rng.random() < 0.3
+        words = text.split()
+        runs = {text_width(" ".join(words[i:j]), size, bold) for i in range(len(words))
+                for j in range(i + 1, min(i + 8, len(words)) + 1)}
+        widths = [rng.uniform(1.0, 600.0) for _ in range(10)] + \
+            [w + d for w in rng.sample(sorted(runs), min(len(runs), 15)) for d in (-1e-9, 0.0, 1e-9)]
+        for width in widths:
+            assert line_count(text, size, width, bold, glued) == len(wrap(text, size, width, bold, glued)), \
+                (text, size, width, bold, glued)
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

@@ -8,6 +8,8 @@ text in the PDF, the deck and the figures.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from itertools import repeat
@@ -146,6 +148,70 @@ def _missing_words(before: str, word: str) -> bool:
 def line_count(text: str, size: float, width: float, bold: bool = False, glued: bool = False) -> int:
     """``len(wrap(text, size, width, bold, glued))``, without making the lines: a column-width search asks how
     many lines a cell takes at many widths."""
+    em = _metrics(bold).units
+    steps = _steps(text, bold, glued)
+    if steps is None or not size > 0 or not math.isfinite(width):
+        return _counted(text, size, width, bold, glued)
+    capacity = _capacity(size, width, em)
+    caps, counts = steps
+    if capacity < caps[0]:
+        return len(wrap(text, size, width, bold, glued))     # a word broken within: as ``wrap`` breaks it
+    return counts[bisect_right(caps, capacity) - 1]
+
+
+def _capacity(size: float, width: float, em: int) -> int:
+    """The widest line, in font units, that fits ``width`` at ``size``: the largest ``x`` with ``x * size / em <=
+    width``, the test ``wrap`` makes (monotone in ``x``, so the lines at ``width`` are those at ``x``)."""
+    x = math.floor(width * em / size)
+    while (x + 1) * size / em <= width:
+        x += 1
+    while x * size / em > width:
+        x -= 1
+    return x
+
+
+@lru_cache(maxsize=_UNITS_CACHE)
+def _steps(text: str, bold: bool, glued: bool) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """``text``'s line count as a step function of the capacity (the widest line, in font units): the capacities,
+    ascending, at which it drops, from its longest word on, and the count from each. None when a paragraph may
+    hang (a bullet, ``glued``), whose lines depend on the size too."""
+    if glued and any(paragraph.startswith(BULLET) for paragraph in text.split("\n")):
+        return None
+    space = _units(" ", bold)
+    paragraphs = [_paragraph_steps(words, space) for words in _word_units(text, bold, glued)]
+    least = max(caps[0] for caps, _ in paragraphs)
+    caps = sorted({least} | {c for p_caps, _ in paragraphs for c in p_caps if c > least})
+    counts = [sum(p_counts[bisect_right(p_caps, c) - 1] for p_caps, p_counts in paragraphs) for c in caps]
+    return tuple(caps), tuple(counts)
+
+
+def _paragraph_steps(words: tuple[int, ...], space: int) -> tuple[list[int], list[int]]:
+    """A paragraph's greedy line count as a step function of the capacity (font units), from its longest word on.
+    Greedy wrapping keeps one partition of the words into lines until the capacity reaches the narrowest line
+    plus the word it could not take; each such capacity is tried in turn until the paragraph is one line."""
+    capacity = max(words, default=0)
+    caps: list[int] = []
+    counts: list[int] = []
+    while True:
+        lines, current, filled, overflow = 1, 0, False, 0    # overflow: the least line that did not fit, 0: none
+        for unit_u in words:
+            candidate_u = current + space + unit_u if filled else unit_u
+            if candidate_u <= capacity:
+                current, filled = candidate_u, True
+                continue
+            lines += 1
+            overflow = min(overflow, candidate_u) if overflow else candidate_u
+            current = unit_u
+        if not counts or lines < counts[-1]:
+            caps.append(capacity)
+            counts.append(lines)
+        if not overflow:
+            return caps, counts
+        capacity = overflow
+
+
+def _counted(text: str, size: float, width: float, bold: bool, glued: bool) -> int:
+    """``line_count`` word by word: for a text whose bullets may hang (the indent depends on the size)."""
     em = _metrics(bold).units
     space = _units(" ", bold)
     lines = 0
