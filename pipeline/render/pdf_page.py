@@ -15,8 +15,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -143,7 +145,7 @@ def write_pdf(page: Page, *, title: str, author: str, subject: str, keywords: st
     fonts = register_fonts()
     epoch = source_date()
     buffer = io.BytesIO()
-    cv = rl_canvas.Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch is not None else 0,
+    cv = _Canvas(buffer, pagesize=(page.width, page.height), invariant=1 if epoch is not None else 0,
                           pageCompression=1, lang=LANG, initialFontName=fonts.regular,
                           initialFontSize=STEPS[-1].body)
     cv.setTitle(title)
@@ -155,6 +157,22 @@ def write_pdf(page: Page, *, title: str, author: str, subject: str, keywords: st
     cv.showPage()
     cv.save()
     return buffer.getvalue()
+
+
+@cache
+def _colour(hex_colour: str) -> Color:
+    return HexColor(hex_colour)
+
+
+class _Canvas(rl_canvas.Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """A canvas that takes the theme's colours (hex strings) as colour objects made once: reportlab parses a
+    string on every use, several thousand times a brief."""
+
+    def setFillColor(self, aColor: Any, alpha: float | None = None) -> None:
+        super().setFillColor(_colour(aColor) if isinstance(aColor, str) else aColor, alpha)
+
+    def setStrokeColor(self, aColor: Any, alpha: float | None = None) -> None:
+        super().setStrokeColor(_colour(aColor) if isinstance(aColor, str) else aColor, alpha)
 
 
 def draw(cv: Any, page: Page, fonts: Fonts) -> None:
