@@ -26,7 +26,7 @@ from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
 from pipeline.layout.forest import forest_alt, forest_plot
 from pipeline.layout.geometry import Box, Diagram
-from pipeline.layout.text import line_count, line_height, shorten, text_width, units, wrap, wrap_runs
+from pipeline.layout.text import column_lines, line_count, line_height, shorten, text_width, units, wrap, wrap_runs
 from pipeline.loader import load_file
 from pipeline.model import Study
 from pipeline.validate import load_study
@@ -511,6 +511,21 @@ def test_line_count_is_the_number_of_wrapped_lines_at_every_break():
         for width in widths:
             assert line_count(text, size, width, bold, glued) == len(wrap(text, size, width, bold, glued)), \
                 (text, size, width, bold, glued)
+
+
+def test_a_columns_lines_are_its_cells_counted_lines():
+    """A table column's cells (bold and regular) at random sizes and widths, narrow to wide and back, each
+    width asked again: the counts are each cell's counted lines."""
+    rng = random.Random(16)
+    vocabulary = ["a", "of", "n = 12", "0.74", "(0.65 to 0.85)", "placebo", "≤40%", "mycophenolate", "WWW", "iii"]
+    for _ in range(60):
+        cells = tuple(("\n".join(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 9)))
+                                 for _ in range(rng.randint(1, 3))), rng.random() < 0.3) for _ in range(rng.randint(1, 6)))
+        widths = [rng.uniform(1.0, 400.0) for _ in range(12)]
+        for size in (9.0, 13.5, 18.0):
+            for width in widths + widths[::-1]:
+                assert column_lines(cells, size, width) == tuple(line_count(t, size, width, b) for t, b in cells), \
+                    (cells, size, width)
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

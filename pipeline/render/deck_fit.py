@@ -18,7 +18,7 @@ from .. import theme
 from ..errors import LayoutError
 from ..layout.columns import Column, by_words, solve
 from ..layout.fit import search
-from ..layout.text import LINE_HEIGHT, line_count, text_width, wrap, wrap_runs
+from ..layout.text import LINE_HEIGHT, column_lines, line_count, text_width, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
 BODY_MIN, TABLE_MIN = 18.0, 16.0
@@ -236,8 +236,10 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     n = len(caps)
     natural, minimum, kept = _measure(rows, n, size, factor)
 
-    def heights(j: int, w: float) -> list[int]:
-        return [_lines(row[j].text, size, max(w - 2 * CELL_MX, 1.0), row[j].bold) for row in rows]
+    cells = [tuple((row[j].text, row[j].bold) for row in rows) for j in range(n)]
+
+    def heights(j: int, w: float) -> tuple[int, ...]:
+        return column_lines(cells[j], size, max(w - 2 * CELL_MX, 1.0) / factor)
 
     columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
     return tuple(solve(columns, width, heights, flex) or by_words(columns, width))
