@@ -27,12 +27,11 @@ import argparse
 import atexit
 import functools
 import gc
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import EvidenceBriefError, Problem, RecordError, UsageError, shown_name
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
     from .build import BuildOptions
     from .loader import Source
 
+Each = Callable[..., Iterable[Any]]         # ``map``, or a pool of workers' ``map``
+Outcome = tuple[int, list[str], list[str]]  # a record's build: exit status, lines for stdout, lines for stderr
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other usage problem
@@ -237,22 +238,22 @@ def _validate(args: argparse.Namespace) -> int:
     return _each_record(args.records, one)
 
 
-def _refuse_shared_ids(paths: list[Path], must_match_name: bool) -> tuple[dict[Path, RecordError], dict[Path, Source]]:
+def _refuse_shared_ids(paths: list[Path], must_match_name: bool, each: Each = map
+                       ) -> tuple[dict[Path, RecordError], dict[Path, Source]]:
     """Records of one run that would write the same ``outputs/<id>/`` (or, with ``must_match_name``,
     whose id is not their file name), each with the located error that refuses it, and the records
     that cannot even be read, with their error; then every record read, as {path: loader.Source},
-    for the caller to check (so no file is parsed twice)."""
-    from .loader import load_file
-
+    for the caller to check (so no file is parsed twice). The files are read through ``each`` (``map``, or
+    a pool of workers')."""
     ids: dict[Path, tuple[str, Problem]] = {}
     refused: dict[Path, RecordError] = {}
     sources: dict[Path, Source] = {}
-    for path in dict.fromkeys(paths):
-        try:
-            source = sources[path] = load_file(path)
-        except RecordError as exc:
-            refused[path] = exc
+    unique = list(dict.fromkeys(paths))
+    for path, read in zip(unique, each(_read, unique), strict=True):
+        if isinstance(read, list):
+            refused[path] = RecordError(read)
             continue
+        source = sources[path] = read
         if isinstance(source.data.get("id"), str):
             ids[path] = (source.data["id"], source.problem(("id",), ""))
     by_id: dict[str, list[Path]] = {}
@@ -284,28 +285,31 @@ def _build_options(args: argparse.Namespace) -> BuildOptions:
 
 def _build(args: argparse.Namespace) -> int:
     options = _build_options(args)
-    refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name)
+    work = functools.partial(_build_one, out=args.out, options=options)
+    jobs = max(1, min(args.jobs, len(set(args.records))))
+    if jobs == 1:
+        return _build_each(args, map, work)
+    import concurrent.futures
+    import multiprocessing
+
+    from .build import preload_renderers
+    preload_renderers(options)  # imported once, shared by the forked workers
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return _build_each(args, pool.map, work)
+
+
+def _build_each(args: argparse.Namespace, each: Each, work: Callable[[Path, Source], Outcome]) -> int:
+    """Read ``args.records``, refuse those that cannot be built, build the others with ``work``: both steps
+    through ``each`` (``map``, or a pool of workers'), the outcomes printed in the records' order."""
+    refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name, each)
     for error in refused.values():
         if str(error):
             print(str(error), file=sys.stderr)
-    records = [(p, sources[p]) for p in args.records if p not in refused]
+    records = [p for p in args.records if p not in refused]
     if not records:
         return max(error.exit_status for error in refused.values())
-    jobs = max(1, min(args.jobs, len(records)))
-    work = functools.partial(_build_one, out=args.out, options=options)
-    outcomes: Iterable[tuple[int, list[str], list[str]]]
-    if jobs == 1:
-        outcomes = itertools.starmap(work, records)
-    else:
-        import concurrent.futures
-        import multiprocessing
-
-        from .build import preload_renderers
-        preload_renderers(options)  # imported once, shared by the forked workers
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            outcomes = list(pool.map(work, [p for p, _ in records], [s for _, s in records]))
     status = 2 if refused else 0
-    for code, out, err in outcomes:
+    for code, out, err in each(work, records, [sources[p] for p in records]):
         for line in err:
             print(line, file=sys.stderr)
         for line in out:
@@ -314,7 +318,18 @@ def _build(args: argparse.Namespace) -> int:
     return status
 
 
-def _build_one(path: Path, source: Source, *, out: Path, options: BuildOptions) -> tuple[int, list[str], list[str]]:
+def _read(path: Path) -> Source | list[Problem]:
+    """A record read, or the problems that stop it being read (what a worker sends back: a ``RecordError``
+    does not survive pickling)."""
+    from .loader import load_file
+
+    try:
+        return load_file(path)
+    except RecordError as exc:
+        return exc.problems
+
+
+def _build_one(path: Path, source: Source, *, out: Path, options: BuildOptions) -> Outcome:
     """Build one record (read already, as ``source``); return (exit status, stdout lines, stderr lines)
     so parallel output never interleaves."""
     from .build import build_record

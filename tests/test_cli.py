@@ -100,3 +100,25 @@ def test_the_collector_is_off_for_the_first_record_then_on_and_left_as_found(mon
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+def test_build_with_two_jobs_reads_refuses_and_builds_as_one_job_does(tmp_path):
+    """``--jobs 2`` reads the records in its workers too: an unreadable record and two records sharing an id are
+    refused with the same messages, in the same order, and the others built, as with one job."""
+    minimal = (ROOT / "tests" / "bad_records" / "_valid_minimal.yaml").read_text(encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    for name in ("twin-a", "twin-b"):
+        (tmp_path / f"{name}.yaml").write_text(minimal, encoding="utf-8")
+    records = [str(SHIPPED), *(str(tmp_path / f"{n}.yaml") for n in ("bad", "twin-a", "twin-b"))]
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        done = subprocess.run([sys.executable, "-m", "pipeline", "build", *records, "--out", str(out), "--only",
+                               "brief", "--jobs", jobs], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        runs[jobs] = (done.returncode, done.stdout.replace(str(out), "OUT"), done.stderr, written)
+    assert runs["1"] == runs["2"]
+    status, stdout, stderr, written = runs["2"]
+    assert status == 2 and written == ["imagine-ra/brief.pdf"] and "imagine-ra/brief.pdf" in stdout
+    assert stderr.index("bad.yaml:3") < stderr.index("twin-a.yaml") < stderr.index("twin-b.yaml"), stderr
+    assert "is also the id of" in stderr and "Traceback" not in stderr
