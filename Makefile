@@ -58,29 +58,29 @@ BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS) --id-mus
 endif
 
 define STUDY_RULE
-outputs/$(1)/brief.pdf outputs/$(1)/deck.pptx &: sources/$(1).yaml $(PACKAGE) $(OPTIONS_STAMP) $(TEMPLATE_DEP) | $(VENV)/.installed
+outputs/$(1)/brief.pdf outputs/$(1)/deck.pptx &: sources/$(1).yaml $(PACKAGE) $(OPTIONS_STAMP) $(TEMPLATE_DEP) | $(VENV)/.compiled
 	@$$(call BUILD_STUDY,$$<)
 endef
 $(foreach id,$(IDS),$(eval $(call STUDY_RULE,$(id))))
 
 .PHONY: validate
-validate: | $(VENV)/.installed ## Check every record and print each problem as file:line:column: field: message
+validate: | $(VENV)/.compiled ## Check every record and print each problem as file:line:column: field: message
 	@$(PY) -m pipeline validate --id-must-match-file-name $(RECORDS)
 
 .PHONY: audit
-audit: | $(VENV)/.installed ## Recompute effects and list numbers that do not add up, for every record
+audit: | $(VENV)/.compiled ## Recompute effects and list numbers that do not add up, for every record
 	@$(PY) -m pipeline audit $(RECORDS)
 
 .PHONY: upgrade
 upgrade: | $(VENV)/.installed ## Rewrite version-1 records in sources/ as version 2 (comments kept)
 	@$(PY) -m pipeline upgrade $(RECORDS)
 .PHONY: watch
-watch: | $(VENV)/.installed ## Rebuild one study whenever it is saved: make watch RECORD=sources/x.yaml
+watch: | $(VENV)/.compiled ## Rebuild one study whenever it is saved: make watch RECORD=sources/x.yaml
 	@test -n "$(RECORD)" || { echo "make watch: say which record, e.g. make watch RECORD=sources/imagine-ra.yaml" >&2; exit 2; }
 	@$(PY) -m pipeline watch $(RECORD) --out outputs $(BUILD_FLAGS)
 
 .PHONY: fhir
-fhir: | $(VENV)/.installed ## Write outputs/<id>/fhir.json, a FHIR R5 Bundle (EBMonFHIR), for every record
+fhir: | $(VENV)/.compiled ## Write outputs/<id>/fhir.json, a FHIR R5 Bundle (EBMonFHIR), for every record
 	@$(PY) -m pipeline export fhir $(RECORDS) --out outputs
 
 .PHONY: schema
@@ -118,6 +118,13 @@ distclean: clean ## Remove outputs and the virtual environment
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+# The package's bytecode, compiled again when a module changes: Python then imports it without compiling it
+# first, also where PYTHONDONTWRITEBYTECODE is set (container images often set it), which made every command
+# compile about a hundred modules as it started.
+$(VENV)/.compiled: $(PACKAGE) | $(VENV)/.installed
+	@$(PY) -m compileall -q pipeline
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
