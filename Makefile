@@ -93,7 +93,7 @@ schema/review-record.schema.json: pipeline/review/model.py pipeline/model.py | $
 	@$(PY) -m pipeline schema --review -o $@
 
 .PHONY: test
-test: $(VENV)/.installed-test ## Run the test suite
+test: $(VENV)/.installed-test | $(VENV)/.compiled ## Run the test suite
 	$(PY) -m pytest
 
 .PHONY: lint
