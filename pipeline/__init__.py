@@ -9,7 +9,7 @@ The stages, each a module or package:
     audit       ``Study`` -> findings about numbers that do not add up
     content     ``Study`` -> formatted text blocks shared by every renderer
     layout      ``Study`` -> diagram geometry (boxes, connectors) in points
-    render      layout + content -> PDF (reportlab), PPTX (python-pptx), figures (matplotlib)
+    render      layout + content -> PDF (reportlab), PPTX (python-pptx), figures (SVG; PNG with matplotlib)
     build       one record -> files in ``outputs/<id>/``, written atomically
     cli         the ``evidence-brief`` command, a thin layer over ``build``
 """

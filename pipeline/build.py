@@ -81,6 +81,8 @@ def preload_renderers(options: BuildOptions = BuildOptions()) -> None:
         from .render import deck  # noqa: F401
     if "figures" in options.only:
         from .render import figures  # noqa: F401
+        if "png" in options.figures:
+            from .render import figures_png  # noqa: F401  (matplotlib: only when PNGs are made)
 
 
 def build_record(path: str | Path, out_root: str | Path, options: BuildOptions = BuildOptions(),

@@ -103,7 +103,8 @@ def test_the_deck_and_figure_modules_are_checked():
             "pipeline.render.deck_fit", "pipeline.render.deck_notes", "pipeline.render.pptx_xml",
             "pipeline.render.deck_canvas", "pipeline.render.deck_package", "pipeline.render.deck_shared",
             "pipeline.render.deck_tables",
-            "pipeline.render.figures"} <= set(CHECKED)
+            "pipeline.render.figures", "pipeline.render.figure_shapes", "pipeline.render.svg",
+            "pipeline.render.figures_png"} <= set(CHECKED)
 
 
 @pytest.mark.parametrize("name", CHECKED)

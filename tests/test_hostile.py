@@ -446,7 +446,7 @@ def test_import_into_a_folder_names_the_file_it_wrote(tmp_path, capsys):
 FAULTS = {
     "brief": ("pipeline.render.pdf", "footer_block", KeyError("harm-0")),
     "deck": ("pipeline.render.deck_canvas", "draw_diagram", KeyError("harm-0")),
-    "figures": ("pipeline.render.figures", "_box", TypeError("unsupported operand type(s)")),
+    "figures": ("pipeline.render.figure_shapes", "_box", TypeError("unsupported operand type(s)")),
 }
 
 

@@ -2,8 +2,8 @@
 the traceback saved to a file, and the previous outputs left exactly as they were.
 
 The fault is injected deep in each back-end (the drawing library's own save call: reportlab's showPage,
-python-pptx's package writer, matplotlib's savefig), after the
-renderer has done all its work on the content, for a trial and for a review record.
+python-pptx's package writer; for the SVG figures, written without a library, the writer of each shape), after
+the renderer has done all its work on the content, for a trial and for a review record.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import matplotlib.figure
 import pptx.opc.serialized
 import pytest
 from reportlab.pdfgen.canvas import Canvas
@@ -20,10 +19,11 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import ROOT
 from pipeline import atomic
 from pipeline.cli import main
+from pipeline.render import svg
 
 RECORDS = {"trial": ROOT / "sources" / "imagine-ra.yaml", "review": ROOT / "sources" / "react-corticosteroids.yaml"}
 BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_content_types_stream"),
-             "figures": (matplotlib.figure.Figure, "savefig")}
+             "figures": (svg, "_shape")}
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

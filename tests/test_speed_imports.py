@@ -88,15 +88,31 @@ def test_a_command_that_draws_nothing_imports_no_drawing_library(name, tmp_path)
         assert not modules & FONT, f"{name} imported {sorted(modules & FONT)}"
 
 
-@pytest.mark.parametrize(("only", "library"), [("brief", "reportlab"), ("deck", "pptx"), ("figures", "matplotlib")])
+# The SVG figures are written without a drawing library; matplotlib draws the PNGs, made only on request.
+@pytest.mark.parametrize(("only", "library"), [("brief", "reportlab"), ("deck", "pptx"), ("figures", None)])
 @pytest.mark.parametrize("record", [TRIAL, REVIEW], ids=["trial", "review"])
 def test_a_build_of_one_output_imports_only_its_library(only, library, record, tmp_path):
     every = loaded(["build", str(record), "--out", str(tmp_path / "out"), "--only", only], tmp_path)
     modules = top_level(every)
-    assert library in modules
+    assert library is None or library in modules
     assert not modules & (DRAWING - {library}), f"--only {only} imported {sorted(modules & DRAWING)}"
     review = sorted(m for m in every if m.startswith("pipeline.review."))
     assert bool(review) == (record == REVIEW), f"a {record.stem} build imported {review}"   # trials: no review model
+
+
+@pytest.mark.parametrize("record", [TRIAL, REVIEW], ids=["trial", "review"])
+def test_a_default_build_does_not_import_matplotlib_and_a_png_build_does(record, tmp_path, monkeypatch):
+    monkeypatch.delenv("FIGURES", raising=False)
+    out = tmp_path / "out"
+    modules = top_level(loaded(["build", str(record), "--out", str(out)], tmp_path))
+    assert {"reportlab", "pptx"} <= modules          # the probe sees what the build imported
+    assert "matplotlib" not in modules
+    figures = list((out / record.stem / "figures").iterdir())
+    assert figures and all(p.suffix == ".svg" for p in figures)
+    png = top_level(loaded(["build", str(record), "--out", str(out), "--only", "figures", "--figures", "svg,png"],
+                           tmp_path))
+    assert "matplotlib" in png and not png & {"reportlab", "pptx"}
+    assert any(p.suffix == ".png" for p in (out / record.stem / "figures").iterdir())
 
 
 def test_a_trial_record_is_checked_without_the_review_model(tmp_path):
