@@ -13,7 +13,7 @@ each child's peak resident memory), it measures:
 
 1. one study cold, whole process (``python -m pipeline build``: brief, deck, SVG figures) against
    the import floor (a process that only imports what a build uses: yaml, pydantic, reportlab,
-   python-pptx, matplotlib's SVG back-end, fontTools), in paired runs; ``validate`` of one record
+   python-pptx, fontTools), in paired runs; ``validate`` of one record
    against the floor of importing yaml and pydantic;
 2. the marginal cost of a study in one process: ``evidence-brief build`` of N records against the same
    command with the first of them only, in one process each (the difference over N - 1), and its split
@@ -54,14 +54,14 @@ NOOP_S = 0.2              # no-op make report
 PEAK_MB = 200.0           # any process, any N
 BRIEF_KB = 150.0          # a brief to e-mail
 
+# What a default build (brief, deck, SVG figures) imports. No matplotlib: the SVG figures are written
+# without it since render/svg.py, and it is imported only for PNGs, which are made on request.
 BUILD_FLOOR = textwrap.dedent("""
     import yaml
     from pydantic import BaseModel
     from reportlab.pdfgen import canvas
     from reportlab.pdfbase.ttfonts import TTFont
     from pptx import Presentation
-    from matplotlib.figure import Figure
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from fontTools.ttLib import TTFont
 """)
 VALIDATE_FLOOR = "import yaml\nfrom pydantic import BaseModel\n"
