@@ -14,8 +14,6 @@ import copy
 import datetime as _dt
 import functools
 import io
-import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from ..layout.text import LINE_HEIGHT
 from ..template import load_template
 from . import pptx_xml
 from .deck_diagram import emu
+from .stable_zip import stable_zip
 
 FONT = "DejaVu Sans"
 SLIDE_W, SLIDE_H = 960.0, 540.0            # 13.333 in × 7.5 in, 16:9
@@ -264,12 +263,12 @@ def save(prs: Any, title: str, subject: str, comments: str) -> bytes:
     props.created = naive
     props.modified = naive
     props.last_printed = naive
-    return normalise_zip(_Members.of(prs.part.package), moment)
+    return stable_zip(_Members.of(prs.part.package), moment)
 
 
 class _Members:
     """Stands in for python-pptx's zip writer under its ``PackageWriter`` (``Presentation.save``), keeping each
-    member's bytes instead of zipping them: ``normalise_zip`` zips them once, in a stable order."""
+    member's bytes instead of zipping them: ``stable_zip`` zips them once, in a stable order."""
 
     def __init__(self) -> None:
         self.members: dict[str, bytes] = {}
@@ -309,19 +308,3 @@ def _rels_xml(rels: Any) -> bytes:
         etree.SubElement(root, f"{_PR}Relationship", attrs)
     out: bytes = etree.tostring(root, encoding="UTF-8", standalone=True)
     return out
-
-
-def normalise_zip(members: Mapping[str, bytes], moment: _dt.datetime) -> bytes:
-    """The package as a zip with a stable entry order and fixed timestamps."""
-    when = max(moment, _dt.datetime(1980, 1, 1, tzinfo=_dt.UTC)).timetuple()[:6]
-    names = list(members)
-    order = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            dst.writestr(info, members[name])
-    return out.getvalue()
