@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .fit import Attempt
 from .geometry import Align, Box, Connector, Diagram, Label, TextLine
-from .text import line_count, line_height, text_width, wrap
+from .text import line_count, line_height, widest_word, wrap
 
 WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
 
@@ -46,7 +46,7 @@ def wrap_paragraphs(paragraphs: Sequence[Para], size: float, width: float) -> tu
     broken = False
     avail = _measure(width)
     for p in paragraphs:
-        if any(text_width(word, size, p.bold) > avail for word in p.text.split()):
+        if widest_word(p.text, size, p.bold) > avail:
             broken = True
         for line in wrap(p.text, size, avail, p.bold, glued=True):
             lines.append(TextLine(line, size, p.bold))

@@ -52,7 +52,7 @@ from .design import (
 from .fit import Attempt, largest_fit, sizes, too_long_message
 from .geometry import Box, Diagram
 from .memo import per_study
-from .text import text_width
+from .text import text_width, widest_word
 
 MEASURE = 10.0       # a column at least this many ems wide (unless its text is narrower): no ragged strips
 Stack = list[tuple[str, list[Para], list[str]]]     # one column's boxes, top to bottom: (id, text, fields)
@@ -145,7 +145,7 @@ def _fields(study: Study, i: int) -> list[str]:
 
 def _narrowest(paras: Sequence[Para], size: float, pad: float, keep_first: bool = False) -> float:
     """The width of a box whose longest word (or, ``keep_first``, whose first line) just fits."""
-    words = max((text_width(w, size, p.bold) for p in paras for w in p.text.split()), default=0.0)
+    words = max((widest_word(p.text, size, p.bold) for p in paras), default=0.0)
     if keep_first and paras:
         words = max(words, text_width(paras[0].text, size, paras[0].bold))
     return words / (1 - WRAP_SAFETY) + 2 * pad + 1.0

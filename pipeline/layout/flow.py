@@ -76,6 +76,9 @@ def _unknown_note(stages: list[FlowStage]) -> str:
     return " ".join(f"{word[0].upper()}{word[1:]}: {'; '.join(words)}." for word, words in unknown.items())
 
 
+_flow_alt = per_study(flow_alt)     # the same for every size and width a search tries
+
+
 @per_study
 def _layout(study: Study, width: float, size: float) -> Attempt:
     sheet = Sheet(size)
@@ -191,6 +194,6 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
         y += text_height(note_lines)
 
     diagram = Diagram(kind="flow", width=width, height=y, boxes=tuple(boxes), connectors=tuple(connectors),
-                      labels=tuple(labels), alt_text=flow_alt(study), title=f"{study.name}: participant flow",
+                      labels=tuple(labels), alt_text=_flow_alt(study), title=f"{study.name}: participant flow",
                       extra={"font_size": size, "complete": flow is not None})
     return sheet.attempt(diagram)

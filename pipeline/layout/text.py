@@ -75,6 +75,16 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _units(text, bold) * size / _metrics(bold).units
 
 
+def widest_word(text: str, size: float, bold: bool = False) -> float:
+    """The width of the widest of ``text``'s words at ``size`` (``text_width`` of it), 0 when it has none."""
+    return _widest_units(text, bold) * size / _metrics(bold).units
+
+
+@lru_cache(maxsize=_UNITS_CACHE)
+def _widest_units(text: str, bold: bool) -> int:
+    return max((_units(word, bold) for word in text.split()), default=0)
+
+
 def line_height(size: float) -> float:
     return size * LINE_HEIGHT
 
@@ -103,7 +113,7 @@ RUNT = 3     # a last line that is one word this short (characters) reads as dro
 def unrunted_width(text: str, size: float, bold: bool = False) -> float:
     """The narrowest width at which ``text`` wraps without a runt (a last line that is one word of at most
     ``RUNT`` characters), from its longest word up to its whole width."""
-    width = max((text_width(word, size, bold) for word in text.split()), default=0.0)
+    width = widest_word(text, size, bold)
     while True:
         lines = wrap(text, size, width, bold)
         if len(lines) < 2 or " " in lines[-1] or len(lines[-1]) > RUNT:
