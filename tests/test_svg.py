@@ -63,6 +63,18 @@ def test_a_reader_sees_every_line_of_the_diagram_on_a_page_of_its_size(name):
         assert 0 <= float(t.get("x")) <= w and 0 <= float(t.get("y")) <= h
 
 
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_a_screen_reader_gets_the_figure_title_and_its_text_alternative(name):
+    d = DIAGRAMS[name]
+    root = ET.fromstring(svg_bytes(d))
+    assert d.alt_text, name                 # every figure has a text alternative to give
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text == d.alt_text
+    title = root.find(f"{SVG}title")
+    assert (title.text if title is not None else "") == d.title
+    assert list(root)[0].tag == (f"{SVG}title" if d.title else f"{SVG}desc")   # first, where readers look
+
+
 def points(path: ET.Element) -> list[tuple[float, float]]:
     numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d"))]
     return list(zip(numbers[::2], numbers[1::2], strict=True))

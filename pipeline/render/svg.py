@@ -5,8 +5,10 @@ Out: ``svg_bytes``: UTF-8 SVG 1.1, the page ``figure_shapes.page_size`` points w
      and ``height`` in pt, a ``viewBox`` in points, so 1 user unit = 1 pt), the shapes of
      ``figure_shapes.shapes`` painted in their order. Text stays text (``<text>``, DejaVu Sans, at its
      baseline anchor with its alignment as ``text-anchor``), so it can be selected, searched and edited.
-     The same diagram gives the same bytes: no dates, ids or software names; numbers are written to
-     0.000001 pt (as matplotlib wrote them: rounder numbers move text by a fraction of a pixel).
+     The diagram's title and text alternative are its ``<title>`` and ``<desc>``, what a screen reader
+     says for the picture on a web page or in a document it is placed in. The same diagram gives the
+     same bytes: no dates, ids or software names; numbers are written to 0.000001 pt (as matplotlib
+     wrote them: rounder numbers move text by a fraction of a pixel).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ def svg_bytes(diagram: Diagram) -> bytes:
     w, h = page_size(diagram)
     out = ['<?xml version="1.0" encoding="utf-8"?>\n',
            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_n(w)}pt" height="{_n(h)}pt" '
-           f'viewBox="0 0 {_n(w)} {_n(h)}">\n',
-           f'<rect width="{_n(w)}" height="{_n(h)}" fill="#ffffff"/>\n']
+           f'viewBox="0 0 {_n(w)} {_n(h)}">\n']
+    out += [f"<{tag}>{escape(text)}</{tag}>\n" for tag, text in (("title", diagram.title), ("desc", diagram.alt_text))
+            if text]
+    out.append(f'<rect width="{_n(w)}" height="{_n(h)}" fill="#ffffff"/>\n')
     out += [_shape(shape) for shape in shapes(diagram)]
     out.append("</svg>\n")
     return "".join(out).encode("utf-8")
