@@ -72,7 +72,7 @@ def test_a_screen_reader_gets_the_figure_title_and_its_text_alternative(name):
     assert desc is not None and desc.text == d.alt_text
     title = root.find(f"{SVG}title")
     assert (title.text if title is not None else "") == d.title
-    assert list(root)[0].tag == (f"{SVG}title" if d.title else f"{SVG}desc")   # first, where readers look
+    assert next(iter(root)).tag == (f"{SVG}title" if d.title else f"{SVG}desc")   # first, where readers look
 
 
 def points(path: ET.Element) -> list[tuple[float, float]]:
