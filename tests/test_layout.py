@@ -524,7 +524,7 @@ def test_a_columns_lines_are_its_cells_counted_lines():
         widths = [rng.uniform(1.0, 400.0) for _ in range(12)]
         for size in (9.0, 13.5, 18.0):
             for width in widths + widths[::-1]:
-                assert column_lines(cells, size, width) == tuple(line_count(t, size, width, b) for t, b in cells), \
+                assert column_lines(cells).at(size, width) == tuple(line_count(t, size, width, b) for t, b in cells), \
                     (cells, size, width)
 
 

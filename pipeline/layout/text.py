@@ -169,39 +169,38 @@ def line_count(text: str, size: float, width: float, bold: bool = False, glued: 
     return counts[bisect_right(caps, capacity) - 1]
 
 
-def column_lines(cells: tuple[tuple[str, bool], ...], size: float, width: float) -> tuple[int, ...]:
-    """``line_count`` of each ``(text, bold)`` of a table column's cells at ``size`` in ``width``. The counts
-    change only at their cells' steps, so they are worked out once for each interval between steps that a
-    column-width search reaches (at any size)."""
-    column = _column(cells)
-    if size > 0 and math.isfinite(width):
-        capacities = tuple(_capacity(size, width, em) for em in column.ems)
-        if all(capacity >= least for capacity, least in zip(capacities, column.least, strict=True)):
-            interval = tuple(map(bisect_right, column.breaks, capacities))
-            counts = column.counts.get(interval)
-            if counts is None:
-                counts = column.counts[interval] = tuple(
-                    steps[1][bisect_right(steps[0], capacities[k]) - 1] for steps, k in column.steps)
-            return counts
-    return tuple(line_count(text, size, width, bold) for text, bold in cells)     # a word broken within
-
-
-class _Column:
-    """A table column's cells' steps (``_steps``), each with the index of its font's units per em in ``ems``; per
-    units per em, the least capacity at which every cell's words fit and the capacities where a count changes;
-    ``counts``: the cells' counts in each interval between those reached so far."""
+class ColumnLines:
+    """A table column's cells, each ``(text, bold)``: ``at(size, width)`` is each one's ``line_count``. The counts
+    change only at the cells' steps (``_steps``), so they are worked out once for each interval between steps
+    that a column-width search reaches, at any size, and remembered."""
 
     def __init__(self, cells: tuple[tuple[str, bool], ...]):
+        self.cells = cells
+        # Per font units per em (``ems``): the least capacity at which every cell's words fit, and every capacity
+        # where a cell's count changes; per cell, its steps and the index of its units per em.
         self.ems = sorted({_metrics(bold).units for _, bold in cells})
         self.steps = [(_text_steps(text, bold, False), self.ems.index(_metrics(bold).units)) for text, bold in cells]
         self.least = [max(caps[0] for (caps, _), k in self.steps if k == i) for i in range(len(self.ems))]
         self.breaks = [sorted({c for (caps, _), k in self.steps if k == i for c in caps}) for i in range(len(self.ems))]
-        self.counts: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self.counts: dict[tuple[int, ...], tuple[int, ...]] = {}     # by interval, those reached so far
+
+    def at(self, size: float, width: float) -> tuple[int, ...]:
+        if size > 0 and math.isfinite(width):
+            capacities = [_capacity(size, width, em) for em in self.ems]
+            if all(capacity >= least for capacity, least in zip(capacities, self.least, strict=True)):
+                interval = tuple(map(bisect_right, self.breaks, capacities))
+                counts = self.counts.get(interval)
+                if counts is None:
+                    counts = self.counts[interval] = tuple(
+                        steps[1][bisect_right(steps[0], capacities[k]) - 1] for steps, k in self.steps)
+                return counts
+        return tuple(line_count(text, size, width, bold) for text, bold in self.cells)     # a word broken within
 
 
 @lru_cache(maxsize=1024)
-def _column(cells: tuple[tuple[str, bool], ...]) -> _Column:
-    return _Column(cells)
+def column_lines(cells: tuple[tuple[str, bool], ...]) -> ColumnLines:
+    """The ``ColumnLines`` of ``cells``, remembered (a table is fitted at several sizes and widths)."""
+    return ColumnLines(cells)
 
 
 def _capacity(size: float, width: float, em: int) -> int:

@@ -249,10 +249,11 @@ class Canvas:
         text = shorten(self._footer_text(), size, text_w)
         for n, slide in enumerate(self.prs.slides, 1):
             shapes = slide.shapes
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, "Footer", emu(r.x), emu(r.y),
+            footer_id = shapes._next_shape_id     # the largest id on the slide, plus one; the number's is the next
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, footer_id, "Footer", emu(r.x), emu(r.y),
                                               emu(text_w), emu(r.h), "ctr")
             self._write_body(tx_body, slide.part, [P(text, colour=theme.MUTED)], size)
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, "Slide number",
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, footer_id + 1, "Slide number",
                                               emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h), "ctr")
             pptx_xml.set_paragraphs(tx_body, [pptx_xml.slide_number_xml(n, int(size * 100), theme.MUTED,
                                                                         self.look.font)])

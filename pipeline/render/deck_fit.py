@@ -236,10 +236,10 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     n = len(caps)
     natural, minimum, kept = _measure(rows, n, size, factor)
 
-    cells = [tuple((row[j].text, row[j].bold) for row in rows) for j in range(n)]
+    lines = [column_lines(tuple((row[j].text, row[j].bold) for row in rows)) for j in range(n)]
 
     def heights(j: int, w: float) -> tuple[int, ...]:
-        return column_lines(cells[j], size, max(w - 2 * CELL_MX, 1.0) / factor)
+        return lines[j].at(size, max(w - 2 * CELL_MX, 1.0) / factor)
 
     columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
     return tuple(solve(columns, width, heights, flex) or by_words(columns, width))
