@@ -29,6 +29,7 @@ from .design_slide import slide_design
 from .flow import flow_figure
 from .forest import forest_plot
 from .geometry import Diagram, DiagramSource
+from .memo import per_study
 from .results import graphed_outcomes, results_graphic
 
 if TYPE_CHECKING:   # a trial's build never imports the review modules (their models are slow to build)
@@ -45,6 +46,9 @@ def trial_figures(study: Study) -> dict[str, DiagramSource]:
             "design-slide": DiagramSource(partial(slide_design, study), figure=False)}
 
 
+_graphic = per_study(results_graphic)     # the same for every height tried (the deck tries three)
+
+
 def _results(study: Study, width: float, height: float, base_size: float, min_size: float) -> Diagram | None:
     """The results graphic at the largest size that fits ``height`` with no label shortened ("…"), its panels
     side by side only when nothing is shortened either; its ticks and "favours" words are set a point smaller,
@@ -55,7 +59,7 @@ def _results(study: Study, width: float, height: float, base_size: float, min_si
     size = base_size
     while size >= min_size + 1.0 - 1e-9:
         for columns in (1, 2):
-            diagram = results_graphic(study, width, size, columns)
+            diagram = _graphic(study, width, size, columns)
             if diagram is None:
                 return None
             if diagram.height <= height:
