@@ -155,8 +155,8 @@ class Canvas:
         else:
             shapes = slide.shapes
             x, y = emu(inset_x), emu(inset_y)
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, name, emu(rect.x), emu(rect.y),
-                                              emu(rect.w), emu(height), "t", (x, x, y, y))
+            tx_body = pptx_xml.text_box_shape(shapes._spTree, pptx_xml.next_shape_id(shapes._spTree), name, emu(rect.x),
+                                              emu(rect.y), emu(rect.w), emu(height), "t", (x, x, y, y))
         self._write_body(tx_body, slide.part, paras, size, bullets_explicit=placeholder is None, colour=colour)
         shape = tx_body.getparent()
         if band:
@@ -231,8 +231,9 @@ class Canvas:
         self._write(shape.text_frame, [para], size, colour=None if self.templated else theme.ACCENT)
         if not self.templated:
             # A thin accent rule under the title.
-            pptx_xml.rule_shape(slide.shapes._spTree, slide.shapes._next_shape_id, "Title rule", emu(rect.x),
-                                emu(rect.bottom + 4), emu(64), emu(3), theme.ACCENT)
+            tree = slide.shapes._spTree
+            pptx_xml.rule_shape(tree, pptx_xml.next_shape_id(tree), "Title rule", emu(rect.x), emu(rect.bottom + 4),
+                                emu(64), emu(3), theme.ACCENT)
 
     def _tidy(self, slide: Any, keep: set[int]) -> None:
         """Remove placeholders the slide does not use (they would show 'Click to add text')."""
@@ -249,7 +250,7 @@ class Canvas:
         text = shorten(self._footer_text(), size, text_w)
         for n, slide in enumerate(self.prs.slides, 1):
             shapes = slide.shapes
-            footer_id = shapes._next_shape_id     # the largest id on the slide, plus one; the number's is the next
+            footer_id = pptx_xml.next_shape_id(shapes._spTree)     # the slide number's is the next
             tx_body = pptx_xml.text_box_shape(shapes._spTree, footer_id, "Footer", emu(r.x), emu(r.y),
                                               emu(text_w), emu(r.h), "ctr")
             self._write_body(tx_body, slide.part, [P(text, colour=theme.MUTED)], size)

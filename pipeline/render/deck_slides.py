@@ -24,6 +24,8 @@ from pptx.opc.packuri import PackURI
 from pptx.parts.slide import SlidePart
 from pptx.shapes.shapetree import SlideShapeFactory
 
+from . import pptx_xml
+
 
 @dataclass(frozen=True)
 class _Holder:
@@ -61,7 +63,7 @@ class SlideMaker:
             partname = PackURI(f"/ppt/slides/slide{len(slides._sldIdLst) + 1}.xml")   # as python-pptx numbers them
             part = SlidePart(partname, CT.PML_SLIDE, self.prs.part.package, copy.deepcopy(proto.element))
             part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-            slides._sldIdLst.add_sldId(self.prs.part.relate_to(part, RT.SLIDE))
+            pptx_xml.add_slide_id(slides._sldIdLst, self.prs.part.relate_to(part, RT.SLIDE))
             slide = part.slide
         tree = list(slide.shapes._spTree)
         self._holders[slide.part] = [(tree[h.at], h) for h in proto.holders]

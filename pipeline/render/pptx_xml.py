@@ -41,6 +41,30 @@ def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
     return fill
 
 
+# python-pptx finds the ids in use with an XPath query it compiles at every call (about 60-100 µs in a deck
+# being drawn); these are compiled once.
+_IDS = etree.XPath("//@id", smart_strings=False)
+_SLIDE_IDS = etree.XPath("./p:sldId/@id", namespaces={"p": P_NS}, smart_strings=False)
+_SLIDE_ID_MIN, _SLIDE_ID_MAX = 256, 2147483647
+
+
+def next_shape_id(tree: BaseOxmlElement) -> int:
+    """The id python-pptx gives a shape added to the shape tree ``tree`` (``_next_shape_id``): one more than the
+    largest numeric id anywhere in its part."""
+    used = [int(value) for value in _IDS(tree) if value.isdigit()]
+    return (max(used) if used else 0) + 1
+
+
+def add_slide_id(ids: Any, r_id: str) -> None:
+    """A ``p:sldId`` in ``ids`` (``p:sldIdLst``) for the slide related as ``r_id``, as python-pptx's ``add_sldId``
+    adds it: one more than the largest id in the list, at least 256."""
+    next_id = max([_SLIDE_ID_MIN - 1, *(int(value) for value in _SLIDE_IDS(ids))]) + 1
+    if next_id > _SLIDE_ID_MAX:      # python-pptx then looks for a free id below the largest
+        ids.add_sldId(r_id)
+        return
+    ids._add_sldId(id=next_id, rId=r_id)
+
+
 def no_autofit(body_pr: BaseOxmlElement) -> None:
     """The text keeps its size and the box its height (both were measured)."""
     for tag in ("a:spAutoFit", "a:normAutofit", "a:noAutofit"):
