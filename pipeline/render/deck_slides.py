@@ -22,7 +22,6 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.parts.slide import SlidePart
-from pptx.shapes.shapetree import SlideShapeFactory
 
 from . import pptx_xml
 
@@ -34,6 +33,7 @@ class _Holder:
     at: int
     shape_id: int
     kind: Any          # a PP_PLACEHOLDER member, or None when python-pptx does not know the type
+    proxy: Any         # the class python-pptx's shape factory makes for it (it reads the element's type again)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class SlideMaker:
         """The slide's first placeholder (in python-pptx's order) of one of ``kinds``, or None."""
         for el, h in self._present(slide):
             if h.kind in kinds:
-                return SlideShapeFactory(el, slide.placeholders)
+                return h.proxy(el, slide.placeholders)
         return None
 
     def placeholder_ids(self, slide: Any, kinds: tuple[Any, ...]) -> set[int]:
@@ -98,5 +98,5 @@ def _holders_of(slide: Any) -> tuple[_Holder, ...]:
             kind = ph.placeholder_format.type
         except ValueError:  # pragma: no cover - unknown placeholder type
             kind = None
-        out.append(_Holder(tree.index(ph._element), ph.shape_id, kind))
+        out.append(_Holder(tree.index(ph._element), ph.shape_id, kind, type(ph)))
     return tuple(out)
