@@ -176,23 +176,24 @@ class ColumnLines:
 
     def __init__(self, cells: tuple[tuple[str, bool], ...]):
         self.cells = cells
-        # Per font units per em (``ems``): the least capacity at which every cell's words fit, and every capacity
-        # where a cell's count changes; per cell, its steps and the index of its units per em.
-        self.ems = sorted({_metrics(bold).units for _, bold in cells})
-        self.steps = [(_text_steps(text, bold, False), self.ems.index(_metrics(bold).units)) for text, bold in cells]
-        self.least = [max(caps[0] for (caps, _), k in self.steps if k == i) for i in range(len(self.ems))]
-        self.breaks = [sorted({c for (caps, _), k in self.steps if k == i for c in caps}) for i in range(len(self.ems))]
-        self.counts: dict[tuple[int, ...], tuple[int, ...]] = {}     # by interval, those reached so far
+        self.steps = [_text_steps(text, bold, False) for text, bold in cells]
+        # The cells' font units per em (None when their weights' differ: each cell is counted on its own), the
+        # least capacity at which every cell's words fit, and every capacity where a cell's count changes.
+        ems = {_metrics(bold).units for _, bold in cells}
+        self.em = ems.pop() if len(ems) == 1 else None
+        self.least = max((caps[0] for caps, _ in self.steps), default=0)
+        self.breaks = sorted({c for caps, _ in self.steps for c in caps})
+        self.counts: dict[int, tuple[int, ...]] = {}     # by interval, those reached so far
 
     def at(self, size: float, width: float) -> tuple[int, ...]:
-        if size > 0 and math.isfinite(width):
-            capacities = [_capacity(size, width, em) for em in self.ems]
-            if all(capacity >= least for capacity, least in zip(capacities, self.least, strict=True)):
-                interval = tuple(map(bisect_right, self.breaks, capacities))
+        if self.em is not None and size > 0 and math.isfinite(width):
+            capacity = _capacity(size, width, self.em)
+            if capacity >= self.least:
+                interval = bisect_right(self.breaks, capacity)
                 counts = self.counts.get(interval)
                 if counts is None:
-                    counts = self.counts[interval] = tuple(
-                        steps[1][bisect_right(steps[0], capacities[k]) - 1] for steps, k in self.steps)
+                    counts = self.counts[interval] = tuple(lines[bisect_right(caps, capacity) - 1]
+                                                           for caps, lines in self.steps)
                 return counts
         return tuple(line_count(text, size, width, bold) for text, bold in self.cells)     # a word broken within
 
