@@ -4,8 +4,23 @@ lines, laid end to end, are the paragraph's words."""
 
 from __future__ import annotations
 
+import random
+
 from pipeline.layout.text import text_width
-from pipeline.render.deck_fit import P, Para, Run, indent_for, para_lines, split_para
+from pipeline.render.deck_fit import (
+    CELL_MX,
+    CELL_MY,
+    Cell,
+    P,
+    Para,
+    Run,
+    _cell_paras,
+    cell_height,
+    indent_for,
+    para_lines,
+    paras_height,
+    split_para,
+)
 
 LEAD = "Primary outcome"
 REST = (": the rate of stroke or systemic embolism was lower with dabigatran 150 mg than with warfarin,"
@@ -34,3 +49,16 @@ def test_a_split_keeps_the_lead_in_bold():
     assert head.runs[0].bold and head.runs[0].text == LEAD
     assert not any(r.bold for r in tail.runs)
     assert f"{head.text} {tail.text}" == mixed.text
+
+
+def test_a_cells_height_is_its_paragraphs_height():
+    """``cell_height`` counts a cell's lines without making its paragraphs: the same height, to the bit."""
+    rng = random.Random(3)
+    words = ["0.74", "(0.65 to 0.85)", "not reported", "placebo", "mycophenolate mofetil", "n = 12", "≤40%"]
+    for _ in range(200):
+        text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+                         for _ in range(rng.randint(1, 3)))
+        cell = Cell(text, bold=rng.random() < 0.3, mute_from=1)
+        size, width = rng.choice((13.5, 16.0, 18.0)), rng.uniform(10.0, 400.0)
+        paras = _cell_paras(cell)
+        assert cell_height(cell, size, width) == paras_height(paras, size, width - 2 * CELL_MX) + 2 * CELL_MY

@@ -272,13 +272,16 @@ def kept_whole(t: TableSection, size: float, width: float) -> bool:
 
 
 def cell_height(cell: Cell, size: float, width: float) -> float:
-    return _cell_height(cell, size, width, _WIDTH_FACTOR.get())
+    return _cell_height(cell.text, cell.bold, size, width, _WIDTH_FACTOR.get())
 
 
 @lru_cache(maxsize=4096)
-def _cell_height(cell: Cell, size: float, width: float, factor: float) -> float:
-    """``cell_height`` with ``_WIDTH_FACTOR`` at ``factor`` (the fitting measures each cell many times)."""
-    return paras_height(_cell_paras(cell), size, width - 2 * CELL_MX) + 2 * CELL_MY
+def _cell_height(text: str, bold: bool, size: float, width: float, factor: float) -> float:
+    """``cell_height`` of a cell of ``text`` with ``_WIDTH_FACTOR`` at ``factor`` (the fitting measures each cell
+    many times): the height of its paragraphs (``_cell_paras``: one a line of its text, no gaps, no bullets) as
+    ``paras_height`` adds them up, without making them."""
+    inner = max(width - 2 * CELL_MX, 1.0)
+    return sum(_lines(part, size, inner, bold) * size * LINE_HEIGHT for part in text.split("\n")) + 2 * CELL_MY
 
 
 def is_line(row: list[Cell]) -> bool:
