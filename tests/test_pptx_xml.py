@@ -1,13 +1,96 @@
-"""Shape and slide ids are the ones python-pptx gives (``render.pptx_xml``)."""
+"""render.pptx_xml writes what python-pptx's API (and our styling of what it has no API for) writes: the ids it
+gives, and tables byte for byte (the deck's slides stay as they were when built through python-pptx's objects)."""
 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
+from lxml import etree
 from pptx import Presentation
-from pptx.util import Pt
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Emu, Pt
 
 from pipeline.render import pptx_xml
+
+STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"
+WIDTHS, HEIGHTS = [Emu(3_000_000), Emu(1_500_001)], [Emu(400_000), Emu(350_000), Emu(200_000)]
+
+
+def paragraphs(text: str) -> list[str]:
+    return [pptx_xml.paragraph_xml("l", Pt(21.6), Pt(0), Pt(0), pptx_xml.run_xml(text, Pt(18), bold=False))]
+
+
+def borders(tc_pr: etree._Element, rule: str | None, width: int) -> None:
+    """Each side without a line, a bottom ``rule`` (when given), before the cell's fill."""
+    for k, side in enumerate(("lnL", "lnR", "lnT", "lnB")):
+        ln = etree.Element(pptx_xml.qn(f"a:{side}"))
+        tc_pr.insert(k, ln)
+        if side == "lnB" and rule is not None:
+            ln.set("w", str(width))
+            fill = etree.SubElement(ln, pptx_xml.qn("a:solidFill"))
+            etree.SubElement(fill, pptx_xml.qn("a:srgbClr"), val=rule)
+        else:
+            ln.set("w", "0")
+            etree.SubElement(ln, pptx_xml.qn("a:noFill"))
+
+
+def with_python_pptx(slide: Any, header: bool) -> bytes:
+    """A header row, a row with a filled blank cell, a line across the table: python-pptx's API, our borders."""
+    frame = slide.shapes.add_table(3, 2, Emu(12700), Emu(25400), Emu(1000), Emu(1000))
+    frame.name = 'Results & "harms"'
+    table = frame.table
+    table._tbl.tblPr.find(pptx_xml.qn("a:tableStyleId")).text = STYLE
+    table.first_row = header
+    table.horz_banding = False
+    for col, w in zip(table.columns, WIDTHS, strict=True):
+        col.width = w
+    for row, h in zip(table.rows, HEIGHTS, strict=True):
+        row.height = h
+    table.cell(2, 0).merge(table.cell(2, 1))
+    texts = [["Outcome", "Drug A"], ["Pain < 3", "\u00a0"], ["110 more per 1,000", None]]
+    for i, row in enumerate(texts):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            if text is not None:
+                cell.margin_left = cell.margin_right = Emu(76200)
+                cell.margin_top = cell.margin_bottom = Emu(50800)
+                cell.vertical_anchor = MSO_ANCHOR.BOTTOM if i == 0 else MSO_ANCHOR.TOP
+                pptx_xml.set_paragraphs(cell.text_frame._txBody, paragraphs(text))
+            if (i, j) == (1, 1):
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor.from_string("EEF3E2")
+            else:
+                cell.fill.background()
+            borders(cell._tc.get_or_add_tcPr(), "333333" if i != 1 else None, 25400)
+    return etree.tostring(frame._element)
+
+
+def with_pptx_xml(slide: Any, header: bool) -> bytes:
+    margins = (Emu(76200), Emu(50800))
+    rows = [
+        [pptx_xml.cell_xml("".join(paragraphs(t)), margins, "b", None, "333333", Emu(25400))
+         for t in ("Outcome", "Drug A")],
+        [pptx_xml.cell_xml("".join(paragraphs("Pain < 3")), margins, "t", None, None, Emu(25400)),
+         pptx_xml.cell_xml("".join(paragraphs("\u00a0")), margins, "t", "#eef3e2", None, Emu(25400))],
+        [pptx_xml.cell_xml("".join(paragraphs("110 more per 1,000")), margins, "t", None, "333333", Emu(25400),
+                           span=2),
+         pptx_xml.cell_xml("", None, None, None, "333333", Emu(25400), merged=True)],
+    ]
+    spTree = slide.shapes._spTree
+    frame = pptx_xml.table_shape(spTree, slide.shapes._next_shape_id, 'Results & "harms"',
+                                 Emu(12700), Emu(25400), WIDTHS, HEIGHTS, header, STYLE, rows)
+    return etree.tostring(frame)
+
+
+def test_a_table_is_written_as_python_pptx_writes_it():
+    for header in (True, False):
+        prs = Presentation()
+        layout = prs.slide_layouts[6]
+        api, ours = prs.slides.add_slide(layout), prs.slides.add_slide(layout)
+        assert with_pptx_xml(ours, header) == with_python_pptx(api, header)
+
 
 
 def _ids(id_list) -> list[tuple[str, str]]:

@@ -111,6 +111,12 @@ class Canvas:
     def _write_body(self, tx_body: Any, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                     colour: str | None = None) -> None:
         """``paras`` into the text body ``tx_body`` of a shape or cell on the slide ``part`` (links relate there)."""
+        pptx_xml.set_paragraphs(tx_body, self._paragraphs(part, paras, size, bullets_explicit=bullets_explicit,
+                                                          colour=colour))
+
+    def _paragraphs(self, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
+                    colour: str | None = None) -> list[str]:
+        """``paras`` as ``pptx_xml.paragraph_xml`` text for a body on the slide ``part`` (links relate there)."""
         written = []
         explicit = bullets_explicit or not self.templated
         for i, para in enumerate(paras):
@@ -134,7 +140,7 @@ class Canvas:
             written.append(pptx_xml.paragraph_xml(pptx_xml.ALIGN[para.align], Pt(round(s * LINE_HEIGHT, 2)),
                                                   Pt(0 if i == 0 else round(para.gap * s, 2)), Pt(0), "".join(runs),
                                                   bullet))
-        pptx_xml.set_paragraphs(tx_body, written)
+        return written
 
     def _frame(self, text_frame: Any, inset_x: float, inset_y: float, anchor: str = "t") -> None:
         """Wrapped, anchored ``anchor`` ("t", "ctr", "b") within the insets, not autofitted."""
@@ -164,44 +170,40 @@ class Canvas:
         return shape, height
 
     def _table(self, slide: Any, rect: Rect, sec: TableSection, size: float) -> tuple[Any, float]:
+        """``sec`` as a native table at the top of ``rect``, composed as XML text and parsed at once (python-pptx's
+        ``add_table`` and cell setters, as they leave it): (its ``p:graphicFrame``, its height)."""
         widths = column_widths(sec, size, rect.w)
         rows = ([sec.header] if sec.header else []) + sec.rows
         heights = [row_height(r, size, widths) for r in rows]
-        total_h = sum(heights)
-        frame = slide.shapes.add_table(len(rows), len(widths), emu(rect.x), emu(rect.y), emu(sum(widths)),
-                                       emu(total_h))
-        frame.name = sec.name
-        table = frame.table
-        pptx_xml.table_style(table._tbl.tblPr, TABLE_STYLE_NONE)
-        table.first_row = sec.header is not None
-        table.horz_banding = False
-        pptx_xml.size_table(frame._element, [emu(w) for w in widths], [emu(h) for h in heights])
-        # The cells' elements, read once (python-pptx's table.cell(i, j) searches the rows for each).
-        grid = [pptx_xml.row_cells(tr) for tr in pptx_xml.table_rows(table._tbl)]
-        cell_mx, cell_my = emu(CELL_MX), emu(CELL_MY)
+        margins = (emu(CELL_MX), emu(CELL_MY))
         part = slide.part
+        grid: list[list[str]] = []
         for i, row in enumerate(rows):
             is_header = sec.header is not None and i == 0
             last = i == len(rows) - 1
-            if is_line(row):
-                table.cell(i, 0).merge(table.cell(i, len(widths) - 1))
+            line = is_line(row)
             below_line = i + 1 < len(rows) and is_line(rows[i + 1])
-            for j, cell_model in enumerate(row):
-                tc = grid[i][j]
-                pptx_xml.cell_frame(tc, cell_mx, cell_my, "b" if is_header else "t")
+            cells = []
+            for cell_model in row:
                 # A blank cell holds a no-break space: LibreOffice sizes an empty one at its default 18 pt.
                 shown = cell_model if cell_model.text else replace(cell_model, text="\u00a0")
                 paras = [replace(p, align=cell_model.align) for p in _cell_paras(shown)]
-                self._write_body(pptx_xml.cell_text(tc), part, paras, size, colour=cell_model.colour)
                 rule: str | None = cell_model.rule or (theme.RULE if not (is_header or last) else theme.LINE)
                 if below_line and not is_header:
                     rule = None       # the row and the line under it read as one
-                pptx_xml.cell_style(pptx_xml.cell_properties(tc), cell_model.fill, rule,
-                                    emu(2.0 if (is_header or last or cell_model.rule) else 0.75))
-            if is_line(row):
-                for j in range(1, len(widths)):
-                    pptx_xml.cell_style(pptx_xml.cell_properties(grid[i][j]), None, rule, emu(2.0 if last else 0.75))
-        return frame, total_h
+                cells.append(pptx_xml.cell_xml(
+                    "".join(self._paragraphs(part, paras, size, colour=cell_model.colour)), margins,
+                    "b" if is_header else "t", cell_model.fill, rule,
+                    emu(2.0 if (is_header or last or cell_model.rule) else 0.75), span=len(widths) if line else 1))
+            if line:
+                cells += [pptx_xml.cell_xml("", None, None, None, rule, emu(2.0 if last else 0.75), merged=True)
+                          for _ in range(1, len(widths))]
+            grid.append(cells)
+        tree = slide.shapes._spTree
+        frame = pptx_xml.table_shape(tree, pptx_xml.next_shape_id(tree), sec.name, emu(rect.x), emu(rect.y),
+                                     [emu(w) for w in widths], [emu(h) for h in heights], sec.header is not None,
+                                     TABLE_STYLE_NONE, grid)
+        return frame, sum(heights)
 
     def _new_slide(self, kind: str, title: str | None) -> Any:
         slide = self.slides.new(self.layouts[kind])

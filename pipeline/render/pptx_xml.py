@@ -27,18 +27,13 @@ qn = cache(ns.qn)   # "a:p" → "{…/main}p", looked up once: python-pptx's qn 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"   # fixed: the output is reproducible
 ALIGN = {"left": "l", "center": "ctr", "right": "r"}   # a:pPr algn
 _P, _R, _T, _BR = (qn(t) for t in ("a:p", "a:r", "a:t", "a:br"))
 _SOLID, _SRGB, _SCHEME = (qn(t) for t in ("a:solidFill", "a:srgbClr", "a:schemeClr"))
 _SP_PR, _XFRM, _OFF, _EXT = (qn(t) for t in ("p:spPr", "a:xfrm", "a:off", "a:ext"))
 _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
-
-
-def _srgb(parent: etree._Element, tag: str, colour: str) -> etree._Element:
-    fill = etree.SubElement(parent, qn(tag))
-    etree.SubElement(fill, qn("a:srgbClr"), val=_hex(colour))
-    return fill
 
 
 # python-pptx finds the ids in use with an XPath query it compiles at every call (about 60-100 µs in a deck
@@ -122,24 +117,6 @@ def no_effects(shape_el: BaseOxmlElement) -> None:
         ref.set("idx", "0")
 
 
-def cell_style(tc_pr: BaseOxmlElement, fill: str | None, rule: str | None, rule_width: Length) -> None:
-    """A table cell with only a bottom rule (``rule`` None: none) and a solid ``fill`` or none."""
-    for child in list(tc_pr):
-        tc_pr.remove(child)
-    for side in ("lnL", "lnR", "lnT", "lnB"):
-        ln = etree.SubElement(tc_pr, qn(f"a:{side}"))
-        if side == "lnB" and rule is not None:
-            ln.set("w", str(int(rule_width)))
-            _srgb(ln, "a:solidFill", rule)
-        else:
-            ln.set("w", "0")
-            etree.SubElement(ln, qn("a:noFill"))
-    if fill:
-        _srgb(tc_pr, "a:solidFill", fill)
-    else:
-        etree.SubElement(tc_pr, qn("a:noFill"))
-
-
 def slide_number_xml(number: int, size_hundredths: int, colour: str, font: str | None) -> str:
     """A right-aligned paragraph holding a slide-number field (shown as ``number`` until the viewer renumbers
     it) at ``size_hundredths`` in ``colour`` and, when given, ``font`` (for ``set_paragraphs``)."""
@@ -178,13 +155,6 @@ def restyle_theme(blob: bytes, font: str, colours: dict[str, str], scheme_name: 
             etree.SubElement(el, f"{a}srgbClr", val=_hex(hex_colour))
     out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
-
-
-def table_style(tbl_pr: BaseOxmlElement, style_id: str) -> None:
-    """Point the table at a built-in table style by its GUID (when it names one already)."""
-    style = tbl_pr.find(qn("a:tableStyleId"))
-    if style is not None:
-        style.text = style_id
 
 
 # --- text, written as python-pptx's text API writes it (same elements, same order), without its
@@ -247,10 +217,15 @@ def set_paragraphs(tx_body: BaseOxmlElement, paragraphs: list[str]) -> None:
     for p in list(tx_body.iterchildren(_P)):
         tx_body.remove(p)
     body = etree.fromstring(_WRAPPER + "".join(paragraphs) + "</a:body>", _PARSER)
-    for t in body.iter(_T):
-        if t.text is None:
-            t.text = ""          # an empty run is written <a:t></a:t>, as setting its text writes it
+    _runs_kept(body)
     tx_body.extend(list(body))
+
+
+def _runs_kept(parsed: etree._Element) -> None:
+    """An empty run in ``parsed`` written <a:t></a:t>, as setting its text writes it (parsed, it would be <a:t/>)."""
+    for t in parsed.iter(_T):
+        if t.text is None:
+            t.text = ""
 
 
 def _escape(text: str) -> str:
@@ -439,43 +414,43 @@ def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y
         f'</p:spPr>{_style_xml("0", "tx1", line="2", fill="0")}</p:cxnSp>'))
 
 
-# --- table cells, set as python-pptx's cell properties set them ---------------------------------------
+# --- tables, written as python-pptx's add_table, merge and cell setters and our styling leave them -----------
 
-def size_table(frame: BaseOxmlElement, widths: list[Length], heights: list[Length]) -> None:
-    """A table's column widths and row heights, and its frame as wide and tall as they add up to (as python-pptx's
-    column ``width`` and row ``height`` setters leave them)."""
-    tbl = frame.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('a:tbl')}")
-    for col, w in zip(tbl.find(qn("a:tblGrid")).iterchildren(qn("a:gridCol")), widths, strict=True):
-        col.set("w", str(int(w)))
-    for tr, h in zip(table_rows(tbl), heights, strict=True):
-        tr.set("h", str(int(h)))
-    ext = frame.find(f"{qn('p:xfrm')}/{qn('a:ext')}")
-    ext.set("cx", str(sum(int(w) for w in widths)))
-    ext.set("cy", str(sum(int(h) for h in heights)))
-
-
-def table_rows(tbl: BaseOxmlElement) -> list[Any]:
-    return list(tbl.iterchildren(qn("a:tr")))
-
-
-def row_cells(tr: BaseOxmlElement) -> list[Any]:
-    return list(tr.iterchildren(qn("a:tc")))
-
-
-def cell_properties(tc: BaseOxmlElement) -> Any:
-    """A cell's ``a:tcPr`` (a new table's cells have one)."""
-    return tc.find(qn("a:tcPr"))
+def cell_xml(paragraphs: str, margins: tuple[Length, Length] | None, anchor: str | None, fill: str | None,
+             rule: str | None, rule_width: Length, span: int = 1, merged: bool = False) -> str:
+    """An ``a:tc`` holding ``paragraphs`` (``paragraph_xml``; none: one empty paragraph), its margins (left and
+    right, top and bottom) and vertical ``anchor`` ("t", "ctr", "b") when given, only a bottom rule (``rule`` None:
+    none) and a solid ``fill`` or none; ``span`` columns wide (a merge's first cell) or ``merged`` into the cell
+    before it."""
+    merge = f' gridSpan="{span}"' if span > 1 else ' hMerge="1"' if merged else ""
+    frame = ""
+    if margins is not None:
+        mx, my = int(margins[0]), int(margins[1])
+        frame = f' marL="{mx}" marR="{mx}" marT="{my}" marB="{my}"'
+    if anchor is not None:
+        frame += f' anchor="{anchor}"'
+    sides = "".join(f'<a:{side} w="0"><a:noFill/></a:{side}>' for side in ("lnL", "lnR", "lnT"))
+    bottom = (f'<a:lnB w="{int(rule_width)}">{_fill_xml(rule)}</a:lnB>' if rule is not None
+              else '<a:lnB w="0"><a:noFill/></a:lnB>')
+    background = _fill_xml(fill) if fill else "<a:noFill/>"
+    return (f'<a:tc{merge}><a:txBody><a:bodyPr/><a:lstStyle/>{paragraphs or "<a:p/>"}</a:txBody>'
+            f"<a:tcPr{frame}>{sides}{bottom}{background}</a:tcPr></a:tc>")
 
 
-def cell_text(tc: BaseOxmlElement) -> Any:
-    """A cell's ``a:txBody`` (a new table's cells have one)."""
-    return tc.find(qn("a:txBody"))
-
-
-def cell_frame(tc: BaseOxmlElement, margin_x: Length, margin_y: Length, anchor: str) -> None:
-    """A cell's margins (left and right ``margin_x``, top and bottom ``margin_y``) and vertical anchor
-    ("t", "ctr", "b"), in the order python-pptx's ``_Cell`` setters write them."""
-    tc_pr = cell_properties(tc)
-    for name, value in (("marL", margin_x), ("marR", margin_x), ("marT", margin_y), ("marB", margin_y)):
-        tc_pr.set(name, str(int(value)))
-    tc_pr.set("anchor", anchor)
+def table_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, widths: list[Length],
+                heights: list[Length], first_row: bool, style_id: str, rows: list[list[str]]) -> BaseOxmlElement:
+    """A table (a ``p:graphicFrame``) as wide and tall as its columns' ``widths`` and rows' ``heights`` add up to,
+    on the built-in table style ``style_id`` (no banded rows; its first row styled as a header when
+    ``first_row``), holding ``rows`` of cells (``cell_xml``); return the frame."""
+    grid = "".join(f'<a:gridCol w="{int(w)}"/>' for w in widths)
+    body = "".join(f'<a:tr h="{int(h)}">{"".join(cells)}</a:tr>' for h, cells in zip(heights, rows, strict=True))
+    header = ' firstRow="1"' if first_row else ""
+    frame = _add_shape(parent, (
+        f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="{_q(name)}"/><p:cNvGraphicFramePr>'
+        f'<a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
+        f'<p:xfrm><a:off x="{int(x)}" y="{int(y)}"/><a:ext cx="{sum(int(w) for w in widths)}" '
+        f'cy="{sum(int(h) for h in heights)}"/></p:xfrm><a:graphic><a:graphicData uri="{_TABLE_URI}"><a:tbl>'
+        f"<a:tblPr{header}><a:tableStyleId>{style_id}</a:tableStyleId></a:tblPr><a:tblGrid>{grid}</a:tblGrid>"
+        f"{body}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"))
+    _runs_kept(frame)
+    return cast(BaseOxmlElement, frame)
