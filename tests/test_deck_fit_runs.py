@@ -15,6 +15,8 @@ from pipeline.render.deck_fit import (
     Para,
     Run,
     _cell_paras,
+    _measure,
+    _width,
     cell_height,
     indent_for,
     para_lines,
@@ -62,3 +64,13 @@ def test_a_cells_height_is_its_paragraphs_height():
         size, width = rng.choice((13.5, 16.0, 18.0)), rng.uniform(10.0, 400.0)
         paras = _cell_paras(cell)
         assert cell_height(cell, size, width) == paras_height(paras, size, width - 2 * CELL_MX) + 2 * CELL_MY
+
+
+def test_a_columns_narrowest_width_is_its_longest_word():
+    rows = ((Cell("Outcome", bold=True), Cell("Hazard ratio\n0.74 (0.65 to 0.85)", keep=1)),
+            (Cell("All-cause mortality at 28 days\n "), Cell("")))
+    for factor in (1.0, 1.1):
+        _, minimum, _ = _measure(rows, 2, 16.0, factor)
+        for j in range(2):
+            words = [(w, row[j].bold) for row in rows for part in row[j].text.split("\n") for w in part.split()]
+            assert minimum[j] == max(_width(w, 16.0, bold) * factor + 2 * CELL_MX + 1 for w, bold in words)

@@ -18,7 +18,7 @@ from .. import theme
 from ..errors import LayoutError
 from ..layout.columns import Column, by_words, solve
 from ..layout.fit import search
-from ..layout.text import LINE_HEIGHT, column_lines, line_count, text_width, wrap, wrap_runs
+from ..layout.text import LINE_HEIGHT, column_lines, line_count, text_width, widest_word, wrap, wrap_runs
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
 BODY_MIN, TABLE_MIN = 18.0, 16.0
@@ -258,8 +258,8 @@ def _measure(rows: tuple[tuple[Cell, ...], ...], n: int, size: float, factor: fl
                 natural[j] = max(natural[j], line)
                 if k < cell.keep:
                     kept[j] = max(kept[j], line)
-                for word in part.split():
-                    minimum[j] = max(minimum[j], _width(word, size, cell.bold) + 2 * CELL_MX + 1)
+                if part.strip():     # a word
+                    minimum[j] = max(minimum[j], widest_word(part, size, cell.bold) * factor + 2 * CELL_MX + 1)
     return natural, minimum, kept
 
 
