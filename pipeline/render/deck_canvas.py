@@ -29,7 +29,7 @@ from ..layout.fit import sizes
 from ..layout.geometry import Diagram, DiagramSource
 from ..layout.text import LINE_HEIGHT, shorten, text_width
 from . import deck_notes, pptx_xml
-from .deck_diagram import Look, draw_diagram, emu, split_rows, trailing_notes
+from .deck_diagram import Look, cut_at, draw_diagram, emu, row_cuts, split_rows, trailing_notes
 from .deck_fit import (
     BAND_INSET,
     BODY_SIZES,
@@ -409,9 +409,9 @@ class Canvas:
                 tall = figure.make(body.w, 4 * body.h, size, size)
             except LayoutError:
                 continue
-            larger = split_rows(tall, body.h) if tall is not None else None
-            if larger is not None and len(larger) <= len(parts):
-                return larger
+            cuts = row_cuts(tall, body.h) if tall is not None else None     # the parts made only when kept
+            if tall is not None and cuts is not None and len(cuts) <= len(parts):
+                return cut_at(tall, cuts)
         return parts
 
     def save(self) -> bytes:

@@ -251,6 +251,13 @@ def _label_height(label: Label) -> float:
 def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
     """``diagram`` cut between its rows of boxes into parts each at most ``max_h`` tall (each part's
     top at 0); a connector that crosses a cut is left out. None when one row alone is too tall."""
+    cuts = row_cuts(diagram, max_h)
+    return None if cuts is None else cut_at(diagram, cuts)
+
+
+def row_cuts(diagram: Diagram, max_h: float) -> list[tuple[float, float]] | None:
+    """Where ``split_rows`` cuts ``diagram``: the (top, bottom) of each part; None when one row alone is too
+    tall."""
     # (top, bottom, heading): a row of labels only (a panel's heading) goes with the rows under it.
     # A forest's axis, its ticks and its "favours" line stay with the rows above them.
     spans = sorted([(b.y, b.y + b.h, False, False) for b in diagram.boxes] +
@@ -276,7 +283,11 @@ def split_rows(diagram: Diagram, max_h: float) -> list[Diagram] | None:
                 groups.append([row])
     if len(groups) > 1:
         groups = _balanced(rows, len(groups), max_h) or groups    # as many parts, as even as the rows allow
-    cuts = [(g[0][0], g[-1][1]) for g in groups]      # (top, bottom) of each part
+    return [(g[0][0], g[-1][1]) for g in groups]
+
+
+def cut_at(diagram: Diagram, cuts: list[tuple[float, float]]) -> list[Diagram]:
+    """``diagram`` in the parts ``row_cuts`` found, each part's top at 0."""
     parts = []
     for k, (top, bottom) in enumerate(cuts):
         end = cuts[k + 1][0] if k + 1 < len(cuts) else float("inf")
