@@ -120,3 +120,17 @@ def test_a_shape_id_is_the_one_python_pptx_gives():
         box._element.nvSpPr.cNvPr.set("id", str(7 * k + 3))       # ids out of order, and one not a number
     shapes._spTree.set("id", "x9")
     assert pptx_xml.next_shape_id(shapes._spTree) == shapes._next_shape_id == 7 * 3 + 3 + 1
+
+
+def test_a_group_and_its_first_shape_get_the_ids_python_pptx_gives():
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    shapes = slide.shapes
+    for k, taken in enumerate((5, 3, 9)):         # ids left free below the largest, then none
+        box = shapes.add_textbox(Pt(10), Pt(10 + k), Pt(50), Pt(20))
+        box._element.nvSpPr.cNvPr.set("id", str(taken))
+    for _ in range(4):
+        ours = pptx_xml.group_ids(shapes._spTree)
+        group = shapes.add_group_shape()
+        group.shapes.turbo_add_enabled = True
+        assert ours == (group.shape_id, group.shapes._next_shape_id)

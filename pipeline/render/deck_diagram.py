@@ -2,7 +2,7 @@
 
 In:  a python-pptx shape collection, a ``Diagram`` (points, origin top-left),
      where to put it on the slide (points) and a uniform scale, a ``Look``.
-Out: one group shape whose ``descr`` (alt text) is the diagram's alt text.
+Out: one group shape whose ``descr`` (alt text) is the diagram's alt text (its ``p:grpSp``).
 
 * Boxes become rounded rectangles holding their pre-wrapped lines (one
   paragraph per ``TextLine``, exact line pitch 1.2 × size, centred vertically).
@@ -20,6 +20,7 @@ Only the ``deck*`` modules and ``pptx_xml`` import python-pptx.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -54,16 +55,11 @@ def rgb(hex_colour: str) -> RGBColor:
 
 def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: float = 1.0, look: Look = Look(),
                  name: str | None = None) -> Any:
-    """Draw ``diagram`` with its top-left corner at (``x0``, ``y0``) points; return the group shape."""
-    group = shapes.add_group_shape()
-    group.name = name or f"{diagram.kind.capitalize()} diagram"
-    gshapes = group.shapes
-    # python-pptx recomputes the group's extents over all its children after every shape added, and
-    # searches the slide for the largest id for every new shape (both quadratic in the number of shapes).
-    # The extents depend only on the final children: computed once at the end. Only ``gshapes`` adds shapes
-    # while the diagram is drawn, so it can count ids on from the largest (python-pptx's "turbo add").
-    gshapes._recalculate_extents = lambda: None
-    gshapes.turbo_add_enabled = True
+    """Draw ``diagram`` with its top-left corner at (``x0``, ``y0``) points; return the group (its ``p:grpSp``).
+
+    The shapes are composed as XML text and parsed at once, with the ids python-pptx's ``add_group_shape`` and
+    its "turbo add" give: the group the slide's first free id, its shapes one more than the largest each. A
+    freeform (a polygon) is python-pptx's, and takes the first free id again."""
 
     def X(v: float) -> float:
         return x0 + v * scale
@@ -71,59 +67,55 @@ def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: flo
     def Y(v: float) -> float:
         return y0 + v * scale
 
+    tree = shapes._spTree
+    group_id, first = pptx_xml.group_ids(tree)
+    ids = itertools.count(first)
     drawn: dict[str, int] = {}     # each box's shape id
-    for seg in diagram.segments:
-        _segment(gshapes, seg, X, Y, scale)
+    children = [_segment(next(ids), seg, X, Y, scale) for seg in diagram.segments]
     for box in diagram.boxes:
-        drawn[box.id] = _box(gshapes, box, X, Y, scale, look)
-    for con in diagram.connectors:
-        if con.source in drawn and con.target in drawn:
-            _connector(gshapes, con, drawn, diagram, X, Y, scale)
-    for marker in diagram.markers:
-        _marker(gshapes, marker, X, Y, scale)
-    for polygon in diagram.polygons:
-        _polygon(gshapes, polygon, X, Y, scale)
-    if diagram.polygons:
-        gshapes.turbo_add_enabled = True      # a freeform takes the slide's next id, not the count's: count again
-    for label in diagram.labels:
-        _label(gshapes, label, X, Y, scale, look)
-    pptx_xml.fit_group(group._element)
-
+        drawn[box.id] = next(ids)
+        children.append(_box(drawn[box.id], box, X, Y, scale, look))
+    children += [_connector(next(ids), con, drawn, diagram, X, Y, scale) for con in diagram.connectors
+                 if con.source in drawn and con.target in drawn]
+    children += [_marker(next(ids), marker, X, Y, scale) for marker in diagram.markers]
     alt = diagram.alt_text or diagram.title or f"{diagram.kind} diagram"
-    c_nv_pr = group._element.nvGrpSpPr.cNvPr
-    c_nv_pr.set("descr", alt)
-    if diagram.title:
-        c_nv_pr.set("title", diagram.title)
+    group = pptx_xml.group_shape(tree, group_id, name or f"{diagram.kind.capitalize()} diagram", alt,
+                                 diagram.title, "".join(children))
+    if diagram.polygons:
+        gshapes = shapes._shape_factory(group).shapes
+        for polygon in diagram.polygons:
+            _polygon(gshapes, polygon, X, Y, scale)
+        ids = itertools.count(pptx_xml.next_shape_id(tree))
+    labels = "".join(_label(next(ids), label, X, Y, scale, look) for label in diagram.labels)
+    if labels:
+        pptx_xml.add_shapes(group, labels)
+    pptx_xml.fit_group(group)
     return group
 
 
 # --- boxes and labels -------------------------------------------------------
 
-def _fill_lines(tx_body: Any, lines: tuple[TextLine, ...], scale: float, align: str, look: Look,
-                colour: str = theme.INK) -> None:
+def _lines_xml(lines: tuple[TextLine, ...], scale: float, align: str, look: Look, colour: str = theme.INK) -> str:
     algn = pptx_xml.ALIGN.get(align, "ctr")
-    pptx_xml.set_paragraphs(tx_body, [
+    return "".join(
         pptx_xml.paragraph_xml(algn, Pt(round(line.size * scale * LINE_HEIGHT, 2)),
                                runs=pptx_xml.run_xml(line.text, Pt(round(line.size * scale, 2)), line.bold, look.font,
                                                      colour))
-        for line in lines])
+        for line in lines)
 
 
-def _bar(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float) -> int:
+def _bar(shape_id: int, box: Box, X: Coord, Y: Coord, scale: float) -> str:
     """A results bar (flat, in its arm's full colour) or the grey 0–100 % track behind it; no outline."""
-    shape_id: int = shapes._next_shape_id
     fill = (theme.arm_colour(box.arm) if box.role == "bar" and box.arm is not None
             else theme.MUTED if box.role == "bar" else theme.TRACK)
-    pptx_xml.flat_shape(shapes._spTree, shape_id, f"{box.role.capitalize()} {box.id}", emu(X(box.x)), emu(Y(box.y)),
-                        emu(box.w * scale), emu(box.h * scale), fill)
-    return shape_id
+    return pptx_xml.flat_xml(shape_id, f"{box.role.capitalize()} {box.id}", emu(X(box.x)), emu(Y(box.y)),
+                             emu(box.w * scale), emu(box.h * scale), fill)
 
 
-def _box(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float, look: Look) -> int:
-    """A box (its shape id): a rounded rectangle holding its lines, its outline in its arm's colour."""
+def _box(shape_id: int, box: Box, X: Coord, Y: Coord, scale: float, look: Look) -> str:
+    """A box: a rounded rectangle holding its lines, its outline in its arm's colour."""
     if box.role in ("track", "bar"):
-        return _bar(shapes, box, X, Y, scale)
-    shape_id: int = shapes._next_shape_id        # python-pptx's next id for this group (turbo add: counted on)
+        return _bar(shape_id, box, X, Y, scale)
     # Corner radius: a few points whatever the box size.
     short = max(min(box.w, box.h) * scale, 1.0)
     fill_hex = theme.role_fill(box.role, box.arm)
@@ -133,45 +125,42 @@ def _box(shapes: Any, box: Box, X: Coord, Y: Coord, scale: float, look: Look) ->
         line, width = theme.RULE, Pt(max(theme.LINE_WIDTH, 1.0) * scale)
     # One point of slack each side: the lines were wrapped to w − 2·padding with the same font.
     inset = emu(max(box.padding * scale - 1.0, 0.0))
-    tx_body = pptx_xml.box_shape(shapes._spTree, shape_id, f"Box {box.id}", emu(X(box.x)), emu(Y(box.y)),
-                                 emu(box.w * scale), emu(box.h * scale),
-                                 min(0.5, theme.CORNER_RADIUS * 2 * scale / short), fill_hex, line, width,
-                                 (inset, inset))
     colour = "#FFFFFF" if fill_hex == theme.ACCENT else theme.INK
-    _fill_lines(tx_body, box.lines, scale, box.align, look, colour)
-    return shape_id
+    return pptx_xml.box_xml(shape_id, f"Box {box.id}", emu(X(box.x)), emu(Y(box.y)), emu(box.w * scale),
+                            emu(box.h * scale), min(0.5, theme.CORNER_RADIUS * 2 * scale / short), fill_hex, line,
+                            width, (inset, inset), _lines_xml(box.lines, scale, box.align, look, colour))
 
 
-def _label(shapes: Any, label: Label, X: Coord, Y: Coord, scale: float, look: Look) -> None:
+def _label(shape_id: int, label: Label, X: Coord, Y: Coord, scale: float, look: Look) -> str:
     height = sum(line.size * LINE_HEIGHT for line in label.lines) * scale
-    # Text boxes get a point of slack on each side (the layout measured the lines exactly).
-    tx_body = pptx_xml.text_box_shape(shapes._spTree, shapes._next_shape_id, f"Label {label.id}",
-                                      emu(X(label.x) - 1.0), emu(Y(label.y)), emu(label.w * scale + 2.0),
-                                      emu(max(height, 1.0)))
     colour = theme.MUTED if label.role in ("note", "tick", "favours") else theme.INK
-    _fill_lines(tx_body, label.lines, scale, label.align, look, colour)
+    # Text boxes get a point of slack on each side (the layout measured the lines exactly).
+    return pptx_xml.text_box_xml(shape_id, f"Label {label.id}", emu(X(label.x) - 1.0), emu(Y(label.y)),
+                                 emu(label.w * scale + 2.0), emu(max(height, 1.0)),
+                                 paragraphs=_lines_xml(label.lines, scale, label.align, look, colour))
 
 
 # --- lines ---------------------------------------------------------------------
 
-def _segment(shapes: Any, seg: Segment, X: Coord, Y: Coord, scale: float) -> None:
+def _segment(shape_id: int, seg: Segment, X: Coord, Y: Coord, scale: float) -> str:
     """An unglued straight line (python-pptx's straight connector from its first point to its second)."""
     bx, by, ex, ey = emu(X(seg.x1)), emu(Y(seg.y1)), emu(X(seg.x2)), emu(Y(seg.y2))
     colour = theme.arm_colour(seg.arm) if seg.arm is not None else (theme.RULE if seg.role in ("null", "grid")
                                                                      else theme.LINE)
     width = seg.width * scale * (1.6 if seg.role == "ci" else 1.0)
-    pptx_xml.connector_shape(shapes._spTree, shapes._next_shape_id, f"Line {seg.role}", min(bx, ex), min(by, ey),
-                             abs(ex - bx), abs(ey - by), emu(width), colour, flip_h=bx > ex, flip_v=by > ey,
-                             dashed=bool(seg.dash) and seg.dash[0] >= 2, dotted=bool(seg.dash) and seg.dash[0] < 2)
+    return pptx_xml.connector_xml(shape_id, f"Line {seg.role}", min(bx, ex), min(by, ey), abs(ex - bx),
+                                  abs(ey - by), emu(width), colour, flip_h=bx > ex, flip_v=by > ey,
+                                  dashed=bool(seg.dash) and seg.dash[0] >= 2,
+                                  dotted=bool(seg.dash) and seg.dash[0] < 2)
 
 
-def _marker(shapes: Any, marker: Marker, X: Coord, Y: Coord, scale: float) -> None:
+def _marker(shape_id: int, marker: Marker, X: Coord, Y: Coord, scale: float) -> str:
     """A small square at an estimate: filled, or hollow for an estimate without its interval."""
     s = marker.size * scale
     colour = theme.arm_colour(marker.arm) if marker.arm is not None else theme.ACCENT
     fill, outline = (colour, None) if marker.filled else (theme.PAPER, (colour, Pt(1.5 * scale)))
-    pptx_xml.flat_shape(shapes._spTree, shapes._next_shape_id, f"Marker {marker.role}", emu(X(marker.x) - s / 2),
-                        emu(Y(marker.y) - s / 2), emu(s), emu(s), fill, outline)
+    return pptx_xml.flat_xml(shape_id, f"Marker {marker.role}", emu(X(marker.x) - s / 2), emu(Y(marker.y) - s / 2),
+                             emu(s), emu(s), fill, outline)
 
 
 def _polygon(shapes: Any, polygon: Polygon, X: Coord, Y: Coord, scale: float) -> Any:
@@ -201,8 +190,8 @@ def _site_point(box: Box, side: str) -> tuple[float, float]:
     return box.anchor(side)  # type: ignore[arg-type]
 
 
-def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diagram, X: Coord, Y: Coord,
-               scale: float) -> None:
+def _connector(shape_id: int, con: Connector, drawn: dict[str, int], diagram: Diagram, X: Coord, Y: Coord,
+               scale: float) -> str:
     """A connector glued at both ends; its route follows the layout's polyline where the ends allow."""
     src, dst = diagram.box(con.source), diagram.box(con.target)
     (bx, by), (ex, ey) = _site_point(src, con.source_side), _site_point(dst, con.target_side)
@@ -236,10 +225,9 @@ def _connector(shapes: Any, con: Connector, drawn: dict[str, int], diagram: Diag
         w, h = abs(dx), abs(dy)
         flip_h, flip_v = dx < 0, dy < 0
     glue = ((drawn[con.source], SITE[con.source_side]), (drawn[con.target], SITE[con.target_side]))
-    pptx_xml.connector_shape(shapes._spTree, shapes._next_shape_id, f"Connector {con.id}", emu(ccx - w / 2),
-                             emu(ccy - h / 2), emu(w), emu(h), emu(max(theme.CONNECTOR_WIDTH, 1.25) * scale),
-                             theme.LINE, preset=prst, adjust=adj, rotate=rot, flip_h=flip_h, flip_v=flip_v,
-                             glue=glue, arrow=con.arrow)
+    return pptx_xml.connector_xml(shape_id, f"Connector {con.id}", emu(ccx - w / 2), emu(ccy - h / 2), emu(w), emu(h),
+                                  emu(max(theme.CONNECTOR_WIDTH, 1.25) * scale), theme.LINE, preset=prst, adjust=adj,
+                                  rotate=rot, flip_h=flip_h, flip_v=flip_v, glue=glue, arrow=con.arrow)
 
 
 # --- splitting a tall diagram over slides ------------------------------------------

@@ -50,6 +50,14 @@ def next_shape_id(tree: BaseOxmlElement) -> int:
     return (max(used) if used else 0) + 1
 
 
+def group_ids(tree: BaseOxmlElement) -> tuple[int, int]:
+    """The ids python-pptx gives a group added to the shape tree ``tree`` (``add_group_shape``: the first id not in
+    use in its part) and the first shape added to the group with "turbo add" on (one more than the largest then)."""
+    used = {int(value) for value in _IDS(tree) if value.isdigit()}
+    group = next(n for n in range(1, len(used) + 2) if n not in used)
+    return group, max(used | {group}) + 1
+
+
 def add_slide_id(ids: Any, r_id: str) -> None:
     """A ``p:sldId`` in ``ids`` (``p:sldIdLst``) for the slide related as ``r_id``, as python-pptx's ``add_sldId``
     adds it: one more than the largest id in the list, at least 256."""
@@ -281,13 +289,34 @@ _SHAPE_WRAPPER = f'<p:shapes xmlns:a="{A_NS}" xmlns:p="{P_NS}" xmlns:r="{R_NS}">
 
 def _add_shape(parent: BaseOxmlElement, xml: str) -> Any:
     """The shape ``xml`` parsed and added to ``parent`` (a shape tree or group; before its ``p:extLst``)."""
-    shape = etree.fromstring(_SHAPE_WRAPPER + xml + "</p:shapes>", _PARSER)[0]
+    return add_shapes(parent, xml)[0]
+
+
+def add_shapes(parent: BaseOxmlElement, xml: str) -> list[Any]:
+    """The shapes ``xml`` (``*_xml``, one after another) parsed at once and added to ``parent`` (a shape tree or
+    group; before its ``p:extLst``), in order."""
+    shapes = list(etree.fromstring(_SHAPE_WRAPPER + xml + "</p:shapes>", _PARSER))
+    for shape in shapes:
+        _runs_kept(shape)
     ext_lst = parent.find(qn("p:extLst"))
     if ext_lst is None:
-        parent.append(shape)
+        parent.extend(shapes)
     else:
-        ext_lst.addprevious(shape)
-    return shape
+        for shape in shapes:
+            ext_lst.addprevious(shape)
+    return shapes
+
+
+def group_shape(parent: BaseOxmlElement, shape_id: int, name: str, descr: str, title: str | None,
+                children: str) -> BaseOxmlElement:
+    """A group (python-pptx's ``add_group_shape``, named ``name``, its alt text ``descr`` and ``title`` when given)
+    holding the shapes ``children`` (``*_xml``); its frame is left at zero (``fit_group``). Return the group."""
+    titled = f' title="{_q(title)}"' if title else ""
+    group = _add_shape(parent, (
+        f'<p:grpSp><p:nvGrpSpPr><p:cNvPr id="{shape_id}" name="{_q(name)}" descr="{_q(descr)}"{titled}/>'
+        f'<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
+        f'<a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>{children}</p:grpSp>'))
+    return cast(BaseOxmlElement, group)
 
 
 def _sp_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length, prst: str, text_box: bool,
@@ -301,11 +330,12 @@ def _sp_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Leng
             f"{style}{body}</p:sp>")
 
 
-def _body_xml(attrs: str, paragraph_align: str | None, autofit: bool = False) -> str:
-    """A shape's txBody: ``a:bodyPr`` with ``attrs`` (and ``a:noAutofit`` unless ``autofit``), one paragraph."""
+def _body_xml(attrs: str, paragraph_align: str | None, autofit: bool = False, paragraphs: str = "") -> str:
+    """A shape's txBody: ``a:bodyPr`` with ``attrs`` (and ``a:noAutofit`` unless ``autofit``), its ``paragraphs``
+    (``paragraph_xml``), or none: one empty paragraph."""
     fit = "" if autofit else "<a:noAutofit/>"
     p_pr = f'<a:pPr algn="{paragraph_align}"/>' if paragraph_align is not None else ""
-    return f"<p:txBody><a:bodyPr{attrs}>{fit}</a:bodyPr><a:lstStyle/><a:p>{p_pr}</a:p></p:txBody>"
+    return f"<p:txBody><a:bodyPr{attrs}>{fit}</a:bodyPr><a:lstStyle/>{paragraphs or f'<a:p>{p_pr}</a:p>'}</p:txBody>"
 
 
 def _style_xml(effect: str, font_colour: str = "lt1", line: str = "1", fill: str = "3") -> str:
@@ -325,29 +355,34 @@ def _hex(colour: str) -> str:
     return colour.lstrip("#").upper()
 
 
-def box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
-              corner: float, fill: str, line: str, line_width: Length,
-              insets: tuple[Length, Length]) -> BaseOxmlElement:
+def box_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length, corner: float, fill: str,
+            line: str, line_width: Length, insets: tuple[Length, Length], paragraphs: str) -> str:
     """A rounded rectangle (``corner``: its adjustment, 0..0.5) filled ``fill`` with a ``line`` outline and no
-    effects, its text centred vertically within ``insets`` (left and right), not autofitted; return its txBody
-    (one empty centred paragraph)."""
+    effects, its text ``paragraphs`` (none: one empty centred paragraph) centred vertically within ``insets``
+    (left and right), not autofitted."""
     left, right = (int(i) for i in insets)
-    sp = _add_shape(parent, _sp_xml(
+    return _sp_xml(
         shape_id, name, x, y, cx, cy, "roundRect", False, f'<a:gd name="adj" fmla="val {int(corner * 100000.0)}"/>',
         f'{_fill_xml(fill)}<a:ln w="{int(line_width)}">{_fill_xml(line)}</a:ln><a:effectLst/>', _style_xml("0"),
-        _body_xml(f' rtlCol="0" anchor="ctr" wrap="square" lIns="{left}" rIns="{right}" tIns="0" bIns="0"', "ctr")))
-    return cast(BaseOxmlElement, sp[-1])
+        _body_xml(f' rtlCol="0" anchor="ctr" wrap="square" lIns="{left}" rIns="{right}" tIns="0" bIns="0"', "ctr",
+                  paragraphs=paragraphs))
+
+
+def text_box_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length, anchor: str = "t",
+                 insets: tuple[int, ...] = (0, 0, 0, 0), paragraphs: str = "") -> str:
+    """A text box with no fill, its text ``paragraphs`` (none: one empty paragraph) wrapped, not autofitted,
+    anchored ``anchor`` ("t", "ctr", "b") within ``insets`` (left, right, top, bottom; one at python-pptx's default
+    is left out, as its setters leave it)."""
+    margins = "".join(f' {side}="{int(value)}"' for side, value, default in zip(_INSETS, insets, _INSET_DEFAULTS,
+                                                                                 strict=True) if int(value) != default)
+    return _sp_xml(shape_id, name, x, y, cx, cy, "rect", True, "", "<a:noFill/>", "",
+                   _body_xml(f' wrap="square" anchor="{anchor}"{margins}', None, paragraphs=paragraphs))
 
 
 def text_box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
                    cy: Length, anchor: str = "t", insets: tuple[int, ...] = (0, 0, 0, 0)) -> BaseOxmlElement:
-    """A text box with no fill, its text wrapped, not autofitted, anchored ``anchor`` ("t", "ctr", "b") within
-    ``insets`` (left, right, top, bottom; one at python-pptx's default is left out, as its setters leave it);
-    return its txBody (one empty paragraph)."""
-    margins = "".join(f' {side}="{int(value)}"' for side, value, default in zip(_INSETS, insets, _INSET_DEFAULTS,
-                                                                                 strict=True) if int(value) != default)
-    sp = _add_shape(parent, _sp_xml(shape_id, name, x, y, cx, cy, "rect", True, "", "<a:noFill/>", "",
-                                    _body_xml(f' wrap="square" anchor="{anchor}"{margins}', None)))
+    """A ``text_box_xml`` added to ``parent``; return its txBody (one empty paragraph)."""
+    sp = _add_shape(parent, text_box_xml(shape_id, name, x, y, cx, cy, anchor, insets))
     return cast(BaseOxmlElement, sp[-1])
 
 
@@ -372,26 +407,25 @@ def rule_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: 
                fill: str) -> None:
     """A flat rectangle filled ``fill``: no outline, no shadow of its own (an empty effect list; the style's
     effect reference kept)."""
-    flat_shape(parent, shape_id, name, x, y, cx, cy, fill, effect="2")
+    _add_shape(parent, flat_xml(shape_id, name, x, y, cx, cy, fill, effect="2"))
 
 
-def flat_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length,
-               fill: str, outline: tuple[str, Length] | None = None, effect: str = "0") -> None:
+def flat_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy: Length, fill: str,
+             outline: tuple[str, Length] | None = None, effect: str = "0") -> str:
     """A rectangle filled ``fill`` with no outline, or an ``outline`` (colour, width), and no shadow (an empty
     effect list, the style's effect reference ``effect``), as python-pptx's ``add_shape`` and its fill and line
     setters leave it."""
     line = ("<a:ln><a:noFill/></a:ln>" if outline is None
             else f'<a:ln w="{int(outline[1])}">{_fill_xml(outline[0])}</a:ln>')
     properties = f"{_fill_xml(fill)}{line}<a:effectLst/>"
-    _add_shape(parent, _sp_xml(shape_id, name, x, y, cx, cy, "rect", False, "", properties, _style_xml(effect),
-                               _body_xml(' rtlCol="0" anchor="ctr"', "ctr", autofit=True)))
+    return _sp_xml(shape_id, name, x, y, cx, cy, "rect", False, "", properties, _style_xml(effect),
+                   _body_xml(' rtlCol="0" anchor="ctr"', "ctr", autofit=True))
 
 
-def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y: int, cx: int, cy: int,
-                    width: int, colour: str, *, preset: str = "line", adjust: float | None = None,
-                    rotate: bool = False, flip_h: bool = False, flip_v: bool = False,
-                    glue: tuple[tuple[int, int], tuple[int, int]] | None = None, dashed: bool = False,
-                    dotted: bool = False, arrow: bool = False) -> None:
+def connector_xml(shape_id: int, name: str, x: int, y: int, cx: int, cy: int, width: int, colour: str, *,
+                  preset: str = "line", adjust: float | None = None, rotate: bool = False, flip_h: bool = False,
+                  flip_v: bool = False, glue: tuple[tuple[int, int], tuple[int, int]] | None = None,
+                  dashed: bool = False, dotted: bool = False, arrow: bool = False) -> str:
     """A connector (python-pptx's ``add_connector`` and our styling, as they leave it): its frame (a 90°
     ``rotate``, the flips), ``preset`` geometry (``line``, ``straightConnector1``, ``bentConnector2``/``3``) and
     bend ``adjust``, its ends glued to (shape id, connection site) ``glue``, a line ``width`` wide in ``colour``,
@@ -406,12 +440,12 @@ def connector_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: int, y
             if adjust is not None and abs(adjust - 0.5) > 1e-6 else "")
     dash = f'<a:prstDash val="{"dash" if dashed else "sysDot"}"/>' if dashed or dotted else ""
     head = '<a:tailEnd type="triangle" w="med" len="med"/>' if arrow else ""
-    _add_shape(parent, (
+    return (
         f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="{_q(name)}"/><p:cNvCxnSpPr>{ends}</p:cNvCxnSpPr>'
         f'<p:nvPr/></p:nvCxnSpPr><p:spPr><a:xfrm{turn}><a:off x="{int(x)}" y="{int(y)}"/>'
         f'<a:ext cx="{int(cx)}" cy="{int(cy)}"/></a:xfrm><a:prstGeom prst="{preset}"><a:avLst>{bend}</a:avLst>'
         f'</a:prstGeom><a:ln w="{int(width)}">{_fill_xml(colour)}{dash}<a:round/>{head}</a:ln><a:effectLst/>'
-        f'</p:spPr>{_style_xml("0", "tx1", line="2", fill="0")}</p:cxnSp>'))
+        f'</p:spPr>{_style_xml("0", "tx1", line="2", fill="0")}</p:cxnSp>')
 
 
 # --- tables, written as python-pptx's add_table, merge and cell setters and our styling leave them -----------
