@@ -114,12 +114,28 @@ class _Search:
         self.heights = heights
         self.step = max(3.0, room / 160)
         self.memo: dict[tuple[int, float], tuple[float, ...]] = {}
+        self.widened: dict[tuple[int, float], tuple[float, tuple[float, ...]] | None] = {}
 
     def column(self, j: int, w: float) -> tuple[float, ...]:
         got = self.memo.get((j, w))
         if got is None:
             got = self.memo[(j, w)] = tuple(self.heights(j, w))
         return got
+
+    def widen(self, j: int, w: float) -> tuple[float, tuple[float, ...]] | None:
+        """The least widening of column ``j`` from ``w``, in steps (up to a step past its widest), that makes its
+        cells lower in all, and their heights there; None when none does. Remembered: the searches ask again for
+        every column each time one of them moves."""
+        if (j, w) not in self.widened:
+            now, extra, found = sum(self.column(j, w)), self.step, None
+            while w + extra <= self.widest[j] + self.step:
+                trial = self.column(j, w + extra)
+                if sum(trial) < now - 1e-9:
+                    found = (extra, trial)
+                    break
+                extra += self.step
+            self.widened[(j, w)] = found
+        return self.widened[(j, w)]
 
     @staticmethod
     def height(cols: Sequence[tuple[float, ...]]) -> float:
@@ -162,7 +178,7 @@ class _Search:
         """``start`` widened where that saves the most height (then cells' height) per point, while there is
         room; then width moved from one column to another while that makes the rows lower, or the cells at
         the same height."""
-        n, step, widths = self.n, self.step, list(start)
+        n, widths = self.n, list(start)
         cols = [self.column(j, widths[j]) for j in range(n)]
 
         def total(cs: list[tuple[float, ...]]) -> float:
@@ -176,16 +192,13 @@ class _Search:
             best: tuple[tuple[float, float], int, float, tuple[float, ...]] | None = None
             base_h, base_t = self.height(cols), total(cols)
             for j in range(n):
-                extra = step
-                while extra <= spare + 1e-6 and widths[j] + extra <= self.widest[j] + step:
-                    trial = self.column(j, widths[j] + extra)
-                    if sum(trial) < sum(cols[j]) - 1e-9:
-                        cs = cols[:j] + [trial] + cols[j + 1:]
-                        gain = ((base_h - self.height(cs)) / extra, (base_t - total(cs)) / extra)
-                        if best is None or gain > best[0]:
-                            best = (gain, j, extra, trial)
-                        break
-                    extra += step
+                found = self.widen(j, widths[j])
+                if found is not None and found[0] <= spare + 1e-6:
+                    extra, trial = found
+                    cs = cols[:j] + [trial] + cols[j + 1:]
+                    gain = ((base_h - self.height(cs)) / extra, (base_t - total(cs)) / extra)
+                    if best is None or gain > best[0]:
+                        best = (gain, j, extra, trial)
             if best is None:
                 break
             _, j, extra, trial = best
@@ -195,14 +208,10 @@ class _Search:
             base = key(cols)
             move: tuple[tuple[float, float], int, int, float, tuple[float, ...], tuple[float, ...]] | None = None
             for i in range(n):
-                extra = step
-                while widths[i] + extra <= self.widest[i] + step:
-                    trial_i = self.column(i, widths[i] + extra)
-                    if sum(trial_i) < sum(cols[i]) - 1e-9:
-                        break
-                    extra += step
-                else:
+                found = self.widen(i, widths[i])
+                if found is None:
                     continue
+                extra, trial_i = found
                 for j in range(n):
                     if j == i or widths[j] - extra < self.minimum[j] - 1e-6:
                         continue
@@ -232,12 +241,10 @@ class _Search:
         at the same height; None when none does."""
         base, best = key(cols), None
         for i in range(self.n):
-            extra = self.step
-            while widths[i] + extra <= self.widest[i] + self.step and \
-                    sum(self.column(i, widths[i] + extra)) >= sum(cols[i]) - 1e-9:
-                extra += self.step
-            if widths[i] + extra > self.widest[i] + self.step:
+            found = self.widen(i, widths[i])
+            if found is None:
                 continue
+            extra = found[0]
             ws, cs = list(widths), list(cols)
             ws[i] += extra
             cs[i] = self.column(i, ws[i])
