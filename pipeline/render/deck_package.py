@@ -14,15 +14,16 @@ import copy
 import datetime as _dt
 import functools
 import io
+import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.serialized import PackageWriter
+from pptx.opc.spec import default_content_types
 
 from .. import theme
 from ..content import source_date
@@ -39,6 +40,7 @@ FOOTER_SIZE = 16.0                         # footer and slide number
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+_DEFAULT_TYPES = frozenset(default_content_types)
 CONTENT_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.CHART, PP_PLACEHOLDER.TABLE,
                  PP_PLACEHOLDER.PICTURE, PP_PLACEHOLDER.MEDIA_CLIP, PP_PLACEHOLDER.ORG_CHART, PP_PLACEHOLDER.BITMAP,
                  PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.VERTICAL_BODY, PP_PLACEHOLDER.VERTICAL_OBJECT)
@@ -263,48 +265,76 @@ def save(prs: Any, title: str, subject: str, comments: str) -> bytes:
     props.created = naive
     props.modified = naive
     props.last_printed = naive
-    return stable_zip(_Members.of(prs.part.package), moment)
+    return stable_zip(members(prs.part.package), moment)
 
 
-class _Members:
-    """Stands in for python-pptx's zip writer under its ``PackageWriter`` (``Presentation.save``), keeping each
-    member's bytes instead of zipping them: ``stable_zip`` zips them once, in a stable order."""
-
-    def __init__(self) -> None:
-        self.members: dict[str, bytes] = {}
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:     # the physical writer's one method
-        self.members[pack_uri.membername] = blob
-
-    @classmethod
-    def of(cls, package: Any) -> dict[str, bytes]:
-        parts = tuple(package.iter_parts())
-        members: Any = cls()
-        PackageWriter("", package._rels, parts)._write_content_types_stream(members)
-        # The parts and their relationships as PackageWriter writes them; each .rels built as plain XML (python-pptx
-        # builds it through its element classes, slowly: a deck has dozens).
-        members.members["_rels/.rels"] = _rels_xml(package._rels)
-        for part in parts:
-            members.write(part.partname, part.blob)
-            if part._rels:
-                members.write(part.partname.rels_uri, _rels_xml(part._rels))
-        collected: dict[str, bytes] = members.members
-        return collected
+def members(package: Any) -> dict[str, bytes]:
+    """The package's members, {name: bytes}, as python-pptx's ``PackageWriter`` writes them (``Presentation.save``):
+    the content types, the package's relationships, and each part its package reaches with its relationships;
+    the content types and each .rels written as plain XML text (python-pptx builds them through its element
+    classes, slowly: a deck has dozens)."""
+    parts = _parts(package)
+    out = {"[Content_Types].xml": _content_types(parts), "_rels/.rels": _rels_xml(package._rels, "/")}
+    for part in parts:
+        name = part.partname
+        out[name[1:]] = part.blob
+        if part._rels:
+            out[_rels_member(name)] = _rels_xml(part._rels, name.baseURI)
+    return out
 
 
-_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+def _parts(package: Any) -> list[Any]:
+    """The parts ``package`` reaches through its relationships, each once (python-pptx's ``iter_parts``)."""
+    seen: set[int] = set()
+    out: list[Any] = []
+    pending = [package._rels]
+    while pending:
+        for rel in pending.pop().values():
+            if rel.is_external:
+                continue
+            part = rel.target_part
+            if id(part) not in seen:
+                seen.add(id(part))
+                out.append(part)
+                pending.append(part._rels)
+    return out
 
 
-def _rels_xml(rels: Any) -> bytes:
-    """A part's (or the package's) relationships as python-pptx's ``_Relationships.xml`` writes them: in rId order
-    (numerically), an external one marked so."""
-    root = etree.Element(f"{_PR}Relationships", nsmap={None: _PR[1:-1]})
+def _content_types(parts: list[Any]) -> bytes:
+    """``[Content_Types].xml`` for ``parts``: a default by extension where the spec has one, else an override by
+    part name (python-pptx's ``_ContentTypesItem``)."""
+    defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}     # by lower-case extension
+    overrides: dict[str, str] = {}
+    for part in parts:
+        ext = part.partname.ext
+        if (ext.lower(), part.content_type) in _DEFAULT_TYPES:
+            defaults[ext.lower()] = part.content_type
+        else:
+            overrides[part.partname] = part.content_type
+    return pptx_xml.content_types_xml(sorted(defaults.items()), sorted(overrides.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _rels_member(partname: str) -> str:
+    """The member name of the part ``partname``'s relationships ("ppt/slides/_rels/slide1.xml.rels")."""
+    base, name = posixpath.split(partname)
+    return posixpath.join(base, "_rels", f"{name}.rels")[1:]
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(partname: str, base: str) -> str:
+    """The part ``partname`` as a relationship from ``base`` (a part's folder, or "/") refers to it."""
+    return partname[1:] if base == "/" else posixpath.relpath(partname, base)
+
+
+def _rels_xml(rels: Any, base: str) -> bytes:
+    """A part's (or the package's) relationships, from the folder ``base``, as python-pptx's
+    ``_Relationships.xml`` writes them: in rId order (numerically), an external one marked so."""
     numbered = sorted((int(r_id[3:]) if r_id.startswith("rId") and r_id[3:].isdigit() else 0, r_id) for r_id in rels)
+    out = []
     for _, r_id in numbered:
         rel = rels[r_id]
-        attrs = {"Id": r_id, "Type": rel.reltype, "Target": rel.target_ref}
-        if rel.is_external:
-            attrs["TargetMode"] = "External"
-        etree.SubElement(root, f"{_PR}Relationship", attrs)
-    out: bytes = etree.tostring(root, encoding="UTF-8", standalone=True)
-    return out
+        external = rel.is_external
+        target = rel.target_ref if external else _relative(rel.target_part.partname, base)
+        out.append((r_id, rel.reltype, target, external))
+    return pptx_xml.rels_xml(out)

@@ -488,3 +488,38 @@ def table_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y:
         f"{body}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"))
     _runs_kept(frame)
     return cast(BaseOxmlElement, frame)
+
+
+# --- a package's content types and relationships, as python-pptx's PackageWriter writes them --------------------
+
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def _attribute(value: str) -> str:
+    """``value`` as a double-quoted attribute value, as lxml writes it (which refuses control characters)."""
+    if _CONTROL.search(value) is not None:
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return _q(value)
+
+
+def _document(root: str, namespace: str, children: list[str]) -> bytes:
+    body = f'<{root} xmlns="{namespace}">{"".join(children)}</{root}>' if children else f'<{root} xmlns="{namespace}"/>'
+    return (_DECLARATION + body).encode("utf-8")
+
+
+def rels_xml(rels: list[tuple[str, str, str, bool]]) -> bytes:
+    """A .rels part holding ``rels`` (id, type, target, external), in that order."""
+    external_mode = ' TargetMode="External"'
+    return _document("Relationships", _RELS_NS, [
+        f'<Relationship Id="{_attribute(r_id)}" Type="{_attribute(kind)}" Target="{_attribute(target)}"'
+        f'{external_mode if external else ""}/>' for r_id, kind, target, external in rels])
+
+
+def content_types_xml(defaults: list[tuple[str, str]], overrides: list[tuple[str, str]]) -> bytes:
+    """``[Content_Types].xml`` with ``defaults`` (extension, content type), then ``overrides`` (part name, content
+    type), in those orders."""
+    return _document("Types", _TYPES_NS, [
+        *(f'<Default Extension="{_attribute(ext)}" ContentType="{_attribute(kind)}"/>' for ext, kind in defaults),
+        *(f'<Override PartName="{_attribute(name)}" ContentType="{_attribute(kind)}"/>' for name, kind in overrides)])
