@@ -10,16 +10,12 @@ Out: ``Canvas``, the base of the trial and review decks: ``_sections_slides`` la
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.packuri import PackURI
-from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
 
 from .. import theme
@@ -54,7 +50,7 @@ from .deck_fit import (
     section_gap,
 )
 from .deck_package import BODY_TYPES, FONT, SLIDE_W, TITLE_TYPES, Rect, open_presentation, save
-from .deck_slides import SlideMaker
+from .deck_slides import NotesMaker, SlideMaker
 
 if TYPE_CHECKING:   # a trial's build imports no review module (test_speed_imports)
     from ..review.content import ReviewContent
@@ -75,6 +71,7 @@ class Canvas:
         self.templated = template is not None
         self.prs, frame = open_presentation(template)
         self.slides = SlideMaker(self.prs, frame.first_slides)
+        self.notes_pages = NotesMaker(self.prs, frame.first_notes)
         self.frame = frame
         self.W, self.H = frame.W, frame.H
         self.layouts = frame.layouts
@@ -82,9 +79,6 @@ class Canvas:
         self.footer_rect, self.footer_size = frame.footer, frame.footer_size
         self.look = Look(font=None if self.templated else FONT)
         self.diagram_look = Look(font=FONT)   # diagram lines are pre-wrapped with DejaVu Sans metrics
-        self._blank_notes: Any = None   # a new notes page, as python-pptx made the first (``_notes_page``)
-        self._notes_made = 0            # the number in the last notes page's part name
-        self._notes_body_at: tuple[int, ...] = ()   # where the notes text is in a notes page (``_path_to``)
 
     def build(self) -> None:
         raise NotImplementedError
@@ -262,27 +256,7 @@ class Canvas:
                                                                         self.look.font)])
 
     def _notes(self, slide: Any, text: str) -> None:
-        pptx_xml.set_text(self._notes_page(slide), text.strip() or "No speaker notes.")
-
-    def _notes_page(self, slide: Any) -> Any:
-        """The text body of the slide's new notes page. python-pptx makes the first one (cloning the notes
-        master's placeholders, slow); the others start as copies of it, related as python-pptx relates them."""
-        if self._blank_notes is None:
-            notes = slide.notes_slide
-            tx_body = notes.notes_text_frame._txBody
-            self._blank_notes = copy.deepcopy(notes._element)
-            self._notes_body_at = _path_to(notes._element, tx_body)
-            self._notes_made = notes.part.partname.idx
-            return tx_body
-        package = self.prs.part.package
-        # Numbered on from the first, as python-pptx's next_partname would (it searches every part for it).
-        self._notes_made += 1
-        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_made}.xml")
-        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._blank_notes))
-        part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return _follow(part._element, self._notes_body_at)
+        pptx_xml.set_text(self.notes_pages.new(slide), text.strip() or "No speaker notes.")
 
     # --- a body of sections, paginated ---------------------------------------------
 
@@ -418,19 +392,3 @@ class Canvas:
         """Every slide's footer and number, then the reproducible .pptx bytes."""
         self._furniture()
         return save(self.prs, f"{self.c.name}: journal club", self.c.title, self.c.footer)
-
-
-def _path_to(root: Any, element: Any) -> tuple[int, ...]:
-    """The child indexes leading from ``root`` down to ``element``."""
-    path = []
-    while element is not root:
-        parent = element.getparent()
-        path.append(parent.index(element))
-        element = parent
-    return tuple(reversed(path))
-
-
-def _follow(root: Any, path: tuple[int, ...]) -> Any:
-    for k in path:
-        root = root[k]
-    return root

@@ -73,6 +73,8 @@ class Frame:
     # Each layout's first slide as python-pptx made it (``deck_slides``), by layout part name: shared by every
     # deck drawn on a copy of the same package.
     first_slides: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The first notes page (and notes master) python-pptx made for a deck on this package (``deck_slides``).
+    first_notes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def clamp(self, r: Rect) -> Rect:
         """``r`` within the slide."""

@@ -1,15 +1,18 @@
-"""A deck's new slides and their placeholders, without python-pptx's per-slide placeholder work (python-pptx).
+"""A deck's new slides, their placeholders and notes pages, without python-pptx's per-slide work (python-pptx).
 
 In:  the presentation being drawn (``deck_package.open_presentation``) and, for each slide, one of its layouts.
 Out: ``SlideMaker.new``: a new slide at the end of the deck, exactly as python-pptx's ``add_slide`` makes it
      (the layout's placeholders cloned, the same part name, relationships and slide id); ``placeholder``,
      ``placeholder_ids`` and ``tidy`` answer and edit a slide's placeholders as ``slide.placeholders`` would.
+     ``NotesMaker.new``: a slide's new notes page (and, for the deck's first, the notes master python-pptx
+     makes when the package has none), exactly as python-pptx's ``slide.notes_slide`` makes it; its text body.
 
 python-pptx makes the first slide of each layout; the others start as copies of it (cloning placeholders
 searches the layout's shapes again for every slide), in this deck and, when the maker is given the package's
 shared ``prototypes`` (``Frame.first_slides``), in every later deck drawn on a copy of the same package.
 A slide's placeholders are known from its layout's first slide, so looking one up needs no search of the
-slide's shapes.
+slide's shapes. Notes pages likewise: python-pptx makes the first deck's first one (with the notes master and
+its theme, read from python-pptx's templates); later pages and decks start as copies of what it made.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from typing import Any
 
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import XmlPart
 from pptx.opc.packuri import PackURI
-from pptx.parts.slide import SlidePart
+from pptx.parts.slide import NotesMasterPart, NotesSlidePart, SlidePart
 
 from . import pptx_xml
 
@@ -100,3 +104,88 @@ def _holders_of(slide: Any) -> tuple[_Holder, ...]:
             kind = None
         out.append(_Holder(tree.index(ph._element), ph.shape_id, kind, type(ph)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _NotesKit:
+    """A package's first notes page as python-pptx made it, to copy."""
+
+    page: Any                     # the new page's p:notes, before its text is set
+    body_at: tuple[int, ...]      # the child indexes down to its text body
+    first: int                    # the number in its part name
+    # The notes master python-pptx added (part name, p:notesMaster) and its theme (part name, a:theme), both as
+    # made; None when the package has its own notes master.
+    master: tuple[str, Any, str, Any] | None
+
+
+class NotesMaker:
+    """Adds notes pages to the slides of ``prs``; ``kits`` may be shared by decks drawn on copies of one package."""
+
+    def __init__(self, prs: Any, kits: dict[str, Any] | None = None) -> None:
+        self.prs = prs
+        self._kits: dict[str, _NotesKit] = {} if kits is None else kits
+        self._master: Any = None      # this deck's notes master part, once its first page is made
+        self._made = 0                # the number in the last page's part name
+
+    def new(self, slide: Any) -> Any:
+        """The text body of a new notes page for ``slide`` (which has none)."""
+        kit = self._kits.get("notes")
+        if kit is None:
+            return self._first(slide)
+        package = self.prs.part.package
+        if self._master is None:
+            self._master = self._notes_master(kit.master)
+            self._made = kit.first - 1
+        # Numbered on from the first, as python-pptx's next_partname would (it searches every part for it).
+        self._made += 1
+        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._made}.xml")
+        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(kit.page))
+        part.relate_to(self._master, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return _follow(part._element, kit.body_at)
+
+    def _first(self, slide: Any) -> Any:
+        """python-pptx's notes page (and notes master): made, and a copy kept before anything edits it."""
+        had_master = any(rel.reltype == RT.NOTES_MASTER for rel in self.prs.part.rels.values())
+        notes = slide.notes_slide
+        tx_body = notes.notes_text_frame._txBody
+        self._master = self.prs.part.part_related_by(RT.NOTES_MASTER)
+        master = None
+        if not had_master:
+            theme = self._master.part_related_by(RT.THEME)
+            master = (self._master.partname, copy.deepcopy(self._master._element), theme.partname,
+                      copy.deepcopy(theme._element))
+        self._made = notes.part.partname.idx
+        self._kits["notes"] = _NotesKit(copy.deepcopy(notes._element), _path_to(notes._element, tx_body), self._made,
+                                        master)
+        return tx_body
+
+    def _notes_master(self, made: tuple[str, Any, str, Any] | None) -> Any:
+        """The deck's notes master: the package's own, else a copy of the one python-pptx made and its theme,
+        related as python-pptx relates them."""
+        if made is None:
+            return self.prs.part.part_related_by(RT.NOTES_MASTER)
+        package = self.prs.part.package
+        master_name, master_element, theme_name, theme_element = made
+        master = NotesMasterPart(PackURI(master_name), CT.PML_NOTES_MASTER, package, copy.deepcopy(master_element))
+        theme = XmlPart(PackURI(theme_name), CT.OFC_THEME, package, copy.deepcopy(theme_element))
+        master.relate_to(theme, RT.THEME)
+        self.prs.part.relate_to(master, RT.NOTES_MASTER)
+        return master
+
+
+def _path_to(root: Any, element: Any) -> tuple[int, ...]:
+    """The child indexes leading from ``root`` down to ``element``."""
+    path = []
+    while element is not root:
+        parent = element.getparent()
+        path.append(parent.index(element))
+        element = parent
+    return tuple(reversed(path))
+
+
+def _follow(root: Any, path: tuple[int, ...]) -> Any:
+    for k in path:
+        root = root[k]
+    return root
