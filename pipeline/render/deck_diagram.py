@@ -86,7 +86,7 @@ def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: flo
         for polygon in diagram.polygons:
             _polygon(gshapes, polygon, X, Y, scale)
         ids = itertools.count(pptx_xml.next_shape_id(tree))
-    labels = "".join(_label(next(ids), label, X, Y, scale, look) for label in diagram.labels)
+    labels = [_label(next(ids), label, X, Y, scale, look) for label in diagram.labels]
     if labels:
         pptx_xml.add_shapes(group, labels)
     pptx_xml.fit_group(group)

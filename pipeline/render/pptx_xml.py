@@ -172,7 +172,8 @@ def restyle_theme(blob: bytes, font: str, colours: dict[str, str], scheme_name: 
 # building gives, at a fraction of the cost: a deck has thousands of paragraphs).
 _PARSER = etree.XMLParser(resolve_entities=False)
 _PARSER.set_element_class_lookup(element_class_lookup)      # python-pptx's element classes, its whitespace kept
-_WRAPPER = f'<a:body xmlns:a="{A_NS}" xmlns:r="{R_NS}">'
+_TEXT_NS = f' xmlns:a="{A_NS}" xmlns:r="{R_NS}"'
+_WRAPPER = f"<a:body{_TEXT_NS}>"
 _QUOTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
                         "\r": "&#13;"})
 
@@ -224,9 +225,25 @@ def set_paragraphs(tx_body: BaseOxmlElement, paragraphs: list[str]) -> None:
         return
     for p in list(tx_body.iterchildren(_P)):
         tx_body.remove(p)
-    body = etree.fromstring(_WRAPPER + "".join(paragraphs) + "</a:body>", _PARSER)
-    _runs_kept(body)
-    tx_body.extend(list(body))
+    body = _parsed(_WRAPPER, paragraphs, _TEXT_NS, "</a:body>")
+    tx_body.extend(body)
+
+
+def _parsed(wrapper: str, fragments: list[str], namespaces: str, end: str) -> list[Any]:
+    """The elements ``fragments`` (each one element's XML), parsed at once, each declaring ``namespaces`` itself, so
+    that moving it into a part costs little (lxml fixes up every node of an element whose namespaces were declared
+    on a parent left behind); empty runs written <a:t></a:t>, as setting their text writes them."""
+    root = etree.fromstring(wrapper + "".join(_declared(xml, namespaces) for xml in fragments) + end, _PARSER)
+    _runs_kept(root)
+    return list(root)
+
+
+def _declared(xml: str, namespaces: str) -> str:
+    """The element ``xml`` with ``namespaces`` declared on its start tag (which has no attributes)."""
+    k = xml.index(">")
+    if xml[k - 1] == "/":
+        k -= 1
+    return xml[:k] + namespaces + xml[k:]
 
 
 def _runs_kept(parsed: etree._Element) -> None:
@@ -284,20 +301,19 @@ def fit_group(grp_sp: BaseOxmlElement) -> None:
 # --- shapes, written as python-pptx's add_shape / add_textbox and our styling leave them (the same elements and
 # --- attributes in the same order), without its proxies: a diagram has dozens.
 
-_SHAPE_WRAPPER = f'<p:shapes xmlns:a="{A_NS}" xmlns:p="{P_NS}" xmlns:r="{R_NS}">'
+_SHAPE_NS = f' xmlns:a="{A_NS}" xmlns:p="{P_NS}" xmlns:r="{R_NS}"'
+_SHAPE_WRAPPER = f"<p:shapes{_SHAPE_NS}>"
 
 
 def _add_shape(parent: BaseOxmlElement, xml: str) -> Any:
     """The shape ``xml`` parsed and added to ``parent`` (a shape tree or group; before its ``p:extLst``)."""
-    return add_shapes(parent, xml)[0]
+    return add_shapes(parent, [xml])[0]
 
 
-def add_shapes(parent: BaseOxmlElement, xml: str) -> list[Any]:
-    """The shapes ``xml`` (``*_xml``, one after another) parsed at once and added to ``parent`` (a shape tree or
-    group; before its ``p:extLst``), in order."""
-    shapes = list(etree.fromstring(_SHAPE_WRAPPER + xml + "</p:shapes>", _PARSER))
-    for shape in shapes:
-        _runs_kept(shape)
+def add_shapes(parent: BaseOxmlElement, shapes_xml: list[str]) -> list[Any]:
+    """The shapes ``shapes_xml`` (``*_xml``) parsed at once and added to ``parent`` (a shape tree or group; before
+    its ``p:extLst``), in order."""
+    shapes = _parsed(_SHAPE_WRAPPER, shapes_xml, _SHAPE_NS, "</p:shapes>")
     ext_lst = parent.find(qn("p:extLst"))
     if ext_lst is None:
         parent.extend(shapes)
@@ -486,7 +502,6 @@ def table_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y:
         f'cy="{sum(int(h) for h in heights)}"/></p:xfrm><a:graphic><a:graphicData uri="{_TABLE_URI}"><a:tbl>'
         f"<a:tblPr{header}><a:tableStyleId>{style_id}</a:tableStyleId></a:tblPr><a:tblGrid>{grid}</a:tblGrid>"
         f"{body}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"))
-    _runs_kept(frame)
     return cast(BaseOxmlElement, frame)
 
 
