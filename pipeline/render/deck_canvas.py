@@ -151,14 +151,16 @@ class Canvas:
         if placeholder is not None:
             pptx_xml.place(placeholder._element, emu(rect.x), emu(rect.y), emu(rect.w), emu(height))
             self._frame(placeholder.text_frame, inset_x, inset_y)
-            tx_body = placeholder.text_frame._txBody
+            self._write(placeholder.text_frame, paras, size, bullets_explicit=False, colour=colour)
+            shape = placeholder._element
         else:
-            shapes = slide.shapes
+            tree = slide.shapes._spTree
             x, y = emu(inset_x), emu(inset_y)
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, pptx_xml.next_shape_id(shapes._spTree), name, emu(rect.x),
-                                              emu(rect.y), emu(rect.w), emu(height), "t", (x, x, y, y))
-        self._write_body(tx_body, slide.part, paras, size, bullets_explicit=placeholder is None, colour=colour)
-        shape = tx_body.getparent()
+            shape_id = pptx_xml.next_shape_id(tree)
+            body = "".join(self._paragraphs(slide.part, paras, size, colour=colour))
+            shape = pptx_xml.add_shapes(tree, [pptx_xml.text_box_xml(
+                shape_id, name, emu(rect.x), emu(rect.y), emu(rect.w), emu(height), "t", (x, x, y, y),
+                paragraphs=body)])[0]
         if band:
             pptx_xml.band_fill(shape, None if self.templated else theme.TINT)
         return shape, height
@@ -245,15 +247,15 @@ class Canvas:
         text_w = r.w - number_w - 12.0
         text = shorten(self._footer_text(), size, text_w)
         for n, slide in enumerate(self.prs.slides, 1):
-            shapes = slide.shapes
-            footer_id = pptx_xml.next_shape_id(shapes._spTree)     # the slide number's is the next
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, footer_id, "Footer", emu(r.x), emu(r.y),
-                                              emu(text_w), emu(r.h), "ctr")
-            self._write_body(tx_body, slide.part, [P(text, colour=theme.MUTED)], size)
-            tx_body = pptx_xml.text_box_shape(shapes._spTree, footer_id + 1, "Slide number",
-                                              emu(r.x + r.w - number_w), emu(r.y), emu(number_w), emu(r.h), "ctr")
-            pptx_xml.set_paragraphs(tx_body, [pptx_xml.slide_number_xml(n, int(size * 100), theme.MUTED,
-                                                                        self.look.font)])
+            tree = slide.shapes._spTree
+            footer_id = pptx_xml.next_shape_id(tree)     # the slide number's is the next
+            footer = "".join(self._paragraphs(slide.part, [P(text, colour=theme.MUTED)], size))
+            number = pptx_xml.slide_number_xml(n, int(size * 100), theme.MUTED, self.look.font)
+            pptx_xml.add_shapes(tree, [
+                pptx_xml.text_box_xml(footer_id, "Footer", emu(r.x), emu(r.y), emu(text_w), emu(r.h), "ctr",
+                                      paragraphs=footer),
+                pptx_xml.text_box_xml(footer_id + 1, "Slide number", emu(r.x + r.w - number_w), emu(r.y),
+                                      emu(number_w), emu(r.h), "ctr", paragraphs=number)])
 
     def _notes(self, slide: Any, text: str) -> None:
         pptx_xml.set_text(self.notes_pages.new(slide), text.strip() or "No speaker notes.")

@@ -395,13 +395,6 @@ def text_box_xml(shape_id: int, name: str, x: Length, y: Length, cx: Length, cy:
                    _body_xml(f' wrap="square" anchor="{anchor}"{margins}', None, paragraphs=paragraphs))
 
 
-def text_box_shape(parent: BaseOxmlElement, shape_id: int, name: str, x: Length, y: Length, cx: Length,
-                   cy: Length, anchor: str = "t", insets: tuple[int, ...] = (0, 0, 0, 0)) -> BaseOxmlElement:
-    """A ``text_box_xml`` added to ``parent``; return its txBody (one empty paragraph)."""
-    sp = _add_shape(parent, text_box_xml(shape_id, name, x, y, cx, cy, anchor, insets))
-    return cast(BaseOxmlElement, sp[-1])
-
-
 def band_fill(sp: BaseOxmlElement, colour: str | None) -> None:
     """A text box filled ``colour`` (None: the theme's accent 1 at 85 % brightness) with no outline, as python-pptx's
     ``fill.solid()``, ``fore_color`` and ``line.fill.background()`` leave it."""
