@@ -134,3 +134,19 @@ def test_a_group_and_its_first_shape_get_the_ids_python_pptx_gives():
         group = shapes.add_group_shape()
         group.shapes.turbo_add_enabled = True
         assert ours == (group.shape_id, group.shapes._next_shape_id)
+
+
+def test_a_group_encloses_its_shapes_as_python_pptx_recalculates_it():
+    prs = Presentation()
+    tree = prs.slides.add_slide(prs.slide_layouts[6]).shapes._spTree
+    children = [
+        pptx_xml.flat_xml(5, "Marker", Emu(-300), Emu(40), Emu(20), Emu(20), "#000000"),
+        pptx_xml.connector_xml(6, "Connector", 100, -50, 700, 90, 12700, "#333333", rotate=True, flip_h=True),
+        pptx_xml.text_box_xml(7, "Label <a:off x=\"0\">", Emu(10), Emu(900), Emu(50), Emu(30),
+                              paragraphs="".join(paragraphs('<a:off x="-9999" y="0"/><a:ext cx="1" cy="1"/>'))),
+    ]
+    group = pptx_xml.group_shape(tree, 4, "Diagram", "alt", None, "".join(children))
+    ours = etree.tostring(group)
+    group.recalculate_extents()
+    assert etree.tostring(group) == ours
+    assert b'<a:off x="-300" y="-50"/><a:ext cx="1100" cy="980"/>' in ours

@@ -79,16 +79,21 @@ def draw_diagram(shapes: Any, diagram: Diagram, x0: float, y0: float, scale: flo
                  if con.source in drawn and con.target in drawn]
     children += [_marker(next(ids), marker, X, Y, scale) for marker in diagram.markers]
     alt = diagram.alt_text or diagram.title or f"{diagram.kind} diagram"
-    group = pptx_xml.group_shape(tree, group_id, name or f"{diagram.kind.capitalize()} diagram", alt,
-                                 diagram.title, "".join(children))
+    name = name or f"{diagram.kind.capitalize()} diagram"
+    group = None
     if diagram.polygons:
+        # A freeform is python-pptx's: the group is made before it, the labels (counted on again) after it.
+        group = pptx_xml.group_shape(tree, group_id, name, alt, diagram.title, "".join(children))
         gshapes = shapes._shape_factory(group).shapes
         for polygon in diagram.polygons:
             _polygon(gshapes, polygon, X, Y, scale)
         ids = itertools.count(pptx_xml.next_shape_id(tree))
-    labels = [_label(next(ids), label, X, Y, scale, look) for label in diagram.labels]
-    if labels:
-        pptx_xml.add_shapes(group, labels)
+        children = []
+    children += [_label(next(ids), label, X, Y, scale, look) for label in diagram.labels]
+    if group is None:
+        return pptx_xml.group_shape(tree, group_id, name, alt, diagram.title, "".join(children))
+    if children:
+        pptx_xml.add_shapes(group, children)
     pptx_xml.fit_group(group)
     return group
 

@@ -276,6 +276,21 @@ _SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:
 _XFRMS = (f"{qn('p:spPr')}/{qn('a:xfrm')}", f"{qn('p:grpSpPr')}/{qn('a:xfrm')}", qn("p:xfrm"))
 
 
+# Each composed shape's frame (``*_xml`` write one a:off and a:ext each; their text is escaped, so nothing else
+# matches).
+_FRAME = re.compile(r'<a:off x="(-?\d+)" y="(-?\d+)"/><a:ext cx="(-?\d+)" cy="(-?\d+)"/>')
+
+
+def _enclosing(shapes_xml: str) -> tuple[int, int, int, int]:
+    """The frame (x, y, cx, cy) enclosing the frames of the shapes ``shapes_xml`` (``*_xml``), as ``fit_group``
+    finds it; all 0 when there are none."""
+    frames = [tuple(int(v) for v in m) for m in _FRAME.findall(shapes_xml)]
+    if not frames:
+        return 0, 0, 0, 0
+    x0, y0 = min(f[0] for f in frames), min(f[1] for f in frames)
+    return x0, y0, max(f[0] + f[2] for f in frames) - x0, max(f[1] + f[3] for f in frames) - y0
+
+
 def fit_group(grp_sp: BaseOxmlElement) -> None:
     """A group's offset and extent (and its children's) set to enclose its child shapes, as python-pptx's
     ``recalculate_extents`` does, reading each child's frame once."""
@@ -326,12 +341,15 @@ def add_shapes(parent: BaseOxmlElement, shapes_xml: list[str]) -> list[Any]:
 def group_shape(parent: BaseOxmlElement, shape_id: int, name: str, descr: str, title: str | None,
                 children: str) -> BaseOxmlElement:
     """A group (python-pptx's ``add_group_shape``, named ``name``, its alt text ``descr`` and ``title`` when given)
-    holding the shapes ``children`` (``*_xml``); its frame is left at zero (``fit_group``). Return the group."""
+    holding the shapes ``children`` (``*_xml``), its frame enclosing theirs (python-pptx's ``recalculate_extents``;
+    ``fit_group`` after adding more). Return the group."""
     titled = f' title="{_q(title)}"' if title else ""
+    x, y, cx, cy = _enclosing(children)
     group = _add_shape(parent, (
         f'<p:grpSp><p:nvGrpSpPr><p:cNvPr id="{shape_id}" name="{_q(name)}" descr="{_q(descr)}"{titled}/>'
-        f'<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
-        f'<a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>{children}</p:grpSp>'))
+        f'<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" '
+        f'cy="{cy}"/><a:chOff x="{x}" y="{y}"/><a:chExt cx="{cx}" cy="{cy}"/></a:xfrm></p:grpSpPr>{children}'
+        "</p:grpSp>"))
     return cast(BaseOxmlElement, group)
 
 
