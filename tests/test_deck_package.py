@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from pipeline.render.deck_package import members
+from pipeline.render.deck_package import blueprint, copied, members
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "template.pptx"
 
@@ -34,3 +34,19 @@ def test_members_are_what_python_pptx_saves(template):
     ours = members(prs.part.package)
     assert ours == saved(prs)
     assert any(b"TargetMode" in blob for blob in ours.values())
+
+
+@pytest.mark.parametrize("template", [None, TEMPLATE])
+def test_a_copy_is_the_package_again_and_shares_nothing_a_deck_could_change(template):
+    prs = Presentation(template)
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide.part.relate_to("https://example.org/?a=1&b=2", RT.HYPERLINK, is_external=True)
+    slide.notes_slide.notes_text_frame.text = "notes"
+    plan = blueprint(prs)
+    first, second = copied(plan), copied(plan)
+    assert members(first.part.package) == members(second.part.package) == members(prs.part.package)
+    layout = first.slide_layouts[0]
+    layout.name = "changed on a copy"              # a deck editing its copy
+    first.slides.add_slide(layout)
+    assert members(copied(plan).part.package) == members(prs.part.package)
+    assert copied(plan).slide_layouts[0].name != "changed on a copy"

@@ -17,13 +17,16 @@ import io
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import XmlPart, _Relationship
 from pptx.opc.spec import default_content_types
+from pptx.package import Package
 
 from .. import theme
 from ..content import source_date
@@ -171,25 +174,72 @@ def _default_package() -> bytes:
 
 
 def open_presentation(template: Path | None) -> tuple[Any, Frame]:
-    """The empty presentation a deck is drawn on (a copy of the package opened once per process: copying the
-    parsed parts is about four times faster than parsing them), and its frame."""
+    """The empty presentation a deck is drawn on (a copy of the package opened once per process, ``copied``:
+    copying the parsed parts is several times faster than parsing them), and its frame."""
     data = _default_package() if template is None else load_template(template).data
-    base, frame, kinds = _opened(data, template is not None)
-    prs = copy.deepcopy(base)
+    plan, frame, kinds = _opened(data, template is not None)
+    prs = copied(plan)
     layouts = list(prs.slide_layouts)
     return prs, replace(frame, layouts={kind: layouts[k] for kind, k in kinds.items()})
 
 
 @functools.lru_cache(maxsize=4)
-def _opened(data: bytes, templated: bool) -> tuple[Any, Frame, dict[str, int]]:
-    """The package ``data`` opened without its slides and left untouched (decks are drawn on copies), its frame
-    and the place of each kind's layout among the layouts (both measured on a copy)."""
-    base = _without_slides(data)
-    probe = copy.deepcopy(base)
+def _opened(data: bytes, templated: bool) -> tuple[Blueprint, Frame, dict[str, int]]:
+    """The package ``data`` opened without its slides, as the blueprint decks are drawn on copies of, its frame and
+    the place of each kind's layout among the layouts (both measured on a copy)."""
+    plan = blueprint(_without_slides(data))
+    probe = copied(plan)
     frame = _frame(probe, templated)
     layouts = list(probe.slide_layouts)
     kinds = {kind: next(k for k, one in enumerate(layouts) if one is layout) for kind, layout in frame.layouts.items()}
-    return base, frame, kinds
+    return plan, frame, kinds
+
+
+Relation = tuple[str, str, bool, Any]      # rId, type, external, the target (a URL, or the target part's number)
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """A presentation's package as python-pptx holds it, to make copies of (``copied``): each part its package
+    reaches (its class, name, content type, and element or bytes) and every relationship, targets by number."""
+
+    parts: tuple[tuple[Any, str, str, Any], ...]
+    package_rels: tuple[Relation, ...]
+    part_rels: tuple[tuple[Relation, ...], ...]        # each part's, in ``parts`` order
+
+
+def blueprint(prs: Any) -> Blueprint:
+    """The blueprint of the presentation ``prs`` (which must not change while copies are made of it)."""
+    package = prs.part.package
+    parts = _parts(package)
+    number = {id(part): k for k, part in enumerate(parts)}
+
+    def relations(rels: Any) -> tuple[Relation, ...]:
+        return tuple((r_id, rel.reltype, True, rel.target_ref) if rel.is_external
+                     else (r_id, rel.reltype, False, number[id(rel.target_part)]) for r_id, rel in rels.items())
+
+    return Blueprint(tuple((type(p), p.partname, p.content_type, p._element if isinstance(p, XmlPart) else p.blob)
+                           for p in parts), relations(package._rels), tuple(relations(p._rels) for p in parts))
+
+
+def copied(plan: Blueprint) -> Any:
+    """A new presentation from ``plan``, as python-pptx loads a package: each part made by its own part class (an
+    XML part on a copy of its element, another from its bytes) and related as in the plan (the same ids, types and
+    targets). ``copy.deepcopy`` of the presentation copies python-pptx's whole object graph, caches included."""
+    package = Package(cast(Any, None))     # no file: its parts are made here, not read
+    parts = [cls(name, kind, package, copy.deepcopy(content)) if issubclass(cls, XmlPart)
+             else cls.load(name, kind, package, content) for cls, name, kind, content in plan.parts]
+    _relate(package._rels, "/", plan.package_rels, parts)
+    for part, relations in zip(parts, plan.part_rels, strict=True):
+        _relate(part._rels, part.partname.baseURI, relations, parts)
+    return package.presentation_part.presentation
+
+
+def _relate(rels: Any, base: str, relations: tuple[Relation, ...], parts: list[Any]) -> None:
+    """``relations`` in ``rels`` (from the folder ``base``), as python-pptx loads them."""
+    for r_id, reltype, external, target in relations:
+        rels._rels[r_id] = _Relationship(base, r_id, reltype, RTM.EXTERNAL if external else RTM.INTERNAL,
+                                         target if external else parts[target])
 
 
 def _without_slides(data: bytes) -> Any:
