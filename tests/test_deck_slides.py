@@ -10,7 +10,7 @@ from pptx import Presentation
 
 from pipeline.render import pptx_xml
 from pipeline.render.deck_package import members
-from pipeline.render.deck_slides import NotesMaker
+from pipeline.render.deck_slides import NotesMaker, SlideMaker
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "template.pptx"
 
@@ -35,3 +35,22 @@ def test_notes_pages_are_the_ones_python_pptx_makes(template):
     assert "notes" in kits
     assert deck(template, kits) == theirs          # a later deck: every page (and notes master) a copy
     assert sum(name.startswith("ppt/notesSlides/notesSlide") for name in theirs) >= 3
+
+
+@pytest.mark.parametrize("template", [None, TEMPLATE])
+def test_slides_are_the_ones_python_pptx_adds(template):
+    def slides(prototypes: dict[str, object] | None) -> dict[str, bytes]:
+        prs = Presentation(template)
+        layouts = list(prs.slide_layouts)
+        maker = None if prototypes is None else SlideMaker(prs, prototypes)
+        for k in range(5):
+            if maker is None:
+                prs.slides.add_slide(layouts[k % 2])
+            else:
+                maker.new(layouts[k % 2])
+        return members(prs.part.package)
+
+    theirs = slides(None)
+    prototypes: dict[str, object] = {}
+    assert slides(prototypes) == theirs            # the first of each layout python-pptx's, then copies
+    assert slides(prototypes) == theirs            # a later deck: every slide a copy

@@ -66,8 +66,8 @@ class SlideMaker:
             slides = self.prs.slides
             partname = PackURI(f"/ppt/slides/slide{len(slides._sldIdLst) + 1}.xml")   # as python-pptx numbers them
             part = SlidePart(partname, CT.PML_SLIDE, self.prs.part.package, copy.deepcopy(proto.element))
-            part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-            pptx_xml.add_slide_id(slides._sldIdLst, self.prs.part.relate_to(part, RT.SLIDE))
+            _relate_new(part, layout.part, RT.SLIDE_LAYOUT)
+            pptx_xml.add_slide_id(slides._sldIdLst, _relate_new(self.prs.part, part, RT.SLIDE))
             slide = part.slide
         tree = list(slide.shapes._spTree)
         self._holders[slide.part] = [(tree[h.at], h) for h in proto.holders]
@@ -140,9 +140,9 @@ class NotesMaker:
         self._made += 1
         partname = PackURI(f"/ppt/notesSlides/notesSlide{self._made}.xml")
         part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(kit.page))
-        part.relate_to(self._master, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        _relate_new(part, self._master, RT.NOTES_MASTER)
+        _relate_new(part, slide.part, RT.SLIDE)
+        _relate_new(slide.part, part, RT.NOTES_SLIDE)
         return _follow(part._element, kit.body_at)
 
     def _first(self, slide: Any) -> Any:
@@ -173,6 +173,14 @@ class NotesMaker:
         master.relate_to(theme, RT.THEME)
         self.prs.part.relate_to(master, RT.NOTES_MASTER)
         return master
+
+
+def _relate_new(source: Any, target: Any, reltype: str) -> str:
+    """``source`` related to ``target`` as python-pptx's ``relate_to`` relates them, one of the two a part just
+    made: ``relate_to`` first searches ``source``'s relationships of the type for one to ``target`` (rebuilding
+    the index of them by type at each call), and there can be none."""
+    r_id: str = source._rels._add_relationship(reltype, target)
+    return r_id
 
 
 def _path_to(root: Any, element: Any) -> tuple[int, ...]:

@@ -41,6 +41,7 @@ _CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 _IDS = etree.XPath("//@id", smart_strings=False)
 _SLIDE_IDS = etree.XPath("./p:sldId/@id", namespaces={"p": P_NS}, smart_strings=False)
 _SLIDE_ID_MIN, _SLIDE_ID_MAX = 256, 2147483647
+_SLIDE_ID, _R_ID = qn("p:sldId"), qn("r:id")
 
 
 def next_shape_id(tree: BaseOxmlElement) -> int:
@@ -65,7 +66,7 @@ def add_slide_id(ids: Any, r_id: str) -> None:
     if next_id > _SLIDE_ID_MAX:      # python-pptx then looks for a free id below the largest
         ids.add_sldId(r_id)
         return
-    ids._add_sldId(id=next_id, rId=r_id)
+    etree.SubElement(ids, _SLIDE_ID, {"id": str(next_id), _R_ID: r_id})    # the list has no other children
 
 
 def no_autofit(body_pr: BaseOxmlElement) -> None:
