@@ -15,7 +15,7 @@ text boxes, table cell borders and fills, the slide-number field and the theme's
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from lxml import etree
@@ -201,22 +201,35 @@ def run_xml(text: str, size: Length, bold: bool, font: str | None = None, colour
             scheme: str | None = None, link: str | None = None) -> str:
     """A run of ``text`` at ``size``: bold or not, in ``font`` (None: the theme's), coloured ``colour``
     (#RRGGBB) or theme colour ``scheme`` (e.g. "hlink") or inherited; ``link`` a hyperlink's relationship id."""
+    return f"{_run_start(size, bold, font, colour, scheme, link)}{_q(_escape(text))}</a:t></a:r>"
+
+
+@lru_cache(maxsize=1024)
+def _run_start(size: Length, bold: bool, font: str | None, colour: str | None, scheme: str | None,
+               link: str | None) -> str:
+    """A run up to its text: ``<a:r>``, its properties (``run_xml``) and ``<a:t>`` (a deck's runs share a few)."""
     fill = (_fill_xml(colour) if colour is not None
             else f'<a:solidFill><a:schemeClr val="{scheme}"/></a:solidFill>' if scheme is not None else "")
     latin = f'<a:latin typeface="{_q(font)}"/>' if font else ""
     hlink = f'<a:hlinkClick r:id="{link}"/>' if link is not None else ""
-    return (f'<a:r><a:rPr sz="{size.centipoints}" b="{1 if bold else 0}">{fill}{latin}{hlink}</a:rPr>'
-            f"<a:t>{_q(_escape(text))}</a:t></a:r>")
+    return f'<a:r><a:rPr sz="{size.centipoints}" b="{1 if bold else 0}">{fill}{latin}{hlink}</a:rPr><a:t>'
 
 
 def paragraph_xml(align: str, line: Length | None, before: Length | None = None, after: Length | None = None,
                   runs: str = "", bullet: tuple[str, str] = ("", "")) -> str:
     """A paragraph: alignment (an ``ALIGN`` value), when given its exact line pitch and the space before and
     after, its ``bullet`` (``bullet_xml``) and its ``runs`` (``run_xml``)."""
+    return f"{_paragraph_start(align, line, before, after, bullet)}{runs}</a:p>"
+
+
+@lru_cache(maxsize=1024)
+def _paragraph_start(align: str, line: Length | None, before: Length | None, after: Length | None,
+                     bullet: tuple[str, str]) -> str:
+    """A paragraph up to its runs: ``<a:p>`` and its properties (``paragraph_xml``; a deck's share a few)."""
     spacing = "".join(f'<a:{tag}><a:spcPts val="{value.centipoints}"/></a:{tag}>'
                       for tag, value in (("lnSpc", line), ("spcBef", before), ("spcAft", after)) if value is not None)
     attrs, marks = bullet
-    return f'<a:p><a:pPr algn="{align}"{attrs}>{spacing}{marks}</a:pPr>{runs}</a:p>'
+    return f'<a:p><a:pPr algn="{align}"{attrs}>{spacing}{marks}</a:pPr>'
 
 
 def set_paragraphs(tx_body: BaseOxmlElement, paragraphs: list[str]) -> None:
