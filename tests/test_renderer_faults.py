@@ -2,8 +2,8 @@
 the traceback saved to a file, and the previous outputs left exactly as they were.
 
 The fault is injected deep in each back-end (the drawing library's own save call: reportlab's showPage,
-python-pptx's package writer; for the SVG figures, written without a library, the writer of each shape), after
-the renderer has done all its work on the content, for a trial and for a review record.
+python-pptx's serialiser of a part's XML; for the SVG figures, written without a library, the writer of each
+shape), after the renderer has done all its work on the content, for a trial and for a review record.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pptx.opc.serialized
+import pptx.opc.package
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
@@ -22,7 +22,7 @@ from pipeline.cli import main
 from pipeline.render import svg
 
 RECORDS = {"trial": ROOT / "sources" / "imagine-ra.yaml", "review": ROOT / "sources" / "react-corticosteroids.yaml"}
-BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.serialized.PackageWriter, "_write_content_types_stream"),
+BACK_ENDS = {"brief": (Canvas, "showPage"), "deck": (pptx.opc.package, "serialize_part_xml"),
              "figures": (svg, "_shape")}
 
 
