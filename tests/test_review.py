@@ -20,9 +20,11 @@ from pipeline.errors import RecordError
 from pipeline.loader import load_bytes
 from pipeline.review.audit import run_review_audit
 from pipeline.review.build import prepare_review, render_review
+from pipeline.review.content import forest_data
 from pipeline.review.model import Review
+from pipeline.review.pooling import mantel_haenszel
 from pipeline.validate import check_source, load_study
-from test_review_layout import report_of
+from test_review_layout import report_of, synthetic_review
 
 ROOT = Path(__file__).resolve().parents[1]
 REACT = ROOT / "sources" / "react-corticosteroids.yaml"
@@ -285,3 +287,29 @@ def test_the_example_uses_only_confirmed_facts():
     text = react_text()
     assert "0.80" not in text.split("studies:", 2)[2].split("pooled:")[1]     # the unconfirmed RR 0.80
     assert "9 eligible" not in text and "29%" not in text
+
+
+def test_mantel_haenszel_weights_go_to_the_studies_that_entered_the_pool():
+    """A study Mantel–Haenszel leaves out (no events in either arm) but whose own estimate the review reports still
+    has a row: the weights the pool gives are shown beside the studies it pooled, not shifted one row up."""
+    record = yaml.safe_load(synthetic_review(7, 4, 1))
+    outcome = record["outcomes"][0]
+    assert outcome["measure"] == "odds ratio"
+    first = outcome["studies"][0]
+    first["intervention"], first["control"] = {"events": 0, "total": 40}, {"events": 0, "total": 45}
+    first["estimate"], first["ci"] = 1.0, [0.02, 51.6]          # SYNTHETIC: a reported, not estimable, study
+    for row in outcome["studies"]:
+        row.pop("weight")
+    primary = outcome["pooled"][0]
+    primary["method"] = "Mantel-Haenszel"
+    report = prepare_review(check_source(load_bytes(yaml.safe_dump(record).encode(), "mh.yaml")))
+    review = report.review
+    audit = run_review_audit(review)
+    forest = forest_data(review, review.outcomes[0], audit)
+    tables = [(r.intervention.events, r.intervention.total, r.control.events, r.control.total)
+              for r in review.outcomes[0].studies]
+    expected = mantel_haenszel(tables, "odds ratio")
+    assert expected.used == (1, 2, 3)
+    shown = [row.weight for row in forest.rows]
+    assert shown[0] is None
+    assert shown[1:] == pytest.approx(list(expected.weights))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -98,7 +98,8 @@ def study_value(o: ReviewOutcome, r: StudyResult) -> StudyValue | None:
 
 
 def repool(o: ReviewOutcome, p: Pooled, values: dict[str, StudyValue]) -> PoolResult | None:
-    """``p`` recomputed from the studies' values with its own model; None when they cannot."""
+    """``p`` recomputed from the studies' values with its own model; None when they cannot. Its ``used`` are
+    indices into ``o.studies``."""
     if p.method == "Mantel-Haenszel":
         tables: list[tuple[int, int, int, int]] = []
         for r in o.studies:
@@ -112,11 +113,12 @@ def repool(o: ReviewOutcome, p: Pooled, values: dict[str, StudyValue]) -> PoolRe
             return mantel_haenszel(tables, p.measure or o.measure, float(p.ci_level))
         except ValueError:
             return None
-    effects = [values[r.study].effect for r in o.studies if r.study in values]
-    if not effects:
+    entered = [k for k, r in enumerate(o.studies) if r.study in values]
+    if not entered:
         return None
-    return pool(effects, model=p.model, estimator=p.tau2_estimator, hartung_knapp=p.hartung_knapp,
-                level=float(p.ci_level))
+    result = pool([values[o.studies[k].study].effect for k in entered], model=p.model, estimator=p.tau2_estimator,
+                  hartung_knapp=p.hartung_knapp, level=float(p.ci_level))
+    return replace(result, used=tuple(entered[j] for j in result.used))
 
 
 def run_review_audit(checked_or_review: CheckedReview | Review) -> ReviewAudit:

@@ -248,9 +248,8 @@ def forest_data(review: Review, o: ReviewOutcome, audit: ReviewAudit) -> ForestD
     primary = o.primary_pooled
     primary_result = rec.pooled[o.pooled.index(primary)] if primary is not None else None
     weights = {}
-    if primary_result is not None:
-        used = [r.study for r in o.studies if r.study in rec.studies]
-        weights = {sid: w for sid, w in zip(used, primary_result.weights, strict=False)}
+    if primary_result is not None:    # the weights of the studies that entered the pool, which may leave some out
+        weights = {o.studies[k].study: w for k, w in zip(primary_result.used, primary_result.weights, strict=True)}
     rows = []
     computed_any = False
     uncomputed: set[str] = set()    # why the weights the primary model gave are not the review's own
