@@ -98,7 +98,7 @@ test: $(VENV)/.installed-test | $(VENV)/.compiled ## Run the test suite
 
 .PHONY: lint
 lint: $(VENV)/.installed-test ## Check style (ruff), types (mypy --strict on pipeline/) and dead code (vulture)
-	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/ruff check pipeline tests bench docs
 	$(VENV)/bin/mypy
 	$(VENV)/bin/vulture
 

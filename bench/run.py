@@ -108,6 +108,7 @@ OUTCOME_NAMES = ["Remission", "Response (50% improvement)", "Pain score", "Hospi
 def synthetic_record(index: int) -> str:
     """A realistic-looking but SYNTHETIC version-2 record as YAML text (deterministic per index)."""
     import yaml
+
     from pipeline.upgrade import upgrade_data
 
     rnd = random.Random(index)

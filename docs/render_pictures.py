@@ -25,8 +25,8 @@ def main() -> int:
             return 0
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(OUT / "brief.pdf"), str(ROOT / "docs" / "brief")],
-                       check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(OUT / "brief.pdf"),
+                        str(ROOT / "docs" / "brief")], check=True)
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
                         "--outdir", str(tmp), str(OUT / "deck.pptx")], check=True, capture_output=True, timeout=300)
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(DESIGN_SLIDE), "-l", str(DESIGN_SLIDE), "-singlefile",
