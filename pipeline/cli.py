@@ -28,8 +28,10 @@ import atexit
 import functools
 import gc
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -231,7 +233,7 @@ def _validate(args: argparse.Namespace) -> int:
     def one(path: Path) -> None:
         if path in refused:
             raise refused[path]
-        checked = check_source(sources[path])
+        checked = check_source(sources[path].source())
         _print_warnings(checked.warnings)
         print(f"{path}: valid ({checked.study.id})")
 
@@ -239,23 +241,23 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _refuse_shared_ids(paths: list[Path], must_match_name: bool, each: Each = map
-                       ) -> tuple[dict[Path, RecordError], dict[Path, Source]]:
+                       ) -> tuple[dict[Path, RecordError], dict[Path, _Read]]:
     """Records of one run that would write the same ``outputs/<id>/`` (or, with ``must_match_name``,
     whose id is not their file name), each with the located error that refuses it, and the records
-    that cannot even be read, with their error; then every record read, as {path: loader.Source},
+    that cannot even be read, with their error; then every record read, as {path: _Read},
     for the caller to check (so no file is parsed twice). The files are read through ``each`` (``map``, or
     a pool of workers')."""
     ids: dict[Path, tuple[str, Problem]] = {}
     refused: dict[Path, RecordError] = {}
-    sources: dict[Path, Source] = {}
+    sources: dict[Path, _Read] = {}
     unique = list(dict.fromkeys(paths))
     for path, read in zip(unique, each(_read, unique), strict=True):
         if isinstance(read, list):
             refused[path] = RecordError(read)
             continue
-        source = sources[path] = read
-        if isinstance(source.data.get("id"), str):
-            ids[path] = (source.data["id"], source.problem(("id",), ""))
+        sources[path] = read
+        if read.id is not None:
+            ids[path] = read.id
     by_id: dict[str, list[Path]] = {}
     for path, (study_id, _) in ids.items():
         by_id.setdefault(study_id, []).append(path)
@@ -298,7 +300,7 @@ def _build(args: argparse.Namespace) -> int:
         return _build_each(args, pool.map, work)
 
 
-def _build_each(args: argparse.Namespace, each: Each, work: Callable[[Path, Source], Outcome]) -> int:
+def _build_each(args: argparse.Namespace, each: Each, work: Callable[[Path, _Read], Outcome]) -> int:
     """Read ``args.records``, refuse those that cannot be built, build the others with ``work``: both steps
     through ``each`` (``map``, or a pool of workers'), the outcomes printed in the records' order."""
     refused, sources = _refuse_shared_ids(args.records, args.id_must_match_file_name, each)
@@ -318,24 +320,41 @@ def _build_each(args: argparse.Namespace, each: Each, work: Callable[[Path, Sour
     return status
 
 
-def _read(path: Path) -> Source | list[Problem]:
+@dataclass(frozen=True)
+class _Read:
+    """A record read, kept small while a run holds every record it was given (about 15 KB against about 110 KB
+    for the ``loader.Source``, so a run of a thousand records does not hold a hundred megabytes): its id and where
+    it stands, and the source pickled, unpacked when the record is checked or built."""
+
+    id: tuple[str, Problem] | None
+    packed: bytes
+
+    def source(self) -> Source:
+        source: Source = pickle.loads(self.packed)   # bytes this process or its parent made, never a file's
+        return source
+
+
+def _read(path: Path) -> _Read | list[Problem]:
     """A record read, or the problems that stop it being read (what a worker sends back: a ``RecordError``
     does not survive pickling)."""
     from .loader import load_file
 
     try:
-        return load_file(path)
+        source = load_file(path)
     except RecordError as exc:
         return exc.problems
+    study_id = source.data.get("id")
+    return _Read((study_id, source.problem(("id",), "")) if isinstance(study_id, str) else None,
+                 pickle.dumps(source, pickle.HIGHEST_PROTOCOL))
 
 
-def _build_one(path: Path, source: Source, *, out: Path, options: BuildOptions) -> Outcome:
-    """Build one record (read already, as ``source``); return (exit status, stdout lines, stderr lines)
+def _build_one(path: Path, read: _Read, *, out: Path, options: BuildOptions) -> Outcome:
+    """Build one record (read already); return (exit status, stdout lines, stderr lines)
     so parallel output never interleaves."""
     from .build import build_record
 
     try:
-        result = build_record(path, out, options, source=source)
+        result = build_record(path, out, options, source=read.source())
     except EvidenceBriefError as exc:
         return exc.exit_status, [], [str(exc)] if str(exc) else []
     except Exception as exc:  # noqa: BLE001 - a bug, reported like main() does, per record (in its worker)

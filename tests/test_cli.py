@@ -122,3 +122,17 @@ def test_build_with_two_jobs_reads_refuses_and_builds_as_one_job_does(tmp_path):
     assert status == 2 and written == ["imagine-ra/brief.pdf"] and "imagine-ra/brief.pdf" in stdout
     assert stderr.index("bad.yaml:3") < stderr.index("twin-a.yaml") < stderr.index("twin-b.yaml"), stderr
     assert "is also the id of" in stderr and "Traceback" not in stderr
+
+
+def test_a_run_holds_each_record_packed_and_builds_it_as_read():
+    """A run reads every record before building any (to refuse two with one id), and holds each packed: the
+    source comes back as the loader read it, with its id and where the id stands."""
+    from pipeline.cli import _read
+    from pipeline.loader import load_file
+
+    read = _read(SHIPPED)
+    source = load_file(SHIPPED)
+    assert read.id is not None and read.id[0] == "imagine-ra" and (read.id[1].line, read.id[1].column) > (0, 0)
+    unpacked = read.source()
+    assert unpacked.data == source.data and unpacked.file == source.file
+    assert unpacked.problem(("arms", 0, "n"), "x") == source.problem(("arms", 0, "n"), "x")
