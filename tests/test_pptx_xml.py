@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -150,3 +151,18 @@ def test_a_group_encloses_its_shapes_as_python_pptx_recalculates_it():
     group.recalculate_extents()
     assert etree.tostring(group) == ours
     assert b'<a:off x="-300" y="-50"/><a:ext cx="1100" cy="980"/>' in ours
+
+
+def test_relationships_are_written_as_lxml_writes_them_tab_newline_and_return_included():
+    """A template's external link may hold a tab, line feed or carriage return (lxml writes them as character
+    references); other control characters are refused, as lxml refuses them."""
+    rels = [("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+             "http://example.org/a\rb\tc\nd&e<f>\"g", True)]
+    root = etree.Element("{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
+                         nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})
+    r_id, kind, target, _ = rels[0]
+    etree.SubElement(root, "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship",
+                     {"Id": r_id, "Type": kind, "Target": target, "TargetMode": "External"})
+    assert pptx_xml.rels_xml(rels) == etree.tostring(root, encoding="UTF-8", standalone=True)
+    with pytest.raises(ValueError, match="XML compatible"):
+        pptx_xml.rels_xml([("rId1", kind, "http://example.org/a\x0bb", True)])
