@@ -44,7 +44,8 @@ report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/*.svg f
 
 # One grouped rule per study: -j never runs a study's recipe twice, and a
 # study is out of date only when its record, the package or the options change.
-# Under `make report` a stale study's recipe only queues it: the report recipe
+# Under `make report` a stale study's recipe only queues it (make's own $(file) appends it: no shell
+# per study, which cost about 0.7 s at 1,000 studies): the report recipe
 # then builds every queued study in one process (imports paid once, $(JOBS)
 # worker processes), which is much faster than a process per study. Asked for
 # directly (`make outputs/x/brief.pdf`), a study builds on its own. Each `make report` has a queue
@@ -52,7 +53,7 @@ report: $(BRIEFS) ## Build outputs/<id>/brief.pdf, deck.pptx and figures/*.svg f
 JOBS   = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(if $(filter -j,$(MAKEFLAGS)),$(shell nproc),1))
 ifneq ($(filter report,$(MAKECMDGOALS)),)
 QUEUE := $(shell mktemp outputs/.queue.XXXXXX)
-BUILD_STUDY = echo $(1) >> $(QUEUE)
+BUILD_STUDY = $(file >>$(QUEUE),$(1))
 else
 BUILD_STUDY = $(PY) -m pipeline build $(1) --out outputs $(BUILD_FLAGS) --id-must-match-file-name
 endif

@@ -16,7 +16,6 @@ from pipeline.render.deck_fit import (
     Run,
     _cell_paras,
     _measure,
-    _width,
     cell_height,
     indent_for,
     para_lines,
@@ -66,11 +65,14 @@ def test_a_cells_height_is_its_paragraphs_height():
         assert cell_height(cell, size, width) == paras_height(paras, size, width - 2 * CELL_MX) + 2 * CELL_MY
 
 
-def test_a_columns_narrowest_width_is_its_longest_word():
+def test_a_columns_narrowest_width_is_its_longest_word_and_its_widest_its_longest_line():
+    """At the width factor asked for (a template's text is measured 10% wider), whatever the factor in force."""
     rows = ((Cell("Outcome", bold=True), Cell("Hazard ratio\n0.74 (0.65 to 0.85)", keep=1)),
             (Cell("All-cause mortality at 28 days\n "), Cell("")))
     for factor in (1.0, 1.1):
-        _, minimum, _ = _measure(rows, 2, 16.0, factor)
+        natural, minimum, _ = _measure(rows, 2, 16.0, factor)
         for j in range(2):
             words = [(w, row[j].bold) for row in rows for part in row[j].text.split("\n") for w in part.split()]
-            assert minimum[j] == max(_width(w, 16.0, bold) * factor + 2 * CELL_MX + 1 for w, bold in words)
+            assert minimum[j] == max(text_width(w, 16.0, bold) * factor + 2 * CELL_MX + 1 for w, bold in words)
+            lines = [(part, row[j].bold) for row in rows for part in row[j].text.split("\n")]
+            assert natural[j] == max(text_width(part, 16.0, bold) * factor + 2 * CELL_MX + 1 for part, bold in lines)

@@ -177,7 +177,7 @@ class ColumnLines:
     def __init__(self, cells: tuple[tuple[str, bool], ...]):
         self.cells = cells
         self.steps = [_text_steps(text, bold, False) for text, bold in cells]
-        # The cells' font units per em (None when their weights' differ: each cell is counted on its own), the
+        # The cells' font units per em (None when their fonts' differ: each cell is counted on its own), the
         # least capacity at which every cell's words fit, and every capacity where a cell's count changes.
         ems = {_metrics(bold).units for _, bold in cells}
         self.em = ems.pop() if len(ems) == 1 else None

@@ -89,7 +89,7 @@ class Canvas:
     # --- primitives ---------------------------------------------------------------
 
     def _colour(self, hex_colour: str | None, theme_colour: str | None = None) -> tuple[str | None, str | None]:
-        """A run's (#RRGGBB, theme colour name) for ``pptx_xml.add_run``: ``hex_colour``, else ink on our own
+        """A run's (#RRGGBB, theme colour name) for ``pptx_xml.run_xml``: ``hex_colour``, else ink on our own
         theme, else ``theme_colour`` (None: the template's)."""
         if hex_colour is not None:
             return hex_colour, None
@@ -99,14 +99,9 @@ class Canvas:
 
     def _write(self, text_frame: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                colour: str | None = None) -> None:
-        self._write_body(text_frame._txBody, text_frame.part, paras, size, bullets_explicit=bullets_explicit,
-                         colour=colour)
-
-    def _write_body(self, tx_body: Any, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
-                    colour: str | None = None) -> None:
-        """``paras`` into the text body ``tx_body`` of a shape or cell on the slide ``part`` (links relate there)."""
-        pptx_xml.set_paragraphs(tx_body, self._paragraphs(part, paras, size, bullets_explicit=bullets_explicit,
-                                                          colour=colour))
+        """``paras`` into ``text_frame`` (of a shape on a slide, where its links relate)."""
+        pptx_xml.set_paragraphs(text_frame._txBody, self._paragraphs(text_frame.part, paras, size,
+                                                                     bullets_explicit=bullets_explicit, colour=colour))
 
     def _paragraphs(self, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                     colour: str | None = None) -> list[str]:

@@ -77,10 +77,6 @@ def _lines(text: str, size: float, width: float, bold: bool = False) -> int:
     return line_count(text, size, width / _WIDTH_FACTOR.get(), bold)
 
 
-def _width(text: str, size: float, bold: bool = False) -> float:
-    return text_width(text, size, bold) * _WIDTH_FACTOR.get()
-
-
 def P(text: str, **kw: Any) -> Para:
     bold = kw.pop("bold", False)
     colour = kw.pop("colour", None)
@@ -254,11 +250,11 @@ def _measure(rows: tuple[tuple[Cell, ...], ...], n: int, size: float, factor: fl
     for row in rows:
         for j, cell in enumerate(row):
             for k, part in enumerate(cell.text.split("\n")):
-                line = _width(part, size, cell.bold) + 2 * CELL_MX + 1
+                line = text_width(part, size, cell.bold) * factor + 2 * CELL_MX + 1
                 natural[j] = max(natural[j], line)
                 if k < cell.keep:
                     kept[j] = max(kept[j], line)
-                if part.strip():     # a word
+                if part.strip():     # the line has a word
                     minimum[j] = max(minimum[j], widest_word(part, size, cell.bold) * factor + 2 * CELL_MX + 1)
     return natural, minimum, kept
 

@@ -5,7 +5,9 @@ Out: ``open_presentation``: the empty presentation (our default package, or the 
      slides) and its ``Frame``: the title, content and title-only layouts (found by their placeholders,
      then names) and the areas of a slide in points (title, body, diagram, footer band).
      ``save``: the .pptx as reproducible bytes (stable zip entry order, fixed timestamps, core
-     properties dated from ``SOURCE_DATE_EPOCH`` or 2000-01-01, revision 1).
+     properties dated from ``SOURCE_DATE_EPOCH`` or 2000-01-01, revision 1). ``blueprint`` reads a package's
+     parts once per process and ``copied`` makes a deck's own package from it (python-pptx's part classes on
+     copies of the pristine elements); ``members`` gives a package's zip members as python-pptx writes them.
 """
 
 from __future__ import annotations
@@ -336,7 +338,8 @@ def members(package: Any) -> dict[str, bytes]:
 
 
 def _parts(package: Any) -> list[Any]:
-    """The parts ``package`` reaches through its relationships, each once (python-pptx's ``iter_parts``)."""
+    """The parts ``package`` reaches through its relationships, each once: the parts python-pptx's ``iter_parts``
+    gives, in another order (the zip sorts them)."""
     seen: set[int] = set()
     out: list[Any] = []
     pending = [package._rels]

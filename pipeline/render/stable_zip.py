@@ -28,6 +28,7 @@ _EPOCH = _dt.datetime(1980, 1, 1, tzinfo=_dt.UTC)   # the earliest time a zip ca
 
 
 def stable_zip(members: Mapping[str, bytes], moment: _dt.datetime) -> bytes:
+    """The archive of ``members``, each stamped ``moment`` (see the module docstring)."""
     year, month, day, hour, minute, second = max(moment, _EPOCH).timetuple()[:6]
     date = (year - 1980) << 9 | month << 5 | day
     time = hour << 11 | minute << 5 | second // 2
