@@ -102,6 +102,38 @@ def test_the_collector_is_off_for_the_first_record_then_on_and_left_as_found(mon
     capsys.readouterr()
 
 
+def test_a_build_runs_each_record_with_the_collector_off_and_collects_after_it(tmp_path, monkeypatch, capsys):
+    """The first record as for validate (its objects frozen after it); each later one built with the collector off
+    and its young garbage collected when it is done, so none of it waits in the oldest generation."""
+    import gc
+
+    import pipeline.build
+
+    build = pipeline.build.build_record
+    seen: list[tuple[bool, bool]] = []
+    collected: list[int] = []
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return build(*args, **kwargs)
+
+    def on_collect(phase, info):
+        if phase == "stop" and not seen[-1][0]:
+            collected.append(info["generation"])
+
+    monkeypatch.setattr(pipeline.build, "build_record", watched)
+    gc.callbacks.append(on_collect)
+    try:
+        assert main(["build", str(SHIPPED), str(ROOT / "sources" / "vital.yaml"), "--out", str(tmp_path),
+                     "--only", "brief"]) == 0
+    finally:
+        gc.callbacks.remove(on_collect)
+    assert seen == [(False, False), (False, True)]
+    assert 1 in collected                              # the second record's garbage, collected after it
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    capsys.readouterr()
+
+
 def test_build_with_two_jobs_reads_refuses_and_builds_as_one_job_does(tmp_path):
     """``--jobs 2`` reads the records in its workers too: an unreadable record and two records sharing an id are
     refused with the same messages, in the same order, and the others built, as with one job."""
