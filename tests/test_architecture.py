@@ -101,7 +101,8 @@ def test_the_brief_modules_are_checked():
 def test_the_deck_and_figure_modules_are_checked():
     assert {"pipeline.render.deck", "pipeline.render.review_deck", "pipeline.render.deck_diagram",
             "pipeline.render.deck_fit", "pipeline.render.deck_notes", "pipeline.render.pptx_xml",
-            "pipeline.render.deck_canvas", "pipeline.render.deck_package", "pipeline.render.deck_shared",
+            "pipeline.render.deck_canvas", "pipeline.render.deck_package", "pipeline.render.deck_opc",
+            "pipeline.render.deck_shared",
             "pipeline.render.deck_tables",
             "pipeline.render.figures", "pipeline.render.figure_shapes", "pipeline.render.svg",
             "pipeline.render.figures_png"} <= set(CHECKED)

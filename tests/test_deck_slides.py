@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 
 from pipeline.render import pptx_xml
-from pipeline.render.deck_package import members
+from pipeline.render.deck_opc import members
 from pipeline.render.deck_slides import NotesMaker, SlideMaker
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "template.pptx"

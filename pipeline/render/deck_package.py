@@ -5,30 +5,22 @@ Out: ``open_presentation``: the empty presentation (our default package, or the 
      slides) and its ``Frame``: the title, content and title-only layouts (found by their placeholders,
      then names) and the areas of a slide in points (title, body, diagram, footer band).
      ``save``: the .pptx as reproducible bytes (stable zip entry order, fixed timestamps, core
-     properties dated from ``SOURCE_DATE_EPOCH`` or 2000-01-01, revision 1). ``blueprint`` reads a package's
-     parts once per process and ``copied`` makes a deck's own package from it (python-pptx's part classes on
-     copies of the pristine elements); ``members`` gives a package's zip members as python-pptx writes them.
+     properties dated from ``SOURCE_DATE_EPOCH`` or 2000-01-01, revision 1). Each deck is drawn on a copy of
+     the package read once per process (``deck_opc``).
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import functools
 import io
-import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import XmlPart, _Relationship
-from pptx.opc.spec import default_content_types
-from pptx.package import Package
 
 from .. import theme
 from ..content import source_date
@@ -37,6 +29,7 @@ from ..layout.text import LINE_HEIGHT
 from ..template import load_template
 from . import pptx_xml
 from .deck_diagram import emu
+from .deck_opc import Blueprint, blueprint, copied, members
 from .stable_zip import stable_zip
 
 FONT = "DejaVu Sans"
@@ -45,7 +38,6 @@ FOOTER_SIZE = 16.0                         # footer and slide number
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
-_DEFAULT_TYPES = frozenset(default_content_types)
 CONTENT_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.CHART, PP_PLACEHOLDER.TABLE,
                  PP_PLACEHOLDER.PICTURE, PP_PLACEHOLDER.MEDIA_CLIP, PP_PLACEHOLDER.ORG_CHART, PP_PLACEHOLDER.BITMAP,
                  PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.VERTICAL_BODY, PP_PLACEHOLDER.VERTICAL_OBJECT)
@@ -197,53 +189,6 @@ def _opened(data: bytes, templated: bool) -> tuple[Blueprint, Frame, dict[str, i
     return plan, frame, kinds
 
 
-Relation = tuple[str, str, bool, Any]      # rId, type, external, the target (a URL, or the target part's number)
-
-
-@dataclass(frozen=True)
-class Blueprint:
-    """A presentation's package as python-pptx holds it, to make copies of (``copied``): each part its package
-    reaches (its class, name, content type, and element or bytes) and every relationship, targets by number."""
-
-    parts: tuple[tuple[Any, str, str, Any], ...]
-    package_rels: tuple[Relation, ...]
-    part_rels: tuple[tuple[Relation, ...], ...]        # each part's, in ``parts`` order
-
-
-def blueprint(prs: Any) -> Blueprint:
-    """The blueprint of the presentation ``prs`` (which must not change while copies are made of it)."""
-    package = prs.part.package
-    parts = _parts(package)
-    number = {id(part): k for k, part in enumerate(parts)}
-
-    def relations(rels: Any) -> tuple[Relation, ...]:
-        return tuple((r_id, rel.reltype, True, rel.target_ref) if rel.is_external
-                     else (r_id, rel.reltype, False, number[id(rel.target_part)]) for r_id, rel in rels.items())
-
-    return Blueprint(tuple((type(p), p.partname, p.content_type, p._element if isinstance(p, XmlPart) else p.blob)
-                           for p in parts), relations(package._rels), tuple(relations(p._rels) for p in parts))
-
-
-def copied(plan: Blueprint) -> Any:
-    """A new presentation from ``plan``, as python-pptx loads a package: each part made by its own part class (an
-    XML part on a copy of its element, another from its bytes) and related as in the plan (the same ids, types and
-    targets). ``copy.deepcopy`` of the presentation copies python-pptx's whole object graph, caches included."""
-    package = Package(cast(Any, None))     # no file: its parts are made here, not read
-    parts = [cls(name, kind, package, copy.deepcopy(content)) if issubclass(cls, XmlPart)
-             else cls.load(name, kind, package, content) for cls, name, kind, content in plan.parts]
-    _relate(package._rels, "/", plan.package_rels, parts)
-    for part, relations in zip(parts, plan.part_rels, strict=True):
-        _relate(part._rels, part.partname.baseURI, relations, parts)
-    return package.presentation_part.presentation
-
-
-def _relate(rels: Any, base: str, relations: tuple[Relation, ...], parts: list[Any]) -> None:
-    """``relations`` in ``rels`` (from the folder ``base``), as python-pptx loads them."""
-    for r_id, reltype, external, target in relations:
-        rels._rels[r_id] = _Relationship(base, r_id, reltype, RTM.EXTERNAL if external else RTM.INTERNAL,
-                                         target if external else parts[target])
-
-
 def _without_slides(data: bytes) -> Any:
     prs = Presentation(io.BytesIO(data))
     # Not prs.slides: python-pptx keeps its slide list's element, which a copy of the presentation would not share.
@@ -320,76 +265,3 @@ def save(prs: Any, title: str, subject: str, comments: str) -> bytes:
     props.modified = naive
     props.last_printed = naive
     return stable_zip(members(prs.part.package), moment)
-
-
-def members(package: Any) -> dict[str, bytes]:
-    """The package's members, {name: bytes}, as python-pptx's ``PackageWriter`` writes them (``Presentation.save``):
-    the content types, the package's relationships, and each part its package reaches with its relationships;
-    the content types and each .rels written as plain XML text (python-pptx builds them through its element
-    classes, slowly: a deck has dozens)."""
-    parts = _parts(package)
-    out = {"[Content_Types].xml": _content_types(parts), "_rels/.rels": _rels_xml(package._rels, "/")}
-    for part in parts:
-        name = part.partname
-        out[name[1:]] = part.blob
-        if part._rels:
-            out[_rels_member(name)] = _rels_xml(part._rels, name.baseURI)
-    return out
-
-
-def _parts(package: Any) -> list[Any]:
-    """The parts ``package`` reaches through its relationships, each once: the parts python-pptx's ``iter_parts``
-    gives, in another order (the zip sorts them)."""
-    seen: set[int] = set()
-    out: list[Any] = []
-    pending = [package._rels]
-    while pending:
-        for rel in pending.pop().values():
-            if rel.is_external:
-                continue
-            part = rel.target_part
-            if id(part) not in seen:
-                seen.add(id(part))
-                out.append(part)
-                pending.append(part._rels)
-    return out
-
-
-def _content_types(parts: list[Any]) -> bytes:
-    """``[Content_Types].xml`` for ``parts``: a default by extension where the spec has one, else an override by
-    part name (python-pptx's ``_ContentTypesItem``)."""
-    defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}     # by lower-case extension
-    overrides: dict[str, str] = {}
-    for part in parts:
-        ext = part.partname.ext
-        if (ext.lower(), part.content_type) in _DEFAULT_TYPES:
-            defaults[ext.lower()] = part.content_type
-        else:
-            overrides[part.partname] = part.content_type
-    return pptx_xml.content_types_xml(sorted(defaults.items()), sorted(overrides.items()))
-
-
-@functools.lru_cache(maxsize=1024)
-def _rels_member(partname: str) -> str:
-    """The member name of the part ``partname``'s relationships ("ppt/slides/_rels/slide1.xml.rels")."""
-    base, name = posixpath.split(partname)
-    return posixpath.join(base, "_rels", f"{name}.rels")[1:]
-
-
-@functools.lru_cache(maxsize=4096)
-def _relative(partname: str, base: str) -> str:
-    """The part ``partname`` as a relationship from ``base`` (a part's folder, or "/") refers to it."""
-    return partname[1:] if base == "/" else posixpath.relpath(partname, base)
-
-
-def _rels_xml(rels: Any, base: str) -> bytes:
-    """A part's (or the package's) relationships, from the folder ``base``, as python-pptx's
-    ``_Relationships.xml`` writes them: in rId order (numerically), an external one marked so."""
-    numbered = sorted((int(r_id[3:]) if r_id.startswith("rId") and r_id[3:].isdigit() else 0, r_id) for r_id in rels)
-    out = []
-    for _, r_id in numbered:
-        rel = rels[r_id]
-        external = rel.is_external
-        target = rel.target_ref if external else _relative(rel.target_part.partname, base)
-        out.append((r_id, rel.reltype, target, external))
-    return pptx_xml.rels_xml(out)

@@ -1,4 +1,4 @@
-"""render.deck_package writes a package's members as python-pptx's ``Presentation.save`` writes them, byte for byte
+"""render.deck_opc writes a package's members as python-pptx's ``Presentation.save`` writes them, byte for byte
 (content types and relationships composed as text)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from pipeline.render.deck_package import blueprint, copied, members
+from pipeline.render.deck_opc import blueprint, copied, members
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "template.pptx"
 
