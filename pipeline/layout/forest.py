@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 
 from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
@@ -62,6 +63,7 @@ from ..model import Effect, Outcome, Study
 from .boxes import Para, text_height, wrap_paragraphs
 from .fit import Attempt, first_fit, sizes
 from .geometry import Diagram, Label, Marker, Segment, TextLine
+from .memo import per_study
 from .text import line_height, text_width, wrap
 
 
@@ -207,6 +209,9 @@ def forest_groups(study: Study) -> list[Group]:
     return list(groups.values())
 
 
+_groups = per_study(forest_groups)      # the same for every area and size a search tries (read only)
+
+
 def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, Effect]]) -> list[Row]:
     base = f"outcomes[{study.outcomes.index(o)}]"
     label = o.label if g.shared_time or not o.timepoint else f"{o.label} at {o.timepoint}"
@@ -263,7 +268,7 @@ def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, E
 def forest_plot(study: Study, width: float, height: float, base_size: float = 8.0,
                 min_size: float = 6.0) -> Diagram | None:
     """The forest plot of ``study`` in ``width`` × ``height`` points, or None with no estimate to plot."""
-    groups = forest_groups(study)
+    groups = _groups(study)
     if not groups:
         return None
     for g in groups:
@@ -281,7 +286,7 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
                     raise LayoutError(f"forest plot: a {g.measure} margin must be positive (got {number(m)})")
     if width <= 0 or height <= 0:
         raise LayoutError(f"forest plot: the area {width:g} × {height:g} pt is empty")
-    chosen, last = first_fit((_layout(study, groups, width, size) for size in sizes(base_size, min_size)), height)
+    chosen, last = first_fit((_layout(study, width, size) for size in sizes(base_size, min_size)), height)
     if chosen is not None:
         return chosen
     assert last is not None     # sizes() gives at least one size
@@ -294,11 +299,10 @@ def forest_plot(study: Study, width: float, height: float, base_size: float = 8.
                       f"shorten {names} or plot fewer outcomes")
 
 
-def forest_alt(study: Study, groups: list[Group] | None = None) -> str:
+def forest_alt(study: Study) -> str:
     """Per axis group: the measure, each row's comparison, estimate and interval as printed, which side
     favours whom, and the non-inferiority margin."""
-    if groups is None:
-        groups = forest_groups(study)
+    groups = _groups(study)
     if not groups:
         return ""
     parts = []
@@ -327,7 +331,12 @@ def forest_alt(study: Study, groups: list[Group] | None = None) -> str:
 
 # ---------------------------------------------------------------------------
 
-def _layout(study: Study, groups: list[Group], width: float, size: float) -> Attempt:
+_alt = per_study(forest_alt)     # the same for every area and size a search tries
+
+
+@per_study
+def _layout(study: Study, width: float, size: float) -> Attempt:
+    groups = _groups(study)
     s = size
     col_gap = max(6.0, 1.2 * s)
     lh = line_height(s)
@@ -429,7 +438,7 @@ def _layout(study: Study, groups: list[Group], width: float, size: float) -> Att
             y += 1.6 * s
 
     diagram = Diagram(kind="forest", width=width, height=y, boxes=(), labels=tuple(labels),
-                      segments=tuple(segments), markers=tuple(markers), alt_text=forest_alt(study, groups),
+                      segments=tuple(segments), markers=tuple(markers), alt_text=_alt(study),
                       title=f"{study.name}: effect estimates",
                       extra={"font_size": s, "plot": (px0, px1)})
     return Attempt(diagram, broken, {})
@@ -564,5 +573,7 @@ def _nice_step(raw: float) -> float:
 RATIO_TICK_SETS = ((1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9), (1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1,))
 
 
-def _ratio_candidates(mantissas: tuple[float, ...]) -> list[float]:
-    return sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas})
+@cache
+def _ratio_candidates(mantissas: tuple[float, ...]) -> tuple[float, ...]:
+    """The round ratios ``mantissas`` × 10^k, k from -4 to 4, ascending (remembered: every axis asks)."""
+    return tuple(sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas}))
