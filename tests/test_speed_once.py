@@ -10,7 +10,7 @@ from pptx import Presentation
 
 from conftest import ROOT, SHIPPED
 from pipeline.build import render
-from pipeline.layout import design
+from pipeline.layout import design, flow, forest
 from pipeline.layout.memo import per_study
 from pipeline.render import deck_package as deck
 from pipeline.report import prepare
@@ -46,6 +46,23 @@ def test_the_same_study_gets_the_same_layout_wherever_it_is_asked_for():
     fresh = design.design_diagram(load_study(SHIPPED).study, 300.0, 400.0, 8.0, 7.0)
     assert again is once
     assert fresh == once and fresh is not once
+
+
+def test_a_forest_plot_is_laid_out_once_per_size_whatever_the_height_asked():
+    study = load_study(SHIPPED).study
+    roomy = forest.forest_plot(study, 500.0, 2000.0, 8.0, 6.0)
+    assert roomy is not None
+    assert forest.forest_plot(study, 500.0, roomy.height, 8.0, 6.0) is roomy     # the same layout, not a new one
+
+
+def test_a_flows_texts_are_worked_out_once_however_many_sizes_are_tried(monkeypatch):
+    asked = []
+    real = flow.flow_stages
+    monkeypatch.setattr(flow, "flow_stages", lambda study: asked.append(study) or real(study))
+    study = load_study(SHIPPED).study
+    for size in (9.0, 8.0, 7.0):
+        assert flow.flow_figure(study, 500.0, 2000.0, size, size) is not None
+    assert asked == [study]
 
 
 def test_the_default_deck_package_is_made_once_and_every_deck_is_the_same(monkeypatch):

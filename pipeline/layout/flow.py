@@ -34,6 +34,8 @@ Text conventions are those of ``design`` (one size, block centred in its box; ``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..content import FlowStage, flow_stages, flow_text, missing, n_equals
 from ..errors import LayoutError
 from ..model import Reason, Study, known
@@ -60,7 +62,10 @@ def flow_figure(study: Study, width: float, height: float, base_size: float = 8.
                 min_size: float = 6.0) -> Diagram | None:
     """The flow diagram, or None when the record gives no count after allocation (the design already says who
     was randomized and the arms' sizes: boxes of "not reported" would only repeat them)."""
-    return flow_diagram(study, width, height, base_size, min_size) if flow_text(study) is not None else None
+    return flow_diagram(study, width, height, base_size, min_size) if _flow_text(study) is not None else None
+
+
+_flow_text = per_study(flow_text)     # asked again at every size a slide tries
 
 
 def _reasons(reasons: list[Reason]) -> list[Para]:
@@ -78,60 +83,36 @@ def _unknown_note(stages: list[FlowStage]) -> str:
 
 _flow_alt = per_study(flow_alt)     # the same for every size and width a search tries
 
+Row = tuple[str, list[list[Para]], str, list[list[str]]]    # (name, each arm's paragraphs, role, each arm's fields)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """What the flow's boxes say, the same at every size and width: the assessed and excluded boxes (None when
+    screening is not drawn), the randomized box, the rows of arm boxes, the note under them (None for none)."""
+
+    screening: tuple[list[Para], list[Para]] | None
+    randomized: Para
+    rows: list[Row]
+    note: Para | None
+
 
 @per_study
-def _layout(study: Study, width: float, size: float) -> Attempt:
-    sheet = Sheet(size)
-    pad, gap = sheet.pad, row_gap(size)
-    col_gap = max(6.0, 1.2 * size)
-    boxes, connectors, labels = sheet.boxes, sheet.connectors, sheet.labels
+def _texts(study: Study) -> _Texts:
     flow = study.flow
-    cx = width / 2
-    main_w = min(width, max(0.42 * width, 120.0))
-
-    y = 0.0
     single = len(study.arms) == 1 or study.design.type == "single-group"
     randomized_word = "Enrolled" if single or not study.design.randomized else "Randomized"
     stages = flow_stages(study)
     omitted = {stage.key for stage in stages if not stage.given}
+    screening = None
     if flow is not None and "screening" not in omitted:
-        assessed = sheet.box("assessed", [para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
-                             cx - main_w / 2, main_w, y, "flow", fields=["flow.assessed"])
-        ex_x = cx + max(18.0, 2.0 * size)
-        ex_paras = [para(f"Excluded ({n_equals(flow.excluded)})")] + _reasons(flow.excluded_reasons)
-        natural = max(text_width(p.text, size, p.bold) for p in ex_paras) + 2 * pad + 1
-        ex_w = min(width - ex_x, max(natural, 0.3 * width))
-        ex_top = assessed.bottom + 0.5 * gap
-        excluded = sheet.box("excluded", ex_paras, ex_x, ex_w, ex_top, "exclusion",
-                             fields=["flow.excluded", "flow.excluded_reasons"],
-                             align="left" if flow.excluded_reasons else "center")
-        _, ey = excluded.anchor("left")
-        connectors.append(Connector("assessed->excluded", "assessed", "excluded", "bottom", "left",
-                                    ((cx, assessed.bottom), (cx, ey), (excluded.x, ey))))
-        y = max(excluded.bottom + 0.5 * gap, ey + gap)
-        top_box: Box | None = assessed
-    else:
-        top_box = None
-
+        screening = ([para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
+                     [para(f"Excluded ({n_equals(flow.excluded)})")] + _reasons(flow.excluded_reasons))
     ratio = study.design.allocation_ratio if randomized_word == "Randomized" else None
     n_total = flow.randomized if flow is not None and known(flow.randomized) is not None else total_randomized(study)
     rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_equals(n_total)})"
-    rand = sheet.box("randomized", [para(rand_text, bold=True)], cx - main_w / 2, main_w, y, "randomization",
-                     fields=["flow.randomized"])
-    if top_box is not None:
-        connectors.append(straight(top_box, rand))
-    y = rand.bottom + 1.25 * gap
 
-    # Arm columns.
-    n = len(study.arms)
-    if n == 1:
-        col_w = min(width, max(main_w, 0.5 * width))
-        col_x = [cx - col_w / 2]
-    else:
-        col_w = (width - (n - 1) * col_gap) / n
-        col_x = [i * (col_w + col_gap) for i in range(n)]
-
-    rows: list[tuple[str, list[list[Para]], str, list[list[str]]]] = []
+    rows: list[Row] = []
     alloc_rows: list[list[Para]] = []
     alloc_fields: list[list[str]] = []
     for i, arm in enumerate(study.arms):
@@ -163,13 +144,61 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
             done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
             an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
         no_fields: list[list[str]] = [[] for _ in study.arms]
-        stage_rows: list[tuple[str, list[list[Para]], str, list[list[str]]]] = [
+        stage_rows: list[Row] = [
             ("followup", fu_rows, "flow", fu_fields), ("completed", done_rows, "flow", no_fields),
             ("analysed", an_rows, "flow", no_fields)]
         rows += [row for row in stage_rows if row[0] not in omitted]
+    note = "Follow-up and analysis numbers not reported." if flow is None else _unknown_note(stages)
+    return _Texts(screening, para(rand_text, bold=True), rows, para(note) if note else None)
+
+
+@per_study
+def _layout(study: Study, width: float, size: float) -> Attempt:
+    texts = _texts(study)
+    sheet = Sheet(size)
+    pad, gap = sheet.pad, row_gap(size)
+    col_gap = max(6.0, 1.2 * size)
+    boxes, connectors, labels = sheet.boxes, sheet.connectors, sheet.labels
+    flow = study.flow
+    cx = width / 2
+    main_w = min(width, max(0.42 * width, 120.0))
+
+    y = 0.0
+    if texts.screening is not None:
+        assessed_paras, ex_paras = texts.screening
+        assessed = sheet.box("assessed", assessed_paras, cx - main_w / 2, main_w, y, "flow", fields=["flow.assessed"])
+        ex_x = cx + max(18.0, 2.0 * size)
+        natural = max(text_width(p.text, size, p.bold) for p in ex_paras) + 2 * pad + 1
+        ex_w = min(width - ex_x, max(natural, 0.3 * width))
+        ex_top = assessed.bottom + 0.5 * gap
+        excluded = sheet.box("excluded", ex_paras, ex_x, ex_w, ex_top, "exclusion",
+                             fields=["flow.excluded", "flow.excluded_reasons"],
+                             align="left" if len(ex_paras) > 1 else "center")
+        _, ey = excluded.anchor("left")
+        connectors.append(Connector("assessed->excluded", "assessed", "excluded", "bottom", "left",
+                                    ((cx, assessed.bottom), (cx, ey), (excluded.x, ey))))
+        y = max(excluded.bottom + 0.5 * gap, ey + gap)
+        top_box: Box | None = assessed
+    else:
+        top_box = None
+
+    rand = sheet.box("randomized", [texts.randomized], cx - main_w / 2, main_w, y, "randomization",
+                     fields=["flow.randomized"])
+    if top_box is not None:
+        connectors.append(straight(top_box, rand))
+    y = rand.bottom + 1.25 * gap
+
+    # Arm columns.
+    n = len(study.arms)
+    if n == 1:
+        col_w = min(width, max(main_w, 0.5 * width))
+        col_x = [cx - col_w / 2]
+    else:
+        col_w = (width - (n - 1) * col_gap) / n
+        col_x = [i * (col_w + col_gap) for i in range(n)]
 
     previous: list[Box] | None = None
-    for name, per_arm, role, row_fields in rows:
+    for name, per_arm, role, row_fields in texts.rows:
         wrapped = [sheet.wrap(paras, col_w) for paras in per_arm]
         row_h = max(text_height(lines) for lines in wrapped) + 2 * pad
         current = []
@@ -185,9 +214,8 @@ def _layout(study: Study, width: float, size: float) -> Attempt:
         y += row_h + gap
     y -= gap
 
-    note = "Follow-up and analysis numbers not reported." if flow is None else _unknown_note(stages)
-    if note:
-        note_lines, broken = wrap_paragraphs([para(note)], size, width)
+    if texts.note is not None:
+        note_lines, broken = wrap_paragraphs([texts.note], size, width)
         sheet.broken = sheet.broken or broken
         y += 0.6 * size
         labels.append(Label("note", 0.0, y, width, tuple(note_lines), "center", "note"))
