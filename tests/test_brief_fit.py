@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
@@ -213,3 +214,32 @@ def test_a_short_row_note_runs_on_after_its_label_and_dapa_hf_keeps_its_strength
     note = next(w for w in words if w["text"] == "P=0.36")
     assert abs(note["bottom"] - label["bottom"]) < 1.0 and note["x0"] > label["x1"], (label, note)
     assert "Main strengths:" in " ".join(brief_text(pdf).split())
+
+
+@pytest.mark.parametrize("with_diagram", [True, "band", False])
+def test_a_step_s_upper_sections_serve_its_strengths_and_split_panel(with_diagram):
+    """The sections above the lower half are laid out once per step (``upper_sections``): the page with the
+    strengths, or with the panel split, is the page laid out afresh at that style."""
+    from pipeline.render.pdf import finish_page, layout_page, upper_sections
+
+    report = prepare(load_study(ROOT / "sources" / "imagine-ra.yaml"))
+    c, figures = report.content, trial_brief_figures(report.study)
+    assert c.strengths and c.notes_beside
+    upper = upper_sections(c, figures, "a4", STEPS[1], with_diagram)
+    for variant in ({"strengths": True}, {"split_panel": True}, {"strengths": True, "split_panel": True}):
+        style = replace(STEPS[1], **variant)
+        assert finish_page(c, "a4", style, upper) == layout_page(c, figures, "a4", style, with_diagram)
+
+
+def test_the_fitted_page_lays_out_the_results_once_for_its_strengths(monkeypatch):
+    """SSaSS fits at 9 pt, strengths and all: the results table is laid out once for each step tried, not again
+    for the page with the strengths."""
+    from pipeline.render import pdf
+
+    calls = []
+    real = pdf.results_section
+    monkeypatch.setattr(pdf, "results_section", lambda *a: calls.append(a) or real(*a))
+    report = prepare(load_study(ROOT / "sources" / "ssass.yaml"))
+    page = fit_page(report.content, trial_brief_figures(report.study), "a4")
+    assert page.style.strengths and page.style.body == STEPS[0].body
+    assert calls and not any(style.strengths or style.split_panel for *_, style in calls)

@@ -37,7 +37,7 @@ fits, ``LayoutError`` names the fields taking the most height and the overflow.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..content import Content
 from ..errors import LayoutError
@@ -58,9 +58,24 @@ citation (the brief's title names the trial and the DOI links to the article).""
 Figures = Mapping[str, DiagramSource]
 
 
+@dataclass(frozen=True)
+class Upper:
+    """A step's sections above the lower half (header, bottom line, the question, the results) and its footer:
+    what ``Style.strengths`` and ``Style.split_panel`` leave the same (only the lower half reads them)."""
+
+    sections: tuple[Block, ...]
+    footer: Block
+    made: bool            # the step's diagram could be made
+
+
 def layout_page(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str = True) -> Page:
     """The page at one shrink step; ``with_diagram``: True (beside the question), "band" (the compact
     design band under it), "wide" (the full schema under it) or False (none)."""
+    return finish_page(c, paper, style, upper_sections(c, figures, paper, style, with_diagram))
+
+
+def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str) -> Upper:
+    """The sections above the lower half at one shrink step (``layout_page``)."""
     width = text_width_of(paper)
     col = (width - GUTTER) / 2
     footer = footer_block(c, width, style)
@@ -85,8 +100,15 @@ def layout_page(c: Content, figures: Figures, paper: str, style: Style, with_dia
             row_a.add(definitions(design, width, style, lw))
     sections.append(row_a)
     sections.append(results_section(c, figures, width, style))
-    sections.append(flow_columns(lower_pieces(c, col, style), col))
-    return compose(sections, footer, paper, style, made)
+    return Upper(tuple(sections), footer, made)
+
+
+def finish_page(c: Content, paper: str, style: Style, upper: Upper) -> Page:
+    """The page of ``upper`` (made at ``style`` but for its strengths and panel split) with the lower half at
+    ``style``; the blocks of ``upper`` are only read, so one serves each variant of its step."""
+    col = (text_width_of(paper) - GUTTER) / 2
+    sections = [*upper.sections, flow_columns(lower_pieces(c, col, style), col)]
+    return compose(sections, upper.footer, paper, style, upper.made)
 
 
 def attempts() -> list[tuple[Style, bool | str]]:
@@ -106,27 +128,28 @@ def fit_page(c: Content, figures: Figures, paper: str) -> Page:
     paper_size(paper)
     too_wide: list[TooWide] = []
 
-    def pages() -> Iterator[tuple[Style, bool | str, Page]]:
+    def pages() -> Iterator[tuple[Style, Upper, Page]]:
         for style, with_diagram in attempts():
             try:
-                page = layout_page(c, figures, paper, style, with_diagram)
-                if page.overflow > 0 and c.notes_beside:   # the audit's box whole, else split at this step
-                    style = replace(style, split_panel=True)
-                    page = layout_page(c, figures, paper, style, with_diagram)
+                upper = upper_sections(c, figures, paper, style, with_diagram)
             except TooWide as exc:     # the results table may fit at a smaller size
                 too_wide.append(exc)
                 continue
-            yield style, with_diagram, page
+            page = finish_page(c, paper, style, upper)
+            if page.overflow > 0 and c.notes_beside:   # the audit's box whole, else split at this step
+                style = replace(style, split_panel=True)
+                page = finish_page(c, paper, style, upper)
+            yield style, upper, page
 
-    def fits(step: tuple[Style, bool | str, Page]) -> bool:
+    def fits(step: tuple[Style, Upper, Page]) -> bool:
         return step[2].overflow <= 0 and bool(step[2].diagram)
 
     found = search(pages(), fits)     # (unpacked apart: mypy would read the step as optional)
     chosen, last = found
     if chosen is not None:
-        style, with_diagram, page = chosen
+        style, upper, page = chosen
         if c.strengths:
-            fuller = layout_page(c, figures, paper, replace(style, strengths=True), with_diagram)
+            fuller = finish_page(c, paper, replace(style, strengths=True), upper)
             if fuller.overflow <= 0 and fuller.diagram:
                 return fuller
         return page
