@@ -156,8 +156,8 @@ def test_a_group_encloses_its_shapes_as_python_pptx_recalculates_it():
 def test_relationships_are_written_as_lxml_writes_them_tab_newline_and_return_included():
     """A template's external link may hold a tab, line feed or carriage return (lxml writes them as character
     references); other control characters are refused, as lxml refuses them."""
-    rels = [("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
-             "http://example.org/a\rb\tc\nd&e<f>\"g", True)]
+    rels = (("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+             "http://example.org/a\rb\tc\nd&e<f>\"g", True),)
     root = etree.Element("{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
                          nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})
     r_id, kind, target, _ = rels[0]
@@ -165,4 +165,11 @@ def test_relationships_are_written_as_lxml_writes_them_tab_newline_and_return_in
                      {"Id": r_id, "Type": kind, "Target": target, "TargetMode": "External"})
     assert pptx_xml.rels_xml(rels) == etree.tostring(root, encoding="UTF-8", standalone=True)
     with pytest.raises(ValueError, match="XML compatible"):
-        pptx_xml.rels_xml([("rId1", kind, "http://example.org/a\x0bb", True)])
+        pptx_xml.rels_xml((("rId1", kind, "http://example.org/a\x0bb", True),))
+
+
+def test_the_same_relationships_are_written_once():
+    """A layout's or a slide's relationships are the same in every deck: their part is composed once."""
+    rels = (("rId2", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout",
+             "../slideLayouts/slideLayout2.xml", False),)
+    assert pptx_xml.rels_xml(rels) is pptx_xml.rels_xml(tuple(rels))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -96,10 +97,10 @@ def _parts(package: Any) -> list[Any]:
     out: list[Any] = []
     pending = [package._rels]
     while pending:
-        for rel in pending.pop().values():
-            if rel.is_external:
+        for rel in _relationships(pending.pop()):
+            if rel._target_mode == RTM.EXTERNAL:
                 continue
-            part = rel.target_part
+            part = rel._target
             if id(part) not in seen:
                 seen.add(id(part))
                 out.append(part)
@@ -107,17 +108,31 @@ def _parts(package: Any) -> list[Any]:
     return out
 
 
+def _relationships(rels: Any) -> Iterable[Any]:
+    """The relationships of ``rels`` (python-pptx's ``_Relationships``), read as ``_relate`` writes them: through
+    its dict and each one's own fields (its mapping interface and lazy properties cost a call each, thousands a
+    deck)."""
+    return cast(Iterable[Any], rels._rels.values())
+
+
 def _content_types(parts: list[Any]) -> bytes:
-    """``[Content_Types].xml`` for ``parts``: a default by extension where the spec has one, else an override by
-    part name (python-pptx's ``_ContentTypesItem``)."""
+    """``[Content_Types].xml`` for ``parts`` (``_typed``)."""
+    return _typed(tuple((part.partname, part.content_type) for part in parts))
+
+
+@functools.lru_cache(maxsize=64)
+def _typed(named: tuple[tuple[str, str], ...]) -> bytes:
+    """``[Content_Types].xml`` for parts ``named`` (part name, content type): a default by extension where the spec
+    has one, else an override by part name (python-pptx's ``_ContentTypesItem``); decks of as many slides share
+    it."""
     defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}     # by lower-case extension
     overrides: dict[str, str] = {}
-    for part in parts:
-        ext = part.partname.ext
-        if (ext.lower(), part.content_type) in _DEFAULT_TYPES:
-            defaults[ext.lower()] = part.content_type
+    for partname, content_type in named:
+        ext = posixpath.splitext(partname)[1][1:].lower()      # python-pptx's ``PackURI.ext``, lower case
+        if (ext, content_type) in _DEFAULT_TYPES:
+            defaults[ext] = content_type
         else:
-            overrides[part.partname] = part.content_type
+            overrides[partname] = content_type
     return pptx_xml.content_types_xml(sorted(defaults.items()), sorted(overrides.items()))
 
 
@@ -137,11 +152,12 @@ def _relative(partname: str, base: str) -> str:
 def _rels_xml(rels: Any, base: str) -> bytes:
     """A part's (or the package's) relationships, from the folder ``base``, as python-pptx's
     ``_Relationships.xml`` writes them: in rId order (numerically), an external one marked so."""
-    numbered = sorted((int(r_id[3:]) if r_id.startswith("rId") and r_id[3:].isdigit() else 0, r_id) for r_id in rels)
     out = []
-    for _, r_id in numbered:
-        rel = rels[r_id]
-        external = rel.is_external
-        target = rel.target_ref if external else _relative(rel.target_part.partname, base)
-        out.append((r_id, rel.reltype, target, external))
-    return pptx_xml.rels_xml(out)
+    for rel in _relationships(rels):
+        r_id = rel._rId
+        external = rel._target_mode == RTM.EXTERNAL
+        target = rel._target if external else _relative(rel._target.partname, base)
+        out.append((int(r_id[3:]) if r_id.startswith("rId") and r_id[3:].isdigit() else 0, r_id, rel._reltype, target,
+                    external))
+    out.sort()
+    return pptx_xml.rels_xml(tuple(entry[1:] for entry in out))

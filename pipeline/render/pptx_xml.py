@@ -552,8 +552,10 @@ def _document(root: str, namespace: str, children: list[str]) -> bytes:
     return (_DECLARATION + body).encode("utf-8")
 
 
-def rels_xml(rels: list[tuple[str, str, str, bool]]) -> bytes:
-    """A .rels part holding ``rels`` (id, type, target, external), in that order."""
+@lru_cache(maxsize=1024)
+def rels_xml(rels: tuple[tuple[str, str, str, bool], ...]) -> bytes:
+    """A .rels part holding ``rels`` (id, type, target, external), in that order (remembered: the layouts', the
+    master's and most slides' are the same in every deck)."""
     external_mode = ' TargetMode="External"'
     return _document("Relationships", _RELS_NS, [
         f'<Relationship Id="{_attribute(r_id)}" Type="{_attribute(kind)}" Target="{_attribute(target)}"'
