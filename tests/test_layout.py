@@ -21,6 +21,7 @@ import pytest
 
 from pipeline.errors import LayoutError
 from pipeline.layout.alt import design_alt, flow_alt
+from pipeline.layout.boxes import BoxHeights, Para, Sheet, padding_for
 from pipeline.layout.columns import Column, solve
 from pipeline.layout.design import design_diagram
 from pipeline.layout.flow import flow_diagram
@@ -513,19 +514,38 @@ def test_line_count_is_the_number_of_wrapped_lines_at_every_break():
                 (text, size, width, bold, glued)
 
 
-def test_a_columns_lines_are_its_cells_counted_lines():
-    """A table column's cells (bold and regular) at random sizes and widths, narrow to wide and back, each
-    width asked again: the counts are each cell's counted lines."""
-    rng = random.Random(16)
+def _random_cells(rng: random.Random) -> tuple[tuple[str, bool], ...]:
+    """1 to 6 cells of 1 to 3 paragraphs of random words (some a bullet: "• …"), some bold."""
     vocabulary = ["a", "of", "n = 12", "0.74", "(0.65 to 0.85)", "placebo", "≤40%", "mycophenolate", "WWW", "iii"]
+    return tuple(("\n".join(("• " if rng.random() < 0.2 else "") + " ".join(rng.choice(vocabulary)
+                                                                          for _ in range(rng.randint(0, 9)))
+                            for _ in range(rng.randint(1, 3))), rng.random() < 0.3) for _ in range(rng.randint(1, 6)))
+
+
+def test_a_columns_lines_are_its_cells_counted_lines():
+    """A table column's cells (bold and regular; glued or not) at random sizes and widths, narrow to wide and back,
+    each width asked again: the counts are each cell's counted lines."""
+    rng = random.Random(16)
     for _ in range(60):
-        cells = tuple(("\n".join(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 9)))
-                                 for _ in range(rng.randint(1, 3))), rng.random() < 0.3) for _ in range(rng.randint(1, 6)))
+        cells, glued = _random_cells(rng), rng.random() < 0.5
         widths = [rng.uniform(1.0, 400.0) for _ in range(12)]
         for size in (9.0, 13.5, 18.0):
             for width in widths + widths[::-1]:
-                assert column_lines(cells).at(size, width) == tuple(line_count(t, size, width, b) for t, b in cells), \
-                    (cells, size, width)
+                assert column_lines(cells, glued).at(size, width) == \
+                    tuple(line_count(t, size, width, b, glued) for t, b in cells), (cells, size, width, glued)
+
+
+def test_box_heights_are_the_heights_of_the_boxes_wrapped():
+    """Boxes of random paragraphs at random sizes and widths: ``BoxHeights`` says each box's height as
+    ``Sheet.box`` makes it (its lines wrapped, and the padding)."""
+    rng = random.Random(15)
+    for _ in range(40):
+        boxes = [[Para(text, bold) for text, bold in _random_cells(rng)] for _ in range(rng.randint(1, 4))]
+        for size in (8.0, 16.0, 18.5):
+            heights = BoxHeights(boxes, size, padding_for(size))
+            for width in [rng.uniform(20.0, 500.0) for _ in range(8)]:
+                made = [Sheet(size).box("b", paras, 0.0, width, 0.0, "step").h for paras in boxes]
+                assert heights.at(width) == pytest.approx(made), (boxes, size, width)
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .fit import Attempt
 from .geometry import Align, Box, Connector, Diagram, Label, TextLine
-from .text import line_count, line_height, widest_word, wrap
+from .text import column_lines, line_height, widest_word, wrap
 
 WRAP_SAFETY = 0.02   # wrap 2% short of the width, for renderers whose glyph positioning rounds up
 
@@ -53,11 +54,22 @@ def wrap_paragraphs(paragraphs: Sequence[Para], size: float, width: float) -> tu
     return lines, broken
 
 
-def wrapped_height(paragraphs: Sequence[Para], size: float, width: float) -> float:
-    """The height of ``paragraphs`` wrapped as ``wrap_paragraphs`` wraps them, without building the lines
-    (for a search that tries many widths)."""
-    avail = _measure(width)
-    return line_height(size) * sum(line_count(p.text, size, avail, p.bold, glued=True) for p in paragraphs)
+class BoxHeights:
+    """Boxes of paragraphs at one ``size``, ``pad`` on every side, all one width, whose heights a search asks at
+    many widths: ``at(width)`` is each box's height (its paragraphs wrapped as ``Sheet.wrap`` wraps them, and the
+    padding), without building the lines; they are counted once for each interval of widths between the texts'
+    steps that the search reaches (``text.column_lines``)."""
+
+    def __init__(self, boxes: Sequence[Sequence[Para]], size: float, pad: float):
+        self.size, self.pad = size, pad
+        self.lines = column_lines(tuple((p.text, p.bold) for paras in boxes for p in paras), glued=True)
+        ends = list(accumulate(len(paras) for paras in boxes))
+        self.spans = list(zip([0, *ends[:-1]], ends, strict=True))
+
+    def at(self, width: float) -> list[float]:
+        counts = self.lines.at(self.size, _measure(width - 2 * self.pad))
+        pitch = line_height(self.size)
+        return [pitch * sum(counts[start:end]) + 2 * self.pad for start, end in self.spans]
 
 
 def text_height(lines: Sequence[TextLine]) -> float:

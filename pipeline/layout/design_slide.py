@@ -37,7 +37,7 @@ from ..content import missing, shared_care
 from ..errors import LayoutError
 from ..model import Study, known
 from .alt import design_alt
-from .boxes import WRAP_SAFETY, Para, Sheet, para, sideways, straight, wrapped_height
+from .boxes import WRAP_SAFETY, BoxHeights, Para, Sheet, para, sideways, straight
 from .columns import Column, solve
 from .design import (
     across,
@@ -156,14 +156,6 @@ def _widest(paras: Sequence[Para], size: float, pad: float) -> float:
     return max((text_width(p.text, size, p.bold) for p in paras), default=0.0) / (1 - WRAP_SAFETY) + 2 * pad + 1.0
 
 
-def _box_height(paras: Sequence[Para], size: float, w: float, pad: float) -> float:
-    return wrapped_height(paras, size, w - 2 * pad) + 2 * pad
-
-
-def _stack_height(stack: Stack, size: float, w: float, pad: float, gap: float) -> float:
-    return sum(_box_height(ps, size, w, pad) for _, ps, _ in stack) + gap * (len(stack) - 1)
-
-
 def _diagram(study: Study, sheet: Sheet, width: float, shared: bool, arrangement: str) -> Attempt:
     boxes = sheet.boxes
     diagram = Diagram(kind="design", width=width, height=max(b.bottom for b in boxes), boxes=tuple(boxes),
@@ -187,9 +179,15 @@ def _columns(study: Study, width: float, size: float, shared: bool, short: bool)
     head, arms = _head(study, short)
     tail = _tail(study, shared)
     n = len(arms)
+    arm_heights = BoxHeights(arms, size, pad)
+    stack_heights = {0: BoxHeights([ps for _, ps, _ in head], size, pad),
+                     2: BoxHeights([ps for _, ps, _ in tail], size, pad)}
 
     def arm_height(w: float) -> float:
-        return max(_box_height(ps, size, w, pad) for ps in arms)
+        return max(arm_heights.at(w))
+
+    def stack_height(i: int, w: float) -> float:
+        return sum(stack_heights[i].at(w)) + vgap * (len(head if i == 0 else tail) - 1)
 
     known: dict[tuple[int, float], float] = {}
 
@@ -198,8 +196,7 @@ def _columns(study: Study, width: float, size: float, shared: bool, short: bool)
         widths a fraction of a point apart)."""
         w = math.floor(w)
         if (i, w) not in known:
-            known[(i, w)] = (arm_height(w) * n + arm_gap * (n - 1) if i == 1
-                             else _stack_height(head if i == 0 else tail, size, w, pad, vgap))
+            known[(i, w)] = arm_height(w) * n + arm_gap * (n - 1) if i == 1 else stack_height(i, w)
         return known[(i, w)]
 
     columns = 3 if tail else 2
@@ -268,7 +265,7 @@ def _rows(study: Study, width: float, size: float, shared: bool, short: bool) ->
     y = above.bottom + vgap * (1.25 if len(top) > 1 else 1.0)          # room for the branching bus
     n = len(arms)
     col_w = (width - (n - 1) * col_gap) / n
-    h = max(_box_height(ps, size, col_w, pad) for ps in arms)
+    h = max(BoxHeights(arms, size, pad).at(col_w))
     arm_boxes = []
     for k, (arm, ps) in enumerate(zip(study.arms, arms, strict=True)):
         box = sheet.box(f"arm-{arm.id}", ps, k * (col_w + col_gap), col_w, y, "arm", arm=k, h=h,
@@ -293,11 +290,12 @@ def _side_by_side(sheet: Sheet, stack: Stack, y: float, width: float) -> list[Bo
     room = width - gap * (len(stack) - 1)
     narrow = [_narrowest(ps, size, pad, keep_first=box_id == "randomization") for box_id, ps, _ in stack]
     wide = [max(min(_widest(ps, size, pad), room), narrow[i]) for i, ps in enumerate(texts)]
+    measured = [BoxHeights([ps], size, pad) for ps in texts]
     widths = solve([Column(w, most) for w, most in zip(narrow, wide, strict=True)], room,
-                   lambda i, w: (_box_height(texts[i], size, w, pad),))
+                   lambda i, w: (measured[i].at(w)[0],))
     if widths is None:
         return None
-    row_h = max(_box_height(ps, size, w, pad) for ps, w in zip(texts, widths, strict=True))
+    row_h = max(m.at(w)[0] for m, w in zip(measured, widths, strict=True))
     x = 0.0
     boxes: list[Box] = []
     for (box_id, ps, fields), w in zip(stack, widths, strict=True):

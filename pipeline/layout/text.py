@@ -170,17 +170,19 @@ def line_count(text: str, size: float, width: float, bold: bool = False, glued: 
 
 
 class ColumnLines:
-    """A table column's cells, each ``(text, bold)``: ``at(size, width)`` is each one's ``line_count``. The counts
-    change only at the cells' steps (``_steps``), so they are worked out once for each interval between steps
-    that a column-width search reaches, at any size, and remembered."""
+    """A table column's cells (or a box's paragraphs), each ``(text, bold)``: ``at(size, width)`` is each one's
+    ``line_count`` (``glued`` or not). The counts change only at the cells' steps (``_steps``), so they are worked
+    out once for each interval between steps that a column-width search reaches, at any size, and remembered."""
 
-    def __init__(self, cells: tuple[tuple[str, bool], ...]):
+    def __init__(self, cells: tuple[tuple[str, bool], ...], glued: bool = False):
         self.cells = cells
-        self.steps = [_text_steps(text, bold, False) for text, bold in cells]
-        # The cells' font units per em (None when their fonts' differ: each cell is counted on its own), the
-        # least capacity at which every cell's words fit, and every capacity where a cell's count changes.
+        self.glued = glued
+        found = [_steps(text, bold, glued) for text, bold in cells]
+        self.steps = [steps for steps in found if steps is not None]
+        # The cells' font units per em (None when their fonts' differ, or a cell may hang: each cell is counted on
+        # its own), the least capacity at which every cell's words fit, every capacity where a cell's count changes.
         ems = {_metrics(bold).units for _, bold in cells}
-        self.em = ems.pop() if len(ems) == 1 else None
+        self.em = ems.pop() if len(ems) == 1 and len(self.steps) == len(cells) else None
         self.least = max((caps[0] for caps, _ in self.steps), default=0)
         self.breaks = sorted({c for caps, _ in self.steps for c in caps})
         self.counts: dict[int, tuple[int, ...]] = {}     # by interval, those reached so far
@@ -195,13 +197,14 @@ class ColumnLines:
                     counts = self.counts[interval] = tuple(lines[bisect_right(caps, capacity) - 1]
                                                            for caps, lines in self.steps)
                 return counts
-        return tuple(line_count(text, size, width, bold) for text, bold in self.cells)     # a word broken within
+        # A word broken within, or a cell that may hang: each counted on its own.
+        return tuple(line_count(text, size, width, bold, self.glued) for text, bold in self.cells)
 
 
 @lru_cache(maxsize=1024)
-def column_lines(cells: tuple[tuple[str, bool], ...]) -> ColumnLines:
+def column_lines(cells: tuple[tuple[str, bool], ...], glued: bool = False) -> ColumnLines:
     """The ``ColumnLines`` of ``cells``, remembered (a table is fitted at several sizes and widths)."""
-    return ColumnLines(cells)
+    return ColumnLines(cells, glued)
 
 
 def _capacity(size: float, width: float, em: int) -> int:
