@@ -508,13 +508,14 @@ def axis_range(values: list[float], null: float, is_ratio: bool, size: float, pl
         logs = [math.log10(v) for v in values]
         lo, hi = _pad_around_null(min(logs), max(logs), 0.0, min_span=math.log10(1.5))
         for mantissas in RATIO_TICK_SETS[::-1]:          # coarsest first
-            ticks = [t for t in _ratio_candidates(mantissas) if lo - 1e-12 <= math.log10(t) <= hi + 1e-12]
+            ticks = [t for t, log in _ratio_candidates(mantissas) if lo - 1e-12 <= log <= hi + 1e-12]
             if len(ticks) >= 3 and _fits(ticks, size, plot_w, True, 10 ** lo, 10 ** hi):
                 return 10 ** lo, 10 ** hi, ticks
         # Too narrow a range for three round ticks: widen the axis to the finest ticks around it.
-        cands = _ratio_candidates(RATIO_TICK_SETS[0])
-        first = max([c for c in cands if math.log10(c) <= lo] or [cands[0]])
-        last = min([c for c in cands if math.log10(c) >= hi] or [cands[-1]])
+        finest = _ratio_candidates(RATIO_TICK_SETS[0])
+        cands = [c for c, _ in finest]
+        first = max([c for c, log in finest if log <= lo] or [cands[0]])
+        last = min([c for c, log in finest if log >= hi] or [cands[-1]])
         ticks = [c for c in cands if first <= c <= last]
         if not _fits(ticks, size, plot_w, True):
             ticks = [first, 1.0, last]
@@ -574,6 +575,7 @@ RATIO_TICK_SETS = ((1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9), (1, 1.5, 2,
 
 
 @cache
-def _ratio_candidates(mantissas: tuple[float, ...]) -> tuple[float, ...]:
-    """The round ratios ``mantissas`` × 10^k, k from -4 to 4, ascending (remembered: every axis asks)."""
-    return tuple(sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas}))
+def _ratio_candidates(mantissas: tuple[float, ...]) -> tuple[tuple[float, float], ...]:
+    """The round ratios ``mantissas`` × 10^k, k from -4 to 4, ascending, each with its log10 (remembered: every
+    axis asks)."""
+    return tuple((c, math.log10(c)) for c in sorted({round(m * 10 ** k, 10) for k in range(-4, 5) for m in mantissas}))

@@ -56,12 +56,15 @@ class Box(Placed):
 
     def anchor(self, side: Side) -> tuple[float, float]:
         """Midpoint of one edge."""
-        return {
-            "top": (self.x + self.w / 2, self.y),
-            "bottom": (self.x + self.w / 2, self.bottom),
-            "left": (self.x, self.y + self.h / 2),
-            "right": (self.right, self.y + self.h / 2),
-        }[side]
+        if side == "top":
+            return self.x + self.w / 2, self.y
+        if side == "bottom":
+            return self.x + self.w / 2, self.bottom
+        if side == "left":
+            return self.x, self.y + self.h / 2
+        if side == "right":
+            return self.right, self.y + self.h / 2
+        raise KeyError(side)
 
 
 @dataclass(frozen=True)
