@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.parts.slide import SlideLayoutPart
 
 from pipeline.render.deck_opc import blueprint, copied, members
 
@@ -43,10 +44,26 @@ def test_a_copy_is_the_package_again_and_shares_nothing_a_deck_could_change(temp
     slide.part.relate_to("https://example.org/?a=1&b=2", RT.HYPERLINK, is_external=True)
     slide.notes_slide.notes_text_frame.text = "notes"
     plan = blueprint(prs)
-    first, second = copied(plan), copied(plan)
+    first, second = copied(plan)[0], copied(plan)[0]
     assert members(first.part.package) == members(second.part.package) == members(prs.part.package)
     layout = first.slide_layouts[0]
     layout.name = "changed on a copy"              # a deck editing its copy
     first.slides.add_slide(layout)
-    assert members(copied(plan).part.package) == members(prs.part.package)
-    assert copied(plan).slide_layouts[0].name != "changed on a copy"
+    assert members(copied(plan)[0].part.package) == members(prs.part.package)
+    assert copied(plan)[0].slide_layouts[0].name != "changed on a copy"
+
+
+def test_a_part_no_deck_asks_for_is_saved_as_the_blueprint_s_bytes_and_an_edited_one_as_edited():
+    """A copy's XML parts are copied when first asked for: one never asked for is the blueprint's bytes as they
+    were serialized once; one edited on the copy is saved as edited."""
+    prs = Presentation()
+    plan = blueprint(prs)
+    blobs = {name: content[1] for _, name, _, content in plan.parts if isinstance(content, tuple)}
+    copy_, parts = copied(plan)
+    layouts = [part for part in parts if isinstance(part, SlideLayoutPart)]
+    assert len(layouts) >= 2
+    assert layouts[0].blob is blobs[layouts[0].partname]
+    layouts[1].slide_layout.name = "edited on the copy"
+    saved_copy = members(copy_.part.package)
+    assert b"edited on the copy" in saved_copy[layouts[1].partname[1:]]
+    assert saved_copy == {**members(prs.part.package), layouts[1].partname[1:]: saved_copy[layouts[1].partname[1:]]}

@@ -47,7 +47,7 @@ def test_slides_are_the_ones_python_pptx_adds(template):
             if maker is None:
                 prs.slides.add_slide(layouts[k % 2])
             else:
-                maker.new(layouts[k % 2])
+                maker.new(layouts[k % 2].part)
         return members(prs.part.package)
 
     theirs = slides(None)

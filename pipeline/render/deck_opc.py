@@ -2,8 +2,9 @@
 the members of its zip.
 
 In:  a python-pptx presentation (the pristine package, our default or a template without its slides).
-Out: ``blueprint``: its parts (class, name, content type, element or bytes) and relationships, targets by number;
-     ``copied``: a new presentation from a blueprint, made as python-pptx loads a package; ``members``: a
+Out: ``blueprint``: its parts (class, name, content type, element and its bytes, or bytes) and relationships,
+     targets by number; ``copied``: a new presentation from a blueprint and its parts, made as python-pptx loads a
+     package, each XML part's element copied only when first asked for (``kept_part``); ``members``: a
      package's zip members, {name: bytes}, as python-pptx's ``PackageWriter`` writes them (the content types and
      each .rels composed as text).
 """
@@ -19,6 +20,7 @@ from typing import Any, cast
 
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
+from pptx.opc.oxml import serialize_part_xml
 from pptx.opc.package import XmlPart, _Relationship
 from pptx.opc.spec import default_content_types
 from pptx.package import Package
@@ -34,7 +36,8 @@ Relation = tuple[str, str, bool, Any]      # rId, type, external, the target (a 
 @dataclass(frozen=True)
 class Blueprint:
     """A presentation's package as python-pptx holds it, to make copies of (``copied``): each part its package
-    reaches (its class, name, content type, and element or bytes) and every relationship, targets by number."""
+    reaches (its class, name, content type, and for an XML part its element and that element's bytes, for another
+    its bytes) and every relationship, targets by number."""
 
     parts: tuple[tuple[Any, str, str, Any], ...]
     package_rels: tuple[Relation, ...]
@@ -51,21 +54,59 @@ def blueprint(prs: Any) -> Blueprint:
         return tuple((r_id, rel.reltype, True, rel.target_ref) if rel.is_external
                      else (r_id, rel.reltype, False, number[id(rel.target_part)]) for r_id, rel in rels.items())
 
-    return Blueprint(tuple((type(p), p.partname, p.content_type, p._element if isinstance(p, XmlPart) else p.blob)
-                           for p in parts), relations(package._rels), tuple(relations(p._rels) for p in parts))
+    return Blueprint(tuple((type(p), p.partname, p.content_type,
+                            (p._element, p.blob) if isinstance(p, XmlPart) else p.blob) for p in parts),
+                     relations(package._rels), tuple(relations(p._rels) for p in parts))
 
 
-def copied(plan: Blueprint) -> Any:
-    """A new presentation from ``plan``, as python-pptx loads a package: each part made by its own part class (an
-    XML part on a copy of its element, another from its bytes) and related as in the plan (the same ids, types and
-    targets). ``copy.deepcopy`` of the presentation copies python-pptx's whole object graph, caches included."""
+def copied(plan: Blueprint) -> tuple[Any, list[Any]]:
+    """A new presentation from ``plan`` and its parts, in the plan's order, made as python-pptx loads a package:
+    each part by its own part class (an XML part on a copy of its element, made when first asked for: ``kept_part``;
+    another from its bytes) and related as in the plan (the same ids, types and targets). ``copy.deepcopy`` of the
+    presentation copies python-pptx's whole object graph, caches included."""
     package = Package(cast(Any, None))     # no file: its parts are made here, not read
-    parts = [cls(name, kind, package, copy.deepcopy(content)) if issubclass(cls, XmlPart)
+    parts = [kept_part(cls, name, kind, package, *content) if issubclass(cls, XmlPart)
              else cls.load(name, kind, package, content) for cls, name, kind, content in plan.parts]
     _relate(package._rels, "/", plan.package_rels, parts)
     for part, relations in zip(parts, plan.part_rels, strict=True):
         _relate(part._rels, part.partname.baseURI, relations, parts)
-    return package.presentation_part.presentation
+    return package.presentation_part.presentation, parts
+
+
+class _Kept:
+    """An XML part whose element is a copy of a pristine one (never changed), made when the element is first asked
+    for: until then nothing can have changed it, and its bytes are the pristine element's, serialized once (a deck
+    reads few of its package's layouts, and changes none)."""
+
+    _pristine: tuple[Any, bytes]
+    _own: Any = None
+
+    @property
+    def _element(self) -> Any:
+        if self._own is None:
+            self._own = copy.deepcopy(self._pristine[0])
+        return self._own
+
+    @_element.setter
+    def _element(self, element: Any) -> None:      # python-pptx's ``XmlPart.__init__`` sets it: None, here
+        self._own = element
+
+    @property
+    def blob(self) -> bytes:
+        return self._pristine[1] if self._own is None else serialize_part_xml(self._own)
+
+
+@functools.cache
+def _kept_class(cls: type) -> type:
+    return type(cls.__name__, (_Kept, cls), {})
+
+
+def kept_part(cls: type, partname: str, content_type: str, package: Any, element: Any, blob: bytes) -> Any:
+    """An XML part of class ``cls`` (python-pptx's) in ``package`` on a copy of ``element``, whose bytes are
+    ``blob`` (``_Kept``): ``element`` must not change while the part lives."""
+    part = _kept_class(cls)(partname, content_type, package, None)
+    part._pristine = (element, blob)
+    return part
 
 
 def _relate(rels: Any, base: str, relations: tuple[Relation, ...], parts: list[Any]) -> None:

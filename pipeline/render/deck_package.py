@@ -61,7 +61,7 @@ class Frame:
 
     W: float
     H: float
-    layouts: dict[str, Any]          # "title", "content", "title_only"
+    layouts: dict[str, Any]          # the layouts' parts: "title", "content", "title_only"
     title: Rect
     body: Rect
     diagram: Rect                    # the body, a little taller: a diagram has no text under it
@@ -172,20 +172,19 @@ def open_presentation(template: Path | None) -> tuple[Any, Frame]:
     copying the parsed parts is several times faster than parsing them), and its frame."""
     data = _default_package() if template is None else load_template(template).data
     plan, frame, kinds = _opened(data, template is not None)
-    prs = copied(plan)
-    layouts = list(prs.slide_layouts)
-    return prs, replace(frame, layouts={kind: layouts[k] for kind, k in kinds.items()})
+    prs, parts = copied(plan)
+    return prs, replace(frame, layouts={kind: parts[k] for kind, k in kinds.items()})
 
 
 @functools.lru_cache(maxsize=4)
 def _opened(data: bytes, templated: bool) -> tuple[Blueprint, Frame, dict[str, int]]:
     """The package ``data`` opened without its slides, as the blueprint decks are drawn on copies of, its frame and
-    the place of each kind's layout among the layouts (both measured on a copy)."""
+    the number of each kind's layout part among the parts (both measured on a copy)."""
     plan = blueprint(_without_slides(data))
-    probe = copied(plan)
+    probe, parts = copied(plan)
     frame = _frame(probe, templated)
-    layouts = list(probe.slide_layouts)
-    kinds = {kind: next(k for k, one in enumerate(layouts) if one is layout) for kind, layout in frame.layouts.items()}
+    number = {id(part): k for k, part in enumerate(parts)}
+    kinds = {kind: number[id(part)] for kind, part in frame.layouts.items()}
     return plan, frame, kinds
 
 
@@ -201,13 +200,14 @@ def _without_slides(data: bytes) -> Any:
 
 def _frame(prs: Any, templated: bool) -> Frame:
     W, H = pt(prs.slide_width), pt(prs.slide_height)
-    layouts = pick_layouts(prs)
+    picked = pick_layouts(prs)
+    layouts = {kind: layout.part for kind, layout in picked.items()}
     # A slide is shown at screen size whatever its page size: a narrower template needs fewer points.
     footer_size = FOOTER_SIZE * min(1.0, W / SLIDE_W)
     frame = Frame(W, H, layouts, Rect(0, 0, W, H), Rect(0, 0, W, H), Rect(0, 0, W, H), Rect(0, 0, W, H), footer_size)
     mx = round(0.05 * W, 1)
-    title_rect = rect_of(find_ph(layouts["content"], TITLE_TYPES)) if templated else None
-    body_rect = rect_of(find_ph(layouts["content"], BODY_TYPES)) if templated else None
+    title_rect = rect_of(find_ph(picked["content"], TITLE_TYPES)) if templated else None
+    body_rect = rect_of(find_ph(picked["content"], BODY_TYPES)) if templated else None
     # Our own title: 36 pt fits; the diagrams get the rest.
     title = frame.clamp(title_rect) if title_rect is not None else Rect(mx, 0.04 * H, W - 2 * mx, 0.095 * H)
     if body_rect is not None:

@@ -1,6 +1,6 @@
 """A deck's new slides, their placeholders and notes pages, without python-pptx's per-slide work (python-pptx).
 
-In:  the presentation being drawn (``deck_package.open_presentation``) and, for each slide, one of its layouts.
+In:  the presentation being drawn (``deck_package.open_presentation``) and, for each slide, one of its layouts' parts.
 Out: ``SlideMaker.new``: a new slide at the end of the deck, exactly as python-pptx's ``add_slide`` makes it
      (the layout's placeholders cloned, the same part name, relationships and slide id); ``placeholder``,
      ``placeholder_ids`` and ``tidy`` answer and edit a slide's placeholders as ``slide.placeholders`` would.
@@ -28,6 +28,7 @@ from pptx.opc.packuri import PackURI
 from pptx.parts.slide import NotesMasterPart, NotesSlidePart, SlidePart
 
 from . import pptx_xml
+from .deck_opc import kept_part
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,17 @@ class SlideMaker:
         self._holders: dict[Any, list[tuple[Any, _Holder]]] = {}   # by slide part: (element, holder)
 
     def new(self, layout: Any) -> Any:
-        """A new last slide on ``layout``."""
-        proto = self._prototypes.get(layout.part.partname)
+        """A new last slide on the layout whose part is ``layout`` (a slide made as a copy reads nothing of it)."""
+        proto = self._prototypes.get(layout.partname)
         if proto is None:
-            slide = self.prs.slides.add_slide(layout)
+            slide = self.prs.slides.add_slide(layout.slide_layout)
             proto = _Prototype(copy.deepcopy(slide._element), _holders_of(slide))
-            self._prototypes[layout.part.partname] = proto
+            self._prototypes[layout.partname] = proto
         else:
             slides = self.prs.slides
             partname = PackURI(f"/ppt/slides/slide{len(slides._sldIdLst) + 1}.xml")   # as python-pptx numbers them
             part = SlidePart(partname, CT.PML_SLIDE, self.prs.part.package, copy.deepcopy(proto.element))
-            _relate_new(part, layout.part, RT.SLIDE_LAYOUT)
+            _relate_new(part, layout, RT.SLIDE_LAYOUT)
             pptx_xml.add_slide_id(slides._sldIdLst, _relate_new(self.prs.part, part, RT.SLIDE))
             slide = part.slide
         tree = list(slide.shapes._spTree)
@@ -113,9 +114,9 @@ class _NotesKit:
     page: Any                     # the new page's p:notes, before its text is set
     body_at: tuple[int, ...]      # the child indexes down to its text body
     first: int                    # the number in its part name
-    # The notes master python-pptx added (part name, p:notesMaster) and its theme (part name, a:theme), both as
-    # made; None when the package has its own notes master.
-    master: tuple[str, Any, str, Any] | None
+    # The notes master python-pptx added (part name, p:notesMaster, its bytes) and its theme (part name, a:theme,
+    # its bytes), both as made; None when the package has its own notes master.
+    master: tuple[str, Any, bytes, str, Any, bytes] | None
 
 
 class NotesMaker:
@@ -154,22 +155,23 @@ class NotesMaker:
         master = None
         if not had_master:
             theme = self._master.part_related_by(RT.THEME)
-            master = (self._master.partname, copy.deepcopy(self._master._element), theme.partname,
-                      copy.deepcopy(theme._element))
+            master = (self._master.partname, copy.deepcopy(self._master._element), self._master.blob, theme.partname,
+                      copy.deepcopy(theme._element), theme.blob)
         self._made = notes.part.partname.idx
         self._kits["notes"] = _NotesKit(copy.deepcopy(notes._element), _path_to(notes._element, tx_body), self._made,
                                         master)
         return tx_body
 
-    def _notes_master(self, made: tuple[str, Any, str, Any] | None) -> Any:
-        """The deck's notes master: the package's own, else a copy of the one python-pptx made and its theme,
-        related as python-pptx relates them."""
+    def _notes_master(self, made: tuple[str, Any, bytes, str, Any, bytes] | None) -> Any:
+        """The deck's notes master: the package's own, else a copy of the one python-pptx made and its theme
+        (``kept_part``: no deck changes them), related as python-pptx relates them."""
         if made is None:
             return self.prs.part.part_related_by(RT.NOTES_MASTER)
         package = self.prs.part.package
-        master_name, master_element, theme_name, theme_element = made
-        master = NotesMasterPart(PackURI(master_name), CT.PML_NOTES_MASTER, package, copy.deepcopy(master_element))
-        theme = XmlPart(PackURI(theme_name), CT.OFC_THEME, package, copy.deepcopy(theme_element))
+        master_name, master_element, master_blob, theme_name, theme_element, theme_blob = made
+        master = kept_part(NotesMasterPart, PackURI(master_name), CT.PML_NOTES_MASTER, package, master_element,
+                           master_blob)
+        theme = kept_part(XmlPart, PackURI(theme_name), CT.OFC_THEME, package, theme_element, theme_blob)
         master.relate_to(theme, RT.THEME)
         self.prs.part.relate_to(master, RT.NOTES_MASTER)
         return master
