@@ -15,7 +15,8 @@ each child's peak resident memory), it measures:
    the import floor as issue #15 defines it (yaml, pydantic, reportlab, python-pptx, matplotlib's
    Agg back-end, fontTools: what a build imported when the issue was written) and against the floor
    of what a default build imports now (the same without matplotlib, which only the PNGs use), in
-   paired runs; ``validate`` of one record against the floor of importing yaml and pydantic;
+   paired runs; ``validate`` of one record against the floor of importing yaml and pydantic, and against
+   that floor with one one-field pydantic model built and used (what any model costs);
 2. the marginal cost of a study in one process: ``evidence-brief build`` of N records against the same
    command with the first of them only, in one process each (the difference over N - 1), and its split
    into loading, brief, deck and figures;
@@ -71,6 +72,9 @@ ISSUE_FLOOR = BUILD_FLOOR + textwrap.dedent("""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 """)
 VALIDATE_FLOOR = "import yaml\nfrom pydantic import BaseModel\n"
+# What any pydantic model costs on top: pydantic builds a model's validator on its first class (its schema
+# generation, and its plugin loader importing importlib.metadata), however small the model.
+ONE_MODEL_FLOOR = VALIDATE_FLOOR + "class Record(BaseModel):\n    id: str\nRecord(id='x')\n"
 
 LOOP = textwrap.dedent("""
     # The records built by the command itself (``evidence-brief build a.yaml b.yaml ...``: reading, garbage
@@ -278,11 +282,16 @@ def main(argv: list[str] | None = None) -> int:
                      verdict(issue[1] <= COLD_RATIO)))
         rows.append(("  the same against what a build imports now (no matplotlib)",
                      f"{now[1]:.2f}× floor ({now[0]:.2f} s)", f"≤ {COLD_RATIO}× floor", verdict(now[1] <= COLD_RATIO)))
-        [(vfloor_s, val_x)], val_s, _ = paired([[py, "-c", VALIDATE_FLOOR]],
-                                               [py, "-m", "pipeline", "validate", str(one)], base, env, repeat)
+        (floor_v, floor_m), val_s, _ = paired([[py, "-c", VALIDATE_FLOOR], [py, "-c", ONE_MODEL_FLOOR]],
+                                              [py, "-m", "pipeline", "validate", str(one)], base, env, repeat)
+        model_x = floor_m[0] / floor_v[0]
         rows.append(("validate one record, whole process",
-                     f"{val_s:.2f} s = {val_x:.2f}× floor ({vfloor_s:.2f} s)", f"≤ {VALIDATE_RATIO}× floor",
-                     verdict(val_x <= VALIDATE_RATIO)))
+                     f"{val_s:.2f} s = {floor_v[1]:.2f}× floor ({floor_v[0]:.2f} s)", f"≤ {VALIDATE_RATIO}× floor",
+                     verdict(floor_v[1] <= VALIDATE_RATIO)))
+        rows.append(("  a one-field pydantic model alone, against the same floor (what any model costs)",
+                     f"{floor_m[0]:.2f} s = {model_x:.2f}× floor", "", ""))
+        rows.append(("  validate against that one-model floor", f"{floor_m[1]:.2f}× floor",
+                     f"≤ {VALIDATE_RATIO}× floor (#15's ratio, this floor)", verdict(floor_m[1] <= VALIDATE_RATIO)))
         print("  cold runs done", flush=True)
 
         # 2. the marginal study, in one process.
