@@ -213,22 +213,36 @@ def test_renderer_raises_after_others_succeeded(record, previous, monkeypatch, c
     assert temporaries(out) == []
 
 
-@pytest.mark.parametrize("fail_at", [1, 3, 6])
-def test_disk_full_while_writing_keeps_previous_files(record, previous, monkeypatch, capsys, fail_at):
+@pytest.mark.parametrize("fail_at", [1, 3, 5])
+def test_disk_full_while_writing_keeps_previous_files(record, previous, disk_full_at, capsys, fail_at):
     out, old = previous
-    real_fsync, count = os.fsync, [0]
-
-    def fsync(fd):
-        count[0] += 1
-        if count[0] == fail_at:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
-
-    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    opened = disk_full_at(fail_at)
     assert main(["build", str(record), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "Traceback" not in err
-    assert count[0] == fail_at
+    assert opened[0] == fail_at
+    assert snapshot(out) == old
+    assert temporaries(out) == []
+
+
+@pytest.mark.parametrize("unsupported", [False, True])
+def test_a_failure_to_put_the_study_on_disk_keeps_previous_files(record, previous, monkeypatch, capsys,
+                                                                  unsupported):
+    """Every file written, then syncing them fails (a write-back error): syncfs, or where it is unsupported
+    the files' and folders' fsync."""
+    out, old = previous
+
+    def failing(*args):
+        raise OSError(errno.EIO, "Input/output error")
+
+    if unsupported:
+        monkeypatch.setattr(atomic, "_libc", lambda: None)
+        monkeypatch.setattr(atomic.os, "fsync", failing)
+    else:
+        monkeypatch.setattr(atomic, "_sync_file_system", failing)
+    assert main(["build", str(record), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Input/output error" in err and "Traceback" not in err, err
     assert snapshot(out) == old
     assert temporaries(out) == []
 

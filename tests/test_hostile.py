@@ -163,22 +163,15 @@ def test_file_name_with_a_bidi_override_is_quoted(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(repr(str(path)) + ":")
 
 
-def test_disk_full_names_the_file_and_leaves_no_new_folders(tmp_path, monkeypatch, capsys):
-    from pipeline import atomic
+def test_disk_full_names_the_file_and_leaves_no_new_folders(tmp_path, disk_full_at, capsys):
     record = shutil.copy(MINIMAL, tmp_path / "minimal.yaml")
     out = tmp_path / "new" / "outputs"
-    real = os.fsync
-
-    def full(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(atomic.os, "fsync", full)
+    disk_full_at(1)
     assert main(["build", str(record), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "minimal" in err and "brief.pdf" in err, err
     assert "output:" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"], "an empty folder was left"
-    monkeypatch.setattr(atomic.os, "fsync", real)
 
 
 # --- 2. templates: checked before they are opened, external links dropped, .potx accepted ----------

@@ -82,23 +82,35 @@ def test_building_one_kind_keeps_the_others_byte_for_byte(tmp_path, record, monk
     assert new["notes.txt"] == b"mine"
 
 
-def test_writing_a_study_syncs_its_own_folders_not_every_study_beside_it(tmp_path, record, monkeypatch):
-    """A thousand studies in one output root: each write makes its own new folder and the root's names durable,
-    and does not sync the other studies' folders again (that made a build of N studies cost N² syncs)."""
+@pytest.mark.parametrize("syncfs", [True, False])
+def test_writing_a_study_syncs_its_own_folders_not_every_study_beside_it(tmp_path, record, monkeypatch, syncfs):
+    """A thousand studies in one output root: each write puts its own new folder on disk (one syncfs of the file
+    system, else each file and folder of it synced) and the root's names, and does not sync the other studies'
+    folders again (that made a build of N studies cost N² syncs)."""
     out = tmp_path / "out"
     synced: list[str] = []
-    real_fsync = os.fsync
+    real_fsync, real_syncfs = os.fsync, atomic._sync_file_system
 
     def fsync(fd):
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         return real_fsync(fd)
 
+    def sync_file_system(folder):
+        synced.append(f"syncfs {folder}")
+        return real_syncfs(folder)
+
     for k in range(12):
         (out / f"other-{k}" / "figures").mkdir(parents=True)
     monkeypatch.setattr(atomic.os, "fsync", fsync)
-    build(record, out, OLD_EPOCH, monkeypatch)
-    assert synced and not any("other-" in path for path in synced), synced
+    monkeypatch.setattr(atomic, "_sync_file_system", sync_file_system if syncfs else lambda folder: False)
+    files = build(record, out, OLD_EPOCH, monkeypatch)
+    assert not any("other-" in path for path in synced), synced
     assert synced.count(str(out)) == 1, synced
+    new = [path for path in synced if f"{atomic.TEMP_PREFIX}minimal." in path]
+    if syncfs:
+        assert len(new) == 1 and new[0].startswith("syncfs "), synced
+    else:     # every file written, the new folder and its figures folder
+        assert len(new) == len(files) + 2, synced
 
 
 # --- kills at any moment: entirely old or entirely new ----------------------------------------------
@@ -124,6 +136,7 @@ def counting_build(record: Path, out: Path, kill_at: int | None, counter: list[i
         for name in STEPS:
             setattr(os, name, wrap(getattr(os, name)))
         atomic._exchange = wrap(atomic._exchange)
+        atomic._sync_file_system = wrap(atomic._sync_file_system)
         os.environ["SOURCE_DATE_EPOCH"] = NEW_EPOCH
         build_record(record, out)
         with open(out / "steps", "w") as fh:
@@ -136,7 +149,7 @@ def test_sigkill_at_random_steps_leaves_each_study_entirely_old_or_new(tmp_path,
     new = build(record, out, NEW_EPOCH, monkeypatch)
     assert in_child(counting_build(record, tmp_path / "count", None, [0])) == 0
     steps = int((tmp_path / "count" / "steps").read_text())
-    assert steps > 20
+    assert steps > 12
     old = build(record, out, OLD_EPOCH, monkeypatch)
     assert old != new
 
