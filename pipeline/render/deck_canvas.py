@@ -241,10 +241,10 @@ class Canvas:
         number_w = text_width("999", size) + 4.0
         text_w = r.w - number_w - 12.0
         text = shorten(self._footer_text(), size, text_w)
+        footer = "".join(self._paragraphs(None, [P(text, colour=theme.MUTED)], size))   # no link: no part needed
         for n, slide in enumerate(self.prs.slides, 1):
             tree = slide.shapes._spTree
             footer_id = pptx_xml.next_shape_id(tree)     # the slide number's is the next
-            footer = "".join(self._paragraphs(slide.part, [P(text, colour=theme.MUTED)], size))
             number = pptx_xml.slide_number_xml(n, int(size * 100), theme.MUTED, self.look.font)
             pptx_xml.add_shapes(tree, [
                 pptx_xml.text_box_xml(footer_id, "Footer", emu(r.x), emu(r.y), emu(text_w), emu(r.h), "ctr",
