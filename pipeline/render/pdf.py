@@ -74,8 +74,11 @@ def layout_page(c: Content, figures: Figures, paper: str, style: Style, with_dia
     return finish_page(c, paper, style, upper_sections(c, figures, paper, style, with_diagram))
 
 
-def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str) -> Upper:
-    """The sections above the lower half at one shrink step (``layout_page``)."""
+def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str,
+                   tables: dict[Style, Block] | None = None) -> Upper:
+    """The sections above the lower half at one shrink step (``layout_page``); the results table taken from
+    ``tables`` (by style) when it holds the style's, else laid out and left there (the steps beside the question and
+    over the band share their type sizes, and the table only reads the style)."""
     width = text_width_of(paper)
     col = (width - GUTTER) / 2
     footer = footer_block(c, width, style)
@@ -99,7 +102,10 @@ def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_
             row_a.space(style.body * 0.35)
             row_a.add(definitions(design, width, style, lw))
     sections.append(row_a)
-    sections.append(results_section(c, figures, width, style))
+    known = {} if tables is None else tables
+    if style not in known:
+        known[style] = results_section(c, figures, width, style)
+    sections.append(known[style])
     return Upper(tuple(sections), footer, made)
 
 
@@ -127,11 +133,12 @@ def attempts() -> list[tuple[Style, bool | str]]:
 def fit_page(c: Content, figures: Figures, paper: str) -> Page:
     paper_size(paper)
     too_wide: list[TooWide] = []
+    tables: dict[Style, Block] = {}
 
     def pages() -> Iterator[tuple[Style, Upper, Page]]:
         for style, with_diagram in attempts():
             try:
-                upper = upper_sections(c, figures, paper, style, with_diagram)
+                upper = upper_sections(c, figures, paper, style, with_diagram, tables)
             except TooWide as exc:     # the results table may fit at a smaller size
                 too_wide.append(exc)
                 continue
