@@ -16,10 +16,10 @@ from pipeline.render.deck_fit import (
     Run,
     _cell_paras,
     _measure,
-    cell_height,
     indent_for,
     para_lines,
     paras_height,
+    row_height,
     split_para,
 )
 
@@ -53,7 +53,7 @@ def test_a_split_keeps_the_lead_in_bold():
 
 
 def test_a_cells_height_is_its_paragraphs_height():
-    """``cell_height`` counts a cell's lines without making its paragraphs: the same height, to the bit."""
+    """A cell's height counts its lines without making its paragraphs: the same height, to the bit."""
     rng = random.Random(3)
     words = ["0.74", "(0.65 to 0.85)", "not reported", "placebo", "mycophenolate mofetil", "n = 12", "≤40%"]
     for _ in range(200):
@@ -62,7 +62,7 @@ def test_a_cells_height_is_its_paragraphs_height():
         cell = Cell(text, bold=rng.random() < 0.3, mute_from=1)
         size, width = rng.choice((13.5, 16.0, 18.0)), rng.uniform(10.0, 400.0)
         paras = _cell_paras(cell)
-        assert cell_height(cell, size, width) == paras_height(paras, size, width - 2 * CELL_MX) + 2 * CELL_MY
+        assert row_height([cell], size, [width]) == paras_height(paras, size, width - 2 * CELL_MX) + 2 * CELL_MY
 
 
 def test_a_columns_narrowest_width_is_its_longest_word_and_its_widest_its_longest_line():

@@ -524,15 +524,21 @@ def _random_cells(rng: random.Random) -> tuple[tuple[str, bool], ...]:
 
 def test_a_columns_lines_are_its_cells_counted_lines():
     """A table column's cells (bold and regular; glued or not) at random sizes and widths, narrow to wide and back,
-    each width asked again: the counts are each cell's counted lines."""
+    each width asked again, and at and either side of each width where a count may change: the counts are each
+    cell's counted lines, asked at a size and width or at a width for a size."""
     rng = random.Random(16)
     for _ in range(60):
         cells, glued = _random_cells(rng), rng.random() < 0.5
+        lines = column_lines(cells, glued)
         widths = [rng.uniform(1.0, 400.0) for _ in range(12)]
         for size in (9.0, 13.5, 18.0):
-            for width in widths + widths[::-1]:
-                assert column_lines(cells, glued).at(size, width) == \
-                    tuple(line_count(t, size, width, b, glued) for t, b in cells), (cells, size, width, glued)
+            edges = [w + d for x in lines.breaks for w in (x * size / (lines.em or 2048),) if w > 1.0
+                     for d in (-1e-9, 0.0, 1e-9)]
+            by_width = lines.by_width(size)
+            for width in widths + widths[::-1] + edges:
+                counted = tuple(line_count(t, size, width, b, glued) for t, b in cells)
+                assert lines.at(size, width) == counted, (cells, size, width, glued)
+                assert by_width(width) == counted, (cells, size, width, glued)
 
 
 def test_box_heights_are_the_heights_of_the_boxes_wrapped():

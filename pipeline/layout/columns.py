@@ -19,7 +19,8 @@ the lowest tallest cell, widths go where they save the most height per point, th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 Heights = Callable[[int, float], Sequence[float]]
@@ -113,37 +114,46 @@ class _Search:
         self.n, self.minimum, self.widest, self.room = n, minimum, widest, room
         self.heights = heights
         self.step = max(3.0, room / 160)
-        self.memo: dict[tuple[int, float], tuple[float, ...]] = {}
-        self.widened: dict[tuple[int, float], tuple[float, tuple[float, ...]] | None] = {}
+        # Per column, by width: its cells' heights, and its least widening (``widen``).
+        self.memo: list[dict[float, tuple[float, ...]]] = [{} for _ in range(n)]
+        self.widened: list[dict[float, tuple[float, tuple[float, ...]] | None]] = [{} for _ in range(n)]
 
     def column(self, j: int, w: float) -> tuple[float, ...]:
-        got = self.memo.get((j, w))
+        memo = self.memo[j]
+        got = memo.get(w)
         if got is None:
-            got = self.memo[(j, w)] = tuple(self.heights(j, w))
+            got = memo[w] = tuple(self.heights(j, w))
         return got
 
     def widen(self, j: int, w: float) -> tuple[float, tuple[float, ...]] | None:
         """The least widening of column ``j`` from ``w``, in steps (up to a step past its widest), that makes its
         cells lower in all, and their heights there; None when none does. Remembered: the searches ask again for
         every column each time one of them moves."""
-        if (j, w) not in self.widened:
-            now, extra, found = sum(self.column(j, w)), self.step, None
-            while w + extra <= self.widest[j] + self.step:
-                trial = self.column(j, w + extra)
-                if sum(trial) < now - 1e-9:
-                    found = (extra, trial)
-                    break
-                extra += self.step
-            self.widened[(j, w)] = found
-        return self.widened[(j, w)]
+        widened = self.widened[j]
+        if w in widened:
+            return widened[w]
+        now, extra, found = sum(self.column(j, w)), self.step, None
+        while w + extra <= self.widest[j] + self.step:
+            trial = self.column(j, w + extra)
+            if sum(trial) < now - 1e-9:
+                found = (extra, trial)
+                break
+            extra += self.step
+        widened[w] = found
+        return found
 
     @staticmethod
     def height(cols: Sequence[tuple[float, ...]]) -> float:
         return sum(map(max, zip(*cols, strict=True))) if cols and cols[0] else 0.0
 
+    @staticmethod
+    def key(cols: Sequence[tuple[float, ...]]) -> tuple[float, float]:
+        """The rows' height, then the cells' (rounded: float heights compare stably): what the searches lower."""
+        height = sum(map(max, zip(*cols, strict=True))) if cols and cols[0] else 0.0
+        return round(height, 6), round(sum(map(sum, cols)), 6)
+
     def cost(self, widths: list[float]) -> tuple[float, float]:
-        cols = [self.column(j, w) for j, w in enumerate(widths)]
-        return round(self.height(cols), 6), round(sum(map(sum, cols)), 6)
+        return self.key([self.column(j, w) for j, w in enumerate(widths)])
 
     def floor(self) -> tuple[float, float]:
         """What no widths can beat: every cell as low as at its column's widest."""
@@ -154,49 +164,70 @@ class _Search:
 
     def lowest_tallest(self, start: list[float]) -> list[float]:
         """Each column at the narrowest width from ``start`` (within half a point) at which no cell is taller
-        than the lowest height every column reaches within the room; all at ``start`` when none does."""
-        options: list[list[tuple[float, float]]] = []       # per column: (width, tallest cell), widths ascending
-        for j in range(self.n):
-            w, most = start[j], max(start[j], self.widest[j])
-            seen = [(w, self.tallest(j, w))]
-            floor = self.tallest(j, most)
-            while seen[-1][1] > floor + 0.01:    # a cell is lower at the widest: where does the tallest drop?
-                lo, hi, h = seen[-1][0], most, seen[-1][1]
-                while hi - lo > 0.5:             # the tallest cell only drops as the column widens
-                    mid = (lo + hi) / 2
-                    lo, hi = (lo, mid) if self.tallest(j, mid) < h - 0.01 else (mid, hi)
-                seen.append((hi, self.tallest(j, hi)))
-            options.append(seen)
-        for goal in sorted({h for opts in options for _, h in opts}):
-            need = [next((w for w, h in opts if h <= goal + 0.01), None) for opts in options]
-            reached = [w for w in need if w is not None]
-            if len(reached) == len(need) and sum(reached) <= self.room + 0.01:
-                return reached
-        return list(start)
+        than the lowest height every column reaches within the room; all at ``start`` when none does.
+
+        The heights are tried from the highest down, each column's drops found only as far down as they are
+        asked for: the lower a height, the wider every column must be to reach it, so the first height below
+        the lowest reached is not reached either."""
+        drops = [self._drops(j, start[j]) for j in range(self.n)]
+        options = [[next(d)] for d in drops]      # per column: (width, tallest cell), widths ascending
+
+        def explore(j: int, level: float) -> None:      # column j's drops down to ``level``, or all it has
+            opts = options[j]
+            while opts[-1][1] > level and (found := next(drops[j], None)) is not None:
+                opts.append(found)
+
+        def reach(goal: float) -> list[float] | None:
+            need = []
+            for j, opts in enumerate(options):
+                explore(j, goal + 0.01)
+                w = next((w for w, h in opts if h <= goal + 0.01), None)
+                if w is None:
+                    return None
+                need.append(w)
+            return need if sum(need) <= self.room + 0.01 else None
+
+        goal: float | None = max(opts[0][1] for opts in options)
+        best = None
+        while goal is not None and (reached := reach(goal)) is not None:
+            best = reached
+            for j in range(self.n):
+                explore(j, math.nextafter(goal, -math.inf))     # each column's first height below the goal
+            goal = max((h for opts in options for _, h in opts if h < goal), default=None)
+        return best if best is not None else list(start)
+
+    def _drops(self, j: int, w: float) -> Iterator[tuple[float, float]]:
+        """Column ``j`` from width ``w`` on: ``w`` and its tallest cell, then each narrowest width (within half a
+        point) at which its tallest cell is lower, up to its widest, with that cell."""
+        most, h = max(w, self.widest[j]), self.tallest(j, w)
+        yield w, h
+        floor = self.tallest(j, most)
+        while h > floor + 0.01:    # a cell is lower at the widest: where does the tallest drop?
+            lo, hi = w, most
+            while hi - lo > 0.5:   # the tallest cell only drops as the column widens
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if self.tallest(j, mid) < h - 0.01 else (mid, hi)
+            w, h = hi, self.tallest(j, hi)
+            yield w, h
 
     def improve(self, start: list[float]) -> list[float]:
         """``start`` widened where that saves the most height (then cells' height) per point, while there is
         room; then width moved from one column to another while that makes the rows lower, or the cells at
         the same height."""
-        n, widths = self.n, list(start)
+        n, widths, key = self.n, list(start), self.key
         cols = [self.column(j, widths[j]) for j in range(n)]
-
-        def total(cs: list[tuple[float, ...]]) -> float:
-            return sum(map(sum, cs))
-
-        def key(cs: list[tuple[float, ...]]) -> tuple[float, float]:    # rounded: float heights compare stably
-            return round(self.height(cs), 6), round(total(cs), 6)
 
         while True:
             spare = self.room - sum(widths)
             best: tuple[tuple[float, float], int, float, tuple[float, ...]] | None = None
-            base_h, base_t = self.height(cols), total(cols)
+            base_h, base_t = self.height(cols), sum(map(sum, cols))
             for j in range(n):
                 found = self.widen(j, widths[j])
                 if found is not None and found[0] <= spare + 1e-6:
                     extra, trial = found
-                    cs = cols[:j] + [trial] + cols[j + 1:]
-                    gain = ((base_h - self.height(cs)) / extra, (base_t - total(cs)) / extra)
+                    was, cols[j] = cols[j], trial
+                    gain = ((base_h - self.height(cols)) / extra, (base_t - sum(map(sum, cols))) / extra)
+                    cols[j] = was
                     if best is None or gain > best[0]:
                         best = (gain, j, extra, trial)
             if best is None:
@@ -212,17 +243,18 @@ class _Search:
                 if found is None:
                     continue
                 extra, trial_i = found
+                cs = list(cols)
+                cs[i] = trial_i
                 for j in range(n):
                     if j == i or widths[j] - extra < self.minimum[j] - 1e-6:
                         continue
-                    trial_j = self.column(j, widths[j] - extra)
-                    cs = list(cols)
-                    cs[i], cs[j] = trial_i, trial_j
+                    trial_j = cs[j] = self.column(j, widths[j] - extra)
                     got = key(cs)
+                    cs[j] = cols[j]
                     if got < base and (move is None or got < move[0]):
                         move = (got, i, j, extra, trial_i, trial_j)
             if move is None:
-                pooled = self.pooled(widths, cols, key)
+                pooled = self.pooled(widths, cols)
                 if pooled is None:
                     break
                 widths, cols = pooled
@@ -233,12 +265,12 @@ class _Search:
             cols[i], cols[j] = trial_i, trial_j
         return widths
 
-    def pooled(self, widths: list[float], cols: list[tuple[float, ...]],
-               key: Callable[[list[tuple[float, ...]]], tuple[float, float]]
+    def pooled(self, widths: list[float], cols: list[tuple[float, ...]]
                ) -> tuple[list[float], list[tuple[float, ...]]] | None:
         """The best move of width to one column from several others, a step at a time from whichever costs least
         (arm headers that wrap together cost one line between them), when it makes the rows lower or the cells
         at the same height; None when none does."""
+        key = self.key
         base, best = key(cols), None
         for i in range(self.n):
             found = self.widen(i, widths[i])
@@ -251,8 +283,12 @@ class _Search:
             owed = extra
             while owed > 1e-9:
                 take = min(self.step, owed)
-                donors = [(key(cs[:j] + [self.column(j, ws[j] - take)] + cs[j + 1:]), j) for j in range(self.n)
-                          if j != i and ws[j] - take >= self.minimum[j] - 1e-6]
+                donors = []
+                for j in range(self.n):
+                    if j != i and ws[j] - take >= self.minimum[j] - 1e-6:
+                        was, cs[j] = cs[j], self.column(j, ws[j] - take)
+                        donors.append((key(cs), j))
+                        cs[j] = was
                 if not donors:
                     break
                 _, j = min(donors)

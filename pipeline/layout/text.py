@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Sequence
-from functools import cache, lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
 from itertools import repeat
 from typing import TYPE_CHECKING
 
@@ -170,9 +170,10 @@ def line_count(text: str, size: float, width: float, bold: bool = False, glued: 
 
 
 class ColumnLines:
-    """A table column's cells (or a box's paragraphs), each ``(text, bold)``: ``at(size, width)`` is each one's
-    ``line_count`` (``glued`` or not). The counts change only at the cells' steps (``_steps``), so they are worked
-    out once for each interval between steps that a column-width search reaches, at any size, and remembered."""
+    """A table column's cells (or a box's paragraphs), each ``(text, bold)``: ``at(size, width)`` (and
+    ``by_width(size)(width)``) is each one's ``line_count`` (``glued`` or not). The counts change only at the cells'
+    steps (``_steps``), so they are worked out once for each interval between steps that a column-width search
+    reaches, at any size, and remembered."""
 
     def __init__(self, cells: tuple[tuple[str, bool], ...], glued: bool = False):
         self.cells = cells
@@ -193,11 +194,35 @@ class ColumnLines:
             if capacity >= self.least:
                 interval = bisect_right(self.breaks, capacity)
                 counts = self.counts.get(interval)
-                if counts is None:
-                    counts = self.counts[interval] = tuple(lines[bisect_right(caps, capacity) - 1]
-                                                           for caps, lines in self.steps)
-                return counts
-        # A word broken within, or a cell that may hang: each counted on its own.
+                return self._counts_in(interval) if counts is None else counts
+        return self._counted(size, width)
+
+    def by_width(self, size: float) -> Callable[[float], tuple[int, ...]]:
+        """``at`` at one ``size``, as a function of the width, for a search that asks at many widths: a width reaches
+        a step's capacity ``x`` when ``x * size / em <= width`` (``_capacity``'s test, monotone in ``x``), so the
+        steps' capacities are turned into widths once, and a width finds its interval among them."""
+        em = self.em
+        if em is None or not size > 0:
+            return partial(self._counted, size)
+        edges = [x * size / em for x in self.breaks]
+        least = self.least * size / em
+
+        def counts(width: float) -> tuple[int, ...]:
+            if width >= least and math.isfinite(width):
+                interval = bisect_right(edges, width)
+                got = self.counts.get(interval)
+                return self._counts_in(interval) if got is None else got
+            return self._counted(size, width)
+        return counts
+
+    def _counts_in(self, interval: int) -> tuple[int, ...]:
+        """The counts from the ``interval``-th step on (1 or more: the cells' words fit), remembered."""
+        capacity = self.breaks[interval - 1]
+        counts = self.counts[interval] = tuple(lines[bisect_right(caps, capacity) - 1] for caps, lines in self.steps)
+        return counts
+
+    def _counted(self, size: float, width: float) -> tuple[int, ...]:
+        """A word broken within, or a cell that may hang: each counted on its own."""
         return tuple(line_count(text, size, width, bold, self.glued) for text, bold in self.cells)
 
 

@@ -41,6 +41,7 @@ from .deck_fit import (
     TextSection,
     _cell_paras,
     choose,
+    choose_one,
     column_widths,
     fit_size,
     indent_for,
@@ -313,14 +314,15 @@ class Canvas:
             top = body.y + diagram.height + section_gap(BODY_SIZES[0])
             rest = Rect(body.x, top, body.w, body.bottom - top)
             try:
-                size, pages = choose(sections, rest.w, rest.h)
+                one = choose_one(sections, rest.w, rest.h)
             except LayoutError:
                 continue
-            if len(pages) == 1:
+            if one is not None:
+                size, page = one
                 slide = self._new_slide("title_only", title)
                 draw_diagram(slide.shapes, diagram, body.x + (body.w - diagram.width) / 2, body.y, 1.0,
                              self.diagram_look, name=title)
-                self._draw_page(slide, pages[0], size, rest)
+                self._draw_page(slide, page, size, rest)
                 self._notes(slide, notes)
                 return True
         return False

@@ -12,7 +12,7 @@ import contextvars
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import theme
 from ..errors import LayoutError
@@ -232,10 +232,10 @@ def _column_widths(rows: tuple[tuple[Cell, ...], ...], caps: tuple[float, ...], 
     n = len(caps)
     natural, minimum, kept = _measure(rows, n, size, factor)
 
-    lines = [column_lines(tuple((row[j].text, row[j].bold) for row in rows)) for j in range(n)]
+    lines = [column_lines(tuple((row[j].text, row[j].bold) for row in rows)).by_width(size) for j in range(n)]
 
     def heights(j: int, w: float) -> tuple[int, ...]:
-        return lines[j].at(size, max(w - 2 * CELL_MX, 1.0) / factor)
+        return lines[j](max(w - 2 * CELL_MX, 1.0) / factor)
 
     columns = [Column(minimum[j], natural[j], kept[j], caps[j] * width) for j in range(n)]
     return tuple(solve(columns, width, heights, flex) or by_words(columns, width))
@@ -267,15 +267,11 @@ def kept_whole(t: TableSection, size: float, width: float) -> bool:
     return all(w >= k - 0.01 for w, k, m in zip(widths, kept, minimum, strict=True) if k > m)
 
 
-def cell_height(cell: Cell, size: float, width: float) -> float:
-    return _cell_height(cell.text, cell.bold, size, width, _WIDTH_FACTOR.get())
-
-
 @lru_cache(maxsize=4096)
 def _cell_height(text: str, bold: bool, size: float, width: float, factor: float) -> float:
-    """``cell_height`` of a cell of ``text`` with ``_WIDTH_FACTOR`` at ``factor`` (the fitting measures each cell
-    many times): the height of its paragraphs (``_cell_paras``: one a line of its text, no gaps, no bullets) as
-    ``paras_height`` adds them up, without making them."""
+    """The height of a cell of ``text`` in ``width`` with ``_WIDTH_FACTOR`` at ``factor``, remembered (the fitting
+    measures each cell many times): the height of its paragraphs (``_cell_paras``: one a line of its text, no gaps,
+    no bullets) as ``paras_height`` adds them up, without making them."""
     inner = max(width - 2 * CELL_MX, 1.0)
     return sum(_lines(part, size, inner, bold) * size * LINE_HEIGHT for part in text.split("\n")) + 2 * CELL_MY
 
@@ -295,8 +291,10 @@ def _row_widths(row: list[Cell], widths: list[float]) -> list[float]:
 
 
 def row_height(row: list[Cell], size: float, widths: list[float]) -> float:
-    widths = _row_widths(row, widths)
-    return max(cell_height(c, size, w) for c, w in zip(row, widths, strict=False))
+    """The height of ``row``'s tallest cell (``_cell_height``)."""
+    factor = _WIDTH_FACTOR.get()
+    return max(_cell_height(c.text, c.bold, size, w, factor)
+               for c, w in zip(row, _row_widths(row, widths), strict=False))
 
 
 def split_row(row: list[Cell], size: float, widths: list[float], room: float) -> tuple[list[Cell], list[Cell]] | None:
@@ -311,9 +309,21 @@ def split_row(row: list[Cell], size: float, widths: list[float], room: float) ->
             if cell.mute_from is not None and n == cell.mute_from:
                 mute = len(lines)
             lines += _wrap(part, size, max(w - 2 * CELL_MX, 1.0), cell.bold)
-        head.append(replace(cell, text="\n".join(lines[:k]), mute_from=mute))
-        tail.append(replace(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
+        head.append(_copied(cell, text="\n".join(lines[:k]), mute_from=mute))
+        tail.append(_copied(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
     return head, tail
+
+
+_Copied = TypeVar("_Copied")
+
+
+def _copied(item: _Copied, **changes: Any) -> _Copied:
+    """``replace(item, **changes)`` without its cost (it checks every field and runs ``__init__``, about five times
+    slower): the fitting cuts tens of thousands of cells and tables a run. Only for the fields of a dataclass
+    without ``__post_init__``."""
+    out = object.__new__(type(item))
+    out.__dict__.update(item.__dict__, **changes)
+    return out
 
 
 # A page is a list of blocks: ("text", TextSection-with-subset) or ("table", TableSection-with-subset).
@@ -396,7 +406,7 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
                 if block_t is None:
                     start_gap = section_gap(size) if pages[-1].blocks else 0.0
                     if used[0] + start_gap + head_h + rh <= height + 1e-6:
-                        block_t = replace(sec, rows=[row], widths=widths)
+                        block_t = _copied(sec, rows=[row], widths=widths)
                         pages[-1].blocks.append(block_t)
                         used[0] += start_gap + head_h + rh
                         queue_rows.pop(0)
@@ -431,12 +441,33 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
 def choose(sections: Sequence[Section], width: float, height: float,
            sizes: tuple[float, ...] = BODY_SIZES) -> tuple[float, list[Page]]:
     """The largest body size that fits on one slide with every table's intervals and P values whole; else the
-    largest needing the fewest slides (whole before broken). At the smallest body size, the tables may go on
-    down in half points to their own minimum (lower on a narrower template) when that needs fewer slides."""
+    largest needing the fewest slides (whole before broken), its pages evened out (``balanced``). At the smallest
+    body size, the tables may go on down in half points to their own minimum (lower on a narrower template) when
+    that needs fewer slides."""
+    size, secs, pages = _chosen(sections, width, height, sizes)
+    return size, (pages if len(pages) <= 1 else balanced(secs, size, width, height, pages))
+
+
+def choose_one(sections: Sequence[Section], width: float, height: float) -> tuple[float, Page] | None:
+    """``choose``'s size and page when it lays ``sections`` on one slide, else None. Its pages are not evened out
+    first: that never makes them one (what one page holds at a height, it holds at any greater one)."""
+    size, _, pages = _chosen(sections, width, height, BODY_SIZES)
+    return (size, pages[0]) if len(pages) == 1 else None
+
+
+def _chosen(sections: Sequence[Section], width: float, height: float, sizes: tuple[float, ...]
+            ) -> tuple[float, Sequence[Section], list[Page]]:
+    """``choose``'s body size, its sections (their tables perhaps smaller) and pages, before balancing."""
     Laid = tuple[float, Sequence[Section], list[Page]]
 
     def laid_out() -> Iterator[Laid]:
+        tried = set()
         for s, secs in [(s, sections) for s in sizes] + [(sizes[-1], t) for t in _smaller_tables(sections, sizes[-1])]:
+            # An attempt laid out as one before it cannot be chosen over it (the first of equals is).
+            same = _pagination(secs, s)
+            if same in tried:
+                continue
+            tried.add(same)
             try:
                 yield s, secs, paginate(secs, s, width, height)
             except LayoutError:
@@ -455,8 +486,14 @@ def choose(sections: Sequence[Section], width: float, height: float,
     chosen, _ = found
     if chosen is None:
         raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
-    size, secs, pages = chosen
-    return size, (pages if len(pages) <= 1 else balanced(secs, size, width, height, pages))
+    return chosen
+
+
+def _pagination(sections: Sequence[Section], body: float) -> tuple[float, ...]:
+    """What ``paginate`` makes of ``sections`` at body size ``body`` depends on besides them: each section's size,
+    and the gap between sections when there is more than one."""
+    sizes = tuple(sec.size(body) if isinstance(sec, TableSection) else body for sec in sections)
+    return sizes + ((section_gap(body),) if len(sections) > 1 else ())
 
 
 def _smaller_tables(sections: Sequence[Section], body: float) -> list[list[Section]]:
