@@ -541,6 +541,18 @@ def test_a_columns_lines_are_its_cells_counted_lines():
                 assert by_width(width) == counted, (cells, size, width, glued)
 
 
+def test_a_cells_lines_are_stepped_once_with_the_cell():
+    """A cell's text measured whole (a column's lines) and line by line (the cell's height): each line's steps are
+    worked out once."""
+    from pipeline.layout.text import _paragraph_steps
+
+    column_lines((("SYNTHETIC first line of a cell\nand its second line", False),))
+    before = _paragraph_steps.cache_info()
+    assert line_count("and its second line", 12.0, 60.0) == len(wrap("and its second line", 12.0, 60.0))
+    after = _paragraph_steps.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+
+
 def test_box_heights_are_the_heights_of_the_boxes_wrapped():
     """Boxes of random paragraphs at random sizes and widths: ``BoxHeights`` says each box's height as
     ``Sheet.box`` makes it (its lines wrapped, and the padding)."""

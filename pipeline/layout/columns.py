@@ -269,12 +269,13 @@ class _Search:
                ) -> tuple[list[float], list[tuple[float, ...]]] | None:
         """The best move of width to one column from several others, a step at a time from whichever costs least
         (arm headers that wrap together cost one line between them), when it makes the rows lower or the cells
-        at the same height; None when none does."""
+        at the same height; None when none does. Asked when no move from one column helps (``improve``): a column
+        that widens by one step would take it from one other, a move already tried, so only wider ones are tried."""
         key = self.key
         base, best = key(cols), None
         for i in range(self.n):
             found = self.widen(i, widths[i])
-            if found is None:
+            if found is None or found[0] <= self.step:
                 continue
             extra = found[0]
             ws, cs = list(widths), list(cols)

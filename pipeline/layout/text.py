@@ -264,10 +264,12 @@ def _text_steps(text: str, bold: bool, glued: bool) -> tuple[tuple[int, ...], tu
     return tuple(caps), tuple(counts)
 
 
-def _paragraph_steps(words: tuple[int, ...], space: int) -> tuple[list[int], list[int]]:
+@lru_cache(maxsize=_UNITS_CACHE)
+def _paragraph_steps(words: tuple[int, ...], space: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """A paragraph's greedy line count as a step function of the capacity (font units), from its longest word on.
     Greedy wrapping keeps one partition of the words into lines until the capacity reaches the narrowest line
-    plus the word it could not take; each such capacity is tried in turn until the paragraph is one line."""
+    plus the word it could not take; each such capacity is tried in turn until the paragraph is one line.
+    Remembered: a table cell's lines are measured as one text (a column's lines) and each on its own (its height)."""
     capacity = max(words, default=0)
     caps: list[int] = []
     counts: list[int] = []
@@ -285,7 +287,7 @@ def _paragraph_steps(words: tuple[int, ...], space: int) -> tuple[list[int], lis
             caps.append(capacity)
             counts.append(lines)
         if not overflow:
-            return caps, counts
+            return tuple(caps), tuple(counts)
         capacity = overflow
 
 
