@@ -57,6 +57,23 @@ def test_attempts_laid_out_alike_are_laid_out_once(monkeypatch: pytest.MonkeyPat
     assert tried == [24.0, 22.0, 20.0]
 
 
+def test_the_tables_of_an_attempt_that_cannot_be_chosen_are_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Needing as many slides as an attempt before, a later one ranks no better whether its intervals are whole or
+    not: only the first attempt's table pieces are measured for it."""
+    table = _table(14)
+    first = deck_fit.paginate([table], 24.0, 860.0, 400.0)
+    measured: list[TableSection] = []
+    kept_whole = deck_fit.kept_whole
+
+    def counted(piece, size, width):     # type: ignore[no-untyped-def]
+        measured.append(piece)
+        return kept_whole(piece, size, width)
+
+    monkeypatch.setattr(deck_fit, "kept_whole", counted)
+    assert len(first) > 1 and choose([table], 860.0, 400.0)[0] == 24.0
+    assert len(measured) == len(first)
+
+
 def test_what_a_pagination_depends_on_besides_the_sections() -> None:
     table, text = _table(2), TextSection([P("SYNTHETIC text")])
     assert _pagination([table], 20.0) == _pagination([table], 18.0)
