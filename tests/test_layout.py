@@ -779,6 +779,32 @@ def test_the_fit_search_takes_the_first_that_fits_else_the_best_ranked():
     assert search([5, 4], lambda x: x < 3) == (None, 4)                         # no rank: nothing
 
 
+def test_the_fit_search_ranks_only_what_could_beat_the_lowest_so_far():
+    from pipeline.layout.fit import search
+
+    ranked: list[tuple[int, str]] = []
+
+    def rank(x: tuple[int, str]) -> float:     # slides needed, half a slide more when broken
+        ranked.append(x)
+        return x[0] + (0.5 if x[1] == "broken" else 0.0)
+
+    def slides(x: tuple[int, str]) -> float:
+        return float(x[0])
+
+    def never(x: tuple[int, str]) -> bool:
+        return False
+
+    attempts = [(3, "broken"), (2, "whole"), (2, "broken"), (3, "whole"), (1, "broken"), (1, "whole")]
+    assert search(attempts, never, rank, slides) == ((1, "whole"), (1, "whole"))
+    assert ranked == [(3, "broken"), (2, "whole"), (1, "broken"), (1, "whole")]   # a floor equal to the lowest: skipped
+    ranked.clear()
+    assert search(attempts, never, rank) == ((1, "whole"), (1, "whole"))          # the same choice, all ranked
+    assert ranked == attempts
+    ties = [(2, "whole"), (2, "whole")]
+    assert search(ties, never, rank)[0] is ties[0]                                 # the first of equals
+    assert search(ties, never, rank, slides)[0] is ties[0]
+
+
 @pytest.mark.parametrize("guess", [24.0, 20.0, 17.0, 16.0])
 def test_the_fit_search_from_a_guess_finds_the_largest_size_that_fits_whatever_the_guess(guess):
     from pipeline.layout.fit import largest_fit, sizes

@@ -41,10 +41,13 @@ def sizes(base_size: float, min_size: float) -> list[float]:
 
 
 def search(attempts: Iterable[T], fits: Callable[[T], bool],
-           rank: Callable[[T], float | None] | None = None) -> tuple[T | None, T | None]:
+           rank: Callable[[T], float | None] | None = None,
+           floor: Callable[[T], float] | None = None) -> tuple[T | None, T | None]:
     """The one fit search (largest type first): the first attempt that ``fits``; else, of the attempts ``rank``
     ranks (not None), the lowest ranked, the first of equals; else None. The last attempt is returned too, for
-    the error message. Used by the diagrams (``first_fit``), the brief's page and the deck's slides."""
+    the error message. ``floor``, when given, is a cheap bound never above ``rank``: an attempt whose floor is
+    no lower than the lowest rank so far cannot be chosen, so it is not ranked. Used by the diagrams
+    (``first_fit``), the brief's page and the deck's slides."""
     best: T | None = None
     best_rank: float | None = None
     last: T | None = None
@@ -52,7 +55,9 @@ def search(attempts: Iterable[T], fits: Callable[[T], bool],
         last = attempt
         if fits(attempt):
             return attempt, last
-        r = rank(attempt) if rank is not None else None
+        if rank is None or (floor is not None and best_rank is not None and floor(attempt) >= best_rank):
+            continue
+        r = rank(attempt)
         if r is not None and (best_rank is None or r < best_rank):
             best, best_rank = attempt, r
     return best, last

@@ -9,7 +9,6 @@ In:  paragraphs (``Para`` of ``Run``) and sections (``TextSection``, ``TableSect
 from __future__ import annotations
 
 import contextvars
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -480,16 +479,13 @@ def _chosen(sections: Sequence[Section], width: float, height: float, sizes: tup
     def one_slide(r: Laid) -> bool:
         return len(r[2]) <= 1 and whole(r)
 
-    lowest = [math.inf]      # the lowest rank so far: ``search`` keeps the first attempt ranked lowest
-
     def slides(r: Laid) -> float:
-        if len(r[2]) >= lowest[0]:      # not chosen, its tables whole or not: they are not measured
-            return len(r[2]) + 0.5
-        rank = len(r[2]) + (0.0 if whole(r) else 0.5)
-        lowest[0] = min(lowest[0], rank)
-        return rank
+        return len(r[2]) + (0.0 if whole(r) else 0.5)
 
-    found = search(laid_out(), one_slide, slides)     # (unpacked apart: mypy would read the result as optional)
+    def pages(r: Laid) -> float:     # no more than ``slides``: an attempt it cannot beat is not measured
+        return float(len(r[2]))
+
+    found = search(laid_out(), one_slide, slides, pages)     # (unpacked apart: mypy would read the result as optional)
     chosen, _ = found
     if chosen is None:
         raise LayoutError("deck: the content cannot be laid out even at the smallest sizes")
