@@ -5,7 +5,7 @@ In:  nothing; every record is drawn from a ``random.Random`` seeded with the
 Out: ``shapes()``: {name: record} for every shape (1–6 arms, each measure, each
      per-arm summary kind, subgroups, margins, factorial, cluster, stopped early,
      several registrations, citations without authors, long labels, missing
-     values); ``HUGE``: the names whose record is deliberately too big, so a
+     values, no primary outcome); ``HUGE``: the names whose record is deliberately too big, so a
      build may refuse it with ``LayoutError``; ``dump(record)``: YAML text that
      keeps every number's printed text (``0.60`` stays ``0.60``);
      ``printed_numbers(record)``: the printed text of every number in the record.
@@ -567,6 +567,17 @@ def _long_labels() -> Record:
     return record
 
 
+def _no_primary() -> Record:
+    """No primary outcome, no outcomes in the question, no follow-up: the design has nothing to show after the
+    arms (an empty column right of them)."""
+    name = "no-primary"
+    record, rng = start(name, 2)
+    del record["design"]["follow_up"]
+    del record["question"]["outcomes"]
+    record["outcomes"] = [outcome(rng, record["arms"], "binary", "risk ratio", 0)]
+    return record
+
+
 def _huge() -> Record:
     name = "huge"
     record, rng = start(name, 6, long_labels=True)
@@ -584,7 +595,7 @@ def shapes() -> dict[str, Record]:
     found: dict[str, Record] = {}
     singles = (_subgroups(), _non_inferiority(), _equivalence(), _factorial("factorial-2x2", (2, 2)),
                _factorial("factorial-2x3", (2, 3)), _cluster(), _stopped_early(), _missing_values(),
-               _harms_and_certainty(), _long_labels(), _huge())
+               _harms_and_certainty(), _long_labels(), _no_primary(), _huge())
     for name, record in [*_arm_counts(), *_measures(), *_summaries(), *_registrations_and_citations(),
                          *((r["id"], r) for r in singles)]:
         assert name not in found, name

@@ -558,12 +558,13 @@ def test_box_heights_are_the_heights_of_the_boxes_wrapped():
     ``Sheet.box`` makes it (its lines wrapped, and the padding)."""
     rng = random.Random(15)
     for _ in range(40):
-        boxes = [[Para(text, bold) for text, bold in _random_cells(rng)] for _ in range(rng.randint(1, 4))]
+        boxes = [[Para(text, bold) for text, bold in _random_cells(rng)] for _ in range(rng.randint(0, 4))]
         for size in (8.0, 16.0, 18.5):
             heights = BoxHeights(boxes, size, padding_for(size))
             for width in [rng.uniform(20.0, 500.0) for _ in range(8)]:
                 made = [Sheet(size).box("b", paras, 0.0, width, 0.0, "step").h for paras in boxes]
                 assert heights.at(width) == pytest.approx(made), (boxes, size, width)
+    assert BoxHeights([], 8.0, 3.0).at(100.0) == []      # a column of no boxes (a design with nothing after its arms)
 
 
 def test_a_label_too_wide_is_shortened_at_a_word_with_an_ellipsis():

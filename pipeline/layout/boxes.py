@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from .fit import Attempt
 from .geometry import Align, Box, Connector, Diagram, Label, TextLine
@@ -63,8 +63,7 @@ class BoxHeights:
     def __init__(self, boxes: Sequence[Sequence[Para]], size: float, pad: float):
         self.size, self.pad = size, pad
         self.lines = column_lines(tuple((p.text, p.bold) for paras in boxes for p in paras), glued=True)
-        ends = list(accumulate(len(paras) for paras in boxes))
-        self.spans = list(zip([0, *ends[:-1]], ends, strict=True))
+        self.spans = list(pairwise([0, *accumulate(len(paras) for paras in boxes)]))
 
     def at(self, width: float) -> list[float]:
         counts = self.lines.at(self.size, _measure(width - 2 * self.pad))

@@ -180,14 +180,14 @@ def _columns(study: Study, width: float, size: float, shared: bool, short: bool)
     tail = _tail(study, shared)
     n = len(arms)
     arm_heights = BoxHeights(arms, size, pad)
-    stack_heights = {0: BoxHeights([ps for _, ps, _ in head], size, pad),
-                     2: BoxHeights([ps for _, ps, _ in tail], size, pad)}
+    sides = {0: [ps for _, ps, _ in head], 2: [ps for _, ps, _ in tail]}     # the columns left and right of the arms
+    stack_heights = {i: BoxHeights(boxes, size, pad) for i, boxes in sides.items()}
 
     def arm_height(w: float) -> float:
         return max(arm_heights.at(w))
 
     def stack_height(i: int, w: float) -> float:
-        return sum(stack_heights[i].at(w)) + vgap * (len(head if i == 0 else tail) - 1)
+        return sum(stack_heights[i].at(w)) + vgap * (len(sides[i]) - 1)
 
     known: dict[tuple[int, float], float] = {}
 
@@ -201,7 +201,7 @@ def _columns(study: Study, width: float, size: float, shared: bool, short: bool)
 
     columns = 3 if tail else 2
     room = width - gap * (columns - 1)
-    stacks = [[ps for _, ps, _ in head], arms, [ps for _, ps, _ in tail]][:columns]
+    stacks = [sides[0], arms, sides[2]][:columns]
     wide = [min(max(_widest(ps, size, pad) for ps in stack), room) for stack in stacks]
     narrow = [max(_narrowest(ps, size, pad, keep_first=k == 1 and i == 0) for k, ps in enumerate(stack))
               for i, stack in enumerate(stacks)]
