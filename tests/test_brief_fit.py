@@ -219,13 +219,14 @@ def test_a_short_row_note_runs_on_after_its_label_and_dapa_hf_keeps_its_strength
 @pytest.mark.parametrize("with_diagram", [True, "band", False])
 def test_a_step_s_upper_sections_serve_its_strengths_and_split_panel(with_diagram):
     """The sections above the lower half are laid out once per step (``upper_sections``): the page with the
-    strengths, or with the panel split, is the page laid out afresh at that style."""
-    from pipeline.render.pdf import finish_page, layout_page, upper_sections
+    strengths, or with the panel split, is the page laid out afresh at that style (``layout_page``, its own
+    results table)."""
+    from pipeline.render.pdf import finish_page, layout_page, results_tables, upper_sections
 
     report = prepare(load_study(ROOT / "sources" / "imagine-ra.yaml"))
     c, figures = report.content, trial_brief_figures(report.study)
     assert c.strengths and c.notes_beside
-    upper = upper_sections(c, figures, "a4", STEPS[1], with_diagram)
+    upper = upper_sections(c, figures, "a4", STEPS[1], with_diagram, results_tables(c, figures, "a4"))
     for variant in ({"strengths": True}, {"split_panel": True}, {"strengths": True, "split_panel": True}):
         style = replace(STEPS[1], **variant)
         assert finish_page(c, "a4", style, upper) == layout_page(c, figures, "a4", style, with_diagram)

@@ -36,8 +36,9 @@ fits, ``LayoutError`` names the fields taking the most height and the overflow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 
 from ..content import Content
 from ..errors import LayoutError
@@ -69,16 +70,29 @@ class Upper:
 
 
 def layout_page(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str = True) -> Page:
-    """The page at one shrink step; ``with_diagram``: True (beside the question), "band" (the compact
+    """The page at one shrink step laid out afresh, nothing shared with another step (the tests' oracle for
+    ``fit_page``, which shares them); ``with_diagram``: True (beside the question), "band" (the compact
     design band under it), "wide" (the full schema under it) or False (none)."""
-    return finish_page(c, paper, style, upper_sections(c, figures, paper, style, with_diagram))
+    return finish_page(c, paper, style, upper_sections(c, figures, paper, style, with_diagram,
+                                                       results_tables(c, figures, paper)))
+
+
+def results_tables(c: Content, figures: Figures, paper: str) -> Callable[[Style], Block]:
+    """The results table of ``c`` on ``paper`` at a style, each laid out once: the table reads only the style
+    (the steps beside the question and over the band share their type sizes)."""
+    width = text_width_of(paper)
+
+    @cache
+    def table(style: Style) -> Block:
+        return results_section(c, figures, width, style)
+
+    return table
 
 
 def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_diagram: bool | str,
-                   tables: dict[Style, Block] | None = None) -> Upper:
-    """The sections above the lower half at one shrink step (``layout_page``); the results table taken from
-    ``tables`` (by style) when it holds the style's, else laid out and left there (the steps beside the question and
-    over the band share their type sizes, and the table only reads the style)."""
+                   results: Callable[[Style], Block]) -> Upper:
+    """The sections above the lower half at one shrink step (``layout_page``), the results table from
+    ``results`` (``results_tables``)."""
     width = text_width_of(paper)
     col = (width - GUTTER) / 2
     footer = footer_block(c, width, style)
@@ -102,10 +116,7 @@ def upper_sections(c: Content, figures: Figures, paper: str, style: Style, with_
             row_a.space(style.body * 0.35)
             row_a.add(definitions(design, width, style, lw))
     sections.append(row_a)
-    known = {} if tables is None else tables
-    if style not in known:
-        known[style] = results_section(c, figures, width, style)
-    sections.append(known[style])
+    sections.append(results(style))
     return Upper(tuple(sections), footer, made)
 
 
@@ -133,12 +144,12 @@ def attempts() -> list[tuple[Style, bool | str]]:
 def fit_page(c: Content, figures: Figures, paper: str) -> Page:
     paper_size(paper)
     too_wide: list[TooWide] = []
-    tables: dict[Style, Block] = {}
+    results = results_tables(c, figures, paper)
 
     def pages() -> Iterator[tuple[Style, Upper, Page]]:
         for style, with_diagram in attempts():
             try:
-                upper = upper_sections(c, figures, paper, style, with_diagram, tables)
+                upper = upper_sections(c, figures, paper, style, with_diagram, results)
             except TooWide as exc:     # the results table may fit at a smaller size
                 too_wide.append(exc)
                 continue
