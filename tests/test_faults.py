@@ -10,6 +10,7 @@ sweeps them), and the user sees a clear message, not a traceback.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import shutil
@@ -223,6 +224,64 @@ def test_disk_full_while_writing_keeps_previous_files(record, previous, disk_ful
     assert opened[0] == fail_at
     assert snapshot(out) == old
     assert temporaries(out) == []
+
+
+class _Libc:
+    """A C library whose ``syncfs`` fails with ``code`` (no ``renameat2``: folders are renamed aside)."""
+
+    def __init__(self, code: int):
+        self.code, self.calls = code, 0
+
+    def syncfs(self, fd: int) -> int:
+        self.calls += 1
+        ctypes.set_errno(self.code)
+        return -1
+
+
+def test_a_write_back_error_syncfs_reports_keeps_previous_files(record, previous, monkeypatch, capsys):
+    out, old = previous
+    libc = _Libc(errno.EIO)
+    monkeypatch.setattr(atomic, "_libc", lambda: libc)
+    monkeypatch.setattr(atomic, "_syncfs_reports_errors", lambda: True)
+    assert main(["build", str(record), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Input/output error" in err and "minimal" in err and "Traceback" not in err, err
+    assert libc.calls == 1
+    assert snapshot(out) == old
+    assert temporaries(out) == []
+
+
+@pytest.mark.parametrize("why", ["no syncfs (ENOSYS)", "Linux before 5.8"])
+def test_where_syncfs_cannot_be_used_each_file_and_folder_is_synced(record, previous, monkeypatch, why):
+    out, old = previous
+    libc = _Libc(errno.ENOSYS)
+    monkeypatch.setattr(atomic, "_libc", lambda: libc)
+    monkeypatch.setattr(atomic, "_syncfs_reports_errors", lambda: why != "Linux before 5.8")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    assert main(["build", str(record), "--out", str(out)]) == 0
+    assert libc.calls == (1 if why == "no syncfs (ENOSYS)" else 0)
+    new = snapshot(out)
+    assert new != old and temporaries(out) == []
+    assert {path.rsplit("/", 1)[-1] for path in synced} >= {"brief.pdf", "deck.pptx", "figures"}, synced
+
+
+@pytest.mark.parametrize("release, trusted", [("5.7.19", False), ("5.8.0", True), ("6.1.0-18-amd64", True),
+                                               ("4.18.0-513.el8.x86_64", False)])
+def test_syncfs_is_trusted_from_linux_5_8(monkeypatch, release, trusted):
+    monkeypatch.setattr(atomic.os, "uname", lambda: os.uname_result(("Linux", "host", release, "", "")))
+    monkeypatch.setattr(atomic.sys, "platform", "linux")
+    atomic._syncfs_reports_errors.cache_clear()
+    try:
+        assert atomic._syncfs_reports_errors() is trusted
+    finally:
+        atomic._syncfs_reports_errors.cache_clear()
 
 
 @pytest.mark.parametrize("unsupported", [False, True])

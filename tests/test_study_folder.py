@@ -95,14 +95,14 @@ def test_writing_a_study_syncs_its_own_folders_not_every_study_beside_it(tmp_pat
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         return real_fsync(fd)
 
-    def sync_file_system(folder):
-        synced.append(f"syncfs {folder}")
-        return real_syncfs(folder)
+    def sync_file_system(fd):
+        synced.append(f"syncfs {os.readlink(f'/proc/self/fd/{fd}')}")
+        return real_syncfs(fd)
 
     for k in range(12):
         (out / f"other-{k}" / "figures").mkdir(parents=True)
     monkeypatch.setattr(atomic.os, "fsync", fsync)
-    monkeypatch.setattr(atomic, "_sync_file_system", sync_file_system if syncfs else lambda folder: False)
+    monkeypatch.setattr(atomic, "_sync_file_system", sync_file_system if syncfs else lambda fd: False)
     files = build(record, out, OLD_EPOCH, monkeypatch)
     assert not any("other-" in path for path in synced), synced
     assert synced.count(str(out)) == 1, synced
