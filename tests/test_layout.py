@@ -590,6 +590,38 @@ def test_forest_none_without_estimates(imagine):
     assert forest_alt(Study.model_validate(data)) == ""
 
 
+def _mutable_parts(value: object, path: str = "") -> list[str]:
+    """Where ``value`` (a layout's dataclasses, tuples, read-only mappings) holds something its readers could
+    change: a list, dict or set, or a dataclass not frozen. The record's own models are not looked into."""
+    from dataclasses import fields, is_dataclass
+    from types import MappingProxyType
+
+    from pydantic import BaseModel
+
+    if isinstance(value, (list, dict, set)):
+        return [path]
+    if isinstance(value, (tuple, frozenset)):
+        return [p for k, v in enumerate(value) for p in _mutable_parts(v, f"{path}[{k}]")]
+    if isinstance(value, MappingProxyType):
+        return [p for k, v in value.items() for p in _mutable_parts(v, f"{path}[{k!r}]")]
+    if is_dataclass(value) and not isinstance(value, type) and not isinstance(value, BaseModel):
+        here = [] if type(value).__dataclass_params__.frozen else [path]     # type: ignore[attr-defined]
+        return here + [p for f in fields(value) for p in _mutable_parts(getattr(value, f.name), f"{path}.{f.name}")]
+    return []
+
+
+@pytest.mark.parametrize("name", ["subgroups", "non-inferiority", "arms-3"])     # SYNTHETIC (tests/shapes.py)
+def test_what_a_figure_remembers_per_study_is_read_only(name):
+    """``layout.memo.per_study`` hands every caller the same object: the forest's groups and rows and the flow's
+    texts hold nothing a caller could change (tuples, frozen dataclasses, read-only mappings)."""
+    from pipeline.layout.flow import _texts
+    from pipeline.layout.forest import _groups
+
+    study = shape_study(name)
+    assert _mutable_parts(tuple(_groups(study))) == []
+    assert _mutable_parts(_texts(study)) == []
+
+
 def test_forest_groups_measures_on_separate_axes():
     study = make_study(n_arms=2, measures=("risk difference", "hazard ratio", "odds ratio", "risk ratio"))
     d = forest_plot(study, 540, 720)

@@ -83,7 +83,13 @@ def _unknown_note(stages: list[FlowStage]) -> str:
 
 _flow_alt = per_study(flow_alt)     # the same for every size and width a search tries
 
-Row = tuple[str, list[list[Para]], str, list[list[str]]]    # (name, each arm's paragraphs, role, each arm's fields)
+# (name, each arm's paragraphs, role, each arm's fields)
+Row = tuple[str, tuple[tuple[Para, ...], ...], str, tuple[tuple[str, ...], ...]]
+
+
+def _row(name: str, per_arm: list[list[Para]], role: str, fields: list[list[str]]) -> Row:
+    """A row of arm boxes, its lists made tuples (``_texts`` is remembered per study: read only)."""
+    return name, tuple(map(tuple, per_arm)), role, tuple(map(tuple, fields))
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,9 @@ class _Texts:
     """What the flow's boxes say, the same at every size and width: the assessed and excluded boxes (None when
     screening is not drawn), the randomized box, the rows of arm boxes, the note under them (None for none)."""
 
-    screening: tuple[list[Para], list[Para]] | None
+    screening: tuple[tuple[Para, ...], tuple[Para, ...]] | None
     randomized: Para
-    rows: list[Row]
+    rows: tuple[Row, ...]
     note: Para | None
 
 
@@ -106,8 +112,8 @@ def _texts(study: Study) -> _Texts:
     omitted = {stage.key for stage in stages if not stage.given}
     screening = None
     if flow is not None and "screening" not in omitted:
-        screening = ([para(f"Assessed for eligibility ({n_equals(flow.assessed)})")],
-                     [para(f"Excluded ({n_equals(flow.excluded)})")] + _reasons(flow.excluded_reasons))
+        screening = ((para(f"Assessed for eligibility ({n_equals(flow.assessed)})"),),
+                     (para(f"Excluded ({n_equals(flow.excluded)})"), *_reasons(flow.excluded_reasons)))
     ratio = study.design.allocation_ratio if randomized_word == "Randomized" else None
     n_total = flow.randomized if flow is not None and known(flow.randomized) is not None else total_randomized(study)
     rand_text = f"{randomized_word}{' ' + ratio if ratio else ''} ({n_equals(n_total)})"
@@ -128,7 +134,7 @@ def _texts(study: Study) -> _Texts:
             paras.append(para(f"Allocated ({n_equals(arm.randomized)})"))
         alloc_rows.append(paras)
         alloc_fields.append([f"arms[{i}].label"])
-    rows.append(("allocated", alloc_rows, "arm", alloc_fields))
+    rows.append(_row("allocated", alloc_rows, "arm", alloc_fields))
 
     if flow is not None:
         fu_rows, done_rows, an_rows, fu_fields = [], [], [], []
@@ -144,12 +150,11 @@ def _texts(study: Study) -> _Texts:
             done_rows.append([para(f"Completed ({n_equals(af.completed if af else None)})")])
             an_rows.append([para(f"Analysed ({n_equals(af.analysed if af else None)})")])
         no_fields: list[list[str]] = [[] for _ in study.arms]
-        stage_rows: list[Row] = [
-            ("followup", fu_rows, "flow", fu_fields), ("completed", done_rows, "flow", no_fields),
-            ("analysed", an_rows, "flow", no_fields)]
+        stage_rows = [_row("followup", fu_rows, "flow", fu_fields), _row("completed", done_rows, "flow", no_fields),
+                      _row("analysed", an_rows, "flow", no_fields)]
         rows += [row for row in stage_rows if row[0] not in omitted]
     note = "Follow-up and analysis numbers not reported." if flow is None else _unknown_note(stages)
-    return _Texts(screening, para(rand_text, bold=True), rows, para(note) if note else None)
+    return _Texts(screening, para(rand_text, bold=True), tuple(rows), para(note) if note else None)
 
 
 @per_study

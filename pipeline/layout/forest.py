@@ -52,10 +52,11 @@ estimate and interval (or "CI not reported"), which side favours whom, and the m
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
+from types import MappingProxyType
 
 from ..content import MEASURE_SHORT, EffectText, effect_text, number, p_value
 from ..errors import LayoutError
@@ -67,7 +68,7 @@ from .memo import per_study
 from .text import line_height, text_width, wrap
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
     """One line of the plot: a heading (no ``effect``) or an effect with its marker."""
 
@@ -91,18 +92,18 @@ class Row:
         return t.value, f"({'' if level_in_head else t.ci_level_note}{t.range})"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
-    """Rows that share one axis."""
+    """Rows that share one axis (read only: ``forest_groups`` is remembered per study)."""
 
     study: Study
     measure: str
     unit: str | None
     higher_is_better: bool | None
-    rows: list[Row] = field(default_factory=list)
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    times: set[str | None] = field(default_factory=set)
-    margins: dict[float, str] = field(default_factory=dict)
+    pairs: tuple[tuple[str, str], ...] = ()
+    times: frozenset[str | None] = frozenset()
+    rows: tuple[Row, ...] = ()
+    margins: Mapping[float, str] = field(default_factory=lambda: MappingProxyType({}))   # margin -> its first label
 
     @property
     def is_ratio(self) -> bool:
@@ -191,7 +192,6 @@ GroupKey = tuple[str, str | None, bool | None]    # measure, unit, higher is bet
 
 
 def forest_groups(study: Study) -> list[Group]:
-    groups: dict[GroupKey, Group] = {}
     members: dict[GroupKey, list[tuple[Outcome, list[tuple[int, Effect]]]]] = {}
     for o in plotted_outcomes(study):
         by_key: dict[GroupKey, list[tuple[int, Effect]]] = {}
@@ -200,19 +200,26 @@ def forest_groups(study: Study) -> list[Group]:
                 unit = (e.unit or o.unit) if not e.is_ratio else None
                 by_key.setdefault((e.measure, unit, o.higher_is_better), []).append((k, e))
         for key, effects in by_key.items():
-            g = groups.setdefault(key, Group(study, *key))
-            g.times.add(o.timepoint)
-            g.pairs.extend(study.comparison(e) for _, e in effects)
             members.setdefault(key, []).append((o, effects))
-    for key, g in groups.items():
-        g.rows = [row for o, effects in members[key] for row in _outcome_rows(study, g, o, effects)]
-    return list(groups.values())
+    groups = []
+    for key, outcomes in members.items():
+        g = Group(study, *key, pairs=tuple(study.comparison(e) for _, effects in outcomes for _, e in effects),
+                  times=frozenset(o.timepoint for o, _ in outcomes))
+        rows: list[Row] = []
+        margins: dict[float, str] = {}
+        for o, effects in outcomes:
+            rows += _outcome_rows(study, g, o, effects, margins)
+        groups.append(replace(g, rows=tuple(rows), margins=MappingProxyType(margins)))
+    return groups
 
 
 _groups = per_study(forest_groups)      # the same for every area and size a search tries (read only)
 
 
-def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, Effect]]) -> list[Row]:
+def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, Effect]],
+                 margins: dict[float, str]) -> list[Row]:
+    """The rows of outcome ``o`` in ``g`` (its ``effects``, then its subgroups'); the margins of its effects
+    (the first label of each) added to ``margins``."""
     base = f"outcomes[{study.outcomes.index(o)}]"
     label = o.label if g.shared_time or not o.timepoint else f"{o.label} at {o.timepoint}"
     single = len(set(g.pairs)) == 1
@@ -226,7 +233,7 @@ def _outcome_rows(study: Study, g: Group, o: Outcome, effects: list[tuple[int, E
 
     def add_margin(t: EffectText) -> None:
         if t.margin is not None and t.margin_label:
-            g.margins.setdefault(t.margin, t.margin_label)
+            margins.setdefault(t.margin, t.margin_label)
 
     if len(effects) == 1 and single:
         k, e = effects[0]
