@@ -319,8 +319,10 @@ _Copied = TypeVar("_Copied")
 
 def _copied(item: _Copied, **changes: Any) -> _Copied:
     """``replace(item, **changes)`` without its cost (it checks every field and runs ``__init__``, about five times
-    slower): the fitting cuts tens of thousands of cells and tables a run. Only for the fields of a dataclass
-    without ``__post_init__``."""
+    slower): the fitting cuts tens of thousands of cells and tables a run. Only for a dataclass without
+    ``__post_init__`` or ``__slots__`` (``Cell``, ``TableSection``); a change to no field is refused."""
+    if unknown := changes.keys() - item.__dict__.keys():
+        raise TypeError(f"{type(item).__name__} has no field {', '.join(sorted(unknown))}")
     out = object.__new__(type(item))
     out.__dict__.update(item.__dict__, **changes)
     return out
