@@ -144,13 +144,13 @@ class _Search:
 
     @staticmethod
     def height(cols: Sequence[tuple[float, ...]]) -> float:
+        """The rows' height: each row as tall as its tallest cell."""
         return sum(map(max, zip(*cols, strict=True))) if cols and cols[0] else 0.0
 
     @staticmethod
     def key(cols: Sequence[tuple[float, ...]]) -> tuple[float, float]:
         """The rows' height, then the cells' (rounded: float heights compare stably): what the searches lower."""
-        height = sum(map(max, zip(*cols, strict=True))) if cols and cols[0] else 0.0
-        return round(height, 6), round(sum(map(sum, cols)), 6)
+        return round(_Search.height(cols), 6), round(sum(map(sum, cols)), 6)
 
     def cost(self, widths: list[float]) -> tuple[float, float]:
         return self.key([self.column(j, w) for j, w in enumerate(widths)])
