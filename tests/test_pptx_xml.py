@@ -169,7 +169,16 @@ def test_relationships_are_written_as_lxml_writes_them_tab_newline_and_return_in
 
 
 def test_the_same_relationships_are_written_once():
-    """A layout's or a slide's relationships are the same in every deck: their part is composed once."""
-    rels = (("rId2", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout",
-             "../slideLayouts/slideLayout2.xml", False),)
-    assert pptx_xml.rels_xml(rels) is pptx_xml.rels_xml(tuple(rels))
+    """A layout's or a slide's relationships are the same in every deck: their part is composed once, for equal
+    relationships (another deck's), not only for the same object."""
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
+
+    def layout_rels(n: int) -> tuple[tuple[str, str, str, bool], ...]:     # a new tuple at each call
+        return ((f"rId{n}", kind, f"../slideLayouts/slideLayout{n}.xml", False),)
+
+    rels, again = layout_rels(2), layout_rels(2)
+    assert again == rels and again is not rels and again[0] is not rels[0]
+    written = pptx_xml.rels_xml(rels)
+    assert pptx_xml.rels_xml(again) is written
+    assert b'Target="../slideLayouts/slideLayout2.xml"' in written
+    assert b'Target="../slideLayouts/slideLayout3.xml"' in pptx_xml.rels_xml(layout_rels(3))
