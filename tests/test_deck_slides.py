@@ -54,3 +54,24 @@ def test_slides_are_the_ones_python_pptx_adds(template):
     prototypes: dict[str, object] = {}
     assert slides(prototypes) == theirs            # the first of each layout python-pptx's, then copies
     assert slides(prototypes) == theirs            # a later deck: every slide a copy
+
+
+def test_a_link_relates_to_its_slide_and_text_on_no_one_slide_refuses_one():
+    """A linked run of a slide's text relates its target on that slide; text written once for every slide (the
+    footer) has no slide part, so a link in it is refused by name rather than failing on None."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from pipeline.render.deck_canvas import Canvas
+    from pipeline.render.deck_fit import P
+    from pipeline.report import prepare
+    from pipeline.validate import load_study
+
+    report = prepare(load_study(Path(__file__).resolve().parents[1] / "sources" / "imagine-ra.yaml"))
+    canvas = Canvas(report.content, {}, None)
+    slide = canvas._new_slide("content", None)
+    linked = [P("SYNTHETIC link", link="https://example.org/synthetic")]
+    written = "".join(canvas._paragraphs(slide.part, linked, 12.0))
+    r_id = slide.part.relate_to("https://example.org/synthetic", RT.HYPERLINK, is_external=True)   # the one made
+    assert f'r:id="{r_id}"' in written
+    with pytest.raises(AssertionError, match="no one slide"):
+        canvas._paragraphs(None, linked, 12.0)

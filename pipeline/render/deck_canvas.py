@@ -75,7 +75,7 @@ class Canvas:
         self.notes_pages = NotesMaker(self.prs, frame.first_notes)
         self.frame = frame
         self.W, self.H = frame.W, frame.H
-        self.layouts = frame.layouts
+        self.layout_parts = frame.layout_parts
         self.title_rect, self.body_rect, self.diagram_rect = frame.title, frame.body, frame.diagram
         self.footer_rect, self.footer_size = frame.footer, frame.footer_size
         self.look = Look(font=None if self.templated else FONT)
@@ -104,9 +104,10 @@ class Canvas:
         pptx_xml.set_paragraphs(text_frame._txBody, self._paragraphs(text_frame.part, paras, size,
                                                                      bullets_explicit=bullets_explicit, colour=colour))
 
-    def _paragraphs(self, part: Any, paras: list[Para], size: float, *, bullets_explicit: bool = True,
+    def _paragraphs(self, part: Any | None, paras: list[Para], size: float, *, bullets_explicit: bool = True,
                     colour: str | None = None) -> list[str]:
-        """``paras`` as ``pptx_xml.paragraph_xml`` text for a body on the slide ``part`` (links relate there)."""
+        """``paras`` as ``pptx_xml.paragraph_xml`` text for a body on the slide ``part`` (links relate there; None:
+        text on no one slide, which may hold no link)."""
         written = []
         explicit = bullets_explicit or not self.templated
         for i, para in enumerate(paras):
@@ -120,6 +121,7 @@ class Canvas:
             for run_model in para.runs:
                 link = None
                 if run_model.link:
+                    assert part is not None, f"a link ({run_model.link}) in text on no one slide: no part to relate"
                     link = part.relate_to(run_model.link, RT.HYPERLINK, is_external=True)
                     hex_colour, scheme = self._colour(run_model.colour or (None if self.templated else theme.ACCENT),
                                                       "hlink")
@@ -198,7 +200,7 @@ class Canvas:
         return frame, sum(heights)
 
     def _new_slide(self, kind: str, title: str | None) -> Any:
-        slide = self.slides.new(self.layouts[kind])
+        slide = self.slides.new(self.layout_parts[kind])
         if title is not None:
             self._title(slide, title)
         return slide
@@ -242,7 +244,7 @@ class Canvas:
         number_w = text_width("999", size) + 4.0
         text_w = r.w - number_w - 12.0
         text = shorten(self._footer_text(), size, text_w)
-        footer = "".join(self._paragraphs(None, [P(text, colour=theme.MUTED)], size))   # no link: no part needed
+        footer = "".join(self._paragraphs(None, [P(text, colour=theme.MUTED)], size))   # every slide's: no link
         for n, slide in enumerate(self.prs.slides, 1):
             tree = slide.shapes._spTree
             footer_id = pptx_xml.next_shape_id(tree)     # the slide number's is the next

@@ -57,11 +57,11 @@ class Rect:
 
 @dataclass(frozen=True)
 class Frame:
-    """A slide's size, the layouts to use and the areas of a slide, in points."""
+    """A slide's size, the parts of the layouts to use and the areas of a slide, in points."""
 
     W: float
     H: float
-    layouts: dict[str, Any]          # the layouts' parts: "title", "content", "title_only"
+    layout_parts: dict[str, Any]     # by kind: "title", "content", "title_only"
     title: Rect
     body: Rect
     diagram: Rect                    # the body, a little taller: a diagram has no text under it
@@ -173,7 +173,7 @@ def open_presentation(template: Path | None) -> tuple[Any, Frame]:
     data = _default_package() if template is None else load_template(template).data
     plan, frame, kinds = _opened(data, template is not None)
     prs, parts = copied(plan)
-    return prs, replace(frame, layouts={kind: parts[k] for kind, k in kinds.items()})
+    return prs, replace(frame, layout_parts={kind: parts[k] for kind, k in kinds.items()})
 
 
 @functools.lru_cache(maxsize=4)
@@ -184,7 +184,7 @@ def _opened(data: bytes, templated: bool) -> tuple[Blueprint, Frame, dict[str, i
     probe, parts = copied(plan)
     frame = _frame(probe, templated)
     number = {id(part): k for k, part in enumerate(parts)}
-    kinds = {kind: number[id(part)] for kind, part in frame.layouts.items()}
+    kinds = {kind: number[id(part)] for kind, part in frame.layout_parts.items()}
     return plan, frame, kinds
 
 
@@ -201,10 +201,11 @@ def _without_slides(data: bytes) -> Any:
 def _frame(prs: Any, templated: bool) -> Frame:
     W, H = pt(prs.slide_width), pt(prs.slide_height)
     picked = pick_layouts(prs)
-    layouts = {kind: layout.part for kind, layout in picked.items()}
+    layout_parts = {kind: layout.part for kind, layout in picked.items()}
     # A slide is shown at screen size whatever its page size: a narrower template needs fewer points.
     footer_size = FOOTER_SIZE * min(1.0, W / SLIDE_W)
-    frame = Frame(W, H, layouts, Rect(0, 0, W, H), Rect(0, 0, W, H), Rect(0, 0, W, H), Rect(0, 0, W, H), footer_size)
+    whole = Rect(0, 0, W, H)
+    frame = Frame(W, H, layout_parts, whole, whole, whole, whole, footer_size)
     mx = round(0.05 * W, 1)
     title_rect = rect_of(find_ph(picked["content"], TITLE_TYPES)) if templated else None
     body_rect = rect_of(find_ph(picked["content"], BODY_TYPES)) if templated else None
@@ -223,7 +224,7 @@ def _frame(prs: Any, templated: bool) -> Frame:
         body = Rect(body.x, body.y, body.w, floor - body.y)
     low = min(0.93 * H, floor) if not templated else min(0.96 * H, body.bottom + 0.05 * H, floor)
     diagram = Rect(body.x, body.y, body.w, max(body.h, low - body.y))
-    return Frame(W, H, layouts, title, body, diagram, footer, footer_size)
+    return Frame(W, H, layout_parts, title, body, diagram, footer, footer_size)
 
 
 def _template_footer(prs: Any, frame: Frame, body: Rect) -> Rect | None:

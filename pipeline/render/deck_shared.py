@@ -31,7 +31,7 @@ class SharedSlides(Canvas):
     # 1 ----------------------------------------------------------------------
     def slide_title(self) -> None:
         c = self.c
-        slide = self.slides.new(self.layouts["title"])
+        slide = self.slides.new(self.layout_parts["title"])
         W, H = self.W, self.H
         title_ph = self.slides.placeholder(slide, (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
         sub_ph = self.slides.placeholder(slide, (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))

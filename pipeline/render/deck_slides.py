@@ -56,18 +56,18 @@ class SlideMaker:
         self._prototypes: dict[str, _Prototype] = {} if prototypes is None else prototypes
         self._holders: dict[Any, list[tuple[Any, _Holder]]] = {}   # by slide part: (element, holder)
 
-    def new(self, layout: Any) -> Any:
-        """A new last slide on the layout whose part is ``layout`` (a slide made as a copy reads nothing of it)."""
-        proto = self._prototypes.get(layout.partname)
+    def new(self, layout_part: Any) -> Any:
+        """A new last slide on the layout whose part is ``layout_part`` (a slide made as a copy reads nothing of it)."""
+        proto = self._prototypes.get(layout_part.partname)
         if proto is None:
-            slide = self.prs.slides.add_slide(layout.slide_layout)
+            slide = self.prs.slides.add_slide(layout_part.slide_layout)
             proto = _Prototype(copy.deepcopy(slide._element), _holders_of(slide))
-            self._prototypes[layout.partname] = proto
+            self._prototypes[layout_part.partname] = proto
         else:
             slides = self.prs.slides
             partname = PackURI(f"/ppt/slides/slide{len(slides._sldIdLst) + 1}.xml")   # as python-pptx numbers them
             part = SlidePart(partname, CT.PML_SLIDE, self.prs.part.package, copy.deepcopy(proto.element))
-            _relate_new(part, layout, RT.SLIDE_LAYOUT)
+            _relate_new(part, layout_part, RT.SLIDE_LAYOUT)
             pptx_xml.add_slide_id(slides._sldIdLst, _relate_new(self.prs.part, part, RT.SLIDE))
             slide = part.slide
         tree = list(slide.shapes._spTree)
