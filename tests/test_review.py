@@ -313,3 +313,18 @@ def test_mantel_haenszel_weights_go_to_the_studies_that_entered_the_pool():
     shown = [row.weight for row in forest.rows]
     assert shown[0] is None
     assert shown[1:] == pytest.approx(list(expected.weights))
+
+
+def test_a_review_without_pooled_results_is_built(tmp_path):
+    """Only the studies' own results, no pooled estimate: the forest plot has no pooled rows, and the brief, the
+    deck and the figure are made (the forest's label column asked the widest pooled label of none: exit 70)."""
+    from shapes import dump
+
+    data = load_bytes(REACT.read_bytes(), str(REACT)).data
+    del data["outcomes"][0]["pooled"]
+    path = tmp_path / "react-corticosteroids.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    result = build_record(path, tmp_path / "out")
+    assert {p.name for p in result.written} == {"brief.pdf", "deck.pptx", "forest-mortality-28d.svg"}
+    text = pypdf.PdfReader(tmp_path / "out" / "react-corticosteroids" / "brief.pdf").pages[0].extract_text()
+    assert "RECOVERY (ventilated)" in text and "Fixed effect" not in text

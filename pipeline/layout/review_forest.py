@@ -73,7 +73,7 @@ def _layout(d: ForestData, width: float, size: float, arms: bool = True, studies
     # the arm columns are left out, so "Fixed effect (…)" keeps to one or two lines.
     label_w = min(max([w(r.label) for r in d.rows] + [w(heads[0], True)]) + 1, 0.26 * width)
     if not arms:
-        label_w = max(label_w, min(max(w(p.label, True) for p in d.pooled) + 1, 0.34 * width))
+        label_w = max(label_w, min(max((w(p.label, True) for p in d.pooled), default=0.0) + 1, 0.34 * width))
     arm_w = [max([w(r.cells[k]) for r in d.rows] + [w(d.cell_head)] + [min(w(heads[1 + k], True), 0.16 * width)]) + 1
              if arms else -gap for k in (0, 1)]
     num_w = max([w(r.text) for r in d.rows] + [w(p.text) for p in d.pooled] + [w(heads[3], True)]) + 1
