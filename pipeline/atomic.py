@@ -224,11 +224,8 @@ def _syncfs_reports_errors() -> bool:
 def _sync_names(folder: Path) -> None:
     """Make the names in ``folder`` itself durable (a rename in it), not its subfolders': the output root holds
     every study's folder, and each was synced when it was written."""
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
+    with _opened(folder) as fd:
         os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @functools.cache

@@ -14,7 +14,6 @@ from pipeline.render.deck_fit import (
     P,
     TableSection,
     TextSection,
-    _copied,
     _pagination,
     choose,
     choose_one,
@@ -81,20 +80,6 @@ def test_what_a_pagination_depends_on_besides_the_sections() -> None:
     assert _pagination([table, table], 20.0) != _pagination([table, table], 18.0)      # the gap between them
     assert _pagination([text], 20.0) != _pagination([text], 18.0)
     assert _pagination([replace(table, body_size=True)], 20.0) != _pagination([replace(table, body_size=True)], 18.0)
-
-
-def test_cells_and_tables_are_copied_as_replace_would() -> None:
-    """Cut cells and page tables are copied field by field (``_copied``): the same as ``replace`` only while they
-    run no ``__post_init__`` and hold their fields in ``__dict__`` (no ``__slots__``); a change to no field is
-    refused as ``replace`` refuses it."""
-    for kind in (Cell, TableSection):
-        assert not hasattr(kind, "__post_init__")
-        assert not any("__slots__" in vars(base) for base in kind.__mro__[:-1])
-    cell, table = Cell("SYNTHETIC", bold=True, fill="ABCDEF", keep=1), _table(2)
-    assert _copied(cell, text="SYNTHETIC cut", mute_from=0) == replace(cell, text="SYNTHETIC cut", mute_from=0)
-    assert _copied(table, rows=table.rows[:1], widths=[1.0]) == replace(table, rows=table.rows[:1], widths=[1.0])
-    with pytest.raises(TypeError, match="no field txt"):
-        _copied(cell, txt="SYNTHETIC")
 
 
 def test_a_cut_row_keeps_each_cells_styling() -> None:

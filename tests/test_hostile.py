@@ -364,13 +364,13 @@ def test_fitting_a_long_record_is_near_linear(tmp_path, monkeypatch):
     from pipeline.validate import load_study
 
     moved = [0]
-    real = pdf_blocks._copy       # what moving a drawing operation makes
+    real = pdf_blocks.copied      # what moving a drawing operation makes
 
     def counting(*args, **kwargs):
         moved[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf_blocks, "_copy", counting)
+    monkeypatch.setattr(pdf_blocks, "copied", counting)
     counts = {}
     for words in (100, 400):
         report = prepare(load_study(long_record(tmp_path, words)))

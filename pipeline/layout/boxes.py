@@ -61,13 +61,13 @@ class BoxHeights:
     steps that the search reaches (``text.column_lines``)."""
 
     def __init__(self, boxes: Sequence[Sequence[Para]], size: float, pad: float):
-        self.size, self.pad = size, pad
-        self.lines = column_lines(tuple((p.text, p.bold) for paras in boxes for p in paras), glued=True)
+        self.pad, self.pitch = pad, line_height(size)
+        self.lines = column_lines(tuple((p.text, p.bold) for paras in boxes for p in paras), glued=True).by_width(size)
         self.spans = list(pairwise([0, *accumulate(len(paras) for paras in boxes)]))
 
     def at(self, width: float) -> list[float]:
-        counts = self.lines.at(self.size, _measure(width - 2 * self.pad))
-        pitch = line_height(self.size)
+        counts = self.lines(_measure(width - 2 * self.pad))
+        pitch = self.pitch
         return [pitch * sum(counts[start:end]) + 2 * self.pad for start, end in self.spans]
 
 

@@ -170,8 +170,8 @@ def line_count(text: str, size: float, width: float, bold: bool = False, glued: 
 
 
 class ColumnLines:
-    """A table column's cells (or a box's paragraphs), each ``(text, bold)``: ``at(size, width)`` (and
-    ``by_width(size)(width)``) is each one's ``line_count`` (``glued`` or not). The counts change only at the cells'
+    """A table column's cells (or a box's paragraphs), each ``(text, bold)``: ``by_width(size)(width)`` is each
+    one's ``line_count`` (``glued`` or not). The counts change only at the cells'
     steps (``_steps``), so they are worked out once for each interval between steps that a column-width search
     reaches, at any size, and remembered."""
 
@@ -188,19 +188,11 @@ class ColumnLines:
         self.breaks = sorted({c for caps, _ in self.steps for c in caps})
         self.counts: dict[int, tuple[int, ...]] = {}     # by interval, those reached so far
 
-    def at(self, size: float, width: float) -> tuple[int, ...]:
-        if self.em is not None and size > 0 and math.isfinite(width):
-            capacity = _capacity(size, width, self.em)
-            if capacity >= self.least:
-                interval = bisect_right(self.breaks, capacity)
-                counts = self.counts.get(interval)
-                return self._counts_in(interval) if counts is None else counts
-        return self._counted(size, width)
-
     def by_width(self, size: float) -> Callable[[float], tuple[int, ...]]:
-        """``at`` at one ``size``, as a function of the width, for a search that asks at many widths: a width reaches
-        a step's capacity ``x`` when ``x * size / em <= width`` (``_capacity``'s test, monotone in ``x``), so the
-        steps' capacities are turned into widths once, and a width finds its interval among them."""
+        """The cells' line counts at one ``size``, as a function of the width, for a search that asks at many
+        widths: a width reaches a step's capacity ``x`` when ``x * size / em <= width`` (``_capacity``'s test,
+        monotone in ``x``), so the steps' capacities are turned into widths once, and a width finds its interval
+        among them."""
         em = self.em
         if em is None or not size > 0:
             return partial(self._counted, size)

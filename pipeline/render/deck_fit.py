@@ -12,13 +12,14 @@ import contextvars
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from .. import theme
 from ..errors import LayoutError
 from ..layout.columns import Column, by_words, solve
 from ..layout.fit import search
 from ..layout.text import LINE_HEIGHT, column_lines, line_count, text_width, widest_word, wrap, wrap_runs
+from .copies import copied
 
 BODY_SIZES = (24.0, 22.0, 20.0, 19.0, 18.0)
 BODY_MIN, TABLE_MIN = 18.0, 16.0
@@ -309,23 +310,9 @@ def split_row(row: list[Cell], size: float, widths: list[float], room: float) ->
             if cell.mute_from is not None and n == cell.mute_from:
                 mute = len(lines)
             lines += _wrap(part, size, max(w - 2 * CELL_MX, 1.0), cell.bold)
-        head.append(_copied(cell, text="\n".join(lines[:k]), mute_from=mute))
-        tail.append(_copied(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
+        head.append(copied(cell, text="\n".join(lines[:k]), mute_from=mute))
+        tail.append(copied(cell, text="\n".join(lines[k:]), mute_from=None if mute is None else max(mute - k, 0)))
     return head, tail
-
-
-_Copied = TypeVar("_Copied")
-
-
-def _copied(item: _Copied, **changes: Any) -> _Copied:
-    """``replace(item, **changes)`` without its cost (it checks every field and runs ``__init__``, about five times
-    slower): the fitting cuts tens of thousands of cells and tables a run. Only for a dataclass without
-    ``__post_init__`` or ``__slots__`` (``Cell``, ``TableSection``); a change to no field is refused."""
-    if unknown := changes.keys() - item.__dict__.keys():
-        raise TypeError(f"{type(item).__name__} has no field {', '.join(sorted(unknown))}")
-    out = object.__new__(type(item))
-    out.__dict__.update(item.__dict__, **changes)
-    return out
 
 
 # A page is a list of blocks: ("text", TextSection-with-subset) or ("table", TableSection-with-subset).
@@ -408,7 +395,7 @@ def paginate(sections: Sequence[Section], size: float, width: float, height: flo
                 if block_t is None:
                     start_gap = section_gap(size) if pages[-1].blocks else 0.0
                     if used[0] + start_gap + head_h + rh <= height + 1e-6:
-                        block_t = _copied(sec, rows=[row], widths=widths)
+                        block_t = copied(sec, rows=[row], widths=widths)
                         pages[-1].blocks.append(block_t)
                         used[0] += start_gap + head_h + rh
                         queue_rows.pop(0)

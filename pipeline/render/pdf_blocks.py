@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Self, TypeVar
+from typing import Self
 
 from .. import theme
 from ..layout.geometry import Diagram
 from ..layout.text import baseline_offset, text_width, wrap, wrap_runs
+from .copies import copied
 
 MIN_BODY = 7.5
 GUTTER = 16.0     # between the two columns
@@ -67,17 +68,6 @@ BAND_STEPS = (
 # Drawing operations, recorded relative to a block's top-left (y down), so a
 # block can be measured first and placed after.
 
-_Op = TypeVar("_Op")
-
-
-def _copy(op: _Op) -> _Op:
-    """A copy of a drawing operation without running its ``__init__`` again (``dataclasses.replace`` is about six
-    times slower, and a brief moves tens of thousands of operations as its blocks are stacked)."""
-    moved = object.__new__(type(op))
-    moved.__dict__.update(op.__dict__)
-    return moved
-
-
 @dataclass
 class At:
     """A drawing operation's position: its top-left (a text's baseline), relative to its block."""
@@ -86,7 +76,7 @@ class At:
     y: float
 
     def shift(self, dx: float, dy: float) -> Self:
-        moved = _copy(self)
+        moved = copied(self)
         moved.x += dx
         moved.y += dy
         return moved
@@ -134,7 +124,7 @@ class Line:
     width: float = 0.5
 
     def shift(self, dx: float, dy: float) -> Line:
-        moved = _copy(self)
+        moved = copied(self)
         moved.x1, moved.y1, moved.x2, moved.y2 = self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy
         return moved
 
